@@ -1,0 +1,40 @@
+"""Build the python-telegram-bot ``Application``: handlers, defaults, rate limiter, command menu."""
+
+from __future__ import annotations
+
+from telegram import BotCommand
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.request import BaseRequest
+
+import handlers
+from bot.i18n import translator
+from bot.render.help import command_menu
+from bot.runtime import Runtime
+
+
+async def set_command_menus(application: Application) -> None:
+    """The command menu in Indonesian (everyone) and English (clients set to English)."""
+    rt: Runtime = application.bot_data["runtime"]
+    default = translator(rt.settings.locale)
+    await application.bot.set_my_commands([BotCommand(c, d) for c, d in command_menu(default)])
+    english = translator("en")
+    await application.bot.set_my_commands([BotCommand(c, d) for c, d in command_menu(english)], language_code="en")
+
+
+def build_application(runtime: Runtime, request: BaseRequest | None = None, token: str | None = None) -> Application:
+    """``request`` replaces the network (the offline Bot API of the console and the tests)."""
+    builder = (
+        ApplicationBuilder()
+        .token(token or runtime.settings.telegram_bot_token or "")
+        .base_url(runtime.settings.telegram_api_base_url)
+        .defaults(Defaults(parse_mode=ParseMode.HTML))
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .post_init(set_command_menus)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    application = builder.build()
+    application.bot_data["runtime"] = runtime
+    handlers.register(application)
+    return application

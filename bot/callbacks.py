@@ -1,0 +1,52 @@
+"""Callback data of inline buttons: short strings, at most 64 bytes, built and parsed here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SEP = "|"
+IN_PLACE = "e"  # last field of buttons that navigate within the same message
+
+STATUS = "st"  # st|r:63.05  or  st|p:63
+BELUM = "bl"  # bl|63.05|criterion (0 = all)|page
+CHECKLIST = "ck"  # ck|63.05
+CRITERION = "kc"  # kc|63.05|criterion|page
+INDICATOR = "ki"  # ki|63.05|indicator code
+SET_STATE = "ks"  # ks|63.05|indicator code|state
+ADD_NOTE = "kn"  # kn|63.05|indicator code
+
+
+@dataclass(frozen=True)
+class Callback:
+    action: str
+    args: tuple[str, ...]
+
+    def arg(self, i: int, default: str = "") -> str:
+        return self.args[i] if i < len(self.args) else default
+
+    @property
+    def in_place(self) -> bool:
+        """Whether the answer replaces the message the button sits on."""
+        return bool(self.args) and self.args[-1] == IN_PLACE
+
+    def int_arg(self, i: int, default: int = 0) -> int:
+        try:
+            return int(self.arg(i))
+        except ValueError:
+            return default
+
+
+def build(action: str, *args: object) -> str:
+    data = SEP.join([action, *map(str, args)])
+    if len(data.encode()) > 64:
+        raise ValueError(f"callback data too long: {data!r}")
+    return data
+
+
+def parse(data: str | None) -> Callback:
+    parts = (data or "").split(SEP)
+    return Callback(parts[0], tuple(parts[1:]))
+
+
+def target(kind: str, code: str) -> str:
+    return f"{kind}:{code}"

@@ -1,0 +1,215 @@
+"""The indicator catalog: import from a spreadsheet (CSV or XLSX), all or nothing.
+
+Columns (first row, Indonesian or English names, any order, case-insensitive):
+
+========== ============ ===================================================
+kolom      column       content
+========== ============ ===================================================
+kode       code         indicator code, unique, no spaces (e.g. ``1.01``)
+kriteria   criterion    criterion number 1-10
+jenis      kind         ``struktur``, ``proses`` or ``hasil``
+indikator  text         the indicator text
+bobot      weight       optional positive number (default 1)
+========== ============ ===================================================
+
+An import replaces the catalog in force: new codes are added, known ones updated, and
+codes missing from the file are deactivated (kept, with any progress, for the record).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from bot.clock import Clock
+from bot.i18n import N_
+from bot.models import Catalog, Indicator, IndicatorKind
+from bot.reference import SAMPLE_CATALOG, criteria
+
+HEADERS = {
+    "kode": "code",
+    "code": "code",
+    "kriteria": "criterion",
+    "criterion": "criterion",
+    "jenis": "kind",
+    "kind": "kind",
+    "indikator": "text",
+    "text": "text",
+    "bobot": "weight",
+    "weight": "weight",
+}
+REQUIRED = ("code", "criterion", "kind", "text")
+CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-_/]{0,19}$")
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # spreadsheet row number (the header is row 1); 0 for the file as a whole
+    message: str  # a gettext message id, translated where it is shown
+    values: dict = field(default_factory=dict)
+
+
+class CatalogImportError(Exception):
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__(f"{len(errors)} error(s)")
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    catalog_id: int
+    added: int
+    updated: int
+    deactivated: int
+    total: int
+
+
+def read_rows(path: Path) -> list[list[str]]:
+    """All rows of the first sheet (XLSX) or of the CSV file, as stripped strings."""
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        from openpyxl import load_workbook
+
+        wb = load_workbook(path, read_only=True, data_only=True)
+        try:
+            ws = wb.worksheets[0]
+            return [["" if v is None else _cell(v) for v in row] for row in ws.iter_rows(values_only=True)]
+        finally:
+            wb.close()
+    if suffix == ".csv":
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            sample = fh.read(4096)
+            fh.seek(0)
+            try:
+                dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+            except csv.Error:
+                dialect = csv.excel
+            return [[c.strip() for c in row] for row in csv.reader(fh, dialect)]
+    raise CatalogImportError([RowError(0, N_("Format berkas tidak dikenal: gunakan .xlsx atau .csv."))])
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+@dataclass(frozen=True)
+class ParsedIndicator:
+    code: str
+    criterion: int
+    kind: str
+    text: str
+    weight: float
+    position: int
+
+
+def parse(rows: list[list[str]]) -> list[ParsedIndicator]:
+    """Validate every row; raise :class:`CatalogImportError` listing every problem found."""
+    rows = [r for r in rows if any(c.strip() for c in r)]
+    if not rows:
+        raise CatalogImportError([RowError(0, N_("Berkas kosong."))])
+    header = [HEADERS.get(h.strip().lower()) for h in rows[0]]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise CatalogImportError(
+            [RowError(1, N_("Kolom wajib tidak ada: {columns}. Kolom: kode, kriteria, jenis, indikator, bobot."),
+                      {"columns": ", ".join(missing)})]
+        )
+    col = {name: header.index(name) for name in set(header) if name}
+    errors: list[RowError] = []
+    parsed: list[ParsedIndicator] = []
+    seen: dict[str, int] = {}
+    known_criteria = criteria()
+    for number, row in enumerate(rows[1:], start=2):
+        def get(name: str) -> str:
+            i = col.get(name)
+            return row[i].strip() if i is not None and i < len(row) else ""
+
+        code, crit, kind, text, weight_raw = get("code"), get("criterion"), get("kind"), get("text"), get("weight")
+        row_errors: list[RowError] = []
+        if not CODE_RE.match(code):
+            row_errors.append(RowError(number, N_("kode «{code}» tidak sah (tanpa spasi, maks. 20 karakter)"), {"code": code}))
+        elif code in seen:
+            row_errors.append(RowError(number, N_("kode {code} sudah dipakai di baris {other}"), {"code": code, "other": str(seen[code])}))
+        try:
+            crit_number = int(float(crit))
+            if crit_number not in known_criteria:
+                raise ValueError
+        except ValueError:
+            crit_number = 0
+            row_errors.append(RowError(number, N_("kriteria «{value}» harus nomor 1-10"), {"value": crit}))
+        if kind.lower() not in {k.value for k in IndicatorKind}:
+            row_errors.append(RowError(number, N_("jenis «{value}» tidak dikenal (struktur, proses, hasil)"), {"value": kind}))
+        if not text:
+            row_errors.append(RowError(number, N_("teks indikator kosong")))
+        weight = 1.0
+        if weight_raw:
+            try:
+                weight = float(weight_raw.replace(",", "."))
+                if not weight > 0:
+                    raise ValueError
+            except ValueError:
+                row_errors.append(RowError(number, N_("bobot «{value}» harus angka lebih dari 0"), {"value": weight_raw}))
+        if row_errors:
+            errors.extend(row_errors)
+            continue
+        seen[code] = number
+        parsed.append(ParsedIndicator(code, crit_number, kind.lower(), text, weight, len(parsed)))
+    if not errors and not parsed:
+        errors.append(RowError(0, N_("Tidak ada indikator di berkas.")))
+    if errors:
+        raise CatalogImportError(errors)
+    return parsed
+
+
+def import_catalog(
+    session: Session, clock: Clock, path: Path, label: str | None = None, is_sample: bool = False
+) -> ImportResult:
+    """Validate ``path`` and make it the catalog in force, in the caller's transaction."""
+    items = parse(read_rows(path))
+    existing = {ind.code: ind for ind in session.exec(select(Indicator))}
+    added = updated = 0
+    for item in items:
+        ind = existing.pop(item.code, None)
+        values = dict(
+            criterion_number=item.criterion, kind=item.kind, text=item.text,
+            weight=item.weight, position=item.position, active=True,
+        )
+        if ind is None:
+            session.add(Indicator(code=item.code, **values))
+            added += 1
+        else:
+            if any(getattr(ind, k) != v for k, v in values.items()):
+                updated += 1
+            for k, v in values.items():
+                setattr(ind, k, v)
+    deactivated = 0
+    for ind in existing.values():
+        if ind.active:
+            ind.active = False
+            deactivated += 1
+    catalog = Catalog(label=label or path.name, is_sample=is_sample, indicator_count=len(items), imported_at=clock.now())
+    session.add(catalog)
+    session.flush()
+    return ImportResult(catalog.id, added, updated, deactivated, len(items))
+
+
+def import_sample(session: Session, clock: Clock) -> ImportResult:
+    return import_catalog(session, clock, SAMPLE_CATALOG, label="Katalog contoh (bukan daftar resmi)", is_sample=True)
+
+
+def catalog_in_force(session: Session) -> Catalog | None:
+    return session.exec(select(Catalog).order_by(Catalog.id.desc())).first()
+
+
+def active_indicators(session: Session) -> list[Indicator]:
+    return list(
+        session.exec(
+            select(Indicator).where(Indicator.active).order_by(Indicator.criterion_number, Indicator.position)
+        )
+    )

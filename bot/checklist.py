@@ -1,0 +1,287 @@
+"""Indicator states per region, progress arithmetic and the projected KKP HAM class.
+
+Progress counts an indicator as complete when it is ``lengkap`` or ``terverifikasi``.
+The projected score is the weighted share of complete indicators (0-100); the class
+comes from the thresholds in the settings (``PANTAU_THRESHOLD_*``): the real cut-offs
+are set by the ministry each year, so they are configuration, not constants.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from sqlmodel import Session, select
+
+from bot.catalog import active_indicators, catalog_in_force
+from bot.clock import Clock
+from bot.i18n import N_
+from bot.models import ChecklistEntry, Cycle, Indicator, IndicatorState
+from bot.reference import CriterionRef, ProvinceRef, RegionRef, criteria, provinces, regions_of
+
+
+class KkpClass(StrEnum):
+    PEDULI = "peduli"
+    CUKUP_PEDULI = "cukup peduli"
+    MULAI_PEDULI = "mulai peduli"
+    KURANG_PEDULI = "kurang peduli"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    peduli: float = 75.0
+    cukup: float = 50.0
+    mulai: float = 25.0
+    province: float = 60.0
+
+    def classify(self, score: float) -> KkpClass:
+        if score >= self.peduli:
+            return KkpClass.PEDULI
+        if score >= self.cukup:
+            return KkpClass.CUKUP_PEDULI
+        if score >= self.mulai:
+            return KkpClass.MULAI_PEDULI
+        return KkpClass.KURANG_PEDULI
+
+
+@dataclass(frozen=True)
+class CriterionProgress:
+    criterion: CriterionRef
+    total: int
+    complete: int
+
+    @property
+    def fraction(self) -> float:
+        return self.complete / self.total if self.total else 0.0
+
+
+@dataclass(frozen=True)
+class RegionProgress:
+    region: RegionRef
+    province: ProvinceRef
+    cycle: Cycle
+    total: int
+    complete: int
+    verified: int
+    in_progress: int
+    rejected: int
+    score: float  # weighted, 0-100
+    klass: KkpClass
+    peduli_threshold: float
+    criteria: tuple[CriterionProgress, ...]
+    last_updated: datetime | None
+    sample_catalog: bool
+
+    @property
+    def fraction(self) -> float:
+        return self.complete / self.total if self.total else 0.0
+
+
+@dataclass(frozen=True)
+class ProvinceProgress:
+    province: ProvinceRef
+    cycle: Cycle
+    rows: tuple[RegionProgress, ...]  # sorted by score, best first
+    above: int
+    threshold: float  # percent of kab/kota that must be peduli
+    last_updated: datetime | None
+    sample_catalog: bool
+
+    @property
+    def fraction_above(self) -> float:
+        return self.above / len(self.rows) if self.rows else 0.0
+
+    @property
+    def meets_threshold(self) -> bool:
+        return self.fraction_above * 100 >= self.threshold
+
+
+@dataclass(frozen=True)
+class IndicatorStatus:
+    indicator: Indicator
+    state: IndicatorState
+    link: str | None
+    note: str | None
+    updated_at: datetime | None
+    updated_by: int | None
+
+
+def _states(session: Session, cycle: Cycle, region_codes: list[str]) -> dict[str, dict[str, ChecklistEntry]]:
+    out: dict[str, dict[str, ChecklistEntry]] = {code: {} for code in region_codes}
+    if not region_codes:
+        return out
+    stmt = select(ChecklistEntry).where(
+        ChecklistEntry.cycle_id == cycle.id, ChecklistEntry.region_code.in_(region_codes)
+    )
+    for entry in session.exec(stmt):
+        out[entry.region_code][entry.indicator_code] = entry
+    return out
+
+
+def _progress(
+    region: RegionRef, cycle: Cycle, indicators: list[Indicator], entries: dict[str, ChecklistEntry],
+    thresholds: Thresholds, sample: bool,
+) -> RegionProgress:
+    counts = {s: 0 for s in IndicatorState}
+    per_criterion = {n: [0, 0] for n in criteria()}
+    weight_total = weight_done = 0.0
+    for ind in indicators:
+        entry = entries.get(ind.code)
+        state = IndicatorState(entry.state) if entry else IndicatorState.BELUM
+        counts[state] += 1
+        per_criterion[ind.criterion_number][0] += 1
+        weight_total += ind.weight
+        if state.is_complete:
+            per_criterion[ind.criterion_number][1] += 1
+            weight_done += ind.weight
+    score = 100.0 * weight_done / weight_total if weight_total else 0.0
+    active = {ind.code for ind in indicators}
+    stamps = [e.updated_at for code, e in entries.items() if code in active]
+    return RegionProgress(
+        region=region,
+        province=provinces()[region.province_code],
+        cycle=cycle,
+        total=len(indicators),
+        complete=counts[IndicatorState.LENGKAP] + counts[IndicatorState.TERVERIFIKASI],
+        verified=counts[IndicatorState.TERVERIFIKASI],
+        in_progress=counts[IndicatorState.PROSES],
+        rejected=counts[IndicatorState.DITOLAK],
+        score=score,
+        klass=thresholds.classify(score),
+        peduli_threshold=thresholds.peduli,
+        criteria=tuple(
+            CriterionProgress(criteria()[n], total, done) for n, (total, done) in sorted(per_criterion.items())
+        ),
+        last_updated=max(stamps) if stamps else None,
+        sample_catalog=sample,
+    )
+
+
+def _is_sample(session: Session) -> bool:
+    catalog = catalog_in_force(session)
+    return bool(catalog and catalog.is_sample)
+
+
+def region_progress(session: Session, cycle: Cycle, region: RegionRef, thresholds: Thresholds) -> RegionProgress:
+    indicators = active_indicators(session)
+    entries = _states(session, cycle, [region.code])[region.code]
+    return _progress(region, cycle, indicators, entries, thresholds, _is_sample(session))
+
+
+def province_progress(
+    session: Session, cycle: Cycle, province: ProvinceRef, thresholds: Thresholds
+) -> ProvinceProgress:
+    indicators = active_indicators(session)
+    members = regions_of(province.code)
+    states = _states(session, cycle, [r.code for r in members])
+    sample = _is_sample(session)
+    rows = sorted(
+        (_progress(r, cycle, indicators, states[r.code], thresholds, sample) for r in members),
+        key=lambda p: (-p.score, p.region.code),
+    )
+    stamps = [p.last_updated for p in rows if p.last_updated]
+    return ProvinceProgress(
+        province=province,
+        cycle=cycle,
+        rows=tuple(rows),
+        above=sum(1 for p in rows if p.klass is KkpClass.PEDULI),
+        threshold=thresholds.province,
+        last_updated=max(stamps) if stamps else None,
+        sample_catalog=sample,
+    )
+
+
+def indicator_statuses(
+    session: Session, cycle: Cycle, region: RegionRef, criterion: int | None = None, incomplete_only: bool = False
+) -> list[IndicatorStatus]:
+    """The region's indicators in catalog order, optionally one criterion, optionally only the unfinished."""
+    entries = _states(session, cycle, [region.code])[region.code]
+    out = []
+    for ind in active_indicators(session):
+        if criterion is not None and ind.criterion_number != criterion:
+            continue
+        e = entries.get(ind.code)
+        state = IndicatorState(e.state) if e else IndicatorState.BELUM
+        if incomplete_only and state.is_complete:
+            continue
+        out.append(
+            IndicatorStatus(ind, state, e.link if e else None, e.note if e else None,
+                            e.updated_at if e else None, e.updated_by if e else None)
+        )
+    return out
+
+
+class ChecklistError(ValueError):
+    """Bad input to a checklist change; ``message`` is a gettext id, ``values`` fill it."""
+
+    def __init__(self, message: str, **values: object) -> None:
+        super().__init__(message)
+        self.message = message
+        self.values = values
+
+
+URL_RE = re.compile(r"^https?://\S+$", re.IGNORECASE)
+
+
+def parse_state(text: str) -> IndicatorState | None:
+    try:
+        return IndicatorState(text.strip().lower())
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class StateChange:
+    indicator: Indicator
+    before: IndicatorState
+    after: IndicatorState
+    link: str | None
+    note: str | None
+
+
+def set_state(
+    session: Session, clock: Clock, cycle: Cycle, region: RegionRef, indicator_code: str,
+    state: IndicatorState, actor_id: int | None, evidence: str | None = None,
+) -> StateChange:
+    """Set one indicator's state. ``evidence`` is a data-dukung link (http/https) or a note."""
+    indicator = session.get(Indicator, indicator_code)
+    if indicator is None or not indicator.active:
+        raise ChecklistError(N_("Indikator {code} tidak ada di katalog."), code=indicator_code)
+    entry = session.exec(
+        select(ChecklistEntry).where(
+            ChecklistEntry.cycle_id == cycle.id,
+            ChecklistEntry.region_code == region.code,
+            ChecklistEntry.indicator_code == indicator_code,
+        )
+    ).first()
+    before = IndicatorState(entry.state) if entry else IndicatorState.BELUM
+    if entry is None:
+        entry = ChecklistEntry(cycle_id=cycle.id, region_code=region.code, indicator_code=indicator_code,
+                               state=state.value, updated_at=clock.now())
+        session.add(entry)
+    entry.state = state.value
+    entry.updated_at = clock.now()
+    entry.updated_by = actor_id
+    evidence = (evidence or "").strip()
+    if evidence:
+        if URL_RE.match(evidence):
+            entry.link = evidence
+        else:
+            entry.note = evidence[:1000]
+    session.flush()
+    return StateChange(indicator, before, state, entry.link, entry.note)
+
+
+def attach_evidence(
+    session: Session, clock: Clock, cycle: Cycle, region: RegionRef, indicator_code: str,
+    actor_id: int | None, evidence: str,
+) -> StateChange:
+    """Add a link or note to an indicator without changing its state."""
+    current = next(
+        (s for s in indicator_statuses(session, cycle, region) if s.indicator.code == indicator_code), None
+    )
+    state = current.state if current else IndicatorState.BELUM
+    return set_state(session, clock, cycle, region, indicator_code, state, actor_id, evidence)
+

@@ -1,0 +1,106 @@
+"""``pantau-ham run | console | demo | db upgrade | import catalog FILE``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from bot.catalog import CatalogImportError, import_catalog
+from bot.i18n import Translator
+from bot.runtime import Runtime
+from bot.settings import Settings
+
+log = logging.getLogger("pantau_ham")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pantau-ham", description="Pantau HAM: KKP HAM dan Aksi HAM di Telegram")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="jalankan bot Telegram (long polling, atau webhook bila PANTAU_WEBHOOK_URL diisi)")
+    console = sub.add_parser("console", help="coba bot di terminal, tanpa Telegram")
+    console.add_argument("--viewer", action="store_true", help="pakai sebagai pengguna biasa, bukan admin")
+    sub.add_parser("demo", help="muat katalog contoh dan progres demo lima provinsi")
+    db = sub.add_parser("db", help="basis data")
+    db.add_argument("action", choices=["upgrade"])
+    imp = sub.add_parser("import", help="impor data")
+    imp.add_argument("what", choices=["catalog"])
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--label", help="nama katalog (bawaan: nama berkas)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("httpx", "alembic"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    settings = Settings()
+    t = Translator(settings.locale)
+    if args.command == "run":
+        return _run(settings, t)
+    runtime = Runtime.start(settings)
+    if args.command == "db":
+        print(t.gettext("Skema basis data sudah terbaru."))
+        return 0
+    if args.command == "console":
+        from bot.console import CONSOLE_USER, run_console
+
+        if not args.viewer:  # whoever sits at the terminal already holds the database
+            runtime.settings = settings.model_copy(update={"admin_ids": settings.admin_ids | {CONSOLE_USER}})
+        asyncio.run(run_console(runtime))
+        return 0
+    if args.command == "demo":
+        from bot.demo import load_demo
+
+        with runtime.session() as session:
+            written = load_demo(session, runtime.clock, runtime.cycle(session))
+        print(t.gettext("Data demo dimuat: {n} status indikator di lima provinsi contoh.").format(n=written))
+        return 0
+    if args.command == "import":
+        return _import_catalog(runtime, t, args.file, args.label)
+    return 2
+
+
+def _import_catalog(runtime: Runtime, t: Translator, path: Path, label: str | None) -> int:
+    if not path.is_file():
+        print(t.gettext("Berkas tidak ditemukan: {path}").format(path=path), file=sys.stderr)
+        return 1
+    try:
+        with runtime.session() as session:
+            result = import_catalog(session, runtime.clock, path, label)
+    except CatalogImportError as exc:
+        print(t.gettext("Impor dibatalkan; katalog tidak berubah. Perbaiki baris berikut:"), file=sys.stderr)
+        for err in exc.errors:
+            message = t.gettext(err.message).format(**err.values)
+            prefix = t.gettext("baris {row}: ").format(row=err.row) if err.row else ""
+            print(f"  {prefix}{message}", file=sys.stderr)
+        return 1
+    print(t.gettext("Katalog diimpor: {total} indikator ({added} baru, {updated} diubah, {deactivated} dinonaktifkan).")
+          .format(total=result.total, added=result.added, updated=result.updated, deactivated=result.deactivated))
+    return 0
+
+
+def _run(settings: Settings, t: Translator) -> int:
+    if not settings.telegram_bot_token:
+        print(t.gettext("TELEGRAM_BOT_TOKEN belum diisi. Isi token dari @BotFather di lingkungan atau berkas .env, "
+                        "atau coba bot tanpa Telegram: pantau-ham console"), file=sys.stderr)
+        return 2
+    from bot.app import build_application
+
+    runtime = Runtime.start(settings)
+    application = build_application(runtime)
+    if settings.webhook_url:
+        application.run_webhook(
+            listen=settings.webhook_listen, port=settings.webhook_port, webhook_url=settings.webhook_url,
+            secret_token=settings.webhook_secret, allowed_updates=["message", "callback_query", "my_chat_member"],
+        )
+    else:
+        application.run_polling(allowed_updates=["message", "callback_query", "my_chat_member"])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,87 @@
+"""``pantau-ham console``: talk to the bot in a terminal, no Telegram needed.
+
+Each typed line becomes a Telegram update that goes through the very same
+``Application``, handlers and services as in production; what the bot would send is
+printed as plain text, with its buttons numbered: type a number to press one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import re
+import sys
+from collections.abc import Callable
+from typing import TextIO
+
+from bot.app import build_application
+from bot.offline import ApiCall, OfflineBotAPI, UpdateFactory, buttons_of
+from bot.runtime import Runtime
+
+CONSOLE_USER = 1
+
+
+def plain(text: str) -> str:
+    """Telegram HTML -> terminal text."""
+    return html.unescape(re.sub(r"<[^>]+>", "", text))
+
+
+class Console:
+    def __init__(self, runtime: Runtime, out: TextIO = sys.stdout, user_id: int = CONSOLE_USER) -> None:
+        self.out = out
+        self.t = runtime.t
+        self.user_id = user_id
+        self.api = OfflineBotAPI(listener=self._show)
+        self.app = build_application(runtime, request=self.api, token="0:console")
+        self.factory = UpdateFactory(self.app.bot)
+        self.last_with_buttons: ApiCall | None = None
+
+    def _show(self, call: ApiCall) -> None:
+        if call.method not in ("sendMessage", "editMessageText", "sendDocument", "sendPhoto"):
+            if call.method == "answerCallbackQuery" and call.params.get("text"):
+                print(f"[!] {plain(call.params['text'])}", file=self.out)
+            return
+        text = call.params.get("text") or call.params.get("caption") or ""
+        marker = self.t.gettext("(diperbarui) ") if call.method == "editMessageText" else ""
+        print(f"\n{marker}{plain(text)}", file=self.out)
+        buttons = buttons_of(call)
+        if buttons:
+            self.last_with_buttons = call
+            for i, (label, _data) in enumerate(buttons, start=1):
+                print(f"  [{i}] {label}", file=self.out)
+        print(file=self.out)
+
+    async def start(self) -> None:
+        await self.app.initialize()
+
+    async def stop(self) -> None:
+        await self.app.shutdown()
+
+    async def handle(self, line: str) -> None:
+        line = line.strip()
+        if not line:
+            return
+        if line.isdigit() and self.last_with_buttons is not None:
+            buttons = buttons_of(self.last_with_buttons)
+            index = int(line) - 1
+            if 0 <= index < len(buttons):
+                update = self.factory.press(self.last_with_buttons, buttons[index][1], self.user_id)
+                await self.app.process_update(update)
+                return
+        await self.app.process_update(self.factory.message(line, self.user_id))
+
+
+async def run_console(runtime: Runtime, lines: Callable[[], str] = input, out: TextIO = sys.stdout) -> None:
+    console = Console(runtime, out)
+    await console.start()
+    print(runtime.t.gettext("Konsol Pantau HAM. Ketik /bantuan; ketik angka untuk menekan tombol; Ctrl-D untuk keluar."),
+          file=out)
+    try:
+        while True:
+            try:
+                line = await asyncio.to_thread(lines)
+            except EOFError:
+                break
+            await console.handle(line)
+    finally:
+        await console.stop()

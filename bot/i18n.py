@@ -1,0 +1,111 @@
+"""Translations (gettext catalogs in ``locales/``) and CLDR formatting through Babel.
+
+Message ids are written in Bahasa Indonesia, the bot's first language. The ``.po``
+catalogs are compiled in memory when first used, so a fresh checkout needs no build
+step; ``pybabel compile -d locales`` works as well (see ``locales/README.md``).
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_date, format_time
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal, format_percent
+from babel.support import Translations
+
+from bot.reference import zone_abbreviation
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+SUPPORTED = ("id", "en")
+DOMAIN = "messages"
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction; it is translated later, where it is shown."""
+    return message
+
+
+@cache
+def _translations(locale: str) -> Translations:
+    po = LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+    with open(po, "rb") as fh:
+        catalog = read_po(fh, locale=locale)
+    buf = io.BytesIO()
+    write_mo(buf, catalog)
+    buf.seek(0)
+    return Translations(buf, domain=DOMAIN)
+
+
+class Translator:
+    """Everything a renderer needs to speak one language."""
+
+    def __init__(self, locale: str = "id") -> None:
+        if locale not in SUPPORTED:
+            raise ValueError(f"unsupported locale {locale!r}")
+        self.locale = locale
+        self._babel_locale = Locale.parse(locale)
+        self._t = _translations(locale)
+
+    def gettext(self, message: str) -> str:
+        return self._t.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self._t.ngettext(singular, plural, n)
+
+    _ = gettext
+
+    def fmt(self, message: str, **values: object) -> str:
+        """Translate ``message`` and fill its ``{placeholders}`` with HTML-escaped values."""
+        return self.gettext(message).format(**{k: self.escape(v) for k, v in values.items()})
+
+    def nfmt(self, singular: str, plural: str, n: int, **values: object) -> str:
+        values.setdefault("n", n)
+        return self.ngettext(singular, plural, n).format(**{k: self.escape(v) for k, v in values.items()})
+
+    def escape(self, value: object) -> str:
+        if isinstance(value, Markup):
+            return str(value)
+        if isinstance(value, float):
+            return self.number(value)
+        return html.escape(str(value), quote=False)
+
+    # -- CLDR formatting ---------------------------------------------------------
+    def number(self, value: float, digits: int = 1) -> str:
+        if isinstance(value, int):
+            return format_decimal(value, locale=self._babel_locale)
+        return format_decimal(round(value, digits), format=f"#,##0.{'#' * digits}", locale=self._babel_locale)
+
+    def percent(self, fraction: float, digits: int = 1) -> str:
+        """``0.875`` -> ``87,5%`` (id) / ``87.5%`` (en)."""
+        return format_percent(fraction, format=f"#,##0.{'#' * digits}%", locale=self._babel_locale)
+
+    def date(self, value: date) -> str:
+        """``Kamis, 25 Januari 2024``."""
+        return format_date(value, "EEEE, d MMMM y", locale=self._babel_locale)
+
+    def datetime(self, value: datetime, tz: str) -> str:
+        """``Kamis, 25 Januari 2024 pukul 10.15 WITA``, in the zone ``tz``."""
+        if value.tzinfo is None:
+            raise ValueError("naive datetime")
+        local = value.astimezone(ZoneInfo(tz))
+        clock = format_time(local, "HH.mm" if self.locale == "id" else "HH:mm", locale=self._babel_locale)
+        return self.gettext("{date} pukul {time} {zone}").format(
+            date=self.date(local.date()), time=clock, zone=zone_abbreviation(tz)
+        )
+
+
+class Markup(str):
+    """A string that is already safe HTML (built by the renderers themselves)."""
+
+
+@cache
+def translator(locale: str = "id") -> Translator:
+    return Translator(locale)

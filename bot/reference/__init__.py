@@ -1,0 +1,96 @@
+"""Shipped reference data: provinces, kab/kota, the ten KKP HAM criteria, the sample catalog.
+
+The files sit beside this module; ``build_regions.py`` documents where the region data
+comes from. Everything here is read once and cached; it never changes while the bot runs.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+HERE = Path(__file__).parent
+SAMPLE_CATALOG = HERE / "sample_catalog.csv"
+
+ZONE_ABBREVIATIONS = {
+    "Asia/Jakarta": "WIB",
+    "Asia/Pontianak": "WIB",
+    "Asia/Makassar": "WITA",
+    "Asia/Jayapura": "WIT",
+}
+
+
+@dataclass(frozen=True)
+class ProvinceRef:
+    code: str
+    name: str
+    timezone: str
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RegionRef:
+    code: str
+    province_code: str
+    kind: str  # "kabupaten" | "kota"
+    name: str  # without the kind word, e.g. "Tapin"
+    timezone: str
+    capital: str
+    aliases: tuple[str, ...]
+
+    @property
+    def official_name(self) -> str:
+        return f"{'Kabupaten' if self.kind == 'kabupaten' else 'Kota'} {self.name}"
+
+    @property
+    def short_name(self) -> str:
+        return f"{'Kab.' if self.kind == 'kabupaten' else 'Kota'} {self.name}"
+
+
+@dataclass(frozen=True)
+class CriterionRef:
+    number: int
+    group: str
+    name: str
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with open(HERE / name, newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _aliases(raw: str) -> tuple[str, ...]:
+    return tuple(a.strip() for a in raw.split(";") if a.strip())
+
+
+@cache
+def provinces() -> dict[str, ProvinceRef]:
+    return {
+        r["code"]: ProvinceRef(r["code"], r["name"], r["timezone"], _aliases(r["aliases"]))
+        for r in _rows("provinces.csv")
+    }
+
+
+@cache
+def regions() -> dict[str, RegionRef]:
+    return {
+        r["code"]: RegionRef(
+            r["code"], r["province_code"], r["kind"], r["name"], r["timezone"], r["capital"], _aliases(r["aliases"])
+        )
+        for r in _rows("regions.csv")
+    }
+
+
+@cache
+def criteria() -> dict[int, CriterionRef]:
+    return {int(r["number"]): CriterionRef(int(r["number"]), r["group"], r["name"]) for r in _rows("criteria.csv")}
+
+
+def regions_of(province_code: str) -> list[RegionRef]:
+    return [r for r in regions().values() if r.province_code == province_code]
+
+
+def zone_abbreviation(tz: str) -> str:
+    return ZONE_ABBREVIATIONS.get(tz, tz)

@@ -1,0 +1,151 @@
+"""``/belum`` and the ``/checklist`` browser: criteria -> indicators -> state."""
+
+from __future__ import annotations
+
+from bot import callbacks as cb
+from bot.checklist import IndicatorStatus, RegionProgress, StateChange
+from bot.i18n import Translator
+from bot.models import IndicatorState
+from bot.reference import RegionRef, criteria
+from bot.render import Button, Reply, rows
+from bot.render.common import STATE_ICONS, sample_notice, state_label
+
+BELUM_PAGE = 20
+CRITERION_PAGE = 10
+
+
+def _pager(t: Translator, action: str, region: RegionRef, criterion: int, page: int, pages: int) -> tuple[Button, ...]:
+    nav = []
+    if page > 0:
+        nav.append(Button(t.gettext("‹ Sebelumnya"), cb.build(action, region.code, criterion, page - 1, cb.IN_PLACE)))
+    if page < pages - 1:
+        nav.append(Button(t.gettext("Berikutnya ›"), cb.build(action, region.code, criterion, page + 1, cb.IN_PLACE)))
+    return tuple(nav)
+
+
+def _pages(count: int, size: int) -> int:
+    return max(1, -(-count // size))
+
+
+def belum(t: Translator, region: RegionRef, items: list[IndicatorStatus], criterion: int | None, page: int,
+          sample: bool) -> Reply:
+    """Unfinished indicators grouped by criterion, ``BELUM_PAGE`` a page."""
+    head = t.fmt("<b>Indikator belum lengkap: {name}</b>", name=region.official_name)
+    if criterion:
+        head += "\n" + t.fmt("Kriteria {number}. {name}", number=str(criterion), name=criteria()[criterion].name)
+    if not items:
+        return Reply(head + "\n\n" + t.gettext("Semua indikator sudah lengkap. 🎉"))
+    pages = _pages(len(items), BELUM_PAGE)
+    page = max(0, min(page, pages - 1))
+    shown = items[page * BELUM_PAGE : (page + 1) * BELUM_PAGE]
+    lines = [head, t.nfmt("{n} indikator belum lengkap", "{n} indikator belum lengkap", len(items))]
+    if pages > 1:
+        lines.append(t.fmt("Halaman {page} dari {pages}", page=page + 1, pages=pages))
+    current = None
+    for s in shown:
+        if s.indicator.criterion_number != current:
+            current = s.indicator.criterion_number
+            lines.append("")
+            lines.append(t.fmt("<b>{number}. {name}</b>", number=str(current), name=criteria()[current].name))
+        lines.append(
+            t.fmt("{icon} <code>{code}</code> {text} ({state})", icon=STATE_ICONS[s.state], code=s.indicator.code,
+                  text=s.indicator.text, state=state_label(t, s.state))
+        )
+    if sample:
+        lines.append("")
+        lines.append(sample_notice(t))
+    nav = _pager(t, cb.BELUM, region, criterion or 0, page, pages)
+    return Reply("\n".join(lines), (nav,) if nav else ())
+
+
+def criteria_menu(t: Translator, progress: RegionProgress) -> Reply:
+    text = "\n".join([
+        t.fmt("<b>Checklist {name}</b>", name=progress.region.official_name),
+        t.fmt("Indikator lengkap: <b>{done}</b> dari {total} ({pct})",
+              done=progress.complete, total=progress.total, pct=t.percent(progress.fraction)),
+        t.gettext("Pilih kriteria:"),
+    ])
+    buttons = [
+        Button(
+            t.fmt("{number}. {name} ({done}/{total})", number=str(c.criterion.number), name=c.criterion.name,
+                  done=c.complete, total=c.total),
+            cb.build(cb.CRITERION, progress.region.code, c.criterion.number, 0, cb.IN_PLACE),
+        )
+        for c in progress.criteria
+    ]
+    return Reply(text, rows(buttons, 1))
+
+
+def criterion_page(t: Translator, region: RegionRef, number: int, items: list[IndicatorStatus], page: int) -> Reply:
+    pages = _pages(len(items), CRITERION_PAGE)
+    page = max(0, min(page, pages - 1))
+    shown = items[page * CRITERION_PAGE : (page + 1) * CRITERION_PAGE]
+    lines = [
+        f"<b>{t.escape(region.official_name)}</b>",
+        t.fmt("Kriteria {number}. {name}", number=str(number), name=criteria()[number].name),
+    ]
+    if pages > 1:
+        lines.append(t.fmt("Halaman {page} dari {pages}", page=page + 1, pages=pages))
+    lines.append("")
+    for s in shown:
+        lines.append(t.fmt("{icon} <code>{code}</code> {text}", icon=STATE_ICONS[s.state], code=s.indicator.code,
+                           text=s.indicator.text))
+    if not items:
+        lines.append(t.gettext("Tidak ada indikator pada kriteria ini."))
+    buttons = [
+        Button(f"{STATE_ICONS[s.state]} {s.indicator.code}", cb.build(cb.INDICATOR, region.code, s.indicator.code, cb.IN_PLACE))
+        for s in shown
+    ]
+    nav = _pager(t, cb.CRITERION, region, number, page, pages)
+    back = (Button(t.gettext("‹ Daftar kriteria"), cb.build(cb.CHECKLIST, region.code, cb.IN_PLACE)),)
+    return Reply("\n".join(lines), rows(buttons, 4) + ((nav,) if nav else ()) + (back,))
+
+
+def indicator_detail(t: Translator, region: RegionRef, s: IndicatorStatus, may_edit: bool, tz: str) -> Reply:
+    ind = s.indicator
+    lines = [
+        t.fmt("<b>{name}</b> · <code>{code}</code>", name=region.official_name, code=ind.code),
+        t.fmt("Kriteria {number}. {name}", number=str(ind.criterion_number), name=criteria()[ind.criterion_number].name),
+        t.fmt("Jenis: {kind} · bobot {weight}", kind=ind.kind, weight=t.number(ind.weight)),
+        "",
+        t.escape(ind.text),
+        "",
+        t.fmt("Status: {icon} <b>{state}</b>", icon=STATE_ICONS[s.state], state=state_label(t, s.state)),
+    ]
+    if s.link:
+        lines.append(t.fmt("Data dukung: {link}", link=s.link))
+    if s.note:
+        lines.append(t.fmt("Catatan: {note}", note=s.note))
+    if s.updated_at:
+        lines.append(t.fmt("Diperbarui: {when}", when=t.datetime(s.updated_at, tz)))
+    keyboard: tuple[tuple[Button, ...], ...] = ()
+    if may_edit:
+        states = [
+            Button(f"{STATE_ICONS[st]} {state_label(t, st)}", cb.build(cb.SET_STATE, region.code, ind.code, st.value, cb.IN_PLACE))
+            for st in IndicatorState
+            if st is not s.state
+        ]
+        keyboard = rows(states, 2) + (
+            (Button(t.gettext("📎 Tambah tautan/catatan"), cb.build(cb.ADD_NOTE, region.code, ind.code)),),
+        )
+    back = (Button(t.gettext("‹ Kembali"), cb.build(cb.CRITERION, region.code, ind.criterion_number, 0, cb.IN_PLACE)),)
+    return Reply("\n".join(lines), keyboard + (back,))
+
+
+def state_changed(t: Translator, region: RegionRef, change: StateChange) -> str:
+    text = t.fmt(
+        "✔️ {name}, indikator <code>{code}</code>: {before} → <b>{after}</b>",
+        name=region.official_name, code=change.indicator.code,
+        before=state_label(t, change.before), after=state_label(t, change.after),
+    )
+    if change.link:
+        text += "\n" + t.fmt("Data dukung: {link}", link=change.link)
+    if change.note:
+        text += "\n" + t.fmt("Catatan: {note}", note=change.note)
+    return text
+
+
+def ask_evidence(t: Translator, region: RegionRef, code: str) -> Reply:
+    return Reply(t.fmt(
+        "Kirim tautan data dukung (https://…) atau catatan untuk {name}, indikator <code>{code}</code>. "
+        "Ketik /batal untuk membatalkan.", name=region.official_name, code=code))

@@ -1,0 +1,122 @@
+"""``/status``: one region, one province, and what to say when a name is unclear."""
+
+from __future__ import annotations
+
+from bot import callbacks as cb
+from bot.checklist import ProvinceProgress, RegionProgress
+from bot.i18n import Translator
+from bot.reference import ProvinceRef, RegionRef
+from bot.regions import Resolution, Target, label
+from bot.render import Button, Reply, rows
+from bot.render.common import bar, class_label, sample_notice
+
+
+def target_data(action: str, target: Target, *rest: object) -> str:
+    if action == cb.STATUS:
+        kind = "p" if isinstance(target, ProvinceRef) else "r"
+        return cb.build(action, cb.target(kind, target.code))
+    return cb.build(action, target.code, *rest)
+
+
+def cycle_line(t: Translator, progress: RegionProgress | ProvinceProgress) -> str:
+    return t.fmt(
+        "KKP HAM siklus {award} (data tahun {data})",
+        award=str(progress.cycle.award_year), data=str(progress.cycle.data_year),
+    )
+
+
+def region_status(t: Translator, p: RegionProgress, also: tuple[Target, ...] = ()) -> Reply:
+    lines = [
+        t.fmt("<b>{name}</b>, {province}", name=p.region.official_name, province=p.province.name),
+        cycle_line(t, p),
+        "",
+    ]
+    if p.total == 0:
+        lines.append(t.gettext("Katalog indikator belum dimuat. Admin: pantau-ham import catalog BERKAS.xlsx"))
+        return Reply("\n".join(lines))
+    lines.append(
+        t.fmt("Indikator lengkap: <b>{done}</b> dari {total} ({pct})",
+              done=p.complete, total=p.total, pct=t.percent(p.fraction))
+    )
+    lines.append(
+        t.fmt("Terverifikasi {verified} · proses {in_progress} · ditolak {rejected}",
+              verified=p.verified, in_progress=p.in_progress, rejected=p.rejected)
+    )
+    lines.append("")
+    for c in p.criteria:
+        lines.append(
+            t.fmt("{bar} {number}. {name}: {done}/{total}",
+                  bar=bar(c.fraction), number=str(c.criterion.number), name=c.criterion.name,
+                  done=c.complete, total=c.total)
+        )
+    lines.append("")
+    lines.append(
+        t.fmt("Proyeksi: <b>{klass}</b> (skor {score}; ambang peduli {threshold})",
+              klass=class_label(t, p.klass), score=t.number(p.score), threshold=t.number(p.peduli_threshold))
+    )
+    if p.last_updated:
+        lines.append(t.fmt("Terakhir diperbarui: {when}", when=t.datetime(p.last_updated, p.region.timezone)))
+    else:
+        lines.append(t.gettext("Belum ada pembaruan pada siklus ini."))
+    if p.sample_catalog:
+        lines.append(sample_notice(t))
+    buttons = [
+        Button(t.gettext("Lihat yang belum"), target_data(cb.BELUM, p.region, 0, 0)),
+        Button(t.gettext("Buka checklist"), target_data(cb.CHECKLIST, p.region)),
+    ]
+    extra = [Button(label(o), target_data(cb.STATUS, o)) for o in also[:3]]
+    return Reply("\n".join(lines), rows(buttons, 2) + rows(extra, 1))
+
+
+def province_status(t: Translator, p: ProvinceProgress) -> Reply:
+    n = len(p.rows)
+    lines = [
+        t.fmt("<b>Provinsi {name}</b>", name=p.province.name),
+        cycle_line(t, p),
+        "",
+        t.fmt("{above} dari {n} kab/kota di atas ambang peduli ({pct})",
+              above=p.above, n=n, pct=t.percent(p.fraction_above)),
+        t.fmt("Ambang provinsi {threshold}: {verdict}",
+              threshold=t.percent(p.threshold / 100),
+              verdict=t.gettext("tercapai ✅") if p.meets_threshold else t.gettext("belum tercapai")),
+        "",
+    ]
+    for i, r in enumerate(p.rows, start=1):
+        lines.append(
+            t.fmt("{i}. {name}: {pct} · {klass}",
+                  i=str(i), name=r.region.short_name, pct=t.percent(r.fraction), klass=class_label(t, r.klass))
+        )
+    if p.last_updated:
+        lines.append("")
+        lines.append(t.fmt("Terakhir diperbarui: {when}", when=t.datetime(p.last_updated, p.province.timezone)))
+    if p.sample_catalog:
+        lines.append(sample_notice(t))
+    buttons = [Button(r.region.short_name, target_data(cb.STATUS, r.region)) for r in p.rows]
+    return Reply("\n".join(lines), rows(buttons, 2))
+
+
+def choose(t: Translator, resolution: Resolution, action: str, *rest: object) -> Reply:
+    """An ambiguous name: ask which one, with a button per candidate."""
+    buttons = [Button(label(c), target_data(action, c, *rest)) for c in resolution.candidates]
+    return Reply(t.fmt("«{query}» bisa berarti beberapa wilayah. Pilih salah satu:", query=resolution.query),
+                 rows(buttons, 1))
+
+
+def not_found(t: Translator, resolution: Resolution, action: str, *rest: object) -> Reply:
+    text = t.fmt("Wilayah «{query}» tidak ditemukan.", query=resolution.query)
+    buttons = [Button(label(s), target_data(action, s, *rest)) for s in resolution.suggestions]
+    if buttons:
+        text += "\n" + t.gettext("Mungkin maksud Anda:")
+    else:
+        text += "\n" + t.gettext("Ketik nama kab/kota atau provinsi, misalnya: /status Tapin")
+    return Reply(text, rows(buttons, 1))
+
+
+def pick_region(t: Translator, province: ProvinceRef, regions: list[RegionRef], action: str, *rest: object) -> Reply:
+    """A province where a kab/kota is needed: offer its kab/kota."""
+    buttons = [Button(r.short_name, target_data(action, r, *rest)) for r in regions]
+    return Reply(t.fmt("Pilih kab/kota di Provinsi {name}:", name=province.name), rows(buttons, 2))
+
+
+def usage(t: Translator, form: str, example: str) -> Reply:
+    return Reply(t.fmt("Cara pakai: <code>{form}</code>\nContoh: <code>{example}</code>", form=form, example=example))

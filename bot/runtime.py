@@ -1,0 +1,53 @@
+"""What every handler and command needs: settings, database, clock and language."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from bot.checklist import Thresholds
+from bot.clock import Clock, SystemClock
+from bot.cycles import current_cycle
+from bot.db import make_engine, session_scope, upgrade
+from bot.i18n import Translator, translator
+from bot.models import Cycle
+from bot.seed import sync_reference
+from bot.settings import Settings
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: Engine
+    clock: Clock = field(default_factory=SystemClock)
+
+    @classmethod
+    def start(cls, settings: Settings, clock: Clock | None = None) -> Runtime:
+        """Open the database, apply migrations and load the reference data."""
+        engine = make_engine(settings.database_url)
+        upgrade(engine)
+        runtime = cls(settings, engine, clock or SystemClock())
+        with runtime.session() as session:
+            sync_reference(session)
+        return runtime
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with session_scope(self.engine) as session:
+            yield session
+
+    @property
+    def thresholds(self) -> Thresholds:
+        s = self.settings
+        return Thresholds(s.threshold_peduli, s.threshold_cukup, s.threshold_mulai, s.province_threshold)
+
+    @property
+    def t(self) -> Translator:
+        return translator(self.settings.locale)
+
+    def cycle(self, session: Session) -> Cycle:
+        return current_cycle(session, self.clock, self.settings.cycle)

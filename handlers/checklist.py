@@ -1,0 +1,177 @@
+"""/checklist (inline browser), /tandai (one line), and the reply that carries a link or note."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
+
+from bot import callbacks as cb
+from bot.access import Action, allowed
+from bot.catalog import active_indicators
+from bot.checklist import ChecklistError, attach_evidence, indicator_statuses, parse_state, region_progress, set_state
+from bot.reference import RegionRef, regions_of
+from bot.render import Reply
+from bot.render import checklist as render_checklist
+from bot.render import status as render_status
+from bot.render.common import error
+from handlers.common import answer, require, resolve_or_ask, runtime, send, target_from, user_id
+
+PENDING_EVIDENCE = "pending_evidence"  # user_data key: (region code, indicator code)
+TANDAI_FORM = "/tandai <wilayah> <kode indikator> <status> [tautan atau catatan]"
+TANDAI_EXAMPLE = "/tandai Tapin 1.02 lengkap https://drive.example/perda-bankum.pdf"
+
+
+def menu_reply(context: ContextTypes.DEFAULT_TYPE, region: RegionRef) -> Reply:
+    rt = runtime(context)
+    with rt.session() as session:
+        progress = region_progress(session, rt.cycle(session), region, rt.thresholds)
+    return render_checklist.criteria_menu(rt.t, progress)
+
+
+def criterion_reply(context: ContextTypes.DEFAULT_TYPE, region: RegionRef, number: int, page: int) -> Reply:
+    rt = runtime(context)
+    with rt.session() as session:
+        items = indicator_statuses(session, rt.cycle(session), region, number)
+    return render_checklist.criterion_page(rt.t, region, number, items, page)
+
+
+def indicator_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, region: RegionRef, code: str,
+                    prefix: str = "") -> Reply:
+    rt = runtime(context)
+    with rt.session() as session:
+        status = next((s for s in indicator_statuses(session, rt.cycle(session), region) if s.indicator.code == code),
+                      None)
+    if status is None:
+        return Reply(error(rt.t, "Indikator {code} tidak ada di katalog.", code=code))
+    may_edit = allowed(rt.settings, user_id(update), Action.EDIT_CHECKLIST)
+    reply = render_checklist.indicator_detail(rt.t, region, status, may_edit, region.timezone)
+    return Reply(f"{prefix}\n\n{reply.text}" if prefix else reply.text, reply.buttons)
+
+
+async def checklist(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not await require(update, context, Action.VIEW):
+        return
+    rt = runtime(context)
+    query = " ".join(context.args or [])
+    if not query:
+        await send(update, context, render_status.usage(rt.t, "/checklist <wilayah>", "/checklist Tapin"))
+        return
+    resolution = await resolve_or_ask(update, context, query, cb.CHECKLIST)
+    if resolution is None:
+        return
+    if resolution.province:
+        await send(update, context, render_status.pick_region(
+            rt.t, resolution.province, regions_of(resolution.province.code), cb.CHECKLIST))
+        return
+    await send(update, context, menu_reply(context, resolution.region))
+
+
+def parse_tandai(args: list[str], indicator_codes: set[str]) -> tuple[str, str, str, str] | None:
+    """``Tanah Laut 1.02 lengkap https://…`` -> (region, code, state, evidence), or None if malformed."""
+    for i in range(1, len(args) - 1):
+        if args[i] in indicator_codes and parse_state(args[i + 1]):
+            return " ".join(args[:i]), args[i], args[i + 1], " ".join(args[i + 2 :])
+    return None
+
+
+async def tandai(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not await require(update, context, Action.EDIT_CHECKLIST):
+        return
+    rt = runtime(context)
+    with rt.session() as session:
+        codes = {ind.code for ind in active_indicators(session)}
+    parsed = parse_tandai(context.args or [], codes)
+    if parsed is None:
+        text = rt.t.gettext("Perintah tidak dapat dibaca; tidak ada yang diubah.")
+        usage = render_status.usage(rt.t, TANDAI_FORM, TANDAI_EXAMPLE)
+        hint = rt.t.gettext("Status: belum, proses, lengkap, terverifikasi, ditolak.")
+        await send(update, context, Reply(f"⚠️ {text}\n{usage.text}\n{hint}"))
+        return
+    query, code, state_text, evidence = parsed
+    resolution = await resolve_or_ask(update, context, query, cb.STATUS)
+    if resolution is None:
+        return
+    if resolution.province:
+        await send(update, context, Reply(error(rt.t, "{name} adalah provinsi; sebutkan kab/kota.",
+                                                name=resolution.province.name)))
+        return
+    reply = change_state(update, context, resolution.region, code, state_text, evidence)
+    await send(update, context, reply)
+
+
+def change_state(update: Update, context: ContextTypes.DEFAULT_TYPE, region: RegionRef, code: str,
+                 state_text: str, evidence: str | None) -> Reply:
+    rt = runtime(context)
+    state = parse_state(state_text)
+    if state is None:
+        return Reply(error(rt.t, "Status «{state}» tidak dikenal.", state=state_text))
+    try:
+        with rt.session() as session:
+            change = set_state(session, rt.clock, rt.cycle(session), region, code, state, user_id(update), evidence)
+    except ChecklistError as exc:
+        return Reply(error(rt.t, exc.message, **exc.values))
+    return Reply(render_checklist.state_changed(rt.t, region, change))
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    data = cb.parse(query.data)
+    region = target_from(data.arg(0))
+    if not isinstance(region, RegionRef):
+        await query.answer()
+        return
+    if data.action in (cb.SET_STATE, cb.ADD_NOTE):
+        if not await require(update, context, Action.EDIT_CHECKLIST):
+            return
+    await query.answer()
+    if data.action == cb.CHECKLIST:
+        await answer(update, context, menu_reply(context, region))
+    elif data.action == cb.CRITERION:
+        await answer(update, context, criterion_reply(context, region, data.int_arg(1), data.int_arg(2)))
+    elif data.action == cb.INDICATOR:
+        await answer(update, context, indicator_reply(update, context, region, data.arg(1)))
+    elif data.action == cb.SET_STATE:
+        done = change_state(update, context, region, data.arg(1), data.arg(2), None)
+        await answer(update, context, indicator_reply(update, context, region, data.arg(1), prefix=done.text))
+    elif data.action == cb.ADD_NOTE:
+        context.user_data[PENDING_EVIDENCE] = (region.code, data.arg(1))
+        await send(update, context, render_checklist.ask_evidence(runtime(context).t, region, data.arg(1)))
+
+
+async def on_evidence(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A plain message after "Tambah tautan/catatan": attach it to that indicator."""
+    pending = context.user_data.get(PENDING_EVIDENCE)
+    if not pending:
+        return
+    if not await require(update, context, Action.EDIT_CHECKLIST):
+        return
+    rt = runtime(context)
+    region = target_from(pending[0])
+    text = (update.effective_message.text or "").strip()
+    if not text:
+        return
+    context.user_data.pop(PENDING_EVIDENCE, None)
+    try:
+        with rt.session() as session:
+            change = attach_evidence(session, rt.clock, rt.cycle(session), region, pending[1], user_id(update), text)
+    except ChecklistError as exc:
+        await send(update, context, Reply(error(rt.t, exc.message, **exc.values)))
+        return
+    await send(update, context, Reply(render_checklist.state_changed(rt.t, region, change)))
+
+
+async def batal(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    rt = runtime(context)
+    if context.user_data.pop(PENDING_EVIDENCE, None):
+        await send(update, context, Reply(rt.t.gettext("Dibatalkan; tidak ada yang diubah.")))
+    else:
+        await send(update, context, Reply(rt.t.gettext("Tidak ada yang sedang berlangsung.")))
+
+
+def register(application: Application) -> None:
+    application.add_handler(CommandHandler("checklist", checklist))
+    application.add_handler(CommandHandler("tandai", tandai))
+    application.add_handler(CommandHandler("batal", batal))
+    pattern = rf"^({cb.CHECKLIST}|{cb.CRITERION}|{cb.INDICATOR}|{cb.SET_STATE}|{cb.ADD_NOTE})\|"
+    application.add_handler(CallbackQueryHandler(on_button, pattern=pattern))
+    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, on_evidence))

@@ -1,0 +1,102 @@
+"""What every handler does the same way: reach the runtime, reply, edit, refuse."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from bot import callbacks as cb
+from bot.access import Action, allowed
+from bot.reference import provinces, regions
+from bot.regions import Resolution, Target, resolve
+from bot.render import Reply, split_message
+from bot.render import status as render_status
+from bot.runtime import Runtime
+
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+def runtime(context: ContextTypes.DEFAULT_TYPE) -> Runtime:
+    return context.application.bot_data["runtime"]
+
+
+def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    if not reply.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in reply.buttons]
+    )
+
+
+async def send(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> None:
+    """Send ``reply`` to the chat of ``update``, split when longer than Telegram allows."""
+    chunks = split_message(reply.text)
+    chat_id = update.effective_chat.id
+    for i, chunk in enumerate(chunks):
+        last = i == len(chunks) - 1
+        await context.bot.send_message(
+            chat_id, chunk, reply_markup=keyboard(reply) if last else None, link_preview_options=NO_PREVIEW
+        )
+
+
+async def edit(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> None:
+    """Replace the message a button was pressed on; a reply too long to fit is sent anew."""
+    query = update.callback_query
+    chunks = split_message(reply.text)
+    if len(chunks) > 1 or query.message is None:
+        await send(update, context, reply)
+        return
+    try:
+        await query.edit_message_text(reply.text, reply_markup=keyboard(reply), link_preview_options=NO_PREVIEW)
+    except BadRequest as exc:  # pressing the same button twice: nothing changed
+        if "not modified" not in str(exc).lower():
+            raise
+
+
+async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> None:
+    """Answer a button: in place for navigation buttons, as a new message otherwise."""
+    if cb.parse(update.callback_query.data).in_place:
+        await edit(update, context, reply)
+    else:
+        await send(update, context, reply)
+
+
+def user_id(update: Update) -> int | None:
+    return update.effective_user.id if update.effective_user else None
+
+
+async def require(update: Update, context: ContextTypes.DEFAULT_TYPE, action: Action) -> bool:
+    """True when the sender may do ``action``; otherwise tell them politely and return False."""
+    rt = runtime(context)
+    if allowed(rt.settings, user_id(update), action):
+        return True
+    text = rt.t.gettext("Maaf, Anda tidak berwenang melakukan ini. Hubungi admin Bidang HAM Kanwil.")
+    if update.callback_query:
+        await update.callback_query.answer(text, show_alert=True)
+    else:
+        await send(update, context, Reply(text))
+    return False
+
+
+async def resolve_or_ask(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, query: str, action: str, *rest: object
+) -> Resolution | None:
+    """Resolve a typed region name; when unclear, answer with buttons and return None."""
+    rt = runtime(context)
+    resolution = resolve(query)
+    if resolution.target is not None:
+        return resolution
+    if resolution.is_ambiguous:
+        await send(update, context, render_status.choose(rt.t, resolution, action, *rest))
+    else:
+        await send(update, context, render_status.not_found(rt.t, resolution, action, *rest))
+    return None
+
+
+def target_from(code: str) -> Target | None:
+    """A target from a code carried in callback data (``r:63.05``, ``p:63`` or ``63.05``)."""
+    kind, _, value = code.rpartition(":")
+    if kind == "p":
+        return provinces().get(value)
+    return regions().get(value)

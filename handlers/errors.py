@@ -1,0 +1,27 @@
+"""The last resort: log the details, tell the person something short and kind."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import Application, ContextTypes
+
+from bot.render import Reply
+from handlers.common import runtime, send
+
+log = logging.getLogger(__name__)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    log.error("error while handling an update", exc_info=context.error)
+    if isinstance(update, Update) and update.effective_chat:
+        text = runtime(context).t.gettext("Maaf, terjadi kesalahan. Coba lagi sebentar lagi; bila berulang, hubungi admin.")
+        try:
+            await send(update, context, Reply(text))
+        except Exception:  # the error may be Telegram itself
+            log.exception("could not tell the user about the error")
+
+
+def register(application: Application) -> None:
+    application.add_error_handler(on_error)

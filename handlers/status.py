@@ -1,0 +1,97 @@
+"""/status and /belum, and the buttons that lead to them."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot import callbacks as cb
+from bot.access import Action
+from bot.catalog import catalog_in_force
+from bot.checklist import indicator_statuses, province_progress, region_progress
+from bot.reference import ProvinceRef, RegionRef, criteria, regions_of
+from bot.render import Reply
+from bot.render import checklist as render_checklist
+from bot.render import status as render_status
+from handlers.common import answer, require, resolve_or_ask, runtime, send, target_from
+
+
+def status_reply(context: ContextTypes.DEFAULT_TYPE, target, also=()) -> Reply:
+    rt = runtime(context)
+    with rt.session() as session:
+        cycle = rt.cycle(session)
+        if isinstance(target, ProvinceRef):
+            return render_status.province_status(rt.t, province_progress(session, cycle, target, rt.thresholds))
+        progress = region_progress(session, cycle, target, rt.thresholds)
+    return render_status.region_status(rt.t, progress, also)
+
+
+async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not await require(update, context, Action.VIEW):
+        return
+    rt = runtime(context)
+    query = " ".join(context.args or [])
+    if not query:
+        await send(update, context, render_status.usage(rt.t, "/status <wilayah>", "/status Tapin"))
+        return
+    resolution = await resolve_or_ask(update, context, query, cb.STATUS)
+    if resolution:
+        await send(update, context, status_reply(context, resolution.target, resolution.also))
+
+
+def belum_reply(context: ContextTypes.DEFAULT_TYPE, region: RegionRef, criterion: int, page: int) -> Reply:
+    rt = runtime(context)
+    with rt.session() as session:
+        items = indicator_statuses(session, rt.cycle(session), region, criterion or None, incomplete_only=True)
+        catalog = catalog_in_force(session)
+    return render_checklist.belum(rt.t, region, items, criterion or None, page, bool(catalog and catalog.is_sample))
+
+
+def split_criterion(args: list[str]) -> tuple[str, int]:
+    """``["Tanah", "Laut", "3"]`` -> ("Tanah Laut", 3); a trailing 1-10 is a criterion number."""
+    if len(args) > 1 and args[-1].isdigit() and int(args[-1]) in criteria():
+        return " ".join(args[:-1]), int(args[-1])
+    return " ".join(args), 0
+
+
+async def belum(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not await require(update, context, Action.VIEW):
+        return
+    rt = runtime(context)
+    query, criterion = split_criterion(context.args or [])
+    if not query:
+        await send(update, context, render_status.usage(rt.t, "/belum <wilayah> [nomor kriteria]", "/belum Tapin 3"))
+        return
+    resolution = await resolve_or_ask(update, context, query, cb.BELUM, criterion, 0)
+    if resolution is None:
+        return
+    if resolution.province:
+        await send(update, context, render_status.pick_region(
+            rt.t, resolution.province, regions_of(resolution.province.code), cb.BELUM, criterion, 0))
+        return
+    await send(update, context, belum_reply(context, resolution.region, criterion, 0))
+
+
+async def on_status_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    await query.answer()
+    target = target_from(cb.parse(query.data).arg(0))
+    if target is not None:
+        await answer(update, context, status_reply(context, target))
+
+
+async def on_belum_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    await query.answer()
+    data = cb.parse(query.data)
+    region = target_from(data.arg(0))
+    if isinstance(region, RegionRef):
+        await answer(update, context, belum_reply(context, region, data.int_arg(1), data.int_arg(2)))
+
+
+def register(application: Application) -> None:
+    application.add_handler(CommandHandler("status", status))
+    application.add_handler(CommandHandler("belum", belum))
+    application.add_handler(CallbackQueryHandler(on_status_button, pattern=rf"^{cb.STATUS}\|"))
+    application.add_handler(CallbackQueryHandler(on_belum_button, pattern=rf"^{cb.BELUM}\|"))
+
