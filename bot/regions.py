@@ -75,8 +75,10 @@ class RegionIndex:
         self.provinces = province_refs
         self._keys: dict[str, dict[str, tuple[int, Target]]] = {}
         for p in province_refs.values():
-            for key in (p.code, p.name, f"Provinsi {p.name}", *p.aliases):
-                self._add(key, 0, p)
+            for name in (p.name, *p.aliases):
+                for key in (name, f"Provinsi {name}", f"Prov. {name}"):
+                    self._add(key, 0, p)
+            self._add(p.code, 0, p)
         for r in region_refs.values():
             kind_words = ("Kabupaten", "Kab", "Kab.") if r.kind == "kabupaten" else ("Kota",)
             for word in kind_words:

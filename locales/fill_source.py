@@ -19,8 +19,9 @@ def main() -> None:
         if not message.id:
             continue
         if message.pluralizable:
-            if not any(message.string):
-                message.string = (message.id[0],)
+            message.string = tuple(
+                s or message.id[min(i, len(message.id) - 1)] for i, s in enumerate(message.string)
+            )
         elif not message.string:
             message.string = message.id
         message.flags.discard("fuzzy")

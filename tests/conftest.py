@@ -1,0 +1,108 @@
+"""Shared fixtures: a migrated database, a fixed clock, and the bot wired to an offline Bot API."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from urllib.parse import quote
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from bot.app import build_application
+from bot.catalog import import_sample
+from bot.clock import FixedClock
+from bot.db import normalise_url
+from bot.offline import ApiCall, OfflineBotAPI, UpdateFactory, buttons_of
+from bot.runtime import Runtime
+from bot.settings import Settings
+
+ADMIN = 111
+VIEWER = 222
+NOW = datetime(2024, 1, 25, 2, 0, tzinfo=UTC)  # Thursday 25 January 2024, 10:00 WITA
+
+
+def make_settings(database_url: str, **overrides) -> Settings:
+    values = dict(database_url=database_url, admin_ids=frozenset({ADMIN}), locale="id", cycle="2024/2025",
+                  telegram_bot_token=None)
+    values.update(overrides)
+    return Settings(_env_file=None, **values)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(NOW)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'pantau.db'}"
+
+
+@pytest.fixture
+def runtime(sqlite_url, clock) -> Iterator[Runtime]:
+    rt = Runtime.start(make_settings(sqlite_url), clock)
+    yield rt
+    rt.engine.dispose()
+
+
+@pytest.fixture
+def catalog(runtime) -> Runtime:
+    """The runtime with the sample catalog loaded."""
+    with runtime.session() as session:
+        import_sample(session, runtime.clock)
+    return runtime
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A PostgreSQL database in a schema of its own (needs TEST_DATABASE_URL)."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        pytest.skip("TEST_DATABASE_URL is not set: PostgreSQL tests run in CI")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(normalise_url(base))
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in base else "?"
+    yield f"{base}{sep}options={quote(f'-csearch_path={schema}')}"
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+class BotHarness:
+    """The real Application, fed typed lines and button presses, answering into an OfflineBotAPI."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.api = OfflineBotAPI()
+        self.app = build_application(runtime, request=self.api, token="123:offline")
+        self.factory = UpdateFactory(self.app.bot)
+
+    async def say(self, text: str, user_id: int = ADMIN, chat_id: int | None = None) -> list[ApiCall]:
+        before = len(self.api.calls)
+        await self.app.process_update(self.factory.message(text, user_id, chat_id))
+        return self.api.calls[before:]
+
+    async def press(self, call: ApiCall, label_or_data: str, user_id: int = ADMIN) -> list[ApiCall]:
+        data = next((d for lbl, d in buttons_of(call) if label_or_data in (lbl, d)), None)
+        assert data is not None, f"no button {label_or_data!r} in {buttons_of(call)}"
+        before = len(self.api.calls)
+        await self.app.process_update(self.factory.press(call, data, user_id))
+        return self.api.calls[before:]
+
+
+def replies(calls: list[ApiCall]) -> list[ApiCall]:
+    return [c for c in calls if c.method in ("sendMessage", "editMessageText")]
+
+
+@pytest.fixture
+async def bot(catalog) -> Iterator[BotHarness]:
+    harness = BotHarness(catalog)
+    await harness.app.initialize()
+    await harness.app.post_init(harness.app)  # what run_polling/run_webhook do after initialize
+    yield harness
+    await harness.app.shutdown()

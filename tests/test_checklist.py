@@ -1,0 +1,135 @@
+"""Checklist arithmetic, the projected class and the province threshold."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.checklist import (
+    ChecklistError, KkpClass, Thresholds, indicator_statuses, province_progress, region_progress, set_state,
+)
+from bot.models import IndicatorState
+from bot.reference import provinces, regions
+
+TAPIN = regions()["63.05"]
+KALSEL = provinces()["63"]
+
+
+def mark(rt, region, codes, state=IndicatorState.LENGKAP, evidence=None):
+    with rt.session() as session:
+        cycle = rt.cycle(session)
+        for code in codes:
+            set_state(session, rt.clock, cycle, region, code, state, 111, evidence)
+
+
+def progress(rt, region=TAPIN):
+    with rt.session() as session:
+        return region_progress(session, rt.cycle(session), region, rt.thresholds)
+
+
+def test_empty_region_has_nothing_complete(catalog):
+    p = progress(catalog)
+    assert (p.total, p.complete, p.score, p.klass) == (120, 0, 0.0, KkpClass.KURANG_PEDULI)
+    assert [c.total for c in p.criteria] == [12] * 10
+    assert p.last_updated is None
+    assert p.sample_catalog
+
+
+def test_complete_counts_lengkap_and_terverifikasi_only(catalog):
+    mark(catalog, TAPIN, ["1.01", "1.02"], IndicatorState.LENGKAP)
+    mark(catalog, TAPIN, ["1.03"], IndicatorState.TERVERIFIKASI)
+    mark(catalog, TAPIN, ["2.01"], IndicatorState.PROSES)
+    mark(catalog, TAPIN, ["2.02"], IndicatorState.DITOLAK)
+    p = progress(catalog)
+    assert (p.complete, p.verified, p.in_progress, p.rejected) == (3, 1, 1, 1)
+    assert p.criteria[0].complete == 3 and p.criteria[1].complete == 0
+    assert p.score == pytest.approx(2.5)
+    assert p.last_updated == catalog.clock.now()
+
+
+def test_class_follows_thresholds(catalog):
+    codes = [f"{c}.{i:02d}" for c in range(1, 11) for i in range(1, 13)]
+    mark(catalog, TAPIN, codes[:90])  # 75.0 exactly
+    assert progress(catalog).klass is KkpClass.PEDULI
+    mark(catalog, TAPIN, codes[89:90], IndicatorState.PROSES)  # 74.17
+    assert progress(catalog).klass is KkpClass.CUKUP_PEDULI
+
+
+@pytest.mark.parametrize(
+    "score,klass",
+    [(100, KkpClass.PEDULI), (75, KkpClass.PEDULI), (74.9, KkpClass.CUKUP_PEDULI), (50, KkpClass.CUKUP_PEDULI),
+     (49.9, KkpClass.MULAI_PEDULI), (25, KkpClass.MULAI_PEDULI), (24.9, KkpClass.KURANG_PEDULI),
+     (0, KkpClass.KURANG_PEDULI)],
+)
+def test_classify(score, klass):
+    assert Thresholds().classify(score) is klass
+
+
+def test_weights_change_the_score_not_the_count(catalog):
+    from bot.models import Indicator
+
+    with catalog.session() as session:
+        session.get(Indicator, "1.01").weight = 13.0  # 13 of 132 weight units
+    mark(catalog, TAPIN, ["1.01"])
+    p = progress(catalog)
+    assert p.complete == 1
+    assert p.score == pytest.approx(100 * 13 / 132)
+
+
+def test_province_view_sorted_with_threshold(catalog):
+    codes = [f"{c}.{i:02d}" for c in range(1, 11) for i in range(1, 13)]
+    kalsel = [r for r in regions().values() if r.province_code == "63"]
+    for region in kalsel[:8]:  # 8 of 13 complete -> 61.5% >= 60%
+        mark(catalog, region, codes)
+    mark(catalog, kalsel[8], codes[:60])
+    with catalog.session() as session:
+        p = province_progress(session, catalog.cycle(session), KALSEL, catalog.thresholds)
+    assert len(p.rows) == 13
+    assert p.above == 8
+    assert p.fraction_above == pytest.approx(8 / 13)
+    assert p.meets_threshold
+    assert p.rows[8].region == kalsel[8]
+    scores = [r.score for r in p.rows]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_province_below_threshold(catalog):
+    codes = [f"{c}.{i:02d}" for c in range(1, 11) for i in range(1, 13)]
+    kalsel = [r for r in regions().values() if r.province_code == "63"]
+    for region in kalsel[:7]:  # 7 of 13 = 53.8%
+        mark(catalog, region, codes)
+    with catalog.session() as session:
+        p = province_progress(session, catalog.cycle(session), KALSEL, catalog.thresholds)
+    assert p.above == 7 and not p.meets_threshold
+
+
+def test_evidence_link_or_note(catalog):
+    mark(catalog, TAPIN, ["1.01"], evidence="https://drive.example/perda.pdf")
+    mark(catalog, TAPIN, ["1.01"], IndicatorState.DITOLAK, evidence="belum ditandatangani")
+    with catalog.session() as session:
+        status = indicator_statuses(session, catalog.cycle(session), TAPIN, 1)[0]
+    assert status.state is IndicatorState.DITOLAK
+    assert status.link == "https://drive.example/perda.pdf"
+    assert status.note == "belum ditandatangani"
+
+
+def test_unknown_indicator_changes_nothing(catalog):
+    with pytest.raises(ChecklistError):
+        mark(catalog, TAPIN, ["99.99"])
+    assert progress(catalog).complete == 0
+
+
+def test_belum_lists_only_unfinished(catalog):
+    mark(catalog, TAPIN, ["3.01", "3.02"])
+    catalog.clock.advance(timedelta(hours=1))
+    with catalog.session() as session:
+        items = indicator_statuses(session, catalog.cycle(session), TAPIN, 3, incomplete_only=True)
+    assert [s.indicator.code for s in items] == [f"3.{i:02d}" for i in range(3, 13)]
+
+
+def test_cycles_keep_progress_apart(catalog):
+    mark(catalog, TAPIN, ["1.01"])
+    catalog.settings = catalog.settings.model_copy(update={"cycle": "2025/2026"})
+    assert progress(catalog).complete == 0
+    assert progress(catalog).cycle.award_year == 2026

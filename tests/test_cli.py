@@ -1,0 +1,66 @@
+"""The ``pantau-ham`` command: run without a token, import a catalog, demo data."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from bot.checklist import region_progress
+from bot.cli import main
+from bot.reference import regions
+from bot.runtime import Runtime
+from tests.conftest import make_settings
+
+
+@pytest.fixture
+def env(monkeypatch, sqlite_url):
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    monkeypatch.setenv("PANTAU_CYCLE", "2024/2025")
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    return sqlite_url
+
+
+def test_run_without_token_explains_and_points_to_the_console(env, capsys):
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err
+    assert "TELEGRAM_BOT_TOKEN belum diisi" in err and "pantau-ham console" in err
+
+
+def test_python_dash_m_bot_works(env):
+    proc = subprocess.run([sys.executable, "-m", "bot", "run"], capture_output=True, text=True,
+                          env={"DATABASE_URL": env, "PATH": ""}, timeout=60)
+    assert proc.returncode == 2 and "pantau-ham console" in proc.stderr
+
+
+def test_import_catalog_reports_rows_and_changes_nothing(env, tmp_path, capsys):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("kode,kriteria,jenis,indikator\n1.1,1,struktur,Perda\n1.2,12,proses,Sosialisasi\n", encoding="utf-8")
+    assert main(["import", "catalog", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "Impor dibatalkan; katalog tidak berubah" in err
+    assert "baris 3: kriteria «12» harus nomor 1-10" in err
+    good = tmp_path / "good.csv"
+    good.write_text("kode,kriteria,jenis,indikator\n1.1,1,struktur,Perda\n", encoding="utf-8")
+    assert main(["import", "catalog", str(good)]) == 0
+    assert "Katalog diimpor: 1 indikator (1 baru" in capsys.readouterr().out
+    assert main(["import", "catalog", str(tmp_path / "missing.xlsx")]) == 1
+
+
+def test_demo_is_deterministic(env, capsys):
+    assert main(["demo"]) == 0
+    assert "Data demo dimuat" in capsys.readouterr().out
+    rt = Runtime.start(make_settings(env))
+
+    def snapshot():
+        with rt.session() as session:
+            cycle = rt.cycle(session)
+            return [region_progress(session, cycle, regions()[c], rt.thresholds).complete
+                    for c in ("63.05", "16.12", "62.71")]
+
+    first = snapshot()
+    assert main(["demo"]) == 0
+    assert snapshot() == first
+    assert all(n > 0 for n in first)
+    rt.engine.dispose()

@@ -1,0 +1,224 @@
+"""The bot end to end: updates through Application.process_update, answers recorded offline."""
+
+from __future__ import annotations
+
+import re
+
+from sqlmodel import select
+
+from bot.checklist import indicator_statuses
+from bot.models import ChecklistEntry, IndicatorState
+from bot.offline import buttons_of
+from bot.reference import regions
+from tests.conftest import ADMIN, VIEWER, replies
+
+TAPIN = regions()["63.05"]
+
+
+def state_of(rt, code, region=TAPIN):
+    with rt.session() as session:
+        return next(s.state for s in indicator_statuses(session, rt.cycle(session), region) if s.indicator.code == code)
+
+
+async def test_command_menus_are_set_in_indonesian_and_english(bot):
+    menus = bot.api.sent("setMyCommands")
+    assert len(menus) == 2
+    default, english = menus
+    assert "language_code" not in default.params
+    assert english.params["language_code"] == "en"
+    names = [c["command"] for c in default.params["commands"]]
+    assert names[:2] == ["status", "belum"] and "bantuan" in names
+    assert default.params["commands"][0]["description"] == "Progres KKP HAM kab/kota atau provinsi"
+    assert english.params["commands"][0]["description"] == "KKP HAM progress of a regency/city or province"
+
+
+async def test_start_and_help(bot):
+    (reply,) = replies(await bot.say("/start", VIEWER))
+    assert "Halo, Pengguna!" in reply.params["text"] and "/status" in reply.params["text"]
+    for cmd in ("/bantuan", "/help"):
+        (reply,) = replies(await bot.say(cmd, VIEWER))
+        assert "/checklist" in reply.params["text"]
+        assert reply.params["parse_mode"] == "HTML"
+
+
+async def test_status_of_a_region(bot):
+    await bot.say("/tandai Tapin 1.01 terverifikasi", ADMIN)
+    await bot.say("/tandai Tapin 1.02 lengkap", ADMIN)
+    (reply,) = replies(await bot.say("/status Tapin", VIEWER))
+    text = reply.params["text"]
+    assert "<b>Kabupaten Tapin</b>, Kalimantan Selatan" in text
+    assert "KKP HAM siklus 2025 (data tahun 2024)" in text
+    assert "Indikator lengkap: <b>2</b> dari 120 (1,7%)" in text
+    assert "1. Hak atas bantuan hukum: 2/12" in text
+    assert "10. Hak perempuan dan anak: 0/12" in text
+    assert "Proyeksi: <b>kurang peduli</b>" in text
+    assert "Terakhir diperbarui: Kamis, 25 Januari 2024 pukul 10.00 WITA" in text
+    assert "katalog CONTOH" in text
+    assert [label for label, _ in buttons_of(reply)] == ["Lihat yang belum", "Buka checklist"]
+
+
+async def test_status_of_a_province(bot):
+    codes = " ".join(f"{c}.{i:02d}" for c in range(1, 11) for i in range(1, 13))
+    for code in codes.split()[:100]:
+        await bot.say(f"/tandai Banjarmasin {code} lengkap", ADMIN)
+    (reply,) = replies(await bot.say("/status Kalsel", VIEWER))
+    text = reply.params["text"]
+    assert "<b>Provinsi Kalimantan Selatan</b>" in text
+    assert "1 dari 13 kab/kota di atas ambang peduli (7,7%)" in text
+    assert "Ambang provinsi 60%: belum tercapai" in text
+    lines = [line for line in text.split("\n") if re.match(r"^\d+\. ", line)]
+    assert len(lines) == 13
+    assert lines[0] == "1. Kota Banjarmasin: 83,3% · peduli"
+    for typed in ("Kalimantan Selatan", "63"):
+        (again,) = replies(await bot.say(f"/status {typed}", VIEWER))
+        assert again.params["text"] == text
+
+
+async def test_ambiguous_name_asks_with_buttons(bot):
+    (reply,) = replies(await bot.say("/status Mura", VIEWER))
+    assert "«Mura» bisa berarti beberapa wilayah" in reply.params["text"]
+    labels = [label for label, _ in buttons_of(reply)]
+    assert labels == ["Kab. Musi Rawas (Sumatera Selatan)", "Kab. Murung Raya (Kalimantan Tengah)"]
+    (status,) = replies(await bot.press(reply, "Kab. Murung Raya (Kalimantan Tengah)", VIEWER))
+    assert "<b>Kabupaten Murung Raya</b>, Kalimantan Tengah" in status.params["text"]
+
+
+async def test_unknown_name_suggests_three(bot):
+    (reply,) = replies(await bot.say("/status Kotawaringin", VIEWER))
+    assert "Wilayah «Kotawaringin» tidak ditemukan." in reply.params["text"]
+    labels = [label for label, _ in buttons_of(reply)]
+    assert len(labels) == 3
+    assert labels[:2] == ["Kab. Kotawaringin Barat (Kalimantan Tengah)", "Kab. Kotawaringin Timur (Kalimantan Tengah)"]
+
+
+async def test_banjar_means_the_kabupaten_with_a_button_for_the_city(bot):
+    (reply,) = replies(await bot.say("/status Banjar", VIEWER))
+    assert "<b>Kabupaten Banjar</b>, Kalimantan Selatan" in reply.params["text"]
+    assert ("Kota Banjar (Jawa Barat)", "st|r:32.79") in buttons_of(reply)
+
+
+async def test_status_without_argument_explains(bot):
+    (reply,) = replies(await bot.say("/status", VIEWER))
+    assert "Cara pakai" in reply.params["text"] and "/status Tapin" in reply.params["text"]
+
+
+async def test_belum_grouped_and_paginated(bot):
+    (reply,) = replies(await bot.say("/belum Tapin", VIEWER))
+    text = reply.params["text"]
+    assert "120 indikator belum lengkap" in text and "Halaman 1 dari 6" in text
+    assert "<b>1. Hak atas bantuan hukum</b>" in text
+    assert text.count("<code>") == 20
+    assert [label for label, _ in buttons_of(reply)] == ["Berikutnya ›"]
+    (page2,) = replies(await bot.press(reply, "Berikutnya ›", VIEWER))
+    assert page2.method == "editMessageText"
+    assert "Halaman 2 dari 6" in page2.params["text"] and "<code>2.09</code>" in page2.params["text"]
+
+
+async def test_belum_one_criterion(bot):
+    await bot.say("/tandai Tapin 3.01 lengkap", ADMIN)
+    (reply,) = replies(await bot.say("/belum Tapin 3", VIEWER))
+    text = reply.params["text"]
+    assert "Kriteria 3. Hak turut serta dalam pemerintahan" in text
+    assert "11 indikator belum lengkap" in text
+    assert "<code>3.01</code>" not in text and "<code>3.02</code>" in text
+    assert not buttons_of(reply)
+
+
+async def test_belum_for_a_multiword_region_with_criterion(bot):
+    (reply,) = replies(await bot.say("/belum Tanah Laut 10", VIEWER))
+    assert "Kabupaten Tanah Laut" in reply.params["text"] and "Kriteria 10." in reply.params["text"]
+
+
+async def test_checklist_browser_sets_a_state(bot):
+    (menu,) = replies(await bot.say("/checklist Tapin", ADMIN))
+    assert "<b>Checklist Kabupaten Tapin</b>" in menu.params["text"]
+    assert len(buttons_of(menu)) == 10
+    (crit,) = replies(await bot.press(menu, "2. Hak atas informasi (0/12)"))
+    assert crit.method == "editMessageText"
+    assert "Kriteria 2. Hak atas informasi" in crit.params["text"]
+    (detail,) = replies(await bot.press(crit, "⚪ 2.03"))
+    assert "Status: ⚪ <b>belum</b>" in detail.params["text"]
+    (done,) = replies(await bot.press(detail, "🟢 lengkap"))
+    assert "belum → <b>lengkap</b>" in done.params["text"]
+    assert "Status: 🟢 <b>lengkap</b>" in done.params["text"]
+    assert state_of(bot.runtime, "2.03") is IndicatorState.LENGKAP
+    # then a link as data dukung
+    await bot.press(done, "📎 Tambah tautan/catatan")
+    (ack,) = replies(await bot.say("https://drive.example/ppid.pdf", ADMIN))
+    assert "Data dukung: https://drive.example/ppid.pdf" in ack.params["text"]
+    with bot.runtime.session() as session:
+        entry = session.exec(select(ChecklistEntry).where(ChecklistEntry.indicator_code == "2.03")).one()
+    assert entry.link == "https://drive.example/ppid.pdf" and entry.state == "lengkap" and entry.updated_by == ADMIN
+
+
+async def test_viewers_browse_but_cannot_change(bot):
+    (menu,) = replies(await bot.say("/checklist Tapin", VIEWER))
+    (crit,) = replies(await bot.press(menu, "1. Hak atas bantuan hukum (0/12)", VIEWER))
+    (detail,) = replies(await bot.press(crit, "⚪ 1.01", VIEWER))
+    assert [label for label, _ in buttons_of(detail)] == ["‹ Kembali"]
+    # a forged button press is refused too
+    calls = await bot.press(detail, "‹ Kembali", VIEWER)
+    forged = bot.factory.press(detail, "ks|63.05|1.01|lengkap|e", VIEWER)
+    before = len(bot.api.calls)
+    await bot.app.process_update(forged)
+    answer = bot.api.calls[before:]
+    assert answer[0].method == "answerCallbackQuery" and "tidak berwenang" in answer[0].params["text"]
+    assert calls and state_of(bot.runtime, "1.01") is IndicatorState.BELUM
+
+
+async def test_tandai_by_admin(bot):
+    (reply,) = replies(await bot.say("/tandai Tanah Laut 1.02 ditolak dokumen belum ditandatangani", ADMIN))
+    assert "Kabupaten Tanah Laut, indikator <code>1.02</code>: belum → <b>ditolak</b>" in reply.params["text"]
+    assert "Catatan: dokumen belum ditandatangani" in reply.params["text"]
+    assert state_of(bot.runtime, "1.02", regions()["63.01"]) is IndicatorState.DITOLAK
+
+
+async def test_tandai_refused_for_viewers(bot):
+    (reply,) = replies(await bot.say("/tandai Tapin 1.01 lengkap", VIEWER))
+    assert "tidak berwenang" in reply.params["text"]
+    assert state_of(bot.runtime, "1.01") is IndicatorState.BELUM
+
+
+async def test_malformed_tandai_changes_nothing(bot):
+    for line in ("/tandai", "/tandai Tapin", "/tandai Tapin 1.01 selesai", "/tandai Tapin 99.1 lengkap"):
+        (reply,) = replies(await bot.say(line, ADMIN))
+        assert "tidak ada yang diubah" in reply.params["text"], line
+        assert "/tandai Tapin 1.02 lengkap" in reply.params["text"]
+    with bot.runtime.session() as session:
+        assert session.exec(select(ChecklistEntry)).all() == []
+
+
+async def test_tandai_on_a_province_is_refused(bot):
+    (reply,) = replies(await bot.say("/tandai Kalsel 1.01 lengkap", ADMIN))
+    assert "Kalimantan Selatan adalah provinsi" in reply.params["text"]
+
+
+async def test_html_in_user_text_is_escaped(bot):
+    (reply,) = replies(await bot.say("/tandai Tapin 1.01 proses <b>bold</b> & co", ADMIN))
+    assert "Catatan: &lt;b&gt;bold&lt;/b&gt; &amp; co" in reply.params["text"]
+    (reply,) = replies(await bot.say("/status <script>", VIEWER))
+    assert "«&lt;script&gt;»" in reply.params["text"]
+
+
+async def test_long_replies_are_split(bot, monkeypatch):
+    from bot.render import checklist as render_checklist
+
+    monkeypatch.setattr(render_checklist, "BELUM_PAGE", 120)
+    calls = replies(await bot.say("/belum Tapin", VIEWER))
+    assert len(calls) >= 3
+    assert all(len(c.params["text"]) <= 4096 for c in calls)
+    assert sum(c.params["text"].count("<code>") for c in calls) == 120
+
+
+async def test_english_locale(catalog):
+    from tests.conftest import BotHarness
+
+    catalog.settings = catalog.settings.model_copy(update={"locale": "en"})
+    harness = BotHarness(catalog)
+    await harness.app.initialize()
+    try:
+        (reply,) = replies(await harness.say("/status Tapin", VIEWER))
+    finally:
+        await harness.app.shutdown()
+    assert "Indicators complete: <b>0</b> of 120 (0%)" in reply.params["text"]
+    assert "KKP HAM cycle 2025 (data of 2024)" in reply.params["text"]

@@ -1,0 +1,90 @@
+"""Every message has both translations; dates and numbers follow CLDR."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from bot.i18n import LOCALES_DIR, Translator
+
+ROOT = Path(__file__).resolve().parent.parent
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "fmt": None, "nfmt": (1, 2), "error": (2,)}
+
+
+def messages_in_code() -> set[str]:
+    found = set()
+    for folder in ("bot", "handlers", "schedules"):
+        if not (ROOT / folder).is_dir():
+            continue
+        for _file, _line, message, _comments, _ctx in extract_from_dir(
+            ROOT / folder, method_map=[("**.py", "python")], keywords=KEYWORDS
+        ):
+            found.add(message[0] if isinstance(message, tuple) else message)
+    return found
+
+
+@pytest.mark.parametrize("locale", ["id", "en"])
+def test_every_message_in_the_code_is_translated(locale):
+    with open(LOCALES_DIR / locale / "LC_MESSAGES" / "messages.po", "rb") as fh:
+        catalog = read_po(fh, locale=locale)
+    translated = {}
+    for m in catalog:
+        if not m.id or m.fuzzy:
+            continue
+        key = m.id[0] if isinstance(m.id, tuple) else m.id
+        strings = m.string if isinstance(m.string, tuple) else (m.string,)
+        if all(strings):
+            translated[key] = strings
+    code = messages_in_code()
+    assert len(code) > 50
+    missing = sorted(code - set(translated))
+    assert not missing, f"untranslated in {locale}: {missing}"
+
+
+@pytest.mark.parametrize("locale", ["id", "en"])
+def test_translations_keep_placeholders(locale):
+    import re
+
+    with open(LOCALES_DIR / locale / "LC_MESSAGES" / "messages.po", "rb") as fh:
+        catalog = read_po(fh, locale=locale)
+    for m in catalog:
+        if not m.id:
+            continue
+        ids = m.id if isinstance(m.id, tuple) else (m.id,)
+        strings = m.string if isinstance(m.string, tuple) else (m.string,)
+        wanted = set(re.findall(r"\{\w+\}", ids[0]))
+        for s in strings:
+            assert set(re.findall(r"\{\w+\}", s)) == wanted, m.id
+
+
+def test_indonesian_dates_and_numbers():
+    t = Translator("id")
+    assert t.date(date(2024, 1, 25)) == "Kamis, 25 Januari 2024"
+    assert t.percent(0.875) == "87,5%"
+    assert t.number(72.5) == "72,5"
+    when = datetime(2024, 6, 19, 1, 0, tzinfo=UTC)
+    assert t.datetime(when, "Asia/Makassar") == "Rabu, 19 Juni 2024 pukul 09.00 WITA"
+    assert t.datetime(when, "Asia/Jakarta") == "Rabu, 19 Juni 2024 pukul 08.00 WIB"
+    assert t.datetime(when, "Asia/Jayapura") == "Rabu, 19 Juni 2024 pukul 10.00 WIT"
+
+
+def test_english_is_the_second_language():
+    t = Translator("en")
+    assert t.date(date(2024, 1, 25)) == "Thursday, 25 January 2024"
+    assert t.percent(0.875) == "87.5%"
+    assert t.gettext("Lihat yang belum") == "See what is missing"
+    assert t.nfmt("{n} indikator belum lengkap", "{n} indikator belum lengkap", 1) == "1 indicator not yet complete"
+
+
+def test_values_are_escaped():
+    t = Translator("id")
+    assert t.fmt("Catatan: {note}", note="<b>a & b</b>") == "Catatan: &lt;b&gt;a &amp; b&lt;/b&gt;"
+
+
+def test_naive_datetimes_are_refused():
+    with pytest.raises(ValueError):
+        Translator("id").datetime(datetime(2024, 1, 1), "Asia/Jakarta")
