@@ -222,3 +222,15 @@ async def test_english_locale(catalog):
         await harness.app.shutdown()
     assert "Indicators complete: <b>0</b> of 120 (0%)" in reply.params["text"]
     assert "KKP HAM cycle 2025 (data of 2024)" in reply.params["text"]
+
+
+async def test_an_unexpected_error_gets_a_short_apology(bot, monkeypatch):
+    import handlers.status
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr(handlers.status, "region_progress", broken)
+    (reply,) = replies(await bot.say("/status Tapin", VIEWER))
+    assert reply.params["text"].startswith("Maaf, terjadi kesalahan.")
+    assert "fire" not in reply.params["text"]
