@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from telegram import BotCommand
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.ext import Application, ApplicationBuilder, BaseRateLimiter, Defaults
 from telegram.request import BaseRequest
 
 import handlers
 from bot.i18n import translator
+from bot.ratelimit import ThrottledRateLimiter
 from bot.render.help import command_menu
 from bot.runtime import Runtime
+from schedules.jobs import start_ticking
 
 
 async def set_command_menus(application: Application) -> None:
@@ -22,15 +24,21 @@ async def set_command_menus(application: Application) -> None:
     await application.bot.set_my_commands([BotCommand(c, d) for c, d in command_menu(english)], language_code="en")
 
 
-def build_application(runtime: Runtime, request: BaseRequest | None = None, token: str | None = None) -> Application:
+async def post_init(application: Application) -> None:
+    await set_command_menus(application)
+    await start_ticking(application)
+
+
+def build_application(runtime: Runtime, request: BaseRequest | None = None, token: str | None = None,
+                      rate_limiter: BaseRateLimiter | None = None) -> Application:
     """``request`` replaces the network (the offline Bot API of the console and the tests)."""
     builder = (
         ApplicationBuilder()
         .token(token or runtime.settings.telegram_bot_token or "")
         .base_url(runtime.settings.telegram_api_base_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
-        .rate_limiter(AIORateLimiter(max_retries=3))
-        .post_init(set_command_menus)
+        .rate_limiter(rate_limiter or ThrottledRateLimiter())
+        .post_init(post_init)
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)

@@ -14,6 +14,14 @@ CRITERION = "kc"  # kc|63.05|criterion|page
 INDICATOR = "ki"  # ki|63.05|indicator code
 SET_STATE = "ks"  # ks|63.05|indicator code|state
 ADD_NOTE = "kn"  # kn|63.05|indicator code
+JADWAL = "jd"  # jd|r:63.05  or  jd|p:63
+KALENDER = "kl"  # kl|r:63.05  or  kl|p:63
+LANGGANAN = "lg"  # lg|r:63.05  or  lg|p:63
+AKSI = "ak"  # ak|63.05
+TARGETED = (STATUS, JADWAL, KALENDER, LANGGANAN)  # actions whose argument may be a province or a kab/kota
+WIZARD = "wz"  # wz|step|value: the guided /jadwal_tambah
+REMINDER_ACK = "ra"  # ra|reminder id
+REMINDER_SNOOZE = "rz"  # rz|reminder id
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from bot.catalog import active_indicators, catalog_in_force
 from bot.clock import Clock
+from bot.errors import UserError
 from bot.i18n import N_
 from bot.models import ChecklistEntry, Cycle, Indicator, IndicatorState
 from bot.reference import CriterionRef, ProvinceRef, RegionRef, criteria, provinces, regions_of
@@ -213,13 +215,8 @@ def indicator_statuses(
     return out
 
 
-class ChecklistError(ValueError):
-    """Bad input to a checklist change; ``message`` is a gettext id, ``values`` fill it."""
-
-    def __init__(self, message: str, **values: object) -> None:
-        super().__init__(message)
-        self.message = message
-        self.values = values
+class ChecklistError(UserError):
+    """Bad input to a checklist change."""
 
 
 URL_RE = re.compile(r"^https?://\S+$", re.IGNORECASE)
@@ -285,3 +282,21 @@ def attach_evidence(
     state = current.state if current else IndicatorState.BELUM
     return set_state(session, clock, cycle, region, indicator_code, state, actor_id, evidence)
 
+
+
+def complete_counts(session: Session, cycle: Cycle, region_codes: set[str] | None = None) -> dict[str, int]:
+    """Complete indicators (of the active catalog) per kab/kota, in one query."""
+    stmt = (
+        select(ChecklistEntry.region_code, func.count())
+        .join(Indicator, Indicator.code == ChecklistEntry.indicator_code)
+        .where(
+            ChecklistEntry.cycle_id == cycle.id,
+            Indicator.active,
+            ChecklistEntry.state.in_([IndicatorState.LENGKAP.value, IndicatorState.TERVERIFIKASI.value]),
+        )
+        .group_by(ChecklistEntry.region_code)
+    )
+    counts = dict(session.exec(stmt).all())
+    if region_codes is not None:
+        return {code: counts.get(code, 0) for code in region_codes}
+    return counts

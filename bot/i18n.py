@@ -66,6 +66,10 @@ class Translator:
         """Translate ``message`` and fill its ``{placeholders}`` with HTML-escaped values."""
         return self.gettext(message).format(**{k: self.escape(v) for k, v in values.items()})
 
+    def plain(self, message: str, **values: object) -> str:
+        """Translate and fill without HTML escaping: for plain-text places (alerts, the terminal)."""
+        return self.gettext(message).format(**values)
+
     def nfmt(self, singular: str, plural: str, n: int, **values: object) -> str:
         values.setdefault("n", n)
         return self.ngettext(singular, plural, n).format(**{k: self.escape(v) for k, v in values.items()})

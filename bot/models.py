@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from enum import StrEnum
 
-from sqlalchemy import Column, DateTime, String, TypeDecorator, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, DateTime, String, TypeDecorator, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -115,3 +115,114 @@ class ChecklistEntry(SQLModel, table=True):
     note: str | None = None
     updated_at: datetime = Field(sa_column=utc_column())
     updated_by: int | None = None
+
+
+class EventKind(StrEnum):
+    RAKOR = "rakor"
+    AKSIHAM = "aksiham"
+    KKPHAM = "kkpham"
+    VERIFIKASI = "verifikasi"
+    HARIHAM = "hariham"
+    LAIN = "lain"
+
+
+class EventStatus(StrEnum):
+    DRAFT = "draft"  # from the yearly template: dates still to be confirmed, no reminders
+    CONFIRMED = "confirmed"
+    CANCELLED = "cancelled"
+
+
+class ScopeKind(StrEnum):
+    NATIONAL = "nasional"
+    PROVINCES = "provinsi"
+    REGIONS = "wilayah"
+
+
+class Event(SQLModel, table=True):
+    """A rakor, a reporting window, a deadline... Local date/time in ``timezone``; UTC in ``starts_at``."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=12)
+    title: str = Field(max_length=300)
+    timezone: str = Field(max_length=40)
+    start_date: date
+    start_time: time | None = None
+    end_date: date | None = None
+    end_time: time | None = None
+    starts_at: datetime = Field(sa_column=utc_column())
+    scope_kind: str = Field(max_length=10)
+    scope_codes: str = ""  # comma-separated province or kab/kota codes
+    period: str | None = Field(default=None, max_length=3)  # Aksi HAM: B04, B08, B12
+    location: str | None = None
+    notes: str | None = None
+    offsets: str | None = Field(default=None, max_length=100)  # "3d,1d,2h"; None: defaults of the kind
+    status: str = Field(default=EventStatus.CONFIRMED.value, max_length=10)
+    version: int = 1  # grows whenever the date or time changes
+    created_by: int | None = None
+    created_at: datetime = Field(sa_column=utc_column())
+    updated_at: datetime = Field(sa_column=utc_column())
+
+
+class Subscription(SQLModel, table=True):
+    """A chat that receives the reminders of one kab/kota or one province."""
+
+    __table_args__ = (UniqueConstraint("chat_id", "target_code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    target_code: str = Field(max_length=5)  # "63.05" (kab/kota) or "63" (province)
+    active: bool = True
+    created_by: int | None = None
+    created_at: datetime = Field(sa_column=utc_column())
+
+
+class AksiReport(SQLModel, table=True):
+    """That a kab/kota has reported its Aksi HAM for one period (B04/B08/B12) of one year."""
+
+    __tablename__ = "aksi_report"
+    __table_args__ = (UniqueConstraint("region_code", "year", "period"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    region_code: str = Field(foreign_key="region.code", max_length=5)
+    year: int
+    period: str = Field(max_length=3)
+    score: float | None = None
+    reported_at: datetime = Field(sa_column=utc_column())
+    recorded_by: int | None = None
+
+
+class ReminderStatus(StrEnum):
+    PENDING = "pending"
+    CLAIMED = "claimed"  # a dispatcher took it; see schedules/dispatcher.py for the crash policy
+    SENT = "sent"
+    SKIPPED = "skipped"  # nothing left to do for the recipient when it fell due
+    SUPERSEDED = "superseded"  # a later reminder of the same event went out instead
+    MISSED = "missed"  # fell due while the bot was down, after the deadline: in a "terlewat" summary
+    CANCELLED = "cancelled"
+    FAILED = "failed"  # the chat blocked the bot or does not exist
+
+
+class Reminder(SQLModel, table=True):
+    """The ledger: one row per (event, version, chat, offset); the database is the truth."""
+
+    __table_args__ = (
+        UniqueConstraint("event_id", "event_version", "chat_id", "offset_key"),
+        Index("ix_reminder_status_due", "status", "due_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True)
+    event_version: int
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    offset_key: str = Field(max_length=20)  # "7d", "2h", "15m", "snooze-20250618", "moved", "escalate"
+    due_at: datetime = Field(sa_column=utc_column())
+    deadline_at: datetime = Field(sa_column=utc_column())  # after this the reminder is useless
+    status: str = Field(default=ReminderStatus.PENDING.value, sa_column=Column(String(12), nullable=False))
+    claimed_by: str | None = Field(default=None, max_length=64)
+    claimed_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    sent_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    message_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    attempts: int = 0
+    last_error: str | None = None
+    acknowledged_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    acknowledged_by: int | None = None

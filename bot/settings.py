@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import re
+from datetime import time
 from functools import lru_cache
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+def parse_clock(text: str) -> time:
+    """``"08:00"`` or ``"8.00"`` -> time(8, 0); ValueError otherwise."""
+    m = re.fullmatch(r"\s*([01]?\d|2[0-3])[:.]([0-5]\d)\s*", text or "")
+    if not m:
+        raise ValueError(f"not a clock time (HH:MM): {text!r}")
+    return time(int(m.group(1)), int(m.group(2)))
 
 
 def _env(name: str, attr: str) -> AliasChoices:
@@ -35,6 +45,11 @@ class Settings(BaseSettings):
     province_threshold: float = Field(
         60, validation_alias=_env("PANTAU_PROVINCE_THRESHOLD", "province_threshold")
     )
+    quiet_hours: str = Field("21:00-07:00", validation_alias=_env("PANTAU_QUIET_HOURS", "quiet_hours"))
+    skip_weekends: bool = Field(True, validation_alias=_env("PANTAU_SKIP_WEEKENDS", "skip_weekends"))
+    skip_holidays: bool = Field(True, validation_alias=_env("PANTAU_SKIP_HOLIDAYS", "skip_holidays"))
+    reminder_hour: str = Field("08:00", validation_alias=_env("PANTAU_REMINDER_HOUR", "reminder_hour"))
+    tick_seconds: float = Field(30, validation_alias=_env("PANTAU_TICK_SECONDS", "tick_seconds"))
     webhook_url: str | None = Field(None, validation_alias=_env("PANTAU_WEBHOOK_URL", "webhook_url"))
     webhook_listen: str = Field("0.0.0.0", validation_alias=_env("PANTAU_WEBHOOK_LISTEN", "webhook_listen"))
     webhook_port: int = Field(8443, validation_alias=_env("PANTAU_WEBHOOK_PORT", "webhook_port"))
@@ -63,6 +78,35 @@ class Settings(BaseSettings):
     def _known_zone(cls, value: str) -> str:
         ZoneInfo(value)  # raises for an unknown zone
         return value
+
+    @field_validator("reminder_hour")
+    @classmethod
+    def _clock_time(cls, value: str) -> str:
+        parse_clock(value)
+        return value.strip()
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet(cls, value: str) -> str:
+        value = value.strip()
+        if value:
+            start, sep, end = value.partition("-")
+            if not sep:
+                raise ValueError("PANTAU_QUIET_HOURS must look like 21:00-07:00 (or be empty)")
+            parse_clock(start)
+            parse_clock(end)
+        return value
+
+    @property
+    def reminder_time(self) -> time:
+        return parse_clock(self.reminder_hour)
+
+    @property
+    def quiet_window(self) -> tuple[time, time] | None:
+        if not self.quiet_hours:
+            return None
+        start, _, end = self.quiet_hours.partition("-")
+        return parse_clock(start), parse_clock(end)
 
     @field_validator("threshold_mulai")
     @classmethod

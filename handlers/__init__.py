@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import checklist, errors, start, status
+from handlers import aksi, calendar, calendar_wizard, checklist, errors, reminders, start, status, subscriptions
 
 
 def register(application: Application) -> None:
     start.register(application)
     status.register(application)
+    calendar_wizard.register(application)  # before checklist: its text steps come before the evidence catch-all
+    calendar.register(application)
+    subscriptions.register(application)
+    aksi.register(application)
+    reminders.register(application)
     checklist.register(application)
     errors.register(application)

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, LinkPreviewOptions, Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot import callbacks as cb
 from bot.access import Action, allowed
+from bot.errors import UserError
 from bot.reference import provinces, regions
 from bot.regions import Resolution, Target, resolve
 from bot.render import Reply, split_message
 from bot.render import status as render_status
+from bot.render.common import error
 from bot.runtime import Runtime
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
@@ -60,6 +62,15 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Repl
         await edit(update, context, reply)
     else:
         await send(update, context, reply)
+
+
+async def send_file(update: Update, context: ContextTypes.DEFAULT_TYPE, name: str, content: bytes,
+                    caption: str) -> None:
+    await context.bot.send_document(update.effective_chat.id, InputFile(content, filename=name), caption=caption)
+
+
+async def send_error(update: Update, context: ContextTypes.DEFAULT_TYPE, exc: UserError) -> None:
+    await send(update, context, Reply(error(runtime(context).t, exc.message, **exc.values)))
 
 
 def user_id(update: Update) -> int | None:

@@ -18,6 +18,7 @@ from bot.db import normalise_url
 from bot.offline import ApiCall, OfflineBotAPI, UpdateFactory, buttons_of
 from bot.runtime import Runtime
 from bot.settings import Settings
+from tests.fakes import FakeTime, fake_rate_limiter
 
 ADMIN = 111
 VIEWER = 222
@@ -79,7 +80,9 @@ class BotHarness:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self.api = OfflineBotAPI()
-        self.app = build_application(runtime, request=self.api, token="123:offline")
+        self.time = FakeTime()
+        self.limiter = fake_rate_limiter(self.time)
+        self.app = build_application(runtime, request=self.api, token="123:offline", rate_limiter=self.limiter)
         self.factory = UpdateFactory(self.app.bot)
 
     async def say(self, text: str, user_id: int = ADMIN, chat_id: int | None = None) -> list[ApiCall]:

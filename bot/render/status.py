@@ -12,7 +12,7 @@ from bot.render.common import bar, class_label, sample_notice
 
 
 def target_data(action: str, target: Target, *rest: object) -> str:
-    if action == cb.STATUS:
+    if action in cb.TARGETED:
         kind = "p" if isinstance(target, ProvinceRef) else "r"
         return cb.build(action, cb.target(kind, target.code))
     return cb.build(action, target.code, *rest)

@@ -1,0 +1,59 @@
+"""python-telegram-bot's rate-limiter hook, backed by :class:`bot.throttle.Throttle`.
+
+One instance serves the whole application, so replies, reminders and broadcasts share the same
+budget. Unlike PTB's ``AIORateLimiter`` it also keeps 1 message a second per private chat, and its
+clock is injectable. A 429 is waited out (``retry_after``) and retried up to ``max_retries`` times;
+after that the ``RetryAfter`` reaches the caller (the dispatcher reschedules).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Coroutine
+from datetime import timedelta
+from typing import Any
+
+from telegram.error import RetryAfter
+from telegram.ext import BaseRateLimiter
+
+from bot.throttle import Throttle
+
+SENDING = ("send", "copy", "forward")
+
+
+def retry_seconds(exc: RetryAfter) -> float:
+    value = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+class ThrottledRateLimiter(BaseRateLimiter[int]):
+    def __init__(self, throttle: Throttle | None = None, max_retries: int = 2,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+        self.throttle = throttle or Throttle()
+        self.max_retries = max_retries
+        self.sleep = sleep
+        self.waited: list[float] = []  # retry_after waits, for the log and the tests
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    async def process_request(self, callback: Callable[..., Coroutine[Any, Any, Any]], args: Any,
+                              kwargs: dict[str, Any], endpoint: str, data: dict[str, Any],
+                              rate_limit_args: int | None) -> Any:
+        max_retries = self.max_retries if rate_limit_args is None else rate_limit_args
+        attempt = 0
+        while True:
+            if endpoint.startswith(SENDING):
+                await self.throttle.wait(data.get("chat_id"))
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as exc:
+                if attempt >= max_retries:
+                    raise
+                attempt += 1
+                seconds = retry_seconds(exc)
+                self.waited.append(seconds)
+                await self.sleep(seconds)

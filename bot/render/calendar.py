@@ -1,0 +1,101 @@
+"""Events as people read them: kind, local date and time with the zone, scope, countdown."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.i18n import N_, Translator
+from bot.models import Event, EventKind, EventStatus, ScopeKind
+from bot.reference import provinces, regions
+from bot.render import Reply
+from schedules.calendar import Scope, anchor_of, event_day, scope_of
+
+KIND_LABELS = {
+    EventKind.RAKOR: N_("Rapat koordinasi"),
+    EventKind.AKSIHAM: N_("Pelaporan Aksi HAM"),
+    EventKind.KKPHAM: N_("Tenggat KKP HAM"),
+    EventKind.VERIFIKASI: N_("Verifikasi"),
+    EventKind.HARIHAM: N_("Hari HAM"),
+    EventKind.LAIN: N_("Agenda"),
+}
+
+
+def kind_label(t: Translator, kind: str) -> str:
+    return t.gettext(KIND_LABELS[EventKind(kind)])
+
+
+def when(t: Translator, event: Event, zone: str) -> str:
+    """``Rabu, 19 Juni 2024 pukul 09.00 WITA`` or ``Senin, 28 November 2022 s.d. Senin, 5 Desember 2022``."""
+    if event.start_time is not None:
+        text = t.datetime(event.starts_at, zone)
+    else:
+        text = t.date(event.start_date)
+    if event.end_date and event.end_date != event.start_date:
+        text = t.gettext("{start} s.d. {end}").format(start=text, end=t.date(event.end_date))
+    return text
+
+
+def countdown(t: Translator, event: Event, zone: str, now: datetime) -> str:
+    anchor = anchor_of(event)
+    if isinstance(anchor, datetime):
+        left = anchor - now
+        if left.total_seconds() < 3600 * 12 and left.total_seconds() > 0:
+            minutes = int(left.total_seconds() // 60)
+            if minutes < 60:
+                return t.ngettext("{n} menit lagi", "{n} menit lagi", minutes).format(n=minutes)
+            hours = round(minutes / 60)
+            return t.ngettext("{n} jam lagi", "{n} jam lagi", hours).format(n=hours)
+    days = (event_day(event, zone) - now.astimezone(ZoneInfo(zone)).date()).days
+    if days == 0:
+        return t.gettext("hari ini")
+    if days == 1:
+        return t.gettext("besok")
+    if days < 0:
+        return t.gettext("sudah lewat")
+    return t.gettext("H-{n}").format(n=days)
+
+
+def scope_text(t: Translator, scope: Scope) -> str:
+    if scope.kind is ScopeKind.NATIONAL:
+        return t.gettext("nasional")
+    if scope.kind is ScopeKind.PROVINCES:
+        return ", ".join(provinces()[c].name for c in scope.codes)
+    return ", ".join(regions()[c].short_name for c in scope.codes)
+
+
+def event_lines(t: Translator, event: Event, zone: str, now: datetime) -> list[str]:
+    lines = [
+        t.fmt("<b>{title}</b> (#{id})", title=event.title, id=str(event.id)) if event.id
+        else f"<b>{t.escape(event.title)}</b>",
+        t.fmt("{kind} · {when} · {countdown}", kind=kind_label(t, event.kind), when=when(t, event, zone),
+              countdown=countdown(t, event, zone, now)),
+        t.fmt("Cakupan: {scope}", scope=scope_text(t, scope_of(event))),
+    ]
+    if event.period:
+        lines.append(t.fmt("Periode Aksi HAM: {period}", period=event.period))
+    if event.location:
+        lines.append(t.fmt("Tempat/tautan: {location}", location=event.location))
+    if event.notes:
+        lines.append(t.fmt("Catatan: {note}", note=event.notes))
+    if event.status == EventStatus.DRAFT:
+        lines.append("<i>" + t.gettext("Draf: tanggal perlu dikonfirmasi; belum ada pengingat.") + "</i>")
+    if event.status == EventStatus.CANCELLED:
+        lines.append("<i>" + t.gettext("Dibatalkan.") + "</i>")
+    return lines
+
+
+def event_card(t: Translator, event: Event, zone: str, now: datetime, offsets: str) -> Reply:
+    lines = event_lines(t, event, zone, now)
+    lines.append(t.fmt("Pengingat: {offsets}", offsets=offsets))
+    return Reply("\n".join(lines))
+
+
+def agenda(t: Translator, heading: str, events: list[Event], zone: str, now: datetime) -> Reply:
+    if not events:
+        return Reply(t.fmt("<b>Jadwal {heading}</b>", heading=heading) + "\n" +
+                     t.gettext("Belum ada acara mendatang."))
+    blocks = [t.fmt("<b>Jadwal {heading}</b>", heading=heading)]
+    for event in events:
+        blocks.append("\n".join(event_lines(t, event, zone, now)))
+    return Reply("\n\n".join(blocks))

@@ -1,0 +1,75 @@
+"""Reminder messages, change notices, the escalation digest and the "terlewat" summary."""
+
+from __future__ import annotations
+
+from bot import callbacks as cb
+from bot.i18n import Translator
+from bot.models import Event, EventKind
+from bot.render import Button, Reply
+from bot.render.calendar import countdown, kind_label, when
+from schedules.content import EscalationView, NoticeView, ReminderView
+from schedules.planner import MOVED
+
+
+def _work_line(t: Translator, event: Event, work) -> str:
+    if event.kind == EventKind.KKPHAM:
+        return t.fmt("• {name}: {missing} dari {total} indikator belum lengkap",
+                     name=work.region.short_name, missing=work.missing, total=work.total)
+    if event.kind == EventKind.AKSIHAM:
+        return t.fmt("• {name}: laporan {period} belum tercatat", name=work.region.short_name,
+                     period=event.period or "")
+    return t.fmt("• {name}", name=work.region.short_name)
+
+
+def reminder(t: Translator, view: ReminderView) -> Reply:
+    event = view.event
+    lines = [
+        t.fmt("⏰ <b>Pengingat: {title}</b>", title=event.title),
+        t.fmt("{kind} · {when} · <b>{countdown}</b>", kind=kind_label(t, event.kind),
+              when=when(t, event, view.zone), countdown=countdown(t, event, view.zone, view.now)),
+    ]
+    if event.location:
+        lines.append(t.fmt("Tempat/tautan: {location}", location=event.location))
+    if event.kind in (EventKind.KKPHAM, EventKind.AKSIHAM):
+        lines.append("")
+        lines.append(t.gettext("Masih perlu dikerjakan:"))
+    else:
+        lines.append("")
+        lines.append(t.gettext("Untuk:"))
+    lines.extend(_work_line(t, event, w) for w in view.pending)
+    buttons = [
+        Button(t.gettext("✅ Sudah dikerjakan"), cb.build(cb.REMINDER_ACK, view.reminder_id)),
+        Button(t.gettext("⏰ Ingatkan besok"), cb.build(cb.REMINDER_SNOOZE, view.reminder_id)),
+    ]
+    rows = [tuple(buttons)]
+    if event.kind == EventKind.KKPHAM and len(view.pending) == 1:
+        rows.append((Button(t.gettext("Lihat yang belum"), cb.build(cb.BELUM, view.pending[0].region.code, 0, 0)),))
+    return Reply("\n".join(lines), tuple(rows))
+
+
+def notice(t: Translator, view: NoticeView) -> Reply:
+    if view.key == MOVED:
+        text = t.fmt("📅 <b>Jadwal berubah</b>: {title} kini {when}.", title=view.event.title,
+                     when=when(t, view.event, view.zone))
+    else:
+        text = t.fmt("❌ <b>Dibatalkan</b>: {title} ({when}). Pengingat berikutnya tidak dikirim.",
+                     title=view.event.title, when=when(t, view.event, view.zone))
+    return Reply(text)
+
+
+def escalation(t: Translator, view: EscalationView) -> Reply:
+    lines = [
+        t.fmt("⚠️ <b>Belum ditanggapi: {title}</b>", title=view.event.title),
+        t.fmt("{kind} · {when} · <b>{countdown}</b>", kind=kind_label(t, view.event.kind),
+              when=when(t, view.event, view.zone), countdown=countdown(t, view.event, view.zone, view.now)),
+        t.nfmt("{n} kab/kota sudah diingatkan tetapi belum menanggapi:",
+               "{n} kab/kota sudah diingatkan tetapi belum menanggapi:", len(view.laggards)),
+    ]
+    lines.extend(_work_line(t, view.event, w) for w in view.laggards)
+    return Reply("\n".join(lines))
+
+
+def missed(t: Translator, events: list[Event], zone: str) -> Reply:
+    lines = [t.gettext("🕓 <b>Pengingat terlewat</b> (bot sempat tidak aktif; tenggatnya sudah lewat):")]
+    lines.extend(t.fmt("• {title}: {when}", title=e.title, when=when(t, e, zone)) for e in events)
+    return Reply("\n".join(lines))

@@ -1,0 +1,61 @@
+"""Which chats receive the reminders of which kab/kota or province."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from bot.clock import Clock
+from bot.models import Subscription
+from bot.reference import ProvinceRef, RegionRef
+
+
+def subscribe(session: Session, clock: Clock, chat_id: int, target: RegionRef | ProvinceRef,
+              actor: int | None) -> tuple[Subscription, bool]:
+    """Bind ``chat_id`` to ``target``; returns (subscription, newly active)."""
+    sub = session.exec(
+        select(Subscription).where(Subscription.chat_id == chat_id, Subscription.target_code == target.code)
+    ).first()
+    if sub is None:
+        sub = Subscription(chat_id=chat_id, target_code=target.code, created_by=actor, created_at=clock.now())
+        session.add(sub)
+        session.flush()
+        return sub, True
+    was_active = sub.active
+    sub.active = True
+    session.flush()
+    return sub, not was_active
+
+
+def active_subscriptions(session: Session) -> list[Subscription]:
+    return list(session.exec(select(Subscription).where(Subscription.active).order_by(Subscription.id)))
+
+
+def of_chat(session: Session, chat_id: int) -> list[Subscription]:
+    return list(session.exec(
+        select(Subscription).where(Subscription.chat_id == chat_id, Subscription.active).order_by(Subscription.id)
+    ))
+
+
+def deactivate_chat(session: Session, chat_id: int) -> int:
+    """The bot was blocked or removed: stop sending there. Returns how many were active."""
+    subs = of_chat(session, chat_id)
+    for sub in subs:
+        sub.active = False
+    session.flush()
+    return len(subs)
+
+
+def migrate_chat(session: Session, old_chat_id: int, new_chat_id: int) -> int:
+    """A group became a supergroup: its subscriptions follow it to the new id."""
+    moved = 0
+    for sub in session.exec(select(Subscription).where(Subscription.chat_id == old_chat_id)):
+        clash = session.exec(select(Subscription).where(
+            Subscription.chat_id == new_chat_id, Subscription.target_code == sub.target_code)).first()
+        if clash is None:
+            sub.chat_id = new_chat_id
+            moved += 1
+        else:
+            clash.active = clash.active or sub.active
+            session.delete(sub)
+    session.flush()
+    return moved

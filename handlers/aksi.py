@@ -1,0 +1,90 @@
+"""/aksi: record that a kab/kota reported its Aksi HAM for a period, or show what it reported."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot import callbacks as cb
+from bot.access import Action
+from bot.aksi import PERIODS, parse_period, record_report, reports_of
+from bot.errors import UserError
+from bot.i18n import N_
+from bot.reference import RegionRef
+from bot.render import Reply
+from bot.render import aksi as render_aksi
+from bot.render import status as render_status
+from handlers.common import require, resolve_or_ask, runtime, send, send_error, target_from, user_id
+
+FORM = "/aksi <wilayah> [B04|B08|B12] [tahun] [skor]"
+EXAMPLE = "/aksi Tapin B08 2025 87,5"
+
+
+def split_args(args: list[str]) -> tuple[str, str | None, int | None, float | None]:
+    """``["Tanah", "Laut", "B08", "2025", "87,5"]`` -> ("Tanah Laut", "B08", 2025, 87.5)."""
+    at = next((i for i, a in enumerate(args) if a.upper() in PERIODS), None)
+    if at is None:
+        return " ".join(args), None, None, None
+    year = score = None
+    for extra in args[at + 1 :]:
+        if extra.isdigit() and len(extra) == 4 and year is None:
+            year = int(extra)
+        else:
+            try:
+                score = float(extra.replace(",", "."))
+            except ValueError:
+                raise UserError(N_("Skor harus 0-100.")) from None
+    return " ".join(args[:at]), args[at].upper(), year, score
+
+
+async def aksi(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    rt = runtime(context)
+    try:
+        query, period, year, score = split_args(context.args or [])
+    except UserError as exc:
+        await send_error(update, context, exc)
+        return
+    if not query:
+        await send(update, context, render_status.usage(rt.t, FORM, EXAMPLE))
+        return
+    needed = Action.RECORD_AKSI if period else Action.VIEW
+    if not await require(update, context, needed):
+        return
+    resolution = await resolve_or_ask(update, context, query, cb.AKSI)
+    if resolution is None:
+        return
+    if resolution.region is None:
+        await send(update, context, Reply(rt.t.fmt("{name} adalah provinsi; sebutkan kab/kota.",
+                                                    name=resolution.province.name)))
+        return
+    await show(update, context, resolution.region, period, year, score)
+
+
+async def show(update: Update, context: ContextTypes.DEFAULT_TYPE, region: RegionRef, period: str | None = None,
+               year: int | None = None, score: float | None = None) -> None:
+    rt = runtime(context)
+    year = year or rt.clock.now().astimezone(ZoneInfo(region.timezone)).year
+    try:
+        with rt.session() as session:
+            if period:
+                record_report(session, rt.clock, region, year, parse_period(period), score, user_id(update))
+            reports = reports_of(session, region, year)
+    except UserError as exc:
+        await send_error(update, context, exc)
+        return
+    await send(update, context, render_aksi.reports(rt.t, region, year, reports, recorded=period))
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An ambiguous name in /aksi: the button shows that kab/kota's reports (recording needs the command)."""
+    await update.callback_query.answer()
+    region = target_from(cb.parse(update.callback_query.data).arg(0))
+    if isinstance(region, RegionRef):
+        await show(update, context, region)
+
+
+def register(application: Application) -> None:
+    application.add_handler(CommandHandler("aksi", aksi))
+    application.add_handler(CallbackQueryHandler(on_button, pattern=rf"^{cb.AKSI}\|"))

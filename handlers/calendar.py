@@ -1,0 +1,184 @@
+"""/jadwal, /kalender, /jadwal_tambah (one line), /jadwal_ubah and /jadwal_batal."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot import callbacks as cb
+from bot.access import Action, allowed
+from bot.errors import UserError
+from bot.models import ScopeKind
+from bot.reference import ProvinceRef, provinces, regions_of
+from bot.render import Reply
+from bot.render import calendar as render_calendar
+from bot.render import status as render_status
+from bot.subscriptions import of_chat
+from handlers.common import require, resolve_or_ask, runtime, send, send_error, send_file, target_from, user_id
+from schedules import events as event_service
+from schedules.calendar import EXAMPLE, FORM, Scope, parse_line, parse_when, upcoming
+from schedules.ics import to_ics
+from schedules.policy import offsets_for
+
+UBAH_FORM = "/jadwal_ubah <id> tanggal YYYY-MM-DD [HH:MM] | judul|lokasi|catatan|ingatkan <nilai> | konfirmasi"
+UBAH_EXAMPLE = "/jadwal_ubah 12 tanggal 2025-06-20 09:00"
+
+
+def target_selection(target):
+    if isinstance(target, ProvinceRef):
+        return target.name, {r.code for r in regions_of(target.code)}, target.timezone
+    return target.official_name, {target.code}, target.timezone
+
+
+async def _selection(update: Update, context: ContextTypes.DEFAULT_TYPE, action: str):
+    """(heading, kab/kota codes or None for all, zone) for /jadwal and /kalender; None when answered already."""
+    rt = runtime(context)
+    query = " ".join(context.args or [])
+    if query:
+        resolution = await resolve_or_ask(update, context, query, action)
+        if resolution is None:
+            return None
+        return target_selection(resolution.target)
+    with rt.session() as session:
+        subs = of_chat(session, update.effective_chat.id)
+    if subs:
+        codes = [s.target_code for s in subs]
+        scope = Scope(ScopeKind.PROVINCES if codes[0] in provinces() else ScopeKind.REGIONS,
+                      tuple(c for c in codes if (c in provinces()) == (codes[0] in provinces())))
+        return render_calendar.scope_text(rt.t, scope), scope.region_codes(), scope.zone(rt.settings.timezone)
+    if allowed(rt.settings, user_id(update), Action.MANAGE_EVENTS):
+        return rt.t.gettext("semua wilayah"), None, rt.settings.timezone
+    await send(update, context, render_status.usage(rt.t, "/jadwal <wilayah>", "/jadwal Kalsel"))
+    return None
+
+
+async def jadwal(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not await require(update, context, Action.VIEW):
+        return
+    selection = await _selection(update, context, cb.JADWAL)
+    if selection is None:
+        return
+    await send(update, context, agenda_reply(context, *selection))
+
+
+def agenda_reply(context: ContextTypes.DEFAULT_TYPE, heading: str, codes: set[str] | None, zone: str) -> Reply:
+    rt = runtime(context)
+    with rt.session() as session:
+        events = upcoming(session, rt.clock, codes)
+    return render_calendar.agenda(rt.t, heading, events, zone, rt.clock.now())
+
+
+async def kalender(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not await require(update, context, Action.VIEW):
+        return
+    rt = runtime(context)
+    selection = await _selection(update, context, cb.KALENDER)
+    if selection is None:
+        return
+    await send_calendar(update, context, *selection)
+
+
+async def send_calendar(update: Update, context: ContextTypes.DEFAULT_TYPE, heading: str, codes: set[str] | None,
+                        _zone: str) -> None:
+    rt = runtime(context)
+    with rt.session() as session:
+        events = upcoming(session, rt.clock, codes, limit=500)
+    caption = rt.t.nfmt("{n} acara mendatang: {heading}", "{n} acara mendatang: {heading}", len(events),
+                        heading=heading)
+    await send_file(update, context, "pantau-ham.ics", to_ics(events, rt.clock.now(), f"Pantau HAM: {heading}"),
+                    caption)
+
+
+async def jadwal_tambah_line(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """``/jadwal_tambah <jenis> <wilayah> <YYYY-MM-DD> [HH:MM] <judul> [| ingatkan ...]``."""
+    rt = runtime(context)
+    text = update.effective_message.text.split(maxsplit=1)[1] if context.args else ""
+    try:
+        draft = parse_line(text)
+        with rt.session() as session:
+            event = event_service.add(session, rt.clock, rt.settings, draft, user_id(update))
+            reply = event_card(context, event)
+    except UserError as exc:
+        usage = render_status.usage(rt.t, FORM, EXAMPLE)
+        await send(update, context, Reply(f"⚠️ {rt.t.fmt(exc.message, **exc.values)}\n"
+                                          f"{rt.t.gettext('Tidak ada yang dibuat.')}\n{usage.text}"))
+        return
+    await send(update, context, Reply(rt.t.gettext("✔️ Acara dibuat:") + "\n" + reply.text))
+
+
+def event_card(context: ContextTypes.DEFAULT_TYPE, event) -> Reply:
+    rt = runtime(context)
+    offsets = ", ".join(o.key for o in offsets_for(event.kind, event.offsets, event.start_time is not None))
+    return render_calendar.event_card(rt.t, event, event.timezone, rt.clock.now(), offsets)
+
+
+async def jadwal_ubah(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not await require(update, context, Action.MANAGE_EVENTS):
+        return
+    rt = runtime(context)
+    args = context.args or []
+    if len(args) < 2 or not args[0].lstrip("#").isdigit():
+        await send(update, context, render_status.usage(rt.t, UBAH_FORM, UBAH_EXAMPLE))
+        return
+    event_id, field, rest = int(args[0].lstrip("#")), args[1].lower(), " ".join(args[2:])
+    try:
+        with rt.session() as session:
+            if field == "tanggal":
+                start, at, end = parse_when(rest)
+                event, changed = event_service.move(session, rt.clock, rt.settings, event_id, start, at, end)
+                head = rt.t.gettext("✔️ Jadwal dipindah; yang sudah diingatkan diberi tahu.") if changed else \
+                    rt.t.gettext("Tanggal dan jam sama seperti sebelumnya.")
+            elif field == "konfirmasi":
+                if rest:
+                    start, at, end = parse_when(rest)
+                    event_service.move(session, rt.clock, rt.settings, event_id, start, at, end)
+                event = event_service.confirm(session, rt.clock, rt.settings, event_id)
+                head = rt.t.gettext("✔️ Acara dikonfirmasi; pengingat dijadwalkan.")
+            else:
+                event = event_service.edit(session, rt.clock, rt.settings, event_id, field, rest)
+                head = rt.t.gettext("✔️ Acara diubah.")
+            card = event_card(context, event)
+    except UserError as exc:
+        await send_error(update, context, exc)
+        return
+    await send(update, context, Reply(f"{head}\n{card.text}"))
+
+
+async def jadwal_batal(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not await require(update, context, Action.MANAGE_EVENTS):
+        return
+    rt = runtime(context)
+    args = context.args or []
+    if len(args) != 1 or not args[0].lstrip("#").isdigit():
+        await send(update, context, render_status.usage(rt.t, "/jadwal_batal <id>", "/jadwal_batal 12"))
+        return
+    try:
+        with rt.session() as session:
+            event = event_service.cancel(session, rt.clock, rt.settings, int(args[0].lstrip("#")))
+            card = event_card(context, event)
+    except UserError as exc:
+        await send_error(update, context, exc)
+        return
+    await send(update, context, Reply(rt.t.gettext("✔️ Acara dibatalkan; yang sudah diingatkan diberi tahu.")
+                                      + "\n" + card.text))
+
+
+async def on_target_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    await query.answer()
+    data = cb.parse(query.data)
+    target = target_from(data.arg(0))
+    if target is None:
+        return
+    if data.action == cb.JADWAL:
+        await send(update, context, agenda_reply(context, *target_selection(target)))
+    else:
+        await send_calendar(update, context, *target_selection(target))
+
+
+def register(application: Application) -> None:
+    application.add_handler(CallbackQueryHandler(on_target_button, pattern=rf"^({cb.JADWAL}|{cb.KALENDER})\|"))
+    application.add_handler(CommandHandler("jadwal", jadwal))
+    application.add_handler(CommandHandler("kalender", kalender))
+    application.add_handler(CommandHandler("jadwal_ubah", jadwal_ubah))
+    application.add_handler(CommandHandler("jadwal_batal", jadwal_batal))

@@ -1,0 +1,53 @@
+"""/langganan: this chat receives the reminders of a kab/kota or a province."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot import callbacks as cb
+from bot.access import Action
+from bot.reference import ProvinceRef
+from bot.render import Reply
+from bot.render import status as render_status
+from bot.subscriptions import subscribe
+from handlers.common import require, resolve_or_ask, runtime, send, target_from, user_id
+from schedules.planner import sync_all
+
+
+async def langganan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not await require(update, context, Action.SUBSCRIBE):
+        return
+    rt = runtime(context)
+    query = " ".join(context.args or [])
+    if not query:
+        await send(update, context, render_status.usage(rt.t, "/langganan <wilayah atau provinsi>", "/langganan Tapin"))
+        return
+    resolution = await resolve_or_ask(update, context, query, cb.LANGGANAN)
+    if resolution is not None:
+        await bind(update, context, resolution.target)
+
+
+async def bind(update: Update, context: ContextTypes.DEFAULT_TYPE, target) -> None:
+    rt = runtime(context)
+    with rt.session() as session:
+        _sub, new = subscribe(session, rt.clock, update.effective_chat.id, target, user_id(update))
+        sync_all(session, rt.clock, rt.settings)
+    name = f"Provinsi {target.name}" if isinstance(target, ProvinceRef) else target.official_name
+    text = rt.t.fmt("✔️ Chat ini menerima pengingat untuk {name}.", name=name) if new else \
+        rt.t.fmt("Chat ini sudah menerima pengingat untuk {name}.", name=name)
+    await send(update, context, Reply(text))
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not await require(update, context, Action.SUBSCRIBE):
+        return
+    await update.callback_query.answer()
+    target = target_from(cb.parse(update.callback_query.data).arg(0))
+    if target is not None:
+        await bind(update, context, target)
+
+
+def register(application: Application) -> None:
+    application.add_handler(CommandHandler("langganan", langganan))
+    application.add_handler(CallbackQueryHandler(on_button, pattern=rf"^{cb.LANGGANAN}\|"))

@@ -1,0 +1,1 @@
+"""Time: the calendar of deadlines, reminder policy, planner, dispatcher and the ticking job."""

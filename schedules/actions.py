@@ -1,0 +1,69 @@
+"""What a person does with a reminder: acknowledge it, or ask for it again tomorrow."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import update
+from sqlmodel import Session
+
+from bot.clock import Clock
+from bot.errors import UserError
+from bot.i18n import N_
+from bot.models import Event, Reminder, ReminderStatus
+from bot.settings import Settings
+from schedules.planner import SNOOZE_PREFIX, Planned, insert_rows, policy_from
+from schedules.recipients import chat_zone
+
+
+@dataclass(frozen=True)
+class Acknowledged:
+    event: Event
+    cancelled: int  # reminders of this event to this chat that will no longer be sent
+
+
+def _reminder(session: Session, reminder_id: int) -> tuple[Reminder, Event]:
+    row = session.get(Reminder, reminder_id)
+    if row is None:
+        raise UserError(N_("Pengingat ini sudah tidak ada."))
+    return row, session.get(Event, row.event_id)
+
+
+def acknowledge(session: Session, clock: Clock, reminder_id: int, user_id: int | None) -> Acknowledged:
+    """"Sudah dikerjakan": no more reminders of this event to this chat, and no escalation."""
+    row, event = _reminder(session, reminder_id)
+    if row.acknowledged_at is None:
+        row.acknowledged_at = clock.now()
+        row.acknowledged_by = user_id
+    result = session.execute(
+        update(Reminder)
+        .where(Reminder.event_id == row.event_id, Reminder.chat_id == row.chat_id,
+               Reminder.status == ReminderStatus.PENDING.value)
+        .values(status=ReminderStatus.CANCELLED.value)
+        .execution_options(synchronize_session=False)
+    )
+    session.flush()
+    return Acknowledged(event, result.rowcount or 0)
+
+
+def snooze(session: Session, clock: Clock, settings: Settings, reminder_id: int) -> tuple[Event, Planned]:
+    """"Ingatkan besok": one more reminder tomorrow morning (local), never after the deadline."""
+    row, event = _reminder(session, reminder_id)
+    zone = chat_zone(session, row.chat_id, event.timezone)
+    policy = policy_from(settings)
+    tomorrow = clock.now().astimezone(ZoneInfo(zone)).date() + timedelta(days=1)
+    day = tomorrow
+    while not policy.is_working_day(day) and day < tomorrow + timedelta(days=7):
+        day += timedelta(days=1)  # "tomorrow" on a Friday means Monday morning
+    due = policy.morning_of(day, zone)
+    if due >= row.deadline_at:  # Monday is too late: the last working morning before the deadline
+        due = policy.morning_of(tomorrow, zone)
+    if due <= clock.now():
+        due = clock.now() + timedelta(hours=1)
+    if due >= row.deadline_at:
+        raise UserError(N_("Tenggatnya sebelum besok pagi, jadi pengingat tidak bisa ditunda."))
+    planned = Planned(row.chat_id, f"{SNOOZE_PREFIX}{tomorrow:%Y%m%d}", due, row.deadline_at)
+    insert_rows(session, event, [planned])
+    return event, planned

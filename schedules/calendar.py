@@ -1,0 +1,299 @@
+"""The calendar: events with a kind, a scope and local dates; the one-line form; the yearly template.
+
+Dates and times are typed in the scope's own zone (a Kalsel rakor at 09:00 is 09:00 WITA); a
+national event uses ``PANTAU_TIMEZONE``. ``starts_at`` keeps the UTC instant.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, select
+
+from bot.clock import Clock
+from bot.errors import UserError
+from bot.i18n import N_
+from bot.models import Event, EventKind, EventStatus, ScopeKind
+from bot.reference import ProvinceRef, RegionRef, provinces, regions
+from bot.regions import resolve
+from bot.settings import parse_clock
+from schedules.policy import anchor_day, offsets_for
+
+TEMPLATE = Path(__file__).parent / "template.csv"
+PERIOD_RE = re.compile(r"\bB(04|08|12)\b", re.IGNORECASE)
+DATE_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:\.\.(\d{4}-\d{2}-\d{2}))?$")
+KIND_WORDS = {k.value: k for k in EventKind}
+NATIONAL_WORDS = {"nasional", "national", "semua"}
+FORM = "/jadwal_tambah <jenis> <wilayah|provinsi|nasional> <YYYY-MM-DD> [HH:MM] <judul> [| ingatkan 3d,1d,2h]"
+EXAMPLE = "/jadwal_tambah rakor Kalsel 2025-06-19 09:00 Rakor Aksi HAM B08 | ingatkan 3d,1d,2h"
+
+
+@dataclass(frozen=True)
+class Scope:
+    kind: ScopeKind
+    codes: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return ",".join(self.codes)
+
+    def region_codes(self) -> set[str]:
+        """Every kab/kota the scope covers."""
+        if self.kind is ScopeKind.NATIONAL:
+            return set(regions())
+        if self.kind is ScopeKind.PROVINCES:
+            return {c for c, r in regions().items() if r.province_code in self.codes}
+        return set(self.codes)
+
+    def zone(self, national_zone: str) -> str:
+        if self.kind is ScopeKind.NATIONAL or not self.codes:
+            return national_zone
+        if self.kind is ScopeKind.PROVINCES:
+            return provinces()[self.codes[0]].timezone
+        return regions()[self.codes[0]].timezone
+
+    def covers(self, region: RegionRef) -> bool:
+        if self.kind is ScopeKind.NATIONAL:
+            return True
+        if self.kind is ScopeKind.PROVINCES:
+            return region.province_code in self.codes
+        return region.code in self.codes
+
+
+def scope_of(event: Event) -> Scope:
+    codes = tuple(c for c in event.scope_codes.split(",") if c)
+    return Scope(ScopeKind(event.scope_kind), codes)
+
+
+def parse_scope(text: str) -> Scope:
+    """``nasional``, ``Kalsel``, ``Kalsel,Kaltim`` or ``Tapin, HSS``."""
+    text = text.strip()
+    if not text:
+        raise UserError(N_("Sebutkan wilayah, provinsi atau «nasional»."))
+    if text.lower() in NATIONAL_WORDS:
+        return Scope(ScopeKind.NATIONAL)
+    found: list[ProvinceRef | RegionRef] = []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        resolution = resolve(part)
+        if resolution.target is None:
+            if resolution.is_ambiguous:
+                raise UserError(N_("«{name}» bisa berarti beberapa wilayah; pakai kodenya (mis. 63.05)."), name=part)
+            raise UserError(N_("Wilayah «{name}» tidak ditemukan."), name=part)
+        if resolution.target not in found:
+            found.append(resolution.target)
+    kinds = {type(t) for t in found}
+    if len(kinds) > 1:
+        raise UserError(N_("Cakupan berisi provinsi atau kab/kota, tidak campuran."))
+    kind = ScopeKind.PROVINCES if kinds == {ProvinceRef} else ScopeKind.REGIONS
+    return Scope(kind, tuple(t.code for t in found))
+
+
+def period_for(kind: str, title: str, day: date) -> str | None:
+    """Aksi HAM period: ``B04``/``B08``/``B12`` from the title, else from the month of the deadline."""
+    if kind != EventKind.AKSIHAM:
+        return None
+    m = PERIOD_RE.search(title)
+    if m:
+        return f"B{m.group(1)}"
+    return "B04" if day.month <= 6 else "B08" if day.month <= 10 else "B12"
+
+
+@dataclass(frozen=True)
+class EventDraft:
+    """An event as understood from the one-line form or the guided conversation, not yet saved."""
+
+    kind: str
+    scope: Scope
+    start_date: date
+    start_time: time | None
+    title: str
+    end_date: date | None = None
+    offsets: str | None = None
+    location: str | None = None
+    notes: str | None = None
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UserError(N_("Tanggal «{value}» tidak sah: pakai YYYY-MM-DD."), value=text) from None
+
+
+def parse_when(text: str) -> tuple[date, time | None, date | None]:
+    """``2025-06-20``, ``2025-06-20 09:00`` or ``2025-08-28..2025-09-05`` -> (start, time, end)."""
+    parts = text.split()
+    m = DATE_RE.match(parts[0]) if parts else None
+    if not m:
+        raise UserError(N_("Tanggal «{value}» tidak sah: pakai YYYY-MM-DD."), value=text)
+    start = _date(m.group(1))
+    end = _date(m.group(2)) if m.group(2) else None
+    if end is not None and end < start:
+        raise UserError(N_("Tanggal akhir sebelum tanggal mulai."))
+    at = None
+    if len(parts) > 1:
+        at = _clock(parts[1])
+    if len(parts) > 2:
+        raise UserError(N_("Tanggal «{value}» tidak sah: pakai YYYY-MM-DD."), value=text)
+    return start, at, end
+
+
+def _clock(text: str) -> time:
+    try:
+        return parse_clock(text)
+    except ValueError:
+        raise UserError(N_("Jam «{value}» tidak sah: pakai HH:MM."), value=text) from None
+
+
+def parse_line(text: str) -> EventDraft:
+    """``rakor Kalsel 2025-06-19 09:00 Rakor Aksi HAM B08 | ingatkan 3d,1d,2h`` -> a draft."""
+    head, *options = [p.strip() for p in text.split("|")]
+    tokens = head.split()
+    if len(tokens) < 4:
+        raise UserError(N_("Baris belum lengkap."))
+    kind = KIND_WORDS.get(tokens[0].lower())
+    if kind is None:
+        raise UserError(N_("Jenis «{value}» tidak dikenal: rakor, aksiham, kkpham, verifikasi, hariham, lain."),
+                        value=tokens[0])
+    date_at = next((i for i, tok in enumerate(tokens) if DATE_RE.match(tok)), None)
+    if date_at is None or date_at < 2:
+        raise UserError(N_("Tanggal (YYYY-MM-DD) tidak ditemukan setelah jenis dan wilayah."))
+    scope = parse_scope(" ".join(tokens[1:date_at]))
+    rest = tokens[date_at + 1 :]
+    has_time = bool(rest) and re.fullmatch(r"\d{1,2}[:.]\d{2}", rest[0]) is not None
+    start, start_time, end = parse_when(" ".join(tokens[date_at : date_at + 1 + has_time]))
+    rest = rest[1:] if has_time else rest
+    title = " ".join(rest).strip()
+    if not title:
+        raise UserError(N_("Judul acara kosong."))
+    draft = dict(kind=kind.value, scope=scope, start_date=start, start_time=start_time, title=title[:300],
+                 end_date=end)
+    for option in options:
+        word, _, value = option.partition(" ")
+        word = word.lower()
+        if word in ("ingatkan", "pengingat"):
+            offsets_for(kind.value, value, start_time is not None)  # validates
+            draft["offsets"] = value.strip()
+        elif word == "lokasi":
+            draft["location"] = value.strip()
+        elif word == "catatan":
+            draft["notes"] = value.strip()
+        else:
+            raise UserError(N_("Bagian «{value}» tidak dikenal: pakai «| ingatkan …», «| lokasi …» atau «| catatan …»."),
+                            value=option)
+    return EventDraft(**draft)
+
+
+def local_instant(day: date, at: time | None, zone: str) -> datetime:
+    return datetime.combine(day, at or time(0, 0), tzinfo=ZoneInfo(zone))
+
+
+def anchor_of(event: Event) -> datetime | date:
+    """What reminders count down to: the end of a reporting window or deadline, else the start."""
+    zone = ZoneInfo(event.timezone)
+    use_end = event.end_date is not None and event.kind in (EventKind.AKSIHAM, EventKind.KKPHAM)
+    day = event.end_date if use_end else event.start_date
+    at = event.end_time if use_end else event.start_time
+    if at is None:
+        return day
+    return datetime.combine(day, at, tzinfo=zone)
+
+
+def event_day(event: Event, zone: str) -> date:
+    return anchor_day(anchor_of(event), zone)
+
+
+def build_event(draft: EventDraft, national_zone: str, now: datetime, actor: int | None,
+                status: EventStatus = EventStatus.CONFIRMED) -> Event:
+    """The event a draft describes, not yet saved (the guided conversation previews it)."""
+    zone = draft.scope.zone(national_zone)
+    return Event(
+        kind=draft.kind, title=draft.title, timezone=zone, start_date=draft.start_date, start_time=draft.start_time,
+        end_date=draft.end_date, starts_at=local_instant(draft.start_date, draft.start_time, zone),
+        scope_kind=draft.scope.kind.value, scope_codes=draft.scope.text,
+        period=period_for(draft.kind, draft.title, draft.end_date or draft.start_date),
+        location=draft.location, notes=draft.notes, offsets=draft.offsets, status=status.value,
+        created_by=actor, created_at=now, updated_at=now,
+    )
+
+
+def create_event(session: Session, clock: Clock, draft: EventDraft, national_zone: str, actor: int | None,
+                 status: EventStatus = EventStatus.CONFIRMED) -> Event:
+    event = build_event(draft, national_zone, clock.now(), actor, status)
+    session.add(event)
+    session.flush()
+    return event
+
+
+def get_event(session: Session, event_id: int) -> Event:
+    event = session.get(Event, event_id)
+    if event is None:
+        raise UserError(N_("Acara #{id} tidak ada."), id=str(event_id))
+    return event
+
+
+def reschedule(session: Session, clock: Clock, event: Event, start: date, at: time | None,
+               end: date | None = None) -> bool:
+    """Move an event; True when its date or time really changed (its reminders must be re-planned)."""
+    if end is not None and end < start:
+        raise UserError(N_("Tanggal akhir sebelum tanggal mulai."))
+    if event.end_date and end is None:
+        end = start + (event.end_date - event.start_date)
+    if event.offsets:
+        offsets_for(event.kind, event.offsets, at is not None)
+    changed = (start, at, end) != (event.start_date, event.start_time, event.end_date)
+    event.start_date, event.start_time, event.end_date = start, at, end
+    event.starts_at = local_instant(start, at, event.timezone)
+    event.period = period_for(event.kind, event.title, end or start)
+    if changed:
+        event.version += 1
+    event.updated_at = clock.now()
+    session.flush()
+    return changed
+
+
+def upcoming(session: Session, clock: Clock, region_codes: set[str] | None = None,
+             include_drafts: bool = True, limit: int = 30) -> list[Event]:
+    """Events not over yet, soonest first; only those touching ``region_codes`` when given."""
+    since = clock.now() - timedelta(days=1)
+    stmt = select(Event).where(Event.status != EventStatus.CANCELLED.value).order_by(Event.starts_at, Event.id)
+    out = []
+    for event in session.exec(stmt):
+        anchor = anchor_of(event)
+        ends = anchor if isinstance(anchor, datetime) else local_instant(anchor + timedelta(days=1), None,
+                                                                          event.timezone)
+        if ends < since:
+            continue
+        if not include_drafts and event.status == EventStatus.DRAFT:
+            continue
+        if region_codes is not None and not (scope_of(event).region_codes() & region_codes):
+            continue
+        out.append(event)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def load_template(session: Session, clock: Clock, year: int, national_zone: str, actor: int | None) -> list[Event]:
+    """The usual yearly cycle as draft events ("tanggal perlu dikonfirmasi"); skips ones already there."""
+    existing = {(e.title, e.start_date.year) for e in session.exec(select(Event))}
+    created = []
+    with open(TEMPLATE, newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            title = row["title"].format(year=year, data_year=year - 1)
+            if (title, year) in existing:
+                continue
+            start = date(year, int(row["month"]), int(row["day"]))
+            end = date(year, int(row["end_month"]), int(row["end_day"])) if row["end_month"] else None
+            start_time = parse_clock(row["time"]) if row["time"] else None
+            draft = EventDraft(kind=row["kind"], scope=Scope(ScopeKind.NATIONAL), start_date=start,
+                               start_time=start_time, title=title, end_date=end)
+            created.append(create_event(session, clock, draft, national_zone, actor, EventStatus.DRAFT))
+    return created

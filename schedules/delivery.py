@@ -1,0 +1,31 @@
+"""What the dispatcher needs from a transport: send a reply to a chat, say how it went."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+from bot.render import Reply
+
+
+class Outcome(StrEnum):
+    SENT = "sent"
+    RETRY_AFTER = "retry_after"  # 429: wait ``retry_after`` seconds, then try again
+    TRANSIENT = "transient"  # network trouble or a 5xx: try again later
+    BLOCKED = "blocked"  # 403 or unknown chat: stop sending there
+    MIGRATED = "migrated"  # the group became a supergroup with ``new_chat_id``
+    REJECTED = "rejected"  # any other refusal (400): give up on this message
+
+
+@dataclass(frozen=True)
+class SendResult:
+    outcome: Outcome
+    message_id: int | None = None
+    retry_after: float = 0.0
+    new_chat_id: int | None = None
+    error: str | None = None
+
+
+class Sender(Protocol):
+    async def send(self, chat_id: int, reply: Reply) -> SendResult: ...

@@ -1,0 +1,87 @@
+"""Changing the calendar, with the ledger kept in step: add, move, edit, confirm, cancel."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+from sqlmodel import Session
+
+from bot.clock import Clock
+from bot.errors import UserError
+from bot.i18n import N_
+from bot.models import Event, EventStatus
+from bot.settings import Settings
+from schedules.calendar import EventDraft, create_event, get_event, reschedule
+from schedules.planner import CANCELLED, MOVED, notify_reminded, sync_event
+from schedules.policy import offsets_for
+
+EDITABLE = ("judul", "lokasi", "catatan", "ingatkan")
+
+
+def add(session: Session, clock: Clock, settings: Settings, draft: EventDraft, actor: int | None) -> Event:
+    event = create_event(session, clock, draft, settings.timezone, actor)
+    sync_event(session, clock, event, settings)
+    return event
+
+
+def _open(session: Session, event_id: int) -> Event:
+    event = get_event(session, event_id)
+    if event.status == EventStatus.CANCELLED:
+        raise UserError(N_("Acara #{id} sudah dibatalkan."), id=str(event_id))
+    return event
+
+
+def move(session: Session, clock: Clock, settings: Settings, event_id: int, start: date, at: time | None,
+         end: date | None = None) -> tuple[Event, bool]:
+    """New date/time: obsolete reminders are cancelled, those already reminded hear that it moved."""
+    event = _open(session, event_id)
+    changed = reschedule(session, clock, event, start, at, end)
+    if changed and event.status == EventStatus.CONFIRMED:
+        notify_reminded(session, clock, event, MOVED)
+    sync_event(session, clock, event, settings)
+    return event, changed
+
+
+def edit(session: Session, clock: Clock, settings: Settings, event_id: int, field: str, value: str) -> Event:
+    event = _open(session, event_id)
+    value = value.strip()
+    if field == "judul":
+        if not value:
+            raise UserError(N_("Judul acara kosong."))
+        event.title = value[:300]
+    elif field == "lokasi":
+        event.location = value or None
+    elif field == "catatan":
+        event.notes = value or None
+    elif field == "ingatkan":
+        if value:
+            offsets_for(event.kind, value, event.start_time is not None)
+        event.offsets = value or None
+    else:
+        raise UserError(N_("Bagian «{value}» tidak bisa diubah."), value=field)
+    event.updated_at = clock.now()
+    session.flush()
+    sync_event(session, clock, event, settings)
+    return event
+
+
+def confirm(session: Session, clock: Clock, settings: Settings, event_id: int) -> Event:
+    """A draft from the yearly template becomes real: its reminders are planned."""
+    event = _open(session, event_id)
+    event.status = EventStatus.CONFIRMED.value
+    event.updated_at = clock.now()
+    session.flush()
+    sync_event(session, clock, event, settings)
+    return event
+
+
+def cancel(session: Session, clock: Clock, settings: Settings, event_id: int) -> Event:
+    event = _open(session, event_id)
+    was_confirmed = event.status == EventStatus.CONFIRMED
+    event.status = EventStatus.CANCELLED.value
+    event.updated_at = clock.now()
+    session.flush()
+    sync_event(session, clock, event, settings)  # cancels everything pending
+    if was_confirmed:
+        notify_reminded(session, clock, event, CANCELLED)
+    return event

@@ -1,0 +1,154 @@
+"""Turn the calendar into ledger rows, idempotently.
+
+``plan_rows`` is pure: an event, the chats to remind (with their zones) and the policy in, the rows
+out. ``sync_event`` upserts them into the ``reminder`` ledger (INSERT ... ON CONFLICT DO NOTHING on
+the UNIQUE (event, version, chat, offset)), moves pending rows whose due time changed, and cancels
+pending rows that are no longer wanted (offsets edited, chat unsubscribed, region done, old version).
+It may run any number of times, from any number of processes: on start, after every edit, and
+periodically from the ticking job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, select
+
+from bot.clock import Clock
+from bot.models import Event, EventStatus, Reminder, ReminderStatus
+from bot.settings import Settings
+from schedules.calendar import anchor_of
+from schedules.policy import Policy, anchor_day, deadline_in, offsets_for
+from schedules.recipients import recipients
+
+ESCALATE = "escalate"
+MOVED = "moved"
+CANCELLED = "cancelled"
+SNOOZE_PREFIX = "snooze-"
+NOTICES = (MOVED, CANCELLED)
+ESCALATION_DELAY = timedelta(hours=2)
+NOTICE_LIFETIME = timedelta(days=2)
+
+
+def is_planned_key(key: str) -> bool:
+    """Keys the planner owns (offsets and the escalation), as opposed to snoozes and notices."""
+    return not key.startswith(SNOOZE_PREFIX) and key not in NOTICES
+
+
+def policy_from(settings: Settings) -> Policy:
+    return Policy(settings.reminder_time, settings.quiet_window, settings.skip_weekends, settings.skip_holidays)
+
+
+@dataclass(frozen=True)
+class Planned:
+    chat_id: int
+    offset_key: str
+    due_at: datetime
+    deadline_at: datetime
+
+
+def plan_rows(event: Event, chats: list[tuple[int, str]], policy: Policy, admins: frozenset[int],
+              not_before: datetime | None = None) -> list[Planned]:
+    """Rows for ``chats`` [(chat id, zone)], plus one escalation per admin; none due before ``not_before``."""
+    anchor = anchor_of(event)
+    timed = isinstance(anchor, datetime)
+    offsets = offsets_for(event.kind, event.offsets, timed)
+    rows: list[Planned] = []
+    for chat_id, zone in chats:
+        deadline = deadline_in(anchor, zone)
+        seen: dict[datetime, str] = {}
+        for offset in sorted(offsets, key=lambda o: o.delta, reverse=True):
+            if offset.is_day_level:
+                due = policy.day_level_due(anchor_day(anchor, zone), offset.amount, zone, deadline)
+            else:
+                due = anchor - offset.delta
+            if due is None or due >= deadline or (not_before and due < not_before):
+                continue
+            seen[due] = offset.key  # two offsets moved onto one morning: keep the nearer one
+        rows.extend(Planned(chat_id, key, due, deadline) for due, key in sorted(seen.items()))
+    if chats and admins:
+        deadline = deadline_in(anchor, event.timezone)
+        due = policy.morning_of(anchor_day(anchor, event.timezone), event.timezone) + ESCALATION_DELAY
+        due = min(due, deadline - timedelta(minutes=30))
+        if not not_before or due >= not_before:
+            rows.extend(Planned(admin, ESCALATE, due, deadline) for admin in sorted(admins))
+    return rows
+
+
+def _insert(session: Session):
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+def insert_rows(session: Session, event: Event, rows: list[Planned]) -> int:
+    """Insert ledger rows, silently keeping any that exist already (the UNIQUE key decides)."""
+    if not rows:
+        return 0
+    values = [
+        dict(event_id=event.id, event_version=event.version, chat_id=r.chat_id, offset_key=r.offset_key,
+             due_at=r.due_at, deadline_at=r.deadline_at, status=ReminderStatus.PENDING.value, attempts=0)
+        for r in rows
+    ]
+    stmt = _insert(session)(Reminder).on_conflict_do_nothing(
+        index_elements=["event_id", "event_version", "chat_id", "offset_key"]
+    )
+    result = session.execute(stmt, values)
+    return max(result.rowcount or 0, 0)
+
+
+def cancel_pending(session: Session, event: Event, keep_current: bool) -> None:
+    stmt = update(Reminder).where(Reminder.event_id == event.id, Reminder.status == ReminderStatus.PENDING.value)
+    if keep_current:
+        stmt = stmt.where(Reminder.event_version != event.version)
+    session.execute(stmt.values(status=ReminderStatus.CANCELLED.value))
+
+
+def sync_event(session: Session, clock: Clock, event: Event, settings: Settings) -> int:
+    """Bring the ledger in line with the event; returns how many rows were added."""
+    if event.status != EventStatus.CONFIRMED:
+        cancel_pending(session, event, keep_current=False)
+        return 0
+    cancel_pending(session, event, keep_current=True)
+    chats = [(r.chat_id, r.zone) for r in recipients(session, clock, event, settings.cycle) if r.needs_reminder]
+    planned = plan_rows(event, chats, policy_from(settings), settings.admin_ids, not_before=event.updated_at)
+    wanted = {(p.chat_id, p.offset_key): p for p in planned}
+    pending = session.exec(select(Reminder).where(
+        Reminder.event_id == event.id, Reminder.event_version == event.version,
+        Reminder.status == ReminderStatus.PENDING.value,
+    )).all()
+    for row in pending:
+        if not is_planned_key(row.offset_key):
+            continue
+        target = wanted.get((row.chat_id, row.offset_key))
+        if target is None:
+            row.status = ReminderStatus.CANCELLED.value
+        elif (row.due_at, row.deadline_at) != (target.due_at, target.deadline_at):
+            row.due_at, row.deadline_at = target.due_at, target.deadline_at
+    session.flush()
+    return insert_rows(session, event, planned)
+
+
+def sync_all(session: Session, clock: Clock, settings: Settings) -> int:
+    """Re-plan every confirmed event whose deadline is still ahead."""
+    added = 0
+    horizon = clock.now() - timedelta(days=1)
+    for event in session.exec(select(Event).where(Event.status == EventStatus.CONFIRMED.value)):
+        anchor = anchor_of(event)
+        if deadline_in(anchor, event.timezone) < horizon:
+            continue
+        added += sync_event(session, clock, event, settings)
+    return added
+
+
+def notify_reminded(session: Session, clock: Clock, event: Event, key: str) -> int:
+    """Queue a "moved" or "cancelled" notice for every chat already reminded of ``event``."""
+    chats = session.exec(select(Reminder.chat_id).where(
+        Reminder.event_id == event.id, Reminder.status == ReminderStatus.SENT.value,
+        Reminder.offset_key != ESCALATE,
+    ).distinct()).all()
+    now = clock.now()
+    rows = [Planned(chat, key, now, now + NOTICE_LIFETIME) for chat in sorted(set(chats))]
+    return insert_rows(session, event, rows)

@@ -1,0 +1,143 @@
+"""When a reminder falls due: offsets, the recipient's own 08:00, quiet hours, weekends, holidays.
+
+Pure functions of their arguments (no database, no clock), so they are tested in every zone.
+
+* A **day-level** offset (``3d``, ``0d``) means the recipient's ``PANTAU_REMINDER_HOUR`` on the day
+  N days before the event's day (the event's day as seen in the recipient's zone). If that hour lies in
+  the quiet hours it moves to their end; if the day is a weekend or a public holiday it moves to the
+  previous working day; it is dropped if it would not come before the deadline.
+* An **hour- or minute-level** offset (``2h``, ``15m``) of a timed event is sent exactly then, quiet
+  hours or not: the meeting is about to start.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import cache
+from zoneinfo import ZoneInfo
+
+import holidays
+
+from bot.errors import UserError
+from bot.i18n import N_
+from bot.models import EventKind
+
+OFFSET_RE = re.compile(r"^(\d{1,4})([dhm])$")
+LIMITS = {"d": 90, "h": 72, "m": 24 * 60}
+
+DAY_OFFSETS = {
+    EventKind.RAKOR: (7, 3, 1, 0),
+    EventKind.AKSIHAM: (7, 3, 1, 0),
+    EventKind.KKPHAM: (7, 3, 1, 0),
+    EventKind.VERIFIKASI: (3, 1),
+    EventKind.HARIHAM: (3, 1),
+    EventKind.LAIN: (3, 1),
+}
+TIMED_EXTRA = ("2h",)  # timed events are also reminded two hours before
+
+
+@dataclass(frozen=True, order=True)
+class Offset:
+    unit: str  # "d", "h" or "m"
+    amount: int
+
+    @property
+    def key(self) -> str:
+        return f"{self.amount}{self.unit}"
+
+    @property
+    def is_day_level(self) -> bool:
+        return self.unit == "d"
+
+    @property
+    def delta(self) -> timedelta:
+        return {"d": timedelta(days=self.amount), "h": timedelta(hours=self.amount),
+                "m": timedelta(minutes=self.amount)}[self.unit]
+
+
+def parse_offsets(text: str, timed: bool) -> tuple[Offset, ...]:
+    """``"3d,1d,2h"`` -> offsets; a clear error for anything else."""
+    out: list[Offset] = []
+    for part in re.split(r"[,\s]+", text.strip().lower()):
+        if not part:
+            continue
+        m = OFFSET_RE.match(part)
+        if not m or int(m.group(1)) > LIMITS[m.group(2)]:
+            raise UserError(N_("Pengingat «{value}» tidak sah: pakai mis. 3d, 1d, 2h, 15m."), value=part)
+        offset = Offset(m.group(2), int(m.group(1)))
+        if not offset.is_day_level and not timed:
+            raise UserError(N_("Pengingat «{value}» perlu acara yang berjam (HH:MM)."), value=part)
+        if offset not in out:
+            out.append(offset)
+    if not out:
+        raise UserError(N_("Daftar pengingat kosong: pakai mis. 3d, 1d, 2h."))
+    return tuple(out)
+
+
+def default_offsets(kind: str, timed: bool) -> tuple[Offset, ...]:
+    days = tuple(Offset("d", n) for n in DAY_OFFSETS[EventKind(kind)])
+    extra = tuple(parse_offsets(",".join(TIMED_EXTRA), True)) if timed else ()
+    return days + extra
+
+
+def offsets_for(kind: str, custom: str | None, timed: bool) -> tuple[Offset, ...]:
+    return parse_offsets(custom, timed) if custom else default_offsets(kind, timed)
+
+
+@dataclass(frozen=True)
+class Policy:
+    reminder_time: time = time(8, 0)
+    quiet: tuple[time, time] | None = (time(21, 0), time(7, 0))
+    skip_weekends: bool = True
+    skip_holidays: bool = True
+
+    def in_quiet_hours(self, t: time) -> bool:
+        if self.quiet is None:
+            return False
+        start, end = self.quiet
+        if start <= end:
+            return start <= t < end
+        return t >= start or t < end
+
+    def is_working_day(self, day: date) -> bool:
+        if self.skip_weekends and day.weekday() >= 5:
+            return False
+        if self.skip_holidays and day in indonesian_holidays(day.year):
+            return False
+        return True
+
+    def morning_of(self, day: date, zone: str) -> datetime:
+        """The reminder hour of ``day`` in ``zone``, pushed past the quiet hours, moved back to a working day."""
+        clock = self.reminder_time
+        if self.in_quiet_hours(clock):
+            clock = self.quiet[1]
+        for _ in range(31):  # a long holiday season is far shorter than a month
+            if self.is_working_day(day):
+                break
+            day -= timedelta(days=1)
+        return datetime.combine(day, clock, tzinfo=ZoneInfo(zone))
+
+    def day_level_due(self, anchor_day: date, days_before: int, zone: str, deadline: datetime) -> datetime | None:
+        due = self.morning_of(anchor_day - timedelta(days=days_before), zone)
+        return due if due < deadline else None
+
+
+@cache
+def indonesian_holidays(year: int) -> holidays.HolidayBase:
+    return holidays.country_holidays("ID", years=year)
+
+
+def anchor_day(anchor: datetime | date, zone: str) -> date:
+    """The day of the event (or deadline) as the recipient in ``zone`` sees it."""
+    if isinstance(anchor, datetime):
+        return anchor.astimezone(ZoneInfo(zone)).date()
+    return anchor
+
+
+def deadline_in(anchor: datetime | date, zone: str) -> datetime:
+    """The instant after which reminding is useless: the start of a timed event, else the day's end."""
+    if isinstance(anchor, datetime):
+        return anchor
+    return datetime.combine(anchor + timedelta(days=1), time(0, 0), tzinfo=ZoneInfo(zone))

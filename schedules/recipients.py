@@ -1,0 +1,99 @@
+"""Who is reminded of an event, and what each of them still has to do.
+
+A chat bound to a kab/kota covers that kab/kota; a chat bound to a province covers its kab/kota.
+For a KKP HAM deadline a kab/kota has work while its checklist is incomplete; for an Aksi HAM
+window while it has not reported that period; for everything else (a rakor...) always.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from bot.aksi import reported_regions
+from bot.catalog import active_indicators
+from bot.checklist import complete_counts
+from bot.cycles import current_cycle
+from bot.clock import Clock
+from bot.models import Event, EventKind
+from bot.reference import RegionRef, provinces, regions
+from bot.subscriptions import active_subscriptions, of_chat
+from schedules.calendar import Scope, scope_of
+
+
+@dataclass(frozen=True)
+class RegionWork:
+    region: RegionRef
+    has_work: bool
+    missing: int = 0  # KKP HAM: indicators not complete
+    total: int = 0
+
+
+@dataclass(frozen=True)
+class Recipient:
+    chat_id: int
+    zone: str
+    work: tuple[RegionWork, ...]  # the kab/kota in scope this chat speaks for
+
+    @property
+    def needs_reminder(self) -> bool:
+        return any(w.has_work for w in self.work)
+
+    @property
+    def pending(self) -> tuple[RegionWork, ...]:
+        return tuple(w for w in self.work if w.has_work)
+
+
+def covered_regions(session: Session, scope: Scope) -> dict[int, tuple[str, list[RegionRef]]]:
+    """chat id -> (zone, kab/kota of the scope the chat is bound to), for every active subscription."""
+    in_scope = scope.region_codes()
+    out: dict[int, tuple[str, list[RegionRef]]] = {}
+    for sub in active_subscriptions(session):
+        code = sub.target_code
+        if code in provinces():
+            members = [r for r in regions().values() if r.province_code == code and r.code in in_scope]
+            zone = provinces()[code].timezone
+        else:
+            members = [regions()[code]] if code in in_scope else []
+            zone = regions()[code].timezone
+        if not members:
+            continue
+        zone_seen, regions_seen = out.setdefault(sub.chat_id, (zone, []))
+        regions_seen.extend(r for r in members if r not in regions_seen)
+    return out
+
+
+def work_of(session: Session, clock: Clock, event: Event, codes: set[str], cycle_setting: str | None) -> dict[str, RegionWork]:
+    if event.kind == EventKind.KKPHAM:
+        total = len(active_indicators(session))
+        done = complete_counts(session, current_cycle(session, clock, cycle_setting), codes)
+        return {c: RegionWork(regions()[c], total == 0 or done[c] < total, total - done[c], total) for c in codes}
+    if event.kind == EventKind.AKSIHAM and event.period:
+        year = (event.end_date or event.start_date).year
+        reported = reported_regions(session, year, event.period)
+        return {c: RegionWork(regions()[c], c not in reported) for c in codes}
+    return {c: RegionWork(regions()[c], True) for c in codes}
+
+
+def recipients(session: Session, clock: Clock, event: Event, cycle_setting: str | None,
+               only_chat: int | None = None) -> list[Recipient]:
+    covered = covered_regions(session, scope_of(event))
+    if only_chat is not None:
+        covered = {k: v for k, v in covered.items() if k == only_chat}
+    codes = {r.code for _zone, rs in covered.values() for r in rs}
+    work = work_of(session, clock, event, codes, cycle_setting)
+    return [
+        Recipient(chat_id, zone, tuple(work[r.code] for r in sorted(rs, key=lambda r: r.code)))
+        for chat_id, (zone, rs) in sorted(covered.items())
+    ]
+
+
+def chat_zone(session: Session, chat_id: int, default: str) -> str:
+    """The zone a chat lives in: that of the first kab/kota or province it is bound to."""
+    for sub in of_chat(session, chat_id):
+        if sub.target_code in provinces():
+            return provinces()[sub.target_code].timezone
+        if sub.target_code in regions():
+            return regions()[sub.target_code].timezone
+    return default
