@@ -92,11 +92,12 @@ def insert_rows(session: Session, event: Event, rows: list[Planned]) -> int:
              due_at=r.due_at, deadline_at=r.deadline_at, status=ReminderStatus.PENDING.value, attempts=0)
         for r in rows
     ]
-    stmt = _insert(session)(Reminder).on_conflict_do_nothing(
-        index_elements=["event_id", "event_version", "chat_id", "offset_key"]
+    stmt = (
+        _insert(session)(Reminder)
+        .on_conflict_do_nothing(index_elements=["event_id", "event_version", "chat_id", "offset_key"])
+        .returning(Reminder.id)
     )
-    result = session.execute(stmt, values)
-    return max(result.rowcount or 0, 0)
+    return len(session.connection().execute(stmt, values).all())
 
 
 def cancel_pending(session: Session, event: Event, keep_current: bool) -> None:

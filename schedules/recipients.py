@@ -45,11 +45,13 @@ class Recipient:
         return tuple(w for w in self.work if w.has_work)
 
 
-def covered_regions(session: Session, scope: Scope) -> dict[int, tuple[str, list[RegionRef]]]:
-    """chat id -> (zone, kab/kota of the scope the chat is bound to), for every active subscription."""
+def covered_regions(session: Session, scope: Scope, chat_id: int | None = None
+                    ) -> dict[int, tuple[str, list[RegionRef]]]:
+    """chat id -> (zone, kab/kota of the scope the chat is bound to), for every (or one) active chat."""
     in_scope = scope.region_codes()
     out: dict[int, tuple[str, list[RegionRef]]] = {}
-    for sub in active_subscriptions(session):
+    subs = active_subscriptions(session) if chat_id is None else of_chat(session, chat_id)
+    for sub in subs:
         code = sub.target_code
         if code in provinces():
             members = [r for r in regions().values() if r.province_code == code and r.code in in_scope]
@@ -78,9 +80,7 @@ def work_of(session: Session, clock: Clock, event: Event, codes: set[str], cycle
 
 def recipients(session: Session, clock: Clock, event: Event, cycle_setting: str | None,
                only_chat: int | None = None) -> list[Recipient]:
-    covered = covered_regions(session, scope_of(event))
-    if only_chat is not None:
-        covered = {k: v for k, v in covered.items() if k == only_chat}
+    covered = covered_regions(session, scope_of(event), only_chat)
     codes = {r.code for _zone, rs in covered.values() for r in rs}
     work = work_of(session, clock, event, codes, cycle_setting)
     return [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.ratelimit import ThrottledRateLimiter
 from bot.throttle import Throttle
+from schedules.delivery import Outcome, SendResult
 
 
 class FakeTime:
@@ -24,3 +25,27 @@ class FakeTime:
 def fake_rate_limiter(fake: FakeTime | None = None) -> ThrottledRateLimiter:
     fake = fake or FakeTime()
     return ThrottledRateLimiter(Throttle(now=fake.now, sleep=fake.sleep), sleep=fake.sleep)
+
+
+class RecordingSender:
+    """A Sender that records what it was asked to send; outcomes may be scripted per chat."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[int, str]] = []
+        self.replies = []
+        self.script: dict[int, list[SendResult]] = {}
+        self._ids = 5000
+
+    async def send(self, chat_id, reply):
+        scripted = self.script.get(chat_id)
+        if scripted:
+            result = scripted.pop(0)
+            if result.outcome is not Outcome.SENT:
+                return result
+        self._ids += 1
+        self.sent.append((chat_id, reply.text))
+        self.replies.append((chat_id, reply))
+        return SendResult(Outcome.SENT, message_id=self._ids)
+
+    def texts(self, chat_id: int) -> list[str]:
+        return [text for chat, text in self.sent if chat == chat_id]
