@@ -8,6 +8,7 @@ WORKDIR /app
 COPY pyproject.toml README.md babel.cfg ./
 COPY bot ./bot
 COPY handlers ./handlers
+COPY schedules ./schedules
 COPY locales ./locales
 RUN pip install . && useradd --create-home --uid 1000 pantau && mkdir -p /app/var && chown pantau /app/var
 

@@ -1,4 +1,4 @@
-"""``pantau-ham run | console | demo | db upgrade | import catalog FILE``."""
+"""``pantau-ham run | console | demo | db upgrade | import catalog FILE | calendar ...``."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import logging
 import sys
 from pathlib import Path
 
+from bot import calendar_cli
 from bot.catalog import CatalogImportError, import_catalog
 from bot.i18n import Translator
 from bot.runtime import Runtime
@@ -29,6 +30,7 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("what", choices=["catalog"])
     imp.add_argument("file", type=Path)
     imp.add_argument("--label", help="nama katalog (bawaan: nama berkas)")
+    calendar_cli.add_parser(sub)
     return parser
 
 
@@ -61,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "import":
         return _import_catalog(runtime, t, args.file, args.label)
+    if args.command == "calendar":
+        return calendar_cli.run(runtime, t, args)
     return 2
 
 
@@ -74,8 +78,8 @@ def _import_catalog(runtime: Runtime, t: Translator, path: Path, label: str | No
     except CatalogImportError as exc:
         print(t.gettext("Impor dibatalkan; katalog tidak berubah. Perbaiki baris berikut:"), file=sys.stderr)
         for err in exc.errors:
-            message = t.gettext(err.message).format(**err.values)
-            prefix = t.gettext("baris {row}: ").format(row=err.row) if err.row else ""
+            message = t.plain(err.message, **err.values)
+            prefix = t.plain("baris {row}: ", row=err.row) if err.row else ""
             print(f"  {prefix}{message}", file=sys.stderr)
         return 1
     print(t.gettext("Katalog diimpor: {total} indikator ({added} baru, {updated} diubah, {deactivated} dinonaktifkan).")

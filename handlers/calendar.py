@@ -99,9 +99,10 @@ async def jadwal_tambah_line(update: Update, context: ContextTypes.DEFAULT_TYPE)
             event = event_service.add(session, rt.clock, rt.settings, draft, user_id(update))
             reply = event_card(context, event)
     except UserError as exc:
+        problem = rt.t.fmt(exc.message, **exc.values)
+        nothing = rt.t.gettext("Tidak ada yang dibuat.")
         usage = render_status.usage(rt.t, FORM, EXAMPLE)
-        await send(update, context, Reply(f"⚠️ {rt.t.fmt(exc.message, **exc.values)}\n"
-                                          f"{rt.t.gettext('Tidak ada yang dibuat.')}\n{usage.text}"))
+        await send(update, context, Reply(f"⚠️ {problem}\n{nothing}\n{usage.text}"))
         return
     await send(update, context, Reply(rt.t.gettext("✔️ Acara dibuat:") + "\n" + reply.text))
 

@@ -12,7 +12,8 @@ from babel.messages.pofile import read_po
 from bot.i18n import LOCALES_DIR, Translator
 
 ROOT = Path(__file__).resolve().parent.parent
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "fmt": None, "nfmt": (1, 2), "error": (2,)}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "fmt": None, "nfmt": (1, 2), "error": (2,),
+            "plain": None}
 
 
 def messages_in_code() -> set[str]:

@@ -11,6 +11,11 @@ COMMANDS = (
     ("belum", N_("Indikator yang belum lengkap")),
     ("checklist", N_("Buka checklist indikator")),
     ("tandai", N_("Ubah status indikator (admin)")),
+    ("jadwal", N_("Jadwal rakor dan tenggat")),
+    ("kalender", N_("Jadwal sebagai berkas kalender (.ics)")),
+    ("aksi", N_("Laporan Aksi HAM B04/B08/B12")),
+    ("jadwal_tambah", N_("Tambah acara (admin)")),
+    ("langganan", N_("Terima pengingat di chat ini (admin)")),
     ("bantuan", N_("Cara memakai bot")),
 )
 
@@ -31,6 +36,10 @@ def help_text(t: Translator, first_name: str | None = None) -> Reply:
         t.gettext("/checklist <i>wilayah</i>: telusuri kriteria dan indikator"),
         t.gettext("/tandai <i>wilayah</i> <i>kode</i> <i>status</i> [<i>tautan/catatan</i>]: ubah status (admin)"),
         t.gettext("Status: belum, proses, lengkap, terverifikasi, ditolak."),
+        "",
+        t.gettext("/jadwal [<i>wilayah</i>]: rakor dan tenggat mendatang; /kalender: berkas .ics"),
+        t.gettext("/aksi <i>wilayah</i> [B04|B08|B12 [tahun] [skor]]: laporan Aksi HAM"),
+        t.gettext("Admin: /jadwal_tambah, /jadwal_ubah, /jadwal_batal, /langganan <i>wilayah</i>"),
         "",
         t.gettext("Nama wilayah boleh disingkat (HSS, Kukar, PALI) atau memakai ibu kota (Rantau)."),
     ]

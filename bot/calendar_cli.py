@@ -1,0 +1,96 @@
+"""``pantau-ham calendar ...``: the calendar from the command line, same services as the bot."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bot.console import plain
+from bot.errors import UserError
+from bot.i18n import N_, Translator
+from bot.reference import ProvinceRef, regions_of
+from bot.regions import resolve
+from bot.render import calendar as render_calendar
+from bot.runtime import Runtime
+from schedules import events as event_service
+from schedules.calendar import load_template, parse_line, parse_when, upcoming
+from schedules.ics import to_ics
+from schedules.policy import offsets_for
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    cal = sub.add_parser("calendar", help="jadwal: tambah, ubah, batal, templat tahunan, ekspor .ics")
+    verbs = cal.add_subparsers(dest="verb", required=True)
+    add = verbs.add_parser("add", help='tambah acara: "rakor Kalsel 2025-06-19 09:00 Judul | ingatkan 3d,1d"')
+    add.add_argument("line")
+    lst = verbs.add_parser("list", help="acara mendatang")
+    lst.add_argument("--wilayah")
+    change = verbs.add_parser("change", help="ubah: ID tanggal YYYY-MM-DD [HH:MM] | judul/lokasi/catatan/ingatkan NILAI")
+    change.add_argument("id", type=int)
+    change.add_argument("field", choices=["tanggal", "judul", "lokasi", "catatan", "ingatkan"])
+    change.add_argument("value", nargs="*")
+    confirm = verbs.add_parser("confirm", help="konfirmasi draf (opsional tanggal baru)")
+    confirm.add_argument("id", type=int)
+    confirm.add_argument("when", nargs="*")
+    cancel = verbs.add_parser("cancel", help="batalkan acara")
+    cancel.add_argument("id", type=int)
+    template = verbs.add_parser("template", help="buat draf siklus tahunan (tanggal perlu dikonfirmasi)")
+    template.add_argument("year", type=int)
+    export = verbs.add_parser("export", help="ekspor acara mendatang ke berkas .ics")
+    export.add_argument("file", type=Path)
+    export.add_argument("--wilayah")
+
+
+def _codes(query: str | None) -> tuple[set[str] | None, str]:
+    if not query:
+        return None, "Pantau HAM"
+    resolution = resolve(query)
+    target = resolution.target
+    if target is None:
+        raise UserError(N_("Wilayah «{name}» tidak ditemukan."), name=query)
+    if isinstance(target, ProvinceRef):
+        return {r.code for r in regions_of(target.code)}, target.name
+    return {target.code}, target.official_name
+
+
+def _card(rt: Runtime, event) -> str:
+    offsets = ", ".join(o.key for o in offsets_for(event.kind, event.offsets, event.start_time is not None))
+    return plain(render_calendar.event_card(rt.t, event, event.timezone, rt.clock.now(), offsets).text)
+
+
+def run(rt: Runtime, t: Translator, args: argparse.Namespace) -> int:
+    try:
+        with rt.session() as session:
+            if args.verb == "add":
+                print(_card(rt, event_service.add(session, rt.clock, rt.settings, parse_line(args.line), None)))
+            elif args.verb == "list":
+                codes, heading = _codes(args.wilayah)
+                events = upcoming(session, rt.clock, codes, limit=500)
+                print(plain(render_calendar.agenda(t, heading, events, rt.settings.timezone, rt.clock.now()).text))
+            elif args.verb == "change":
+                value = " ".join(args.value)
+                if args.field == "tanggal":
+                    event, _ = event_service.move(session, rt.clock, rt.settings, args.id, *parse_when(value))
+                else:
+                    event = event_service.edit(session, rt.clock, rt.settings, args.id, args.field, value)
+                print(_card(rt, event))
+            elif args.verb == "confirm":
+                if args.when:
+                    event_service.move(session, rt.clock, rt.settings, args.id, *parse_when(" ".join(args.when)))
+                print(_card(rt, event_service.confirm(session, rt.clock, rt.settings, args.id)))
+            elif args.verb == "cancel":
+                print(_card(rt, event_service.cancel(session, rt.clock, rt.settings, args.id)))
+            elif args.verb == "template":
+                created = load_template(session, rt.clock, args.year, rt.settings.timezone, None)
+                print(t.plain("{n} draf acara dibuat untuk {year}; konfirmasi tanggalnya dengan "
+                              "pantau-ham calendar confirm ID.", n=len(created), year=args.year))
+            elif args.verb == "export":
+                codes, heading = _codes(args.wilayah)
+                events = upcoming(session, rt.clock, codes, limit=5000)
+                args.file.write_bytes(to_ics(events, rt.clock.now(), f"Pantau HAM: {heading}"))
+                print(t.plain("{n} acara ditulis ke {path}.", n=len(events), path=args.file))
+    except UserError as exc:
+        print("⚠️ " + t.plain(exc.message, **exc.values), file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,199 @@
+"""/jadwal_tambah (line and guided), /jadwal, /jadwal_ubah, /jadwal_batal, /kalender, /langganan,
+/aksi and the buttons under a reminder, end to end through the offline Bot API."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from icalendar import Calendar
+from sqlmodel import select
+
+from bot.models import AksiReport, Event, Reminder, Subscription
+from bot.offline import buttons_of
+from schedules.dispatcher import Dispatcher
+from schedules.telegram_sender import TelegramSender
+from tests.conftest import ADMIN, VIEWER, replies
+
+GROUP = -100123
+
+
+async def test_one_line_event(bot):
+    (reply,) = replies(await bot.say(
+        "/jadwal_tambah rakor Kalsel 2024-06-19 09:00 Rakor Aksi HAM B08 | ingatkan 3d,1d,2h"))
+    text = reply.params["text"]
+    assert "✔️ Acara dibuat:" in text and "<b>Rakor Aksi HAM B08</b> (#1)" in text
+    assert "Rapat koordinasi · Rabu, 19 Juni 2024 pukul 09.00 WITA" in text
+    assert "Cakupan: Kalimantan Selatan" in text and "Pengingat: 3d, 1d, 2h" in text
+
+
+async def test_malformed_line_creates_nothing(bot):
+    (reply,) = replies(await bot.say("/jadwal_tambah rakor Kalsel 19-06-2024 Rakor"))
+    text = reply.params["text"]
+    assert "Tanggal (YYYY-MM-DD) tidak ditemukan" in text and "Tidak ada yang dibuat." in text
+    assert "/jadwal_tambah rakor Kalsel 2025-06-19 09:00 Rakor Aksi HAM B08 | ingatkan 3d,1d,2h" in text
+    with bot.runtime.session() as session:
+        assert session.exec(select(Event)).all() == []
+
+
+async def test_only_admins_manage_events(bot):
+    for line in ("/jadwal_tambah rakor Kalsel 2024-06-19 Rakor", "/jadwal_batal 1", "/jadwal_ubah 1 judul X"):
+        (reply,) = replies(await bot.say(line, VIEWER))
+        assert "tidak berwenang" in reply.params["text"]
+
+
+async def test_guided_conversation(bot):
+    (kind,) = replies(await bot.say("/jadwal_tambah"))
+    assert "Jenis acara?" in kind.params["text"]
+    (scope,) = replies(await bot.press(kind, "Rapat koordinasi"))
+    assert "Untuk siapa?" in scope.params["text"]
+    (scope_msg,) = replies(await bot.say("Tapin, HSS"))
+    assert "Tanggal?" in scope_msg.params["text"]
+    labels = [label for label, _ in buttons_of(scope_msg)]
+    assert labels[0] == "Januari 2024" and labels[1] == "Sen"
+    (next_month,) = replies(await bot.press(scope_msg, "›"))
+    assert [label for label, _ in buttons_of(next_month)][0] == "Februari 2024"
+    (time_msg,) = replies(await bot.press(next_month, "20"))
+    assert "Jam" in time_msg.params["text"]
+    (title_msg,) = replies(await bot.press(time_msg, "09:00"))
+    assert "judul" in title_msg.params["text"]
+    (preview,) = replies(await bot.say("Rakor data dukung KKP HAM"))
+    assert "Periksa lalu simpan" in preview.params["text"]
+    assert "Selasa, 20 Februari 2024 pukul 09.00 WITA" in preview.params["text"]
+    assert "Kab. Tapin, Kab. Hulu Sungai Selatan" in preview.params["text"]
+    (saved,) = replies(await bot.press(preview, "💾 Simpan"))
+    assert "✔️ Acara dibuat" in saved.params["text"]
+    with bot.runtime.session() as session:
+        event = session.exec(select(Event)).one()
+    assert (event.title, event.scope_codes, event.starts_at) == (
+        "Rakor data dukung KKP HAM", "63.05,63.06", datetime(2024, 2, 20, 1, 0, tzinfo=UTC))
+
+
+async def test_guided_conversation_can_be_cancelled(bot):
+    (kind,) = replies(await bot.say("/jadwal_tambah"))
+    await bot.press(kind, "Hari HAM")
+    (reply,) = replies(await bot.say("/batal"))
+    assert "Dibatalkan" in reply.params["text"]
+    with bot.runtime.session() as session:
+        assert session.exec(select(Event)).all() == []
+
+
+async def test_jadwal_lists_by_region_and_province(bot):
+    await bot.say("/jadwal_tambah rakor Kalsel 2024-06-19 09:00 Rakor Kalsel")
+    await bot.say("/jadwal_tambah rakor Kaltim 2024-06-20 09:00 Rakor Kaltim")
+    await bot.say("/jadwal_tambah hariham nasional 2024-12-10 Hari HAM")
+    (reply,) = replies(await bot.say("/jadwal Tapin", VIEWER))
+    text = reply.params["text"]
+    assert "<b>Jadwal Kabupaten Tapin</b>" in text
+    assert "Rakor Kalsel" in text and "Hari HAM" in text and "Rakor Kaltim" not in text
+    assert "Rabu, 19 Juni 2024 pukul 09.00 WITA" in text
+    (reply,) = replies(await bot.say("/jadwal Kaltim", VIEWER))
+    assert "Rakor Kaltim" in reply.params["text"] and "Rakor Kalsel" not in reply.params["text"]
+    (reply,) = replies(await bot.say("/jadwal", ADMIN))
+    assert reply.params["text"].count("(#") == 3
+    (reply,) = replies(await bot.say("/jadwal", VIEWER))
+    assert "Cara pakai" in reply.params["text"]
+
+
+async def test_kalender_sends_an_ics_file(bot):
+    await bot.say("/jadwal_tambah rakor Kalsel 2024-06-19 09:00 Rakor Kalsel")
+    calls = await bot.say("/kalender Kalsel", VIEWER)
+    (doc,) = [c for c in calls if c.method == "sendDocument"]
+    assert doc.params["caption"] == "1 acara mendatang: Kalimantan Selatan"
+    cal = Calendar.from_ical(next(iter(doc.files.values())))
+    assert [str(e["summary"]) for e in cal.walk("VEVENT")] == ["Rakor Kalsel"]
+
+
+async def test_change_and_cancel(bot):
+    await bot.say("/jadwal_tambah rakor Tapin 2024-06-19 09:00 Rakor")
+    (moved,) = replies(await bot.say("/jadwal_ubah 1 tanggal 2024-06-21 10:00"))
+    assert "Jadwal dipindah" in moved.params["text"] and "Jumat, 21 Juni 2024 pukul 10.00 WITA" in moved.params["text"]
+    (retitled,) = replies(await bot.say("/jadwal_ubah 1 judul Rakor Evaluasi B04"))
+    assert "<b>Rakor Evaluasi B04</b>" in retitled.params["text"]
+    (bad,) = replies(await bot.say("/jadwal_ubah 1 ingatkan 3x"))
+    assert "Pengingat «3x» tidak sah" in bad.params["text"]
+    (missing,) = replies(await bot.say("/jadwal_ubah 99 judul X"))
+    assert "Acara #99 tidak ada." in missing.params["text"]
+    (gone,) = replies(await bot.say("/jadwal_batal 1"))
+    assert "Acara dibatalkan" in gone.params["text"]
+    (again,) = replies(await bot.say("/jadwal_batal 1"))
+    assert "sudah dibatalkan" in again.params["text"]
+
+
+async def test_confirming_a_template_draft(bot):
+    from schedules.calendar import load_template
+
+    with bot.runtime.session() as session:
+        drafts = load_template(session, bot.runtime.clock, 2024, "Asia/Jakarta", None)
+    target = next(e for e in drafts if e.kind == "hariham")
+    (listed,) = replies(await bot.say("/jadwal"))
+    assert "Draf: tanggal perlu dikonfirmasi" in listed.params["text"]
+    (reply,) = replies(await bot.say(f"/jadwal_ubah {target.id} konfirmasi 2024-12-10 09:00"))
+    assert "dikonfirmasi" in reply.params["text"] and "Selasa, 10 Desember 2024 pukul 09.00 WIB" in reply.params["text"]
+
+
+async def test_langganan_binds_the_chat(bot):
+    (reply,) = replies(await bot.say("/langganan Kalsel", ADMIN, chat_id=GROUP))
+    assert "Chat ini menerima pengingat untuk Provinsi Kalimantan Selatan" in reply.params["text"]
+    (reply,) = replies(await bot.say("/langganan Kalsel", ADMIN, chat_id=GROUP))
+    assert "sudah menerima" in reply.params["text"]
+    (reply,) = replies(await bot.say("/langganan Tapin", VIEWER, chat_id=GROUP))
+    assert "tidak berwenang" in reply.params["text"]
+    with bot.runtime.session() as session:
+        assert [s.target_code for s in session.exec(select(Subscription))] == ["63"]
+
+
+async def test_aksi_records_a_report(bot):
+    (reply,) = replies(await bot.say("/aksi Tapin B08 2024 87,5"))
+    text = reply.params["text"]
+    assert "✔️ Laporan Aksi HAM B08 2024 dicatat." in text
+    assert "B04: belum dilaporkan" in text and "B08: dilaporkan, capaian 87,5" in text
+    (view,) = replies(await bot.say("/aksi Tapin", VIEWER))
+    assert "B08: dilaporkan, capaian 87,5" in view.params["text"]
+    (denied,) = replies(await bot.say("/aksi Tapin B12", VIEWER))
+    assert "tidak berwenang" in denied.params["text"]
+    with bot.runtime.session() as session:
+        assert len(session.exec(select(AksiReport)).all()) == 1
+
+
+async def reminded(bot, line: str, when: datetime):
+    """Subscribe Tapin's chat, create the event, let the clock reach ``when`` and dispatch."""
+    await bot.say("/langganan Tapin", ADMIN, chat_id=GROUP)
+    await bot.say(line)
+    bot.runtime.clock.set(when)
+    dispatcher = Dispatcher(bot.runtime.engine, bot.runtime.clock, lambda: bot.runtime.settings,
+                            TelegramSender(bot.app.bot))
+    await dispatcher.run_once()
+    return next(c for c in reversed(bot.api.calls) if c.method == "sendMessage" and c.params["chat_id"] == GROUP)
+
+
+async def test_reminder_buttons_acknowledge(bot):
+    message = await reminded(bot, "/jadwal_tambah kkpham Tapin 2024-03-21 Batas data dukung",
+                             datetime(2024, 3, 14, 0, 0, tzinfo=UTC))
+    assert "Pengingat: Batas data dukung" in message.params["text"]
+    (edited,) = replies(await bot.press(message, "✅ Sudah dikerjakan", VIEWER))
+    assert "Ditandai sudah dikerjakan oleh Pengguna" in edited.params["text"]
+    assert not edited.params.get("reply_markup")
+    with bot.runtime.session() as session:
+        tapin_rows = session.exec(select(Reminder).where(Reminder.chat_id == GROUP)).all()
+    assert {r.status for r in tapin_rows} == {"sent", "cancelled"}
+    assert any(r.acknowledged_by == VIEWER for r in tapin_rows)
+
+
+async def test_reminder_buttons_snooze_and_show_what_is_missing(bot):
+    message = await reminded(bot, "/jadwal_tambah kkpham Tapin 2024-03-21 Batas data dukung",
+                             datetime(2024, 3, 14, 0, 0, tzinfo=UTC))
+    (edited,) = replies(await bot.press(message, "⏰ Ingatkan besok", VIEWER))
+    assert "Diingatkan lagi Jumat, 15 Maret 2024 pukul 08.00 WITA" in edited.params["text"]
+    with bot.runtime.session() as session:
+        snoozed = session.exec(select(Reminder).where(Reminder.offset_key == "snooze-20240315")).one()
+    assert snoozed.due_at == datetime(2024, 3, 15, 0, 0, tzinfo=UTC)
+    calls = replies(await bot.press(message, "Lihat yang belum", VIEWER))
+    assert "120 indikator belum lengkap" in calls[-1].params["text"]
+
+
+async def test_snooze_refused_when_the_deadline_is_before_tomorrow(bot):
+    message = await reminded(bot, "/jadwal_tambah rakor Tapin 2024-03-21 09:00 Rakor",
+                             datetime(2024, 3, 20, 23, 0, tzinfo=UTC))  # 07:00 WITA, 2h before
+    calls = await bot.press(message, "⏰ Ingatkan besok", VIEWER)
+    alert = next(c for c in calls if c.method == "answerCallbackQuery")
+    assert "tidak bisa ditunda" in alert.params["text"] and alert.params["show_alert"]
