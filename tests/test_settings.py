@@ -1,0 +1,51 @@
+"""Settings from the environment: the knobs the README documents."""
+
+from __future__ import annotations
+
+from datetime import time
+
+import pytest
+from pydantic import ValidationError
+
+from bot.cycles import parse_cycle
+from bot.settings import Settings
+
+
+def test_defaults(monkeypatch):
+    for name in ("DATABASE_URL", "PANTAU_ADMIN_IDS", "PANTAU_QUIET_HOURS", "PANTAU_REMINDER_HOUR"):
+        monkeypatch.delenv(name, raising=False)
+    s = Settings(_env_file=None)
+    assert s.database_url == "sqlite:///var/pantau-ham.db"
+    assert s.telegram_api_base_url == "https://api.telegram.org/bot"
+    assert (s.locale, s.timezone, s.province_threshold) == ("id", "Asia/Jakarta", 60)
+    assert s.reminder_time == time(8, 0) and s.quiet_window == (time(21, 0), time(7, 0))
+    assert s.skip_weekends and s.skip_holidays
+
+
+def test_from_the_environment(monkeypatch):
+    monkeypatch.setenv("PANTAU_ADMIN_IDS", "12, 34,56")
+    monkeypatch.setenv("PANTAU_QUIET_HOURS", "")
+    monkeypatch.setenv("PANTAU_REMINDER_HOUR", "07.30")
+    monkeypatch.setenv("PANTAU_SKIP_WEEKENDS", "false")
+    monkeypatch.setenv("PANTAU_LOCALE", "en")
+    s = Settings(_env_file=None)
+    assert s.admin_ids == frozenset({12, 34, 56})
+    assert s.quiet_window is None and s.reminder_time == time(7, 30)
+    assert s.skip_weekends is False and s.locale == "en"
+
+
+@pytest.mark.parametrize("name,value", [
+    ("PANTAU_REMINDER_HOUR", "25:00"), ("PANTAU_QUIET_HOURS", "21:00"), ("PANTAU_LOCALE", "fr"),
+    ("PANTAU_TIMEZONE", "Mars/Olympus"), ("PANTAU_ADMIN_IDS", "abc"),
+])
+def test_bad_values_are_refused(monkeypatch, name, value):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ValidationError):
+        Settings(_env_file=None)
+
+
+def test_cycle_setting():
+    assert parse_cycle("2026") == (2025, 2026)
+    assert parse_cycle("2025/2026") == (2025, 2026)
+    with pytest.raises(ValueError):
+        parse_cycle("tahun ini")
