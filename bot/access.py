@@ -1,29 +1,81 @@
-"""Who may do what: decided here and nowhere else.
+"""Who may do what, decided here and nowhere else.
 
-Until roles arrive, there are two kinds of people: admins (``PANTAU_ADMIN_IDS``), who may
-do everything, and everyone else, who may read.
+Roles: **admin** (everything, everywhere; ``PANTAU_ADMIN_IDS`` are bootstrapped as admins), **staf**
+(Bidang HAM staff of a province: its kab/kota, events, groups, broadcasts, members), **pic** (focal
+point of a kab/kota: its checklist and Aksi HAM reports), **pemantau** (read only). Anyone writing in a
+group that is bound to a region may read. A target is the kab/kota, province or event scope acted on;
+no target means "somewhere" (opening a menu, starting a conversation).
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
 
-from bot.settings import Settings
+from bot.people import Grants
+from bot.reference import ProvinceRef, RegionRef, regions
 
 
 class Action(StrEnum):
-    VIEW = "view"  # /status, /belum, browsing /checklist
+    VIEW = "view"  # /status, /belum, /checklist (browse), /jadwal, /kalender, /aksi (read)
     EDIT_CHECKLIST = "edit_checklist"  # /tandai, state buttons in /checklist
-    MANAGE_EVENTS = "manage_events"  # /jadwal_tambah, /jadwal_ubah, /jadwal_batal
-    SUBSCRIBE = "subscribe"  # /langganan
     RECORD_AKSI = "record_aksi"  # /aksi <wilayah> <periode> ...
-    ANSWER_REMINDER = "answer_reminder"  # "Sudah dikerjakan" / "Ingatkan besok" on a reminder in one's chat
+    MANAGE_EVENTS = "manage_events"  # /jadwal_tambah, /jadwal_ubah, /jadwal_batal
+    SUBSCRIBE = "subscribe"  # /langganan, /berhenti
+    BROADCAST = "broadcast"  # /umumkan
+    INVITE = "invite"  # /undang
+    MEMBERS = "members"  # /anggota
+    REVOKE = "revoke"  # /cabut
+    HISTORY = "history"  # /riwayat
+    ANSWER_REMINDER = "answer_reminder"  # buttons under a reminder received in one's chat
+    LEAVE = "leave"  # /keluar
 
 
-READ_ONLY = frozenset({Action.VIEW, Action.ANSWER_REMINDER})
+STAFF_ACTIONS = {Action.MANAGE_EVENTS, Action.SUBSCRIBE, Action.BROADCAST, Action.INVITE, Action.MEMBERS,
+                 Action.REVOKE}
+REGION_ACTIONS = {Action.EDIT_CHECKLIST, Action.RECORD_AKSI, Action.HISTORY}
+
+Target = RegionRef | ProvinceRef | str | None  # str "nasional" for a national event
 
 
-def allowed(settings: Settings, user_id: int | None, action: Action) -> bool:
-    if user_id is not None and user_id in settings.admin_ids:
+def _provinces_of(target: Target) -> set[str] | None:
+    """The provinces a target touches; None for national."""
+    if isinstance(target, ProvinceRef):
+        return {target.code}
+    if isinstance(target, RegionRef):
+        return {target.province_code}
+    return None
+
+
+def allowed(g: Grants, action: Action, target: Target = None, targets: tuple = ()) -> bool:
+    """``targets``: several at once (an event's scope); all must be allowed."""
+    if targets:
+        return all(allowed(g, action, t) for t in targets)
+    if action is Action.ANSWER_REMINDER:
         return True
-    return action in READ_ONLY
+    if g.admin:
+        return True
+    if action is Action.VIEW:
+        return g.has_role or bool(g.bound_chat)
+    if action is Action.LEAVE:
+        return g.has_role
+    if action in STAFF_ACTIONS:
+        if target is None:
+            return bool(g.staf)
+        touched = _provinces_of(target)
+        return touched is not None and touched <= g.staf
+    if action in REGION_ACTIONS:
+        if target is None:
+            return bool(g.staf or g.pic)
+        if isinstance(target, ProvinceRef):
+            return target.code in g.staf
+        if isinstance(target, RegionRef):
+            return target.province_code in g.staf or target.code in g.pic
+        return False
+    return False
+
+
+def region_scope(g: Grants) -> set[str] | None:
+    """The kab/kota a non-admin manages (None: all), to narrow menus such as /umumkan's provinces."""
+    if g.admin:
+        return None
+    return {c for c, r in regions().items() if r.province_code in g.staf} | set(g.pic)

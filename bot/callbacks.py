@@ -20,6 +20,8 @@ LANGGANAN = "lg"  # lg|r:63.05  or  lg|p:63
 AKSI = "ak"  # ak|63.05
 TARGETED = (STATUS, JADWAL, KALENDER, LANGGANAN)  # actions whose argument may be a province or a kab/kota
 WIZARD = "wz"  # wz|step|value: the guided /jadwal_tambah
+RIWAYAT = "rw"  # rw|63.05|page
+UMUMKAN = "um"  # um|step|value
 REMINDER_ACK = "ra"  # ra|reminder id
 REMINDER_SNOOZE = "rz"  # rz|reminder id
 

@@ -16,6 +16,7 @@ from enum import StrEnum
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from bot import audit
 from bot.catalog import active_indicators, catalog_in_force
 from bot.clock import Clock
 from bot.errors import UserError
@@ -254,6 +255,7 @@ def set_state(
         )
     ).first()
     before = IndicatorState(entry.state) if entry else IndicatorState.BELUM
+    old = {"state": before.value, "link": entry.link if entry else None, "note": entry.note if entry else None}
     if entry is None:
         entry = ChecklistEntry(cycle_id=cycle.id, region_code=region.code, indicator_code=indicator_code,
                                state=state.value, updated_at=clock.now())
@@ -268,6 +270,8 @@ def set_state(
         else:
             entry.note = evidence[:1000]
     session.flush()
+    audit.record(session, clock, actor_id, "checklist.state", f"{region.code}/{indicator_code}", region.code,
+                 before=old, after={"state": state.value, "link": entry.link, "note": entry.note})
     return StateChange(indicator, before, state, entry.link, entry.note)
 
 

@@ -8,22 +8,19 @@ printed as plain text, with its buttons numbered: type a number to press one.
 from __future__ import annotations
 
 import asyncio
-import html
-import re
 import sys
 from collections.abc import Callable
 from typing import TextIO
 
 from bot.app import build_application
 from bot.offline import ApiCall, OfflineBotAPI, UpdateFactory, buttons_of
+from bot.render import plain_text
 from bot.runtime import Runtime
 
 CONSOLE_USER = 1
 
 
-def plain(text: str) -> str:
-    """Telegram HTML -> terminal text."""
-    return html.unescape(re.sub(r"<[^>]+>", "", text))
+plain = plain_text
 
 
 class Console:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Column, Index, DateTime, String, TypeDecorator, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, LargeBinary, DateTime, String, TypeDecorator, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -226,3 +226,108 @@ class Reminder(SQLModel, table=True):
     last_error: str | None = None
     acknowledged_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     acknowledged_by: int | None = None
+
+
+class Role(StrEnum):
+    ADMIN = "admin"  # everything, everywhere
+    STAF = "staf"  # Bidang HAM staff of one province
+    PIC = "pic"  # focal point of one kab/kota
+    PEMANTAU = "pemantau"  # read-only
+
+
+class Person(SQLModel, table=True):
+    """Someone the bot has met on Telegram."""
+
+    id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    first_name: str = Field(default="", max_length=200)
+    username: str | None = Field(default=None, max_length=100)
+    created_at: datetime = Field(sa_column=utc_column())
+    last_seen: datetime = Field(sa_column=utc_column())
+
+
+class RoleBinding(SQLModel, table=True):
+    """A person's role, for one province (staf) or kab/kota (pic, pemantau); admins have no target."""
+
+    __tablename__ = "role_binding"
+    __table_args__ = (UniqueConstraint("user_id", "role", "target_code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    role: str = Field(max_length=10)
+    target_code: str = Field(default="", max_length=5)  # "" for admin
+    created_by: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    created_at: datetime = Field(sa_column=utc_column())
+
+
+class Invite(SQLModel, table=True):
+    """A single-use deep link that binds whoever opens it to a role and a region."""
+
+    token: str = Field(primary_key=True, max_length=40)
+    role: str = Field(max_length=10)
+    target_code: str = Field(max_length=5)
+    created_by: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    created_at: datetime = Field(sa_column=utc_column())
+    expires_at: datetime = Field(sa_column=utc_column())
+    used_by: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    used_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+
+
+class Chat(SQLModel, table=True):
+    """A chat the bot is in (groups by their title), for reports with names."""
+
+    id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    kind: str = Field(max_length=20)  # private, group, supergroup, channel
+    title: str = Field(default="", max_length=300)
+    member: bool = True  # False once the bot was removed or blocked
+    updated_at: datetime = Field(sa_column=utc_column())
+
+
+class AuditEntry(SQLModel, table=True):
+    """Every change: who, when, what, before and after (JSON)."""
+
+    __tablename__ = "audit_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_column=utc_column())
+    actor_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    action: str = Field(max_length=40)  # checklist.state, event.create, binding.add, broadcast.confirm ...
+    subject: str = Field(max_length=100)  # what changed, e.g. "63.05/1.02", "event#12", "user#123"
+    region_code: str | None = Field(default=None, max_length=5, index=True)
+    province_code: str | None = Field(default=None, max_length=2, index=True)
+    before: str | None = None
+    after: str | None = None
+
+
+class Broadcast(SQLModel, table=True):
+    """A results message for one province, previewed, then confirmed and delivered."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    province_code: str = Field(max_length=2)
+    created_by: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    created_at: datetime = Field(sa_column=utc_column())
+    status: str = Field(default="preview", max_length=12)  # preview, confirmed, cancelled
+    to_pics: bool = False
+    text: str = ""
+    chart: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    reported_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+
+
+class Outbox(SQLModel, table=True):
+    """Messages that are not reminders (broadcasts, digests): one row per (key), sent once."""
+
+    __table_args__ = (Index("ix_outbox_status_due", "status", "due_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=120, unique=True)  # "broadcast:12:-100123", "digest:63:2026-W48:555"
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    broadcast_id: int | None = Field(default=None, foreign_key="broadcast.id", index=True)
+    text: str
+    with_chart: bool = False
+    due_at: datetime = Field(sa_column=utc_column())
+    status: str = Field(default=ReminderStatus.PENDING.value, sa_column=Column(String(12), nullable=False))
+    claimed_by: str | None = Field(default=None, max_length=64)
+    claimed_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    sent_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    message_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    attempts: int = 0
+    last_error: str | None = None

@@ -56,6 +56,7 @@ class OfflineBotAPI(BaseRequest):
         self.listener = listener
         self._message_ids = itertools.count(1000)
         self._errors: dict[str, deque[ScriptedError]] = {}
+        self.member_status: dict[tuple[int, int], str] = {}  # (chat, user) -> status; default administrator
         self.date = 1_700_000_000
 
     # -- what tests look at --------------------------------------------------------
@@ -157,6 +158,16 @@ class OfflineBotAPI(BaseRequest):
             return msg
         if method == "getUpdates":
             return []
+        if method == "getChatMember":
+            user_id = int(params.get("user_id", 0))
+            status = self.member_status.get((int(params.get("chat_id", 0)), user_id), "administrator")
+            member = {"user": {"id": user_id, "is_bot": False, "first_name": "Anggota"}, "status": status}
+            if status == "administrator":
+                member.update(can_be_edited=False, is_anonymous=False, can_manage_chat=True,
+                              can_delete_messages=True, can_manage_video_chats=True, can_restrict_members=True,
+                              can_promote_members=False, can_change_info=True, can_invite_users=True,
+                              can_post_stories=False, can_edit_stories=False, can_delete_stories=False)
+            return member
         return True
 
 

@@ -15,6 +15,7 @@ from bot.cycles import current_cycle
 from bot.db import make_engine, session_scope, upgrade
 from bot.i18n import Translator, translator
 from bot.models import Cycle
+from bot.people import bootstrap_admins
 from bot.seed import sync_reference
 from bot.settings import Settings
 
@@ -33,6 +34,7 @@ class Runtime:
         runtime = cls(settings, engine, clock or SystemClock())
         with runtime.session() as session:
             sync_reference(session)
+            bootstrap_admins(session, runtime.clock, settings.admin_ids)
         return runtime
 
     @contextmanager

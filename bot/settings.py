@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     skip_weekends: bool = Field(True, validation_alias=_env("PANTAU_SKIP_WEEKENDS", "skip_weekends"))
     skip_holidays: bool = Field(True, validation_alias=_env("PANTAU_SKIP_HOLIDAYS", "skip_holidays"))
     reminder_hour: str = Field("08:00", validation_alias=_env("PANTAU_REMINDER_HOUR", "reminder_hour"))
+    invite_days: int = Field(7, validation_alias=_env("PANTAU_INVITE_DAYS", "invite_days"))
+    digest_weekday: int = Field(0, validation_alias=_env("PANTAU_DIGEST_WEEKDAY", "digest_weekday"))  # 0 = Monday
+    digest_hour: str = Field("08:00", validation_alias=_env("PANTAU_DIGEST_HOUR", "digest_hour"))
     tick_seconds: float = Field(30, validation_alias=_env("PANTAU_TICK_SECONDS", "tick_seconds"))
     webhook_url: str | None = Field(None, validation_alias=_env("PANTAU_WEBHOOK_URL", "webhook_url"))
     webhook_listen: str = Field("0.0.0.0", validation_alias=_env("PANTAU_WEBHOOK_LISTEN", "webhook_listen"))
@@ -82,7 +85,7 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown time zone {value!r}") from None
         return value
 
-    @field_validator("reminder_hour")
+    @field_validator("reminder_hour", "digest_hour")
     @classmethod
     def _clock_time(cls, value: str) -> str:
         parse_clock(value)
@@ -99,6 +102,10 @@ class Settings(BaseSettings):
             parse_clock(start)
             parse_clock(end)
         return value
+
+    @property
+    def digest_time(self) -> time:
+        return parse_clock(self.digest_hour)
 
     @property
     def reminder_time(self) -> time:

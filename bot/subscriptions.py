@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from bot import audit
 from bot.clock import Clock
 from bot.models import Subscription
 from bot.reference import ProvinceRef, RegionRef
@@ -15,14 +16,16 @@ def subscribe(session: Session, clock: Clock, chat_id: int, target: RegionRef | 
     sub = session.exec(
         select(Subscription).where(Subscription.chat_id == chat_id, Subscription.target_code == target.code)
     ).first()
+    was_active = sub is not None and sub.active
     if sub is None:
         sub = Subscription(chat_id=chat_id, target_code=target.code, created_by=actor, created_at=clock.now())
         session.add(sub)
-        session.flush()
-        return sub, True
-    was_active = sub.active
     sub.active = True
     session.flush()
+    if not was_active:
+        region, province = (target.code, None) if len(target.code) > 2 else (None, target.code)
+        audit.record(session, clock, actor, "subscription.add", f"chat:{chat_id}", region, province,
+                     after={"chat": chat_id, "target": target.code})
     return sub, not was_active
 
 
@@ -59,3 +62,14 @@ def migrate_chat(session: Session, old_chat_id: int, new_chat_id: int) -> int:
             session.delete(sub)
     session.flush()
     return moved
+
+
+def unsubscribe(session: Session, chat_id: int, target_code: str | None = None) -> int:
+    """Stop a chat's reminders (for one target, or all); returns how many were active."""
+    count = 0
+    for sub in of_chat(session, chat_id):
+        if target_code is None or sub.target_code == target_code:
+            sub.active = False
+            count += 1
+    session.flush()
+    return count

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import aksi, calendar, calendar_wizard, checklist, errors, reminders, start, status, subscriptions
+from handlers import (
+    aksi, broadcast, calendar, calendar_wizard, checklist, errors, groups, people, reminders, start, status,
+    subscriptions,
+)
 
 
 def register(application: Application) -> None:
+    groups.register(application)
     start.register(application)
+    people.register(application)
+    broadcast.register(application)
     status.register(application)
     calendar_wizard.register(application)  # before checklist: its text steps come before the evidence catch-all
     calendar.register(application)

@@ -59,6 +59,8 @@ async def aksi(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await send(update, context, Reply(rt.t.fmt("{name} adalah provinsi; sebutkan kab/kota.",
                                                     name=resolution.province.name)))
         return
+    if period and not await require(update, context, Action.RECORD_AKSI, resolution.region):
+        return
     await show(update, context, resolution.region, period, year, score)
 
 

@@ -6,17 +6,17 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import callbacks as cb
-from bot.access import Action, allowed
+from bot.access import Action
 from bot.errors import UserError
-from bot.models import ScopeKind
+from bot.models import Event, ScopeKind
 from bot.reference import ProvinceRef, provinces, regions_of
 from bot.render import Reply
 from bot.render import calendar as render_calendar
 from bot.render import status as render_status
 from bot.subscriptions import of_chat
-from handlers.common import require, resolve_or_ask, runtime, send, send_error, send_file, target_from, user_id
+from handlers.common import grants_of, require, resolve_or_ask, runtime, send, send_error, send_file, target_from, user_id
 from schedules import events as event_service
-from schedules.calendar import EXAMPLE, FORM, Scope, parse_line, parse_when, upcoming
+from schedules.calendar import EXAMPLE, FORM, Scope, parse_line, parse_when, scope_of, upcoming
 from schedules.ics import to_ics
 from schedules.policy import offsets_for
 
@@ -46,7 +46,7 @@ async def _selection(update: Update, context: ContextTypes.DEFAULT_TYPE, action:
         scope = Scope(ScopeKind.PROVINCES if codes[0] in provinces() else ScopeKind.REGIONS,
                       tuple(c for c in codes if (c in provinces()) == (codes[0] in provinces())))
         return render_calendar.scope_text(rt.t, scope), scope.region_codes(), scope.zone(rt.settings.timezone)
-    if allowed(rt.settings, user_id(update), Action.MANAGE_EVENTS):
+    if grants_of(update, context).admin:
         return rt.t.gettext("semua wilayah"), None, rt.settings.timezone
     await send(update, context, render_status.usage(rt.t, "/jadwal <wilayah>", "/jadwal Kalsel"))
     return None
@@ -95,6 +95,8 @@ async def jadwal_tambah_line(update: Update, context: ContextTypes.DEFAULT_TYPE)
     text = update.effective_message.text.split(maxsplit=1)[1] if context.args else ""
     try:
         draft = parse_line(text)
+        if not await require(update, context, Action.MANAGE_EVENTS, targets=draft.scope.targets()):
+            return
         with rt.session() as session:
             event = event_service.add(session, rt.clock, rt.settings, draft, user_id(update))
             reply = event_card(context, event)
@@ -122,27 +124,39 @@ async def jadwal_ubah(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await send(update, context, render_status.usage(rt.t, UBAH_FORM, UBAH_EXAMPLE))
         return
     event_id, field, rest = int(args[0].lstrip("#")), args[1].lower(), " ".join(args[2:])
+    if not await may_manage(update, context, event_id):
+        return
     try:
         with rt.session() as session:
             if field == "tanggal":
                 start, at, end = parse_when(rest)
-                event, changed = event_service.move(session, rt.clock, rt.settings, event_id, start, at, end)
+                event, changed = event_service.move(session, rt.clock, rt.settings, event_id, start, at, end,
+                                                    actor=user_id(update))
                 head = rt.t.gettext("✔️ Jadwal dipindah; yang sudah diingatkan diberi tahu.") if changed else \
                     rt.t.gettext("Tanggal dan jam sama seperti sebelumnya.")
             elif field == "konfirmasi":
                 if rest:
                     start, at, end = parse_when(rest)
-                    event_service.move(session, rt.clock, rt.settings, event_id, start, at, end)
-                event = event_service.confirm(session, rt.clock, rt.settings, event_id)
+                    event_service.move(session, rt.clock, rt.settings, event_id, start, at, end, actor=user_id(update))
+                event = event_service.confirm(session, rt.clock, rt.settings, event_id, actor=user_id(update))
                 head = rt.t.gettext("✔️ Acara dikonfirmasi; pengingat dijadwalkan.")
             else:
-                event = event_service.edit(session, rt.clock, rt.settings, event_id, field, rest)
+                event = event_service.edit(session, rt.clock, rt.settings, event_id, field, rest, actor=user_id(update))
                 head = rt.t.gettext("✔️ Acara diubah.")
             card = event_card(context, event)
     except UserError as exc:
         await send_error(update, context, exc)
         return
     await send(update, context, Reply(f"{head}\n{card.text}"))
+
+
+async def may_manage(update: Update, context: ContextTypes.DEFAULT_TYPE, event_id: int) -> bool:
+    """The event's whole scope must be the sender's to manage; an unknown id is left to the service."""
+    rt = runtime(context)
+    with rt.session() as session:
+        event = session.get(Event, event_id)
+        targets = scope_of(event).targets() if event else ()
+    return not targets or await require(update, context, Action.MANAGE_EVENTS, targets=targets)
 
 
 async def jadwal_batal(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -153,9 +167,12 @@ async def jadwal_batal(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if len(args) != 1 or not args[0].lstrip("#").isdigit():
         await send(update, context, render_status.usage(rt.t, "/jadwal_batal <id>", "/jadwal_batal 12"))
         return
+    if not await may_manage(update, context, int(args[0].lstrip("#"))):
+        return
     try:
         with rt.session() as session:
-            event = event_service.cancel(session, rt.clock, rt.settings, int(args[0].lstrip("#")))
+            event = event_service.cancel(session, rt.clock, rt.settings, int(args[0].lstrip("#")),
+                                         actor=user_id(update))
             card = event_card(context, event)
     except UserError as exc:
         await send_error(update, context, exc)

@@ -145,6 +145,12 @@ async def _save(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     rt = runtime(context)
     try:
         draft = _build(context)
+    except UserError as exc:
+        await send_error(update, context, exc)
+        return ConversationHandler.END
+    if not await require(update, context, Action.MANAGE_EVENTS, targets=draft.scope.targets()):
+        return CONFIRM
+    try:
         with rt.session() as session:
             event = event_service.add(session, rt.clock, rt.settings, draft, user_id(update))
             card = event_card(context, event)

@@ -14,7 +14,7 @@ from bot.render import Reply
 from bot.render import checklist as render_checklist
 from bot.render import status as render_status
 from bot.render.common import error
-from handlers.common import answer, require, resolve_or_ask, runtime, send, target_from, user_id
+from handlers.common import answer, grants_of, require, resolve_or_ask, runtime, send, target_from, user_id
 
 PENDING_EVIDENCE = "pending_evidence"  # user_data key: (region code, indicator code)
 TANDAI_FORM = "/tandai <wilayah> <kode indikator> <status> [tautan atau catatan]"
@@ -43,7 +43,7 @@ def indicator_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, region: 
                       None)
     if status is None:
         return Reply(error(rt.t, "Indikator {code} tidak ada di katalog.", code=code))
-    may_edit = allowed(rt.settings, user_id(update), Action.EDIT_CHECKLIST)
+    may_edit = allowed(grants_of(update, context), Action.EDIT_CHECKLIST, region)
     reply = render_checklist.indicator_detail(rt.t, region, status, may_edit, region.timezone)
     return Reply(f"{prefix}\n\n{reply.text}" if prefix else reply.text, reply.buttons)
 
@@ -95,6 +95,8 @@ async def tandai(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await send(update, context, Reply(error(rt.t, "{name} adalah provinsi; sebutkan kab/kota.",
                                                 name=resolution.province.name)))
         return
+    if not await require(update, context, Action.EDIT_CHECKLIST, resolution.region):
+        return
     reply = change_state(update, context, resolution.region, code, state_text, evidence)
     await send(update, context, reply)
 
@@ -121,7 +123,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer()
         return
     if data.action in (cb.SET_STATE, cb.ADD_NOTE):
-        if not await require(update, context, Action.EDIT_CHECKLIST):
+        if not await require(update, context, Action.EDIT_CHECKLIST, region):
             return
     await query.answer()
     if data.action == cb.CHECKLIST:
@@ -143,10 +145,10 @@ async def on_evidence(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     pending = context.user_data.get(PENDING_EVIDENCE)
     if not pending:
         return
-    if not await require(update, context, Action.EDIT_CHECKLIST):
+    region = target_from(pending[0])
+    if not await require(update, context, Action.EDIT_CHECKLIST, region):
         return
     rt = runtime(context)
-    region = target_from(pending[0])
     text = (update.effective_message.text or "").strip()
     if not text:
         return

@@ -7,8 +7,9 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot import callbacks as cb
-from bot.access import Action, allowed
+from bot.access import Action, Target, allowed
 from bot.errors import UserError
+from bot.people import Grants, grants
 from bot.reference import provinces, regions
 from bot.regions import Resolution, Target, resolve
 from bot.render import Reply, split_message
@@ -77,10 +78,18 @@ def user_id(update: Update) -> int | None:
     return update.effective_user.id if update.effective_user else None
 
 
-async def require(update: Update, context: ContextTypes.DEFAULT_TYPE, action: Action) -> bool:
-    """True when the sender may do ``action``; otherwise tell them politely and return False."""
+def grants_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Grants:
     rt = runtime(context)
-    if allowed(rt.settings, user_id(update), action):
+    chat = update.effective_chat
+    with rt.session() as session:
+        return grants(session, rt.settings.admin_ids, user_id(update), chat.id if chat else None)
+
+
+async def require(update: Update, context: ContextTypes.DEFAULT_TYPE, action: Action, target: Target = None,
+                  targets: tuple = ()) -> bool:
+    """True when the sender may do ``action`` (on ``target``); otherwise tell them politely and return False."""
+    rt = runtime(context)
+    if allowed(grants_of(update, context), action, target, targets):
         return True
     text = rt.t.gettext("Maaf, Anda tidak berwenang melakukan ini. Hubungi admin Bidang HAM Kanwil.")
     if update.callback_query:
@@ -95,7 +104,7 @@ async def resolve_or_ask(
 ) -> Resolution | None:
     """Resolve a typed region name; when unclear, answer with buttons and return None."""
     rt = runtime(context)
-    resolution = resolve(query)
+    resolution = resolve(query, grants_of(update, context).home_province)
     if resolution.target is not None:
         return resolution
     if resolution.is_ambiguous:
@@ -108,6 +117,6 @@ async def resolve_or_ask(
 def target_from(code: str) -> Target | None:
     """A target from a code carried in callback data (``r:63.05``, ``p:63`` or ``63.05``)."""
     kind, _, value = code.rpartition(":")
-    if kind == "p":
+    if kind == "p" or (not kind and value in provinces()):
         return provinces().get(value)
     return regions().get(value)

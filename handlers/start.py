@@ -1,17 +1,30 @@
-"""/start, /bantuan and /help."""
+"""/start (with or without an invitation token), /bantuan and /help."""
 
 from __future__ import annotations
 
 from telegram import Update
 from telegram.ext import Application, CommandHandler, ContextTypes
 
+from bot.errors import UserError
+from bot.people import accept_invite
 from bot.render.help import help_text
-from handlers.common import runtime, send
+from bot.render.people import welcome
+from handlers.common import runtime, send, send_error, user_id
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    rt = runtime(context)
+    if context.args and update.effective_chat.type == "private":
+        try:
+            with rt.session() as session:
+                binding = accept_invite(session, rt.clock, context.args[0], user_id(update))
+        except UserError as exc:
+            await send_error(update, context, exc)
+            return
+        await send(update, context, welcome(rt.t, binding))
+        return
     user = update.effective_user
-    await send(update, context, help_text(runtime(context).t, user.first_name if user else None))
+    await send(update, context, help_text(rt.t, user.first_name if user else None))
 
 
 async def bantuan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

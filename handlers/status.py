@@ -13,7 +13,7 @@ from bot.reference import ProvinceRef, RegionRef, criteria, regions_of
 from bot.render import Reply
 from bot.render import checklist as render_checklist
 from bot.render import status as render_status
-from handlers.common import answer, require, resolve_or_ask, runtime, send, target_from
+from handlers.common import answer, grants_of, require, resolve_or_ask, runtime, send, target_from
 
 
 def status_reply(context: ContextTypes.DEFAULT_TYPE, target, also=()) -> Reply:
@@ -32,7 +32,11 @@ async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     rt = runtime(context)
     query = " ".join(context.args or [])
     if not query:
-        await send(update, context, render_status.usage(rt.t, "/status <wilayah>", "/status Tapin"))
+        own = grants_of(update, context).default_target()
+        if own is None:
+            await send(update, context, render_status.usage(rt.t, "/status <wilayah>", "/status Tapin"))
+        else:
+            await send(update, context, status_reply(context, own))
         return
     resolution = await resolve_or_ask(update, context, query, cb.STATUS)
     if resolution:

@@ -12,6 +12,7 @@ from bot.render import Reply
 from bot.render import status as render_status
 from bot.subscriptions import subscribe
 from handlers.common import require, resolve_or_ask, runtime, send, target_from, user_id
+from handlers.groups import is_group_admin
 from schedules.planner import sync_all
 
 
@@ -28,7 +29,9 @@ async def langganan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await bind(update, context, resolution.target)
 
 
-async def bind(update: Update, context: ContextTypes.DEFAULT_TYPE, target) -> None:
+async def bind(update: Update, context: ContextTypes.DEFAULT_TYPE, target) -> bool:
+    if not await require(update, context, Action.SUBSCRIBE, target) or not await is_group_admin(update, context):
+        return False
     rt = runtime(context)
     with rt.session() as session:
         _sub, new = subscribe(session, rt.clock, update.effective_chat.id, target, user_id(update))
@@ -37,15 +40,13 @@ async def bind(update: Update, context: ContextTypes.DEFAULT_TYPE, target) -> No
     text = rt.t.fmt("✔️ Chat ini menerima pengingat untuk {name}.", name=name) if new else \
         rt.t.fmt("Chat ini sudah menerima pengingat untuk {name}.", name=name)
     await send(update, context, Reply(text))
+    return True
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if not await require(update, context, Action.SUBSCRIBE):
-        return
-    await update.callback_query.answer()
     target = target_from(cb.parse(update.callback_query.data).arg(0))
-    if target is not None:
-        await bind(update, context, target)
+    if target is not None and await bind(update, context, target):
+        await update.callback_query.answer()
 
 
 def register(application: Application) -> None:

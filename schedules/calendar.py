@@ -57,6 +57,13 @@ class Scope:
             return provinces()[self.codes[0]].timezone
         return regions()[self.codes[0]].timezone
 
+    def targets(self) -> tuple:
+        """What access control checks: the provinces or kab/kota, or "nasional"."""
+        if self.kind is ScopeKind.NATIONAL:
+            return ("nasional",)
+        table = provinces() if self.kind is ScopeKind.PROVINCES else regions()
+        return tuple(table[c] for c in self.codes)
+
     def covers(self, region: RegionRef) -> bool:
         if self.kind is ScopeKind.NATIONAL:
             return True

@@ -28,7 +28,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import Engine, and_, or_, select, update
+from sqlalchemy import Engine, select
 from sqlmodel import Session
 
 from bot.clock import Clock
@@ -39,6 +39,7 @@ from bot.render import Reply
 from bot.render import reminders as render
 from bot.settings import Settings
 from bot.subscriptions import deactivate_chat, migrate_chat
+from schedules import ledger
 from schedules.content import EscalationView, NoticeView, reminder_view
 from schedules.delivery import Outcome, Sender, SendResult
 from schedules.planner import ESCALATE, NOTICES
@@ -82,27 +83,7 @@ class Dispatcher:
 
     # -- claiming -----------------------------------------------------------------------------
     def claim(self) -> list[int]:
-        now = self.clock.now()
-        claimable = or_(
-            Reminder.status == ReminderStatus.PENDING.value,
-            and_(Reminder.status == ReminderStatus.CLAIMED.value, Reminder.claimed_at < now - self.lease),
-        )
-        due = (
-            select(Reminder.id)
-            .where(Reminder.due_at <= now, claimable)
-            .order_by(Reminder.due_at, Reminder.id)
-            .limit(self.batch)
-            .with_for_update(skip_locked=True)
-        )
-        stmt = (
-            update(Reminder)
-            .where(Reminder.id.in_(due.scalar_subquery()), claimable)
-            .values(status=ReminderStatus.CLAIMED.value, claimed_by=self.worker_id, claimed_at=now)
-            .returning(Reminder.id)
-            .execution_options(synchronize_session=False)
-        )
-        with session_scope(self.engine) as session:
-            return sorted(row[0] for row in session.execute(stmt))
+        return ledger.claim(self.engine, Reminder, self.clock.now(), self.lease, self.worker_id, self.batch)
 
     def _mine(self, session: Session, ids: list[int]) -> list[Reminder]:
         return list(session.scalars(select(Reminder).where(
@@ -111,16 +92,7 @@ class Dispatcher:
         ).order_by(Reminder.chat_id, Reminder.due_at, Reminder.id)))
 
     def _finish(self, ids: list[int], status: ReminderStatus, **values) -> None:
-        if not ids:
-            return
-        with session_scope(self.engine) as session:
-            session.execute(
-                update(Reminder)
-                .where(Reminder.id.in_(ids), Reminder.claimed_by == self.worker_id,
-                       Reminder.status == ReminderStatus.CLAIMED.value)
-                .values(status=status.value, **values)
-                .execution_options(synchronize_session=False)
-            )
+        ledger.finish(self.engine, Reminder, ids, self.worker_id, status, **values)
 
     # -- one run --------------------------------------------------------------------------------
     async def run_once(self) -> Report:
@@ -241,14 +213,7 @@ class Dispatcher:
             attempts = row.attempts + 1
             wait = timedelta(seconds=result.retry_after) if result.outcome is Outcome.RETRY_AFTER else backoff(attempts)
             if attempts < MAX_ATTEMPTS and (success is ReminderStatus.MISSED or now + wait < row.deadline_at):
-                with session_scope(self.engine) as session:
-                    session.execute(
-                        update(Reminder)
-                        .where(Reminder.id.in_(ids), Reminder.claimed_by == self.worker_id)
-                        .values(status=ReminderStatus.PENDING.value, due_at=now + wait, attempts=attempts,
-                                claimed_by=None, claimed_at=None, last_error=(result.error or "")[:500])
-                        .execution_options(synchronize_session=False)
-                    )
+                ledger.release(self.engine, Reminder, ids, self.worker_id, now + wait, attempts, result.error)
                 report.retried += len(ids)
                 return
         self._finish(ids, ReminderStatus.FAILED, last_error=(result.error or result.outcome.value)[:500],

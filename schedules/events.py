@@ -6,21 +6,38 @@ from datetime import date, time
 
 from sqlmodel import Session
 
+from bot import audit
 from bot.clock import Clock
 from bot.errors import UserError
 from bot.i18n import N_
-from bot.models import Event, EventStatus
+from bot.models import Event, EventStatus, ScopeKind
 from bot.settings import Settings
-from schedules.calendar import EventDraft, create_event, get_event, reschedule
+from schedules.calendar import EventDraft, create_event, get_event, reschedule, scope_of
 from schedules.planner import CANCELLED, MOVED, notify_reminded, sync_event
 from schedules.policy import offsets_for
 
 EDITABLE = ("judul", "lokasi", "catatan", "ingatkan")
 
 
+def snapshot(event: Event) -> dict:
+    return {"title": event.title, "kind": event.kind, "start": event.start_date, "time": event.start_time,
+            "end": event.end_date, "status": event.status, "offsets": event.offsets, "location": event.location}
+
+
+def _audit(session: Session, clock: Clock, actor: int | None, action: str, event: Event, before: dict | None) -> None:
+    """One entry per province or kab/kota of the scope, so each one's /riwayat shows it."""
+    scope = scope_of(event)
+    places = [(None, None)] if scope.kind is ScopeKind.NATIONAL else [
+        (None, c) if scope.kind is ScopeKind.PROVINCES else (c, None) for c in scope.codes]
+    for region_code, province_code in places:
+        audit.record(session, clock, actor, action, f"event#{event.id}", region_code, province_code,
+                     before=before, after=snapshot(event))
+
+
 def add(session: Session, clock: Clock, settings: Settings, draft: EventDraft, actor: int | None) -> Event:
     event = create_event(session, clock, draft, settings.timezone, actor)
     sync_event(session, clock, event, settings)
+    _audit(session, clock, actor, "event.create", event, None)
     return event
 
 
@@ -32,18 +49,23 @@ def _open(session: Session, event_id: int) -> Event:
 
 
 def move(session: Session, clock: Clock, settings: Settings, event_id: int, start: date, at: time | None,
-         end: date | None = None) -> tuple[Event, bool]:
+         end: date | None = None, actor: int | None = None) -> tuple[Event, bool]:
     """New date/time: obsolete reminders are cancelled, those already reminded hear that it moved."""
     event = _open(session, event_id)
+    before = snapshot(event)
     changed = reschedule(session, clock, event, start, at, end)
     if changed and event.status == EventStatus.CONFIRMED:
         notify_reminded(session, clock, event, MOVED)
     sync_event(session, clock, event, settings)
+    if changed:
+        _audit(session, clock, actor, "event.move", event, before)
     return event, changed
 
 
-def edit(session: Session, clock: Clock, settings: Settings, event_id: int, field: str, value: str) -> Event:
+def edit(session: Session, clock: Clock, settings: Settings, event_id: int, field: str, value: str,
+         actor: int | None = None) -> Event:
     event = _open(session, event_id)
+    before = snapshot(event)
     value = value.strip()
     if field == "judul":
         if not value:
@@ -62,21 +84,25 @@ def edit(session: Session, clock: Clock, settings: Settings, event_id: int, fiel
     event.updated_at = clock.now()
     session.flush()
     sync_event(session, clock, event, settings)
+    _audit(session, clock, actor, "event.edit", event, before)
     return event
 
 
-def confirm(session: Session, clock: Clock, settings: Settings, event_id: int) -> Event:
+def confirm(session: Session, clock: Clock, settings: Settings, event_id: int, actor: int | None = None) -> Event:
     """A draft from the yearly template becomes real: its reminders are planned."""
     event = _open(session, event_id)
+    before = snapshot(event)
     event.status = EventStatus.CONFIRMED.value
     event.updated_at = clock.now()
     session.flush()
     sync_event(session, clock, event, settings)
+    _audit(session, clock, actor, "event.confirm", event, before)
     return event
 
 
-def cancel(session: Session, clock: Clock, settings: Settings, event_id: int) -> Event:
+def cancel(session: Session, clock: Clock, settings: Settings, event_id: int, actor: int | None = None) -> Event:
     event = _open(session, event_id)
+    before = snapshot(event)
     was_confirmed = event.status == EventStatus.CONFIRMED
     event.status = EventStatus.CANCELLED.value
     event.updated_at = clock.now()
@@ -84,4 +110,5 @@ def cancel(session: Session, clock: Clock, settings: Settings, event_id: int) ->
     sync_event(session, clock, event, settings)  # cancels everything pending
     if was_confirmed:
         notify_reminded(session, clock, event, CANCELLED)
+    _audit(session, clock, actor, "event.cancel", event, before)
     return event

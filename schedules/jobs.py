@@ -11,14 +11,18 @@ import logging
 
 from telegram.ext import Application, ContextTypes
 
+from bot.render.digest import digest as render_digest
 from bot.runtime import Runtime
+from schedules.digest import enqueue_due
 from schedules.dispatcher import Dispatcher
+from schedules.outbox import OutboxDispatcher
 from schedules.planner import sync_all
 from schedules.telegram_sender import TelegramSender
 
 log = logging.getLogger(__name__)
 
 REPLAN_EVERY = 20  # ticks: 10 minutes at the default 30 s
+DIGEST_EVERY = 10  # ticks: the weekly digest is looked at every 5 minutes
 
 
 def plan_now(runtime: Runtime) -> int:
@@ -26,9 +30,16 @@ def plan_now(runtime: Runtime) -> int:
         return sync_all(session, runtime.clock, runtime.settings)
 
 
-def make_dispatcher(application: Application) -> Dispatcher:
+def make_dispatchers(application: Application) -> tuple[Dispatcher, OutboxDispatcher]:
     rt: Runtime = application.bot_data["runtime"]
-    return Dispatcher(rt.engine, rt.clock, lambda: rt.settings, TelegramSender(application.bot))
+    sender = TelegramSender(application.bot)
+    return (Dispatcher(rt.engine, rt.clock, lambda: rt.settings, sender),
+            OutboxDispatcher(rt.engine, rt.clock, lambda: rt.settings, sender))
+
+
+def queue_digests(runtime: Runtime) -> int:
+    with runtime.session() as session:
+        return enqueue_due(session, runtime.clock, runtime.settings, runtime.thresholds, runtime.t, render_digest)
 
 
 async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -37,15 +48,20 @@ async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
     data["ticks"] = data.get("ticks", 0) + 1
     if data["ticks"] % REPLAN_EVERY == 0:
         plan_now(rt)
+    if data["ticks"] % DIGEST_EVERY == 1:
+        queue_digests(rt)
     report = await data["dispatcher"].run_until_idle()
     if report.claimed:
-        log.info("dispatch: %s", report)
+        log.info("reminders: %s", report)
+    outbox = await data["outbox"].run_until_idle()
+    if outbox.claimed:
+        log.info("outbox: %s", outbox)
 
 
 async def start_ticking(application: Application) -> None:
     """Called from post_init: plan once, then tick."""
     rt: Runtime = application.bot_data["runtime"]
-    application.bot_data["dispatcher"] = make_dispatcher(application)
+    application.bot_data["dispatcher"], application.bot_data["outbox"] = make_dispatchers(application)
     added = plan_now(rt)
     log.info("planned %d new reminders", added)
     application.job_queue.run_repeating(tick, interval=rt.settings.tick_seconds, first=1, name="pantau-ham-tick")

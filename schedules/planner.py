@@ -79,7 +79,7 @@ def plan_rows(event: Event, chats: list[tuple[int, str]], policy: Policy, admins
     return rows
 
 
-def _insert(session: Session):
+def dialect_insert(session: Session):
     return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
@@ -93,7 +93,7 @@ def insert_rows(session: Session, event: Event, rows: list[Planned]) -> int:
         for r in rows
     ]
     stmt = (
-        _insert(session)(Reminder)
+        dialect_insert(session)(Reminder)
         .on_conflict_do_nothing(index_elements=["event_id", "event_version", "chat_id", "offset_key"])
         .returning(Reminder.id)
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import Bot
+from telegram import Bot, InputFile
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.ratelimit import retry_seconds
@@ -16,7 +16,7 @@ class TelegramSender:
         self.bot = bot
 
     async def send(self, chat_id: int, reply: Reply) -> SendResult:
-        try:
+        async def call():
             chunks = split_message(reply.text)
             message = None
             for i, chunk in enumerate(chunks):
@@ -24,6 +24,17 @@ class TelegramSender:
                 message = await self.bot.send_message(
                     chat_id, chunk, reply_markup=keyboard(reply) if last else None, link_preview_options=NO_PREVIEW
                 )
+            return message
+
+        return await self._guarded(call)
+
+    async def send_photo(self, chat_id: int, png: bytes, caption: str) -> SendResult:
+        return await self._guarded(lambda: self.bot.send_photo(chat_id, InputFile(png, filename="grafik.png"),
+                                                               caption=caption))
+
+    async def _guarded(self, call) -> SendResult:
+        try:
+            message = await call()
             return SendResult(Outcome.SENT, message_id=message.message_id if message else None)
         except RetryAfter as exc:
             return SendResult(Outcome.RETRY_AFTER, retry_after=retry_seconds(exc), error=str(exc))

@@ -21,7 +21,9 @@ from bot.settings import Settings
 from tests.fakes import FakeTime, fake_rate_limiter
 
 ADMIN = 111
-VIEWER = 222
+VIEWER = 222  # pemantau of Kab. Tapin
+STAF = 333  # staf of Kalimantan Selatan
+PIC = 444  # focal point of Kab. Tapin
 NOW = datetime(2024, 1, 25, 2, 0, tzinfo=UTC)  # Thursday 25 January 2024, 10:00 WITA
 
 
@@ -102,8 +104,18 @@ def replies(calls: list[ApiCall]) -> list[ApiCall]:
     return [c for c in calls if c.method in ("sendMessage", "editMessageText")]
 
 
+def grant(rt: Runtime, user_id: int, role: str, code: str) -> None:
+    from bot.models import RoleBinding
+
+    with rt.session() as session:
+        session.add(RoleBinding(user_id=user_id, role=role, target_code=code, created_at=rt.clock.now()))
+
+
 @pytest.fixture
 async def bot(catalog) -> Iterator[BotHarness]:
+    grant(catalog, VIEWER, "pemantau", "63.05")
+    grant(catalog, STAF, "staf", "63")
+    grant(catalog, PIC, "pic", "63.05")
     harness = BotHarness(catalog)
     await harness.app.initialize()
     await harness.app.post_init(harness.app)  # what run_polling/run_webhook do after initialize

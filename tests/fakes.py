@@ -33,6 +33,7 @@ class RecordingSender:
     def __init__(self) -> None:
         self.sent: list[tuple[int, str]] = []
         self.replies = []
+        self.photos: list[tuple[int, bytes, str]] = []
         self.script: dict[int, list[SendResult]] = {}
         self._ids = 5000
 
@@ -45,6 +46,14 @@ class RecordingSender:
         self._ids += 1
         self.sent.append((chat_id, reply.text))
         self.replies.append((chat_id, reply))
+        return SendResult(Outcome.SENT, message_id=self._ids)
+
+    async def send_photo(self, chat_id, png, caption):
+        scripted = self.script.get(chat_id)
+        if scripted and scripted[0].outcome is not Outcome.SENT:
+            return scripted.pop(0)
+        self._ids += 1
+        self.photos.append((chat_id, png, caption))
         return SendResult(Outcome.SENT, message_id=self._ids)
 
     def texts(self, chat_id: int) -> list[str]:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import io
 
 from bot.console import Console, plain, run_console
+from tests.conftest import ADMIN
 
 
 async def test_console_prints_plain_text_and_presses_numbered_buttons(catalog):
     out = io.StringIO()
-    console = Console(catalog, out)
+    console = Console(catalog, out, user_id=ADMIN)
     await console.start()
     try:
         await console.handle("/status Mura")
@@ -34,6 +35,7 @@ async def test_run_console_reads_lines_until_eof(catalog):
             raise EOFError from None
 
     out = io.StringIO()
+    catalog.settings = catalog.settings.model_copy(update={"admin_ids": frozenset({1})})
     await run_console(catalog, read, out)
     text = out.getvalue()
     assert text.startswith("Konsol Pantau HAM.")

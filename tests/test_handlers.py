@@ -10,7 +10,7 @@ from bot.checklist import indicator_statuses
 from bot.models import ChecklistEntry, IndicatorState
 from bot.offline import buttons_of
 from bot.reference import regions
-from tests.conftest import ADMIN, VIEWER, replies
+from tests.conftest import ADMIN, STAF, VIEWER, replies
 
 TAPIN = regions()["63.05"]
 
@@ -97,9 +97,15 @@ async def test_banjar_means_the_kabupaten_with_a_button_for_the_city(bot):
     assert ("Kota Banjar (Jawa Barat)", "st|r:32.79") in buttons_of(reply)
 
 
-async def test_status_without_argument_explains(bot):
-    (reply,) = replies(await bot.say("/status", VIEWER))
+async def test_status_without_argument(bot):
+    (reply,) = replies(await bot.say("/status", VIEWER))  # a pemantau of Tapin: their own region
+    assert "<b>Kabupaten Tapin</b>" in reply.params["text"]
+    (reply,) = replies(await bot.say("/status", STAF))  # staf of Kalsel: their province
+    assert "<b>Provinsi Kalimantan Selatan</b>" in reply.params["text"]
+    (reply,) = replies(await bot.say("/status", ADMIN))  # an admin has no home: explain
     assert "Cara pakai" in reply.params["text"] and "/status Tapin" in reply.params["text"]
+    (reply,) = replies(await bot.say("/status Tapin", 999))  # nobody the bot knows
+    assert "tidak berwenang" in reply.params["text"]
 
 
 async def test_belum_grouped_and_paginated(bot):
@@ -217,7 +223,7 @@ async def test_english_locale(catalog):
     harness = BotHarness(catalog)
     await harness.app.initialize()
     try:
-        (reply,) = replies(await harness.say("/status Tapin", VIEWER))
+        (reply,) = replies(await harness.say("/status Tapin", ADMIN))
     finally:
         await harness.app.shutdown()
     assert "Indicators complete: <b>0</b> of 120 (0%)" in reply.params["text"]

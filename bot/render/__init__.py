@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass, field
 
 MAX_MESSAGE = 4096
@@ -47,3 +49,8 @@ def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
     if current or not chunks:
         chunks.append(current)
     return chunks
+
+
+def plain_text(text: str) -> str:
+    """Telegram HTML -> plain text (the terminal, photo captions)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", text))

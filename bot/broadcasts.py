@@ -1,0 +1,130 @@
+"""Results broadcasts: what the preview shows, and who gets it once confirmed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlmodel import Session, select
+
+from bot import audit
+from bot.checklist import ProvinceProgress, RegionProgress, Thresholds, province_progress
+from bot.clock import Clock
+from bot.errors import UserError
+from bot.i18n import N_
+from bot.models import Broadcast, Chat, Cycle, Event, Outbox, Role, RoleBinding, Subscription
+from bot.reference import ProvinceRef, regions
+from schedules.calendar import upcoming
+from schedules.planner import dialect_insert
+
+BEHIND = 3
+NEXT_EVENTS = 3
+
+
+@dataclass(frozen=True)
+class BroadcastView:
+    progress: ProvinceProgress
+    behind: tuple[RegionProgress, ...]  # the furthest behind, worst first
+    next_events: tuple[Event, ...]
+
+
+def view(session: Session, clock: Clock, cycle: Cycle, province: ProvinceRef, thresholds: Thresholds) -> BroadcastView:
+    progress = province_progress(session, cycle, province, thresholds)
+    behind = tuple(r for r in reversed(progress.rows) if r.klass != "peduli")[:BEHIND]
+    codes = {r.region.code for r in progress.rows}
+    events = [e for e in upcoming(session, clock, codes, include_drafts=False)
+              if e.starts_at <= clock.now() + timedelta(days=60)][:NEXT_EVENTS]
+    return BroadcastView(progress, behind, tuple(events))
+
+
+def group_chats(session: Session, province: ProvinceRef) -> list[int]:
+    """Groups bound to the province or to one of its kab/kota."""
+    codes = {province.code} | {c for c, r in regions().items() if r.province_code == province.code}
+    rows = session.exec(select(Subscription.chat_id).where(
+        Subscription.active, Subscription.target_code.in_(codes), Subscription.chat_id < 0)).all()
+    return sorted(set(rows))
+
+
+def focal_points(session: Session, province: ProvinceRef) -> list[tuple[int, str]]:
+    """(user id, kab/kota code) of every focal point in the province."""
+    rows = session.exec(select(RoleBinding).where(RoleBinding.role == Role.PIC.value)).all()
+    return sorted((b.user_id, b.target_code) for b in rows
+                  if b.target_code in regions() and regions()[b.target_code].province_code == province.code)
+
+
+def create(session: Session, clock: Clock, province: ProvinceRef, actor: int | None, text: str,
+           chart: bytes) -> Broadcast:
+    broadcast = Broadcast(province_code=province.code, created_by=actor, created_at=clock.now(), text=text,
+                          chart=chart)
+    session.add(broadcast)
+    session.flush()
+    return broadcast
+
+
+def _open(session: Session, broadcast_id: int) -> Broadcast:
+    broadcast = session.get(Broadcast, broadcast_id)
+    if broadcast is None or broadcast.status != "preview":
+        raise UserError(N_("Pengumuman ini sudah dikirim atau dibatalkan."))
+    return broadcast
+
+
+def toggle_pics(session: Session, broadcast_id: int) -> Broadcast:
+    broadcast = _open(session, broadcast_id)
+    broadcast.to_pics = not broadcast.to_pics
+    session.flush()
+    return broadcast
+
+
+def confirm(session: Session, clock: Clock, broadcast_id: int, actor: int | None, province: ProvinceRef,
+            pic_text: dict[str, str]) -> int:
+    """Queue one outbox row per group (and focal point); returns how many. Idempotent per chat."""
+    broadcast = _open(session, broadcast_id)
+    broadcast.status = "confirmed"
+    now = clock.now()
+    rows = [dict(key=f"broadcast:{broadcast.id}:{chat}", chat_id=chat, broadcast_id=broadcast.id,
+                 text=broadcast.text, with_chart=True, due_at=now)
+            for chat in group_chats(session, province)]
+    if broadcast.to_pics:
+        rows += [dict(key=f"broadcast:{broadcast.id}:{user}", chat_id=user, broadcast_id=broadcast.id,
+                      text=pic_text[code], with_chart=False, due_at=now)
+                 for user, code in focal_points(session, province) if code in pic_text]
+    queued = enqueue(session, rows)
+    audit.record(session, clock, actor, "broadcast.confirm", f"broadcast#{broadcast.id}", None, province.code,
+                 after={"groups": len(group_chats(session, province)), "to_pics": broadcast.to_pics})
+    return queued
+
+
+def cancel(session: Session, broadcast_id: int) -> None:
+    _open(session, broadcast_id).status = "cancelled"
+    session.flush()
+
+
+def enqueue(session: Session, rows: list[dict]) -> int:
+    """Insert outbox rows, keeping any with the same key (a second confirm queues nothing new)."""
+    if not rows:
+        return 0
+    stmt = dialect_insert(session)(Outbox).on_conflict_do_nothing(index_elements=["key"]).returning(Outbox.id)
+    values = [dict(status="pending", attempts=0, **r) for r in rows]
+    return len(session.connection().execute(stmt, values).all())
+
+
+@dataclass(frozen=True)
+class DeliveryReport:
+    broadcast: Broadcast
+    sent: list[str]
+    failed: list[str]
+    blocked: list[str]
+
+
+def report(session: Session, broadcast_id: int) -> tuple[DeliveryReport, bool]:
+    """The delivery report and whether every row has reached a final state."""
+    broadcast = session.get(Broadcast, broadcast_id)
+    rows = session.exec(select(Outbox).where(Outbox.broadcast_id == broadcast_id).order_by(Outbox.id)).all()
+    chats = {c.id: c for c in session.exec(select(Chat).where(Chat.id.in_([r.chat_id for r in rows])))}
+    names = {r.chat_id: (chats[r.chat_id].title if r.chat_id in chats and chats[r.chat_id].title else str(r.chat_id))
+             for r in rows}
+    sent = [names[r.chat_id] for r in rows if r.status == "sent"]
+    blocked = [names[r.chat_id] for r in rows if r.status == "failed" and (r.last_error or "").startswith("blocked")]
+    failed = [names[r.chat_id] for r in rows if r.status == "failed" and names[r.chat_id] not in blocked]
+    final = all(r.status in ("sent", "failed") for r in rows)
+    return DeliveryReport(broadcast, sent, failed, blocked), final

@@ -1,0 +1,191 @@
+"""People, their roles, invitations and what they may see by default."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlmodel import Session, select
+
+from bot import audit
+from bot.clock import Clock
+from bot.errors import UserError
+from bot.i18n import N_
+from bot.models import Invite, Person, Role, RoleBinding
+from bot.reference import ProvinceRef, RegionRef, provinces, regions
+from bot.subscriptions import of_chat, subscribe, unsubscribe
+
+INVITE_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Grants:
+    """Everything access decisions need about one person in one chat."""
+
+    user_id: int | None
+    admin: bool = False
+    staf: frozenset[str] = frozenset()  # province codes
+    pic: frozenset[str] = frozenset()  # kab/kota codes
+    pemantau: frozenset[str] = frozenset()  # kab/kota codes
+    bound_chat: tuple[str, ...] = ()  # what the chat the person writes in is bound to
+
+    @property
+    def has_role(self) -> bool:
+        return self.admin or bool(self.staf or self.pic or self.pemantau)
+
+    def default_target(self) -> RegionRef | ProvinceRef | None:
+        """What /status with no argument means: own kab/kota, own province, or the group's binding."""
+        for code in self.bound_chat:
+            return provinces().get(code) or regions().get(code)
+        if self.pic:
+            return regions()[sorted(self.pic)[0]]
+        if self.staf:
+            return provinces()[sorted(self.staf)[0]]
+        if self.pemantau:
+            return regions()[sorted(self.pemantau)[0]]
+        return None
+
+    @property
+    def home_province(self) -> str | None:
+        target = self.default_target()
+        if isinstance(target, ProvinceRef):
+            return target.code
+        return target.province_code if target else None
+
+
+def seen(session: Session, clock: Clock, user_id: int, first_name: str, username: str | None) -> None:
+    person = session.get(Person, user_id)
+    if person is None:
+        session.add(Person(id=user_id, first_name=first_name, username=username, created_at=clock.now(),
+                           last_seen=clock.now()))
+    else:
+        person.first_name, person.username, person.last_seen = first_name, username, clock.now()
+    session.flush()
+
+
+def grants(session: Session, admin_ids: frozenset[int], user_id: int | None, chat_id: int | None) -> Grants:
+    if user_id is None:
+        return Grants(None)
+    rows = session.exec(select(RoleBinding).where(RoleBinding.user_id == user_id)).all()
+    by_role: dict[str, set[str]] = {r.value: set() for r in Role}
+    for row in rows:
+        by_role[row.role].add(row.target_code)
+    bound = tuple(s.target_code for s in of_chat(session, chat_id)) if chat_id is not None and chat_id < 0 else ()
+    return Grants(
+        user_id, admin=user_id in admin_ids or bool(by_role["admin"]), staf=frozenset(by_role["staf"]),
+        pic=frozenset(by_role["pic"]), pemantau=frozenset(by_role["pemantau"]), bound_chat=bound,
+    )
+
+
+def bootstrap_admins(session: Session, clock: Clock, admin_ids: frozenset[int]) -> None:
+    for user_id in admin_ids:
+        if not session.exec(select(RoleBinding).where(RoleBinding.user_id == user_id,
+                                                      RoleBinding.role == Role.ADMIN.value)).first():
+            session.add(RoleBinding(user_id=user_id, role=Role.ADMIN.value, target_code="", created_at=clock.now()))
+    session.flush()
+
+
+def check_target(role: Role, target: RegionRef | ProvinceRef) -> None:
+    if role is Role.STAF and not isinstance(target, ProvinceRef):
+        raise UserError(N_("Peran staf berlaku untuk provinsi; sebutkan provinsinya (mis. Kalsel)."))
+    if role in (Role.PIC, Role.PEMANTAU) and not isinstance(target, RegionRef):
+        raise UserError(N_("Peran {role} berlaku untuk satu kab/kota; sebutkan kab/kotanya."), role=role.value)
+
+
+def parse_role(text: str) -> Role:
+    value = {"pemantau": "pemantau", "viewer": "pemantau", "pic": "pic", "staf": "staf", "staff": "staf"}.get(
+        text.strip().lower())
+    if value is None:
+        raise UserError(N_("Peran «{value}» tidak dikenal: staf, pic atau pemantau."), value=text)
+    return Role(value)
+
+
+def create_invite(session: Session, clock: Clock, role: Role, target: RegionRef | ProvinceRef, actor: int | None,
+                  days: int = INVITE_DAYS) -> Invite:
+    check_target(role, target)
+    invite = Invite(token=secrets.token_urlsafe(18), role=role.value, target_code=target.code, created_by=actor,
+                    created_at=clock.now(), expires_at=clock.now() + timedelta(days=days))
+    session.add(invite)
+    audit.record(session, clock, actor, "invite.create", f"invite:{role.value}", *_codes(target.code),
+                 after={"role": role.value, "target": target.code, "expires_at": invite.expires_at})
+    session.flush()
+    return invite
+
+
+def _codes(code: str) -> tuple[str | None, str | None]:
+    """(region code, province code) for the audit trail."""
+    if code in regions():
+        return code, regions()[code].province_code
+    return None, code or None
+
+
+def accept_invite(session: Session, clock: Clock, token: str, user_id: int) -> RoleBinding:
+    """Single use and expiring: binds ``user_id``; a focal point's private chat gets its reminders."""
+    invite = session.get(Invite, token)
+    if invite is None:
+        raise UserError(N_("Tautan undangan tidak dikenal."))
+    if invite.used_at is not None:
+        raise UserError(N_("Tautan undangan ini sudah dipakai. Minta tautan baru ke staf Kanwil."))
+    if clock.now() >= invite.expires_at:
+        raise UserError(N_("Tautan undangan ini sudah kedaluwarsa. Minta tautan baru ke staf Kanwil."))
+    invite.used_at, invite.used_by = clock.now(), user_id
+    binding = session.exec(select(RoleBinding).where(
+        RoleBinding.user_id == user_id, RoleBinding.role == invite.role,
+        RoleBinding.target_code == invite.target_code)).first()
+    if binding is None:
+        binding = RoleBinding(user_id=user_id, role=invite.role, target_code=invite.target_code,
+                              created_by=invite.created_by, created_at=clock.now())
+        session.add(binding)
+    if invite.role == Role.PIC.value:
+        subscribe(session, clock, user_id, regions()[invite.target_code], invite.created_by)
+    audit.record(session, clock, user_id, "binding.add", f"user:{user_id}", *_codes(invite.target_code),
+                 after={"role": invite.role, "target": invite.target_code, "invite_by": invite.created_by})
+    session.flush()
+    return binding
+
+
+def bindings_in(session: Session, code: str | None) -> list[RoleBinding]:
+    """Bindings of a kab/kota, of a province (its staf and its kab/kota's people), or all."""
+    rows = session.exec(select(RoleBinding).order_by(RoleBinding.role, RoleBinding.target_code,
+                                                     RoleBinding.user_id)).all()
+    if code is None:
+        return list(rows)
+    if code in provinces():
+        return [b for b in rows if b.target_code == code
+                or (b.target_code in regions() and regions()[b.target_code].province_code == code)]
+    return [b for b in rows if b.target_code == code]
+
+
+def people_by_id(session: Session, ids: set[int]) -> dict[int, Person]:
+    if not ids:
+        return {}
+    return {p.id: p for p in session.exec(select(Person).where(Person.id.in_(ids)))}
+
+
+def find_person(session: Session, text: str) -> int:
+    """A user id, or a @username the bot has met."""
+    text = text.strip()
+    if text.lstrip("-").isdigit():
+        return int(text)
+    person = session.exec(select(Person).where(Person.username == text.lstrip("@"))).first()
+    if person is None:
+        raise UserError(N_("Pengguna «{value}» tidak dikenal; pakai id Telegram atau @username."), value=text)
+    return person.id
+
+
+def remove_bindings(session: Session, clock: Clock, user_id: int, actor: int | None,
+                    keep: callable = lambda b: False) -> list[RoleBinding]:
+    """Remove the user's bindings (except those ``keep`` wants); their private reminders stop too."""
+    removed = []
+    for binding in session.exec(select(RoleBinding).where(RoleBinding.user_id == user_id)).all():
+        if keep(binding):
+            continue
+        removed.append(binding)
+        if binding.role == Role.PIC.value:
+            unsubscribe(session, user_id, binding.target_code)
+        audit.record(session, clock, actor, "binding.remove", f"user:{user_id}", *_codes(binding.target_code),
+                     before={"role": binding.role, "target": binding.target_code})
+        session.delete(binding)
+    session.flush()
+    return removed

@@ -1,0 +1,77 @@
+"""The results message of /umumkan, each focal point's own line, and the delivery report."""
+
+from __future__ import annotations
+
+from bot import callbacks as cb
+from bot.broadcasts import BroadcastView, DeliveryReport
+from bot.checklist import RegionProgress
+from bot.i18n import Translator
+from bot.render import Button, Reply, rows
+from bot.render.calendar import when
+from bot.render.common import class_label
+from bot.render.status import cycle_line
+
+
+def _summary(t: Translator, v: BroadcastView) -> str:
+    p = v.progress
+    verdict = t.gettext("tercapai ✅") if p.meets_threshold else t.gettext("belum tercapai")
+    return t.fmt("{above} dari {n} kab/kota di atas ambang peduli ({pct}); ambang provinsi {threshold}: {verdict}",
+                 above=p.above, n=len(p.rows), pct=t.percent(p.fraction_above),
+                 threshold=t.percent(p.threshold / 100), verdict=verdict)
+
+
+def results(t: Translator, v: BroadcastView) -> str:
+    """The message every group of the province receives (HTML)."""
+    p = v.progress
+    lines = [t.fmt("📢 <b>Hasil KKP HAM: Provinsi {name}</b>", name=p.province.name), cycle_line(t, p), "",
+             _summary(t, v), ""]
+    for i, r in enumerate(p.rows, start=1):
+        lines.append(t.fmt("{i}. {name}: {pct} · {klass}", i=str(i), name=r.region.short_name,
+                           pct=t.percent(r.fraction), klass=class_label(t, r.klass)))
+    if v.behind:
+        lines += ["", t.fmt("Paling tertinggal: {names}", names=", ".join(r.region.short_name for r in v.behind))]
+    if v.next_events:
+        lines += ["", t.gettext("Tenggat berikutnya:")]
+        lines += [t.fmt("• {title}: {when}", title=e.title, when=when(t, e, p.province.timezone))
+                  for e in v.next_events]
+    return "\n".join(lines)
+
+
+def pic_line(t: Translator, v: BroadcastView, row: RegionProgress, rank: int) -> str:
+    """What a focal point receives: their own kab/kota's line, and the province in one sentence."""
+    return "\n".join([
+        t.fmt("📢 <b>Hasil KKP HAM: {name}</b>", name=row.region.official_name),
+        t.fmt("{pct} indikator lengkap · {klass} · peringkat {rank} dari {n} di Provinsi {province}",
+              pct=t.percent(row.fraction), klass=class_label(t, row.klass), rank=str(rank), n=len(v.progress.rows),
+              province=v.progress.province.name),
+        _summary(t, v),
+        t.gettext("Lihat yang belum dengan /belum."),
+    ])
+
+
+def preview(t: Translator, text: str, broadcast_id: int, groups: int, pics: int, to_pics: bool) -> Reply:
+    head = t.fmt("<b>Pratinjau</b>: akan dikirim ke {groups} grup", groups=groups)
+    if to_pics:
+        head += t.fmt(" dan {pics} PIC (baris wilayahnya sendiri)", pics=pics)
+    toggle = t.gettext("👥 PIC: ya") if to_pics else t.gettext("👥 PIC: tidak")
+    buttons = (
+        (Button(t.gettext("✅ Kirim"), cb.build(cb.UMUMKAN, "ok", broadcast_id)),
+         Button(toggle, cb.build(cb.UMUMKAN, "pic", broadcast_id, cb.IN_PLACE)),
+         Button(t.gettext("✖️ Batal"), cb.build(cb.UMUMKAN, "no", broadcast_id, cb.IN_PLACE))),
+    )
+    return Reply(f"{head}\n\n{text}", buttons)
+
+
+def choose_province(t: Translator, provinces: list) -> Reply:
+    buttons = [Button(p.name, cb.build(cb.UMUMKAN, "prov", p.code)) for p in provinces]
+    return Reply(t.gettext("Umumkan hasil untuk provinsi mana?"), rows(buttons, 2))
+
+
+def delivery_report(t: Translator, r: DeliveryReport, province_name: str) -> Reply:
+    lines = [t.fmt("📬 <b>Laporan pengiriman</b>: pengumuman Provinsi {name}", name=province_name),
+             t.fmt("Terkirim: {n}", n=len(r.sent)) + (f" ({t.escape(', '.join(r.sent))})" if r.sent else "")]
+    if r.blocked:
+        lines.append(t.fmt("Diblokir/dikeluarkan: {n} ({names})", n=len(r.blocked), names=", ".join(r.blocked)))
+    if r.failed:
+        lines.append(t.fmt("Gagal: {n} ({names})", n=len(r.failed), names=", ".join(r.failed)))
+    return Reply("\n".join(lines))

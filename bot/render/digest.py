@@ -1,0 +1,38 @@
+"""The weekly digest for a province's staf."""
+
+from __future__ import annotations
+
+from bot.i18n import Translator
+from bot.render.calendar import when
+from bot.render.common import class_label
+from bot.render.status import cycle_line
+from schedules.digest import DigestView
+
+
+def digest(t: Translator, v: DigestView) -> str:
+    tz = v.province.timezone
+    p = v.progress
+    lines = [
+        t.fmt("🗓️ <b>Ringkasan mingguan: Provinsi {name}</b>", name=v.province.name),
+        cycle_line(t, p),
+        t.fmt("{above} dari {n} kab/kota di atas ambang peduli ({pct})", above=p.above, n=len(p.rows),
+              pct=t.percent(p.fraction_above)),
+        "",
+        t.gettext("<b>Paling tertinggal</b>"),
+    ]
+    lines += [t.fmt("• {name}: {pct} · {klass}", name=r.region.short_name, pct=t.percent(r.fraction),
+                    klass=class_label(t, r.klass)) for r in v.behind] or [t.gettext("• tidak ada: semua peduli 🎉")]
+    lines += ["", t.fmt("<b>Perubahan checklist sejak {when}</b>", when=t.date(v.since.astimezone().date()))]
+    if v.changes:
+        names = {r.region.code: r.region.short_name for r in p.rows}
+        lines += [t.nfmt("• {name}: {n} perubahan", "• {name}: {n} perubahan", n, name=names.get(code, code))
+                  for code, n in sorted(v.changes.items(), key=lambda kv: -kv[1])]
+    else:
+        lines.append(t.gettext("• belum ada perubahan minggu ini"))
+    lines += ["", t.gettext("<b>Pengingat belum ditanggapi</b>")]
+    lines += [t.fmt("• {name}: {title}", name=region.short_name, title=event.title) for event, region in v.unanswered] \
+        or [t.gettext("• tidak ada")]
+    lines += ["", t.gettext("<b>Acara dua minggu ke depan</b>")]
+    lines += [t.fmt("• {title}: {when}", title=e.title, when=when(t, e, tz)) for e in v.events] \
+        or [t.gettext("• tidak ada")]
+    return "\n".join(lines)

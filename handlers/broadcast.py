@@ -1,0 +1,103 @@
+"""/umumkan: choose a province, preview the results with a chart, then send to every group."""
+
+from __future__ import annotations
+
+from telegram import InputFile, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot import broadcasts
+from bot import callbacks as cb
+from bot.access import Action, allowed
+from bot.charts import progress_chart
+from bot.errors import UserError
+from bot.models import Broadcast
+from bot.reference import provinces
+from bot.render import Reply
+from bot.render import broadcast as render
+from handlers.common import edit, grants_of, require, runtime, send, send_error, user_id
+
+
+def _view(context: ContextTypes.DEFAULT_TYPE, province):
+    rt = runtime(context)
+    with rt.session() as session:
+        return broadcasts.view(session, rt.clock, rt.cycle(session), province, rt.thresholds)
+
+
+def pic_texts(context: ContextTypes.DEFAULT_TYPE, view) -> dict[str, str]:
+    t = runtime(context).t
+    return {row.region.code: render.pic_line(t, view, row, rank) for rank, row in enumerate(view.progress.rows, 1)}
+
+
+async def umumkan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not await require(update, context, Action.BROADCAST):
+        return
+    g = grants_of(update, context)
+    choices = [p for p in provinces().values() if allowed(g, Action.BROADCAST, p)]
+    if len(choices) == 1:
+        await preview(update, context, choices[0])
+        return
+    await send(update, context, render.choose_province(runtime(context).t, choices))
+
+
+async def preview(update: Update, context: ContextTypes.DEFAULT_TYPE, province) -> None:
+    rt = runtime(context)
+    view = _view(context, province)
+    text = render.results(rt.t, view)
+    chart = progress_chart(view.progress, rt.t.fmt("KKP HAM {name}", name=province.name),
+                           rt.t.gettext("ambang peduli"))
+    with rt.session() as session:
+        broadcast = broadcasts.create(session, rt.clock, province, user_id(update), text, chart)
+        groups = len(broadcasts.group_chats(session, province))
+        pics = len(broadcasts.focal_points(session, province))
+    await context.bot.send_photo(update.effective_chat.id, InputFile(chart, filename="grafik.png"),
+                                 caption=rt.t.plain("Pratinjau grafik: {name}", name=province.name))
+    await send(update, context, render.preview(rt.t, text, broadcast.id, groups, pics, False))
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    data = cb.parse(query.data)
+    step = data.arg(0)
+    rt = runtime(context)
+    if step == "prov":
+        province = provinces().get(data.arg(1))
+        if province is None or not await require(update, context, Action.BROADCAST, province):
+            return
+        await query.answer()
+        await preview(update, context, province)
+        return
+    with rt.session() as session:
+        broadcast = session.get(Broadcast, data.int_arg(1))
+    if broadcast is None:
+        await query.answer()
+        return
+    province = provinces()[broadcast.province_code]
+    if not await require(update, context, Action.BROADCAST, province):
+        return
+    await query.answer()
+    try:
+        with rt.session() as session:
+            if step == "pic":
+                broadcast = broadcasts.toggle_pics(session, broadcast.id)
+                groups = len(broadcasts.group_chats(session, province))
+                pics = len(broadcasts.focal_points(session, province))
+                await edit(update, context, render.preview(rt.t, broadcast.text, broadcast.id, groups, pics,
+                                                           broadcast.to_pics))
+                return
+            if step == "no":
+                broadcasts.cancel(session, broadcast.id)
+                await edit(update, context, Reply(rt.t.gettext("Dibatalkan; tidak ada yang dikirim.")))
+                return
+            texts = pic_texts(context, _view(context, province)) if broadcast.to_pics else {}
+            queued = broadcasts.confirm(session, rt.clock, broadcast.id, user_id(update), province, texts)
+    except UserError as exc:
+        await send_error(update, context, exc)
+        return
+    await edit(update, context, Reply(rt.t.nfmt(
+        "✔️ Dikirim ke {n} penerima melalui antrean; laporan pengiriman menyusul.",
+        "✔️ Dikirim ke {n} penerima melalui antrean; laporan pengiriman menyusul.", queued)))
+
+
+def register(application: Application) -> None:
+    application.add_handler(CommandHandler("umumkan", umumkan))
+    application.add_handler(CallbackQueryHandler(on_button, pattern=rf"^{cb.UMUMKAN}\|"))

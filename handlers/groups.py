@@ -1,0 +1,114 @@
+"""Groups: who we meet (people and chats), being added or removed, supergroup migration, /berhenti,
+and the Telegram-admin check of /langganan."""
+
+from __future__ import annotations
+
+from telegram import ChatMember, Update
+from telegram.ext import Application, ChatMemberHandler, CommandHandler, ContextTypes, MessageHandler, TypeHandler
+from telegram.ext import filters
+
+from bot.access import Action
+from bot.models import Chat
+from bot.people import seen
+from bot.reference import provinces, regions
+from bot.render import Reply
+from bot.subscriptions import deactivate_chat, migrate_chat, of_chat, unsubscribe
+from bot import audit
+from handlers.common import require, runtime, send, user_id
+
+GATE_GROUP = -1  # runs before every feature handler
+
+
+async def remember(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Keep names of people and chats for member lists and delivery reports."""
+    rt = runtime(context)
+    user, chat = update.effective_user, update.effective_chat
+    with rt.session() as session:
+        if user and not user.is_bot:
+            seen(session, rt.clock, user.id, user.first_name or "", user.username)
+        if chat:
+            row = session.get(Chat, chat.id)
+            title = chat.title or chat.full_name or ""
+            if row is None:
+                session.add(Chat(id=chat.id, kind=chat.type, title=title, updated_at=rt.clock.now()))
+            elif row.title != title or row.kind != chat.type:
+                row.title, row.kind, row.updated_at = title, chat.type, rt.clock.now()
+
+
+async def on_my_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The bot was added to, or removed from, a chat (or blocked in a private chat)."""
+    rt = runtime(context)
+    change = update.my_chat_member
+    chat = change.chat
+    now_in = change.new_chat_member.status in (ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER)
+    with rt.session() as session:
+        row = session.get(Chat, chat.id)
+        if row is None:
+            row = Chat(id=chat.id, kind=chat.type, title=chat.title or chat.full_name or "", updated_at=rt.clock.now())
+            session.add(row)
+        row.member, row.updated_at = now_in, rt.clock.now()
+        if not now_in:
+            deactivate_chat(session, chat.id)
+            audit.record(session, rt.clock, change.from_user.id if change.from_user else None,
+                         "subscription.remove", f"chat:{chat.id}", after={"reason": change.new_chat_member.status})
+    if now_in and chat.type in ("group", "supergroup"):
+        await context.bot.send_message(chat.id, rt.t.gettext(
+            "Halo! Saya Pantau HAM. Admin atau staf Kanwil dapat menghubungkan grup ini dengan "
+            "/langganan <wilayah atau provinsi>; setelah itu grup menerima pengingat dan pengumuman."))
+
+
+async def on_migrate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A group became a supergroup: its subscriptions follow it to the new chat id."""
+    message = update.effective_message
+    if message.migrate_to_chat_id:
+        old, new = message.chat.id, message.migrate_to_chat_id
+    elif message.migrate_from_chat_id:
+        old, new = message.migrate_from_chat_id, message.chat.id
+    else:
+        return
+    rt = runtime(context)
+    with rt.session() as session:
+        if migrate_chat(session, old, new):
+            audit.record(session, rt.clock, None, "subscription.add", f"chat:{new}", after={"migrated_from": old})
+
+
+async def is_group_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """In a group, the sender must also be one of its Telegram administrators."""
+    chat = update.effective_chat
+    if chat.type == "private":
+        return True
+    member = await context.bot.get_chat_member(chat.id, user_id(update))
+    if member.status in (ChatMember.ADMINISTRATOR, ChatMember.OWNER):
+        return True
+    await send(update, context, Reply(runtime(context).t.gettext(
+        "Hanya administrator grup ini yang dapat menghubungkan atau melepas grup.")))
+    return False
+
+
+async def berhenti(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Unbind this chat from everything it receives."""
+    rt = runtime(context)
+    chat_id = update.effective_chat.id
+    with rt.session() as session:
+        bound = [provinces().get(s.target_code) or regions().get(s.target_code) for s in of_chat(session, chat_id)]
+    if not bound:
+        await send(update, context, Reply(rt.t.gettext("Chat ini tidak berlangganan apa pun.")))
+        return
+    if not await require(update, context, Action.SUBSCRIBE, targets=tuple(bound)):
+        return
+    if not await is_group_admin(update, context):
+        return
+    with rt.session() as session:
+        unsubscribe(session, chat_id)
+        for target in bound:
+            region, province = (target.code, None) if target.code in regions() else (None, target.code)
+            audit.record(session, rt.clock, user_id(update), "subscription.remove", f"chat:{chat_id}", region,
+                         province, before={"chat": chat_id, "target": target.code})
+    await send(update, context, Reply(rt.t.gettext("✔️ Chat ini tidak lagi menerima pengingat dan pengumuman.")))
+
+
+def register(application: Application) -> None:
+    application.add_handler(TypeHandler(Update, remember), group=GATE_GROUP)
+    application.add_handler(ChatMemberHandler(on_my_member, ChatMemberHandler.MY_CHAT_MEMBER))
+    application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, on_migrate))
+    application.add_handler(CommandHandler("berhenti", berhenti))

@@ -1,0 +1,173 @@
+"""/undang, /anggota, /cabut, /keluar and /riwayat; opening an invitation link is in handlers/start.py."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot import callbacks as cb
+from bot.access import Action, allowed
+from bot.audit import history
+from bot.errors import UserError
+from bot.i18n import N_
+from bot.models import Role, RoleBinding
+from bot.people import bindings_in, create_invite, find_person, parse_role, people_by_id, remove_bindings
+from bot.reference import ProvinceRef, provinces, regions
+from bot.render import Reply
+from bot.render import people as render
+from bot.render import status as render_status
+from handlers.common import (
+    answer, grants_of, require, resolve_or_ask, runtime, send, send_error, target_from, user_id,
+)
+
+
+async def undang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not await require(update, context, Action.INVITE):
+        return
+    rt = runtime(context)
+    args = context.args or []
+    if len(args) < 2:
+        await send(update, context, render_status.usage(rt.t, "/undang <staf|pic|pemantau> <wilayah>",
+                                                        "/undang pic Tapin"))
+        return
+    try:
+        role = parse_role(args[0])
+    except UserError as exc:
+        await send_error(update, context, exc)
+        return
+    resolution = await resolve_or_ask(update, context, " ".join(args[1:]), cb.STATUS)
+    if resolution is None or not await require(update, context, Action.INVITE, resolution.target):
+        return
+    try:
+        with rt.session() as session:
+            invite = create_invite(session, rt.clock, role, resolution.target, user_id(update),
+                                   days=rt.settings.invite_days)
+    except UserError as exc:
+        await send_error(update, context, exc)
+        return
+    tz = resolution.target.timezone
+    await send(update, context, render.invite_link(rt.t, invite, context.bot.username, tz))
+
+
+async def anggota(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not await require(update, context, Action.MEMBERS):
+        return
+    rt = runtime(context)
+    query = " ".join(context.args or [])
+    g = grants_of(update, context)
+    if query:
+        resolution = await resolve_or_ask(update, context, query, cb.STATUS)
+        if resolution is None or not await require(update, context, Action.MEMBERS, resolution.target):
+            return
+        code, heading = resolution.target.code, render.place(resolution.target.code)
+    elif g.admin:
+        code, heading = None, rt.t.gettext("semua wilayah")
+    else:
+        code = sorted(g.staf)[0]
+        heading = render.place(code)
+    with rt.session() as session:
+        found = bindings_in(session, code)
+        people = people_by_id(session, {b.user_id for b in found})
+    await send(update, context, render.members(rt.t, heading, found, people))
+
+
+def _may_revoke(g, binding: RoleBinding) -> bool:
+    if binding.role == Role.ADMIN.value:
+        return g.admin
+    target = provinces().get(binding.target_code) or regions().get(binding.target_code)
+    return allowed(g, Action.REVOKE, target)
+
+
+async def cabut(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not await require(update, context, Action.REVOKE):
+        return
+    rt = runtime(context)
+    args = context.args or []
+    if not args:
+        await send(update, context, render_status.usage(rt.t, "/cabut <pengguna> [wilayah]", "/cabut @budi Tapin"))
+        return
+    only = None
+    if len(args) > 1:
+        resolution = await resolve_or_ask(update, context, " ".join(args[1:]), cb.STATUS)
+        if resolution is None:
+            return
+        only = resolution.target.code
+    g = grants_of(update, context)
+    try:
+        with rt.session() as session:
+            target_user = find_person(session, args[0])
+            if target_user in rt.settings.admin_ids:
+                raise UserError(N_("Admin dari PANTAU_ADMIN_IDS hanya bisa diubah lewat konfigurasi."))
+            removed = remove_bindings(
+                session, rt.clock, target_user, user_id(update),
+                keep=lambda b: not _may_revoke(g, b) or (only is not None and b.target_code != only))
+    except UserError as exc:
+        await send_error(update, context, exc)
+        return
+    if not removed:
+        await send(update, context, Reply(rt.t.gettext("Tidak ada peran yang bisa dicabut.")))
+        return
+    places = ", ".join(f"{render.role_label(rt.t, b.role)} {render.place(b.target_code)}" for b in removed)
+    await send(update, context, Reply(rt.t.fmt("✔️ Dicabut: {places}.", places=places)))
+
+
+async def keluar(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not await require(update, context, Action.LEAVE):
+        return
+    rt = runtime(context)
+    me = user_id(update)
+    with rt.session() as session:
+        removed = remove_bindings(session, rt.clock, me, me, keep=lambda b: me in rt.settings.admin_ids)
+    if removed:
+        await send(update, context, Reply(rt.t.gettext("Anda sudah keluar; tidak ada lagi pengingat untuk Anda. "
+                                                       "Terima kasih!")))
+    else:
+        await send(update, context, Reply(rt.t.gettext("Admin dari konfigurasi tidak bisa keluar lewat bot.")))
+
+
+def history_reply(context: ContextTypes.DEFAULT_TYPE, code: str, page: int) -> Reply:
+    rt = runtime(context)
+    target = provinces().get(code) or regions().get(code)
+    with rt.session() as session:
+        found = history(session, code, page)
+        people = people_by_id(session, {e.actor_id for e in found.entries if e.actor_id is not None})
+    return render.history(rt.t, code, found, people, target.timezone)
+
+
+async def riwayat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not await require(update, context, Action.HISTORY):
+        return
+    rt = runtime(context)
+    query = " ".join(context.args or [])
+    target = None
+    if query:
+        resolution = await resolve_or_ask(update, context, query, cb.STATUS)
+        if resolution is None:
+            return
+        target = resolution.target
+    else:
+        target = grants_of(update, context).default_target()
+    if target is None:
+        await send(update, context, render_status.usage(rt.t, "/riwayat <wilayah>", "/riwayat Tapin"))
+        return
+    if not await require(update, context, Action.HISTORY, target):
+        return
+    await send(update, context, history_reply(context, target.code, 0))
+
+
+async def on_history_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    data = cb.parse(update.callback_query.data)
+    target = target_from(data.arg(0))
+    if target is None or not await require(update, context, Action.HISTORY, target):
+        return
+    await update.callback_query.answer()
+    await answer(update, context, history_reply(context, target.code, data.int_arg(1)))
+
+
+def register(application: Application) -> None:
+    application.add_handler(CommandHandler("undang", undang))
+    application.add_handler(CommandHandler("anggota", anggota))
+    application.add_handler(CommandHandler("cabut", cabut))
+    application.add_handler(CommandHandler("keluar", keluar))
+    application.add_handler(CommandHandler("riwayat", riwayat))
+    application.add_handler(CallbackQueryHandler(on_history_button, pattern=rf"^{cb.RIWAYAT}\|"))

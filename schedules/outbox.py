@@ -1,0 +1,148 @@
+"""Sending the outbox (broadcasts, weekly digests) once each, with the reminder ledger's guarantees:
+claimed with SKIP LOCKED, a lease for dead workers, backoff on network trouble, 403 deactivates the chat.
+When every delivery of a broadcast has settled, its sender gets one delivery report."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import Engine, update
+
+from bot.broadcasts import report
+from bot.clock import Clock
+from bot.db import session_scope
+from bot.i18n import translator
+from bot.models import Broadcast, Outbox, ReminderStatus
+from bot.reference import provinces
+from bot.render import Reply, plain_text
+from bot.render.broadcast import delivery_report
+from bot.settings import Settings
+from bot.subscriptions import deactivate_chat, migrate_chat
+from schedules import ledger
+from schedules.delivery import Outcome, Sender, SendResult
+from schedules.dispatcher import MAX_ATTEMPTS, backoff
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class OutboxReport:
+    claimed: int = 0
+    sent: int = 0
+    failed: int = 0
+    retried: int = 0
+    reports: list[int] = field(default_factory=list)  # broadcasts whose delivery report went out
+
+
+class OutboxDispatcher:
+    def __init__(self, engine: Engine, clock: Clock, settings, sender: Sender, worker_id: str | None = None,
+                 lease: timedelta = timedelta(minutes=5), batch: int = 100, checkpoint=None) -> None:
+        self.engine, self.clock, self.settings, self.sender = engine, clock, settings, sender
+        self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.lease, self.batch = lease, batch
+        self.checkpoint = checkpoint or (lambda _step, _row: None)
+
+    async def run_once(self) -> OutboxReport:
+        out = OutboxReport()
+        ids = ledger.claim(self.engine, Outbox, self.clock.now(), self.lease, self.worker_id, self.batch)
+        out.claimed = len(ids)
+        broadcasts: set[int] = set()
+        for row_id in ids:
+            with session_scope(self.engine) as session:
+                row = session.get(Outbox, row_id)
+                chart = session.get(Broadcast, row.broadcast_id).chart if row.with_chart and row.broadcast_id else None
+                session.expunge_all()
+            if row.claimed_by != self.worker_id:
+                continue
+            self.checkpoint("before_send", row.id)
+            result, chat_id = await self._send(row, chart)
+            self.checkpoint("after_send", row.id)
+            self._record(row, result, chat_id, out)
+            if row.broadcast_id:
+                broadcasts.add(row.broadcast_id)
+        for broadcast_id in sorted(broadcasts):
+            await self._maybe_report(broadcast_id, out)
+        return out
+
+    async def run_until_idle(self, max_rounds: int = 100) -> OutboxReport:
+        total = OutboxReport()
+        for _ in range(max_rounds):
+            r = await self.run_once()
+            total.claimed += r.claimed
+            total.sent += r.sent
+            total.failed += r.failed
+            total.retried += r.retried
+            total.reports += r.reports
+            if r.claimed < self.batch:
+                break
+        return total
+
+    async def _send(self, row: Outbox, chart: bytes | None) -> tuple[SendResult, int]:
+        chat_id = row.chat_id
+        for _ in range(2):  # a second go after a supergroup migration
+            result = await self._send_once(chat_id, row, chart)
+            if result.outcome is Outcome.MIGRATED and result.new_chat_id:
+                with session_scope(self.engine) as session:
+                    migrate_chat(session, chat_id, result.new_chat_id)
+                chat_id = result.new_chat_id
+                continue
+            return result, chat_id
+        return result, chat_id
+
+    async def _send_once(self, chat_id: int, row: Outbox, chart: bytes | None) -> SendResult:
+        if chart:
+            title = row.text.split("\n", 1)[0]
+            result = await self.sender.send_photo(chat_id, chart, plain_text(title)[:1000])
+            if result.outcome is not Outcome.SENT:
+                return result
+        return await self.sender.send(chat_id, Reply(row.text))
+
+    def _record(self, row: Outbox, result: SendResult, chat_id: int, out: OutboxReport) -> None:
+        now = self.clock.now()
+        if result.outcome is Outcome.SENT:
+            ledger.finish(self.engine, Outbox, [row.id], self.worker_id, ReminderStatus.SENT, sent_at=now,
+                          message_id=result.message_id, chat_id=chat_id)
+            out.sent += 1
+            return
+        if result.outcome is Outcome.BLOCKED:
+            with session_scope(self.engine) as session:
+                deactivate_chat(session, chat_id)
+            ledger.finish(self.engine, Outbox, [row.id], self.worker_id, ReminderStatus.FAILED,
+                          last_error=f"blocked: {result.error or ''}"[:500])
+            out.failed += 1
+            return
+        attempts = row.attempts + 1
+        if result.outcome in (Outcome.TRANSIENT, Outcome.RETRY_AFTER) and attempts < MAX_ATTEMPTS:
+            wait = timedelta(seconds=result.retry_after) if result.outcome is Outcome.RETRY_AFTER else backoff(attempts)
+            ledger.release(self.engine, Outbox, [row.id], self.worker_id, now + wait, attempts, result.error)
+            out.retried += 1
+            return
+        ledger.finish(self.engine, Outbox, [row.id], self.worker_id, ReminderStatus.FAILED,
+                      last_error=(result.error or result.outcome.value)[:500], attempts=attempts)
+        out.failed += 1
+
+    async def _maybe_report(self, broadcast_id: int, out: OutboxReport) -> None:
+        with session_scope(self.engine) as session:
+            delivery, final = report(session, broadcast_id)
+            if not final or delivery.broadcast.created_by is None:
+                return
+            claimed = session.execute(
+                update(Broadcast).where(Broadcast.id == broadcast_id, Broadcast.reported_at.is_(None))
+                .values(reported_at=self.clock.now()).execution_options(synchronize_session=False)
+            ).rowcount
+            creator = delivery.broadcast.created_by
+            province = provinces()[delivery.broadcast.province_code].name
+        if not claimed:
+            return
+        settings: Settings = self.settings()
+        reply = delivery_report(translator(settings.locale), delivery, province)
+        result = await self.sender.send(creator, reply)
+        if result.outcome is not Outcome.SENT:
+            log.warning("delivery report of broadcast %s could not be sent: %s", broadcast_id, result.error)
+        out.reports.append(broadcast_id)
+
