@@ -124,7 +124,8 @@ def report(session: Session, broadcast_id: int) -> tuple[DeliveryReport, bool]:
     names = {r.chat_id: (chats[r.chat_id].title if r.chat_id in chats and chats[r.chat_id].title else str(r.chat_id))
              for r in rows}
     sent = [names[r.chat_id] for r in rows if r.status == "sent"]
-    blocked = [names[r.chat_id] for r in rows if r.status == "failed" and (r.last_error or "").startswith("blocked")]
-    failed = [names[r.chat_id] for r in rows if r.status == "failed" and names[r.chat_id] not in blocked]
+    is_blocked = [r.status == "failed" and (r.last_error or "").startswith("blocked") for r in rows]
+    blocked = [names[r.chat_id] for r, b in zip(rows, is_blocked) if b]
+    failed = [names[r.chat_id] for r, b in zip(rows, is_blocked) if r.status == "failed" and not b]
     final = all(r.status in ("sent", "failed") for r in rows)
     return DeliveryReport(broadcast, sent, failed, blocked), final

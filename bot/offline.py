@@ -197,6 +197,24 @@ class UpdateFactory:
             msg["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
         return Update.de_json({"update_id": next(self._ids), "message": msg}, self.bot)
 
+    def my_member(self, chat_id: int, status: str, by_user: int, title: str = "Grup") -> Update:
+        """The bot's own membership in ``chat_id`` changed to ``status`` (member, administrator, left, kicked)."""
+        bot_user = {"id": BOT_ID, "is_bot": True, "first_name": "Pantau HAM", "username": BOT_USERNAME}
+        chat = {"id": chat_id, "type": "supergroup" if chat_id < 0 else "private", "title": title}
+        old = "left" if status in ("member", "administrator") else "member"
+        change = {"chat": chat, "from": self.user(by_user), "date": 1_700_000_000,
+                  "old_chat_member": {"user": bot_user, "status": old},
+                  "new_chat_member": {"user": bot_user, "status": status,
+                                      **({"until_date": 0} if status == "kicked" else {})}}
+        return Update.de_json({"update_id": next(self._ids), "my_chat_member": change}, self.bot)
+
+    def migrated(self, old_chat_id: int, new_chat_id: int) -> Update:
+        """The service message Telegram sends in a group that became a supergroup."""
+        msg = {"message_id": next(self._ids), "date": 1_700_000_000,
+               "chat": {"id": old_chat_id, "type": "group", "title": "Grup"},
+               "from": self.user(1), "migrate_to_chat_id": new_chat_id}
+        return Update.de_json({"update_id": next(self._ids), "message": msg}, self.bot)
+
     def press(self, call: ApiCall, data: str, user_id: int) -> Update:
         """The update for pressing the button with ``data`` on the message recorded in ``call``."""
         message = call.result if isinstance(call.result, dict) else {}

@@ -89,7 +89,7 @@ async def cabut(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     only = None
     if len(args) > 1:
         resolution = await resolve_or_ask(update, context, " ".join(args[1:]), cb.STATUS)
-        if resolution is None:
+        if resolution is None or not await require(update, context, Action.REVOKE, resolution.target):
             return
         only = resolution.target.code
     g = grants_of(update, context)

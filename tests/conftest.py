@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -44,8 +46,20 @@ def sqlite_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'pantau.db'}"
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory) -> Path:
+    """One migrated database with the reference data, copied for each test (migrations run once)."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    rt = Runtime.start(make_settings(f"sqlite:///{path}"), FixedClock(NOW))
+    with rt.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    rt.engine.dispose()
+    return path
+
+
 @pytest.fixture
-def runtime(sqlite_url, clock) -> Iterator[Runtime]:
+def runtime(sqlite_url, clock, migrated_sqlite) -> Iterator[Runtime]:
+    shutil.copyfile(migrated_sqlite, sqlite_url.removeprefix("sqlite:///"))
     rt = Runtime.start(make_settings(sqlite_url), clock)
     yield rt
     rt.engine.dispose()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from bot.i18n import Translator
 from bot.render.calendar import when
 from bot.render.common import class_label
@@ -22,7 +24,7 @@ def digest(t: Translator, v: DigestView) -> str:
     ]
     lines += [t.fmt("• {name}: {pct} · {klass}", name=r.region.short_name, pct=t.percent(r.fraction),
                     klass=class_label(t, r.klass)) for r in v.behind] or [t.gettext("• tidak ada: semua peduli 🎉")]
-    lines += ["", t.fmt("<b>Perubahan checklist sejak {when}</b>", when=t.date(v.since.astimezone().date()))]
+    lines += ["", t.fmt("<b>Perubahan checklist sejak {when}</b>", when=t.date(v.since.astimezone(ZoneInfo(tz)).date()))]
     if v.changes:
         names = {r.region.code: r.region.short_name for r in p.rows}
         lines += [t.nfmt("• {name}: {n} perubahan", "• {name}: {n} perubahan", n, name=names.get(code, code))

@@ -1,0 +1,119 @@
+"""The access matrix: every command x every role x own/other region, end to end through the bot.
+
+Own region: Kab. Tapin / Kalimantan Selatan. Other: Kota Samarinda / Kalimantan Timur.
+A denied person gets the polite refusal and nothing changes; an allowed one does not get it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.models import RoleBinding
+from tests.conftest import ADMIN, PIC, STAF, VIEWER, grant, replies
+
+NOBODY = 999
+OTHER_PIC = 555  # focal point of Kota Samarinda
+GROUP = -100900
+DENIED = "tidak berwenang"
+
+ROLES = {"admin": ADMIN, "staf": STAF, "pic": PIC, "pemantau": VIEWER, "none": NOBODY}
+PLACES = {"own": ("Tapin", "Kalsel", "@pic_tapin"), "other": ("Samarinda", "Kaltim", "@pic_samarinda")}
+
+Y, N = True, False
+READ = {"admin": (Y, Y), "staf": (Y, Y), "pic": (Y, Y), "pemantau": (Y, Y), "none": (N, N)}
+REGION_WRITE = {"admin": (Y, Y), "staf": (Y, N), "pic": (Y, N), "pemantau": (N, N), "none": (N, N)}
+STAFF = {"admin": (Y, Y), "staf": (Y, N), "pic": (N, N), "pemantau": (N, N), "none": (N, N)}
+
+# (command template, chat: None = private, expected (own, other) per role)
+MATRIX = [
+    ("/status {region}", None, READ),
+    ("/status {province}", None, READ),
+    ("/belum {region}", None, READ),
+    ("/checklist {region}", None, READ),
+    ("/jadwal {region}", None, READ),
+    ("/kalender {province}", None, READ),
+    ("/aksi {region}", None, READ),
+    ("/tandai {region} 1.01 proses", None, REGION_WRITE),
+    ("/aksi {region} B04 2024 80", None, REGION_WRITE),
+    ("/riwayat {region}", None, REGION_WRITE),
+    ("/jadwal_tambah rakor {region} 2024-06-19 09:00 Rakor", None, STAFF),
+    ("/jadwal_tambah rakor {province} 2024-06-19 09:00 Rakor", None, STAFF),
+    ("/langganan {region}", GROUP, STAFF),
+    ("/undang pic {region}", None, STAFF),
+    ("/undang staf {province}", None, STAFF),
+    ("/anggota {province}", None, STAFF),
+    ("/cabut {person} {region}", None, STAFF),
+]
+
+
+@pytest.fixture
+async def world(bot):
+    grant(bot.runtime, OTHER_PIC, "pic", "64.72")
+    await bot.say("/start", PIC)  # the bot meets people; @usernames come from their updates
+    from bot.people import seen
+
+    with bot.runtime.session() as session:
+        seen(session, bot.runtime.clock, PIC, "Pic", "pic_tapin")
+        seen(session, bot.runtime.clock, OTHER_PIC, "Pic", "pic_samarinda")
+    return bot
+
+
+def bindings(rt) -> list[tuple]:
+    from sqlmodel import select
+
+    with rt.session() as session:
+        return sorted((b.user_id, b.role, b.target_code) for b in session.exec(select(RoleBinding)))
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+@pytest.mark.parametrize("where", ["own", "other"])
+@pytest.mark.parametrize("template,chat,expected", MATRIX, ids=[m[0].split()[0] + ":" + m[0].split()[1]
+                                                                 for m in MATRIX])
+async def test_matrix(world, template, chat, expected, role, where):
+    region, province, person = PLACES[where]
+    line = template.format(region=region, province=province, person=person)
+    calls = [c for c in await world.say(line, ROLES[role], chat_id=chat)
+             if c.method in ("sendMessage", "sendDocument", "sendPhoto")]
+    text = "\n".join(c.params.get("text") or c.params.get("caption") or "" for c in calls)
+    allowed = expected[role][0 if where == "own" else 1]
+    if allowed:
+        assert DENIED not in text, f"{role} should be allowed: {line}\n{text}"
+        assert calls, line
+    else:
+        assert DENIED in text, f"{role} should be refused: {line}\n{text}"
+
+
+@pytest.mark.parametrize("role,province,allowed", [
+    ("admin", "63", Y), ("admin", "64", Y), ("staf", "63", Y), ("staf", "64", N),
+    ("pic", "63", N), ("pemantau", "63", N), ("none", "63", N),
+])
+async def test_broadcast_province_buttons(world, role, province, allowed):
+    (menu,) = replies(await world.say("/umumkan", ADMIN))
+    calls = await world.press(menu, f"um|prov|{province}", ROLES[role])
+    alerts = [c.params.get("text", "") for c in calls if c.method == "answerCallbackQuery"]
+    assert (DENIED in " ".join(alerts)) is not allowed
+
+
+async def test_a_refusal_changes_nothing(world):
+    before = bindings(world.runtime)
+    for line in ("/cabut @pic_samarinda Samarinda", "/tandai Samarinda 1.01 lengkap", "/undang staf Kaltim"):
+        (reply,) = replies(await world.say(line, STAF))
+        assert DENIED in reply.params["text"]
+    assert bindings(world.runtime) == before
+    from bot.checklist import indicator_statuses
+    from bot.reference import regions
+
+    with world.runtime.session() as session:
+        states = indicator_statuses(session, world.runtime.cycle(session), regions()["64.72"])
+    assert all(s.state == "belum" for s in states)
+
+
+async def test_keluar(world):
+    (reply,) = replies(await world.say("/keluar", NOBODY))
+    assert DENIED in reply.params["text"]
+    (reply,) = replies(await world.say("/keluar", VIEWER))
+    assert "sudah keluar" in reply.params["text"]
+    (reply,) = replies(await world.say("/status Tapin", VIEWER))
+    assert DENIED in reply.params["text"]
+    (reply,) = replies(await world.say("/keluar", ADMIN))
+    assert "tidak bisa keluar" in reply.params["text"]

@@ -1,0 +1,168 @@
+"""/umumkan: preview with a chart, confirm, delivery through the shared limiter, report, restarts."""
+
+from __future__ import annotations
+
+import struct
+
+from sqlmodel import select
+
+from bot.broadcasts import view
+from bot.charts import chart_size, progress_chart
+from bot.demo import load_demo
+from bot.models import Chat, Outbox, Subscription
+from bot.offline import ScriptedError
+from bot.reference import provinces
+from schedules.outbox import OutboxDispatcher
+from schedules.telegram_sender import TelegramSender
+from tests.conftest import PIC, STAF, replies
+
+GROUPS = (-100701, -100702, -100703)
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", data[16:24])
+
+
+def test_the_chart_of_a_province_of_17_regions(catalog):
+    with catalog.session() as session:
+        load_demo(session, catalog.clock, catalog.cycle(session))
+        v = view(session, catalog.clock, catalog.cycle(session), provinces()["16"], catalog.thresholds)
+    assert len(v.progress.rows) == 17
+    png = progress_chart(v.progress, "KKP HAM Sumatera Selatan", "ambang peduli")
+    assert png_size(png) == chart_size(17) == (800, 704)
+    assert len(png) > 10_000
+
+
+async def setup_groups(bot):
+    for chat in GROUPS:
+        await bot.say("/langganan Kalsel", STAF, chat_id=chat)
+    with bot.runtime.session() as session:
+        load_demo(session, bot.runtime.clock, bot.runtime.cycle(session))
+
+
+def results(bot, chat):
+    return [c for c in bot.api.sent("sendMessage", chat) if "Hasil KKP HAM" in c.params["text"]]
+
+
+def outbox(bot):
+    return OutboxDispatcher(bot.runtime.engine, bot.runtime.clock, lambda: bot.runtime.settings,
+                            TelegramSender(bot.app.bot))
+
+
+async def preview(bot):
+    calls = await bot.say("/umumkan", STAF)  # staf of one province: straight to the preview
+    photo = next(c for c in calls if c.method == "sendPhoto")
+    message = replies(calls)[-1]
+    return photo, message
+
+
+async def test_preview_then_confirm_delivers_to_every_group_once(bot):
+    await setup_groups(bot)
+    photo, message = await preview(bot)
+    assert png_size(next(iter(photo.files.values())))[0] == 800
+    text = message.params["text"]
+    assert text.startswith("<b>Pratinjau</b>: akan dikirim ke 3 grup")
+    assert "📢 <b>Hasil KKP HAM: Provinsi Kalimantan Selatan</b>" in text
+    assert "dari 13 kab/kota di atas ambang peduli" in text and "Paling tertinggal:" in text
+    before = len(bot.api.calls)
+    assert not [c for c in bot.api.calls[before:] if c.params.get("chat_id") in GROUPS]
+    (done,) = replies(await bot.press(message, "✅ Kirim", STAF))
+    assert "Dikirim ke 3 penerima" in done.params["text"]
+    report = await outbox(bot).run_until_idle()
+    assert report.sent == 3 and report.reports == [1]
+    for chat in GROUPS:
+        assert len(bot.api.sent("sendPhoto", chat)) == 1
+        (sent,) = results(bot, chat)
+        assert "Hasil KKP HAM: Provinsi Kalimantan Selatan" in sent.params["text"]
+    delivery = bot.api.sent("sendMessage", STAF)[-1].params["text"]
+    assert "Laporan pengiriman" in delivery and "Terkirim: 3" in delivery
+    again = await outbox(bot).run_until_idle()
+    assert again.sent == 0
+    calls = await bot.press(message, "✅ Kirim", STAF)  # a second press sends nothing more
+    assert "sudah dikirim" in " ".join(c.params.get("text", "") for c in calls)
+
+
+async def test_focal_points_get_their_own_line(bot):
+    await setup_groups(bot)
+    await bot.say("/start", PIC)
+    _photo, message = await preview(bot)
+    (toggled,) = replies(await bot.press(message, "👥 PIC: tidak", STAF))
+    assert "dan 1 PIC" in toggled.params["text"]
+    await bot.press(toggled, "✅ Kirim", STAF)
+    await outbox(bot).run_until_idle()
+    (mine,) = results(bot, PIC)
+    assert "Hasil KKP HAM: Kabupaten Tapin" in mine.params["text"] and "peringkat" in mine.params["text"]
+
+
+async def test_cancel_sends_nothing(bot):
+    await setup_groups(bot)
+    _photo, message = await preview(bot)
+    await bot.press(message, "✖️ Batal", STAF)
+    assert (await outbox(bot).run_until_idle()).claimed == 0
+
+
+async def test_429_is_waited_out_and_a_blocked_group_is_reported(bot):
+    await setup_groups(bot)
+    _photo, message = await preview(bot)
+    await bot.press(message, "✅ Kirim", STAF)
+    bot.api.fail_next("sendPhoto", ScriptedError(429, "Too Many Requests: retry after 5", retry_after=5))
+    stamps = []
+    bot.api.listener = lambda call: stamps.append((call.params.get("chat_id"), bot.time.now()))
+    report = await outbox(bot).run_once()
+    assert report.sent == 3 and bot.limiter.waited == [5.0]
+    assert bot.time.now() >= 5.0  # the fake clock really waited
+    for chat in GROUPS:  # photo then text: never two messages to one chat within a second
+        times = [t for c, t in stamps if c == chat]
+        assert len(times) == 2 and times[1] - times[0] >= 1.0
+
+
+async def test_blocked_group(bot):
+    await setup_groups(bot)
+    with bot.runtime.session() as session:
+        for i, chat in enumerate(GROUPS):
+            session.get(Chat, chat).title = f"Grup {i + 1}"
+    _photo, message = await preview(bot)
+    await bot.press(message, "✅ Kirim", STAF)
+    bot.api.fail_next("sendPhoto", ScriptedError(403, "Forbidden: bot was kicked from the supergroup chat"))
+    report = await outbox(bot).run_until_idle()
+    assert report.sent == 2 and report.failed == 1
+    delivery = bot.api.sent("sendMessage", STAF)[-1].params["text"]
+    # rows go out in chat-id order, so the first (refused) is -100703, "Grup 3"
+    assert "Terkirim: 2 (Grup 2, Grup 1)" in delivery and "Diblokir/dikeluarkan: 1 (Grup 3)" in delivery
+    with bot.runtime.session() as session:
+        blocked = session.exec(select(Subscription).where(Subscription.chat_id.in_(GROUPS))).all()
+    assert sorted((s.chat_id, s.active) for s in blocked) == sorted(
+        [(GROUPS[0], True), (GROUPS[1], True), (GROUPS[2], False)])
+
+
+async def test_a_restart_half_way_skips_nobody_and_doubles_nobody(bot):
+    await setup_groups(bot)
+    _photo, message = await preview(bot)
+    await bot.press(message, "✅ Kirim", STAF)
+
+    class Crash(Exception):
+        pass
+
+    sent_before_crash = []
+
+    def die_after_first(step, row_id):
+        if step == "before_send" and sent_before_crash:
+            raise Crash
+        if step == "after_send":
+            sent_before_crash.append(row_id)
+
+    first = OutboxDispatcher(bot.runtime.engine, bot.runtime.clock, lambda: bot.runtime.settings,
+                             TelegramSender(bot.app.bot), worker_id="old", checkpoint=die_after_first)
+    try:
+        await first.run_once()
+    except Crash:
+        pass
+    from datetime import timedelta
+
+    bot.runtime.clock.advance(timedelta(minutes=6))  # the dead process's lease runs out
+    await outbox(bot).run_until_idle()
+    for chat in GROUPS:
+        assert len(results(bot, chat)) == 1, chat
+    with bot.runtime.session() as session:
+        assert {r.status for r in session.exec(select(Outbox))} == {"sent"}

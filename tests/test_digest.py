@@ -1,0 +1,68 @@
+"""The weekly digest: due on Monday 08:00 in the province's zone, once a week, with what staf need."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+
+from sqlmodel import select
+
+from bot.checklist import set_state
+from bot.models import IndicatorState, Outbox
+from bot.reference import provinces, regions
+from bot.render.digest import digest as render_digest
+from bot.subscriptions import subscribe
+from schedules.calendar import parse_line
+from schedules.digest import build, due_week, enqueue_due
+from schedules.dispatcher import Dispatcher
+from schedules.events import add
+from tests.conftest import STAF, grant
+from tests.fakes import RecordingSender
+
+KALSEL = provinces()["63"]
+MONDAY_0759_WITA = datetime(2024, 1, 28, 23, 59, tzinfo=UTC)
+MONDAY_0800_WITA = datetime(2024, 1, 29, 0, 0, tzinfo=UTC)
+
+
+def test_due_week():
+    assert due_week(MONDAY_0759_WITA, "Asia/Makassar", 0, time(8, 0)) is None
+    assert due_week(MONDAY_0800_WITA, "Asia/Makassar", 0, time(8, 0)) == "2024-W05"
+    # the same instant is still Sunday 23:59 in Papua? no: 08:59 WIT Monday, due there too
+    assert due_week(MONDAY_0759_WITA, "Asia/Jayapura", 0, time(8, 0)) == "2024-W05"
+    # 06:59 WIB: not yet in Sumatra
+    assert due_week(MONDAY_0759_WITA, "Asia/Jakarta", 0, time(8, 0)) is None
+
+
+async def test_digest_content_and_once_a_week(catalog):
+    rt = catalog
+    grant(rt, STAF, "staf", "63")
+    tapin, hss = regions()["63.05"], regions()["63.06"]
+    with rt.session() as session:
+        subscribe(session, rt.clock, 5001, tapin, STAF)
+        cycle = rt.cycle(session)
+        for i in range(1, 13):
+            set_state(session, rt.clock, cycle, hss, f"1.{i:02d}", IndicatorState.LENGKAP, STAF)
+        add(session, rt.clock, rt.settings, parse_line("rakor Kalsel 2024-02-02 09:00 Rakor evaluasi B12"), STAF)
+        add(session, rt.clock, rt.settings, parse_line("kkpham Kalsel 2024-03-31 Batas data dukung"), STAF)
+    # the rakor's 7d reminder (Friday 26 Jan, 08:00 WITA) goes out and nobody answers
+    rt.clock.set(datetime(2024, 1, 26, 0, 0, tzinfo=UTC))
+    await Dispatcher(rt.engine, rt.clock, lambda: rt.settings, RecordingSender()).run_once()
+
+    rt.clock.set(MONDAY_0759_WITA)
+    with rt.session() as session:
+        assert enqueue_due(session, rt.clock, rt.settings, rt.thresholds, rt.t, render_digest) == 0
+    rt.clock.set(MONDAY_0800_WITA)
+    with rt.session() as session:
+        view = build(session, rt.clock, rt.settings, KALSEL, rt.thresholds)
+        assert enqueue_due(session, rt.clock, rt.settings, rt.thresholds, rt.t, render_digest) == 1
+        assert enqueue_due(session, rt.clock, rt.settings, rt.thresholds, rt.t, render_digest) == 0
+        (row,) = session.exec(select(Outbox)).all()
+    assert row.chat_id == STAF and row.key == "digest:63:2024-W05:333"
+    assert view.changes == {"63.06": 12}
+    assert [(e.title, r.code) for e, r in view.unanswered] == [("Rakor evaluasi B12", "63.05")]
+    assert [e.title for e in view.events] == ["Rakor evaluasi B12"]  # the March deadline is beyond 2 weeks
+    text = row.text
+    assert "Ringkasan mingguan: Provinsi Kalimantan Selatan" in text
+    assert "• Kab. Hulu Sungai Selatan: 12 perubahan" in text
+    assert "• Kab. Tapin: Rakor evaluasi B12" in text
+    assert "Rakor evaluasi B12: Jumat, 2 Februari 2024 pukul 09.00 WITA" in text
+    assert "<b>Paling tertinggal</b>" in text

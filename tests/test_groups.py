@@ -1,0 +1,74 @@
+"""Groups: binding by admins/staf who are also group admins, unbinding, being added or removed,
+becoming a supergroup, commands only, /command@botname."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from bot.models import Chat, Subscription
+from tests.conftest import ADMIN, STAF, VIEWER, replies
+
+GROUP = -100555
+
+
+def subs(rt, chat_id=None):
+    with rt.session() as session:
+        rows = session.exec(select(Subscription).order_by(Subscription.id)).all()
+    return [(s.chat_id, s.target_code, s.active) for s in rows if chat_id is None or s.chat_id == chat_id]
+
+
+async def test_binding_needs_a_telegram_group_admin(bot):
+    bot.api.member_status[(GROUP, STAF)] = "member"
+    (reply,) = replies(await bot.say("/langganan Kalsel", STAF, chat_id=GROUP))
+    assert "Hanya administrator grup" in reply.params["text"]
+    assert subs(bot.runtime) == []
+    bot.api.member_status[(GROUP, STAF)] = "administrator"
+    (reply,) = replies(await bot.say("/langganan Kalsel", STAF, chat_id=GROUP))
+    assert "menerima pengingat untuk Provinsi Kalimantan Selatan" in reply.params["text"]
+    assert subs(bot.runtime) == [(GROUP, "63", True)]
+
+
+async def test_unbinding(bot):
+    await bot.say("/langganan Tapin", ADMIN, chat_id=GROUP)
+    (reply,) = replies(await bot.say("/berhenti", VIEWER, chat_id=GROUP))
+    assert "tidak berwenang" in reply.params["text"]
+    (reply,) = replies(await bot.say("/berhenti", STAF, chat_id=GROUP))
+    assert "tidak lagi menerima" in reply.params["text"]
+    assert subs(bot.runtime) == [(GROUP, "63.05", False)]
+    (reply,) = replies(await bot.say("/berhenti", STAF, chat_id=GROUP))
+    assert "tidak berlangganan apa pun" in reply.params["text"]
+
+
+async def test_the_bound_group_sees_its_own_region(bot):
+    await bot.say("/langganan Tapin", ADMIN, chat_id=GROUP)
+    (reply,) = replies(await bot.say("/status", 4321, chat_id=GROUP))  # any member of the bound group
+    assert "<b>Kabupaten Tapin</b>" in reply.params["text"]
+
+
+async def test_added_and_removed(bot):
+    await bot.app.process_update(bot.factory.my_member(GROUP, "member", STAF, "Forum KKP HAM Kalsel"))
+    greeting = bot.api.last()
+    assert greeting.params["chat_id"] == GROUP and "/langganan" in greeting.params["text"]
+    with bot.runtime.session() as session:
+        chat = session.get(Chat, GROUP)
+    assert (chat.title, chat.member) == ("Forum KKP HAM Kalsel", True)
+    await bot.say("/langganan Kalsel", STAF, chat_id=GROUP)
+    await bot.app.process_update(bot.factory.my_member(GROUP, "kicked", 9))
+    assert subs(bot.runtime) == [(GROUP, "63", False)]
+    with bot.runtime.session() as session:
+        assert session.get(Chat, GROUP).member is False
+
+
+async def test_a_group_becoming_a_supergroup_keeps_its_subscriptions(bot):
+    old, new = -4001, -1004001
+    await bot.say("/langganan Tapin", ADMIN, chat_id=old)
+    await bot.app.process_update(bot.factory.migrated(old, new))
+    assert subs(bot.runtime) == [(new, "63.05", True)]
+
+
+async def test_commands_only_and_the_bot_name(bot):
+    await bot.say("/langganan Tapin", ADMIN, chat_id=GROUP)
+    assert replies(await bot.say("halo semua", STAF, chat_id=GROUP)) == []
+    (reply,) = replies(await bot.say("/status@PantauHAMBot Tapin", STAF, chat_id=GROUP))
+    assert "<b>Kabupaten Tapin</b>" in reply.params["text"]
+    assert replies(await bot.say("/status@BotLain Tapin", STAF, chat_id=GROUP)) == []

@@ -1,0 +1,102 @@
+"""Invitations (single use, expiring), members, revoking, and the history of changes."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from sqlmodel import select
+
+from bot.models import RoleBinding, Subscription
+from tests.conftest import ADMIN, PIC, STAF, VIEWER, replies
+
+NEWCOMER = 777
+
+
+def token_of(text: str) -> str:
+    return re.search(r"start=([A-Za-z0-9_-]+)", text).group(1)
+
+
+async def test_invite_binds_once_and_greets(bot):
+    (reply,) = replies(await bot.say("/undang pic Tanah Laut", STAF))
+    text = reply.params["text"]
+    assert "Undangan PIC (focal point) untuk Kabupaten Tanah Laut" in text
+    assert "https://t.me/PantauHAMBot?start=" in text
+    assert "berlaku sampai Kamis, 1 Februari 2024 pukul 10.00 WITA" in text
+    token = token_of(text)
+    (welcome,) = replies(await bot.say(f"/start {token}", NEWCOMER))
+    assert "Anda kini PIC (focal point) untuk Kabupaten Tanah Laut" in welcome.params["text"]
+    assert "pengingat" in welcome.params["text"]
+    with bot.runtime.session() as session:
+        binding = session.exec(select(RoleBinding).where(RoleBinding.user_id == NEWCOMER)).one()
+        sub = session.exec(select(Subscription).where(Subscription.chat_id == NEWCOMER)).one()
+    assert (binding.role, binding.target_code, sub.target_code) == ("pic", "63.01", "63.01")
+    (again,) = replies(await bot.say(f"/start {token}", 778))
+    assert "sudah dipakai" in again.params["text"]
+    with bot.runtime.session() as session:
+        assert session.exec(select(RoleBinding).where(RoleBinding.user_id == 778)).all() == []
+    (status,) = replies(await bot.say("/status", NEWCOMER))
+    assert "<b>Kabupaten Tanah Laut</b>" in status.params["text"]
+
+
+async def test_invite_expires(bot):
+    (reply,) = replies(await bot.say("/undang pemantau Tapin", ADMIN))
+    token = token_of(reply.params["text"])
+    bot.runtime.clock.advance(timedelta(days=7, seconds=1))
+    (late,) = replies(await bot.say(f"/start {token}", NEWCOMER))
+    assert "kedaluwarsa" in late.params["text"]
+    (unknown,) = replies(await bot.say("/start bukan-token", NEWCOMER))
+    assert "tidak dikenal" in unknown.params["text"]
+
+
+async def test_roles_need_the_right_kind_of_place(bot):
+    (reply,) = replies(await bot.say("/undang staf Tapin", ADMIN))
+    assert "Peran staf berlaku untuk provinsi" in reply.params["text"]
+    (reply,) = replies(await bot.say("/undang pic Kalsel", ADMIN))
+    assert "berlaku untuk satu kab/kota" in reply.params["text"]
+    (reply,) = replies(await bot.say("/undang raja Tapin", ADMIN))
+    assert "Peran «raja» tidak dikenal" in reply.params["text"]
+
+
+async def test_members_list_and_revoke(bot):
+    await bot.say("/start", PIC)
+    (listing,) = replies(await bot.say("/anggota Kalsel", STAF))
+    text = listing.params["text"]
+    assert "<b>Anggota Provinsi Kalimantan Selatan</b>" in text
+    assert "staf Bidang HAM, Provinsi Kalimantan Selatan" in text
+    assert "Pengguna (#444): PIC (focal point), Kabupaten Tapin" in text
+    (done,) = replies(await bot.say(f"/cabut {PIC} Tapin", STAF))
+    assert "Dicabut: PIC (focal point) Kabupaten Tapin" in done.params["text"]
+    (after,) = replies(await bot.say("/status Tapin", PIC))
+    assert "tidak berwenang" in after.params["text"]
+    (nothing,) = replies(await bot.say(f"/cabut {PIC} Tapin", STAF))
+    assert "Tidak ada peran yang bisa dicabut" in nothing.params["text"]
+    (env_admin,) = replies(await bot.say(f"/cabut {ADMIN}", ADMIN))
+    assert "PANTAU_ADMIN_IDS" in env_admin.params["text"]
+
+
+async def test_history_records_who_what_before_and_after(bot):
+    await bot.say("/tandai Tapin 1.01 proses", PIC)
+    await bot.say("/tandai Tapin 1.01 lengkap https://drive.example/a.pdf", STAF)
+    await bot.say("/jadwal_tambah rakor Tapin 2024-06-19 09:00 Rakor", STAF)
+    await bot.say("/langganan Tapin", STAF, chat_id=-100321)
+    (reply,) = replies(await bot.say("/riwayat Tapin", PIC))
+    text = reply.params["text"]
+    assert "<b>Riwayat Kabupaten Tapin</b>" in text
+    lines = text.split("\n")
+    first = next(i for i, line in enumerate(lines) if "status indikator" in line)
+    assert "#333" in lines[first] and "<code>63.05/1.01</code>" in lines[first]
+    assert "state: proses → lengkap" in lines[first + 1]
+    assert "acara dibuat" in text and "chat berlangganan" in text
+    assert "Kamis, 25 Januari 2024 pukul 10.00 WITA" in text
+
+
+async def test_history_is_paginated(bot):
+    for i in range(1, 13):
+        await bot.say(f"/tandai Tapin 2.{i:02d} proses", ADMIN)
+        await bot.say(f"/tandai Tapin 3.{i:02d} proses", ADMIN)
+    (first,) = replies(await bot.say("/riwayat Tapin", ADMIN))
+    assert "Halaman 1 dari 2" in first.params["text"]
+    (second,) = replies(await bot.press(first, "Berikutnya ›", ADMIN))
+    assert second.method == "editMessageText" and "Halaman 2 dari 2" in second.params["text"]
+    assert "<code>63.05/2.01</code>" in second.params["text"]  # the oldest, last
