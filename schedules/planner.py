@@ -19,9 +19,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
 from bot.clock import Clock
-from bot.models import Event, EventStatus, Reminder, ReminderStatus
+from bot.models import Event, EventStatus, Reminder, ReminderStatus, Role, RoleBinding
+from bot.reference import regions
 from bot.settings import Settings
-from schedules.calendar import anchor_of
+from schedules.calendar import anchor_of, scope_of
 from schedules.policy import Policy, anchor_day, deadline_in, offsets_for
 from schedules.recipients import recipients
 
@@ -114,7 +115,8 @@ def sync_event(session: Session, clock: Clock, event: Event, settings: Settings)
         return 0
     cancel_pending(session, event, keep_current=True)
     chats = [(r.chat_id, r.zone) for r in recipients(session, clock, event, settings.cycle) if r.needs_reminder]
-    planned = plan_rows(event, chats, policy_from(settings), settings.admin_ids, not_before=event.updated_at)
+    escalate_to = settings.admin_ids | staff_of(session, scope_of(event))
+    planned = plan_rows(event, chats, policy_from(settings), escalate_to, not_before=event.updated_at)
     wanted = {(p.chat_id, p.offset_key): p for p in planned}
     pending = session.exec(select(Reminder).where(
         Reminder.event_id == event.id, Reminder.event_version == event.version,
@@ -130,6 +132,14 @@ def sync_event(session: Session, clock: Clock, event: Event, settings: Settings)
             row.due_at, row.deadline_at = target.due_at, target.deadline_at
     session.flush()
     return insert_rows(session, event, planned)
+
+
+def staff_of(session: Session, scope) -> frozenset[int]:
+    """The staf of every province the scope touches: they hear when a region does not respond."""
+    touched = {regions()[c].province_code for c in scope.region_codes()}
+    rows = session.exec(select(RoleBinding.user_id).where(RoleBinding.role == Role.STAF.value,
+                                                          RoleBinding.target_code.in_(touched))).all()
+    return frozenset(rows)
 
 
 def sync_all(session: Session, clock: Clock, settings: Settings) -> int:

@@ -135,3 +135,13 @@ def test_unsubscribed_chat_loses_its_pending_reminders(catalog):
         deactivate_chat(session, TAPIN_CHAT)
         sync_all(session, catalog.clock, catalog.settings)
     assert {r.status for r in rows(catalog, chat_id=TAPIN_CHAT)} == {"cancelled"}
+
+
+def test_escalation_also_reaches_the_provinces_staf(catalog):
+    from tests.conftest import grant
+
+    grant(catalog, 333, "staf", "63")
+    grant(catalog, 334, "staf", "64")
+    setup_chats(catalog)
+    create(catalog, "rakor Tapin 2024-02-15 09:00 Rakor")
+    assert sorted(r.chat_id for r in rows(catalog, offset_key="escalate")) == [111, 333]
