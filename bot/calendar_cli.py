@@ -19,25 +19,25 @@ from schedules.ics import to_ics
 from schedules.policy import offsets_for
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
-    cal = sub.add_parser("calendar", help="jadwal: tambah, ubah, batal, templat tahunan, ekspor .ics")
+def add_parser(sub: argparse._SubParsersAction, t: Translator) -> None:
+    cal = sub.add_parser("calendar", help=t.gettext("jadwal: tambah, ubah, batal, templat tahunan, ekspor .ics"))
     verbs = cal.add_subparsers(dest="verb", required=True)
-    add = verbs.add_parser("add", help='tambah acara: "rakor Kalsel 2025-06-19 09:00 Judul | ingatkan 3d,1d"')
+    add = verbs.add_parser("add", help=t.gettext('tambah acara: "rakor Kalsel 2025-06-19 09:00 Judul | ingatkan 3d,1d"'))
     add.add_argument("line")
-    lst = verbs.add_parser("list", help="acara mendatang")
+    lst = verbs.add_parser("list", help=t.gettext("acara mendatang"))
     lst.add_argument("--wilayah")
-    change = verbs.add_parser("change", help="ubah: ID tanggal YYYY-MM-DD [HH:MM] | judul/lokasi/catatan/ingatkan NILAI")
+    change = verbs.add_parser("change", help=t.gettext("ubah: ID tanggal YYYY-MM-DD [HH:MM] | judul/lokasi/catatan/ingatkan NILAI"))
     change.add_argument("id", type=int)
     change.add_argument("field", choices=["tanggal", "judul", "lokasi", "catatan", "ingatkan"])
     change.add_argument("value", nargs="*")
-    confirm = verbs.add_parser("confirm", help="konfirmasi draf (opsional tanggal baru)")
+    confirm = verbs.add_parser("confirm", help=t.gettext("konfirmasi draf (opsional tanggal baru)"))
     confirm.add_argument("id", type=int)
     confirm.add_argument("when", nargs="*")
-    cancel = verbs.add_parser("cancel", help="batalkan acara")
+    cancel = verbs.add_parser("cancel", help=t.gettext("batalkan acara"))
     cancel.add_argument("id", type=int)
-    template = verbs.add_parser("template", help="buat draf siklus tahunan (tanggal perlu dikonfirmasi)")
+    template = verbs.add_parser("template", help=t.gettext("buat draf siklus tahunan (tanggal perlu dikonfirmasi)"))
     template.add_argument("year", type=int)
-    export = verbs.add_parser("export", help="ekspor acara mendatang ke berkas .ics")
+    export = verbs.add_parser("export", help=t.gettext("ekspor acara mendatang ke berkas .ics"))
     export.add_argument("file", type=Path)
     export.add_argument("--wilayah")
 

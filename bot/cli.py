@@ -17,30 +17,30 @@ from bot.settings import Settings
 log = logging.getLogger("pantau_ham")
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="pantau-ham", description="Pantau HAM: KKP HAM dan Aksi HAM di Telegram")
+def _parser(t: Translator) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pantau-ham", description=t.gettext("Pantau HAM: KKP HAM dan Aksi HAM di Telegram"))
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="jalankan bot Telegram (long polling, atau webhook bila PANTAU_WEBHOOK_URL diisi)")
-    console = sub.add_parser("console", help="coba bot di terminal, tanpa Telegram")
-    console.add_argument("--viewer", action="store_true", help="pakai sebagai pengguna biasa, bukan admin")
-    sub.add_parser("demo", help="muat katalog contoh dan progres demo lima provinsi")
-    db = sub.add_parser("db", help="basis data")
+    sub.add_parser("run", help=t.gettext("jalankan bot Telegram (long polling, atau webhook bila PANTAU_WEBHOOK_URL diisi)"))
+    console = sub.add_parser("console", help=t.gettext("coba bot di terminal, tanpa Telegram"))
+    console.add_argument("--viewer", action="store_true", help=t.gettext("pakai sebagai pengguna biasa, bukan admin"))
+    sub.add_parser("demo", help=t.gettext("muat katalog contoh dan progres demo lima provinsi"))
+    db = sub.add_parser("db", help=t.gettext("basis data"))
     db.add_argument("action", choices=["upgrade"])
-    imp = sub.add_parser("import", help="impor data")
+    imp = sub.add_parser("import", help=t.gettext("impor data"))
     imp.add_argument("what", choices=["catalog"])
     imp.add_argument("file", type=Path)
-    imp.add_argument("--label", help="nama katalog (bawaan: nama berkas)")
-    calendar_cli.add_parser(sub)
+    imp.add_argument("--label", help=t.gettext("nama katalog (bawaan: nama berkas)"))
+    calendar_cli.add_parser(sub, t)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    settings = Settings()
+    t = Translator(settings.locale)
+    args = _parser(t).parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for noisy in ("httpx", "alembic", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    settings = Settings()
-    t = Translator(settings.locale)
     if args.command == "run":
         return _run(settings, t)
     runtime = Runtime.start(settings)
