@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -175,7 +176,7 @@ def find_person(session: Session, text: str) -> int:
 
 
 def remove_bindings(session: Session, clock: Clock, user_id: int, actor: int | None,
-                    keep: callable = lambda b: False) -> list[RoleBinding]:
+                    keep: Callable[[RoleBinding], bool] = lambda b: False) -> list[RoleBinding]:
     """Remove the user's bindings (except those ``keep`` wants); their private reminders stop too."""
     removed = []
     for binding in session.exec(select(RoleBinding).where(RoleBinding.user_id == user_id)).all():

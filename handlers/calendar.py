@@ -71,7 +71,6 @@ def agenda_reply(context: ContextTypes.DEFAULT_TYPE, heading: str, codes: set[st
 async def kalender(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not await require(update, context, Action.VIEW):
         return
-    rt = runtime(context)
     selection = await _selection(update, context, cb.KALENDER)
     if selection is None:
         return

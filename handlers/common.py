@@ -11,7 +11,8 @@ from bot.access import Action, Target, allowed
 from bot.errors import UserError
 from bot.people import Grants, grants
 from bot.reference import provinces, regions
-from bot.regions import Resolution, Target, resolve
+from bot.regions import Resolution, resolve
+from bot.regions import Target as Place
 from bot.render import Reply, split_message
 from bot.render import status as render_status
 from bot.render.common import error
@@ -114,7 +115,7 @@ async def resolve_or_ask(
     return None
 
 
-def target_from(code: str) -> Target | None:
+def target_from(code: str) -> Place | None:
     """A target from a code carried in callback data (``r:63.05``, ``p:63`` or ``63.05``)."""
     kind, _, value = code.rpartition(":")
     if kind == "p" or (not kind and value in provinces()):

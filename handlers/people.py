@@ -12,7 +12,7 @@ from bot.errors import UserError
 from bot.i18n import N_
 from bot.models import Role, RoleBinding
 from bot.people import bindings_in, create_invite, find_person, parse_role, people_by_id, remove_bindings
-from bot.reference import ProvinceRef, provinces, regions
+from bot.reference import provinces, regions
 from bot.render import Reply
 from bot.render import people as render
 from bot.render import status as render_status

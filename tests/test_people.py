@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlmodel import select
 
 from bot.models import RoleBinding, Subscription
-from tests.conftest import ADMIN, PIC, STAF, VIEWER, replies
+from tests.conftest import ADMIN, PIC, STAF, replies
 
 NEWCOMER = 777
 
