@@ -12,7 +12,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from bot.people import Grants
-from bot.reference import ProvinceRef, RegionRef, regions
+from bot.reference import ProvinceRef, RegionRef
 
 
 class Action(StrEnum):
@@ -73,9 +73,3 @@ def allowed(g: Grants, action: Action, target: Target = None, targets: tuple = (
         return False
     return False
 
-
-def region_scope(g: Grants) -> set[str] | None:
-    """The kab/kota a non-admin manages (None: all), to narrow menus such as /umumkan's provinces."""
-    if g.admin:
-        return None
-    return {c for c, r in regions().items() if r.province_code in g.staf} | set(g.pic)

@@ -15,7 +15,7 @@ from bot.i18n import N_
 from bot.models import Broadcast, Chat, Cycle, Event, Outbox, Role, RoleBinding, Subscription
 from bot.reference import ProvinceRef, regions
 from schedules.calendar import upcoming
-from schedules.planner import dialect_insert
+from schedules.ledger import enqueue
 
 BEHIND = 3
 NEXT_EVENTS = 3
@@ -97,15 +97,6 @@ def confirm(session: Session, clock: Clock, broadcast_id: int, actor: int | None
 def cancel(session: Session, broadcast_id: int) -> None:
     _open(session, broadcast_id).status = "cancelled"
     session.flush()
-
-
-def enqueue(session: Session, rows: list[dict]) -> int:
-    """Insert outbox rows, keeping any with the same key (a second confirm queues nothing new)."""
-    if not rows:
-        return 0
-    stmt = dialect_insert(session)(Outbox).on_conflict_do_nothing(index_elements=["key"]).returning(Outbox.id)
-    values = [dict(status="pending", attempts=0, **r) for r in rows]
-    return len(session.connection().execute(stmt, values).all())
 
 
 @dataclass(frozen=True)

@@ -66,11 +66,6 @@ class OfflineBotAPI(BaseRequest):
             if c.method == method and (chat_id is None or int(c.params.get("chat_id", 0)) == chat_id)
         ]
 
-    def texts(self, chat_id: int | None = None) -> list[str]:
-        return [c.params["text"] for c in self.calls
-                if c.method in ("sendMessage", "editMessageText")
-                and (chat_id is None or int(c.params.get("chat_id", 0)) == chat_id)]
-
     def last(self, methods: tuple[str, ...] = ("sendMessage", "editMessageText")) -> ApiCall:
         return next(c for c in reversed(self.calls) if c.method in methods)
 

@@ -18,6 +18,7 @@ from bot.reference import ProvinceRef, RegionRef, provinces, regions
 from bot.subscriptions import of_chat, subscribe, unsubscribe
 
 INVITE_DAYS = 7
+SEEN_EVERY = timedelta(hours=1)  # how stale last_seen may get before it is written again
 
 
 @dataclass(frozen=True)
@@ -57,11 +58,11 @@ class Grants:
 
 def seen(session: Session, clock: Clock, user_id: int, first_name: str, username: str | None) -> None:
     person = session.get(Person, user_id)
+    now = clock.now()
     if person is None:
-        session.add(Person(id=user_id, first_name=first_name, username=username, created_at=clock.now(),
-                           last_seen=clock.now()))
-    else:
-        person.first_name, person.username, person.last_seen = first_name, username, clock.now()
+        session.add(Person(id=user_id, first_name=first_name, username=username, created_at=now, last_seen=now))
+    elif (person.first_name, person.username) != (first_name, username) or now - person.last_seen > SEEN_EVERY:
+        person.first_name, person.username, person.last_seen = first_name, username, now
     session.flush()
 
 

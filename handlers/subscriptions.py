@@ -7,8 +7,8 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 
 from bot import callbacks as cb
 from bot.access import Action
-from bot.reference import ProvinceRef
 from bot.render import Reply
+from bot.render.people import place
 from bot.render import status as render_status
 from bot.subscriptions import subscribe
 from handlers.common import require, resolve_or_ask, runtime, send, target_from, user_id
@@ -36,7 +36,7 @@ async def bind(update: Update, context: ContextTypes.DEFAULT_TYPE, target) -> bo
     with rt.session() as session:
         _sub, new = subscribe(session, rt.clock, update.effective_chat.id, target, user_id(update))
         sync_all(session, rt.clock, rt.settings)
-    name = f"Provinsi {target.name}" if isinstance(target, ProvinceRef) else target.official_name
+    name = place(target.code)
     text = rt.t.fmt("✔️ Chat ini menerima pengingat untuk {name}.", name=name) if new else \
         rt.t.fmt("Chat ini sudah menerima pengingat untuk {name}.", name=name)
     await send(update, context, Reply(text))

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from bot.clock import Clock
 from bot.models import Event, Reminder, ReminderStatus
 from schedules.planner import ESCALATE, NOTICES
-from schedules.recipients import RegionWork, recipients
+from schedules.recipients import RegionWork, chat_zone, recipients
 
 
 @dataclass(frozen=True)
@@ -44,9 +44,7 @@ def reminder_view(session: Session, clock: Clock, row: Reminder, event: Event, c
     """None when there is nothing left to say (every kab/kota of the chat is done)."""
     now = clock.now()
     if row.offset_key in NOTICES:
-        found = recipients(session, clock, event, cycle_setting, only_chat=row.chat_id)
-        zone = found[0].zone if found else event.timezone
-        return NoticeView(event, row.offset_key, zone, now)
+        return NoticeView(event, row.offset_key, chat_zone(session, row.chat_id, event.timezone), now)
     if row.offset_key == ESCALATE:
         return escalation_view(session, clock, event, cycle_setting)
     found = recipients(session, clock, event, cycle_setting, only_chat=row.chat_id)

@@ -18,10 +18,10 @@ from bot.cycles import current_cycle
 from bot.i18n import Translator
 from bot.models import Event, Outbox, Reminder, ReminderStatus, Role, RoleBinding
 from bot.reference import ProvinceRef, RegionRef, provinces, regions
-from bot.broadcasts import enqueue
 from bot.settings import Settings
 from bot.subscriptions import active_subscriptions
 from schedules.calendar import scope_of, upcoming
+from schedules.ledger import enqueue
 from schedules.planner import ESCALATE, NOTICES
 
 BEHIND = 5

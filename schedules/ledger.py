@@ -10,9 +10,26 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, and_, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session
 
 from bot.db import session_scope
-from bot.models import ReminderStatus
+from bot.models import Outbox, ReminderStatus
+
+
+def dialect_insert(session: Session):
+    """INSERT with ON CONFLICT support for the session's database."""
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+def enqueue(session: Session, rows: list[dict]) -> int:
+    """Insert outbox rows, keeping any with the same key (queueing twice queues nothing new)."""
+    if not rows:
+        return 0
+    stmt = dialect_insert(session)(Outbox).on_conflict_do_nothing(index_elements=["key"]).returning(Outbox.id)
+    values = [dict(status=ReminderStatus.PENDING.value, attempts=0, **r) for r in rows]
+    return len(session.connection().execute(stmt, values).all())
 
 
 def claim(engine: Engine, model, now: datetime, lease: timedelta, worker: str, batch: int) -> list[int]:

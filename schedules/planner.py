@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
 from bot.clock import Clock
@@ -23,6 +21,7 @@ from bot.models import Event, EventStatus, Reminder, ReminderStatus, Role, RoleB
 from bot.reference import regions
 from bot.settings import Settings
 from schedules.calendar import anchor_of, scope_of
+from schedules.ledger import dialect_insert
 from schedules.policy import Policy, anchor_day, deadline_in, offsets_for
 from schedules.recipients import recipients
 
@@ -78,10 +77,6 @@ def plan_rows(event: Event, chats: list[tuple[int, str]], policy: Policy, admins
         if not not_before or due >= not_before:
             rows.extend(Planned(admin, ESCALATE, due, deadline) for admin in sorted(admins))
     return rows
-
-
-def dialect_insert(session: Session):
-    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
 def insert_rows(session: Session, event: Event, rows: list[Planned]) -> int:
