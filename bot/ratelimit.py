@@ -2,13 +2,15 @@
 
 One instance serves the whole application, so replies, reminders and broadcasts share the same
 budget. Unlike PTB's ``AIORateLimiter`` it also keeps 1 message a second per private chat, and its
-clock is injectable. A 429 is waited out (``retry_after``) and retried up to ``max_retries`` times;
-after that the ``RetryAfter`` reaches the caller (the dispatcher reschedules).
+clock is injectable. A 429 is logged and honoured: that chat gets nothing more before ``retry_after``
+(other chats go on), and the call is retried up to ``max_retries`` times; after that the
+``RetryAfter`` reaches the caller (the dispatcher reschedules).
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import warnings
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import timedelta
@@ -21,6 +23,8 @@ from telegram.warnings import PTBDeprecationWarning
 from bot.throttle import Throttle
 
 SENDING = ("send", "copy", "forward")
+
+log = logging.getLogger(__name__)
 
 
 def retry_seconds(exc: RetryAfter) -> float:
@@ -49,15 +53,22 @@ class ThrottledRateLimiter(BaseRateLimiter[int]):
                               rate_limit_args: int | None) -> Any:
         max_retries = self.max_retries if rate_limit_args is None else rate_limit_args
         attempt = 0
+        sending = endpoint.startswith(SENDING)
+        chat_id = data.get("chat_id")
         while True:
-            if endpoint.startswith(SENDING):
-                await self.throttle.wait(data.get("chat_id"))
+            if sending:
+                await self.throttle.wait(chat_id)
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
+                seconds = retry_seconds(exc)
+                self.waited.append(seconds)
+                log.warning("Telegram answered 429 to %s for chat %s: retry after %.1f s (attempt %d)",
+                            endpoint, chat_id, seconds, attempt + 1)
+                if sending:  # this chat waits; the others keep going
+                    self.throttle.penalize(chat_id, seconds)
                 if attempt >= max_retries:
                     raise
                 attempt += 1
-                seconds = retry_seconds(exc)
-                self.waited.append(seconds)
-                await self.sleep(seconds)
+                if not sending:
+                    await self.sleep(seconds)
