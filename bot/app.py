@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from telegram import BotCommand
 from telegram.constants import ParseMode
-from telegram.ext import Application, ApplicationBuilder, BaseRateLimiter, Defaults
+from telegram.ext import Application, ApplicationBuilder, BaseRateLimiter, BaseUpdateProcessor, Defaults
 from telegram.request import BaseRequest
 
 import handlers
+from bot.flood import FloodGate
 from bot.i18n import translator
+from bot.processor import ChatOrderedProcessor
 from bot.ratelimit import ThrottledRateLimiter
 from bot.render.help import command_menu
 from bot.runtime import Runtime
@@ -30,14 +32,19 @@ async def post_init(application: Application) -> None:
 
 
 def build_application(runtime: Runtime, request: BaseRequest | None = None, token: str | None = None,
-                      rate_limiter: BaseRateLimiter | None = None) -> Application:
-    """``request`` replaces the network (the offline Bot API of the console and the tests)."""
+                      rate_limiter: BaseRateLimiter | None = None,
+                      update_processor: BaseUpdateProcessor | None = None) -> Application:
+    """``request`` replaces the network (the offline Bot API of the console and the tests).
+
+    Updates run concurrently, one chat at a time, floods dropped (``bot/processor.py``)."""
     builder = (
         ApplicationBuilder()
         .token(token or runtime.settings.telegram_bot_token or "")
         .base_url(runtime.settings.telegram_api_base_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .rate_limiter(rate_limiter or ThrottledRateLimiter())
+        .concurrent_updates(update_processor or ChatOrderedProcessor(
+            flood=FloodGate(exempt=frozenset(runtime.settings.admin_ids))))
         .post_init(post_init)
     )
     if request is not None:

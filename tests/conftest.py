@@ -93,9 +93,9 @@ def pg_url() -> Iterator[str]:
 class BotHarness:
     """The real Application, fed typed lines and button presses, answering into an OfflineBotAPI."""
 
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime, api: OfflineBotAPI | None = None) -> None:
         self.runtime = runtime
-        self.api = OfflineBotAPI()
+        self.api = api or OfflineBotAPI()
         self.time = FakeTime()
         self.limiter = fake_rate_limiter(self.time)
         self.app = build_application(runtime, request=self.api, token="123:offline", rate_limiter=self.limiter)
