@@ -17,6 +17,7 @@ from bot.reference import ProvinceRef, RegionRef
 
 class Action(StrEnum):
     VIEW = "view"  # /status, /belum, /checklist (browse), /jadwal, /kalender, /aksi (read)
+    VIEW_NATIONAL = "view_national"  # /status nasional: staf of any province and admins
     EDIT_CHECKLIST = "edit_checklist"  # /tandai, state buttons in /checklist
     RECORD_AKSI = "record_aksi"  # /aksi <wilayah> <periode> ...
     MANAGE_EVENTS = "manage_events"  # /jadwal_tambah, /jadwal_ubah, /jadwal_batal
@@ -56,6 +57,8 @@ def allowed(g: Grants, action: Action, target: Target = None, targets: tuple = (
         return True
     if action is Action.VIEW:
         return g.has_role or bool(g.bound_chat)
+    if action is Action.VIEW_NATIONAL:
+        return bool(g.staf)
     if action is Action.LEAVE:
         return g.has_role
     if action in STAFF_ACTIONS:

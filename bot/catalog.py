@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import csv
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from bot.clock import Clock
@@ -196,6 +198,7 @@ def import_catalog(
     catalog = Catalog(label=label or path.name, is_sample=is_sample, indicator_count=len(items), imported_at=clock.now())
     session.add(catalog)
     session.flush()
+    invalidate_snapshot()
     return ImportResult(catalog.id, added, updated, deactivated, len(items))
 
 
@@ -213,3 +216,70 @@ def active_indicators(session: Session) -> list[Indicator]:
             select(Indicator).where(Indicator.active).order_by(Indicator.criterion_number, Indicator.position)
         )
     )
+
+
+# -- the catalog in force, cached ------------------------------------------------------------------
+@dataclass(frozen=True)
+class IndicatorInfo:
+    """An active indicator as the status views need it (a plain value, safe to share between updates)."""
+
+    code: str
+    criterion_number: int
+    kind: str
+    text: str
+    weight: float
+    position: int
+
+
+@dataclass(frozen=True)
+class CatalogSnapshot:
+    catalog_id: int | None
+    is_sample: bool
+    indicators: tuple[IndicatorInfo, ...]  # catalog order
+
+    @property
+    def total(self) -> int:
+        return len(self.indicators)
+
+    @property
+    def weight_total(self) -> float:
+        return sum(i.weight for i in self.indicators)
+
+    def per_criterion(self) -> dict[int, int]:
+        out: dict[int, int] = {n: 0 for n in criteria()}
+        for ind in self.indicators:
+            out[ind.criterion_number] = out.get(ind.criterion_number, 0) + 1
+        return out
+
+
+_snapshots: dict[tuple[str, int | None], CatalogSnapshot] = {}
+_snapshot_lock = threading.Lock()
+
+
+def invalidate_snapshot() -> None:
+    """Forget the cached catalogs (an import calls this; a new catalog row also changes the key)."""
+    with _snapshot_lock:
+        _snapshots.clear()
+
+
+def catalog_snapshot(session: Session) -> CatalogSnapshot:
+    """The active indicators of the catalog in force, read once per catalog import.
+
+    The key is the database and the newest catalog's id (one indexed look-up per call), so an import
+    in another process (``pantau-ham import catalog``) is seen at the next call too."""
+    catalog_id = session.exec(select(func.max(Catalog.id))).one()
+    key = (str(session.get_bind().url), catalog_id)
+    cached = _snapshots.get(key)
+    if cached is not None:
+        return cached
+    catalog = session.get(Catalog, catalog_id) if catalog_id is not None else None
+    snapshot = CatalogSnapshot(
+        catalog_id, bool(catalog and catalog.is_sample),
+        tuple(IndicatorInfo(i.code, i.criterion_number, i.kind, i.text, i.weight, i.position)
+              for i in active_indicators(session)),
+    )
+    with _snapshot_lock:
+        if len(_snapshots) > 16:
+            _snapshots.clear()
+        _snapshots[key] = snapshot
+    return snapshot

@@ -17,7 +17,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from bot import audit
-from bot.catalog import active_indicators, catalog_in_force
+from bot.catalog import CatalogSnapshot, IndicatorInfo, catalog_snapshot
 from bot.clock import Clock
 from bot.errors import UserError
 from bot.i18n import N_
@@ -103,7 +103,7 @@ class ProvinceProgress:
 
 @dataclass(frozen=True)
 class IndicatorStatus:
-    indicator: Indicator
+    indicator: IndicatorInfo
     state: IndicatorState
     link: str | None
     note: str | None
@@ -123,65 +123,76 @@ def _states(session: Session, cycle: Cycle, region_codes: list[str]) -> dict[str
     return out
 
 
-def _progress(
-    region: RegionRef, cycle: Cycle, indicators: list[Indicator], entries: dict[str, ChecklistEntry],
-    thresholds: Thresholds, sample: bool,
-) -> RegionProgress:
-    counts = {s: 0 for s in IndicatorState}
-    per_criterion = {n: [0, 0] for n in criteria()}
-    weight_total = weight_done = 0.0
-    for ind in indicators:
-        entry = entries.get(ind.code)
-        state = IndicatorState(entry.state) if entry else IndicatorState.BELUM
-        counts[state] += 1
-        per_criterion[ind.criterion_number][0] += 1
-        weight_total += ind.weight
-        if state.is_complete:
-            per_criterion[ind.criterion_number][1] += 1
-            weight_done += ind.weight
-    score = 100.0 * weight_done / weight_total if weight_total else 0.0
-    active = {ind.code for ind in indicators}
-    stamps = [e.updated_at for code, e in entries.items() if code in active]
+@dataclass
+class _Tally:
+    """What the database summed up for one region: counts per state and criterion, weight done, newest change."""
+
+    states: dict[str, int]
+    per_criterion: dict[int, int]
+    weight_done: float = 0.0
+    last_updated: datetime | None = None
+
+
+def _tallies(session: Session, cycle: Cycle, region_codes: list[str] | None) -> dict[str, _Tally]:
+    """One GROUP BY over the active catalog's entries (``None``: every region)."""
+    complete = [IndicatorState.LENGKAP.value, IndicatorState.TERVERIFIKASI.value]
+    stmt = (
+        select(ChecklistEntry.region_code, Indicator.criterion_number, ChecklistEntry.state,
+               func.count(), func.sum(Indicator.weight), func.max(ChecklistEntry.updated_at))
+        .join(Indicator, Indicator.code == ChecklistEntry.indicator_code)
+        .where(ChecklistEntry.cycle_id == cycle.id, Indicator.active)
+        .group_by(ChecklistEntry.region_code, Indicator.criterion_number, ChecklistEntry.state)
+    )
+    if region_codes is not None:
+        stmt = stmt.where(ChecklistEntry.region_code.in_(region_codes))
+    out: dict[str, _Tally] = {}
+    for code, number, state, count, weight, updated in session.exec(stmt):
+        tally = out.setdefault(code, _Tally({}, {}))
+        tally.states[state] = tally.states.get(state, 0) + count
+        if state in complete:
+            tally.per_criterion[number] = tally.per_criterion.get(number, 0) + count
+            tally.weight_done += weight or 0.0
+        if updated is not None and (tally.last_updated is None or updated > tally.last_updated):
+            tally.last_updated = updated
+    return out
+
+
+def _progress(region: RegionRef, cycle: Cycle, catalog: CatalogSnapshot, tally: _Tally | None,
+              thresholds: Thresholds) -> RegionProgress:
+    tally = tally or _Tally({}, {})
+    weight_total = catalog.weight_total
+    score = 100.0 * tally.weight_done / weight_total if weight_total else 0.0
+    states = tally.states
     return RegionProgress(
         region=region,
         province=provinces()[region.province_code],
         cycle=cycle,
-        total=len(indicators),
-        complete=counts[IndicatorState.LENGKAP] + counts[IndicatorState.TERVERIFIKASI],
-        verified=counts[IndicatorState.TERVERIFIKASI],
-        in_progress=counts[IndicatorState.PROSES],
-        rejected=counts[IndicatorState.DITOLAK],
+        total=catalog.total,
+        complete=states.get(IndicatorState.LENGKAP.value, 0) + states.get(IndicatorState.TERVERIFIKASI.value, 0),
+        verified=states.get(IndicatorState.TERVERIFIKASI.value, 0),
+        in_progress=states.get(IndicatorState.PROSES.value, 0),
+        rejected=states.get(IndicatorState.DITOLAK.value, 0),
         score=score,
         klass=thresholds.classify(score),
         peduli_threshold=thresholds.peduli,
         criteria=tuple(
-            CriterionProgress(criteria()[n], total, done) for n, (total, done) in sorted(per_criterion.items())
+            CriterionProgress(criteria()[n], total, tally.per_criterion.get(n, 0))
+            for n, total in sorted(catalog.per_criterion().items())
         ),
-        last_updated=max(stamps) if stamps else None,
-        sample_catalog=sample,
+        last_updated=tally.last_updated,
+        sample_catalog=catalog.is_sample,
     )
 
 
-def _is_sample(session: Session) -> bool:
-    catalog = catalog_in_force(session)
-    return bool(catalog and catalog.is_sample)
-
-
 def region_progress(session: Session, cycle: Cycle, region: RegionRef, thresholds: Thresholds) -> RegionProgress:
-    indicators = active_indicators(session)
-    entries = _states(session, cycle, [region.code])[region.code]
-    return _progress(region, cycle, indicators, entries, thresholds, _is_sample(session))
+    catalog = catalog_snapshot(session)
+    return _progress(region, cycle, catalog, _tallies(session, cycle, [region.code]).get(region.code), thresholds)
 
 
-def province_progress(
-    session: Session, cycle: Cycle, province: ProvinceRef, thresholds: Thresholds
-) -> ProvinceProgress:
-    indicators = active_indicators(session)
-    members = regions_of(province.code)
-    states = _states(session, cycle, [r.code for r in members])
-    sample = _is_sample(session)
+def _province(province: ProvinceRef, cycle: Cycle, catalog: CatalogSnapshot, tallies: dict[str, _Tally],
+              thresholds: Thresholds) -> ProvinceProgress:
     rows = sorted(
-        (_progress(r, cycle, indicators, states[r.code], thresholds, sample) for r in members),
+        (_progress(r, cycle, catalog, tallies.get(r.code), thresholds) for r in regions_of(province.code)),
         key=lambda p: (-p.score, p.region.code),
     )
     stamps = [p.last_updated for p in rows if p.last_updated]
@@ -192,8 +203,50 @@ def province_progress(
         above=sum(1 for p in rows if p.klass is KkpClass.PEDULI),
         threshold=thresholds.province,
         last_updated=max(stamps) if stamps else None,
-        sample_catalog=sample,
+        sample_catalog=catalog.is_sample,
     )
+
+
+def province_progress(
+    session: Session, cycle: Cycle, province: ProvinceRef, thresholds: Thresholds
+) -> ProvinceProgress:
+    catalog = catalog_snapshot(session)
+    tallies = _tallies(session, cycle, [r.code for r in regions_of(province.code)])
+    return _province(province, cycle, catalog, tallies, thresholds)
+
+
+@dataclass(frozen=True)
+class NationalProgress:
+    cycle: Cycle
+    provinces: tuple[ProvinceProgress, ...]  # best share of kab/kota peduli first
+    threshold: float
+    last_updated: datetime | None
+    sample_catalog: bool
+
+    @property
+    def regions(self) -> int:
+        return sum(len(p.rows) for p in self.provinces)
+
+    @property
+    def above(self) -> int:
+        return sum(p.above for p in self.provinces)
+
+    @property
+    def provinces_meeting(self) -> int:
+        return sum(1 for p in self.provinces if p.meets_threshold)
+
+
+def national_progress(session: Session, cycle: Cycle, thresholds: Thresholds) -> NationalProgress:
+    """Every province: x of n kab/kota peduli, from one aggregate query over the whole country."""
+    catalog = catalog_snapshot(session)
+    tallies = _tallies(session, cycle, None)
+    rows = sorted(
+        (_province(p, cycle, catalog, tallies, thresholds) for p in provinces().values()),
+        key=lambda p: (-p.fraction_above, -p.above, p.province.code),
+    )
+    stamps = [p.last_updated for p in rows if p.last_updated]
+    return NationalProgress(cycle, tuple(rows), thresholds.province, max(stamps) if stamps else None,
+                            catalog.is_sample)
 
 
 def indicator_statuses(
@@ -202,7 +255,7 @@ def indicator_statuses(
     """The region's indicators in catalog order, optionally one criterion, optionally only the unfinished."""
     entries = _states(session, cycle, [region.code])[region.code]
     out = []
-    for ind in active_indicators(session):
+    for ind in catalog_snapshot(session).indicators:
         if criterion is not None and ind.criterion_number != criterion:
             continue
         e = entries.get(ind.code)

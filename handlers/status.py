@@ -8,7 +8,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from bot import callbacks as cb
 from bot.access import Action
 from bot.catalog import catalog_in_force
-from bot.checklist import indicator_statuses, province_progress, region_progress
+from bot.checklist import indicator_statuses, national_progress, province_progress, region_progress
 from bot.reference import ProvinceRef, RegionRef, criteria, regions_of
 from bot.render import Reply
 from bot.render import checklist as render_checklist
@@ -26,11 +26,25 @@ def status_reply(context: ContextTypes.DEFAULT_TYPE, target, also=()) -> Reply:
     return render_status.region_status(rt.t, progress, also)
 
 
+NATIONAL = {"nasional", "indonesia"}
+
+
+def national_reply(context: ContextTypes.DEFAULT_TYPE) -> Reply:
+    rt = runtime(context)
+    with rt.session() as session:
+        progress = national_progress(session, rt.cycle(session), rt.thresholds)
+    return render_status.national_status(rt.t, progress, rt.settings.timezone)
+
+
 async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if not await require(update, context, Action.VIEW):
-        return
     rt = runtime(context)
     query = " ".join(context.args or [])
+    if query.strip().lower() in NATIONAL:
+        if await require(update, context, Action.VIEW_NATIONAL):
+            await send(update, context, national_reply(context))
+        return
+    if not await require(update, context, Action.VIEW):
+        return
     if not query:
         own = grants_of(update, context).default_target()
         if own is None:

@@ -23,11 +23,14 @@ Y, N = True, False
 READ = {"admin": (Y, Y), "staf": (Y, Y), "pic": (Y, Y), "pemantau": (Y, Y), "none": (N, N)}
 REGION_WRITE = {"admin": (Y, Y), "staf": (Y, N), "pic": (Y, N), "pemantau": (N, N), "none": (N, N)}
 STAFF = {"admin": (Y, Y), "staf": (Y, N), "pic": (N, N), "pemantau": (N, N), "none": (N, N)}
+NATIONAL = {"admin": (Y, Y), "staf": (Y, Y), "pic": (N, N), "pemantau": (N, N), "none": (N, N)}
 
 # (command template, chat: None = private, expected (own, other) per role)
 MATRIX = [
     ("/status {region}", None, READ),
     ("/status {province}", None, READ),
+    ("/status nasional", None, NATIONAL),
+    ("/status Indonesia", None, NATIONAL),
     ("/belum {region}", None, READ),
     ("/checklist {region}", None, READ),
     ("/jadwal {region}", None, READ),

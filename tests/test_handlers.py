@@ -240,3 +240,31 @@ async def test_an_unexpected_error_gets_a_short_apology(bot, monkeypatch):
     (reply,) = replies(await bot.say("/status Tapin", VIEWER))
     assert reply.params["text"].startswith("Maaf, terjadi kesalahan.")
     assert "fire" not in reply.params["text"]
+
+
+async def test_national_overview_lists_every_province_sorted(bot):
+    from bot.demo import load_demo
+
+    with bot.runtime.session() as session:
+        load_demo(session, bot.runtime.clock, bot.runtime.cycle(session))
+    (reply,) = replies(await bot.say("/status nasional", STAF))
+    text = reply.params["text"]
+    assert "<b>Nasional: seluruh provinsi</b>" in text
+    lines = [line for line in text.split("\n") if re.match(r"^\d+\. ", line)]
+    assert len(lines) == 38
+    shares = [(int(m.group(1)), int(m.group(2))) for m in
+              (re.search(r": (\d+) dari (\d+) kab/kota peduli", line) for line in lines)]
+    assert [a / n for a, n in shares] == sorted((a / n for a, n in shares), reverse=True)
+    assert sum(n for _, n in shares) == 514
+    kalsel = next(line for line in lines if "Kalimantan Selatan" in line)
+    with bot.runtime.session() as session:
+        from bot.checklist import province_progress
+        from bot.reference import provinces
+
+        p = province_progress(session, bot.runtime.cycle(session), provinces()["63"], bot.runtime.thresholds)
+    assert f": {p.above} dari 13 kab/kota peduli" in kalsel
+    assert f"{sum(a for a, _ in shares)} dari 514 kab/kota di atas ambang peduli" in text
+    (again,) = replies(await bot.say("/status Indonesia", ADMIN))
+    assert again.params["text"] == text
+    (refused,) = replies(await bot.say("/status nasional", VIEWER))
+    assert "tidak berwenang" in refused.params["text"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot import callbacks as cb
-from bot.checklist import ProvinceProgress, RegionProgress
+from bot.checklist import NationalProgress, ProvinceProgress, RegionProgress
 from bot.i18n import Translator
 from bot.reference import ProvinceRef, RegionRef
 from bot.regions import Resolution, Target, label
@@ -18,7 +18,7 @@ def target_data(action: str, target: Target, *rest: object) -> str:
     return cb.build(action, target.code, *rest)
 
 
-def cycle_line(t: Translator, progress: RegionProgress | ProvinceProgress) -> str:
+def cycle_line(t: Translator, progress: RegionProgress | ProvinceProgress | NationalProgress) -> str:
     return t.fmt(
         "KKP HAM siklus {award} (data tahun {data})",
         award=str(progress.cycle.award_year), data=str(progress.cycle.data_year),
@@ -93,6 +93,31 @@ def province_status(t: Translator, p: ProvinceProgress) -> Reply:
         lines.append(sample_notice(t))
     buttons = [Button(r.region.short_name, target_data(cb.STATUS, r.region)) for r in p.rows]
     return Reply("\n".join(lines), rows(buttons, 2))
+
+
+def national_status(t: Translator, p: NationalProgress, timezone: str) -> Reply:
+    """Every province: how many of its kab/kota are above the peduli threshold, best first."""
+    lines = [
+        t.gettext("<b>Nasional: seluruh provinsi</b>"),
+        cycle_line(t, p),
+        "",
+        t.fmt("{above} dari {n} kab/kota di atas ambang peduli ({pct})",
+              above=p.above, n=p.regions, pct=t.percent(p.above / p.regions if p.regions else 0.0)),
+        t.fmt("{m} dari {k} provinsi mencapai ambang provinsi {threshold}",
+              m=p.provinces_meeting, k=len(p.provinces), threshold=t.percent(p.threshold / 100)),
+        "",
+    ]
+    for i, prov in enumerate(p.provinces, start=1):
+        line = t.fmt("{i}. {name}: {above} dari {n} kab/kota peduli ({pct})", i=str(i), name=prov.province.name,
+                     above=prov.above, n=len(prov.rows), pct=t.percent(prov.fraction_above))
+        lines.append(line + (" ✅" if prov.meets_threshold else ""))
+    lines.append("")
+    if p.last_updated:
+        lines.append(t.fmt("Terakhir diperbarui: {when}", when=t.datetime(p.last_updated, timezone)))
+    lines.append(t.gettext("Rincian per provinsi: /status <i>provinsi</i>, misalnya /status Kalsel"))
+    if p.sample_catalog:
+        lines.append(sample_notice(t))
+    return Reply("\n".join(lines))
 
 
 def choose(t: Translator, resolution: Resolution, action: str, *rest: object) -> Reply:
