@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
@@ -31,3 +33,13 @@ class Sender(Protocol):
     async def send(self, chat_id: int, reply: Reply) -> SendResult: ...
 
     async def send_photo(self, chat_id: int, png: bytes, caption: str) -> SendResult: ...
+
+
+async def in_parallel(jobs: Iterable[Awaitable[None]]) -> None:
+    """Run ``jobs`` concurrently; the first error cancels the rest and is raised as itself."""
+    try:
+        async with asyncio.TaskGroup() as group:
+            for job in jobs:
+                group.create_task(job)
+    except BaseExceptionGroup as errors:
+        raise errors.exceptions[0] from None

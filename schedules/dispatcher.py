@@ -41,7 +41,7 @@ from bot.settings import Settings
 from bot.subscriptions import deactivate_chat, migrate_chat
 from schedules import ledger
 from schedules.content import EscalationView, NoticeView, reminder_view
-from schedules.delivery import Outcome, Sender, SendResult
+from schedules.delivery import Outcome, Sender, SendResult, in_parallel
 from schedules.planner import ESCALATE, NOTICES
 from schedules.recipients import chat_zone
 
@@ -107,7 +107,8 @@ class Dispatcher:
             by_chat: dict[int, list[Reminder]] = defaultdict(list)
             for row in rows:
                 by_chat[row.chat_id].append(row)
-        for chat_id, chat_rows in by_chat.items():
+
+        async def one_chat(chat_id: int, chat_rows: list[Reminder]) -> None:
             late = [r for r in chat_rows if r.deadline_at <= now]
             live = [r for r in chat_rows if r.deadline_at > now]
             for row, older in self._collapse(live):
@@ -116,6 +117,9 @@ class Dispatcher:
                 await self._deliver(row, report)
             if late:
                 await self._deliver_missed(chat_id, late, report)
+
+        # different chats in parallel (the shared limiter paces them), one chat's rows in order
+        await in_parallel(one_chat(chat_id, chat_rows) for chat_id, chat_rows in by_chat.items())
         return report
 
     async def run_until_idle(self, max_rounds: int = 100) -> Report:

@@ -4,14 +4,17 @@ When every delivery of a broadcast has settled, its sender gets one delivery rep
 
 from __future__ import annotations
 
+import html
 import logging
 import os
 import socket
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import Engine, update
+from sqlmodel import select
 
 from bot.broadcasts import report
 from bot.clock import Clock
@@ -24,10 +27,17 @@ from bot.render.broadcast import delivery_report
 from bot.settings import Settings
 from bot.subscriptions import deactivate_chat, migrate_chat
 from schedules import ledger
-from schedules.delivery import Outcome, Sender, SendResult
+from schedules.delivery import Outcome, Sender, SendResult, in_parallel
 from schedules.dispatcher import MAX_ATTEMPTS, backoff
 
 log = logging.getLogger(__name__)
+
+CAPTION_LIMIT = 1024  # Telegram: a caption's text after entities are parsed, in UTF-16 units
+
+
+def fits_caption(text: str) -> bool:
+    return len(plain_text(text).encode("utf-16-le")) // 2 <= CAPTION_LIMIT
+
 
 
 @dataclass
@@ -48,24 +58,33 @@ class OutboxDispatcher:
         self.checkpoint = checkpoint or (lambda _step, _row: None)
 
     async def run_once(self) -> OutboxReport:
+        """Send one claimed batch: different chats in parallel (the shared limiter paces them), the rows
+        of one chat in order."""
         out = OutboxReport()
         ids = ledger.claim(self.engine, Outbox, self.clock.now(), self.lease, self.worker_id, self.batch)
         out.claimed = len(ids)
-        broadcasts: set[int] = set()
-        for row_id in ids:
-            with session_scope(self.engine) as session:
-                row = session.get(Outbox, row_id)
-                chart = session.get(Broadcast, row.broadcast_id).chart if row.with_chart and row.broadcast_id else None
-                session.expunge_all()
-            if row.claimed_by != self.worker_id:
-                continue
-            self.checkpoint("before_send", row.id)
-            result, chat_id = await self._send(row, chart)
-            self.checkpoint("after_send", row.id)
-            self._record(row, result, chat_id, out)
-            if row.broadcast_id:
-                broadcasts.add(row.broadcast_id)
-        for broadcast_id in sorted(broadcasts):
+        if not ids:
+            return out
+        with session_scope(self.engine) as session:
+            rows = session.exec(select(Outbox).where(Outbox.id.in_(ids)).order_by(Outbox.id)).all()
+            charts = {b.id: b.chart for b in session.exec(select(Broadcast).where(
+                Broadcast.id.in_({r.broadcast_id for r in rows if r.with_chart and r.broadcast_id})))}
+            session.expunge_all()
+        by_chat: dict[int, list[Outbox]] = defaultdict(list)
+        for row in rows:
+            if row.claimed_by == self.worker_id:
+                by_chat[row.chat_id].append(row)
+
+        async def one_chat(chat_rows: list[Outbox]) -> None:
+            for row in chat_rows:
+                chart = charts.get(row.broadcast_id) if row.with_chart else None
+                self.checkpoint("before_send", row.id)
+                result, chat_id = await self._send(row, chart)
+                self.checkpoint("after_send", row.id)
+                self._record(row, result, chat_id, out)
+
+        await in_parallel(one_chat(chat_rows) for chat_rows in by_chat.values())
+        for broadcast_id in sorted({r.broadcast_id for r in rows if r.broadcast_id}):
             await self._maybe_report(broadcast_id, out)
         return out
 
@@ -95,9 +114,12 @@ class OutboxDispatcher:
         return result, chat_id
 
     async def _send_once(self, chat_id: int, row: Outbox, chart: bytes | None) -> SendResult:
+        """With a chart: one photo whose caption is the text when it fits, else the photo then the text."""
+        if chart and fits_caption(row.text):
+            return await self.sender.send_photo(chat_id, chart, row.text)
         if chart:
             title = row.text.split("\n", 1)[0]
-            result = await self.sender.send_photo(chat_id, chart, plain_text(title)[:1000])
+            result = await self.sender.send_photo(chat_id, chart, html.escape(plain_text(title)[:1000], quote=False))
             if result.outcome is not Outcome.SENT:
                 return result
         return await self.sender.send(chat_id, Reply(row.text))
