@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
@@ -13,7 +15,7 @@ from bot.render import status as render_status
 from bot.subscriptions import subscribe
 from handlers.common import require, resolve_or_ask, runtime, send, target_from, user_id
 from handlers.groups import is_group_admin
-from schedules.planner import sync_all
+from schedules.jobs import plan_now
 
 
 async def langganan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -35,7 +37,7 @@ async def bind(update: Update, context: ContextTypes.DEFAULT_TYPE, target) -> bo
     rt = runtime(context)
     with rt.session() as session:
         _sub, new = subscribe(session, rt.clock, update.effective_chat.id, target, user_id(update))
-        sync_all(session, rt.clock, rt.settings)
+    await asyncio.to_thread(plan_now, rt)  # off the event loop: other chats keep being answered
     name = place(target.code)
     text = rt.t.fmt("✔️ Chat ini menerima pengingat untuk {name}.", name=name) if new else \
         rt.t.fmt("Chat ini sudah menerima pengingat untuk {name}.", name=name)

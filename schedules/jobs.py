@@ -1,33 +1,48 @@
-"""The ticker: python-telegram-bot's JobQueue (APScheduler) only says "now"; the database decides.
+"""The timers: python-telegram-bot's JobQueue (APScheduler) only says "now"; the database decides.
 
-Nothing is stored in the scheduler: every tick the dispatcher sends what the ledger says is due,
-and every ``REPLAN_EVERY`` ticks (and once at start) the planner re-syncs the ledger with the
-calendar. Losing the process loses nothing.
+Nothing is stored in the scheduler; losing the process loses nothing.
+
+- **Dispatch** runs when the next ledger or outbox row falls due: after each run it looks up the
+  earliest pending ``due_at`` and sets a one-off job for that moment (at most ``tick_seconds`` ahead,
+  so rows written by another process are seen too). A commit that adds or moves rows in this process
+  (``schedules/wakeup.py``) brings the job forward to now. So a reminder leaves within moments of
+  falling due, not at the next tick.
+- **The tick** (every ``tick_seconds``) plans incrementally (``schedules/incremental.py``) in a worker
+  thread, so the event loop keeps answering, and queues the weekly digests now and then.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from datetime import datetime, timedelta
 
-from telegram.ext import Application, ContextTypes
+from sqlalchemy import func
+from sqlmodel import select
+from telegram.ext import Application, ContextTypes, Job
 
+from bot.models import Outbox, Reminder, ReminderStatus
 from bot.render.digest import digest as render_digest
 from bot.runtime import Runtime
+from schedules import wakeup
 from schedules.digest import enqueue_due
 from schedules.dispatcher import Dispatcher
+from schedules.incremental import IncrementalPlanner, PlanReport
 from schedules.outbox import OutboxDispatcher
-from schedules.planner import sync_all
 from schedules.telegram_sender import TelegramSender
 
 log = logging.getLogger(__name__)
 
-REPLAN_EVERY = 20  # ticks: 10 minutes at the default 30 s
 DIGEST_EVERY = 10  # ticks: the weekly digest is looked at every 5 minutes
 
 
-def plan_now(runtime: Runtime) -> int:
+def plan_now(runtime: Runtime, planner: IncrementalPlanner | None = None) -> PlanReport:
+    """Plan what changed (everything, the first time); blocking: run it in a thread."""
+    planner = planner or IncrementalPlanner()
     with runtime.session() as session:
-        return sync_all(session, runtime.clock, runtime.settings)
+        report = planner.sync(session, runtime.clock, runtime.settings)
+    planner.accept()
+    return report
 
 
 def make_dispatchers(application: Application) -> tuple[Dispatcher, OutboxDispatcher]:
@@ -42,26 +57,109 @@ def queue_digests(runtime: Runtime) -> int:
         return enqueue_due(session, runtime.clock, runtime.settings, runtime.thresholds, runtime.t, render_digest)
 
 
+def next_due(runtime: Runtime) -> datetime | None:
+    """The earliest pending row of the ledger and the outbox (two indexed look-ups)."""
+    with runtime.session() as session:
+        times = [session.exec(select(func.min(model.due_at)).where(model.status == ReminderStatus.PENDING.value)).one()
+                 for model in (Reminder, Outbox)]
+    times = [t for t in times if t is not None]
+    return min(times) if times else None
+
+
+class DispatchTimer:
+    """One-off jobs at the next due moment; never two dispatch runs at once."""
+
+    def __init__(self, application: Application) -> None:
+        self.application = application
+        self.runtime: Runtime = application.bot_data["runtime"]
+        self.job: Job | None = None
+        self.running = False
+        self.again = False
+        self.loop: asyncio.AbstractEventLoop | None = None
+
+    def start(self) -> None:
+        self.loop = asyncio.get_running_loop()
+        wakeup.listen(self.wake)
+        self.schedule(0.0)
+
+    def stop(self) -> None:
+        wakeup.forget(self.wake)
+
+    def wake(self) -> None:
+        """Something new may be due; callable from any thread."""
+        if self.loop is not None and not self.loop.is_closed():
+            self.loop.call_soon_threadsafe(self._wake)
+
+    def _wake(self) -> None:
+        if self.running:
+            self.again = True
+        else:
+            self.schedule(0.0)
+
+    def schedule(self, delay: float) -> None:
+        queue = self.application.job_queue
+        if queue is None:
+            return
+        when = datetime.now().astimezone() + timedelta(seconds=delay)
+        if self.job is not None and not self.job.removed:
+            planned = self.job.next_t
+            if planned is not None and planned <= when:
+                return
+            self.job.schedule_removal()
+        self.job = queue.run_once(self.run, when=max(delay, 0.0), name="pantau-ham-dispatch")
+
+    async def run(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        self.job = None
+        if self.running:
+            self.again = True
+            return
+        self.running = True
+        data = self.application.bot_data
+        try:
+            while True:
+                self.again = False
+                report = await data["dispatcher"].run_until_idle()
+                if report.claimed:
+                    log.info("reminders: %s", report)
+                outbox = await data["outbox"].run_until_idle()
+                if outbox.claimed:
+                    log.info("outbox: %s", outbox)
+                if not self.again:
+                    break
+        finally:
+            self.running = False
+            self.schedule(self._delay())
+
+    def _delay(self) -> float:
+        cap = float(self.runtime.settings.tick_seconds)
+        due = next_due(self.runtime)
+        if due is None:
+            return cap
+        return min(max((due - self.runtime.clock.now()).total_seconds(), 0.0), cap)
+
+
 async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
     data = context.application.bot_data
     rt: Runtime = data["runtime"]
     data["ticks"] = data.get("ticks", 0) + 1
-    if data["ticks"] % REPLAN_EVERY == 0:
-        plan_now(rt)
+    report = await asyncio.to_thread(plan_now, rt, data["planner"])
+    if report.planned:
+        log.info("planned %d events, %d new reminders%s", report.planned, report.added,
+                 " (everything)" if report.full else "")
     if data["ticks"] % DIGEST_EVERY == 1:
-        queue_digests(rt)
-    report = await data["dispatcher"].run_until_idle()
-    if report.claimed:
-        log.info("reminders: %s", report)
-    outbox = await data["outbox"].run_until_idle()
-    if outbox.claimed:
-        log.info("outbox: %s", outbox)
+        await asyncio.to_thread(queue_digests, rt)
+    data["timer"].schedule(0.0)  # rows another process wrote, leases that ran out
 
 
 async def start_ticking(application: Application) -> None:
-    """Called from post_init: plan once, then tick."""
+    """Called from post_init: plan once (off the event loop), then tick and dispatch."""
     rt: Runtime = application.bot_data["runtime"]
     application.bot_data["dispatcher"], application.bot_data["outbox"] = make_dispatchers(application)
-    added = plan_now(rt)
-    log.info("planned %d new reminders", added)
-    application.job_queue.run_repeating(tick, interval=rt.settings.tick_seconds, first=1, name="pantau-ham-tick")
+    application.bot_data["planner"] = planner = IncrementalPlanner()
+    report = await asyncio.to_thread(plan_now, rt, planner)
+    log.info("planned %d new reminders", report.added)
+    timer = application.bot_data["timer"] = DispatchTimer(application)
+    timer.start()
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(tick, interval=rt.settings.tick_seconds, first=rt.settings.tick_seconds,
+                                            name="pantau-ham-tick")

@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from bot.db import session_scope
 from bot.models import Outbox, ReminderStatus
+from schedules import wakeup
 
 
 def dialect_insert(session: Session):
@@ -29,7 +30,10 @@ def enqueue(session: Session, rows: list[dict]) -> int:
         return 0
     stmt = dialect_insert(session)(Outbox).on_conflict_do_nothing(index_elements=["key"]).returning(Outbox.id)
     values = [dict(status=ReminderStatus.PENDING.value, attempts=0, **r) for r in rows]
-    return len(session.connection().execute(stmt, values).all())
+    added = len(session.connection().execute(stmt, values).all())
+    if added:
+        wakeup.after_commit(session)
+    return added
 
 
 def claim(engine: Engine, model, now: datetime, lease: timedelta, worker: str, batch: int) -> list[int]:
@@ -72,3 +76,4 @@ def release(engine: Engine, model, ids: list[int], worker: str, due_at: datetime
                     claimed_at=None, last_error=(error or "")[:500])
             .execution_options(synchronize_session=False)
         )
+        wakeup.after_commit(session)

@@ -20,6 +20,7 @@ from bot.clock import Clock
 from bot.models import Event, EventStatus, Reminder, ReminderStatus, Role, RoleBinding
 from bot.reference import regions
 from bot.settings import Settings
+from schedules import wakeup
 from schedules.calendar import anchor_of, scope_of
 from schedules.ledger import dialect_insert
 from schedules.policy import Policy, anchor_day, deadline_in, offsets_for
@@ -93,7 +94,10 @@ def insert_rows(session: Session, event: Event, rows: list[Planned]) -> int:
         .on_conflict_do_nothing(index_elements=["event_id", "event_version", "chat_id", "offset_key"])
         .returning(Reminder.id)
     )
-    return len(session.connection().execute(stmt, values).all())
+    added = len(session.connection().execute(stmt, values).all())
+    if added:
+        wakeup.after_commit(session)
+    return added
 
 
 def cancel_pending(session: Session, event: Event, keep_current: bool) -> None:
@@ -125,6 +129,7 @@ def sync_event(session: Session, clock: Clock, event: Event, settings: Settings)
             row.status = ReminderStatus.CANCELLED.value
         elif (row.due_at, row.deadline_at) != (target.due_at, target.deadline_at):
             row.due_at, row.deadline_at = target.due_at, target.deadline_at
+            wakeup.after_commit(session)
     session.flush()
     return insert_rows(session, event, planned)
 
