@@ -5,18 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.console import plain
-from bot.errors import UserError
 from bot.i18n import N_, Translator
-from bot.reference import ProvinceRef, regions_of
-from bot.regions import resolve
-from bot.render import calendar as render_calendar
-from bot.runtime import Runtime
-from schedules import events as event_service
-from schedules.calendar import load_template, parse_line, parse_when, upcoming
-from schedules.ics import to_ics
-from schedules.policy import offsets_for
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+
+# The services are imported where they are used: `pantau-ham --help` builds this parser and
+# should not pay for the database layer, the calendar or icalendar.
 
 
 def add_parser(sub: argparse._SubParsersAction, t: Translator) -> None:
@@ -43,6 +40,10 @@ def add_parser(sub: argparse._SubParsersAction, t: Translator) -> None:
 
 
 def _codes(query: str | None) -> tuple[set[str] | None, str]:
+    from bot.errors import UserError
+    from bot.reference import ProvinceRef, regions_of
+    from bot.regions import resolve
+
     if not query:
         return None, "Pantau HAM"
     resolution = resolve(query)
@@ -55,11 +56,22 @@ def _codes(query: str | None) -> tuple[set[str] | None, str]:
 
 
 def _card(rt: Runtime, event) -> str:
+    from bot.console import plain
+    from bot.render import calendar as render_calendar
+    from schedules.policy import offsets_for
+
     offsets = ", ".join(o.key for o in offsets_for(event.kind, event.offsets, event.start_time is not None))
     return plain(render_calendar.event_card(rt.t, event, event.timezone, rt.clock.now(), offsets).text)
 
 
 def run(rt: Runtime, t: Translator, args: argparse.Namespace) -> int:
+    from bot.console import plain
+    from bot.errors import UserError
+    from bot.render import calendar as render_calendar
+    from schedules import events as event_service
+    from schedules.calendar import load_template, parse_line, parse_when, upcoming
+    from schedules.ics import to_ics
+
     try:
         with rt.session() as session:
             if args.verb == "add":

@@ -8,11 +8,14 @@ import logging
 import sys
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from bot import calendar_cli
-from bot.catalog import CatalogImportError, import_catalog
 from bot.i18n import Translator
-from bot.runtime import Runtime
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
 
 log = logging.getLogger("pantau_ham")
 
@@ -43,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     if args.command == "run":
         return _run(settings, t)
+    from bot.runtime import Runtime  # here, not at the top: --help stays fast
+
     runtime = Runtime.start(settings)
     if args.command == "db":
         print(t.gettext("Skema basis data sudah terbaru."))
@@ -69,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _import_catalog(runtime: Runtime, t: Translator, path: Path, label: str | None) -> int:
+    from bot.catalog import CatalogImportError, import_catalog
+
     if not path.is_file():
         print(t.gettext("Berkas tidak ditemukan: {path}").format(path=path), file=sys.stderr)
         return 1
@@ -93,6 +100,7 @@ def _run(settings: Settings, t: Translator) -> int:
                         "atau coba bot tanpa Telegram: pantau-ham console"), file=sys.stderr)
         return 2
     from bot.app import build_application
+    from bot.runtime import Runtime
 
     runtime = Runtime.start(settings)
     application = build_application(runtime)

@@ -8,7 +8,6 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from bot import broadcasts
 from bot import callbacks as cb
 from bot.access import Action, allowed
-from bot.charts import progress_chart
 from bot.errors import UserError
 from bot.models import Broadcast
 from bot.reference import provinces
@@ -43,6 +42,8 @@ async def preview(update: Update, context: ContextTypes.DEFAULT_TYPE, province) 
     rt = runtime(context)
     view = _view(context, province)
     text = render.results(rt.t, view)
+    from bot.charts import progress_chart  # matplotlib: loaded on the first /umumkan, not at start
+
     chart = progress_chart(view.progress, rt.t.fmt("KKP HAM {name}", name=province.name),
                            rt.t.gettext("ambang peduli"))
     with rt.session() as session:

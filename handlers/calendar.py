@@ -17,7 +17,6 @@ from bot.subscriptions import of_chat
 from handlers.common import grants_of, require, resolve_or_ask, runtime, send, send_error, send_file, target_from, user_id
 from schedules import events as event_service
 from schedules.calendar import EXAMPLE, FORM, Scope, parse_line, parse_when, scope_of, upcoming
-from schedules.ics import to_ics
 from schedules.policy import offsets_for
 
 UBAH_FORM = "/jadwal_ubah <id> tanggal YYYY-MM-DD [HH:MM] | judul|lokasi|catatan|ingatkan <nilai> | konfirmasi"
@@ -84,6 +83,8 @@ async def send_calendar(update: Update, context: ContextTypes.DEFAULT_TYPE, head
         events = upcoming(session, rt.clock, codes, limit=500)
     caption = rt.t.nfmt("{n} acara mendatang: {heading}", "{n} acara mendatang: {heading}", len(events),
                         heading=heading)
+    from schedules.ics import to_ics  # icalendar: loaded on the first /kalender
+
     await send_file(update, context, "pantau-ham.ics", to_ics(events, rt.clock.now(), f"Pantau HAM: {heading}"),
                     caption)
 
