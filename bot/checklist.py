@@ -22,7 +22,7 @@ from bot.clock import Clock
 from bot.errors import UserError
 from bot.i18n import N_
 from bot.models import ChecklistEntry, Cycle, Indicator, IndicatorState
-from bot.reference import CriterionRef, ProvinceRef, RegionRef, criteria, provinces, regions_of
+from bot.reference import CriterionRef, ProvinceRef, RegionRef, criteria, provinces, regions, regions_of
 
 
 class KkpClass(StrEnum):
@@ -216,16 +216,34 @@ def province_progress(
 
 
 @dataclass(frozen=True)
+class ProvinceShare:
+    """A province in the national overview: how many of its kab/kota are peduli."""
+
+    province: ProvinceRef
+    regions: int
+    above: int
+    threshold: float  # percent of kab/kota that must be peduli
+
+    @property
+    def fraction_above(self) -> float:
+        return self.above / self.regions if self.regions else 0.0
+
+    @property
+    def meets_threshold(self) -> bool:
+        return self.fraction_above * 100 >= self.threshold
+
+
+@dataclass(frozen=True)
 class NationalProgress:
     cycle: Cycle
-    provinces: tuple[ProvinceProgress, ...]  # best share of kab/kota peduli first
+    provinces: tuple[ProvinceShare, ...]  # best share of kab/kota peduli first
     threshold: float
     last_updated: datetime | None
     sample_catalog: bool
 
     @property
     def regions(self) -> int:
-        return sum(len(p.rows) for p in self.provinces)
+        return sum(p.regions for p in self.provinces)
 
     @property
     def above(self) -> int:
@@ -237,16 +255,34 @@ class NationalProgress:
 
 
 def national_progress(session: Session, cycle: Cycle, thresholds: Thresholds) -> NationalProgress:
-    """Every province: x of n kab/kota peduli, from one aggregate query over the whole country."""
+    """Every province: x of n kab/kota peduli. One GROUP BY per region over the whole country (only the
+    weight of complete indicators is needed), one MAX for the newest change."""
     catalog = catalog_snapshot(session)
-    tallies = _tallies(session, cycle, None)
+    complete = [IndicatorState.LENGKAP.value, IndicatorState.TERVERIFIKASI.value]
+    done = session.exec(
+        select(ChecklistEntry.region_code, func.sum(Indicator.weight))
+        .join(Indicator, Indicator.code == ChecklistEntry.indicator_code)
+        .where(ChecklistEntry.cycle_id == cycle.id, ChecklistEntry.state.in_(complete), Indicator.active)
+        .group_by(ChecklistEntry.region_code)
+    ).all()
+    # the newest change of the cycle (an index look-up; entries of retired indicators count too)
+    last = session.exec(select(func.max(ChecklistEntry.updated_at)).where(ChecklistEntry.cycle_id == cycle.id)).one()
+    weight_total = catalog.weight_total
+    peduli: dict[str, int] = {}
+    for code, weight in done:
+        score = 100.0 * (weight or 0.0) / weight_total if weight_total else 0.0
+        if thresholds.classify(score) is KkpClass.PEDULI and code in regions():
+            province = regions()[code].province_code
+            peduli[province] = peduli.get(province, 0) + 1
+    members: dict[str, int] = {}
+    for region in regions().values():
+        members[region.province_code] = members.get(region.province_code, 0) + 1
     rows = sorted(
-        (_province(p, cycle, catalog, tallies, thresholds) for p in provinces().values()),
+        (ProvinceShare(p, members.get(code, 0), peduli.get(code, 0), thresholds.province)
+         for code, p in provinces().items()),
         key=lambda p: (-p.fraction_above, -p.above, p.province.code),
     )
-    stamps = [p.last_updated for p in rows if p.last_updated]
-    return NationalProgress(cycle, tuple(rows), thresholds.province, max(stamps) if stamps else None,
-                            catalog.is_sample)
+    return NationalProgress(cycle, tuple(rows), thresholds.province, last, catalog.is_sample)
 
 
 def indicator_statuses(

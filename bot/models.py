@@ -104,7 +104,12 @@ class ChecklistEntry(SQLModel, table=True):
     """The state of one indicator for one region in one cycle; no row means ``belum``."""
 
     __tablename__ = "checklist_entry"
-    __table_args__ = (UniqueConstraint("cycle_id", "region_code", "indicator_code"),)
+    __table_args__ = (
+        UniqueConstraint("cycle_id", "region_code", "indicator_code"),
+        # the national overview: complete entries per region of a cycle, from the index alone
+        Index("ix_checklist_entry_cycle_state", "cycle_id", "state", "region_code", "indicator_code"),
+        Index("ix_checklist_entry_cycle_updated", "cycle_id", "updated_at"),  # the newest change
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     cycle_id: int = Field(foreign_key="cycle.id", index=True)

@@ -109,7 +109,7 @@ def national_status(t: Translator, p: NationalProgress, timezone: str) -> Reply:
     ]
     for i, prov in enumerate(p.provinces, start=1):
         line = t.fmt("{i}. {name}: {above} dari {n} kab/kota peduli ({pct})", i=str(i), name=prov.province.name,
-                     above=prov.above, n=len(prov.rows), pct=t.percent(prov.fraction_above))
+                     above=prov.above, n=prov.regions, pct=t.percent(prov.fraction_above))
         lines.append(line + (" ✅" if prov.meets_threshold else ""))
     lines.append("")
     if p.last_updated:
