@@ -38,6 +38,7 @@ class Call:
     params: dict[str, Any]
     at: float
     status: int = 200
+    result: Any = None
 
 
 class FakeBotAPI(ThreadingHTTPServer):
@@ -47,7 +48,7 @@ class FakeBotAPI(ThreadingHTTPServer):
     def __init__(self, limits: bool = False) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.limits = limits
-        self.lock = threading.Lock()
+        self.lock = threading.RLock()
         self.changed = threading.Condition(self.lock)
         self.calls: list[Call] = []
         self.apis: dict[str, OfflineBotAPI] = {}
@@ -55,6 +56,7 @@ class FakeBotAPI(ThreadingHTTPServer):
         self.update_ids = itertools.count(1)
         self.message_ids = itertools.count(1)
         self.rejected = 0
+        self.polling: set[str] = set()  # tokens that polled (their first getUpdates is recorded)
         self._overall: dict[str, deque[float]] = defaultdict(deque)
         self._group: dict[tuple[str, int], deque[float]] = defaultdict(deque)
         self._private: dict[tuple[str, int], float] = {}
@@ -68,6 +70,10 @@ class FakeBotAPI(ThreadingHTTPServer):
     def __exit__(self, *exc) -> None:
         self.shutdown()
         self.server_close()
+
+    def handle_error(self, request, client_address) -> None:
+        """A bot that stops while long-polling hangs up: not worth a traceback."""
+        return None
 
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.server_port}/bot"
@@ -102,6 +108,22 @@ class FakeBotAPI(ThreadingHTTPServer):
             calls = self.calls[since:]
         return [c for c in calls if c.method in SENDING and c.status == 200 and (token is None or c.token == token)
                 and (chat_id is None or int(c.params.get("chat_id", 0)) == chat_id)]
+
+    def button(self, token: str, chat_id: int, label: str, since: int = 0) -> tuple[dict, str]:
+        """(message, callback data) of the newest message or edit to ``chat_id`` with a button ``label``."""
+        with self.lock:
+            calls = [c for c in self.calls[since:] if c.token == token and c.status == 200
+                     and c.method in ("sendMessage", "editMessageText")]
+        for call in reversed(calls):
+            markup = call.params.get("reply_markup") or {}
+            for row in markup.get("inline_keyboard", []):
+                for b in row:
+                    if label in b.get("text", ""):
+                        message = call.result if isinstance(call.result, dict) else {
+                            "message_id": int(call.params.get("message_id", 1)), "date": int(time.time()),
+                            "chat": {"id": chat_id, "type": "private", "first_name": "P"}, "text": ""}
+                        return message, b["callback_data"]
+        raise LookupError(f"no button {label!r} in chat {chat_id}")
 
     def wait_for(self, predicate, timeout: float) -> bool:
         deadline = time.monotonic() + timeout
@@ -151,6 +173,11 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         params = _params(self.headers.get("Content-Type") or "", body)
         if method == "getUpdates":
+            with server.changed:
+                if token not in server.polling:
+                    server.polling.add(token)
+                    server.calls.append(Call(token, method, params, time.monotonic()))
+                    server.changed.notify_all()
             self._reply(200, {"ok": True, "result": self._get_updates(server, token, params)})
             return
         now = time.monotonic()
@@ -168,7 +195,7 @@ class _Handler(BaseHTTPRequestHandler):
                     return
             api = server.apis.setdefault(token, OfflineBotAPI())
             result = api._answer(method, params, {})
-            server.calls.append(Call(token, method, params, now))
+            server.calls.append(Call(token, method, params, now, result=result))
             server.changed.notify_all()
         self._reply(200, {"ok": True, "result": result})
 

@@ -6,7 +6,7 @@ private chat answered a second ago, a chat that got a 429) never holds up anothe
 chats go out in parallel, each as soon as its own limits and the shared pacer allow.
 
 The overall limit is a pacer with evenly spaced slots, a little slower than Telegram's 30/s
-(``margin``, default 7 %: about 28 a second), so that jitter on the way never bunches 31 messages into
+(``margin``, default 5 %: about 28.5 a second), so that jitter on the way never bunches 31 messages into
 one second at Telegram's end. A slot left free by a chat that waits is taken by the next message of
 another chat. Time and sleep are injectable, so tests run without waiting.
 """
@@ -28,7 +28,7 @@ class Throttle:
     def __init__(self, now: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
                  overall: tuple[int, float] = (30, 1.0), group: tuple[int, float] = (20, 60.0),
-                 chat: tuple[int, float] = (1, 1.0), margin: float = 0.07) -> None:
+                 chat: tuple[int, float] = (1, 1.0), margin: float = 0.05) -> None:
         self.now = now
         self.sleep = sleep
         self.spacing = overall[1] / overall[0] / (1.0 - margin)  # seconds between two overall slots

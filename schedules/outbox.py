@@ -51,7 +51,7 @@ class OutboxReport:
 
 class OutboxDispatcher:
     def __init__(self, engine: Engine, clock: Clock, settings, sender: Sender, worker_id: str | None = None,
-                 lease: timedelta = timedelta(minutes=5), batch: int = 100, checkpoint=None) -> None:
+                 lease: timedelta = timedelta(minutes=5), batch: int = 250, checkpoint=None) -> None:
         self.engine, self.clock, self.settings, self.sender = engine, clock, settings, sender
         self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.lease, self.batch = lease, batch
