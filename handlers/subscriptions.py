@@ -15,7 +15,7 @@ from bot.render import status as render_status
 from bot.subscriptions import subscribe
 from handlers.common import require, resolve_or_ask, runtime, send, target_from, user_id
 from handlers.groups import is_group_admin
-from schedules.jobs import plan_now
+from schedules.incremental import plan_now
 
 
 async def langganan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

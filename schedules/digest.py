@@ -86,7 +86,7 @@ def enqueue_due(session: Session, clock: Clock, settings: Settings, thresholds: 
     staff: dict[str, list[int]] = {}
     for b in session.exec(select(RoleBinding).where(RoleBinding.role == Role.STAF.value)):
         staff.setdefault(b.target_code, []).append(b.user_id)
-    queued = 0
+    rows: list[dict] = []
     for code, users in sorted(staff.items()):
         province = provinces()[code]
         week = due_week(clock.now(), province.timezone, settings.digest_weekday, settings.digest_time)
@@ -98,5 +98,7 @@ def enqueue_due(session: Session, clock: Clock, settings: Settings, thresholds: 
         if not todo:
             continue
         text = render(t, build(session, clock, settings, province, thresholds))
-        queued += enqueue(session, [dict(key=keys[u], chat_id=u, text=text, due_at=clock.now()) for u in todo])
-    return queued
+        rows += [dict(key=keys[u], chat_id=u, text=text, due_at=clock.now()) for u in todo]
+    # written at the end, in one statement: SQLite has one writer, and the bot's event loop must not wait
+    # on a lock held while every province's digest is being put together
+    return enqueue(session, rows)

@@ -25,6 +25,7 @@ from sqlmodel import Session, select
 
 from bot.clock import Clock
 from bot.models import AksiReport, Catalog, ChecklistEntry, Event, EventKind, EventStatus, RoleBinding, Subscription
+from bot.runtime import Runtime
 from bot.settings import Settings
 from schedules.calendar import anchor_of
 from schedules.planner import sync_event
@@ -93,3 +94,12 @@ class IncrementalPlanner:
         if self._pending:
             self.inputs, self.events = self._pending
             self._pending = None
+
+
+def plan_now(runtime: Runtime, planner: IncrementalPlanner | None = None) -> PlanReport:
+    """Plan what changed (everything, the first time, or with a new planner); blocking: run it in a thread."""
+    planner = planner or IncrementalPlanner()
+    with runtime.session() as session:
+        report = planner.sync(session, runtime.clock, runtime.settings)
+    planner.accept()
+    return report

@@ -2,8 +2,9 @@
 
 Nothing is stored in the scheduler; losing the process loses nothing.
 
-- **Dispatch** runs when the next ledger or outbox row falls due: after each run it looks up the
-  earliest pending ``due_at`` and sets a one-off job for that moment (at most ``tick_seconds`` ahead,
+- **Dispatch** (one timer for the reminder ledger, one for the outbox, so neither waits on the other)
+  runs when the table's next row falls due: after each run it looks up the earliest pending
+  ``due_at`` and sets a one-off job for that moment (at most ``tick_seconds`` ahead,
   so rows written by another process are seen too). A commit that adds or moves rows in this process
   (``schedules/wakeup.py``) brings the job forward to now. So a reminder leaves within moments of
   falling due, not at the next tick.
@@ -27,22 +28,13 @@ from bot.runtime import Runtime
 from schedules import wakeup
 from schedules.digest import enqueue_due
 from schedules.dispatcher import Dispatcher
-from schedules.incremental import IncrementalPlanner, PlanReport
+from schedules.incremental import IncrementalPlanner, plan_now
 from schedules.outbox import OutboxDispatcher
 from schedules.telegram_sender import TelegramSender
 
 log = logging.getLogger(__name__)
 
 DIGEST_EVERY = 10  # ticks: the weekly digest is looked at every 5 minutes
-
-
-def plan_now(runtime: Runtime, planner: IncrementalPlanner | None = None) -> PlanReport:
-    """Plan what changed (everything, the first time); blocking: run it in a thread."""
-    planner = planner or IncrementalPlanner()
-    with runtime.session() as session:
-        report = planner.sync(session, runtime.clock, runtime.settings)
-    planner.accept()
-    return report
 
 
 def make_dispatchers(application: Application) -> tuple[Dispatcher, OutboxDispatcher]:
@@ -57,20 +49,21 @@ def queue_digests(runtime: Runtime) -> int:
         return enqueue_due(session, runtime.clock, runtime.settings, runtime.thresholds, runtime.t, render_digest)
 
 
-def next_due(runtime: Runtime) -> datetime | None:
-    """The earliest pending row of the ledger and the outbox (two indexed look-ups)."""
+def next_due(runtime: Runtime, model: type[Reminder] | type[Outbox]) -> datetime | None:
+    """The earliest pending row of the ledger or the outbox (an indexed look-up)."""
     with runtime.session() as session:
-        times = [session.exec(select(func.min(model.due_at)).where(model.status == ReminderStatus.PENDING.value)).one()
-                 for model in (Reminder, Outbox)]
-    times = [t for t in times if t is not None]
-    return min(times) if times else None
+        return session.exec(select(func.min(model.due_at)).where(model.status == ReminderStatus.PENDING.value)).one()
 
 
 class DispatchTimer:
-    """One-off jobs at the next due moment; never two dispatch runs at once."""
+    """One-off jobs at the next due moment of one table; never two runs of it at once.
 
-    def __init__(self, application: Application) -> None:
+    The reminders and the outbox have a timer each, so a long outbox run (38 digests to one person
+    go out at 1 a second) never holds up a reminder that falls due meanwhile."""
+
+    def __init__(self, application: Application, key: str, model: type[Reminder] | type[Outbox]) -> None:
         self.application = application
+        self.key, self.model = key, model
         self.runtime: Runtime = application.bot_data["runtime"]
         self.job: Job | None = None
         self.running = False
@@ -106,7 +99,7 @@ class DispatchTimer:
             if planned is not None and planned <= when:
                 return
             self.job.schedule_removal()
-        self.job = queue.run_once(self.run, when=max(delay, 0.0), name="pantau-ham-dispatch")
+        self.job = queue.run_once(self.run, when=max(delay, 0.0), name=f"pantau-ham-{self.key}")
 
     async def run(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         self.job = None
@@ -114,16 +107,13 @@ class DispatchTimer:
             self.again = True
             return
         self.running = True
-        data = self.application.bot_data
+        dispatcher = self.application.bot_data[self.key]
         try:
             while True:
                 self.again = False
-                report = await data["dispatcher"].run_until_idle()
+                report = await dispatcher.run_until_idle()
                 if report.claimed:
-                    log.info("reminders: %s", report)
-                outbox = await data["outbox"].run_until_idle()
-                if outbox.claimed:
-                    log.info("outbox: %s", outbox)
+                    log.info("%s: %s", self.key, report)
                 if not self.again:
                     break
         finally:
@@ -132,7 +122,7 @@ class DispatchTimer:
 
     def _delay(self) -> float:
         cap = float(self.runtime.settings.tick_seconds)
-        due = next_due(self.runtime)
+        due = next_due(self.runtime, self.model)
         if due is None:
             return cap
         return min(max((due - self.runtime.clock.now()).total_seconds(), 0.0), cap)
@@ -148,7 +138,8 @@ async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
                  " (everything)" if report.full else "")
     if data["ticks"] % DIGEST_EVERY == 1:
         await asyncio.to_thread(queue_digests, rt)
-    data["timer"].schedule(0.0)  # rows another process wrote, leases that ran out
+    for timer in data["timers"]:
+        timer.schedule(0.0)  # rows another process wrote, leases that ran out
 
 
 async def start_ticking(application: Application) -> None:
@@ -158,8 +149,10 @@ async def start_ticking(application: Application) -> None:
     application.bot_data["planner"] = planner = IncrementalPlanner()
     report = await asyncio.to_thread(plan_now, rt, planner)
     log.info("planned %d new reminders", report.added)
-    timer = application.bot_data["timer"] = DispatchTimer(application)
-    timer.start()
+    timers = application.bot_data["timers"] = [DispatchTimer(application, "dispatcher", Reminder),
+                                                DispatchTimer(application, "outbox", Outbox)]
+    for timer in timers:
+        timer.start()
     if application.job_queue is not None:
         application.job_queue.run_repeating(tick, interval=rt.settings.tick_seconds, first=rt.settings.tick_seconds,
                                             name="pantau-ham-tick")

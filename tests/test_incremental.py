@@ -11,8 +11,7 @@ from bot.models import Event, IndicatorState, Reminder
 from bot.reference import regions
 from bot.subscriptions import subscribe
 from schedules import wakeup
-from schedules.incremental import IncrementalPlanner
-from schedules.jobs import plan_now
+from schedules.incremental import IncrementalPlanner, plan_now
 from schedules.planner import Planned, insert_rows
 from tests.test_planner import TAPIN, create, rows, setup_chats
 
@@ -97,7 +96,8 @@ def test_new_due_rows_wake_the_dispatcher_once_committed(catalog):
 
 async def test_the_dispatch_timer_sleeps_until_the_next_due_row(bot):
     rt = bot.runtime
-    timer = bot.app.bot_data["timer"]
+    timer, outbox_timer = bot.app.bot_data["timers"]
+    assert outbox_timer._delay() == rt.settings.tick_seconds  # nothing in the outbox
     setup_chats(rt)
     event_id = create(rt, "rakor Kalsel 2099-06-19 09:00 Rakor jauh")
     with rt.session() as session:  # only far-away rows: sleep a whole tick, then look again
