@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from bot.clock import Clock
@@ -59,18 +59,22 @@ def plan_rows(event: Event, chats: list[tuple[int, str]], policy: Policy, admins
     timed = isinstance(anchor, datetime)
     offsets = offsets_for(event.kind, event.offsets, timed)
     rows: list[Planned] = []
+    per_zone: dict[str, tuple[datetime, list[tuple[datetime, str]]]] = {}  # Indonesia has three zones
     for chat_id, zone in chats:
-        deadline = deadline_in(anchor, zone)
-        seen: dict[datetime, str] = {}
-        for offset in sorted(offsets, key=lambda o: o.delta, reverse=True):
-            if offset.is_day_level:
-                due = policy.day_level_due(anchor_day(anchor, zone), offset.amount, zone, deadline)
-            else:
-                due = anchor - offset.delta
-            if due is None or due >= deadline or (not_before and due < not_before):
-                continue
-            seen[due] = offset.key  # two offsets moved onto one morning: keep the nearer one
-        rows.extend(Planned(chat_id, key, due, deadline) for due, key in sorted(seen.items()))
+        if zone not in per_zone:
+            deadline = deadline_in(anchor, zone)
+            seen: dict[datetime, str] = {}
+            for offset in sorted(offsets, key=lambda o: o.delta, reverse=True):
+                if offset.is_day_level:
+                    due = policy.day_level_due(anchor_day(anchor, zone), offset.amount, zone, deadline)
+                else:
+                    due = anchor - offset.delta
+                if due is None or due >= deadline or (not_before and due < not_before):
+                    continue
+                seen[due] = offset.key  # two offsets moved onto one morning: keep the nearer one
+            per_zone[zone] = (deadline, sorted(seen.items()))
+        deadline, dues = per_zone[zone]
+        rows.extend(Planned(chat_id, key, due, deadline) for due, key in dues)
     if chats and admins:
         deadline = deadline_in(anchor, event.timezone)
         due = policy.morning_of(anchor_day(anchor, event.timezone), event.timezone) + ESCALATION_DELAY
@@ -92,9 +96,13 @@ def insert_rows(session: Session, event: Event, rows: list[Planned]) -> int:
     stmt = (
         dialect_insert(session)(Reminder)
         .on_conflict_do_nothing(index_elements=["event_id", "event_version", "chat_id", "offset_key"])
-        .returning(Reminder.id)
     )
-    added = len(session.connection().execute(stmt, values).all())
+    # counted before and after rather than with RETURNING: a plain executemany is about twice as fast
+    count = select(func.count()).select_from(Reminder).where(
+        Reminder.event_id == event.id, Reminder.event_version == event.version)
+    before = session.exec(count).one()
+    session.connection().execute(stmt, values)
+    added = session.exec(count).one() - before
     if added:
         wakeup.after_commit(session)
     return added
