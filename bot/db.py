@@ -7,15 +7,18 @@ upgraded to the newest revision whenever the bot or the CLI starts.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -49,6 +52,8 @@ def make_engine(url: str) -> Engine:
 
 
 def alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     # configparser treats "%" as interpolation: escape it (URL-encoded passwords, options=...)
@@ -57,8 +62,37 @@ def alembic_config(engine: Engine) -> Config:
     return cfg
 
 
+def _heads() -> set[str]:
+    """The newest revisions of ``bot/migrations/versions``, read from the files (no Alembic needed)."""
+    revisions, parents = set(), set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        found = re.search(r"^revision\s*(?::[^=]*)?=\s*['\"]([^'\"]+)['\"]", source, re.M)
+        if found:
+            revisions.add(found.group(1))
+        down = re.search(r"^down_revision\s*(?::[^=]*)?=\s*(.+)$", source, re.M)
+        if down:
+            parents.update(re.findall(r"['\"]([^'\"]+)['\"]", down.group(1)))
+    return revisions - parents
+
+
+def is_current(engine: Engine) -> bool:
+    """True when the database is already at the newest revision."""
+    if "alembic_version" not in inspect(engine).get_table_names():
+        return False
+    with engine.connect() as conn:
+        versions = {row[0] for row in conn.execute(text("SELECT version_num FROM alembic_version"))}
+    heads = _heads()
+    return bool(heads) and versions == heads
+
+
 def upgrade(engine: Engine) -> None:
-    """Bring the schema to the newest Alembic revision (idempotent)."""
+    """Bring the schema to the newest Alembic revision (idempotent). Alembic itself (about 11 MiB) is
+    only imported when there is something to do, so a bot restarting on a current database stays small."""
+    if is_current(engine):
+        return
+    from alembic import command
+
     command.upgrade(alembic_config(engine), "head")
 
 

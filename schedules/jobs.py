@@ -15,6 +15,8 @@ Nothing is stored in the scheduler; losing the process loses nothing.
 from __future__ import annotations
 
 import asyncio
+import ctypes
+import gc
 import logging
 from datetime import datetime, timedelta
 
@@ -53,6 +55,15 @@ def next_due(runtime: Runtime, model: type[Reminder] | type[Outbox]) -> datetime
     """The earliest pending row of the ledger or the outbox (an indexed look-up)."""
     with runtime.session() as session:
         return session.exec(select(func.min(model.due_at)).where(model.status == ReminderStatus.PENDING.value)).one()
+
+
+def trim_memory() -> None:
+    """Give memory freed after a big piece of work (start-up, a full re-plan) back to the system."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
 
 
 class DispatchTimer:
@@ -136,6 +147,8 @@ async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
     if report.planned:
         log.info("planned %d events, %d new reminders%s", report.planned, report.added,
                  " (everything)" if report.full else "")
+        if report.full:
+            trim_memory()
     if data["ticks"] % DIGEST_EVERY == 1:
         await asyncio.to_thread(queue_digests, rt)
     for timer in data["timers"]:
@@ -149,6 +162,7 @@ async def start_ticking(application: Application) -> None:
     application.bot_data["planner"] = planner = IncrementalPlanner()
     report = await asyncio.to_thread(plan_now, rt, planner)
     log.info("planned %d new reminders", report.added)
+    trim_memory()
     timers = application.bot_data["timers"] = [DispatchTimer(application, "dispatcher", Reminder),
                                                 DispatchTimer(application, "outbox", Outbox)]
     for timer in timers:
