@@ -230,6 +230,7 @@ async def test_through_telegram_429_is_waited_out(world):
     from tests.conftest import BotHarness
 
     harness = BotHarness(world)
+    harness.api.register_chat(5001)
     await harness.app.initialize()
     try:
         harness.api.fail_next("sendMessage", ScriptedError(429, "Too Many Requests: retry after 7", retry_after=7))
@@ -241,7 +242,7 @@ async def test_through_telegram_429_is_waited_out(world):
         await harness.app.shutdown()
     assert report.sent == 1
     assert harness.limiter.waited == [7.0]
-    sends = harness.api.sent("sendMessage", TAPIN_CHAT)
+    sends = [c for c in harness.api.calls if c.method == "sendMessage" and int(c.params["chat_id"]) == TAPIN_CHAT]
     assert len(sends) == 2 and isinstance(sends[0].result, ScriptedError)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.telegram_text import visible_length
+
 import re
 
 from sqlmodel import select
@@ -212,8 +214,16 @@ async def test_long_replies_are_split(bot, monkeypatch):
     monkeypatch.setattr(render_checklist, "BELUM_PAGE", 120)
     calls = replies(await bot.say("/belum Tapin", VIEWER))
     assert len(calls) >= 3
-    assert all(len(c.params["text"]) <= 4096 for c in calls)
+    assert all(visible_length(c.params["text"]) <= 4096 for c in calls)
     assert sum(c.params["text"].count("<code>") for c in calls) == 120
+    assert not bot.api.refusals
+
+
+async def test_splitting_counts_telegram_units(bot):
+    """3,000 emoji are 6,000 UTF-16 units: Telegram refuses them in one message, so the reply is split."""
+    calls = replies(await bot.say("/status " + "😀" * 3000, ADMIN))
+    assert calls and not bot.api.refusals
+    assert all(visible_length(c.params["text"]) <= 4096 for c in calls)
 
 
 async def test_english_locale(catalog):
