@@ -214,7 +214,7 @@ async def test_unacknowledged_regions_escalate_to_admins_in_one_digest(world):
     with world.session() as session:
         hss_row = session.exec(select(Reminder).where(Reminder.chat_id == HSS_CHAT,
                                                       Reminder.status == "sent")).one()
-        acknowledge(session, world.clock, hss_row.id, 9)
+        acknowledge(session, world.clock, hss_row.id, 9, HSS_CHAT)
     at(world, 2024, 3, 21, 2, 0)  # 10:00 WITA on the last day
     await d.run_once()
     (digest,) = sender.texts(ADMIN)
