@@ -16,7 +16,9 @@ from bot.render import Reply
 from bot.render import checklist as render_checklist
 from bot.render import status as render_status
 from bot.render.common import error
-from handlers.common import answer, grants_of, require, resolve_or_ask, runtime, send, target_from, user_id
+from handlers.common import (
+    answer, grants_of, require, require_catalog, resolve_or_ask, runtime, send, target_from, user_id,
+)
 
 EVIDENCE = "evidence"  # the conversation after "Tambah tautan/catatan": {region, code}
 TANDAI_FORM = "/tandai <wilayah> <kode indikator> <status> [tautan atau catatan]"
@@ -53,7 +55,7 @@ def indicator_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, region: 
 
 
 async def checklist(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if not await require(update, context, Action.VIEW):
+    if not await require(update, context, Action.VIEW) or not await require_catalog(update, context):
         return
     rt = runtime(context)
     query = " ".join(context.args or [])
@@ -79,7 +81,7 @@ def parse_tandai(args: list[str], indicator_codes: set[str]) -> tuple[str, str, 
 
 
 async def tandai(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if not await require(update, context, Action.EDIT_CHECKLIST):
+    if not await require(update, context, Action.EDIT_CHECKLIST) or not await require_catalog(update, context):
         return
     rt = runtime(context)
     with rt.session() as session:
@@ -128,9 +130,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not isinstance(region, RegionRef):
         await query.answer()
         return
-    if data.action in (cb.SET_STATE, cb.ADD_NOTE):
-        if not await require(update, context, Action.EDIT_CHECKLIST, region):
-            return
+    action = Action.EDIT_CHECKLIST if data.action in (cb.SET_STATE, cb.ADD_NOTE) else Action.VIEW
+    if not await require(update, context, action, region) or not await require_catalog(update, context):
+        return
     await query.answer()
     if data.action == cb.CHECKLIST:
         await answer(update, context, menu_reply(context, region))
