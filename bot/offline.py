@@ -58,6 +58,7 @@ class OfflineBotAPI(BaseRequest):
         self._errors: dict[str, deque[ScriptedError]] = {}
         self.member_status: dict[tuple[int, int], str] = {}  # (chat, user) -> status; default administrator
         self.date = 1_700_000_000
+        self.files: dict[str, bytes] = {}  # file_id -> content, served by getFile and the file URL
 
     # -- what tests look at --------------------------------------------------------
     def sent(self, method: str = "sendMessage", chat_id: int | None = None) -> list[ApiCall]:
@@ -86,6 +87,8 @@ class OfflineBotAPI(BaseRequest):
     async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
                          read_timeout=None, write_timeout=None, connect_timeout=None,
                          pool_timeout=None) -> tuple[int, bytes]:
+        if "/file/bot" in url:
+            return self._download(url)
         api_method = url.rsplit("/", 1)[-1]
         params = {k: _jsonable(v) for k, v in (request_data.parameters if request_data else {}).items()}
         files: dict[str, bytes] = {}
@@ -107,12 +110,39 @@ class OfflineBotAPI(BaseRequest):
             if extra:
                 body["parameters"] = extra
             return err.status, json.dumps(body).encode()
+        if api_method == "getFile":
+            status, info = self._file_info(params)
+            if status != 200:
+                self.calls.append(ApiCall(api_method, params, files, result=ScriptedError(status, info)))
+                return status, json.dumps({"ok": False, "error_code": status, "description": info}).encode()
+            self.calls.append(ApiCall(api_method, params, files, info))
+            return 200, json.dumps({"ok": True, "result": info}).encode()
         result = self._answer(api_method, params, files)
         call = ApiCall(api_method, params, files, result)
         self.calls.append(call)
         if self.listener:
             self.listener(call)
         return 200, json.dumps({"ok": True, "result": result}).encode()
+
+    # -- files: getFile and the download from the file URL (TELEGRAM_API_FILE_URL) ------------
+    def put_file(self, content: bytes, file_id: str) -> str:
+        """Make ``content`` available as if a user had uploaded it to Telegram as ``file_id``."""
+        self.files[file_id] = content
+        return file_id
+
+    def _file_info(self, params: dict[str, Any]) -> tuple[int, Any]:
+        file_id = str(params.get("file_id", ""))
+        if file_id not in self.files:
+            return 400, "Bad Request: invalid file_id"
+        return 200, {"file_id": file_id, "file_unique_id": f"u-{file_id}", "file_size": len(self.files[file_id]),
+                     "file_path": f"documents/{file_id}"}
+
+    def _download(self, url: str) -> tuple[int, bytes]:
+        file_id = url.rsplit("/", 1)[-1]
+        self.calls.append(ApiCall("download", {"url": url}))
+        if file_id not in self.files:
+            return 404, b"Not Found"
+        return 200, self.files[file_id]
 
     def _chat(self, chat_id: Any) -> dict[str, Any]:
         cid = int(chat_id)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from telegram.ext import Application
 
 from handlers import (
-    aksi, broadcast, calendar, calendar_wizard, checklist, errors, groups, people, reminders, start, status,
-    subscriptions,
+    aksi, broadcast, calendar, calendar_wizard, checklist, errors, export, files, groups, people, reminders, start,
+    status, subscriptions,
 )
 
 
@@ -22,4 +22,6 @@ def register(application: Application) -> None:
     aksi.register(application)
     reminders.register(application)
     checklist.register(application)
+    export.register(application)
+    files.register(application)
     errors.register(application)
