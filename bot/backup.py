@@ -44,7 +44,7 @@ def _pg_uri(database_url: str) -> str:
 
 def _shown(command: list[str], database_url: str) -> list[str]:
     hidden = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=True)
-    return [hidden if part == _pg_uri(database_url) else part for part in command]
+    return [part.replace(_pg_uri(database_url), hidden) for part in command]
 
 
 def _check_sqlite_file(path: Path) -> None:
