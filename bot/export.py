@@ -97,9 +97,10 @@ def report(session: Session, clock: Clock, cycle: Cycle, place: Place, threshold
     progress = [row for r in members for row in _progress_rows(r, statuses[r.code], files)]
     add_table(wb, t.gettext("Progres"), progress_header(t), progress, widths=PROGRESS_WIDTHS, link_columns=(7,))
 
+    catalog = active_indicators(session)
+    state_of = {r.code: {s.indicator.code: s.state for s in statuses[r.code]} for r in members}
     for number, crit in criteria().items():
-        indicators = [ind for ind in active_indicators(session) if ind.criterion_number == number]
-        state_of = {r.code: {s.indicator.code: s.state for s in statuses[r.code]} for r in members}
+        indicators = [ind for ind in catalog if ind.criterion_number == number]
         add_table(wb, f"{number}. {crit.name}",
                   [t.gettext("kode"), t.gettext("indikator"), *(r.short_name for r in members)],
                   [[ind.code, ind.text, *(state_of[r.code][ind.code].value for r in members)] for ind in indicators],

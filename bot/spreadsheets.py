@@ -206,6 +206,10 @@ def add_table(wb, title: str, header: list[str], rows: list[list[object]], width
         cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
     for row in rows:
         ws.append(row)
+    for cells in ws.iter_rows(min_row=2):
+        for cell in cells:
+            if cell.data_type == "f":  # a note that starts with "=" is text, never a formula
+                cell.data_type = "s"
     ws.freeze_panes = "A2"
     for i, width in enumerate(widths or [], start=1):
         ws.column_dimensions[get_column_letter(i)].width = width

@@ -167,6 +167,9 @@ def test_a_focal_point_imports_only_own_region_and_pic_states(catalog):
 def test_export_of_a_province_imports_back_unchanged(catalog):
     run_import(catalog, xlsx([HEADER, ["63.05", "1.01", "lengkap", "https://x.example/a.pdf", "ok"],
                               ["63.71", "3.02", "ditolak", "", "tanpa tanda tangan"]]))
+    with catalog.session() as session:  # a note that looks like a formula stays text in the report
+        set_state(session, catalog.clock, catalog.cycle(session), BANJAR, "4.01", IndicatorState.PROSES, 1,
+                  "=bukan rumus")
     with catalog.session() as session:
         book = report(session, catalog.clock, catalog.cycle(session), KALSEL, catalog.thresholds, catalog.t)
     before = snapshot(catalog)
@@ -188,6 +191,7 @@ def test_export_of_a_province_imports_back_unchanged(catalog):
     assert link.hyperlink.target == "https://x.example/a.pdf"
     missing = {(r[0], r[2]) for r in wb["Belum lengkap"].iter_rows(min_row=2, values_only=True)}
     assert ("63.71", "3.02") in missing and ("63.05", "1.01") not in missing and len(missing) == 13 * 120 - 1
+    assert "=bukan rumus" in [c.value for c in progress["H"]]
 
 
 def test_template_has_instructions_current_states_and_a_drop_down(catalog):
