@@ -257,3 +257,23 @@ def test_cli_import_export_round_trip(catalog, tmp_path, monkeypatch, capsys):
     assert main(["import", "progress", str(bad)]) == 1
     err = capsys.readouterr().err
     assert "baris 2: status «x» tidak dikenal" in err and "… dan 10 kesalahan lain." in err
+
+
+def test_import_and_round_trip_on_postgresql(pg_url, clock):
+    from bot.catalog import import_sample
+    from bot.runtime import Runtime
+    from tests.conftest import make_settings
+
+    rt = Runtime.start(make_settings(pg_url), clock)
+    try:
+        with rt.session() as session:
+            import_sample(session, rt.clock)
+        run_import(rt, xlsx([HEADER, ["Tapin", "1.01", "lengkap", "www.tapinkab.go.id", ""],
+                             ["Tapin", "1.02", "ditolak", "", "ulang"]]))
+        with rt.session() as session:
+            book = report(session, rt.clock, rt.cycle(session), TAPIN, rt.thresholds, rt.t)
+        before = snapshot(rt)
+        assert len(before) == 2 and run_import(rt, book.content, book.filename).changes == []
+        assert snapshot(rt) == before
+    finally:
+        rt.engine.dispose()
