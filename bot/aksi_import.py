@@ -73,7 +73,7 @@ def plan(session: Session, table: Table, may_record: RightsCheck | None = None) 
         if not any(c.strip() for c in row):
             continue
 
-        def get(name: str) -> str:
+        def get(name: str, row: list[str] = row) -> str:
             i = col.get(name)
             return row[i].strip() if i is not None and i < len(row) else ""
 

@@ -167,7 +167,7 @@ def plan(session: Session, cycle: Cycle, table: Table, may_change: RightsCheck |
         if not any(c.strip() for c in row):
             continue
 
-        def get(name: str) -> str:
+        def get(name: str, row: list[str] = row) -> str:
             i = col.get(name)
             return row[i].strip() if i is not None and i < len(row) else ""
 

@@ -105,7 +105,7 @@ def sheet_names(content: bytes, filename: str) -> list[str]:
 
     try:
         wb = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except Exception:  # openpyxl raises many kinds on a damaged file
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds on a damaged file
         raise SpreadsheetError(N_("Berkas XLSX rusak atau bukan XLSX; tidak dapat dibaca.")) from None
     try:
         return list(wb.sheetnames)
@@ -152,7 +152,7 @@ def _read_xlsx(content: bytes, sheets: tuple[str, ...]) -> Table:
 
     try:
         wb = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except Exception:
+    except Exception:  # noqa: BLE001 - as above
         raise SpreadsheetError(N_("Berkas XLSX rusak atau bukan XLSX; tidak dapat dibaca.")) from None
     try:
         wanted = {s.lower() for s in sheets}
@@ -174,7 +174,7 @@ def _read_xlsx(content: bytes, sheets: tuple[str, ...]) -> Table:
                 table.rows.append(cells)
         except SpreadsheetError:
             raise
-        except Exception:
+        except Exception:  # noqa: BLE001 - as above
             raise SpreadsheetError(N_("Berkas XLSX rusak atau bukan XLSX; tidak dapat dibaca.")) from None
         return table
     finally:

@@ -15,7 +15,7 @@ from bot.models import AuditEntry, ChecklistEntry, EvidenceFile, IndicatorState
 from bot.offline import buttons_of
 from bot.reference import regions
 from bot.settings import Settings
-from tests.conftest import ADMIN, PIC, STAF, VIEWER, replies
+from tests.conftest import PIC, STAF, VIEWER, replies
 from tests.test_progress_import import HEADER, snapshot, xlsx
 
 TAPIN = regions()["63.05"]

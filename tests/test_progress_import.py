@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from bot import aksi_import, progress_import
 from bot.aksi import reports_of
-from bot.checklist import indicator_statuses, set_state
+from bot.checklist import set_state
 from bot.cli import main
 from bot.export import report, template
 from bot.models import AuditEntry, ChecklistEntry, IndicatorState
@@ -227,9 +227,8 @@ def test_aksi_scores_by_spreadsheet(catalog):
         assert reports_of(session, TAPIN, 2025)["B04"].score == 80
         assert reports_of(session, BANJAR, 2025)["B08"].score == 72.5
     bad = rows + [["Tapin", "2025", "B06", "101"]]
-    with pytest.raises(ImportRejected) as exc:
-        with catalog.session() as session:
-            aksi_import.plan(session, read_table(xlsx(bad, sheet="Aksi HAM"), "a.xlsx", aksi_import.SHEETS),
+    with pytest.raises(ImportRejected) as exc, catalog.session() as session:
+        aksi_import.plan(session, read_table(xlsx(bad, sheet="Aksi HAM"), "a.xlsx", aksi_import.SHEETS),
                              aksi_import.rights_of(PIC_TAPIN))
     text = messages(exc.value, catalog)
     assert text[0].startswith("3: Anda tidak berwenang mencatat Aksi HAM Kabupaten Banjar")
