@@ -224,3 +224,12 @@ def test_file_url_follows_the_api_base_url():
     assert local.api_file_url == "http://127.0.0.1:8081/file/bot"
     own = Settings(_env_file=None, telegram_api_file_url="http://files.local/file/bot")
     assert own.api_file_url == "http://files.local/file/bot"
+
+
+async def test_www_without_a_scheme_is_a_link_not_a_note(bot):
+    (reply,) = replies(await bot.say("/tandai Tapin 1.03 proses www.tapinkab.go.id/ppid", PIC))
+    assert "Data dukung: https://www.tapinkab.go.id/ppid" in reply.params["text"]
+    (reply,) = replies(await bot.say("/tandai Tapin 1.04 proses dokumen di bagian hukum", PIC))
+    assert "Catatan: dokumen di bagian hukum" in reply.params["text"]
+    assert snapshot(bot.runtime) == [("63.05", "1.03", "proses", "https://www.tapinkab.go.id/ppid", None),
+                                     ("63.05", "1.04", "proses", None, "dokumen di bagian hukum")]

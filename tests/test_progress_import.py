@@ -276,3 +276,15 @@ def test_import_and_round_trip_on_postgresql(pg_url, clock):
         assert snapshot(rt) == before
     finally:
         rt.engine.dispose()
+
+
+def test_imported_changes_count_in_the_weekly_changes(catalog):
+    from datetime import timedelta
+
+    from bot.audit import changes_since
+
+    run_import(catalog, xlsx([HEADER, ["Tapin", "1.01", "lengkap", "", ""], ["Tapin", "1.02", "proses", "", ""],
+                              ["Banjar", "1.01", "lengkap", "", ""], ["Banjar", "1.02", "belum", "", ""]]))
+    with catalog.session() as session:
+        set_state(session, catalog.clock, catalog.cycle(session), TAPIN, "1.03", IndicatorState.PROSES, 1)
+        assert changes_since(session, "63", catalog.clock.now() - timedelta(days=7)) == {"63.05": 3, "63.03": 1}
