@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import zipfile
 
 from openpyxl import load_workbook
 from sqlmodel import select
@@ -51,6 +52,14 @@ async def send_file(bot, user_id: int, content: bytes | None = None, **kwargs):
     before = len(bot.api.calls)
     await bot.app.process_update(file_message(bot, user_id, file_id, **kwargs))
     return bot.api.calls[before:]
+
+
+def zip_bomb() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", b"<Types/>")
+        zf.writestr("xl/worksheets/sheet1.xml", b" " * (80 * 1024 * 1024))
+    return buf.getvalue()
 
 
 def state_of(rt, code: str) -> IndicatorState:
@@ -105,6 +114,9 @@ async def test_malformed_files_are_refused_with_the_reason_and_nothing_changes(b
          "Lembar «Progres» tidak ada di berkas (lembar yang ada: Data)"),
         (b"PK\x03\x04 not really a zip", "progres.xlsx", "Berkas XLSX rusak atau bukan XLSX"),
         ("wilayah;kode;status\nTapin;1.01;lengkap\n".encode("utf-16"), "progres.csv", "harus berpenyandian UTF-8"),
+        (zip_bomb(), "progres.xlsx", "Berkas XLSX tidak wajar (isi terkompresi berlebihan)"),
+        (("wilayah;kode;status\n" + "Tapin;1.01;lengkap\n" * 10_001).encode(), "progres.csv",
+         "Terlalu banyak baris (lebih dari 10000)"),
     ]
     for content, name, reason in cases:
         (reply,) = replies(await send_file(bot, STAF, content, name=name))
