@@ -30,7 +30,7 @@ class Console:
         self.user_id = user_id
         self.api = OfflineBotAPI(listener=self._show)
         self.app = build_application(runtime, request=self.api, token="0:console")
-        self.factory = UpdateFactory(self.app.bot)
+        self.factory = UpdateFactory(self.app.bot, self.api)
         self.last_with_buttons: ApiCall | None = None
 
     def _show(self, call: ApiCall) -> None:

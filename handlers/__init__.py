@@ -6,7 +6,7 @@ from telegram.ext import Application
 
 from handlers import (
     aksi, broadcast, calendar, calendar_wizard, checklist, errors, export, files, groups, people, reminders, start,
-    status, subscriptions,
+    status, subscriptions, text,
 )
 
 
@@ -16,7 +16,7 @@ def register(application: Application) -> None:
     people.register(application)
     broadcast.register(application)
     status.register(application)
-    calendar_wizard.register(application)  # before checklist: its text steps come before the evidence catch-all
+    calendar_wizard.register(application)
     calendar.register(application)
     subscriptions.register(application)
     aksi.register(application)
@@ -24,4 +24,5 @@ def register(application: Application) -> None:
     checklist.register(application)
     export.register(application)
     files.register(application)
+    text.register(application)  # last: typed answers to conversations, /batal, hints for the rest
     errors.register(application)

@@ -3,8 +3,9 @@
 - A document or photo captioned with an indicator code (``3.02``, or ``Tapin 3.02``), or sent as a reply
   to an indicator's message from ``/checklist``, is attached to that indicator.
 - Otherwise an ``.xlsx``/``.csv`` sent in a private chat is a progress (sheet ``Progres``) or Aksi HAM
-  (sheet ``Aksi HAM``) import: a preview, then Kirim/Batal. The file is read again on Kirim, against
-  the database as it is then, and applied all or nothing.
+  (sheet ``Aksi HAM``) import: a preview, then Kirim/Batal. The pending import is a conversation kept
+  in the database (the file's ``file_id``, not its content); on Kirim the file is downloaded and
+  validated again, against the database as it is then, and applied all or nothing.
 - The "📂 Lihat berkas" button of an indicator sends its files back.
 """
 
@@ -13,12 +14,14 @@ from __future__ import annotations
 import secrets
 
 from telegram import Message, Update
+from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
-from bot import aksi_import, evidence, progress_import
+from bot import aksi_import, conversations, evidence, progress_import
 from bot import callbacks as cb
 from bot.access import Action, allowed, may_set_state
 from bot.catalog import active_indicators
+from bot.conversations import Conversation
 from bot.errors import UserError
 from bot.evidence import IncomingFile
 from bot.i18n import N_
@@ -32,7 +35,7 @@ from bot.render.common import error
 from bot.spreadsheets import SpreadsheetError, check_size, is_spreadsheet, read_table, sheet_names
 from handlers.common import grants_of, require, runtime, send, target_from, user_id
 
-PENDING_IMPORT = "pending_import"  # user_data key: {"token", "name", "content"}
+IMPORT = "import"  # conversation kind of a previewed import: {"token", "file_id", "unique", "name", "size"}
 INDICATOR_BUTTONS = (cb.SET_STATE, cb.ADD_NOTE, cb.FILES, cb.INDICATOR)
 
 
@@ -174,8 +177,11 @@ async def preview(update: Update, context: ContextTypes.DEFAULT_TYPE, incoming: 
         return
     token = secrets.token_hex(4)
     reply = _plan(update, context, content, incoming.file_name, token, apply=False)
-    if reply.buttons:
-        context.user_data[PENDING_IMPORT] = {"token": token, "name": incoming.file_name, "content": content}
+    if reply.buttons:  # remembered in the database: Kirim works after a restart, on any copy of the bot
+        with rt.session() as session:
+            conversations.save(session, rt.clock, update.effective_chat.id, user_id(update), Conversation(
+                IMPORT, "preview", {"token": token, "file_id": incoming.file_id, "name": incoming.file_name,
+                                    "unique": incoming.file_unique_id, "size": incoming.file_size}))
     await send(update, context, reply)
 
 
@@ -183,17 +189,32 @@ async def on_import_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     query = update.callback_query
     data = cb.parse(query.data)
     rt = runtime(context)
-    pending = context.user_data.get(PENDING_IMPORT)
-    if not pending or pending["token"] != data.arg(1):
+    chat_id, person = update.effective_chat.id, user_id(update)
+    with rt.session() as session:
+        pending = conversations.current(session, rt.clock, chat_id, person, IMPORT)
+        if pending is not None and pending.data.get("token") == data.arg(1):
+            conversations.end(session, chat_id, person)
+        else:
+            pending = None
+    if pending is None:
         await query.answer(rt.t.gettext("Pratinjau ini sudah tidak berlaku; kirim berkasnya lagi."), show_alert=True)
         return
     await query.answer()
-    context.user_data.pop(PENDING_IMPORT, None)
-    await query.edit_message_reply_markup(None)
+    try:
+        await query.edit_message_reply_markup(None)
+    except BadRequest:  # the preview is too old to edit, or gone: the answer below says what happened
+        pass
     if data.arg(0) != "ok":
         await send(update, context, Reply(rt.t.gettext("Dibatalkan; tidak ada yang diubah.")))
         return
-    await send(update, context, _plan(update, context, pending["content"], pending["name"], pending["token"], True))
+    info = pending.data
+    incoming = IncomingFile("document", info["file_id"], info["unique"], info["name"], None, info["size"])
+    try:  # the file is fetched again: the database keeps the file_id, never the content
+        content = await _download(context, incoming)
+    except SpreadsheetError as exc:
+        await send(update, context, Reply(render_files.unreadable(rt.t, incoming.file_name, exc.message, exc.values)))
+        return
+    await send(update, context, _plan(update, context, content, incoming.file_name, info["token"], True))
 
 
 async def on_files_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

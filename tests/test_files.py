@@ -11,44 +11,42 @@ from openpyxl import load_workbook
 from sqlmodel import select
 from telegram import Update
 
+from bot.app import build_application
 from bot.checklist import indicator_statuses
 from bot.models import AuditEntry, ChecklistEntry, EvidenceFile, IndicatorState
-from bot.offline import buttons_of
+from bot.offline import UpdateFactory, buttons_of
 from bot.reference import regions
 from bot.settings import Settings
 from tests.conftest import PIC, STAF, VIEWER, replies
+from tests.fakes import fake_rate_limiter
 from tests.test_progress_import import HEADER, snapshot, xlsx
 
 TAPIN = regions()["63.05"]
 _ids = itertools.count(500)
 
 
-def file_message(bot, user_id: int, file_id: str | None = None, name: str = "progres.xlsx",
-                 size: int | None = None, caption: str | None = None, reply_to=None, photo: bool = False,
-                 chat_id: int | None = None) -> Update:
-    chat_id = chat_id if chat_id is not None else user_id
-    chat = {"id": chat_id, "type": "private", "first_name": "Pengguna"} if chat_id > 0 else \
-        {"id": chat_id, "type": "supergroup", "title": "Grup"}
-    msg = {"message_id": next(_ids), "date": 1_700_000_000, "chat": chat, "from": bot.factory.user(user_id)}
-    content = bot.api.files.get(file_id, b"")
+def file_message(bot, user_id: int, file_id: str, name: str = "progres.xlsx", size: int | None = None,
+                 caption: str | None = None, reply_to=None, photo: bool = False, chat_id: int | None = None) -> Update:
+    """What Telegram delivers when a person sends a document (or photo) the stand-in holds as ``file_id``."""
+    size = size if size is not None else len(bot.api.files.get(file_id, b""))
+    extra: dict = {}
     if photo:
-        msg["photo"] = [{"file_id": file_id, "file_unique_id": f"u{file_id}", "width": 800, "height": 600,
-                         "file_size": size if size is not None else len(content)}]
+        extra["photo"] = [{"file_id": file_id, "file_unique_id": f"u{file_id}", "width": 800, "height": 600,
+                           "file_size": size}]
     else:
-        msg["document"] = {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_name": name,
-                           "mime_type": "application/octet-stream",
-                           "file_size": size if size is not None else len(content)}
+        extra["document"] = {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_name": name,
+                             "mime_type": "application/octet-stream", "file_size": size}
     if caption:
-        msg["caption"] = caption
+        extra["caption"] = caption
     if reply_to is not None:
-        msg["reply_to_message"] = reply_to.result
-    return Update.de_json({"update_id": next(_ids), "message": msg}, bot.app.bot)
+        extra["reply_to_message"] = reply_to.result
+    return bot.factory.message("", user_id, chat_id, **extra)
 
 
 async def send_file(bot, user_id: int, content: bytes | None = None, **kwargs):
     file_id = kwargs.pop("file_id", None) or f"f{next(_ids)}"
     if content is not None:
-        bot.api.put_file(content, file_id)
+        bot.api.files[file_id] = content  # as if the person had uploaded it to Telegram
     before = len(bot.api.calls)
     await bot.app.process_update(file_message(bot, user_id, file_id, **kwargs))
     return bot.api.calls[before:]
@@ -93,6 +91,26 @@ async def test_a_spreadsheet_is_previewed_then_applied_on_kirim(bot):
     # the same button again: the preview is spent
     again = await bot.press(preview, "✅ Kirim", PIC)
     assert any(c.method == "answerCallbackQuery" and "tidak berlaku" in c.params.get("text", "") for c in again)
+    assert bot.api.refusals == []
+
+
+async def test_kirim_still_works_after_a_restart(bot):
+    content = xlsx([HEADER, ["Tapin", "1.01", "lengkap", "", ""]])
+    (preview,) = replies(await send_file(bot, PIC, content, file_id="restart1"))
+    # a new bot process (nothing in memory) against the same Telegram and the same database
+    app = build_application(bot.runtime, request=bot.api, token="123:offline", rate_limiter=fake_rate_limiter(bot.time))
+    await app.initialize()
+    data = next(d for label, d in buttons_of(preview) if label == "✅ Kirim")
+    before = len(bot.api.calls)
+    try:
+        await app.process_update(UpdateFactory(app.bot, bot.api).press(preview, data, PIC))
+    finally:
+        await app.shutdown()
+    calls = bot.api.calls[before:]
+    (done,) = replies(calls)
+    assert "selesai: 1 baris berubah" in done.params["text"]
+    assert [c.method for c in calls if c.method in ("getFile", "download")] == ["getFile", "download"]
+    assert snapshot(bot.runtime) == [("63.05", "1.01", "lengkap", None, None)]
 
 
 async def test_batal_changes_nothing(bot):
@@ -171,6 +189,7 @@ async def test_evidence_by_caption_raises_the_state_and_comes_back_with_one_butt
     (photo,) = [c for c in calls if c.method == "sendPhoto"]
     assert doc.params["document"] == f.file_id and "perda-bankum.pdf" in doc.params["caption"]
     assert photo.params["photo"].startswith("f")
+    assert bot.api.refusals == []
     # a pemantau sees the count but gets no button
     (menu,) = replies(await bot.say("/checklist Tapin", VIEWER))
     (crit,) = replies(await bot.press(menu, "3. Hak turut serta dalam pemerintahan (1/12)", VIEWER))

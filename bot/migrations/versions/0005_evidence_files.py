@@ -1,7 +1,7 @@
 """evidence files (data dukung sent to the bot)
 
 Revision ID: i11_evidence
-Revises: 0003
+Revises: 0004
 """
 
 import sqlalchemy as sa
@@ -11,7 +11,7 @@ from alembic import op
 import bot.models
 
 revision = "i11_evidence"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
