@@ -1,7 +1,8 @@
 """Documents and photos sent to the bot: data dukung for an indicator, or a spreadsheet to import.
 
-- A document or photo captioned with an indicator code (``3.02``, or ``Tapin 3.02``), or sent as a reply
-  to an indicator's message from ``/checklist``, is attached to that indicator.
+- A document or photo captioned with an indicator code (``3.02``, or ``Tapin 3.02``), sent as a reply
+  to an indicator's message from ``/checklist``, or sent after its "Tambah tautan/catatan" button, is
+  attached to that indicator.
 - Otherwise an ``.xlsx``/``.csv`` sent in a private chat is a progress (sheet ``Progres``) or Aksi HAM
   (sheet ``Aksi HAM``) import: a preview, then Kirim/Batal. The pending import is a conversation kept
   in the database (the file's ``file_id``, not its content); on Kirim the file is downloaded and
@@ -33,6 +34,7 @@ from bot.render import Reply
 from bot.render import files as render_files
 from bot.render.common import error
 from bot.spreadsheets import SpreadsheetError, check_size, is_spreadsheet, read_table, sheet_names
+from handlers.checklist import EVIDENCE
 from handlers.common import grants_of, require, runtime, send, target_from, user_id
 
 IMPORT = "import"  # conversation kind of a previewed import: {"token", "file_id", "unique", "name", "size"}
@@ -72,6 +74,12 @@ async def on_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     with rt.session() as session:
         codes = {ind.code for ind in active_indicators(session)}
     target = replied_indicator(message.reply_to_message)
+    if target is None and not message.caption:  # a file sent after "Tambah tautan/catatan"
+        with rt.session() as session:
+            asked = conversations.current(session, rt.clock, update.effective_chat.id, user_id(update), EVIDENCE)
+            if asked is not None:
+                conversations.end(session, update.effective_chat.id, user_id(update))
+                target = (asked.data["region"], asked.data["code"])
     parsed = evidence.parse_caption(message.caption or "", codes)
     private = update.effective_chat.type == "private"
     if target or parsed:

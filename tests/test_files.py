@@ -207,6 +207,18 @@ async def test_evidence_by_replying_to_an_indicator_message(bot):
     assert state_of(bot.runtime, "2.05") is IndicatorState.PROSES
 
 
+async def test_a_file_sent_after_tambah_tautan_catatan_is_attached(bot):
+    (menu,) = replies(await bot.say("/checklist Tapin", PIC))
+    (crit,) = replies(await bot.press(menu, "4. Hak atas keberagaman dan pluralisme (0/12)", PIC))
+    (detail,) = replies(await bot.press(crit, "⚪ 4.07", PIC))
+    (ask,) = replies(await bot.press(detail, "📎 Tambah tautan/catatan", PIC))
+    (reply,) = replies(await send_file(bot, PIC, b"%PDF", name="sk-fkub.pdf"))
+    assert "«sk-fkub.pdf» dilampirkan pada Kabupaten Tapin, indikator <code>4.07</code>" in reply.params["text"]
+    assert state_of(bot.runtime, "4.07") is IndicatorState.PROSES
+    (hint,) = replies(await bot.say("teks biasa", PIC))  # the conversation is over
+    assert "Saya menjawab perintah" in hint.params["text"]
+
+
 async def test_evidence_refusals(bot):
     (reply,) = replies(await send_file(bot, PIC, b"x", name="a.pdf", caption="Banjar 3.02"))
     assert "tidak berwenang" in reply.params["text"]

@@ -156,5 +156,5 @@ def state_changed(t: Translator, region: RegionRef, change: StateChange) -> str:
 
 def ask_evidence(t: Translator, region: RegionRef, code: str) -> Reply:
     return Reply(t.fmt(
-        "Kirim tautan data dukung (https://…) atau catatan untuk {name}, indikator <code>{code}</code>. "
-        "Ketik /batal untuk membatalkan.", name=region.official_name, code=code))
+        "Kirim tautan data dukung (https://… atau www.…), catatan, atau berkas (dokumen atau foto) untuk {name}, "
+        "indikator <code>{code}</code>. Ketik /batal untuk membatalkan.", name=region.official_name, code=code))
