@@ -212,6 +212,7 @@ async def test_a_file_sent_after_tambah_tautan_catatan_is_attached(bot):
     (crit,) = replies(await bot.press(menu, "4. Hak atas keberagaman dan pluralisme (0/12)", PIC))
     (detail,) = replies(await bot.press(crit, "⚪ 4.07", PIC))
     (ask,) = replies(await bot.press(detail, "📎 Tambah tautan/catatan", PIC))
+    assert "atau berkas (dokumen atau foto)" in ask.params["text"]
     (reply,) = replies(await send_file(bot, PIC, b"%PDF", name="sk-fkub.pdf"))
     assert "«sk-fkub.pdf» dilampirkan pada Kabupaten Tapin, indikator <code>4.07</code>" in reply.params["text"]
     assert state_of(bot.runtime, "4.07") is IndicatorState.PROSES
