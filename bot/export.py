@@ -75,8 +75,8 @@ def report(session: Session, clock: Clock, cycle: Cycle, place: Place, threshold
     wb = new_workbook()
 
     summary = []
+    year = clock.now().astimezone(ZoneInfo(rows[0].region.timezone if rows else "Asia/Jakarta")).year
     for p in rows:
-        year = clock.now().astimezone(ZoneInfo(p.region.timezone)).year
         reports = reports_of(session, p.region, year)
         scores = [reports[k].score for k in PERIODS if k in reports and reports[k].score is not None]
         period_cells = [(reports[k].score if reports[k].score is not None else t.gettext("dilaporkan"))
@@ -90,8 +90,8 @@ def report(session: Session, clock: Clock, cycle: Cycle, place: Place, threshold
     add_table(wb, t.gettext("Ringkasan"),
               [t.gettext("kode"), t.gettext("kabupaten/kota"), t.gettext("lengkap"), t.gettext("jumlah indikator"),
                t.gettext("persen"), t.gettext("kelas (proyeksi)"),
-               *(t.gettext("Aksi HAM {period}").format(period=k) for k in PERIODS),
-               t.gettext("rata-rata Aksi HAM"), t.gettext("terakhir diperbarui")],
+               *(t.gettext("Aksi HAM {period} {year}").format(period=k, year=year) for k in PERIODS),
+               t.gettext("rata-rata Aksi HAM {year}").format(year=year), t.gettext("terakhir diperbarui")],
               summary, widths=[9, 28, 10, 10, 10, 18, 12, 12, 12, 12, 22], percent_columns=(5,))
 
     progress = [row for r in members for row in _progress_rows(r, statuses[r.code], files)]

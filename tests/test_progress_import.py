@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import select
 
 from bot import aksi_import, progress_import
-from bot.aksi import reports_of
+from bot.aksi import record_report, reports_of
 from bot.checklist import set_state
 from bot.cli import main
 from bot.export import report, template
@@ -170,6 +170,9 @@ def test_export_of_a_province_imports_back_unchanged(catalog):
     with catalog.session() as session:  # a note that looks like a formula stays text in the report
         set_state(session, catalog.clock, catalog.cycle(session), BANJAR, "4.01", IndicatorState.PROSES, 1,
                   "=bukan rumus")
+        record_report(session, catalog.clock, TAPIN, 2024, "B04", 80.0, 1)
+        record_report(session, catalog.clock, TAPIN, 2024, "B08", 90.0, 1)
+        record_report(session, catalog.clock, BANJAR, 2024, "B04", None, 1)
     with catalog.session() as session:
         book = report(session, catalog.clock, catalog.cycle(session), KALSEL, catalog.thresholds, catalog.t)
     before = snapshot(catalog)
@@ -185,7 +188,11 @@ def test_export_of_a_province_imports_back_unchanged(catalog):
     assert summary.freeze_panes == "A2" and summary["E2"].number_format == "0.0%"
     rows = {r[0]: r for r in summary.iter_rows(min_row=2, values_only=True)}
     assert rows["63.05"][2:6] == (1, 120, pytest.approx(1 / 120), "kurang peduli")
+    assert rows["63.05"][6:11] == (80, 90, None, 85, "2024-01-25 10:00 WITA")
+    assert rows["63.03"][6:10] == ("dilaporkan", None, None, None)
     assert rows["63.01"][5] == "belum ada data"
+    header = next(summary.iter_rows(max_row=1, values_only=True))
+    assert header[6:10] == ("Aksi HAM B04 2024", "Aksi HAM B08 2024", "Aksi HAM B12 2024", "rata-rata Aksi HAM 2024")
     progress = wb["Progres"]
     link = next(c for c in progress["G"] if c.value == "https://x.example/a.pdf")
     assert link.hyperlink.target == "https://x.example/a.pdf"
