@@ -295,3 +295,17 @@ def test_imported_changes_count_in_the_weekly_changes(catalog):
     with catalog.session() as session:
         set_state(session, catalog.clock, catalog.cycle(session), TAPIN, "1.03", IndicatorState.PROSES, 1)
         assert changes_since(session, "63", catalog.clock.now() - timedelta(days=7)) == {"63.05": 3, "63.03": 1}
+
+
+def test_an_english_report_imports_back_too(catalog):
+    from bot.i18n import translator
+
+    run_import(catalog, xlsx([HEADER, ["Tapin", "1.01", "lengkap", "https://x.example/a.pdf", "ok"]]))
+    with catalog.session() as session:
+        book = report(session, catalog.clock, catalog.cycle(session), TAPIN, catalog.thresholds, translator("en"))
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(book.content), read_only=True)
+    assert wb.sheetnames[:2] == ["Summary", "Progress"]
+    before = snapshot(catalog)
+    assert run_import(catalog, book.content, book.filename).changes == [] and snapshot(catalog) == before
