@@ -70,6 +70,7 @@ def test_run_polls_ticks_and_sends_a_due_reminder(sqlite_url, tmp_path):
 
     server = FakeTelegramServer().start()
     server.api.register_chat(CHAT)
+    server.api.register_chat(111)  # the admin has written to the bot before
     proc = start_bot(server, sqlite_url, tmp_path)
     try:
         sent = wait_for(lambda: [c.params for c in server.api.sent(chat_id=CHAT)])
@@ -97,6 +98,7 @@ def test_run_answers_people_and_greets_a_group_over_http(sqlite_url, tmp_path):
     rt.engine.dispose()
     server = FakeTelegramServer().start()
     factory = UpdateFactory(None, server.api)
+    server.api.register_chat(111)
     proc = start_bot(server, sqlite_url, tmp_path)
     try:
         server.push(factory.message_data("/status Tapin", 111))
