@@ -16,13 +16,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlmodel import Session
 
-from bot import audit
+from bot import audit, limits
 from bot.aksi import PERIODS, record_report, reports_of
 from bot.catalog import RowError
 from bot.clock import Clock
+from bot.errors import UserError
 from bot.i18n import N_
 from bot.progress_import import ImportRejected, RegionLookup, formula_errors, header_map
 from bot.reference import RegionRef, regions
@@ -57,7 +59,9 @@ def looks_like_aksi(table: Table) -> bool:
     return any(h.strip().lower() in ("periode", "period") for h in header)
 
 
-def plan(session: Session, table: Table, may_record: RightsCheck | None = None) -> list[AksiRow]:
+def plan(session: Session, table: Table, may_record: RightsCheck | None = None,
+         now: datetime | None = None) -> list[AksiRow]:
+    """Validate every row; ``now`` bounds the years (``bot.limits``: last year to five years ahead)."""
     errors = formula_errors(table)
     rows = table.rows
     while rows and not any(rows[0]):
@@ -85,9 +89,15 @@ def plan(session: Session, table: Table, may_record: RightsCheck | None = None) 
         elif may_record is not None and (refused := may_record(region)):
             row_errors.append(RowError(number, refused, {"region": region.official_name}))
         year_text = get("year")
-        year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= 2100 else None
+        year = int(year_text) if year_text.isdigit() and len(year_text) == 4 else None
         if year is None:
-            row_errors.append(RowError(number, N_("tahun «{value}» tidak sah"), {"value": year_text}))
+            row_errors.append(RowError(number, N_("tahun «{value}» tidak sah"), {"value": year_text[:20]}))
+        elif now is not None:
+            try:
+                limits.check_year(year, now)
+            except UserError as exc:
+                row_errors.append(RowError(number, exc.message, exc.values))
+                year = None
         period = get("period").upper()
         if period not in PERIODS:
             row_errors.append(RowError(number, N_("periode «{value}» tidak dikenal: B04, B08 atau B12"),

@@ -58,7 +58,7 @@ def import_file(runtime: Runtime, t: Translator, what: str, path: Path, dry_run:
                     progress_import.apply(session, runtime.clock, cycle, plan, None, path.name)
                 changed, rows = len(plan.changes), plan.rows
             else:
-                rows_ = aksi_import.plan(session, table)
+                rows_ = aksi_import.plan(session, table, now=runtime.clock.now())
                 changed, rows = len(aksi_import.changed(rows_)), len(rows_)
                 if not dry_run:
                     aksi_import.apply(session, runtime.clock, rows_, None, path.name)

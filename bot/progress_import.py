@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
-from bot import audit
+from bot import audit, limits
 from bot.catalog import RowError, active_indicators
 from bot.checklist import normalise_link
 from bot.clock import Clock
@@ -45,7 +45,7 @@ HEADERS = {
     "catatan": "note", "note": "note",
 }
 REQUIRED = ("region", "code", "state")
-MAX_NOTE = 1000
+MAX_NOTE = limits.MAX_NOTE
 SHOWN_ERRORS = 50
 
 # may_change(region, before, after) -> None when allowed, else a message id (with {region}, {state})
@@ -192,10 +192,13 @@ def plan(session: Session, cycle: Cycle, table: Table, may_change: RightsCheck |
                                                   "terverifikasi, ditolak)"), {"value": state_text}))
         link_text, note = get("link"), get("note")
         link = normalise_link(link_text) if link_text else None
-        if link_text and link is None:
+        if link_text and link is None and len(link_text) <= limits.MAX_LINK:
             row_errors.append(RowError(number, N_("tautan «{value}» bukan alamat web (https://… atau www.…)"),
                                        {"value": link_text[:60]}))
-        if len(note) > MAX_NOTE:
+        if len(link_text) > limits.MAX_LINK:
+            row_errors.append(RowError(number, limits.TOO_LONG["link"],
+                                       {"length": str(len(link_text)), "limit": str(limits.MAX_LINK)}))
+        elif len(note) > MAX_NOTE:
             row_errors.append(RowError(number, N_("catatan lebih dari {n} karakter"), {"n": MAX_NOTE}))
         if region is not None and code in codes:
             key = (region.code, code)

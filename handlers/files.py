@@ -161,7 +161,7 @@ def _plan(update: Update, context: ContextTypes.DEFAULT_TYPE, content: bytes, na
                 progress_import.apply(session, rt.clock, cycle, plan, user_id(update), name)
                 return Reply(render_files.applied(rt.t, name, len(plan.changes)))
             table = read_table(content, name, aksi_import.SHEETS)
-            rows = aksi_import.plan(session, table, aksi_import.rights_of(g))
+            rows = aksi_import.plan(session, table, aksi_import.rights_of(g), rt.clock.now())
             if not apply:
                 return render_files.aksi_preview(rt.t, name, rows, aksi_import.changed(rows), token)
             return Reply(render_files.applied(rt.t, name, aksi_import.apply(session, rt.clock, rows, user_id(update),

@@ -91,6 +91,8 @@ def test_import_sets_states_links_and_notes_and_audits_once(catalog):
     ([HEADER, ["63.05", "1.01", "selesai", "", ""]], "2: status «selesai» tidak dikenal"),
     ([HEADER, ["Kalsel", "1.01", "lengkap", "", ""]], "2: «Kalsel» adalah provinsi"),
     ([HEADER, ["63.05", "1.01", "lengkap", "bukan tautan", ""]], "2: tautan «bukan tautan» bukan alamat web"),
+    ([HEADER, ["63.05", "1.01", "lengkap", "https://x.example/" + "a" * 1000, ""]],
+     "2: Tautan terlalu panjang: 1018 karakter, paling banyak 1000."),
     ([HEADER, ["63.05", "1.01", "lengkap", "", ""], ["Tapin", "1.01", "proses", "", ""]],
      "3: Kabupaten Tapin indikator 1.01 sudah ada di baris 2"),
     ([["wilayah", "kode", "catatan"], ["63.05", "1.01", ""]], "1: Kolom wajib tidak ada: status."),
@@ -233,13 +235,14 @@ def test_aksi_scores_by_spreadsheet(catalog):
     with catalog.session() as session:
         assert reports_of(session, TAPIN, 2025)["B04"].score == 80
         assert reports_of(session, BANJAR, 2025)["B08"].score == 72.5
-    bad = rows + [["Tapin", "2025", "B06", "101"]]
+    bad = rows + [["Tapin", "2025", "B06", "101"], ["Tapin", "2040", "B04", ""]]
     with pytest.raises(ImportRejected) as exc, catalog.session() as session:
         aksi_import.plan(session, read_table(xlsx(bad, sheet="Aksi HAM"), "a.xlsx", aksi_import.SHEETS),
-                             aksi_import.rights_of(PIC_TAPIN))
+                         aksi_import.rights_of(PIC_TAPIN), catalog.clock.now())
     text = messages(exc.value, catalog)
     assert text[0].startswith("3: Anda tidak berwenang mencatat Aksi HAM Kabupaten Banjar")
     assert any("periode «B06» tidak dikenal" in m for m in text) and any("skor «101»" in m for m in text)
+    assert "5: Tahun 2040 di luar rentang yang diterima: 2023 sampai 2029." in text
 
 
 def test_cli_import_export_round_trip(catalog, tmp_path, monkeypatch, capsys):
