@@ -109,11 +109,11 @@ def _import_catalog(runtime: Runtime, t: Translator, path: Path, label: str | No
         with runtime.session() as session:
             result = import_catalog(session, runtime.clock, path, label)
     except CatalogImportError as exc:
+        from bot.data_cli import error_lines
+
         print(t.gettext("Impor dibatalkan; katalog tidak berubah. Perbaiki baris berikut:"), file=sys.stderr)
-        for err in exc.errors:
-            message = t.plain(err.message, **err.values)
-            prefix = t.plain("baris {row}: ", row=err.row) if err.row else ""
-            print(f"  {prefix}{message}", file=sys.stderr)
+        for line in error_lines(t, exc.errors):
+            print(f"  {line}", file=sys.stderr)
         return 1
     print(t.gettext("Katalog diimpor: {total} indikator ({added} baru, {updated} diubah, {deactivated} dinonaktifkan).")
           .format(total=result.total, added=result.added, updated=result.updated, deactivated=result.deactivated))

@@ -114,7 +114,8 @@ def sheet_names(content: bytes, filename: str) -> list[str]:
 
 
 def read_table(content: bytes, filename: str, sheets: tuple[str, ...]) -> Table:
-    """The first sheet named one of ``sheets`` (case-insensitive) of an XLSX, or the rows of a CSV."""
+    """The first sheet named one of ``sheets`` (case-insensitive; none given: the first sheet) of an XLSX,
+    or the rows of a CSV."""
     check_size(len(content))
     name = filename.lower()
     if name.endswith(".csv"):
@@ -156,7 +157,7 @@ def _read_xlsx(content: bytes, sheets: tuple[str, ...]) -> Table:
         raise SpreadsheetError(N_("Berkas XLSX rusak atau bukan XLSX; tidak dapat dibaca.")) from None
     try:
         wanted = {s.lower() for s in sheets}
-        sheet = next((s for s in wb.sheetnames if s.strip().lower() in wanted), None)
+        sheet = next((s for s in wb.sheetnames if not wanted or s.strip().lower() in wanted), None)
         if sheet is None:
             raise SpreadsheetError(N_("Lembar «{sheet}» tidak ada di berkas (lembar yang ada: {found})."),
                                    sheet=sheets[0], found=", ".join(wb.sheetnames))
