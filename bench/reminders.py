@@ -38,7 +38,8 @@ def main() -> None:
     first = datetime.now(UTC) + timedelta(seconds=12)
     due = {}
     with rt.session() as session:
-        event = add(session, rt.clock, rt.settings, parse_line("rakor Tapin 2099-06-19 09:00 Rakor uji lateness"), 1)
+        day = (datetime.now(UTC) + timedelta(days=200)).date().isoformat()
+        event = add(session, rt.clock, rt.settings, parse_line(f"rakor Tapin {day} 09:00 Rakor uji lateness"), 1)
         for i, chat in enumerate(CHATS):
             subscribe(session, rt.clock, chat, regions()["63.05"], 2)
             due[chat] = first + timedelta(seconds=0.75 * i)

@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-from telegram import BotCommand
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, BaseRateLimiter, BaseUpdateProcessor, Defaults
 from telegram.request import BaseRequest
 
 import handlers
 from bot.flood import FloodGate
-from bot.i18n import translator
 from bot.processor import ChatOrderedProcessor
 from bot.ratelimit import ThrottledRateLimiter
-from bot.render.help import command_menu
 from bot.runtime import Runtime
+from handlers.menus import set_command_menus
 from schedules.jobs import start_ticking
-
-
-async def set_command_menus(application: Application) -> None:
-    """The command menu in Indonesian (everyone) and English (clients set to English)."""
-    rt: Runtime = application.bot_data["runtime"]
-    default = translator(rt.settings.locale)
-    await application.bot.set_my_commands([BotCommand(c, d) for c, d in command_menu(default)])
-    english = translator("en")
-    await application.bot.set_my_commands([BotCommand(c, d) for c, d in command_menu(english)], language_code="en")
 
 
 async def post_init(application: Application) -> None:
@@ -41,6 +30,7 @@ def build_application(runtime: Runtime, request: BaseRequest | None = None, toke
         ApplicationBuilder()
         .token(token or runtime.settings.telegram_bot_token or "")
         .base_url(runtime.settings.telegram_api_base_url)
+        .base_file_url(runtime.settings.api_file_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .rate_limiter(rate_limiter or ThrottledRateLimiter())
         .concurrent_updates(update_processor or ChatOrderedProcessor(

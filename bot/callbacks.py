@@ -14,6 +14,10 @@ CRITERION = "kc"  # kc|63.05|criterion|page
 INDICATOR = "ki"  # ki|63.05|indicator code
 SET_STATE = "ks"  # ks|63.05|indicator code|state
 ADD_NOTE = "kn"  # kn|63.05|indicator code
+FILES = "kf"  # kf|63.05|indicator code: send the indicator's data-dukung files
+EKSPOR = "ex"  # ex|63.05 or ex|63: the XLSX report
+TEMPLAT = "tp"  # tp|63.05: the fill-in template
+IMPORT = "im"  # im|ok or no|token: confirm or cancel a previewed spreadsheet import
 JADWAL = "jd"  # jd|r:63.05  or  jd|p:63
 KALENDER = "kl"  # kl|r:63.05  or  kl|p:63
 LANGGANAN = "lg"  # lg|r:63.05  or  lg|p:63
@@ -40,10 +44,12 @@ class Callback:
         return bool(self.args) and self.args[-1] == IN_PLACE
 
     def int_arg(self, i: int, default: int = 0) -> int:
+        """An integer field; ``default`` when it is not one or is beyond a database id (forged data)."""
         try:
-            return int(self.arg(i))
+            value = int(self.arg(i))
         except ValueError:
             return default
+        return value if -(2**63) < value < 2**63 else default
 
 
 def build(action: str, *args: object) -> str:

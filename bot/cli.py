@@ -1,18 +1,20 @@
-"""``pantau-ham run | console | demo | db upgrade | import catalog FILE | calendar ...``."""
+"""``pantau-ham run | console | demo | db upgrade | import catalog|progress|aksi FILE | export | backup | restore |
+calendar ...``."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-from bot import calendar_cli
+from bot import calendar_cli, data_cli
 from bot.i18n import Translator
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -25,20 +27,36 @@ def _parser(t: Translator) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help=t.gettext("jalankan bot Telegram (long polling, atau webhook bila PANTAU_WEBHOOK_URL diisi)"))
     console = sub.add_parser("console", help=t.gettext("coba bot di terminal, tanpa Telegram"))
-    console.add_argument("--viewer", action="store_true", help=t.gettext("pakai sebagai pengguna biasa, bukan admin"))
+    console.add_argument("--viewer", nargs="?", const="Tapin", metavar="WILAYAH",
+                         help=t.gettext("pakai sebagai pemantau (hanya baca) kab/kota ini (bawaan: Tapin), bukan admin"))
     sub.add_parser("demo", help=t.gettext("muat katalog contoh dan progres demo lima provinsi"))
     db = sub.add_parser("db", help=t.gettext("basis data"))
     db.add_argument("action", choices=["upgrade"])
     imp = sub.add_parser("import", help=t.gettext("impor data"))
-    imp.add_argument("what", choices=["catalog"])
+    imp.add_argument("what", choices=["catalog", "progress", "aksi"])
     imp.add_argument("file", type=Path)
     imp.add_argument("--label", help=t.gettext("nama katalog (bawaan: nama berkas)"))
+    imp.add_argument("--dry-run", action="store_true", help=t.gettext("periksa saja, tanpa menyimpan"))
+    data_cli.add_parsers(sub, t)
     calendar_cli.add_parser(sub, t)
     return parser
 
 
+def _settings_error(exc: SettingsError) -> int:
+    """One clear line per invalid variable, in the configured language when that one is valid; exit code 2."""
+    wanted = os.environ.get("PANTAU_LOCALE", "id").strip().lower()[:2]
+    t = Translator(wanted if wanted in ("id", "en") else "id")
+    for name, value, allowed in exc.problems:
+        print(t.plain("Pengaturan {name} tidak valid: \"{value}\". Yang diperbolehkan: {allowed}.",
+                      name=name, value=value, allowed=t.gettext(allowed)), file=sys.stderr)
+    return 2
+
+
 def main(argv: list[str] | None = None) -> int:
-    settings = Settings()
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        return _settings_error(exc)
     t = Translator(settings.locale)
     args = _parser(t).parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -46,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     if args.command == "run":
         return _run(settings, t)
+    if args.command in ("backup", "restore"):  # before Runtime.start: a restore must find the file untouched
+        return data_cli.backup_or_restore(settings, t, args.command, args.file, args.force)
     from bot.runtime import Runtime  # here, not at the top: --help stays fast
 
     runtime = Runtime.start(settings)
@@ -55,7 +75,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "console":
         from bot.console import CONSOLE_USER, run_console
 
-        if not args.viewer:  # whoever sits at the terminal already holds the database
+        if args.viewer:
+            from bot.people import ensure_viewer
+
+            with runtime.session() as session:
+                region = ensure_viewer(session, runtime.clock, CONSOLE_USER, args.viewer)
+            if region is None:
+                print(t.plain("Wilayah tidak ditemukan: {name}", name=args.viewer), file=sys.stderr)
+                return 2
+            print(t.plain("Konsol dijalankan sebagai pemantau (hanya baca) {name}.", name=region.official_name))
+        else:  # whoever sits at the terminal already holds the database
             runtime.settings = settings.model_copy(update={"admin_ids": settings.admin_ids | {CONSOLE_USER}})
         asyncio.run(run_console(runtime))
         return 0
@@ -66,8 +95,12 @@ def main(argv: list[str] | None = None) -> int:
             written = load_demo(session, runtime.clock, runtime.cycle(session))
         print(t.gettext("Data demo dimuat: {n} status indikator di lima provinsi contoh.").format(n=written))
         return 0
+    if args.command == "import" and args.what != "catalog":
+        return data_cli.import_file(runtime, t, args.what, args.file, args.dry_run)
     if args.command == "import":
         return _import_catalog(runtime, t, args.file, args.label)
+    if args.command == "export":
+        return data_cli.export_file(runtime, t, args.wilayah, args.file)
     if args.command == "calendar":
         return calendar_cli.run(runtime, t, args)
     return 2
@@ -83,11 +116,11 @@ def _import_catalog(runtime: Runtime, t: Translator, path: Path, label: str | No
         with runtime.session() as session:
             result = import_catalog(session, runtime.clock, path, label)
     except CatalogImportError as exc:
+        from bot.data_cli import error_lines
+
         print(t.gettext("Impor dibatalkan; katalog tidak berubah. Perbaiki baris berikut:"), file=sys.stderr)
-        for err in exc.errors:
-            message = t.plain(err.message, **err.values)
-            prefix = t.plain("baris {row}: ", row=err.row) if err.row else ""
-            print(f"  {prefix}{message}", file=sys.stderr)
+        for line in error_lines(t, exc.errors):
+            print(f"  {line}", file=sys.stderr)
         return 1
     print(t.gettext("Katalog diimpor: {total} indikator ({added} baru, {updated} diubah, {deactivated} dinonaktifkan).")
           .format(total=result.total, added=result.added, updated=result.updated, deactivated=result.deactivated))
@@ -100,9 +133,16 @@ def _run(settings: Settings, t: Translator) -> int:
                         "atau coba bot tanpa Telegram: pantau-ham console"), file=sys.stderr)
         return 2
     from bot.app import build_application
+    from bot.people import has_admin
     from bot.runtime import Runtime
 
     runtime = Runtime.start(settings)
+    with runtime.session() as session:
+        if not settings.admin_ids and not has_admin(session):
+            log.warning("no admin configured (PANTAU_ADMIN_IDS is empty)")
+            print(t.gettext("Peringatan: PANTAU_ADMIN_IDS kosong dan belum ada admin, sehingga belum ada yang dapat "
+                            "mengundang staf atau memakai bot. Isi dengan ID pengguna Telegram Anda (angka)."),
+                  file=sys.stderr)
     application = build_application(runtime)
     if settings.webhook_url:
         application.run_webhook(

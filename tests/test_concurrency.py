@@ -30,6 +30,7 @@ class SlowOfflineAPI(OfflineBotAPI):
 @pytest.fixture
 async def slow_bot(catalog):
     harness = BotHarness(catalog, SlowOfflineAPI())
+    harness.api.clock = harness.time.now  # Telegram's limits on the limiter's clock, as in every test
     await harness.app.initialize()
     yield harness
     await harness.app.shutdown()

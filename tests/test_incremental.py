@@ -99,7 +99,7 @@ async def test_the_dispatch_timer_sleeps_until_the_next_due_row(bot):
     timer, outbox_timer = bot.app.bot_data["timers"]
     assert outbox_timer._delay() == rt.settings.tick_seconds  # nothing in the outbox
     setup_chats(rt)
-    event_id = create(rt, "rakor Kalsel 2099-06-19 09:00 Rakor jauh")
+    event_id = create(rt, "rakor Kalsel 2028-06-19 09:00 Rakor jauh")
     with rt.session() as session:  # only far-away rows: sleep a whole tick, then look again
         for r in session.exec(select(Reminder)):
             session.delete(r)

@@ -15,6 +15,8 @@ COMMANDS = (
     ("kalender", N_("Jadwal sebagai berkas kalender (.ics)")),
     ("aksi", N_("Laporan Aksi HAM B04/B08/B12")),
     ("riwayat", N_("Riwayat perubahan")),
+    ("ekspor", N_("Laporan XLSX kab/kota atau provinsi")),
+    ("templat", N_("Templat XLSX untuk mengisi progres (staf, PIC)")),
     ("jadwal_tambah", N_("Tambah acara (staf)")),
     ("umumkan", N_("Umumkan hasil ke grup (staf)")),
     ("langganan", N_("Hubungkan chat ini dengan wilayah (staf)")),
@@ -25,8 +27,30 @@ COMMANDS = (
 )
 
 
-def command_menu(t: Translator) -> list[tuple[str, str]]:
-    return [(name, t.gettext(desc)) for name, desc in COMMANDS]
+DESCRIPTIONS = dict(COMMANDS) | {
+    "berhenti": N_("Hentikan pengingat di chat ini (staf)"),
+    "riwayat": N_("Riwayat perubahan"),
+}
+
+# Which commands each menu shows. Telegram shows the narrowest scope that exists: a person's own chat,
+# then group administrators, then all groups, then the default.
+READ = ("status", "belum", "checklist", "jadwal", "kalender", "aksi", "bantuan")
+PIC = READ[:3] + ("tandai", "riwayat", "ekspor", "templat") + READ[3:6] + ("keluar", "bantuan")
+STAFF = PIC[:-2] + ("jadwal_tambah", "umumkan", "langganan", "undang", "anggota", "keluar", "bantuan")
+GROUP_ADMIN = READ[:-1] + ("langganan", "berhenti", "bantuan")
+
+
+def command_menu(t: Translator, names: tuple[str, ...] = READ) -> list[tuple[str, str]]:
+    return [(name, t.gettext(DESCRIPTIONS[name])) for name in names]
+
+
+def menu_for(admin: bool, staf: bool, pic: bool, has_role: bool) -> tuple[str, ...]:
+    """The commands a person's private menu shows, by their roles."""
+    if admin or staf:
+        return STAFF
+    if pic:
+        return PIC
+    return READ + ("keluar",) if has_role else READ
 
 
 def help_text(t: Translator, first_name: str | None = None) -> Reply:
@@ -45,6 +69,9 @@ def help_text(t: Translator, first_name: str | None = None) -> Reply:
         t.gettext("/jadwal [<i>wilayah</i>]: rakor dan tenggat mendatang; /kalender: berkas .ics"),
         t.gettext("/aksi <i>wilayah</i> [B04|B08|B12 [tahun] [skor]]: laporan Aksi HAM"),
         t.gettext("/riwayat <i>wilayah</i>: perubahan terakhir"),
+        t.gettext("/ekspor <i>wilayah atau provinsi</i>: laporan XLSX; /templat <i>wilayah</i>: XLSX untuk diisi "
+                  "lalu dikirim kembali ke bot (impor dengan pratinjau)"),
+        t.gettext("Data dukung: kirim dokumen atau foto dengan keterangan kode indikator (mis. 3.02)."),
         t.gettext("Staf: /jadwal_tambah, /jadwal_ubah, /jadwal_batal, /langganan <i>wilayah</i>, /berhenti, "
                   "/umumkan, /undang <i>peran</i> <i>wilayah</i>, /anggota, /cabut"),
         "",

@@ -29,6 +29,9 @@ ACTION_LABELS = {
     "subscription.add": N_("chat berlangganan"),
     "subscription.remove": N_("langganan dihentikan"),
     "broadcast.confirm": N_("pengumuman dikirim"),
+    "checklist.import": N_("impor progres"),
+    "aksi.import": N_("impor Aksi HAM"),
+    "evidence.attach": N_("berkas data dukung"),
 }
 
 
