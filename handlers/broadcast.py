@@ -77,20 +77,20 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     await query.answer()
     # no await inside a transaction: other updates run meanwhile, and SQLite has one writer
-    if step == "pic":
-        with rt.session() as session:
-            broadcast = broadcasts.toggle_pics(session, broadcast.id)
-            groups = len(broadcasts.group_chats(session, province))
-            pics = len(broadcasts.focal_points(session, province))
-        await edit(update, context, render.preview(rt.t, broadcast.text, broadcast.id, groups, pics,
-                                                   broadcast.to_pics))
-        return
-    if step == "no":
-        with rt.session() as session:
-            broadcasts.cancel(session, broadcast.id)
-        await edit(update, context, Reply(rt.t.gettext("Dibatalkan; tidak ada yang dikirim.")))
-        return
     try:
+        if step == "pic":
+            with rt.session() as session:
+                broadcast = broadcasts.toggle_pics(session, broadcast.id)
+                groups = len(broadcasts.group_chats(session, province))
+                pics = len(broadcasts.focal_points(session, province))
+            await edit(update, context, render.preview(rt.t, broadcast.text, broadcast.id, groups, pics,
+                                                       broadcast.to_pics))
+            return
+        if step == "no":
+            with rt.session() as session:
+                broadcasts.cancel(session, broadcast.id)
+            await edit(update, context, Reply(rt.t.gettext("Dibatalkan; tidak ada yang dikirim.")))
+            return
         with rt.session() as session:
             texts = pic_texts(context, _view(context, province)) if broadcast.to_pics else {}
             queued = broadcasts.confirm(session, rt.clock, broadcast.id, user_id(update), province, texts)

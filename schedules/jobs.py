@@ -102,11 +102,14 @@ class DispatchTimer:
 
     def schedule(self, delay: float) -> None:
         queue = self.application.job_queue
-        if queue is None:
+        if queue is None or not queue.scheduler.running:  # not started (tests, shutting down)
             return
         when = datetime.now().astimezone() + timedelta(seconds=delay)
         if self.job is not None and not self.job.removed:
-            planned = self.job.next_t
+            try:
+                planned = self.job.next_t
+            except AttributeError:  # not yet placed by the scheduler
+                planned = None
             if planned is not None and planned <= when:
                 return
             self.job.schedule_removal()

@@ -184,3 +184,23 @@ def test_the_cli_shows_the_first_50_errors_then_a_count(runtime, tmp_path, monke
     assert main(["import", "catalog", str(path)]) == 1
     err = capsys.readouterr().err
     assert err.count("  baris ") == 50 and "… dan 30 kesalahan lain." in err
+
+
+def test_status_sees_a_new_catalog_at_once(runtime, tmp_path):
+    """The catalog is cached for the status views; an import replaces it (no stale totals)."""
+    from bot.checklist import region_progress
+    from bot.reference import regions
+
+    tapin = regions()["63.05"]
+    with runtime.session() as session:
+        import_sample(session, runtime.clock)
+    with runtime.session() as session:
+        before = region_progress(session, runtime.cycle(session), tapin, runtime.thresholds)
+        again = region_progress(session, runtime.cycle(session), tapin, runtime.thresholds)
+    assert before.total == again.total == 120 and before.sample_catalog
+    with runtime.session() as session:
+        import_catalog(session, runtime.clock, write_csv(tmp_path / "k.csv", GOOD))
+    with runtime.session() as session:
+        after = region_progress(session, runtime.cycle(session), tapin, runtime.thresholds)
+    assert after.total == 3 and not after.sample_catalog
+    assert sum(c.total for c in after.criteria) == 3
