@@ -113,3 +113,28 @@ async def test_the_dispatch_timer_sleeps_until_the_next_due_row(bot):
         event = session.get(Event, event_id)
         insert_rows(session, event, [Planned(5001, "snooze-y", now - timedelta(seconds=3), now + timedelta(days=1))])
     assert timer._delay() == 0.0
+
+
+def test_planning_and_the_national_overview_on_postgresql(pg_url, clock):
+    from bot.catalog import import_sample
+    from bot.checklist import national_progress, region_progress
+    from bot.runtime import Runtime
+    from tests.conftest import make_settings
+
+    rt = Runtime.start(make_settings(pg_url), clock)
+    try:
+        with rt.session() as session:
+            import_sample(session, rt.clock)
+            set_state(session, rt.clock, rt.cycle(session), TAPIN, "1.01", IndicatorState.LENGKAP, 111)
+        setup_chats(rt)
+        create(rt, "kkpham Kalsel 2024-06-30 Tenggat KKP HAM")
+        planner = IncrementalPlanner()
+        assert plan_now(rt, planner).full and rows(rt)
+        assert plan_now(rt, planner).planned == 0
+        with rt.session() as session:
+            national = national_progress(session, rt.cycle(session), rt.thresholds)
+            tapin = region_progress(session, rt.cycle(session), TAPIN, rt.thresholds)
+        assert national.regions == 514 and len(national.provinces) == 38
+        assert tapin.complete == 1 and tapin.last_updated is not None
+    finally:
+        rt.engine.dispose()
