@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.dataset import STAF, build
+from bench.dataset import GROUP_BASE, PIC_BASE, STAF, build
 from bench.fake_bot_api import FakeBotAPI
 from bench.processes import pantau
 
@@ -27,6 +27,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp()) / "national.db"
     shutil.copyfile(build(), work)
     with FakeBotAPI(limits=True) as server, pantau(server, TOKEN, work) as bot:
+        server.know(TOKEN, [GROUP_BASE - i - 1 for i in range(38)] + [PIC_BASE + i for i in range(500)])
         bot.wait_polling()
         time.sleep(2)
         mark = len(server.calls)

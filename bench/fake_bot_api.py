@@ -8,8 +8,10 @@
   about 1/s per private chat (two messages closer than 0.9 s), answering 429 with ``retry_after``.
   A refused message is not delivered (and counted in ``rejected``).
 
-Answers come from :class:`bot.offline.OfflineBotAPI` (the project's in-process fake), so they are
-shaped like Telegram's.
+Answers come from :class:`bot.offline.OfflineBotAPI` (the project's strict stand-in, one per bot), so they
+are shaped like Telegram's and refused like Telegram's (unknown chats, bad HTML, its own rate windows:
+those 429s are counted in ``rejected`` too). Chats a bot may write to are registered with :meth:`know`;
+a message or button press queued for a chat registers it.
 """
 
 from __future__ import annotations
@@ -79,9 +81,21 @@ class FakeBotAPI(ThreadingHTTPServer):
         return f"http://127.0.0.1:{self.server_port}/bot"
 
     # -- feeding -----------------------------------------------------------------------------------
+    def api(self, token: str) -> OfflineBotAPI:
+        with self.lock:
+            return self.apis.setdefault(token, OfflineBotAPI())
+
+    def know(self, token: str, chat_ids) -> None:
+        """Chats the bot may write to (people who started it, groups it was added to), as on Telegram."""
+        api = self.api(token)
+        with self.lock:
+            for chat_id in chat_ids:
+                api.register_chat(chat_id)
+
     def message(self, token: str, text: str, user_id: int, chat_id: int | None = None) -> float:
         """Queue a message update for the bot ``token``; returns the moment it was queued."""
         chat_id = user_id if chat_id is None else chat_id
+        self.know(token, [chat_id])
         chat = {"id": chat_id, "type": "private", "first_name": "Pengguna"} if chat_id > 0 else \
             {"id": chat_id, "type": "supergroup", "title": f"Grup {-chat_id}"}
         msg: dict[str, Any] = {"message_id": next(self.message_ids), "date": int(time.time()), "chat": chat,
@@ -91,7 +105,11 @@ class FakeBotAPI(ThreadingHTTPServer):
         return self._queue(token, {"message": msg})
 
     def press(self, token: str, message: dict, data: str, user_id: int) -> float:
-        query = {"id": str(next(self.message_ids)), "from": {"id": user_id, "is_bot": False, "first_name": "P"},
+        self.know(token, [message["chat"]["id"]])
+        query_id = str(next(self.message_ids))
+        with self.lock:
+            self.api(token).open_queries.add(query_id)  # a query Telegram issued: it may be answered once
+        query = {"id": query_id, "from": {"id": user_id, "is_bot": False, "first_name": "P"},
                  "chat_instance": "bench", "data": data, "message": message}
         return self._queue(token, {"callback_query": query})
 
@@ -194,10 +212,12 @@ class _Handler(BaseHTTPRequestHandler):
                                       "parameters": {"retry_after": retry}})
                     return
             api = server.apis.setdefault(token, OfflineBotAPI())
-            result = api._answer(method, params, {})
-            server.calls.append(Call(token, method, params, now, result=result))
+            status, body = api.handle(method, params, {})  # the project's strict stand-in answers
+            if status == 429 and method in SENDING:
+                server.rejected += 1
+            server.calls.append(Call(token, method, params, now, status, body.get("result")))
             server.changed.notify_all()
-        self._reply(200, {"ok": True, "result": result})
+        self._reply(status, body)
 
     def _get_updates(self, server: FakeBotAPI, token: str, params: dict) -> list[dict]:
         offset = int(params.get("offset") or 0)

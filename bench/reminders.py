@@ -47,6 +47,7 @@ def main() -> None:
     rt.engine.dispose()
     wall_minus_mono = time.time() - time.monotonic()
     with FakeBotAPI() as server, pantau(server, TOKEN, work) as bot:
+        server.know(TOKEN, CHATS)
         bot.wait_polling()
         server.wait_for(lambda: all(server.sent(TOKEN, chat) for chat in CHATS), 90)
         late = []

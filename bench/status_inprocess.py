@@ -43,7 +43,7 @@ async def through_the_bot(rt: Runtime, lines: list[str]) -> list[float]:
     app = build_application(rt, request=api, token="1:bench",
                             rate_limiter=ThrottledRateLimiter(Throttle(now=fake.now, sleep=fake.sleep), sleep=fake.sleep))
     await app.initialize()
-    factory = UpdateFactory(app.bot)
+    factory = UpdateFactory(app.bot, api)
     times = []
     for i, line in enumerate(lines):
         update = factory.message(line, STAF, 50_000 + i)  # a new chat each time: no per-chat wait
