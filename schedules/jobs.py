@@ -102,17 +102,20 @@ class DispatchTimer:
 
     def schedule(self, delay: float) -> None:
         queue = self.application.job_queue
-        if queue is None or not queue.scheduler.running:  # not started (tests, shutting down)
+        if queue is None:
             return
         when = datetime.now().astimezone() + timedelta(seconds=delay)
         if self.job is not None and not self.job.removed:
             try:
                 planned = self.job.next_t
-            except AttributeError:  # not yet placed by the scheduler
-                planned = None
+            except AttributeError:  # the scheduler has not started yet: the job waits, due at once
+                return
             if planned is not None and planned <= when:
                 return
-            self.job.schedule_removal()
+            try:
+                self.job.schedule_removal()
+            except LookupError:  # it has just run
+                pass
         self.job = queue.run_once(self.run, when=max(delay, 0.0), name=f"pantau-ham-{self.key}")
 
     async def run(self, context: ContextTypes.DEFAULT_TYPE) -> None:
