@@ -5,19 +5,17 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot import aksi_import, backup, progress_import
-from bot.catalog import RowError
-from bot.errors import UserError
-from bot.export import report
 from bot.i18n import Translator
-from bot.progress_import import ImportRejected
-from bot.regions import resolve
-from bot.runtime import Runtime
-from bot.settings import Settings
-from bot.spreadsheets import SpreadsheetError, read_table
 
-SHOWN_ERRORS = progress_import.SHOWN_ERRORS
+if TYPE_CHECKING:
+    from bot.catalog import RowError
+    from bot.runtime import Runtime
+    from bot.settings import Settings
+
+# The services are imported where they are used: `pantau-ham --help` builds these parsers and should
+# not pay for the database layer and the spreadsheet readers.
 
 
 def add_parsers(sub: argparse._SubParsersAction, t: Translator) -> None:
@@ -33,6 +31,8 @@ def add_parsers(sub: argparse._SubParsersAction, t: Translator) -> None:
 
 def error_lines(t: Translator, errors: list[RowError]) -> list[str]:
     """The first ``SHOWN_ERRORS`` errors, then how many more, as plain text."""
+    from bot.progress_import import SHOWN_ERRORS
+
     lines = []
     for err in errors[:SHOWN_ERRORS]:
         message = t.plain(err.message, **err.values)
@@ -44,6 +44,10 @@ def error_lines(t: Translator, errors: list[RowError]) -> list[str]:
 
 
 def import_file(runtime: Runtime, t: Translator, what: str, path: Path, dry_run: bool) -> int:
+    from bot import aksi_import, progress_import
+    from bot.progress_import import ImportRejected
+    from bot.spreadsheets import SpreadsheetError, read_table
+
     if not path.is_file():
         print(t.gettext("Berkas tidak ditemukan: {path}").format(path=path), file=sys.stderr)
         return 1
@@ -81,6 +85,9 @@ def import_file(runtime: Runtime, t: Translator, what: str, path: Path, dry_run:
 
 
 def export_file(runtime: Runtime, t: Translator, query: str, path: Path) -> int:
+    from bot.export import report
+    from bot.regions import resolve
+
     target = resolve(query).target
     if target is None:
         print(t.gettext("Wilayah «{name}» tidak dikenal atau ambigu; tulis kodenya (63.05, 63).").format(name=query),
@@ -94,6 +101,9 @@ def export_file(runtime: Runtime, t: Translator, query: str, path: Path) -> int:
 
 
 def backup_or_restore(settings: Settings, t: Translator, command: str, path: Path, force: bool) -> int:
+    from bot import backup
+    from bot.errors import UserError
+
     try:
         if command == "backup":
             outcome = backup.backup(settings.database_url, path, force)
