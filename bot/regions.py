@@ -397,8 +397,9 @@ def _looks_like_abbreviation(text: str) -> bool:
 
 def _abbreviates(norm: str, words: list[str], kind_initial: str = "") -> bool:
     """Whether ``norm`` takes a leading piece of every word in order: "tapteng" ~ Tapanuli Tengah,
-    "hss" ~ Hulu Sungai Selatan, "kbb" ~ (Kabupaten) Bandung Barat."""
-    if len(norm) < 2 or len(words) < 2 and len(norm) < 3:
+    "hss" ~ Hulu Sungai Selatan, "kbb" ~ (Kabupaten) Bandung Barat. One word: no (a prefix of a
+    name is what the fuzzy ranking finds)."""
+    if len(norm) < 2 or len(words) < 2 or norm[0] not in (words[0][0], kind_initial):
         return False
 
     @cache
@@ -410,8 +411,6 @@ def _abbreviates(norm: str, words: list[str], kind_initial: str = "") -> bool:
             norm[i:i + n] == word[:n] and fits(i + n, w + 1) for n in range(1, min(len(word), len(norm) - i) + 1)
         )
 
-    if len(words) == 1:
-        return False  # one word: an abbreviation is only a prefix, which fuzzy ranking covers
     return fits(0, 0) or (bool(kind_initial) and norm[0] == kind_initial and fits(1, 0))
 
 
