@@ -416,6 +416,7 @@ def _abbreviates(norm: str, words: list[str], kind_initial: str = "") -> bool:
 
 @cache
 def default_index() -> RegionIndex:
+    """The index of the shipped reference data, built once (at import, below) and shared."""
     return RegionIndex(regions(), provinces())
 
 
@@ -428,3 +429,6 @@ def label(target: Target) -> str:
     if isinstance(target, ProvinceRef):
         return f"Provinsi {target.name}"
     return f"{target.short_name} ({provinces()[target.province_code].name})"
+
+
+default_index()  # build the keys once at import (about 30 ms), not on the first /status
