@@ -283,10 +283,15 @@ class RegionIndex:
                 return found
         if qualified:
             name, code = qualified[0]
+            elsewhere = self._lookup(query, name, _ANY, prefer_province)
+            if elsewhere:
+                # the name exists, in another province ("Sorong, Papua Barat" since Papua Barat Daya):
+                # the province typed contradicts it, so offer it rather than answer
+                found = (elsewhere.target,) if elsewhere.target else elsewhere.candidates
+                return Resolution(query, suggestions=tuple(found) + elsewhere.also)
             guess = self._guess(query, name, _Scope(province=code), prefer_province)
             if guess.target or guess.candidates or guess.suggestions:
                 return guess
-            # not in the province named ("Sorong, Papua Barat" since Papua Barat Daya): suggest elsewhere
             return Resolution(query, suggestions=self._suggest(name, _ANY, prefer_province))
         return self._guess(query, query, _ANY, prefer_province)
 
