@@ -154,7 +154,7 @@ def test_a_region_outside_the_province_named_is_suggested(typed):
     assert r.suggestions[0].code in {"96.01", "96.71"}
 
 
-def test_the_province_named_is_suggested_before_the_rest():
+def test_a_name_from_another_province_is_offered_alone():
     r = resolve("Tapin Kaltim")
     assert r.target is None and [s.code for s in r.suggestions] == ["63.05"]
 
