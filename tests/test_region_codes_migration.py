@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from alembic import command
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from bot.db import alembic_config, make_engine, upgrade
@@ -14,9 +15,10 @@ NOW = "2026-11-30 09:00:00"
 
 
 def _database_of_before(url: str):
-    """A database at revision 0003 holding the old codes, with data on each of them."""
+    """A database at the revision before holding the old codes, with data on each of them."""
     engine = make_engine(url)
-    command.upgrade(alembic_config(engine), "0003")
+    cfg = alembic_config(engine)
+    command.upgrade(cfg, ScriptDirectory.from_config(cfg).get_revision("i9_region_codes").down_revision)
     with engine.begin() as conn:
         conn.execute(text("INSERT INTO province (code, name, timezone) VALUES ('96', 'Papua Barat Daya', 'Asia/Jayapura')"))
         for code, name in OLD.items():

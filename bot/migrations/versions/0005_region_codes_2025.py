@@ -11,14 +11,14 @@ in this order, so that each new code is free when it is taken. A database that n
 the old codes (a new one) is left alone: the reference sync at start inserts the regions.
 
 Revision ID: i9_region_codes
-Revises: 0003
+Revises: 0004
 """
 
 from alembic import op
 import sqlalchemy as sa
 
 revision = "i9_region_codes"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
