@@ -16,7 +16,7 @@ PERIODS = ("B04", "B08", "B12")
 def parse_period(text: str) -> str:
     period = text.strip().upper()
     if period not in PERIODS:
-        raise UserError(N_("Periode «{value}» tidak dikenal: B04, B08 atau B12."), value=text)
+        raise UserError(N_("Periode “{value}” tidak dikenal: B04, B08 atau B12."), value=text)
     return period
 
 

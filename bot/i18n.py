@@ -60,6 +60,10 @@ class Translator:
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self._t.ngettext(singular, plural, n)
 
+    def pgettext(self, context: str, message: str) -> str:
+        """A message whose translation depends on where it is used (``H-{n}`` as a reminder offset)."""
+        return self._t.pgettext(context, message)
+
     _ = gettext
 
     def fmt(self, message: str, **values: object) -> str:

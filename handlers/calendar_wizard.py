@@ -95,7 +95,7 @@ async def on_scope_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
 
 async def on_date_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     try:
-        start, at, end = parse_when(update.effective_message.text)
+        start, at, end = parse_when(update.effective_message.text, _today(context))
     except UserError as exc:
         await send_error(update, context, exc)
         return DATE

@@ -106,7 +106,7 @@ def change_state(update: Update, context: ContextTypes.DEFAULT_TYPE, region: Reg
     rt = runtime(context)
     state = parse_state(state_text)
     if state is None:
-        return Reply(error(rt.t, "Status «{state}» tidak dikenal.", state=state_text))
+        return Reply(error(rt.t, "Status “{state}” tidak dikenal.", state=state_text))
     try:
         with rt.session() as session:
             change = set_state(session, rt.clock, rt.cycle(session), region, code, state, user_id(update), evidence)

@@ -14,7 +14,7 @@ from bot.models import Event, EventStatus, ScopeKind
 from bot.settings import Settings
 from schedules.calendar import EventDraft, create_event, get_event, reschedule, scope_of
 from schedules.planner import CANCELLED, MOVED, notify_reminded, sync_event
-from schedules.policy import offsets_for
+from schedules.policy import canonical_offsets
 
 EDITABLE = ("judul", "lokasi", "catatan", "ingatkan")
 
@@ -76,11 +76,9 @@ def edit(session: Session, clock: Clock, settings: Settings, event_id: int, fiel
     elif field == "catatan":
         event.notes = value or None
     elif field == "ingatkan":
-        if value:
-            offsets_for(event.kind, value, event.start_time is not None)
-        event.offsets = value or None
+        event.offsets = canonical_offsets(value, event.start_time is not None) if value else None
     else:
-        raise UserError(N_("Bagian «{value}» tidak bisa diubah."), value=field)
+        raise UserError(N_("Bagian “{value}” tidak bisa diubah."), value=field)
     event.updated_at = clock.now()
     session.flush()
     sync_event(session, clock, event, settings)

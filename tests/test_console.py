@@ -14,7 +14,7 @@ async def test_console_prints_plain_text_and_presses_numbered_buttons(catalog):
     await console.start()
     try:
         await console.handle("/status Mura")
-        assert "«Mura» bisa berarti beberapa wilayah" in out.getvalue()
+        assert "“Mura” bisa berarti beberapa wilayah" in out.getvalue()
         assert "[2] Kab. Murung Raya (Kalimantan Tengah)" in out.getvalue()
         await console.handle("2")
         text = out.getvalue()

@@ -76,7 +76,7 @@ async def test_status_of_a_province(bot):
 
 async def test_ambiguous_name_asks_with_buttons(bot):
     (reply,) = replies(await bot.say("/status Mura", VIEWER))
-    assert "«Mura» bisa berarti beberapa wilayah" in reply.params["text"]
+    assert "“Mura” bisa berarti beberapa wilayah" in reply.params["text"]
     labels = [label for label, _ in buttons_of(reply)]
     assert labels == ["Kab. Musi Rawas (Sumatera Selatan)", "Kab. Murung Raya (Kalimantan Tengah)"]
     (status,) = replies(await bot.press(reply, "Kab. Murung Raya (Kalimantan Tengah)", VIEWER))
@@ -85,7 +85,7 @@ async def test_ambiguous_name_asks_with_buttons(bot):
 
 async def test_unknown_name_suggests_three(bot):
     (reply,) = replies(await bot.say("/status Kotawaringin", VIEWER))
-    assert "Wilayah «Kotawaringin» tidak ditemukan." in reply.params["text"]
+    assert "Wilayah “Kotawaringin” tidak ditemukan." in reply.params["text"]
     labels = [label for label, _ in buttons_of(reply)]
     assert len(labels) == 3
     assert labels[:2] == ["Kab. Kotawaringin Barat (Kalimantan Tengah)", "Kab. Kotawaringin Timur (Kalimantan Tengah)"]
@@ -203,7 +203,7 @@ async def test_html_in_user_text_is_escaped(bot):
     (reply,) = replies(await bot.say("/tandai Tapin 1.01 proses <b>bold</b> & co", ADMIN))
     assert "Catatan: &lt;b&gt;bold&lt;/b&gt; &amp; co" in reply.params["text"]
     (reply,) = replies(await bot.say("/status <script>", VIEWER))
-    assert "«&lt;script&gt;»" in reply.params["text"]
+    assert "“&lt;script&gt;”" in reply.params["text"]
 
 
 async def test_long_replies_are_split(bot, monkeypatch):

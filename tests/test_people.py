@@ -55,7 +55,7 @@ async def test_roles_need_the_right_kind_of_place(bot):
     (reply,) = replies(await bot.say("/undang pic Kalsel", ADMIN))
     assert "berlaku untuk satu kab/kota" in reply.params["text"]
     (reply,) = replies(await bot.say("/undang raja Tapin", ADMIN))
-    assert "Peran «raja» tidak dikenal" in reply.params["text"]
+    assert "Peran “raja” tidak dikenal" in reply.params["text"]
 
 
 async def test_members_list_and_revoke(bot):

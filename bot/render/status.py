@@ -98,12 +98,12 @@ def province_status(t: Translator, p: ProvinceProgress) -> Reply:
 def choose(t: Translator, resolution: Resolution, action: str, *rest: object) -> Reply:
     """An ambiguous name: ask which one, with a button per candidate."""
     buttons = [Button(label(c), target_data(action, c, *rest)) for c in resolution.candidates]
-    return Reply(t.fmt("«{query}» bisa berarti beberapa wilayah. Pilih salah satu:", query=resolution.query),
+    return Reply(t.fmt("“{query}” bisa berarti beberapa wilayah. Pilih salah satu:", query=resolution.query),
                  rows(buttons, 1))
 
 
 def not_found(t: Translator, resolution: Resolution, action: str, *rest: object) -> Reply:
-    text = t.fmt("Wilayah «{query}» tidak ditemukan.", query=resolution.query)
+    text = t.fmt("Wilayah “{query}” tidak ditemukan.", query=resolution.query)
     buttons = [Button(label(s), target_data(action, s, *rest)) for s in resolution.suggestions]
     if buttons:
         text += "\n" + t.gettext("Mungkin maksud Anda:")

@@ -59,7 +59,7 @@ def ask_time(t: Translator) -> Reply:
 
 
 def ask_title(t: Translator) -> Reply:
-    return Reply(t.gettext("(5/5) Ketik judul acara, mis. «Rakor Aksi HAM B08»."))
+    return Reply(t.gettext("(5/5) Ketik judul acara, mis. “Rakor Aksi HAM B08”."))
 
 
 def confirm(t: Translator, card_text: str) -> Reply:
