@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot import callbacks as cb
-from bot.access import Action, allowed
+from bot.access import Action, allowed, may_set_state, settable_states
 from bot.catalog import active_indicators
 from bot.checklist import ChecklistError, attach_evidence, indicator_statuses, parse_state, region_progress, set_state
 from bot.reference import RegionRef, regions_of
@@ -43,8 +43,10 @@ def indicator_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, region: 
                       None)
     if status is None:
         return Reply(error(rt.t, "Indikator {code} tidak ada di katalog.", code=code))
-    may_edit = allowed(grants_of(update, context), Action.EDIT_CHECKLIST, region)
-    reply = render_checklist.indicator_detail(rt.t, region, status, may_edit, region.timezone)
+    g = grants_of(update, context)
+    may_edit = allowed(g, Action.EDIT_CHECKLIST, region)
+    states = settable_states(g, region, status.state) if may_edit else []
+    reply = render_checklist.indicator_detail(rt.t, region, status, may_edit, states, region.timezone)
     return Reply(f"{prefix}\n\n{reply.text}" if prefix else reply.text, reply.buttons)
 
 
@@ -107,9 +109,11 @@ def change_state(update: Update, context: ContextTypes.DEFAULT_TYPE, region: Reg
     state = parse_state(state_text)
     if state is None:
         return Reply(error(rt.t, "Status “{state}” tidak dikenal.", state=state_text))
+    g = grants_of(update, context)
     try:
         with rt.session() as session:
-            change = set_state(session, rt.clock, rt.cycle(session), region, code, state, user_id(update), evidence)
+            change = set_state(session, rt.clock, rt.cycle(session), region, code, state, user_id(update), evidence,
+                               may_set=lambda before, after: may_set_state(g, region, after, before))
     except ChecklistError as exc:
         return Reply(error(rt.t, exc.message, **exc.values))
     return Reply(render_checklist.state_changed(rt.t, region, change))
