@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from bot import audit
 from bot.clock import Clock
 from bot.errors import UserError
 from bot.i18n import N_
@@ -26,6 +27,9 @@ def record_report(session: Session, clock: Clock, region: RegionRef, year: int, 
         raise UserError(N_("Skor harus 0-100."))
     report = session.exec(select(AksiReport).where(
         AksiReport.region_code == region.code, AksiReport.year == year, AksiReport.period == period)).first()
+    before = None if report is None else {"period": period, "year": year, "score": report.score}
+    if report is not None and (score is None or score == report.score):
+        return report  # already recorded as it is: nothing changes, nothing is recorded
     if report is None:
         report = AksiReport(region_code=region.code, year=year, period=period, reported_at=clock.now())
         session.add(report)
@@ -33,6 +37,8 @@ def record_report(session: Session, clock: Clock, region: RegionRef, year: int, 
     report.recorded_by = actor
     report.reported_at = clock.now()
     session.flush()
+    audit.record(session, clock, actor, "aksi.record", f"{region.code}/{year}/{period}", region.code,
+                 before=before, after={"period": period, "year": year, "score": report.score})
     return report
 
 

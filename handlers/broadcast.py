@@ -11,10 +11,10 @@ from bot.access import Action, allowed
 from bot.charts import progress_chart
 from bot.errors import UserError
 from bot.models import Broadcast
-from bot.reference import provinces
+from bot.reference import ProvinceRef, provinces
 from bot.render import Reply
 from bot.render import broadcast as render
-from handlers.common import edit, grants_of, require, runtime, send, send_error, user_id
+from handlers.common import edit, grants_of, require, resolve_or_ask, runtime, send, send_error, user_id
 
 
 def _view(context: ContextTypes.DEFAULT_TYPE, province):
@@ -32,6 +32,16 @@ async def umumkan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not await require(update, context, Action.BROADCAST):
         return
     g = grants_of(update, context)
+    query = " ".join(context.args or [])
+    if query:  # /umumkan Kalsel: that province, if it is the sender's
+        resolution = await resolve_or_ask(update, context, query, cb.STATUS)
+        if resolution is None:
+            return
+        province = resolution.target if isinstance(resolution.target, ProvinceRef) else \
+            provinces()[resolution.target.province_code]
+        if await require(update, context, Action.BROADCAST, province):
+            await preview(update, context, province)
+        return
     choices = [p for p in provinces().values() if allowed(g, Action.BROADCAST, p)]
     if len(choices) == 1:
         await preview(update, context, choices[0])
@@ -51,7 +61,7 @@ async def preview(update: Update, context: ContextTypes.DEFAULT_TYPE, province) 
         pics = len(broadcasts.focal_points(session, province))
     await context.bot.send_photo(update.effective_chat.id, InputFile(chart, filename="grafik.png"),
                                  caption=rt.t.plain("Pratinjau grafik: {name}", name=province.name))
-    await send(update, context, render.preview(rt.t, text, broadcast.id, groups, pics, False))
+    await send(update, context, render.preview(rt.t, text, broadcast.id, groups, pics, False, province.name))
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -82,7 +92,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 groups = len(broadcasts.group_chats(session, province))
                 pics = len(broadcasts.focal_points(session, province))
                 await edit(update, context, render.preview(rt.t, broadcast.text, broadcast.id, groups, pics,
-                                                           broadcast.to_pics))
+                                                           broadcast.to_pics, province.name))
                 return
             if step == "no":
                 broadcasts.cancel(session, broadcast.id)

@@ -42,6 +42,12 @@ def _today(context: ContextTypes.DEFAULT_TYPE) -> date:
     return rt.clock.now().astimezone(ZoneInfo(rt.settings.timezone)).date()
 
 
+def _zone(context: ContextTypes.DEFAULT_TYPE) -> str:
+    """The zone the time is typed in: the scope's (the first province or kab/kota named)."""
+    rt = runtime(context)
+    return parse_scope(context.user_data[DRAFT]["scope"]).zone(rt.settings.timezone)
+
+
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | None:
     query = update.callback_query
     data = cb.parse(query.data)
@@ -60,7 +66,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int |
         return DATE
     if step == "day":
         draft["date"] = value
-        await edit(update, context, render.ask_time(rt.t))
+        await edit(update, context, render.ask_time(rt.t, _zone(context)))
         return TIME
     if step == "time":
         draft["time"] = None if value == "-" else f"{value[:2]}:{value[2:]}"
@@ -104,7 +110,7 @@ async def on_date_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
         context.user_data[DRAFT]["time"] = at.strftime("%H:%M")
         await send(update, context, render.ask_title(runtime(context).t))
         return TITLE
-    await send(update, context, render.ask_time(runtime(context).t))
+    await send(update, context, render.ask_time(runtime(context).t, _zone(context)))
     return TIME
 
 

@@ -84,9 +84,9 @@ async def tandai(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         codes = {ind.code for ind in active_indicators(session)}
     parsed = parse_tandai(context.args or [], codes)
     if parsed is None:
-        text = rt.t.gettext("Perintah tidak dapat dibaca; tidak ada yang diubah.")
+        text = rt.t.gettext("Format perintah tidak sesuai; tidak ada yang diubah.")
         usage = render_status.usage(rt.t, TANDAI_FORM, TANDAI_EXAMPLE)
-        hint = rt.t.gettext("Status: belum, proses, lengkap, terverifikasi, ditolak.")
+        hint = rt.t.gettext("Status: belum, proses, lengkap, terverifikasi, ditolak (perlu perbaikan).")
         await send(update, context, Reply(f"⚠️ {text}\n{usage.text}\n{hint}"))
         return
     query, code, state_text, evidence = parsed

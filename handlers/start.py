@@ -21,7 +21,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         except UserError as exc:
             await send_error(update, context, exc)
             return
-        await send(update, context, welcome(rt.t, binding))
+        await send(update, context, welcome(rt.t, binding, rt.settings.reminder_hour, rt.settings.digest_weekday))
         return
     user = update.effective_user
     await send(update, context, help_text(rt.t, user.first_name if user else None))

@@ -54,8 +54,8 @@ async def test_guided_conversation(bot):
     (next_month,) = replies(await bot.press(scope_msg, "›"))
     assert [label for label, _ in buttons_of(next_month)][0] == "Februari 2024"
     (time_msg,) = replies(await bot.press(next_month, "20"))
-    assert "Jam" in time_msg.params["text"]
-    (title_msg,) = replies(await bot.press(time_msg, "09:00"))
+    assert "Jam berapa, dalam WITA?" in time_msg.params["text"]
+    (title_msg,) = replies(await bot.press(time_msg, "09.00"))
     assert "judul" in title_msg.params["text"]
     (preview,) = replies(await bot.say("Rakor data dukung KKP HAM"))
     assert "Periksa lalu simpan" in preview.params["text"]

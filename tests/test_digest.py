@@ -65,4 +65,4 @@ async def test_digest_content_and_once_a_week(catalog):
     assert "• Kab. Hulu Sungai Selatan: 12 perubahan" in text
     assert "• Kab. Tapin: Rakor evaluasi B12" in text
     assert "Rakor evaluasi B12: Jumat, 2 Februari 2024 pukul 09.00 WITA" in text
-    assert "<b>Paling tertinggal</b>" in text
+    assert "<b>Perlu pendampingan</b>" in text

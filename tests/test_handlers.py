@@ -47,11 +47,11 @@ async def test_status_of_a_region(bot):
     (reply,) = replies(await bot.say("/status Tapin", VIEWER))
     text = reply.params["text"]
     assert "<b>Kabupaten Tapin</b>, Kalimantan Selatan" in text
-    assert "KKP HAM siklus 2025 (data tahun 2024)" in text
+    assert "KKP HAM Tahun 2024 (penganugerahan 2025)" in text
     assert "Indikator lengkap: <b>2</b> dari 120 (1,7%)" in text
     assert "1. Hak atas bantuan hukum: 2/12" in text
     assert "10. Hak perempuan dan anak: 0/12" in text
-    assert "Proyeksi: <b>kurang peduli</b>" in text
+    assert "Perkiraan kategori: <b>kurang peduli</b> (skor 1,7; batas peduli 75, pengaturan)" in text
     assert "Terakhir diperbarui: Kamis, 25 Januari 2024 pukul 10.00 WITA" in text
     assert "katalog CONTOH" in text
     assert [label for label, _ in buttons_of(reply)] == ["Lihat yang belum", "Buka checklist"]
@@ -64,11 +64,13 @@ async def test_status_of_a_province(bot):
     (reply,) = replies(await bot.say("/status Kalsel", VIEWER))
     text = reply.params["text"]
     assert "<b>Provinsi Kalimantan Selatan</b>" in text
-    assert "1 dari 13 kab/kota di atas ambang peduli (7,7%)" in text
-    assert "Ambang provinsi 60%: belum tercapai" in text
+    assert "1 dari 13 kab/kota peduli (7,7%)" in text
+    assert "Syarat provinsi (pengaturan): 60% kab/kota peduli, belum tercapai" in text
     lines = [line for line in text.split("\n") if re.match(r"^\d+\. ", line)]
     assert len(lines) == 13
     assert lines[0] == "1. Kota Banjarmasin: 83,3% · peduli"
+    assert lines[-1].endswith(": belum ada data")  # nobody touched it: not "0% · kurang peduli"
+    assert "0% · kurang peduli" not in text
     for typed in ("Kalimantan Selatan", "63"):
         (again,) = replies(await bot.say(f"/status {typed}", VIEWER))
         assert again.params["text"] == text
@@ -174,7 +176,7 @@ async def test_viewers_browse_but_cannot_change(bot):
 
 async def test_tandai_by_admin(bot):
     (reply,) = replies(await bot.say("/tandai Tanah Laut 1.02 ditolak dokumen belum ditandatangani", ADMIN))
-    assert "Kabupaten Tanah Laut, indikator <code>1.02</code>: belum → <b>ditolak</b>" in reply.params["text"]
+    assert "Kabupaten Tanah Laut, indikator <code>1.02</code>: belum → <b>perlu perbaikan</b>" in reply.params["text"]
     assert "Catatan: dokumen belum ditandatangani" in reply.params["text"]
     assert state_of(bot.runtime, "1.02", regions()["63.01"]) is IndicatorState.DITOLAK
 
@@ -227,7 +229,7 @@ async def test_english_locale(catalog):
     finally:
         await harness.app.shutdown()
     assert "Indicators complete: <b>0</b> of 120 (0%)" in reply.params["text"]
-    assert "KKP HAM cycle 2025 (data of 2024)" in reply.params["text"]
+    assert "KKP HAM 2024 (awarded 2025)" in reply.params["text"]
 
 
 async def test_an_unexpected_error_gets_a_short_apology(bot, monkeypatch):
