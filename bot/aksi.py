@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlmodel import Session, select
 
 from bot import audit
@@ -12,12 +14,21 @@ from bot.models import AksiReport
 from bot.reference import RegionRef
 
 PERIODS = ("B04", "B08", "B12")
+# Each report is cumulative: B04 covers January-April, B08 January-August, B12 the whole year.
+LAST_MONTH = {"B04": 4, "B08": 8, "B12": 12}
+PERIOD_RE = re.compile(r"^B\d{1,3}$", re.IGNORECASE)
+
+
+def looks_like_period(text: str) -> bool:
+    """``B04``, ``b8``, ``B13``: meant as a period (valid or not), not as part of a region's name."""
+    return bool(PERIOD_RE.match(text.strip()))
 
 
 def parse_period(text: str) -> str:
     period = text.strip().upper()
     if period not in PERIODS:
-        raise UserError(N_("Periode “{value}” tidak dikenal: B04, B08 atau B12."), value=text)
+        raise UserError(N_("Periode “{value}” tidak sah: B04 (Januari–April), B08 (Januari–Agustus) atau "
+                           "B12 (Januari–Desember)."), value=text)
     return period
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
@@ -9,6 +11,8 @@ from bot import callbacks as cb
 from bot.access import Action, allowed, may_set_state, settable_states
 from bot.catalog import active_indicators
 from bot.checklist import ChecklistError, attach_evidence, indicator_statuses, parse_state, region_progress, set_state
+from bot.errors import UserError
+from bot.i18n import N_
 from bot.reference import RegionRef, regions_of
 from bot.render import Reply
 from bot.render import checklist as render_checklist
@@ -76,6 +80,27 @@ def parse_tandai(args: list[str], indicator_codes: set[str]) -> tuple[str, str, 
     return None
 
 
+INDICATOR_CODE_RE = re.compile(r"^\d{1,2}\.\d{1,3}[a-z]?$", re.IGNORECASE)
+
+
+def what_is_wrong(args: list[str], indicator_codes: set[str]) -> UserError:
+    """Why ``/tandai`` could not be read: the indicator code, the state, or the form itself."""
+    for i, arg in enumerate(args):
+        if arg in indicator_codes:
+            if i == 0:
+                return UserError(N_("Sebutkan kab/kota sebelum kode indikator."))
+            if i + 1 >= len(args):
+                return UserError(N_("Sebutkan status setelah kode indikator {code}."), code=arg)
+            return UserError(N_("Status “{state}” tidak dikenal."), state=args[i + 1])
+    for i, arg in enumerate(args):
+        if parse_state(arg) and i >= 2:
+            return UserError(N_("Indikator “{code}” tidak ada di katalog yang berlaku."), code=args[i - 1])
+    for arg in args:
+        if INDICATOR_CODE_RE.match(arg):
+            return UserError(N_("Indikator “{code}” tidak ada di katalog yang berlaku."), code=arg)
+    return UserError(N_("Format perintah tidak sesuai."))
+
+
 async def tandai(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not await require(update, context, Action.EDIT_CHECKLIST):
         return
@@ -84,7 +109,8 @@ async def tandai(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         codes = {ind.code for ind in active_indicators(session)}
     parsed = parse_tandai(context.args or [], codes)
     if parsed is None:
-        text = rt.t.gettext("Format perintah tidak sesuai; tidak ada yang diubah.")
+        problem = what_is_wrong(context.args or [], codes)
+        text = rt.t.fmt(problem.message, **problem.values) + " " + rt.t.gettext("Tidak ada yang diubah.")
         usage = render_status.usage(rt.t, TANDAI_FORM, TANDAI_EXAMPLE)
         hint = rt.t.gettext("Status: belum, proses, lengkap, terverifikasi, ditolak (perlu perbaikan).")
         await send(update, context, Reply(f"⚠️ {text}\n{usage.text}\n{hint}"))

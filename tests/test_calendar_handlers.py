@@ -147,9 +147,13 @@ async def test_aksi_records_a_report(bot):
     (reply,) = replies(await bot.say("/aksi Tapin B08 2024 87,5"))
     text = reply.params["text"]
     assert "✔️ Laporan Aksi HAM B08 2024 dicatat." in text
-    assert "B04: belum dilaporkan" in text and "B08: dilaporkan, capaian 87,5" in text
+    assert "Target capaian: 60 (pengaturan)" in text
+    assert "B04 (Januari–April): belum dilaporkan" in text
+    assert "B08 (Januari–Agustus): dilaporkan, capaian 87,5 · mencapai target" in text
+    assert "B12 (Januari–Desember): belum dilaporkan" in text
+    assert "Rata-rata sejauh ini (1 periode): <b>87,5</b>" in text
     (view,) = replies(await bot.say("/aksi Tapin", VIEWER))
-    assert "B08: dilaporkan, capaian 87,5" in view.params["text"]
+    assert "B08 (Januari–Agustus): dilaporkan, capaian 87,5" in view.params["text"]
     (denied,) = replies(await bot.say("/aksi Tapin B12", VIEWER))
     assert "tidak berwenang" in denied.params["text"]
     with bot.runtime.session() as session:
@@ -268,3 +272,19 @@ async def test_drafts_are_shown_to_staff_only(bot):
     staf = replies(await bot.say("/jadwal Kalsel", 4343, chat_id=4343))
     assert "Draf" not in " ".join(r.params["text"] for r in pic)
     assert "Draf: tanggal perlu dikonfirmasi" in staf[0].params["text"]
+
+
+async def test_aksi_target_is_a_setting_and_the_gap_is_shown(bot):
+    bot.runtime.settings = bot.runtime.settings.model_copy(update={"aksi_target": 90})
+    await bot.say("/aksi Tapin B04 2024 70")
+    (reply,) = replies(await bot.say("/aksi Tapin B08 2024 80"))
+    text = reply.params["text"]
+    assert "Target capaian: 90 (pengaturan)" in text
+    assert "B04 (Januari–April): dilaporkan, capaian 70 · kurang 20 dari target" in text
+    assert "Rata-rata sejauh ini (2 periode): <b>75</b> · kurang 15 dari target" in text
+
+
+async def test_aksi_with_an_invalid_period_says_so(bot):
+    (reply,) = replies(await bot.say("/aksi Tapin B13"))
+    assert "Periode “B13” tidak sah: B04 (Januari–April), B08 (Januari–Agustus) atau B12 (Januari–Desember)." \
+        in reply.params["text"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from sqlmodel import select
 
 from bot.checklist import indicator_statuses
@@ -190,7 +192,7 @@ async def test_tandai_refused_for_viewers(bot):
 async def test_malformed_tandai_changes_nothing(bot):
     for line in ("/tandai", "/tandai Tapin", "/tandai Tapin 1.01 selesai", "/tandai Tapin 99.1 lengkap"):
         (reply,) = replies(await bot.say(line, ADMIN))
-        assert "tidak ada yang diubah" in reply.params["text"], line
+        assert "Tidak ada yang diubah." in reply.params["text"], line
         assert "/tandai Tapin 1.02 lengkap" in reply.params["text"]
     with bot.runtime.session() as session:
         assert session.exec(select(ChecklistEntry)).all() == []
@@ -242,3 +244,20 @@ async def test_an_unexpected_error_gets_a_short_apology(bot, monkeypatch):
     (reply,) = replies(await bot.say("/status Tapin", VIEWER))
     assert reply.params["text"].startswith("Maaf, terjadi kesalahan.")
     assert "fire" not in reply.params["text"]
+
+
+async def test_belum_with_a_criterion_that_does_not_exist(bot):
+    (reply,) = replies(await bot.say("/belum Tapin 11", VIEWER))
+    assert "Tidak ada kriteria 11: kriteria KKP HAM bernomor 1 sampai 10." in reply.params["text"]
+
+
+@pytest.mark.parametrize("line,expected", [
+    ("/tandai Tapin 99.99 lengkap", "Indikator “99.99” tidak ada di katalog yang berlaku."),
+    ("/tandai Tapin 1.02 selesai", "Status “selesai” tidak dikenal."),
+    ("/tandai Tapin 1.02", "Sebutkan status setelah kode indikator 1.02."),
+    ("/tandai Atlantis 1.02 lengkap", "Wilayah “Atlantis” tidak ditemukan."),
+    ("/tandai Tapin lengkap", "Format perintah tidak sesuai. Tidak ada yang diubah."),
+])
+async def test_tandai_says_precisely_what_is_wrong(bot, line, expected):
+    (reply,) = replies(await bot.say(line, ADMIN))
+    assert expected in reply.params["text"]
