@@ -5,12 +5,13 @@ from __future__ import annotations
 from telegram.ext import Application
 
 from handlers import (
-    aksi, broadcast, calendar, calendar_wizard, checklist, errors, groups, people, reminders, start, status,
-    subscriptions,
+    aksi, broadcast, calendar, calendar_wizard, checklist, errors, groups, language, people, reminders, start,
+    status, subscriptions,
 )
 
 
 def register(application: Application) -> None:
+    language.register(application)
     groups.register(application)
     start.register(application)
     people.register(application)

@@ -20,6 +20,7 @@ COMMANDS = (
     ("langganan", N_("Hubungkan chat ini dengan wilayah (staf)")),
     ("undang", N_("Undang staf, PIC atau pemantau (staf)")),
     ("anggota", N_("Siapa terhubung ke wilayah mana (staf)")),
+    ("bahasa", N_("Pilih bahasa: id atau en")),
     ("keluar", N_("Berhenti memakai bot")),
     ("bantuan", N_("Cara memakai bot")),
 )
@@ -40,7 +41,7 @@ def help_text(t: Translator, first_name: str | None = None) -> Reply:
         t.gettext("/belum <i>wilayah</i> [<i>nomor kriteria</i>]: indikator yang belum lengkap"),
         t.gettext("/checklist <i>wilayah</i>: telusuri kriteria dan indikator"),
         t.gettext("/tandai <i>wilayah</i> <i>kode</i> <i>status</i> [<i>tautan/catatan</i>]: ubah status (staf, PIC)"),
-        t.gettext("Status: belum, proses, lengkap, terverifikasi, ditolak."),
+        t.gettext("Status: belum, proses, lengkap, terverifikasi, ditolak (perlu perbaikan)."),
         "",
         t.gettext("/jadwal [<i>wilayah</i>]: rakor dan tenggat mendatang; /kalender: berkas .ics"),
         t.gettext("/aksi <i>wilayah</i> [B04|B08|B12 [tahun] [skor]]: laporan Aksi HAM"),
@@ -49,5 +50,6 @@ def help_text(t: Translator, first_name: str | None = None) -> Reply:
                   "/umumkan, /undang <i>peran</i> <i>wilayah</i>, /anggota, /cabut"),
         "",
         t.gettext("Nama wilayah boleh disingkat (HSS, Kukar, PALI) atau memakai ibu kota (Rantau)."),
+        t.gettext("/bahasa id|en: bahasa jawaban bot untuk Anda"),
     ]
     return Reply("\n".join(lines))

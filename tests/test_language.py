@@ -1,0 +1,54 @@
+"""Per-person language: Telegram's language_code, /bahasa (stored), groups in PANTAU_LOCALE, menus in both."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.models import Person
+from tests.conftest import ADMIN, VIEWER, replies
+
+
+async def say_as(bot, text: str, user_id: int, language_code: str, chat_id: int | None = None):
+    data = bot.factory.message(text, user_id, chat_id).to_dict()
+    data["message"]["from"]["language_code"] = language_code
+    before = len(bot.api.calls)
+    await bot.app.process_update(Update.de_json(data, bot.app.bot))
+    return bot.api.calls[before:]
+
+
+async def test_english_telegram_gets_english_and_others_indonesian(bot):
+    (english,) = replies(await say_as(bot, "/status Tapin", VIEWER, "en-GB"))
+    assert "Indicators complete" in english.params["text"]
+    assert "KKP HAM 2024 (awarded 2025)" in english.params["text"]
+    (indonesian,) = replies(await say_as(bot, "/status Tapin", VIEWER, "id"))
+    assert "Indikator lengkap" in indonesian.params["text"]
+    (other,) = replies(await say_as(bot, "/status Tapin", VIEWER, "de"))
+    assert "Indikator lengkap" in other.params["text"]
+
+
+async def test_bahasa_is_stored_and_wins_over_telegram(bot):
+    (done,) = replies(await say_as(bot, "/bahasa en", VIEWER, "id"))
+    assert "in English" in done.params["text"]
+    with bot.runtime.session() as session:
+        assert session.get(Person, VIEWER).language == "en"
+    (reply,) = replies(await say_as(bot, "/status Tapin", VIEWER, "id"))
+    assert "Indicators complete" in reply.params["text"]
+    (back,) = replies(await say_as(bot, "/bahasa id", VIEWER, "en"))
+    assert "bahasa Indonesia" in back.params["text"]
+    (reply,) = replies(await say_as(bot, "/status Tapin", VIEWER, "en"))
+    assert "Indikator lengkap" in reply.params["text"]
+    (bad,) = replies(await say_as(bot, "/bahasa jawa", VIEWER, "id"))
+    assert "Bahasa “jawa” tidak tersedia" in bad.params["text"]
+
+
+async def test_a_group_reads_the_configured_language(bot):
+    await bot.say("/langganan Tapin", ADMIN, chat_id=-100555)
+    await say_as(bot, "/bahasa en", ADMIN, "id")
+    (reply,) = replies(await say_as(bot, "/status Tapin", ADMIN, "en", chat_id=-100555))
+    assert "Indikator lengkap" in reply.params["text"]
+
+
+async def test_one_persons_language_does_not_leak_to_the_next(bot):
+    await say_as(bot, "/status Tapin", VIEWER, "en")
+    (reply,) = replies(await bot.say("/status Tapin", VIEWER))
+    assert "Indikator lengkap" in reply.params["text"]
