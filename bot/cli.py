@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bot import calendar_cli
 from bot.catalog import CatalogImportError, import_catalog
+from bot.cli_text import localize
 from bot.i18n import Translator
 from bot.runtime import Runtime
 from bot.settings import Settings
@@ -37,6 +38,7 @@ def _parser(t: Translator) -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     settings = Settings()
     t = Translator(settings.locale)
+    localize(t)
     args = _parser(t).parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for noisy in ("httpx", "alembic", "apscheduler"):

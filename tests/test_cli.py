@@ -99,3 +99,17 @@ def test_calendar_commands(env, tmp_path, capsys):
     assert main(["calendar", "export", str(target), "--wilayah", "Kalsel"]) == 0
     assert "12 acara ditulis" in capsys.readouterr().out
     assert len(Calendar.from_ical(target.read_bytes()).walk("VEVENT")) == 12
+
+
+def test_argparse_speaks_indonesian(env, capsys):
+    import pytest
+
+    with pytest.raises(SystemExit):
+        main(["calendar", "add"])
+    err = capsys.readouterr().err
+    assert "cara pakai: pantau-ham calendar add" in err
+    assert "galat: argumen berikut wajib diisi: line" in err
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert "tampilkan bantuan ini lalu keluar" in out and "show this help" not in out
