@@ -27,7 +27,6 @@ class Action(StrEnum):
     MEMBERS = "members"  # /anggota
     REVOKE = "revoke"  # /cabut
     HISTORY = "history"  # /riwayat
-    ANSWER_REMINDER = "answer_reminder"  # buttons under a reminder received in one's chat
     LEAVE = "leave"  # /keluar
 
 
@@ -55,8 +54,6 @@ def allowed(g: Grants, action: Action, target: Target = None, targets: tuple = (
     """``targets``: several at once (an event's scope); all must be allowed."""
     if targets:
         return all(allowed(g, action, t) for t in targets)
-    if action is Action.ANSWER_REMINDER:
-        return True
     if g.admin:
         return True
     if action is Action.VIEW:

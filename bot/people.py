@@ -191,3 +191,25 @@ def remove_bindings(session: Session, clock: Clock, user_id: int, actor: int | N
         session.delete(binding)
     session.flush()
     return removed
+
+
+def has_admin(session: Session) -> bool:
+    """Whether anyone holds the admin role in the database (besides ``PANTAU_ADMIN_IDS``)."""
+    return session.exec(select(RoleBinding).where(RoleBinding.role == Role.ADMIN.value)).first() is not None
+
+
+def ensure_viewer(session: Session, clock: Clock, user_id: int, query: str) -> RegionRef | None:
+    """Make ``user_id`` a pemantau (read only) of the kab/kota named ``query`` (the console's ``--viewer``)."""
+    from bot.regions import resolve
+
+    region = resolve(query).region
+    if region is None:
+        return None
+    known = session.exec(select(RoleBinding).where(RoleBinding.user_id == user_id,
+                                                   RoleBinding.role == Role.PEMANTAU.value,
+                                                   RoleBinding.target_code == region.code)).first()
+    if known is None:
+        session.add(RoleBinding(user_id=user_id, role=Role.PEMANTAU.value, target_code=region.code,
+                                created_at=clock.now()))
+        session.flush()
+    return region

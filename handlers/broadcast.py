@@ -14,7 +14,9 @@ from bot.models import Broadcast
 from bot.reference import ProvinceRef, provinces
 from bot.render import Reply
 from bot.render import broadcast as render
-from handlers.common import edit, grants_of, require, resolve_or_ask, runtime, send, send_error, user_id
+from handlers.common import (
+    edit, grants_of, require, require_catalog, resolve_or_ask, runtime, send, send_error, user_id,
+)
 
 
 def _view(context: ContextTypes.DEFAULT_TYPE, province):
@@ -29,7 +31,7 @@ def pic_texts(context: ContextTypes.DEFAULT_TYPE, view) -> dict[str, str]:
 
 
 async def umumkan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if not await require(update, context, Action.BROADCAST):
+    if not await require(update, context, Action.BROADCAST) or not await require_catalog(update, context):
         return
     g = grants_of(update, context)
     query = " ".join(context.args or [])

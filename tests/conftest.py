@@ -95,11 +95,11 @@ class BotHarness:
 
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
-        self.api = OfflineBotAPI()
         self.time = FakeTime()
+        self.api = OfflineBotAPI(clock=self.time.now)
         self.limiter = fake_rate_limiter(self.time)
         self.app = build_application(runtime, request=self.api, token="123:offline", rate_limiter=self.limiter)
-        self.factory = UpdateFactory(self.app.bot)
+        self.factory = UpdateFactory(self.app.bot, self.api)
 
     async def say(self, text: str, user_id: int = ADMIN, chat_id: int | None = None) -> list[ApiCall]:
         before = len(self.api.calls)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from sqlmodel import select
+
+from bot.telegram_text import visible_length
 
 from bot.checklist import indicator_statuses
 from bot.models import ChecklistEntry, IndicatorState
@@ -216,8 +217,16 @@ async def test_long_replies_are_split(bot, monkeypatch):
     monkeypatch.setattr(render_checklist, "BELUM_PAGE", 120)
     calls = replies(await bot.say("/belum Tapin", VIEWER))
     assert len(calls) >= 3
-    assert all(len(c.params["text"]) <= 4096 for c in calls)
+    assert all(visible_length(c.params["text"]) <= 4096 for c in calls)
     assert sum(c.params["text"].count("<code>") for c in calls) == 120
+    assert not bot.api.refusals
+
+
+async def test_splitting_counts_telegram_units(bot):
+    """3,000 emoji are 6,000 UTF-16 units: Telegram refuses them in one message, so the reply is split."""
+    calls = replies(await bot.say("/status " + "😀" * 3000, ADMIN))
+    assert calls and not bot.api.refusals
+    assert all(visible_length(c.params["text"]) <= 4096 for c in calls)
 
 
 async def test_english_locale(catalog):
@@ -261,3 +270,23 @@ async def test_belum_with_a_criterion_that_does_not_exist(bot):
 async def test_tandai_says_precisely_what_is_wrong(bot, line, expected):
     (reply,) = replies(await bot.say(line, ADMIN))
     assert expected in reply.params["text"]
+
+
+@pytest.mark.parametrize("line", ["/status Tapin", "/status Kalsel", "/belum Tapin", "/checklist Tapin",
+                                  "/tandai Tapin 1.01 lengkap", "/umumkan", "/status"])
+async def test_without_a_catalog_every_reading_command_says_so(runtime, line):
+    """A fresh install: never "all complete", never "0 of 0", never a class; how to import instead."""
+    from tests.conftest import BotHarness, grant
+
+    grant(runtime, STAF, "staf", "63")
+    harness = BotHarness(runtime)
+    await harness.app.initialize()
+    try:
+        calls = replies(await harness.say(line, STAF))
+    finally:
+        await harness.app.shutdown()
+    text = "\n".join(c.params["text"] for c in calls)
+    assert "Katalog indikator KKP HAM belum diimpor" in text and "pantau-ham import catalog" in text
+    for wrong in ("Semua indikator sudah lengkap", "0 dari 0", "kurang peduli", "0%"):
+        assert wrong not in text
+    assert not harness.api.refusals
