@@ -52,3 +52,9 @@ async def test_one_persons_language_does_not_leak_to_the_next(bot):
     await say_as(bot, "/status Tapin", VIEWER, "en")
     (reply,) = replies(await bot.say("/status Tapin", VIEWER))
     assert "Indikator lengkap" in reply.params["text"]
+
+
+async def test_the_command_menus_offer_bahasa_in_both_languages(bot):
+    default, english = bot.api.sent("setMyCommands")[:2]
+    assert {"command": "bahasa", "description": "Pilih bahasa: id atau en"} in default.params["commands"]
+    assert {"command": "bahasa", "description": "Choose the language: id or en"} in english.params["commands"]
