@@ -55,8 +55,8 @@ async def preview(update: Update, context: ContextTypes.DEFAULT_TYPE, province) 
     rt = runtime(context)
     view = _view(context, province)
     text = render.results(rt.t, view)
-    chart = progress_chart(view.progress, rt.t.fmt("KKP HAM {name}", name=province.name),
-                           rt.t.gettext("ambang peduli"))
+    chart = progress_chart(view.progress, rt.t.plain("KKP HAM {name}", name=province.name),
+                           rt.t.plain("batas peduli {value} (pengaturan)", value=rt.t.number(rt.thresholds.peduli)))
     with rt.session() as session:
         broadcast = broadcasts.create(session, rt.clock, province, user_id(update), text, chart)
         groups = len(broadcasts.group_chats(session, province))
