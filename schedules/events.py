@@ -91,6 +91,8 @@ def edit(session: Session, clock: Clock, settings: Settings, event_id: int, fiel
 def confirm(session: Session, clock: Clock, settings: Settings, event_id: int, actor: int | None = None) -> Event:
     """A draft from the yearly template becomes real: its reminders are planned."""
     event = _open(session, event_id)
+    if event.status == EventStatus.CONFIRMED:
+        return event  # already confirmed: nothing changes, nothing is recorded
     before = snapshot(event)
     event.status = EventStatus.CONFIRMED.value
     event.updated_at = clock.now()

@@ -135,3 +135,19 @@ def test_ics_export(runtime):
     assert items[0].decoded("dtstart") == datetime(2025, 6, 19, 1, 0, tzinfo=UTC)
     assert items[1].decoded("dtstart") == date(2025, 8, 28) and items[1].decoded("dtend") == date(2025, 9, 6)
     assert str(items[1]["location"]) == "SAPA-HAM"
+
+
+def test_changes_that_change_nothing_are_not_audited(runtime):
+    from sqlmodel import select
+
+    from bot.models import AuditEntry
+    from schedules.events import confirm, edit
+
+    with runtime.session() as session:
+        event = add(session, runtime.clock, runtime.settings, parse_line("rakor Tapin 2024-06-19 09:00 Rakor"), 1)
+        edit(session, runtime.clock, runtime.settings, event.id, "judul", "Rakor", 1)
+        edit(session, runtime.clock, runtime.settings, event.id, "ingatkan", "", 1)
+        confirm(session, runtime.clock, runtime.settings, event.id, 1)
+        edit(session, runtime.clock, runtime.settings, event.id, "judul", "Rakor B08", 1)
+        actions = [a.action for a in session.exec(select(AuditEntry).order_by(AuditEntry.id))]
+    assert actions == ["event.create", "event.edit"]
