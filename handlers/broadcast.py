@@ -15,7 +15,15 @@ from bot.reference import ProvinceRef, provinces
 from bot.render import Reply
 from bot.render import broadcast as render
 from handlers.common import (
-    edit, grants_of, require, require_catalog, resolve_or_ask, runtime, send, send_error, user_id,
+    edit,
+    grants_of,
+    require,
+    require_catalog,
+    resolve_or_ask,
+    runtime,
+    send,
+    send_error,
+    user_id,
 )
 
 

@@ -16,7 +16,17 @@ from bot.render import Reply
 from bot.render import calendar as render_calendar
 from bot.render import status as render_status
 from bot.subscriptions import of_chat
-from handlers.common import grants_of, require, resolve_or_ask, runtime, send, send_error, send_file, target_from, user_id
+from handlers.common import (
+    grants_of,
+    require,
+    resolve_or_ask,
+    runtime,
+    send,
+    send_error,
+    send_file,
+    target_from,
+    user_id,
+)
 from schedules import events as event_service
 from schedules.calendar import EXAMPLE, FORM, Scope, parse_line, parse_when, scope_of, upcoming
 from schedules.ics import to_ics

@@ -11,8 +11,8 @@ from bot import callbacks as cb
 from bot import conversations
 from bot.access import Action, allowed, may_set_state, settable_states
 from bot.catalog import active_indicators
-from bot.conversations import Conversation
 from bot.checklist import ChecklistError, attach_evidence, indicator_statuses, parse_state, region_progress, set_state
+from bot.conversations import Conversation
 from bot.errors import UserError
 from bot.i18n import N_
 from bot.reference import RegionRef, regions_of
@@ -21,7 +21,15 @@ from bot.render import checklist as render_checklist
 from bot.render import status as render_status
 from bot.render.common import error
 from handlers.common import (
-    answer, grants_of, require, require_catalog, resolve_or_ask, runtime, send, target_from, user_id,
+    answer,
+    grants_of,
+    require,
+    require_catalog,
+    resolve_or_ask,
+    runtime,
+    send,
+    target_from,
+    user_id,
 )
 
 EVIDENCE = "evidence"  # the conversation after "Tambah tautan/catatan": {region, code}

@@ -16,7 +16,15 @@ from bot.render import Reply
 from bot.render import checklist as render_checklist
 from bot.render import status as render_status
 from handlers.common import (
-    answer, grants_of, require, require_catalog, resolve_or_ask, runtime, send, send_error, target_from,
+    answer,
+    grants_of,
+    require,
+    require_catalog,
+    resolve_or_ask,
+    runtime,
+    send,
+    send_error,
+    target_from,
 )
 
 

@@ -8,7 +8,7 @@ from babel.dates import get_day_names
 
 from bot import callbacks as cb
 from bot.audit import Page, decoded
-from bot.i18n import Markup, N_, Translator
+from bot.i18n import N_, Markup, Translator
 from bot.models import IndicatorState, Invite, Person, Role, RoleBinding
 from bot.reference import provinces, regions
 from bot.render import Button, Reply
