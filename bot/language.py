@@ -26,6 +26,14 @@ def chosen_language(session: Session, user_id: int) -> str | None:
     return person.language if person and person.language in SUPPORTED else None
 
 
+def reader_language(session: Session, chat_id: int, default: str) -> str:
+    """The language of what the bot sends on its own to ``chat_id``: a person's /bahasa choice in their
+    private chat, else ``default`` (``PANTAU_LOCALE``; groups always)."""
+    if chat_id > 0:
+        return chosen_language(session, chat_id) or default
+    return default
+
+
 def choose_language(session: Session, clock: Clock, user_id: int, first_name: str, username: str | None,
                     locale: str) -> None:
     seen(session, clock, user_id, first_name, username)

@@ -15,7 +15,8 @@ from bot.audit import changes_since
 from bot.checklist import ProvinceProgress, Thresholds, province_progress
 from bot.clock import Clock
 from bot.cycles import current_cycle
-from bot.i18n import Translator
+from bot.i18n import Translator, translator
+from bot.language import reader_language
 from bot.models import Event, Outbox, Reminder, ReminderStatus, Role, RoleBinding
 from bot.reference import ProvinceRef, RegionRef, provinces, regions
 from bot.settings import Settings
@@ -97,6 +98,13 @@ def enqueue_due(session: Session, clock: Clock, settings: Settings, thresholds: 
         todo = [u for u, k in keys.items() if k not in known]
         if not todo:
             continue
-        text = render(t, build(session, clock, settings, province, thresholds))
-        queued += enqueue(session, [dict(key=keys[u], chat_id=u, text=text, due_at=clock.now()) for u in todo])
+        view = build(session, clock, settings, province, thresholds)
+        texts: dict[str, str] = {}  # one rendering per language the staf read
+        rows = []
+        for u in todo:
+            locale = reader_language(session, u, t.locale)
+            if locale not in texts:
+                texts[locale] = render(t if locale == t.locale else translator(locale), view)
+            rows.append(dict(key=keys[u], chat_id=u, text=texts[locale], due_at=clock.now()))
+        queued += enqueue(session, rows)
     return queued

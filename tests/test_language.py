@@ -58,3 +58,29 @@ async def test_the_command_menus_offer_bahasa_in_both_languages(bot):
     default, english = bot.api.sent("setMyCommands")[:2]
     assert {"command": "bahasa", "description": "Pilih bahasa: id atau en"} in default.params["commands"]
     assert {"command": "bahasa", "description": "Choose the language: id or en"} in english.params["commands"]
+
+
+async def test_reminders_reach_a_private_chat_in_its_persons_language(catalog):
+    from datetime import UTC, datetime
+
+    from bot.language import choose_language
+    from bot.reference import regions
+    from bot.subscriptions import subscribe
+    from schedules.calendar import parse_line
+    from schedules.dispatcher import Dispatcher
+    from schedules.events import add
+    from tests.fakes import RecordingSender
+
+    rt = catalog
+    with rt.session() as session:
+        subscribe(session, rt.clock, 4242, regions()["63.05"], None)  # a focal point's private chat
+        subscribe(session, rt.clock, -100777, regions()["63.05"], None)  # Tapin's group
+        choose_language(session, rt.clock, 4242, "PIC", None, "en")
+        add(session, rt.clock, rt.settings, parse_line("rakor Tapin 2024-02-02 09:00 Rakor evaluasi"), None)
+    rt.clock.set(datetime(2024, 1, 26, 0, 0, tzinfo=UTC))  # the 7-day reminder, Friday 08:00 WITA
+    sender = RecordingSender()
+    await Dispatcher(rt.engine, rt.clock, lambda: rt.settings, sender).run_once()
+    (private,) = sender.texts(4242)
+    (group,) = sender.texts(-100777)
+    assert "Reminder" in private and "Pengingat" not in private
+    assert "Pengingat: Rakor evaluasi" in group
