@@ -10,6 +10,7 @@ from bot import callbacks as cb
 from bot.access import Action, allowed
 from bot.charts import progress_chart
 from bot.errors import UserError
+from bot.i18n import Translator, translator
 from bot.models import Broadcast
 from bot.reference import ProvinceRef, provinces
 from bot.render import Reply
@@ -33,8 +34,13 @@ def _view(context: ContextTypes.DEFAULT_TYPE, province):
         return broadcasts.view(session, rt.clock, rt.cycle(session), province, rt.thresholds)
 
 
+def audience(context: ContextTypes.DEFAULT_TYPE) -> Translator:
+    """What goes to groups and focal points is written in ``PANTAU_LOCALE``, whatever the sender reads."""
+    return translator(runtime(context).settings.locale)
+
+
 def pic_texts(context: ContextTypes.DEFAULT_TYPE, view) -> dict[str, str]:
-    t = runtime(context).t
+    t = audience(context)
     return {row.region.code: render.pic_line(t, view, row, rank) for rank, row in enumerate(view.progress.rows, 1)}
 
 
@@ -62,9 +68,10 @@ async def umumkan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def preview(update: Update, context: ContextTypes.DEFAULT_TYPE, province) -> None:
     rt = runtime(context)
     view = _view(context, province)
-    text = render.results(rt.t, view)
-    chart = progress_chart(view.progress, rt.t.plain("KKP HAM {name}", name=province.name),
-                           rt.t.plain("batas peduli {value} (pengaturan)", value=rt.t.number(rt.thresholds.peduli)))
+    t = audience(context)
+    text = render.results(t, view)
+    chart = progress_chart(view.progress, t.plain("KKP HAM {name}", name=province.name),
+                           t.plain("batas peduli {value} (pengaturan)", value=t.number(rt.thresholds.peduli)))
     with rt.session() as session:
         broadcast = broadcasts.create(session, rt.clock, province, user_id(update), text, chart)
         groups = len(broadcasts.group_chats(session, province))

@@ -84,3 +84,14 @@ async def test_reminders_reach_a_private_chat_in_its_persons_language(catalog):
     (group,) = sender.texts(-100777)
     assert "Reminder" in private and "Pengingat" not in private
     assert "Pengingat: Rakor evaluasi" in group
+
+
+async def test_a_broadcast_is_written_in_the_groups_language_whatever_the_sender_reads(bot):
+    from tests.conftest import STAF
+
+    await bot.say("/langganan Kalsel", STAF, chat_id=-100778)
+    await say_as(bot, "/bahasa en", STAF, "en")
+    message = replies(await say_as(bot, "/umumkan", STAF, "en"))[-1]
+    text = message.params["text"]
+    assert text.startswith("<b>Preview</b>")  # what the sender reads: English
+    assert "📢 <b>Hasil KKP HAM: Provinsi Kalimantan Selatan</b>" in text  # what the groups will read
