@@ -225,9 +225,15 @@ class ChecklistError(UserError):
 URL_RE = re.compile(r"^https?://\S+$", re.IGNORECASE)
 
 
+STATE_WORDS = {"perbaikan": IndicatorState.DITOLAK, "perlu-perbaikan": IndicatorState.DITOLAK}  # as it is shown
+
+
 def parse_state(text: str) -> IndicatorState | None:
+    word = text.strip().lower()
+    if word in STATE_WORDS:
+        return STATE_WORDS[word]
     try:
-        return IndicatorState(text.strip().lower())
+        return IndicatorState(word)
     except ValueError:
         return None
 

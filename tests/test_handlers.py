@@ -290,3 +290,10 @@ async def test_without_a_catalog_every_reading_command_says_so(runtime, line):
     for wrong in ("Semua indikator sudah lengkap", "0 dari 0", "kurang peduli", "0%"):
         assert wrong not in text
     assert not harness.api.refusals
+
+
+@pytest.mark.parametrize("typed", ["ditolak", "perbaikan", "perlu perbaikan"])
+async def test_tandai_accepts_the_state_as_it_is_shown(bot, typed):
+    (reply,) = replies(await bot.say(f"/tandai Tapin 1.02 {typed} dokumen belum ditandatangani", ADMIN))
+    assert "belum → <b>perlu perbaikan</b>" in reply.params["text"]
+    assert "Catatan: dokumen belum ditandatangani" in reply.params["text"]
