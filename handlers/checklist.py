@@ -87,7 +87,8 @@ async def checklist(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 def parse_tandai(args: list[str], indicator_codes: set[str]) -> tuple[str, str, str, str] | None:
     """``Tanah Laut 1.02 lengkap https://…`` -> (region, code, state, evidence), or None if malformed."""
     for i in range(1, len(args) - 1):
-        if args[i] in indicator_codes and args[i + 1].lower() == "perlu" and [a.lower() for a in args[i + 2 : i + 3]] == ["perbaikan"]:
+        shown_as = [a.lower() for a in args[i + 1 : i + 3]] == ["perlu", "perbaikan"]
+        if args[i] in indicator_codes and shown_as:
             return " ".join(args[:i]), args[i], "ditolak", " ".join(args[i + 3 :])  # "perlu perbaikan", as shown
         if args[i] in indicator_codes and parse_state(args[i + 1]):
             return " ".join(args[:i]), args[i], args[i + 1], " ".join(args[i + 2 :])
