@@ -24,11 +24,13 @@ from schedules.policy import offsets_for
 def add_parser(sub: argparse._SubParsersAction, t: Translator) -> None:
     cal = sub.add_parser("calendar", help=t.gettext("jadwal: tambah, ubah, batal, templat tahunan, ekspor .ics"))
     verbs = cal.add_subparsers(dest="verb", required=True)
-    add = verbs.add_parser("add", help=t.gettext('tambah acara: "rakor Kalsel 19 Juni 2025 09.00 Judul | ingatkan H-3, H-1"'))
+    add = verbs.add_parser(
+        "add", help=t.gettext('tambah acara: "rakor Kalsel 19 Juni 2025 09.00 Judul | ingatkan H-3, H-1"'))
     add.add_argument("line")
     lst = verbs.add_parser("list", help=t.gettext("acara mendatang"))
     lst.add_argument("--wilayah")
-    change = verbs.add_parser("change", help=t.gettext("ubah: ID tanggal TANGGAL [HH.MM] | judul/lokasi/catatan/ingatkan NILAI"))
+    change = verbs.add_parser(
+        "change", help=t.gettext("ubah: ID tanggal TANGGAL [HH.MM] | judul/lokasi/catatan/ingatkan NILAI"))
     change.add_argument("id", type=int)
     change.add_argument("field", choices=["tanggal", "judul", "lokasi", "catatan", "ingatkan"])
     change.add_argument("value", nargs="*")
@@ -71,7 +73,8 @@ def run(rt: Runtime, t: Translator, args: argparse.Namespace) -> int:
     try:
         with rt.session() as session:
             if args.verb == "add":
-                print(_card(rt, event_service.add(session, rt.clock, rt.settings, parse_line(args.line, rt.clock.now(), rt.settings.timezone), None)))
+                draft = parse_line(args.line, rt.clock.now(), rt.settings.timezone)
+                print(_card(rt, event_service.add(session, rt.clock, rt.settings, draft, None)))
             elif args.verb == "list":
                 codes, heading, zone = _codes(args.wilayah)
                 events = upcoming(session, rt.clock, codes, limit=500)
@@ -79,13 +82,15 @@ def run(rt: Runtime, t: Translator, args: argparse.Namespace) -> int:
             elif args.verb == "change":
                 value = " ".join(args.value)
                 if args.field == "tanggal":
-                    event, _ = event_service.move(session, rt.clock, rt.settings, args.id, *parse_when(value, _today(rt, session, args.id)))
+                    when = parse_when(value, _today(rt, session, args.id))
+                    event, _ = event_service.move(session, rt.clock, rt.settings, args.id, *when)
                 else:
                     event = event_service.edit(session, rt.clock, rt.settings, args.id, args.field, value)
                 print(_card(rt, event))
             elif args.verb == "confirm":
                 if args.when:
-                    event_service.move(session, rt.clock, rt.settings, args.id, *parse_when(" ".join(args.when), _today(rt, session, args.id)))
+                    when = parse_when(" ".join(args.when), _today(rt, session, args.id))
+                    event_service.move(session, rt.clock, rt.settings, args.id, *when)
                 print(_card(rt, event_service.confirm(session, rt.clock, rt.settings, args.id)))
             elif args.verb == "cancel":
                 print(_card(rt, event_service.cancel(session, rt.clock, rt.settings, args.id)))

@@ -27,7 +27,8 @@ ARGPARSE = {
     "ambiguous option: %(option)s could match %(matches)s": N_("opsi %(option)s ambigu: bisa %(matches)s"),
     "one of the arguments %s is required": N_("salah satu argumen %s wajib diisi"),
     "not allowed with argument %s": N_("tidak boleh bersama argumen %s"),
-    "unknown parser %(parser_name)r (choices: %(choices)s)": N_("perintah %(parser_name)r tidak dikenal (pilihan: %(choices)s)"),
+    "unknown parser %(parser_name)r (choices: %(choices)s)":
+        N_("perintah %(parser_name)r tidak dikenal (pilihan: %(choices)s)"),
     "can't open '%(filename)s': %(error)s": N_("berkas '%(filename)s' tidak dapat dibuka: %(error)s"),
 }
 

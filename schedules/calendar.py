@@ -235,7 +235,8 @@ def parse_line(text: str, now: datetime | None = None, national_zone: str = "Asi
         elif word == "catatan":
             draft["notes"] = value.strip()
         else:
-            raise UserError(N_("Bagian “{value}” tidak dikenal: pakai “| ingatkan …”, “| lokasi …” atau “| catatan …”."),
+            raise UserError(N_("Bagian “{value}” tidak dikenal: pakai “| ingatkan …”, “| lokasi …” atau "
+                               "“| catatan …”."),
                             value=option)
     return EventDraft(**draft)
 

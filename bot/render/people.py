@@ -170,7 +170,8 @@ def sentence(t: Translator, action: str, subject: str, before: object, after: ob
         return t.fmt("membuat undangan {role} untuk {place}.", role=_role(t, after.get("role")),
                      place=place(after.get("target") or ""))
     if action == "subscription.add":
-        return t.fmt("mendaftarkan sebuah chat untuk menerima pengingat {place}.", place=place(after.get("target") or ""))
+        return t.fmt("mendaftarkan sebuah chat untuk menerima pengingat {place}.",
+                     place=place(after.get("target") or ""))
     if action == "subscription.remove":
         return t.gettext("menghentikan langganan sebuah chat.")
     if action == "broadcast.confirm":

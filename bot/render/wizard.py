@@ -49,7 +49,8 @@ def ask_date(t: Translator, month: date, today: date) -> Reply:
         nav.append(Button("‹", cb.build(cb.WIZARD, "month", prev_month.isoformat())))
     nav.append(Button("›", cb.build(cb.WIZARD, "month", next_month.isoformat())))
     grid.append(tuple(nav))
-    return Reply(t.gettext("(3/5) Tanggal? Pilih di kalender atau ketik mis. 3 Desember 2026, 03-12-2026, besok atau Senin depan."), tuple(grid))
+    return Reply(t.gettext("(3/5) Tanggal? Pilih di kalender atau ketik mis. 3 Desember 2026, 03-12-2026, besok "
+                           "atau Senin depan."), tuple(grid))
 
 
 def ask_time(t: Translator, zone: str) -> Reply:
