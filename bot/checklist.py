@@ -18,7 +18,7 @@ from enum import StrEnum
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from bot import audit
+from bot import audit, limits
 from bot.catalog import active_indicators, catalog_in_force
 from bot.clock import Clock
 from bot.errors import UserError
@@ -267,6 +267,11 @@ def set_state(
             ChecklistEntry.indicator_code == indicator_code,
         )
     ).first()
+    evidence = (evidence or "").strip()
+    is_link = bool(URL_RE.match(evidence))
+    if len(evidence) > limits.MAX_NOTE:
+        raise ChecklistError(limits.TOO_LONG["link" if is_link else "note"], length=str(len(evidence)),
+                             limit=str(limits.MAX_NOTE))
     before = IndicatorState(entry.state) if entry else IndicatorState.BELUM
     if may_set is not None and not may_set(before, state):
         if before is IndicatorState.TERVERIFIKASI:
@@ -284,12 +289,11 @@ def set_state(
     entry.state = state.value
     entry.updated_at = clock.now()
     entry.updated_by = actor_id
-    evidence = (evidence or "").strip()
     if evidence:
-        if URL_RE.match(evidence):
+        if is_link:
             entry.link = evidence
         else:
-            entry.note = evidence[:1000]
+            entry.note = evidence
     session.flush()
     audit.record(session, clock, actor_id, "checklist.state", f"{region.code}/{indicator_code}", region.code,
                  before=old, after={"state": state.value, "link": entry.link, "note": entry.note})

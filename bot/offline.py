@@ -119,7 +119,8 @@ class OfflineBotAPI(BaseRequest):
         self.open_queries: set[str] = set()
         self.files: dict[str, bytes] = {}  # file_id -> content, for getFile and downloads
         self._windows: dict[object, deque[float]] = {}
-        self.pending_updates: list[dict[str, Any]] = []  # for getUpdates (bot.offline_http)
+        self.pending_updates: list[dict[str, Any]] = []
+        self.menus: dict[tuple, list[str]] = {}  # (scope type, chat id, language) -> commands  # for getUpdates (bot.offline_http)
 
     # -- what tests arrange ----------------------------------------------------------
     def register_chat(self, chat_id: int, kind: str | None = None, title: str | None = None) -> None:
@@ -331,6 +332,8 @@ class OfflineBotAPI(BaseRequest):
                 raise _bad("invalid file_id")
             return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": len(self.files[file_id]),
                     "file_path": f"documents/{file_id}"}
+        if method in ("setMyCommands", "deleteMyCommands"):
+            return self._commands(method, params)
         if method not in WITH_CHAT:
             return True
         chat_id = self._known_chat(method, params)
@@ -364,6 +367,23 @@ class OfflineBotAPI(BaseRequest):
             msg["photo"] = [{"file_id": file_id, "file_unique_id": f"u{msg['message_id']}", "width": 1,
                              "height": 1}]
         return self._remember(msg, params)
+
+    def _commands(self, method: str, params: dict[str, Any]) -> bool:
+        scope = params.get("scope") or {"type": "default"}
+        if scope.get("type") in ("chat", "chat_administrators", "chat_member"):
+            self._known_chat(method, {"chat_id": scope.get("chat_id")})
+        commands = params.get("commands") or []
+        if len(commands) > 100:
+            raise _bad("too many commands")
+        for command in commands:
+            name, description = command.get("command", ""), command.get("description", "")
+            if not (1 <= len(name) <= 32 and name.islower() and name.replace("_", "").isalnum()):
+                raise _bad("BOT_COMMAND_INVALID")
+            if not 1 <= len(description) <= 256:
+                raise _bad("BOT_COMMAND_DESCRIPTION_INVALID")
+        key = (scope.get("type"), scope.get("chat_id"), params.get("language_code") or "")
+        self.menus[key] = [c["command"] for c in commands]
+        return True
 
     def _member(self, chat_id: int, user_id: int) -> dict[str, Any]:
         status = self.member_status.get((chat_id, user_id), "administrator")

@@ -169,6 +169,8 @@ def find_person(session: Session, text: str) -> int:
     """A user id, or a @username the bot has met."""
     text = text.strip()
     if text.lstrip("-").isdigit():
+        if not 0 < int(text) < 2**63:
+            raise UserError(N_("Pengguna “{value}” tidak dikenal; pakai id Telegram atau @username."), value=text[:40])
         return int(text)
     person = session.exec(select(Person).where(Person.username == text.lstrip("@"))).first()
     if person is None:

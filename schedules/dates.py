@@ -3,7 +3,7 @@
 
 Relative words are read against "today" in the region's zone. Month and weekday names come from Babel
 (Indonesian and English), plus the usual Indonesian short forms (``Agt``, ``Nop``). A date must lie
-between 1 January of last year and 31 December five years ahead: anything else is a typo.
+between 1 January of last year and 31 December five years ahead (``bot.limits``): anything else is a typo.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from functools import cache
 
 from babel import Locale
 
+from bot import limits
 from bot.errors import UserError
 from bot.i18n import N_
 
-YEARS_BACK, YEARS_AHEAD = 1, 5
 ISO_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 DMY_RE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
 WORDS_RE = re.compile(r"^(\d{1,2})\s+([a-z]+)\.?\s+(\d{4})$")
@@ -45,10 +45,6 @@ def weekday_names() -> dict[str, int]:
         for number, name in Locale.parse(code).days["format"]["wide"].items():
             names[name.lower()] = number
     return names
-
-
-def allowed_range(today: date) -> tuple[date, date]:
-    return date(today.year - YEARS_BACK, 1, 1), date(today.year + YEARS_AHEAD, 12, 31)
 
 
 def _make(year: int, month: int, day: int, text: str) -> date:
@@ -88,7 +84,7 @@ def parse_date(text: str, today: date) -> date:
     if found is None:
         raise UserError(N_("Tanggal “{value}” tidak dikenali: tulis mis. 3 Desember 2026, 03-12-2026, "
                            "2026-12-03, besok, lusa atau Senin depan."), value=text.strip())
-    first, last = allowed_range(today)
+    first, last = limits.date_window(today)
     if not first <= found <= last:
         raise UserError(N_("Tanggal “{value}” di luar rentang yang diterima: {first} sampai {last}."),
                         value=text.strip(), first=first.strftime("%d-%m-%Y"), last=last.strftime("%d-%m-%Y"))

@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from bot import audit
 from bot.clock import Clock
+from bot import limits
 from bot.errors import UserError
 from bot.i18n import N_
 from bot.models import Event, EventStatus, ScopeKind
@@ -70,11 +71,11 @@ def edit(session: Session, clock: Clock, settings: Settings, event_id: int, fiel
     if field == "judul":
         if not value:
             raise UserError(N_("Judul acara kosong."))
-        event.title = value[:300]
+        event.title = limits.text(value, "title", limits.MAX_TITLE)
     elif field == "lokasi":
-        event.location = value or None
+        event.location = limits.text(value, "place", limits.MAX_PLACE) or None
     elif field == "catatan":
-        event.notes = value or None
+        event.notes = limits.text(value, "note", limits.MAX_NOTE) or None
     elif field == "ingatkan":
         event.offsets = canonical_offsets(value, event.start_time is not None) if value else None
     else:

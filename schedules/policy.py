@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from bot import limits
 from bot.errors import UserError
 from bot.i18n import N_
 from bot.models import EventKind
@@ -110,6 +111,7 @@ def parse_offsets(text: str, timed: bool, strict: bool = True) -> tuple[Offset, 
             out.append(offset)
     if not out:
         raise UserError(N_("Daftar pengingat kosong: pakai mis. H-3, H-1, 2 jam."))
+    limits.check_offsets(len(out))
     return tuple(out)
 
 

@@ -131,6 +131,7 @@ async def bot(catalog) -> Iterator[BotHarness]:
     grant(catalog, STAF, "staf", "63")
     grant(catalog, PIC, "pic", "63.05")
     harness = BotHarness(catalog)
+    harness.api.register_chat(ADMIN)  # the admin has written to the bot before
     await harness.app.initialize()
     await harness.app.post_init(harness.app)  # what run_polling/run_webhook do after initialize
     yield harness

@@ -54,9 +54,16 @@ async def test_one_persons_language_does_not_leak_to_the_next(bot):
     assert "Indikator lengkap" in reply.params["text"]
 
 
-async def test_the_command_menus_offer_bahasa_in_both_languages(bot):
-    default, english = bot.api.sent("setMyCommands")[:2]
-    assert {"command": "bahasa", "description": "Pilih bahasa: id atau en"} in default.params["commands"]
+async def test_private_menus_offer_bahasa_in_both_languages(bot):
+    from tests.conftest import PIC
+
+    menus = bot.api.menus
+    assert "bahasa" in menus[("chat", ADMIN, "")] and "bahasa" in menus[("chat", ADMIN, "en")]
+    await bot.say("/start", PIC)
+    assert "bahasa" in menus[("chat", PIC, "")]
+    assert "bahasa" not in menus[("all_group_chats", None, "")]  # a personal choice, not a group's
+    english = [c for c in bot.api.sent("setMyCommands") if c.params.get("language_code") == "en"
+               and c.params.get("scope", {}).get("chat_id") == ADMIN][-1]
     assert {"command": "bahasa", "description": "Choose the language: id or en"} in english.params["commands"]
 
 

@@ -62,7 +62,8 @@ def test_run_polls_ticks_and_sends_a_due_reminder(sqlite_url, tmp_path):
     rt = Runtime.start(settings, SystemClock())
     with rt.session() as session:
         subscribe(session, rt.clock, CHAT, regions()["63.05"], 111)
-        event = add(session, rt.clock, settings, parse_line("rakor Tapin 2099-06-19 09:00 Rakor uji coba"), 111)
+        now = rt.clock.now()
+        event = add(session, rt.clock, settings, parse_line(f"rakor Tapin {now.year + 1}-06-19 09:00 Rakor uji coba"), 111)
         now = rt.clock.now()
         # an "Ingatkan besok" row that is due now (the planner leaves snoozes alone)
         insert_rows(session, event, [Planned(CHAT, "snooze-test", now - timedelta(seconds=1), now + timedelta(days=1))])
@@ -70,6 +71,7 @@ def test_run_polls_ticks_and_sends_a_due_reminder(sqlite_url, tmp_path):
 
     server = FakeTelegramServer().start()
     server.api.register_chat(CHAT)
+    server.api.register_chat(111)  # the admin has written to the bot before
     proc = start_bot(server, sqlite_url, tmp_path)
     try:
         sent = wait_for(lambda: [c.params for c in server.api.sent(chat_id=CHAT)])
@@ -97,6 +99,7 @@ def test_run_answers_people_and_greets_a_group_over_http(sqlite_url, tmp_path):
     rt.engine.dispose()
     server = FakeTelegramServer().start()
     factory = UpdateFactory(None, server.api)
+    server.api.register_chat(111)
     proc = start_bot(server, sqlite_url, tmp_path)
     try:
         server.push(factory.message_data("/status Tapin", 111))
