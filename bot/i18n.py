@@ -65,6 +65,9 @@ class Translator:
         """A message whose translation depends on where it is used (``H-{n}`` as a reminder offset)."""
         return self._t.pgettext(context, message)
 
+    def npgettext(self, context: str, singular: str, plural: str, n: int) -> str:
+        return self._t.npgettext(context, singular, plural, n)
+
     _ = gettext
 
     def fmt(self, message: str, **values: object) -> str:

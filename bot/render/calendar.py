@@ -77,7 +77,7 @@ def offset_label(t: Translator, offset) -> str:
     """``H-3``, ``hari H``, ``2 jam``, ``30 menit``."""
     if offset.unit == "d":
         if offset.amount:
-            return t.pgettext("pengingat", "H-{n}").format(n=offset.amount)
+            return t.npgettext("pengingat", "H-{n}", "H-{n}", offset.amount).format(n=offset.amount)
         return t.pgettext("pengingat", "hari H")
     if offset.unit == "h":
         return t.ngettext("{n} jam", "{n} jam", offset.amount).format(n=offset.amount)
