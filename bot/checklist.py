@@ -222,7 +222,15 @@ class ChecklistError(UserError):
     """Bad input to a checklist change."""
 
 
-URL_RE = re.compile(r"^https?://\S+$", re.IGNORECASE)
+URL_RE = re.compile(r"^(https?://\S+|www\.\S+\.\S+)$", re.IGNORECASE)
+
+
+def normalise_link(text: str) -> str | None:
+    """A data-dukung link, or None when ``text`` is not one: ``www.…`` without a scheme gets ``https://``."""
+    text = text.strip()
+    if not URL_RE.match(text):
+        return None
+    return text if text.lower().startswith(("http://", "https://")) else f"https://{text}"
 
 
 STATE_WORDS = {"perbaikan": IndicatorState.DITOLAK, "perlu-perbaikan": IndicatorState.DITOLAK}  # as it is shown
@@ -291,7 +299,7 @@ def set_state(
     entry.updated_by = actor_id
     if evidence:
         if is_link:
-            entry.link = evidence
+            entry.link = normalise_link(evidence)
         else:
             entry.note = evidence
     session.flush()

@@ -1,4 +1,5 @@
-"""``pantau-ham run | console | demo | db upgrade | import catalog FILE | calendar ...``."""
+"""``pantau-ham run | console | demo | db upgrade | import catalog|progress|aksi FILE | export | backup | restore |
+calendar ...``."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import os
 import sys
 from pathlib import Path
 
-from bot import calendar_cli
+from bot import calendar_cli, data_cli
 from bot.catalog import CatalogImportError, import_catalog
 from bot.cli_text import localize
 from bot.i18n import Translator
@@ -30,9 +31,11 @@ def _parser(t: Translator) -> argparse.ArgumentParser:
     db = sub.add_parser("db", help=t.gettext("basis data"))
     db.add_argument("action", choices=["upgrade"])
     imp = sub.add_parser("import", help=t.gettext("impor data"))
-    imp.add_argument("what", choices=["catalog"])
+    imp.add_argument("what", choices=["catalog", "progress", "aksi"])
     imp.add_argument("file", type=Path)
     imp.add_argument("--label", help=t.gettext("nama katalog (bawaan: nama berkas)"))
+    imp.add_argument("--dry-run", action="store_true", help=t.gettext("periksa saja, tanpa menyimpan"))
+    data_cli.add_parsers(sub, t)
     calendar_cli.add_parser(sub, t)
     return parser
 
@@ -60,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     if args.command == "run":
         return _run(settings, t)
+    if args.command in ("backup", "restore"):  # before Runtime.start: a restore must find the file untouched
+        return data_cli.backup_or_restore(settings, t, args.command, args.file, args.force)
     runtime = Runtime.start(settings)
     if args.command == "db":
         print(t.gettext("Skema basis data sudah terbaru."))
@@ -87,8 +92,12 @@ def main(argv: list[str] | None = None) -> int:
             written = load_demo(session, runtime.clock, runtime.cycle(session))
         print(t.gettext("Data demo dimuat: {n} status indikator di lima provinsi contoh.").format(n=written))
         return 0
+    if args.command == "import" and args.what != "catalog":
+        return data_cli.import_file(runtime, t, args.what, args.file, args.dry_run)
     if args.command == "import":
         return _import_catalog(runtime, t, args.file, args.label)
+    if args.command == "export":
+        return data_cli.export_file(runtime, t, args.wilayah, args.file)
     if args.command == "calendar":
         return calendar_cli.run(runtime, t, args)
     return 2

@@ -5,7 +5,8 @@ from __future__ import annotations
 from telegram.ext import Application
 
 from handlers import (
-    aksi, broadcast, calendar, calendar_wizard, checklist, errors, groups, language, people, reminders, start,
+    aksi, broadcast, calendar, calendar_wizard, checklist, errors, export, files, groups, language, people,
+    reminders, start,
     status, subscriptions, text,
 )
 
@@ -23,5 +24,7 @@ def register(application: Application) -> None:
     aksi.register(application)
     reminders.register(application)
     checklist.register(application)
+    export.register(application)
+    files.register(application)
     text.register(application)  # last: typed answers to conversations, /batal, hints for the rest
     errors.register(application)

@@ -25,6 +25,9 @@ from schedules import events as event_service
 from schedules.calendar import EventDraft, build_event, parse_scope, parse_when
 
 KIND_NAME = "jadwal_tambah"
+# the buttons each step of the conversation answers to (older messages' buttons are stale)
+BUTTONS_OF_STEP = {"kind": ("kind",), "scope": ("scope",), "date": ("month", "day", "noop"), "time": ("time",),
+                   "confirm": ("save",)}
 
 
 def _load(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Conversation | None:
@@ -78,6 +81,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                            show_alert=True)
         return
     if not await require(update, context, Action.MANAGE_EVENTS):
+        return
+    if step not in BUTTONS_OF_STEP.get(conversation.step, ()) and step != "cancel":
+        await query.answer(rt.t.gettext("Langkah ini sudah lewat; lanjutkan dari pesan terakhir."))
         return
     await query.answer()
     draft = conversation.data

@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import callbacks as cb
-from bot import conversations
+from bot import conversations, evidence
 from bot.access import Action, allowed, may_set_state, settable_states
 from bot.catalog import active_indicators
 from bot.checklist import ChecklistError, attach_evidence, indicator_statuses, parse_state, region_progress, set_state
@@ -62,7 +62,9 @@ def indicator_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, region: 
     g = grants_of(update, context)
     may_edit = allowed(g, Action.EDIT_CHECKLIST, region)
     states = settable_states(g, region, status.state) if may_edit else []
-    reply = render_checklist.indicator_detail(rt.t, region, status, may_edit, states, region.timezone)
+    with rt.session() as session:
+        files = len(evidence.files_of(session, rt.cycle(session), region, code))
+    reply = render_checklist.indicator_detail(rt.t, region, status, may_edit, states, region.timezone, files)
     return Reply(f"{prefix}\n\n{reply.text}" if prefix else reply.text, reply.buttons)
 
 

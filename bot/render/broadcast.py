@@ -67,8 +67,7 @@ def preview(t: Translator, text: str, broadcast_id: int, groups: int, pics: int,
         else:
             head += t.gettext("; belum ada PIC yang terdaftar")
         head += "."
-    if pics:
-        row.append(Button(toggle, cb.build(cb.UMUMKAN, "pic", broadcast_id, cb.IN_PLACE)))
+    row.append(Button(toggle, cb.build(cb.UMUMKAN, "pic", broadcast_id, cb.IN_PLACE)))
     row.append(Button(t.gettext("✖️ Batal"), cb.build(cb.UMUMKAN, "no", broadcast_id, cb.IN_PLACE)))
     return Reply(f"{head}\n\n{text}", (tuple(row),))
 

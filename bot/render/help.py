@@ -15,6 +15,8 @@ COMMANDS = (
     ("kalender", N_("Jadwal sebagai berkas kalender (.ics)")),
     ("aksi", N_("Laporan Aksi HAM B04/B08/B12")),
     ("riwayat", N_("Riwayat perubahan")),
+    ("ekspor", N_("Laporan XLSX kab/kota atau provinsi")),
+    ("templat", N_("Templat XLSX untuk mengisi progres (staf, PIC)")),
     ("jadwal_tambah", N_("Tambah acara (staf)")),
     ("umumkan", N_("Umumkan hasil ke grup (staf)")),
     ("langganan", N_("Hubungkan chat ini dengan wilayah (staf)")),
@@ -34,7 +36,7 @@ DESCRIPTIONS = dict(COMMANDS) | {
 # Which commands each menu shows. Telegram shows the narrowest scope that exists: a person's own chat,
 # then group administrators, then all groups, then the default.
 READ = ("status", "belum", "checklist", "jadwal", "kalender", "aksi", "bantuan")
-PIC = READ[:3] + ("tandai", "riwayat") + READ[3:6] + ("keluar", "bantuan")
+PIC = READ[:3] + ("tandai", "riwayat", "ekspor", "templat") + READ[3:6] + ("keluar", "bantuan")
 STAFF = PIC[:-2] + ("jadwal_tambah", "umumkan", "langganan", "undang", "anggota", "keluar", "bantuan")
 GROUP_ADMIN = READ[:-1] + ("langganan", "berhenti", "bantuan")
 
@@ -70,6 +72,9 @@ def help_text(t: Translator, first_name: str | None = None) -> Reply:
         t.gettext("/jadwal [<i>wilayah</i>]: rakor dan tenggat mendatang; /kalender: berkas .ics"),
         t.gettext("/aksi <i>wilayah</i> [B04|B08|B12 [tahun] [skor]]: laporan Aksi HAM"),
         t.gettext("/riwayat <i>wilayah</i>: perubahan terakhir"),
+        t.gettext("/ekspor <i>wilayah atau provinsi</i>: laporan XLSX; /templat <i>wilayah</i>: XLSX untuk diisi "
+                  "lalu dikirim kembali ke bot (impor dengan pratinjau)"),
+        t.gettext("Data dukung: kirim dokumen atau foto dengan keterangan kode indikator (mis. 3.02)."),
         t.gettext("Staf: /jadwal_tambah, /jadwal_ubah, /jadwal_batal, /langganan <i>wilayah</i>, /berhenti, "
                   "/umumkan, /undang <i>peran</i> <i>wilayah</i>, /anggota, /cabut"),
         "",

@@ -35,6 +35,9 @@ ACTION_LABELS = {
     "subscription.remove": N_("langganan dihentikan"),
     "broadcast.confirm": N_("pengumuman dikirim"),
     "aksi.record": N_("laporan Aksi HAM dicatat"),
+    "checklist.import": N_("impor progres"),
+    "aksi.import": N_("impor Aksi HAM"),
+    "evidence.attach": N_("berkas data dukung"),
 }
 
 

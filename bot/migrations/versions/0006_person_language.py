@@ -1,7 +1,7 @@
 """person.language: the language each person chose with /bahasa
 
 Revision ID: i10_person_language
-Revises: 0004
+Revises: i11_evidence
 """
 
 from alembic import op
@@ -10,7 +10,7 @@ import sqlmodel
 
 
 revision = 'i10_person_language'
-down_revision = '0004'
+down_revision = 'i11_evidence'
 branch_labels = None
 depends_on = None
 
