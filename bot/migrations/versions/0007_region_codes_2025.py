@@ -11,14 +11,14 @@ in this order, so that each new code is free when it is taken. A database that n
 the old codes (a new one) is left alone: the reference sync at start inserts the regions.
 
 Revision ID: i9_region_codes
-Revises: 0004
+Revises: i10_person_language
 """
 
 from alembic import op
 import sqlalchemy as sa
 
 revision = "i9_region_codes"
-down_revision = "0004"
+down_revision = "i10_person_language"
 branch_labels = None
 depends_on = None
 
@@ -32,7 +32,9 @@ CODE_COLUMNS = [
     ("role_binding", "target_code"),
     ("invite", "target_code"),
     ("audit_entry", "region_code"),
+    ("evidence_file", "region_code"),
 ]
+# conversation_state.data (JSON of a conversation in progress) is left alone: it expires within hours.
 
 
 def _move(conn, old: str, new: str) -> None:
