@@ -21,7 +21,7 @@ async def test_an_abbreviation_is_its_kab_kota_not_a_province(bot):
 
 async def test_a_short_typo_is_offered_not_taken(bot):
     (reply,) = replies(await bot.say("/status Tapn", VIEWER))
-    assert "Wilayah «Tapn» tidak ditemukan." in reply.params["text"]
+    assert "Wilayah “Tapn” tidak ditemukan." in reply.params["text"]
     assert buttons_of(reply)[0][0] == "Kab. Tapin (Kalimantan Selatan)"
     (status,) = replies(await bot.press(reply, "Kab. Tapin (Kalimantan Selatan)", VIEWER))
     assert "<b>Kabupaten Tapin</b>" in status.params["text"]
@@ -29,7 +29,7 @@ async def test_a_short_typo_is_offered_not_taken(bot):
 
 async def test_a_province_among_the_candidates_of_belum_offers_its_kab_kota(bot):
     (reply,) = replies(await bot.say("/belum Jogja", VIEWER))
-    assert "«Jogja» bisa berarti beberapa wilayah" in reply.params["text"]
+    assert "“Jogja” bisa berarti beberapa wilayah" in reply.params["text"]
     assert [label for label, _ in buttons_of(reply)] == ["Provinsi DI Yogyakarta", "Kota Yogyakarta (DI Yogyakarta)"]
     (pick,) = replies(await bot.press(reply, "Provinsi DI Yogyakarta", VIEWER))
     assert "Pilih kab/kota di Provinsi DI Yogyakarta" in pick.params["text"]
