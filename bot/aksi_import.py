@@ -91,7 +91,7 @@ def plan(session: Session, table: Table, may_record: RightsCheck | None = None,
         year_text = get("year")
         year = int(year_text) if year_text.isdigit() and len(year_text) == 4 else None
         if year is None:
-            row_errors.append(RowError(number, N_("tahun «{value}» tidak sah"), {"value": year_text[:20]}))
+            row_errors.append(RowError(number, N_("tahun “{value}” tidak sah"), {"value": year_text[:20]}))
         elif now is not None:
             try:
                 limits.check_year(year, now)
@@ -100,7 +100,7 @@ def plan(session: Session, table: Table, may_record: RightsCheck | None = None,
                 year = None
         period = get("period").upper()
         if period not in PERIODS:
-            row_errors.append(RowError(number, N_("periode «{value}» tidak dikenal: B04, B08 atau B12"),
+            row_errors.append(RowError(number, N_("periode “{value}” tidak dikenal: B04, B08 atau B12"),
                                        {"value": get("period")}))
         score_text = get("score")
         score = None
@@ -110,7 +110,7 @@ def plan(session: Session, table: Table, may_record: RightsCheck | None = None,
                 if not 0 <= score <= 100:
                     raise ValueError
             except ValueError:
-                row_errors.append(RowError(number, N_("skor «{value}» harus angka 0-100"), {"value": score_text}))
+                row_errors.append(RowError(number, N_("skor “{value}” harus angka 0-100"), {"value": score_text}))
         if not row_errors:
             key = (region.code, year, period)
             if key in seen:

@@ -131,7 +131,7 @@ def parse(rows: list[list[str]]) -> list[ParsedIndicator]:
         code, crit, kind, text, weight_raw = get("code"), get("criterion"), get("kind"), get("text"), get("weight")
         row_errors: list[RowError] = []
         if not CODE_RE.match(code):
-            row_errors.append(RowError(number, N_("kode «{code}» tidak sah (tanpa spasi, maks. 20 karakter)"), {"code": code}))
+            row_errors.append(RowError(number, N_("kode “{code}” tidak sah (tanpa spasi, maks. 20 karakter)"), {"code": code}))
         elif code in seen:
             row_errors.append(RowError(number, N_("kode {code} sudah dipakai di baris {other}"), {"code": code, "other": str(seen[code])}))
         try:
@@ -140,9 +140,9 @@ def parse(rows: list[list[str]]) -> list[ParsedIndicator]:
                 raise ValueError
         except ValueError:
             crit_number = 0
-            row_errors.append(RowError(number, N_("kriteria «{value}» harus nomor 1-10"), {"value": crit}))
+            row_errors.append(RowError(number, N_("kriteria “{value}” harus nomor 1-10"), {"value": crit}))
         if kind.lower() not in {k.value for k in IndicatorKind}:
-            row_errors.append(RowError(number, N_("jenis «{value}» tidak dikenal (struktur, proses, hasil)"), {"value": kind}))
+            row_errors.append(RowError(number, N_("jenis “{value}” tidak dikenal (struktur, proses, hasil)"), {"value": kind}))
         if not text:
             row_errors.append(RowError(number, N_("teks indikator kosong")))
         elif len(text) > MAX_TEXT:
@@ -155,7 +155,7 @@ def parse(rows: list[list[str]]) -> list[ParsedIndicator]:
                 if not (math.isfinite(weight) and 0 < weight <= MAX_WEIGHT):
                     raise ValueError
             except ValueError:
-                row_errors.append(RowError(number, N_("bobot \"{value}\" harus angka lebih dari 0 dan paling besar 100"),
+                row_errors.append(RowError(number, N_("bobot “{value}” harus angka lebih dari 0 dan paling besar 100"),
                                            {"value": weight_raw}))
         if row_errors:
             errors.extend(row_errors)

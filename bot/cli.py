@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot import calendar_cli, data_cli
+from bot.cli_text import localize
 from bot.i18n import Translator
 from bot.settings import Settings, SettingsError, load_settings
 
@@ -58,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         return _settings_error(exc)
     t = Translator(settings.locale)
+    localize(t)
     args = _parser(t).parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for noisy in ("httpx", "alembic", "apscheduler"):

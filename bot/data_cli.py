@@ -90,7 +90,7 @@ def export_file(runtime: Runtime, t: Translator, query: str, path: Path) -> int:
 
     target = resolve(query).target
     if target is None:
-        print(t.gettext("Wilayah «{name}» tidak dikenal atau ambigu; tulis kodenya (63.05, 63).").format(name=query),
+        print(t.gettext("Wilayah “{name}” tidak dikenal atau ambigu; tulis kodenya (63.05, 63).").format(name=query),
               file=sys.stderr)
         return 1
     with runtime.session() as session:

@@ -131,7 +131,7 @@ def template(session: Session, clock: Clock, cycle: Cycle, region: RegionRef, t:
         t.gettext("Templat progres KKP HAM: {name}").format(name=region.official_name),
         t.gettext("Siklus KKP HAM {award} (data tahun {data})").format(award=cycle.award_year, data=cycle.data_year),
         "",
-        t.gettext("1. Isi lembar «Progres»: satu baris per indikator. Jangan ubah kolom wilayah dan kode."),
+        t.gettext("1. Isi lembar “Progres”: satu baris per indikator. Jangan ubah kolom wilayah dan kode."),
         t.gettext("2. Kolom status: pilih dari daftar ({states}).").format(states=", ".join(s.value for s in states)),
         t.gettext("3. Kolom tautan: alamat data dukung (https://… atau www.…). Kosong: tautan lama tetap."),
         t.gettext("4. Kolom catatan: keterangan singkat. Kosong: catatan lama tetap."),

@@ -248,6 +248,7 @@ class Person(SQLModel, table=True):
     username: str | None = Field(default=None, max_length=100)
     created_at: datetime = Field(sa_column=utc_column())
     last_seen: datetime = Field(sa_column=utc_column())
+    language: str | None = Field(default=None, max_length=5)  # chosen with /bahasa; None: from Telegram
 
 
 class RoleBinding(SQLModel, table=True):

@@ -137,15 +137,15 @@ class RegionLookup:
         if code in regions():
             return regions()[code]
         if code in provinces():
-            return RowError(0, N_("«{value}» adalah provinsi; sebutkan kab/kota"), {"value": text})
+            return RowError(0, N_("“{value}” adalah provinsi; sebutkan kab/kota"), {"value": text})
         resolution = resolve(text)
         if resolution.region is not None and not resolution.suggestions:
             return resolution.region
         if resolution.province is not None:
-            return RowError(0, N_("«{value}» adalah provinsi; sebutkan kab/kota"), {"value": text})
+            return RowError(0, N_("“{value}” adalah provinsi; sebutkan kab/kota"), {"value": text})
         if resolution.is_ambiguous:
-            return RowError(0, N_("wilayah «{value}» bisa berarti beberapa kab/kota; tulis kodenya"), {"value": text})
-        return RowError(0, N_("wilayah «{value}» tidak dikenal"), {"value": text})
+            return RowError(0, N_("wilayah “{value}” bisa berarti beberapa kab/kota; tulis kodenya"), {"value": text})
+        return RowError(0, N_("wilayah “{value}” tidak dikenal"), {"value": text})
 
 
 def plan(session: Session, cycle: Cycle, table: Table, may_change: RightsCheck | None = None) -> Plan:
@@ -188,12 +188,12 @@ def plan(session: Session, cycle: Cycle, table: Table, may_change: RightsCheck |
             state = IndicatorState(state_text.lower())
         except ValueError:
             state = None
-            row_errors.append(RowError(number, N_("status «{value}» tidak dikenal (belum, proses, lengkap, "
+            row_errors.append(RowError(number, N_("status “{value}” tidak dikenal (belum, proses, lengkap, "
                                                   "terverifikasi, ditolak)"), {"value": state_text}))
         link_text, note = get("link"), get("note")
         link = normalise_link(link_text) if link_text else None
         if link_text and link is None and len(link_text) <= limits.MAX_LINK:
-            row_errors.append(RowError(number, N_("tautan «{value}» bukan alamat web (https://… atau www.…)"),
+            row_errors.append(RowError(number, N_("tautan “{value}” bukan alamat web (https://… atau www.…)"),
                                        {"value": link_text[:60]}))
         if len(link_text) > limits.MAX_LINK:
             row_errors.append(RowError(number, limits.TOO_LONG["link"],
@@ -286,7 +286,7 @@ def rights_of(g) -> RightsCheck:
         if not access.allowed(g, access.Action.EDIT_CHECKLIST, region):
             return N_("Anda tidak berwenang mengubah {region}")
         if before is not after and not access.may_set_state(g, region, after, before):
-            return N_("status «{state}» untuk {region} tidak dapat Anda berikan (hanya staf Bidang HAM)")
+            return N_("status “{state}” untuk {region} tidak dapat Anda berikan (hanya staf Bidang HAM)")
         return None
 
     return check

@@ -159,7 +159,7 @@ def _read_xlsx(content: bytes, sheets: tuple[str, ...]) -> Table:
         wanted = {s.lower() for s in sheets}
         sheet = next((s for s in wb.sheetnames if not wanted or s.strip().lower() in wanted), None)
         if sheet is None:
-            raise SpreadsheetError(N_("Lembar «{sheet}» tidak ada di berkas (lembar yang ada: {found})."),
+            raise SpreadsheetError(N_("Lembar “{sheet}” tidak ada di berkas (lembar yang ada: {found})."),
                                    sheet=sheets[0], found=", ".join(wb.sheetnames))
         table = Table(sheet, [])
         try:

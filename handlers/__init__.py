@@ -5,12 +5,14 @@ from __future__ import annotations
 from telegram.ext import Application
 
 from handlers import (
-    aksi, broadcast, calendar, calendar_wizard, checklist, errors, export, files, groups, people, reminders, start,
+    aksi, broadcast, calendar, calendar_wizard, checklist, errors, export, files, groups, language, people,
+    reminders, start,
     status, subscriptions, text,
 )
 
 
 def register(application: Application) -> None:
+    language.register(application)
     groups.register(application)
     start.register(application)
     people.register(application)

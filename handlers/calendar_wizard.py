@@ -64,6 +64,12 @@ def _today(context: ContextTypes.DEFAULT_TYPE) -> date:
     return rt.clock.now().astimezone(ZoneInfo(rt.settings.timezone)).date()
 
 
+def _zone(context: ContextTypes.DEFAULT_TYPE, draft: dict) -> str:
+    """The zone the time is typed in: the scope's (the first province or kab/kota named)."""
+    rt = runtime(context)
+    return parse_scope(draft["scope"]).zone(rt.settings.timezone)
+
+
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     data = cb.parse(query.data)
@@ -92,7 +98,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     elif step == "day":
         draft["date"] = value
         _store(update, context, "time", draft)
-        await edit(update, context, render.ask_time(rt.t))
+        await edit(update, context, render.ask_time(rt.t, _zone(context, draft)))
     elif step == "time":
         draft["time"] = None if value == "-" else f"{value[:2]}:{value[2:]}"
         _store(update, context, "title", draft)
@@ -140,7 +146,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE, conversati
 
 async def _date_text(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: dict, text: str) -> None:
     try:
-        start, at, end = parse_when(text)
+        start, at, end = parse_when(text, _today(context))
     except UserError as exc:
         await send_error(update, context, exc)
         return
@@ -151,7 +157,7 @@ async def _date_text(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: 
         await send(update, context, render.ask_title(runtime(context).t))
         return
     _store(update, context, "time", draft)
-    await send(update, context, render.ask_time(runtime(context).t))
+    await send(update, context, render.ask_time(runtime(context).t, _zone(context, draft)))
 
 
 async def _time_text(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: dict, text: str) -> None:

@@ -35,7 +35,7 @@ async def send_template(update: Update, context: ContextTypes.DEFAULT_TYPE, regi
     with rt.session() as session:
         book = template(session, rt.clock, rt.cycle(session), region, rt.t, states)
     await send_file(update, context, book.filename, book.content,
-                    rt.t.fmt("Templat progres {name}: isi lembar «Progres», lalu kirim berkasnya ke sini.",
+                    rt.t.fmt("Templat progres {name}: isi lembar “Progres”, lalu kirim berkasnya ke sini.",
                              name=region.official_name))
 
 

@@ -101,13 +101,13 @@ async def attach(update: Update, context: ContextTypes.DEFAULT_TYPE, incoming: I
         if where:
             region = resolve(where, g.home_province).region
             if region is None:
-                await send(update, context, Reply(error(rt.t, "Kab/kota «{name}» tidak dikenal atau ambigu; tulis "
+                await send(update, context, Reply(error(rt.t, "Kab/kota “{name}” tidak dikenal atau ambigu; tulis "
                                                               "namanya lengkap atau kodenya (mis. 63.05).", name=where)))
                 return
         elif len(g.pic) == 1:
             region = regions()[next(iter(g.pic))]
         else:
-            await send(update, context, Reply(error(rt.t, "Sebutkan kab/kota di keterangan berkas, mis. «Tapin {code}».",
+            await send(update, context, Reply(error(rt.t, "Sebutkan kab/kota di keterangan berkas, mis. “Tapin {code}”.",
                                                     code=code)))
             return
     if not await require(update, context, Action.EDIT_CHECKLIST, region):

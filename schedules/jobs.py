@@ -24,6 +24,7 @@ from sqlalchemy import func
 from sqlmodel import select
 from telegram.ext import Application, ContextTypes, Job
 
+from bot.i18n import translator
 from bot.models import Outbox, Reminder, ReminderStatus
 from bot.render.digest import digest as render_digest
 from bot.runtime import Runtime
@@ -48,7 +49,8 @@ def make_dispatchers(application: Application) -> tuple[Dispatcher, OutboxDispat
 
 def queue_digests(runtime: Runtime) -> int:
     with runtime.session() as session:
-        return enqueue_due(session, runtime.clock, runtime.settings, runtime.thresholds, runtime.t, render_digest)
+        return enqueue_due(session, runtime.clock, runtime.settings, runtime.thresholds,
+                           translator(runtime.settings.locale), render_digest)  # not the last reader's language
 
 
 def next_due(runtime: Runtime, model: type[Reminder] | type[Outbox]) -> datetime | None:

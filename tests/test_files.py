@@ -75,14 +75,14 @@ async def test_a_spreadsheet_is_previewed_then_applied_on_kirim(bot):
     assert "/documents/" in download.params["url"]
     (preview,) = replies(calls)
     text = preview.params["text"]
-    assert "<b>Pratinjau impor progres</b> «progres.xlsx»" in text
+    assert "<b>Pratinjau impor progres</b> “progres.xlsx”" in text
     assert "2 baris sah: 2 berubah, 0 tetap." in text
     assert "<b>Kabupaten Tapin</b>: 2 berubah dari 2 baris" in text
     assert "belum → lengkap: 1" in text and "• baris 3: <code>1.02</code> belum → proses" in text
     assert [label for label, _ in buttons_of(preview)] == ["✅ Kirim", "✖️ Batal"]
     assert snapshot(rt) == []  # nothing saved before Kirim
     (done,) = replies(await bot.press(preview, "✅ Kirim", PIC))
-    assert "Impor «progres.xlsx» selesai: 2 baris berubah." in done.params["text"]
+    assert "Impor “progres.xlsx” selesai: 2 baris berubah." in done.params["text"]
     assert snapshot(rt) == [("63.05", "1.01", "lengkap", "https://www.tapinkab.go.id/ppid", None),
                             ("63.05", "1.02", "proses", None, "menunggu TTD")]
     with rt.session() as session:
@@ -125,11 +125,11 @@ async def test_malformed_files_are_refused_with_the_reason_and_nothing_changes(b
     rt = bot.runtime
     cases = [
         (xlsx([HEADER, ["Tapin", "1.01", "lengkap", "", ""], ["Tapin", "1.02", "beres", "", ""]]), "progres.xlsx",
-         "baris 3: status «beres» tidak dikenal"),
+         "baris 3: status “beres” tidak dikenal"),
         (xlsx([HEADER, ["Tapin", "1.01", "lengkap", "", ""]], formula_at="D2"), "progres.xlsx",
          "baris 2: sel D2 berisi rumus"),
         (xlsx([HEADER, ["Tapin", "1.01", "lengkap", "", ""]], sheet="Data"), "progres.xlsx",
-         "Lembar «Progres» tidak ada di berkas (lembar yang ada: Data)"),
+         "Lembar “Progres” tidak ada di berkas (lembar yang ada: Data)"),
         (b"PK\x03\x04 not really a zip", "progres.xlsx", "Berkas XLSX rusak atau bukan XLSX"),
         ("wilayah;kode;status\nTapin;1.01;lengkap\n".encode("utf-16"), "progres.csv", "harus berpenyandian UTF-8"),
         (zip_bomb(), "progres.xlsx", "Berkas XLSX tidak wajar (isi terkompresi berlebihan)"),
@@ -151,14 +151,14 @@ async def test_more_than_fifty_errors_are_cut_with_a_count(bot):
     rows = [HEADER] + [["Tapin", f"{c}.{i:02d}", "x", "", ""] for c in range(1, 7) for i in range(1, 13)]
     (reply, *rest) = replies(await send_file(bot, STAF, xlsx(rows)))
     text = "\n".join(c.params["text"] for c in [reply, *rest])
-    assert text.count("status «x» tidak dikenal") == 50 and "… dan 22 kesalahan lain." in text
+    assert text.count("status “x” tidak dikenal") == 50 and "… dan 22 kesalahan lain." in text
 
 
 async def test_a_focal_point_cannot_import_another_region_or_verify(bot):
     rows = [HEADER, ["Tapin", "1.01", "terverifikasi", "", ""], ["Banjar", "1.01", "lengkap", "", ""]]
     (reply,) = replies(await send_file(bot, PIC, xlsx(rows)))
     text = reply.params["text"]
-    assert "baris 2: status «terverifikasi» untuk Kabupaten Tapin tidak dapat Anda berikan" in text
+    assert "baris 2: status “terverifikasi” untuk Kabupaten Tapin tidak dapat Anda berikan" in text
     assert "baris 3: Anda tidak berwenang mengubah Kabupaten Banjar" in text
     (refused,) = replies(await send_file(bot, VIEWER, xlsx([HEADER, ["Tapin", "1.01", "lengkap", "", ""]])))
     assert "tidak berwenang" in refused.params["text"]
@@ -169,7 +169,7 @@ async def test_evidence_by_caption_raises_the_state_and_comes_back_with_one_butt
     rt = bot.runtime
     (reply,) = replies(await send_file(bot, PIC, b"%PDF-1.4 perda", name="perda-bankum.pdf", caption="3.02"))
     text = reply.params["text"]
-    assert "Berkas «perda-bankum.pdf» dilampirkan pada Kabupaten Tapin, indikator <code>3.02</code>." in text
+    assert "Berkas “perda-bankum.pdf” dilampirkan pada Kabupaten Tapin, indikator <code>3.02</code>." in text
     assert "Status: belum → <b>proses</b>" in text
     assert state_of(rt, "3.02") is IndicatorState.PROSES
     with rt.session() as session:
@@ -214,7 +214,7 @@ async def test_a_file_sent_after_tambah_tautan_catatan_is_attached(bot):
     (ask,) = replies(await bot.press(detail, "📎 Tambah tautan/catatan", PIC))
     assert "atau berkas (dokumen atau foto)" in ask.params["text"]
     (reply,) = replies(await send_file(bot, PIC, b"%PDF", name="sk-fkub.pdf"))
-    assert "«sk-fkub.pdf» dilampirkan pada Kabupaten Tapin, indikator <code>4.07</code>" in reply.params["text"]
+    assert "“sk-fkub.pdf” dilampirkan pada Kabupaten Tapin, indikator <code>4.07</code>" in reply.params["text"]
     assert state_of(bot.runtime, "4.07") is IndicatorState.PROSES
     (hint,) = replies(await bot.say("teks biasa", PIC))  # the conversation is over
     assert "Saya menjawab perintah" in hint.params["text"]

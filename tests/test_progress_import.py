@@ -86,11 +86,11 @@ def test_import_sets_states_links_and_notes_and_audits_once(catalog):
 
 
 @pytest.mark.parametrize("rows, expected", [
-    ([HEADER, ["Atlantis", "1.01", "lengkap", "", ""]], "2: wilayah «Atlantis» tidak dikenal"),
+    ([HEADER, ["Atlantis", "1.01", "lengkap", "", ""]], "2: wilayah “Atlantis” tidak dikenal"),
     ([HEADER, ["63.05", "99.99", "lengkap", "", ""]], "2: indikator 99.99 tidak ada di katalog"),
-    ([HEADER, ["63.05", "1.01", "selesai", "", ""]], "2: status «selesai» tidak dikenal"),
-    ([HEADER, ["Kalsel", "1.01", "lengkap", "", ""]], "2: «Kalsel» adalah provinsi"),
-    ([HEADER, ["63.05", "1.01", "lengkap", "bukan tautan", ""]], "2: tautan «bukan tautan» bukan alamat web"),
+    ([HEADER, ["63.05", "1.01", "selesai", "", ""]], "2: status “selesai” tidak dikenal"),
+    ([HEADER, ["Kalsel", "1.01", "lengkap", "", ""]], "2: “Kalsel” adalah provinsi"),
+    ([HEADER, ["63.05", "1.01", "lengkap", "bukan tautan", ""]], "2: tautan “bukan tautan” bukan alamat web"),
     ([HEADER, ["63.05", "1.01", "lengkap", "https://x.example/" + "a" * 1000, ""]],
      "2: Tautan terlalu panjang: 1018 karakter, paling banyak 1000."),
     ([HEADER, ["63.05", "1.01", "lengkap", "", ""], ["Tapin", "1.01", "proses", "", ""]],
@@ -124,7 +124,7 @@ def test_formulas_wrong_sheet_big_damaged_and_zip_bomb_files_are_refused(catalog
     assert "sel C2 berisi rumus" in " ".join(messages(exc.value, catalog))
     with pytest.raises(SpreadsheetError) as err:
         run_import(catalog, xlsx([HEADER, ["63.05", "1.01", "lengkap", "", ""]], sheet="Lembar1"))
-    assert "Lembar «Progres» tidak ada" in catalog.t.plain(err.value.message, **err.value.values)
+    assert "Lembar “Progres” tidak ada" in catalog.t.plain(err.value.message, **err.value.values)
     with pytest.raises(SpreadsheetError) as err:
         run_import(catalog, b"x" * (MAX_BYTES + 1))
     assert "terlalu besar" in catalog.t.plain(err.value.message, **err.value.values)
@@ -157,7 +157,7 @@ def test_a_focal_point_imports_only_own_region_and_pic_states(catalog):
     assert [e.row for e in exc.value.errors] == [3, 4, 5]
     text = messages(exc.value, catalog)
     assert "tidak berwenang mengubah Kabupaten Banjar" in text[0]
-    assert "status «terverifikasi» untuk Kabupaten Tapin tidak dapat Anda berikan" in text[1]
+    assert "status “terverifikasi” untuk Kabupaten Tapin tidak dapat Anda berikan" in text[1]
     assert snapshot(catalog) == before
     # unchanged verified rows of their own region pass (a template filled in and sent back)
     ok = [HEADER, ["63.05", "1.01", "lengkap", "", ""], ["63.05", "1.03", "terverifikasi", "", ""]]
@@ -241,7 +241,7 @@ def test_aksi_scores_by_spreadsheet(catalog):
                          aksi_import.rights_of(PIC_TAPIN), catalog.clock.now())
     text = messages(exc.value, catalog)
     assert text[0].startswith("3: Anda tidak berwenang mencatat Aksi HAM Kabupaten Banjar")
-    assert any("periode «B06» tidak dikenal" in m for m in text) and any("skor «101»" in m for m in text)
+    assert any("periode “B06” tidak dikenal" in m for m in text) and any("skor “101”" in m for m in text)
     assert "5: Tahun 2040 di luar rentang yang diterima: 2023 sampai 2029." in text
 
 
@@ -265,7 +265,7 @@ def test_cli_import_export_round_trip(catalog, tmp_path, monkeypatch, capsys):
                                           for i in range(1, 13)]))
     assert main(["import", "progress", str(bad)]) == 1
     err = capsys.readouterr().err
-    assert "baris 2: status «x» tidak dikenal" in err and "… dan 10 kesalahan lain." in err
+    assert "baris 2: status “x” tidak dikenal" in err and "… dan 10 kesalahan lain." in err
 
 
 def test_import_and_round_trip_on_postgresql(pg_url, clock):

@@ -16,7 +16,7 @@ PREVIEW_REGIONS = 40
 
 
 def attached(t: Translator, a: Attached) -> str:
-    text = t.fmt("📎 Berkas «{file}» dilampirkan pada {region}, indikator <code>{code}</code>.",
+    text = t.fmt("📎 Berkas “{file}” dilampirkan pada {region}, indikator <code>{code}</code>.",
                  file=a.file.file_name, region=a.region.official_name, code=a.indicator.code)
     text += "\n" + t.nfmt("Indikator ini kini memiliki {n} berkas data dukung.",
                           "Indikator ini kini memiliki {n} berkas data dukung.", a.count)
@@ -29,7 +29,7 @@ def attached(t: Translator, a: Attached) -> str:
 
 
 def rejected(t: Translator, filename: str, errors: list[RowError]) -> str:
-    lines = [t.fmt("⚠️ Berkas «{file}» ditolak; tidak ada yang diubah. Perbaiki lalu kirim lagi:", file=filename)]
+    lines = [t.fmt("⚠️ Berkas “{file}” ditolak; tidak ada yang diubah. Perbaiki lalu kirim lagi:", file=filename)]
     for err in errors[:SHOWN_ERRORS]:
         message = t.fmt(err.message, **err.values)
         lines.append(("• " + t.fmt("baris {row}: ", row=err.row) if err.row else "• ") + message)
@@ -39,7 +39,7 @@ def rejected(t: Translator, filename: str, errors: list[RowError]) -> str:
 
 
 def unreadable(t: Translator, filename: str, message: str, values: dict) -> str:
-    return t.fmt("⚠️ Berkas «{file}» ditolak; tidak ada yang diubah.", file=filename) + "\n" + t.fmt(message, **values)
+    return t.fmt("⚠️ Berkas “{file}” ditolak; tidak ada yang diubah.", file=filename) + "\n" + t.fmt(message, **values)
 
 
 def _buttons(t: Translator, token: str) -> tuple[tuple[Button, ...], ...]:
@@ -48,7 +48,7 @@ def _buttons(t: Translator, token: str) -> tuple[tuple[Button, ...], ...]:
 
 
 def progress_preview(t: Translator, filename: str, plan: Plan, token: str) -> Reply:
-    lines = [t.fmt("<b>Pratinjau impor progres</b> «{file}»", file=filename),
+    lines = [t.fmt("<b>Pratinjau impor progres</b> “{file}”", file=filename),
              t.fmt("{rows} baris sah: {changed} berubah, {unchanged} tetap.", rows=plan.rows,
                    changed=len(plan.changes), unchanged=plan.unchanged)]
     for summary in list(plan.regions.values())[:PREVIEW_REGIONS]:
@@ -75,7 +75,7 @@ def progress_preview(t: Translator, filename: str, plan: Plan, token: str) -> Re
 
 
 def aksi_preview(t: Translator, filename: str, rows: list[AksiRow], changed: list[AksiRow], token: str) -> Reply:
-    lines = [t.fmt("<b>Pratinjau impor Aksi HAM</b> «{file}»", file=filename),
+    lines = [t.fmt("<b>Pratinjau impor Aksi HAM</b> “{file}”", file=filename),
              t.fmt("{rows} baris sah: {changed} berubah, {unchanged} tetap.", rows=len(rows), changed=len(changed),
                    unchanged=len(rows) - len(changed))]
     for r in changed[:PREVIEW_REGIONS]:
@@ -93,13 +93,13 @@ def aksi_preview(t: Translator, filename: str, rows: list[AksiRow], changed: lis
 
 
 def applied(t: Translator, filename: str, changed: int) -> str:
-    return t.fmt("✔️ Impor «{file}» selesai: {n} baris berubah.", file=filename, n=changed)
+    return t.fmt("✔️ Impor “{file}” selesai: {n} baris berubah.", file=filename, n=changed)
 
 
 def send_hint(t: Translator) -> str:
     return "\n".join([
         t.gettext("Berkas ini tidak dapat diproses."),
-        t.gettext("• Data dukung: kirim dokumen atau foto dengan keterangan kode indikator (mis. «3.02», atau "
-                  "«Tapin 3.02»), atau balas pesan indikator dari /checklist."),
-        t.gettext("• Impor progres: kirim berkas .xlsx (lembar «Progres») atau .csv; templatnya dari /templat."),
+        t.gettext("• Data dukung: kirim dokumen atau foto dengan keterangan kode indikator (mis. “3.02”, atau "
+                  "“Tapin 3.02”), atau balas pesan indikator dari /checklist."),
+        t.gettext("• Impor progres: kirim berkas .xlsx (lembar “Progres”) atau .csv; templatnya dari /templat."),
     ])

@@ -22,6 +22,7 @@ COMMANDS = (
     ("langganan", N_("Hubungkan chat ini dengan wilayah (staf)")),
     ("undang", N_("Undang staf, PIC atau pemantau (staf)")),
     ("anggota", N_("Siapa terhubung ke wilayah mana (staf)")),
+    ("bahasa", N_("Pilih bahasa: id atau en")),
     ("keluar", N_("Berhenti memakai bot")),
     ("bantuan", N_("Cara memakai bot")),
 )
@@ -47,10 +48,12 @@ def command_menu(t: Translator, names: tuple[str, ...] = READ) -> list[tuple[str
 def menu_for(admin: bool, staf: bool, pic: bool, has_role: bool) -> tuple[str, ...]:
     """The commands a person's private menu shows, by their roles."""
     if admin or staf:
-        return STAFF
-    if pic:
-        return PIC
-    return READ + ("keluar",) if has_role else READ
+        names = STAFF
+    elif pic:
+        names = PIC
+    else:
+        names = READ + ("keluar",) if has_role else READ
+    return names[:-1] + ("bahasa",) + names[-1:]  # the language is a person's own choice: private menus
 
 
 def help_text(t: Translator, first_name: str | None = None) -> Reply:
@@ -64,7 +67,7 @@ def help_text(t: Translator, first_name: str | None = None) -> Reply:
         t.gettext("/belum <i>wilayah</i> [<i>nomor kriteria</i>]: indikator yang belum lengkap"),
         t.gettext("/checklist <i>wilayah</i>: telusuri kriteria dan indikator"),
         t.gettext("/tandai <i>wilayah</i> <i>kode</i> <i>status</i> [<i>tautan/catatan</i>]: ubah status (staf, PIC)"),
-        t.gettext("Status: belum, proses, lengkap, terverifikasi, ditolak."),
+        t.gettext("Status: belum, proses, lengkap, terverifikasi, ditolak (perlu perbaikan)."),
         "",
         t.gettext("/jadwal [<i>wilayah</i>]: rakor dan tenggat mendatang; /kalender: berkas .ics"),
         t.gettext("/aksi <i>wilayah</i> [B04|B08|B12 [tahun] [skor]]: laporan Aksi HAM"),
@@ -75,6 +78,9 @@ def help_text(t: Translator, first_name: str | None = None) -> Reply:
         t.gettext("Staf: /jadwal_tambah, /jadwal_ubah, /jadwal_batal, /langganan <i>wilayah</i>, /berhenti, "
                   "/umumkan, /undang <i>peran</i> <i>wilayah</i>, /anggota, /cabut"),
         "",
-        t.gettext("Nama wilayah boleh disingkat (HSS, Kukar, PALI) atau memakai ibu kota (Rantau)."),
+        t.gettext("Nama wilayah boleh disingkat (HSS, Jaksel, Sergai), memakai ibu kota (Rantau, Timika) atau "
+                  "nama lama (Toba Samosir). Bila ada nama yang sama di provinsi lain, sebutkan provinsinya, "
+                  "misalnya: Martapura, Kalsel."),
+        t.gettext("/bahasa id|en: bahasa jawaban bot untuk Anda"),
     ]
     return Reply("\n".join(lines))

@@ -1,13 +1,13 @@
 """indexes for the national overview (issue 8)
 
 Revision ID: i8_scale
-Revises: i11_evidence (written on 0003; chained after merging main)
+Revises: i9_region_codes (written on 0003; chained after merging main)
 """
 
 from alembic import op
 
 revision = "i8_scale"
-down_revision = "i11_evidence"
+down_revision = "i9_region_codes"
 branch_labels = None
 depends_on = None
 
