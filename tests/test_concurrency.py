@@ -86,7 +86,7 @@ async def test_guided_conversations_of_many_chats_do_not_mix(slow_bot):
     last = await step([(u, f.message("Tapin" if u % 2 else "HSS", u, u)) for u in staff])
     last = await step([(u, f.press(last[u], _data(last[u], "›"), u)) for u in staff])
     last = await step([(u, f.press(last[u], _data(last[u], "20"), u)) for u in staff])
-    last = await step([(u, f.press(last[u], _data(last[u], "09:00"), u)) for u in staff])
+    last = await step([(u, f.press(last[u], _data(last[u], "09.00"), u)) for u in staff])
     last = await step([(u, f.message(f"Rakor nomor {u}", u, u)) for u in staff])
     await step([(u, f.press(last[u], _data(last[u], "💾 Simpan"), u)) for u in staff])
     with slow_bot.runtime.session() as session:
