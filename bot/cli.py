@@ -8,7 +8,7 @@ import logging
 import sys
 from pathlib import Path
 
-from bot import calendar_cli
+from bot import calendar_cli, logs
 from bot.catalog import CatalogImportError, import_catalog
 from bot.i18n import Translator
 from bot.runtime import Runtime
@@ -23,6 +23,7 @@ def _parser(t: Translator) -> argparse.ArgumentParser:
     sub.add_parser("run", help=t.gettext("jalankan bot Telegram (long polling, atau webhook bila PANTAU_WEBHOOK_URL diisi)"))
     console = sub.add_parser("console", help=t.gettext("coba bot di terminal, tanpa Telegram"))
     console.add_argument("--viewer", action="store_true", help=t.gettext("pakai sebagai pengguna biasa, bukan admin"))
+    sub.add_parser("health", help=t.gettext("periksa kesehatan bot yang berjalan (untuk HEALTHCHECK kontainer)"))
     sub.add_parser("demo", help=t.gettext("muat katalog contoh dan progres demo lima provinsi"))
     db = sub.add_parser("db", help=t.gettext("basis data"))
     db.add_argument("action", choices=["upgrade"])
@@ -38,11 +39,13 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings()
     t = Translator(settings.locale)
     args = _parser(t).parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("httpx", "alembic", "apscheduler"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    logs.configure(settings.log_format, [settings.telegram_bot_token or "", settings.webhook_secret or ""])
     if args.command == "run":
         return _run(settings, t)
+    if args.command == "health":
+        from bot.health_cli import check
+
+        return check(settings)
     runtime = Runtime.start(settings)
     if args.command == "db":
         print(t.gettext("Skema basis data sudah terbaru."))
@@ -92,18 +95,10 @@ def _run(settings: Settings, t: Translator) -> int:
         print(t.gettext("TELEGRAM_BOT_TOKEN belum diisi. Isi token dari @BotFather di lingkungan atau berkas .env, "
                         "atau coba bot tanpa Telegram: pantau-ham console"), file=sys.stderr)
         return 2
-    from bot.app import build_application
+    from bot.serve import serve
 
     runtime = Runtime.start(settings)
-    application = build_application(runtime)
-    if settings.webhook_url:
-        application.run_webhook(
-            listen=settings.webhook_listen, port=settings.webhook_port, webhook_url=settings.webhook_url,
-            secret_token=settings.webhook_secret, allowed_updates=["message", "callback_query", "my_chat_member"],
-        )
-    else:
-        application.run_polling(allowed_updates=["message", "callback_query", "my_chat_member"])
-    return 0
+    return asyncio.run(serve(runtime, t))
 
 
 if __name__ == "__main__":

@@ -30,11 +30,23 @@ def plan_now(runtime: Runtime) -> int:
         return sync_all(session, runtime.clock, runtime.settings)
 
 
+class Stopping(Exception):
+    """The process is shutting down: send nothing more; claimed rows are given back on the way out."""
+
+
 def make_dispatchers(application: Application) -> tuple[Dispatcher, OutboxDispatcher]:
     rt: Runtime = application.bot_data["runtime"]
     sender = TelegramSender(application.bot)
-    return (Dispatcher(rt.engine, rt.clock, lambda: rt.settings, sender),
-            OutboxDispatcher(rt.engine, rt.clock, lambda: rt.settings, sender))
+    worker = application.bot_data.get("worker_id")  # set by bot/serve.py: the heartbeat's id
+    stopping = application.bot_data.get("stopping")
+
+    def checkpoint(step: str, _row: int) -> None:
+        if step == "before_send" and stopping is not None and stopping.is_set():
+            raise Stopping
+
+    return (Dispatcher(rt.engine, rt.clock, lambda: rt.settings, sender, worker_id=worker, checkpoint=checkpoint),
+            OutboxDispatcher(rt.engine, rt.clock, lambda: rt.settings, sender, worker_id=worker,
+                             checkpoint=checkpoint))
 
 
 def queue_digests(runtime: Runtime) -> int:
@@ -50,12 +62,16 @@ async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
         plan_now(rt)
     if data["ticks"] % DIGEST_EVERY == 1:
         queue_digests(rt)
-    report = await data["dispatcher"].run_until_idle()
-    if report.claimed:
-        log.info("reminders: %s", report)
-    outbox = await data["outbox"].run_until_idle()
-    if outbox.claimed:
-        log.info("outbox: %s", outbox)
+    try:
+        report = await data["dispatcher"].run_until_idle()
+        if report.claimed:
+            log.info("reminders: %s", report)
+        outbox = await data["outbox"].run_until_idle()
+        if outbox.claimed:
+            log.info("outbox: %s", outbox)
+    except Stopping:
+        return
+    data["last_tick_at"] = rt.clock.now()
 
 
 async def start_ticking(application: Application) -> None:

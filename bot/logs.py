@@ -1,0 +1,79 @@
+"""Logging: text or JSON lines (``PANTAU_LOG_FORMAT``), one event per line, never the bot's token.
+
+The token is part of every Bot API URL (``https://api.telegram.org/bot<token>/sendMessage``), so an
+exception text from the HTTP layer can carry it. Every line, traceback included, is scrubbed after
+formatting: the configured token itself and anything shaped like a token are replaced.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+from datetime import UTC, datetime
+
+TOKEN_SHAPE = re.compile(r"\d{5,}:[A-Za-z0-9_-]{20,}")
+URL_TOKEN = re.compile(r"(/bot)[^/\s\"']+(/)")
+HIDDEN = "<token>"
+EVENT_FIELDS = ("update_id", "chat_id", "user_id", "command")
+
+
+class Scrubber:
+    def __init__(self, secrets: list[str]) -> None:
+        self.secrets = [s for s in secrets if s]
+
+    def __call__(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, HIDDEN)
+        text = TOKEN_SHAPE.sub(HIDDEN, text)
+        return URL_TOKEN.sub(rf"\1{HIDDEN}\2", text)
+
+
+class TextFormatter(logging.Formatter):
+    def __init__(self, scrub: Scrubber) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
+        self.scrub = scrub
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = super().format(record)
+        extra = " ".join(f"{k}={getattr(record, k)}" for k in EVENT_FIELDS if getattr(record, k, None) is not None)
+        if extra:
+            head, sep, tail = line.partition("\n")
+            line = f"{head} [{extra}]{sep}{tail}"
+        return self.scrub(line)
+
+
+class JsonFormatter(logging.Formatter):
+    def __init__(self, scrub: Scrubber) -> None:
+        super().__init__()
+        self.scrub = scrub
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": self.scrub(record.getMessage()),
+        }
+        for key in EVENT_FIELDS:
+            value = getattr(record, key, None)
+            if value is not None:
+                entry[key] = self.scrub(value) if isinstance(value, str) else value
+        if record.exc_info:
+            entry["error"] = self.scrub(self.formatException(record.exc_info))
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def configure(log_format: str = "text", secrets: list[str] | None = None, level: int = logging.INFO) -> None:
+    scrub = Scrubber(list(secrets or []))
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter(scrub) if log_format == "json" else TextFormatter(scrub))
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(level)
+    for noisy in ("httpx", "httpcore", "alembic", "apscheduler", "tornado.access"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
