@@ -11,9 +11,9 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, and_, or_, update
 
-from bot.broadcasts import report
+from bot.broadcasts import is_chart_row, report
 from bot.clock import Clock
 from bot.db import session_scope
 from bot.i18n import translator
@@ -57,7 +57,7 @@ class OutboxDispatcher:
                 row = session.get(Outbox, row_id)
                 chart = session.get(Broadcast, row.broadcast_id).chart if row.with_chart and row.broadcast_id else None
                 session.expunge_all()
-            if row.claimed_by != self.worker_id:
+            if row.claimed_by != self.worker_id or row.status != ReminderStatus.CLAIMED.value:
                 continue
             self.checkpoint("before_send", row.id)
             result, chat_id = await self._send(row, chart)
@@ -95,7 +95,9 @@ class OutboxDispatcher:
         return result, chat_id
 
     async def _send_once(self, chat_id: int, row: Outbox, chart: bytes | None) -> SendResult:
-        if chart:
+        if chart and is_chart_row(row):  # one row, one message: the chart alone
+            return await self.sender.send_photo(chat_id, chart, plain_text(row.text)[:1000])
+        if chart:  # a row queued before charts had rows of their own: photo and text
             title = row.text.split("\n", 1)[0]
             result = await self.sender.send_photo(chat_id, chart, plain_text(title)[:1000])
             if result.outcome is not Outcome.SENT:
@@ -112,6 +114,13 @@ class OutboxDispatcher:
         if result.outcome is Outcome.BLOCKED:
             with session_scope(self.engine) as session:
                 deactivate_chat(session, chat_id)
+                if row.broadcast_id:  # the rest of this broadcast for that chat would be refused as well
+                    session.execute(update(Outbox).where(
+                        Outbox.broadcast_id == row.broadcast_id, Outbox.chat_id == row.chat_id, Outbox.id != row.id,
+                        or_(Outbox.status == ReminderStatus.PENDING.value,
+                            and_(Outbox.status == ReminderStatus.CLAIMED.value, Outbox.claimed_by == self.worker_id)),
+                    ).values(status=ReminderStatus.FAILED.value, last_error=f"blocked: {result.error or ''}"[:500])
+                        .execution_options(synchronize_session=False))
             ledger.finish(self.engine, Outbox, [row.id], self.worker_id, ReminderStatus.FAILED,
                           last_error=f"blocked: {result.error or ''}"[:500])
             out.failed += 1
