@@ -55,7 +55,7 @@ def stop(engine: Engine, clock: Clock, worker_id: str) -> int:
     """A clean exit: say so, and give back every row still claimed (in flight or not yet sent)."""
     with session_scope(engine) as session:
         session.execute(update(Worker).where(Worker.id == worker_id).values(stopped_at=clock.now()))
-    return _release(engine, [worker_id])
+    return release_claims(engine, [worker_id])
 
 
 def _host_pid(worker_id: str) -> tuple[str, int]:
@@ -96,14 +96,14 @@ def dead_workers(engine: Engine, clock: Clock, me: str, stale: timedelta = STALE
 def reap(engine: Engine, clock: Clock, me: str, stale: timedelta = STALE) -> int:
     """Give the rows of dead copies back; forget copies dead for a day. Returns rows given back."""
     dead = dead_workers(engine, clock, me, stale)
-    released = _release(engine, dead) if dead else 0
+    released = release_claims(engine, dead) if dead else 0
     with session_scope(engine) as session:
         session.execute(Worker.__table__.delete().where(
             Worker.id.in_(dead), Worker.beat_at < clock.now() - timedelta(days=1)))
     return released
 
 
-def _release(engine: Engine, worker_ids: list[str]) -> int:
+def release_claims(engine: Engine, worker_ids: list[str]) -> int:
     released = 0
     with session_scope(engine) as session:
         for model in (Reminder, Outbox):

@@ -74,6 +74,8 @@ def configure(log_format: str = "text", secrets: list[str] | None = None, level:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
-    for noisy in ("httpx", "httpcore", "alembic", "apscheduler", "tornado.access"):
+    for noisy in ("httpx", "httpcore", "alembic", "tornado.access"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # "maximum number of running instances reached": a long tick makes the next ones wait, as intended
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)
 

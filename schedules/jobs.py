@@ -11,6 +11,8 @@ import logging
 
 from telegram.ext import Application, ContextTypes
 
+from bot.liveness import release_claims
+from bot.outage import is_database_down, outage_of
 from bot.render.digest import digest as render_digest
 from bot.runtime import Runtime
 from schedules.digest import enqueue_due
@@ -58,11 +60,14 @@ async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
     data = context.application.bot_data
     rt: Runtime = data["runtime"]
     data["ticks"] = data.get("ticks", 0) + 1
-    if data["ticks"] % REPLAN_EVERY == 0:
-        plan_now(rt)
-    if data["ticks"] % DIGEST_EVERY == 1:
-        queue_digests(rt)
+    outage = outage_of(data)
     try:
+        if outage.down:  # rows this copy held when the database went away are not in flight: take them back
+            release_claims(rt.engine, [data["dispatcher"].worker_id, data["outbox"].worker_id])
+        if data["ticks"] % REPLAN_EVERY == 0 or outage.down:
+            plan_now(rt)
+        if data["ticks"] % DIGEST_EVERY == 1:
+            queue_digests(rt)
         report = await data["dispatcher"].run_until_idle()
         if report.claimed:
             log.info("reminders: %s", report)
@@ -71,6 +76,12 @@ async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
             log.info("outbox: %s", outbox)
     except Stopping:
         return
+    except Exception as exc:
+        if not is_database_down(exc):
+            raise
+        outage.failed(exc)  # logged once; the next tick tries again and catches up
+        return
+    outage.ok()
     data["last_tick_at"] = rt.clock.now()
 
 
