@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from bot.models import IndicatorState
 from bot.people import Grants
 from bot.reference import ProvinceRef, RegionRef
 
@@ -26,13 +27,16 @@ class Action(StrEnum):
     MEMBERS = "members"  # /anggota
     REVOKE = "revoke"  # /cabut
     HISTORY = "history"  # /riwayat
-    ANSWER_REMINDER = "answer_reminder"  # buttons under a reminder received in one's chat
     LEAVE = "leave"  # /keluar
 
 
 STAFF_ACTIONS = {Action.MANAGE_EVENTS, Action.SUBSCRIBE, Action.BROADCAST, Action.INVITE, Action.MEMBERS,
                  Action.REVOKE}
 REGION_ACTIONS = {Action.EDIT_CHECKLIST, Action.RECORD_AKSI, Action.HISTORY}
+
+# What a focal point may set on their own kab/kota's checklist; verifying (terverifikasi) and sending back
+# for revision (ditolak, shown as "perlu perbaikan") are the Kanwil's (staf of the province, admin).
+PIC_STATES = frozenset({IndicatorState.BELUM, IndicatorState.PROSES, IndicatorState.LENGKAP})
 
 Target = RegionRef | ProvinceRef | str | None  # str "nasional" for a national event
 
@@ -50,8 +54,6 @@ def allowed(g: Grants, action: Action, target: Target = None, targets: tuple = (
     """``targets``: several at once (an event's scope); all must be allowed."""
     if targets:
         return all(allowed(g, action, t) for t in targets)
-    if action is Action.ANSWER_REMINDER:
-        return True
     if g.admin:
         return True
     if action is Action.VIEW:
@@ -73,3 +75,25 @@ def allowed(g: Grants, action: Action, target: Target = None, targets: tuple = (
         return False
     return False
 
+
+
+def may_set_state(g: Grants, region: RegionRef, state: IndicatorState | str,
+                  current: IndicatorState | str | None = None) -> bool:
+    """Whether ``g`` may set ``region``'s indicator to ``state`` (from ``current``, when known).
+
+    Admins and the staf of the province set any state. A PIC of the kab/kota sets only ``PIC_STATES``, and
+    may not reopen an indicator the Kanwil has verified (``terverifikasi``): that would undo the
+    verification. An indicator sent back (``ditolak``) is the PIC's to fix and set ``lengkap`` again.
+    """
+    if not allowed(g, Action.EDIT_CHECKLIST, region):
+        return False
+    if g.admin or region.province_code in g.staf:
+        return True
+    if current is not None and IndicatorState(current) is IndicatorState.TERVERIFIKASI:
+        return False
+    return IndicatorState(state) in PIC_STATES
+
+
+def settable_states(g: Grants, region: RegionRef, current: IndicatorState | str | None = None) -> list[IndicatorState]:
+    """The states ``g`` may choose for an indicator of ``region`` now in state ``current`` (buttons)."""
+    return [st for st in IndicatorState if st != current and may_set_state(g, region, st, current)]

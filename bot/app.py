@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-from telegram import BotCommand
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, BaseRateLimiter, Defaults
 from telegram.request import BaseRequest
 
 import handlers
-from bot.i18n import translator
 from bot.ratelimit import ThrottledRateLimiter
-from bot.render.help import command_menu
 from bot.runtime import Runtime
+from handlers.menus import set_command_menus
 from schedules.jobs import start_ticking
-
-
-async def set_command_menus(application: Application) -> None:
-    """The command menu in Indonesian (everyone) and English (clients set to English)."""
-    rt: Runtime = application.bot_data["runtime"]
-    default = translator(rt.settings.locale)
-    await application.bot.set_my_commands([BotCommand(c, d) for c, d in command_menu(default)])
-    english = translator("en")
-    await application.bot.set_my_commands([BotCommand(c, d) for c, d in command_menu(english)], language_code="en")
 
 
 async def post_init(application: Application) -> None:

@@ -40,10 +40,12 @@ class Callback:
         return bool(self.args) and self.args[-1] == IN_PLACE
 
     def int_arg(self, i: int, default: int = 0) -> int:
+        """An integer field; ``default`` when it is not one or is beyond a database id (forged data)."""
         try:
-            return int(self.arg(i))
+            value = int(self.arg(i))
         except ValueError:
             return default
+        return value if -(2**63) < value < 2**63 else default
 
 
 def build(action: str, *args: object) -> str:

@@ -8,6 +8,8 @@ are set by the ministry each year, so they are configuration, not constants.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,7 +18,7 @@ from enum import StrEnum
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from bot import audit
+from bot import audit, limits
 from bot.catalog import active_indicators, catalog_in_force
 from bot.clock import Clock
 from bot.errors import UserError
@@ -242,8 +244,13 @@ class StateChange:
 def set_state(
     session: Session, clock: Clock, cycle: Cycle, region: RegionRef, indicator_code: str,
     state: IndicatorState, actor_id: int | None, evidence: str | None = None,
+    may_set: Callable[[IndicatorState, IndicatorState], bool] | None = None,
 ) -> StateChange:
-    """Set one indicator's state. ``evidence`` is a data-dukung link (http/https) or a note."""
+    """Set one indicator's state. ``evidence`` is a data-dukung link (http/https) or a note.
+
+    ``may_set(before, after)`` is the caller's right to make this change (see ``bot.access.may_set_state``);
+    when it says no, nothing is changed.
+    """
     indicator = session.get(Indicator, indicator_code)
     if indicator is None or not indicator.active:
         raise ChecklistError(N_("Indikator {code} tidak ada di katalog."), code=indicator_code)
@@ -254,7 +261,18 @@ def set_state(
             ChecklistEntry.indicator_code == indicator_code,
         )
     ).first()
+    evidence = (evidence or "").strip()
+    is_link = bool(URL_RE.match(evidence))
+    if len(evidence) > limits.MAX_NOTE:
+        raise ChecklistError(limits.TOO_LONG["link" if is_link else "note"], length=str(len(evidence)),
+                             limit=str(limits.MAX_NOTE))
     before = IndicatorState(entry.state) if entry else IndicatorState.BELUM
+    if may_set is not None and not may_set(before, state):
+        if before is IndicatorState.TERVERIFIKASI:
+            raise ChecklistError(N_("Indikator {code} sudah diverifikasi Kanwil; hanya staf Bidang HAM yang dapat "
+                                    "mengubahnya."), code=indicator_code)
+        raise ChecklistError(N_("Status <b>{state}</b> hanya dapat diberikan oleh staf Bidang HAM Kanwil setelah "
+                                "memeriksa data dukung."), state=state.value)
     old = {"state": before.value, "link": entry.link if entry else None, "note": entry.note if entry else None}
     if entry is None:
         entry = ChecklistEntry(cycle_id=cycle.id, region_code=region.code, indicator_code=indicator_code,
@@ -263,12 +281,11 @@ def set_state(
     entry.state = state.value
     entry.updated_at = clock.now()
     entry.updated_by = actor_id
-    evidence = (evidence or "").strip()
     if evidence:
-        if URL_RE.match(evidence):
+        if is_link:
             entry.link = evidence
         else:
-            entry.note = evidence[:1000]
+            entry.note = evidence
     session.flush()
     audit.record(session, clock, actor_id, "checklist.state", f"{region.code}/{indicator_code}", region.code,
                  before=old, after={"state": state.value, "link": entry.link, "note": entry.note})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from bot import calendar_cli, logs
 from bot.catalog import CatalogImportError, import_catalog
 from bot.i18n import Translator
 from bot.runtime import Runtime
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger("pantau_ham")
 
@@ -22,7 +23,8 @@ def _parser(t: Translator) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help=t.gettext("jalankan bot Telegram (long polling, atau webhook bila PANTAU_WEBHOOK_URL diisi)"))
     console = sub.add_parser("console", help=t.gettext("coba bot di terminal, tanpa Telegram"))
-    console.add_argument("--viewer", action="store_true", help=t.gettext("pakai sebagai pengguna biasa, bukan admin"))
+    console.add_argument("--viewer", nargs="?", const="Tapin", metavar="WILAYAH",
+                         help=t.gettext("pakai sebagai pemantau (hanya baca) kab/kota ini (bawaan: Tapin), bukan admin"))
     sub.add_parser("health", help=t.gettext("periksa kesehatan bot yang berjalan (untuk HEALTHCHECK kontainer)"))
     sub.add_parser("demo", help=t.gettext("muat katalog contoh dan progres demo lima provinsi"))
     db = sub.add_parser("db", help=t.gettext("basis data"))
@@ -35,8 +37,21 @@ def _parser(t: Translator) -> argparse.ArgumentParser:
     return parser
 
 
+def _settings_error(exc: SettingsError) -> int:
+    """One clear line per invalid variable, in the configured language when that one is valid; exit code 2."""
+    wanted = os.environ.get("PANTAU_LOCALE", "id").strip().lower()[:2]
+    t = Translator(wanted if wanted in ("id", "en") else "id")
+    for name, value, allowed in exc.problems:
+        print(t.plain("Pengaturan {name} tidak valid: \"{value}\". Yang diperbolehkan: {allowed}.",
+                      name=name, value=value, allowed=t.gettext(allowed)), file=sys.stderr)
+    return 2
+
+
 def main(argv: list[str] | None = None) -> int:
-    settings = Settings()
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        return _settings_error(exc)
     t = Translator(settings.locale)
     args = _parser(t).parse_args(argv)
     logs.configure(settings.log_format, [settings.telegram_bot_token or "", settings.webhook_secret or ""])
@@ -53,7 +68,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "console":
         from bot.console import CONSOLE_USER, run_console
 
-        if not args.viewer:  # whoever sits at the terminal already holds the database
+        if args.viewer:
+            from bot.people import ensure_viewer
+
+            with runtime.session() as session:
+                region = ensure_viewer(session, runtime.clock, CONSOLE_USER, args.viewer)
+            if region is None:
+                print(t.plain("Wilayah tidak ditemukan: {name}", name=args.viewer), file=sys.stderr)
+                return 2
+            print(t.plain("Konsol dijalankan sebagai pemantau (hanya baca) {name}.", name=region.official_name))
+        else:  # whoever sits at the terminal already holds the database
             runtime.settings = settings.model_copy(update={"admin_ids": settings.admin_ids | {CONSOLE_USER}})
         asyncio.run(run_console(runtime))
         return 0
@@ -95,9 +119,16 @@ def _run(settings: Settings, t: Translator) -> int:
         print(t.gettext("TELEGRAM_BOT_TOKEN belum diisi. Isi token dari @BotFather di lingkungan atau berkas .env, "
                         "atau coba bot tanpa Telegram: pantau-ham console"), file=sys.stderr)
         return 2
+    from bot.people import has_admin
     from bot.serve import serve
 
     runtime = Runtime.start(settings)
+    with runtime.session() as session:
+        if not settings.admin_ids and not has_admin(session):
+            log.warning("no admin configured (PANTAU_ADMIN_IDS is empty)")
+            print(t.gettext("Peringatan: PANTAU_ADMIN_IDS kosong dan belum ada admin, sehingga belum ada yang dapat "
+                            "mengundang staf atau memakai bot. Isi dengan ID pengguna Telegram Anda (angka)."),
+                  file=sys.stderr)
     return asyncio.run(serve(runtime, t))
 
 

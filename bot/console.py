@@ -30,7 +30,7 @@ class Console:
         self.user_id = user_id
         self.api = OfflineBotAPI(listener=self._show)
         self.app = build_application(runtime, request=self.api, token="0:console")
-        self.factory = UpdateFactory(self.app.bot)
+        self.factory = UpdateFactory(self.app.bot, self.api)
         self.last_with_buttons: ApiCall | None = None
 
     def _show(self, call: ApiCall) -> None:
@@ -68,7 +68,9 @@ class Console:
         await self.app.process_update(self.factory.message(line, self.user_id))
 
 
-async def run_console(runtime: Runtime, lines: Callable[[], str] = input, out: TextIO = sys.stdout) -> None:
+async def run_console(runtime: Runtime, lines: Callable[[], str] | None = None, out: TextIO | None = None) -> None:
+    lines = lines or input
+    out = out or sys.stdout
     console = Console(runtime, out)
     await console.start()
     print(runtime.t.gettext("Konsol Pantau HAM. Ketik /bantuan; ketik angka untuk menekan tombol; Ctrl-D untuk keluar."),

@@ -333,6 +333,21 @@ class Outbox(SQLModel, table=True):
     last_error: str | None = None
 
 
+class ConversationState(SQLModel, table=True):
+    """Where one person's multi-step conversation in one chat stands (guided /jadwal_tambah, a pending
+    data-dukung note). Kept in the database, not in memory, so a restart or another copy of the bot behind a
+    webhook continues it; it expires when left alone."""
+
+    __tablename__ = "conversation_state"
+
+    chat_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    user_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    kind: str = Field(max_length=30)
+    step: str = Field(max_length=30)
+    data: str = Field(default="{}", max_length=4000)  # JSON
+    expires_at: datetime = Field(sa_column=utc_column())
+
+
 class Worker(SQLModel, table=True):
     """A running copy of the bot: its heartbeat tells the others whether the rows it claimed are still in hand."""
 

@@ -169,6 +169,8 @@ def find_person(session: Session, text: str) -> int:
     """A user id, or a @username the bot has met."""
     text = text.strip()
     if text.lstrip("-").isdigit():
+        if not 0 < int(text) < 2**63:
+            raise UserError(N_("Pengguna «{value}» tidak dikenal; pakai id Telegram atau @username."), value=text[:40])
         return int(text)
     person = session.exec(select(Person).where(Person.username == text.lstrip("@"))).first()
     if person is None:
@@ -191,3 +193,25 @@ def remove_bindings(session: Session, clock: Clock, user_id: int, actor: int | N
         session.delete(binding)
     session.flush()
     return removed
+
+
+def has_admin(session: Session) -> bool:
+    """Whether anyone holds the admin role in the database (besides ``PANTAU_ADMIN_IDS``)."""
+    return session.exec(select(RoleBinding).where(RoleBinding.role == Role.ADMIN.value)).first() is not None
+
+
+def ensure_viewer(session: Session, clock: Clock, user_id: int, query: str) -> RegionRef | None:
+    """Make ``user_id`` a pemantau (read only) of the kab/kota named ``query`` (the console's ``--viewer``)."""
+    from bot.regions import resolve
+
+    region = resolve(query).region
+    if region is None:
+        return None
+    known = session.exec(select(RoleBinding).where(RoleBinding.user_id == user_id,
+                                                   RoleBinding.role == Role.PEMANTAU.value,
+                                                   RoleBinding.target_code == region.code)).first()
+    if known is None:
+        session.add(RoleBinding(user_id=user_id, role=Role.PEMANTAU.value, target_code=region.code,
+                                created_at=clock.now()))
+        session.flush()
+    return region

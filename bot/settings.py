@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.i18n import N_
+
 
 def parse_clock(text: str) -> time:
     """``"08:00"`` or ``"8.00"`` -> time(8, 0); ValueError otherwise."""
@@ -100,6 +102,37 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown time zone {value!r}") from None
         return value
 
+    @field_validator("cycle")
+    @classmethod
+    def _cycle(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        from bot.cycles import parse_cycle
+
+        parse_cycle(value)
+        return value.strip()
+
+    @field_validator("digest_weekday")
+    @classmethod
+    def _weekday(cls, value: int) -> int:
+        if not 0 <= value <= 6:
+            raise ValueError("PANTAU_DIGEST_WEEKDAY must be 0 (Monday) to 6 (Sunday)")
+        return value
+
+    @field_validator("webhook_port")
+    @classmethod
+    def _port(cls, value: int) -> int:
+        if not 1 <= value <= 65535:
+            raise ValueError("port out of range")
+        return value
+
+    @field_validator("tick_seconds", "invite_days")
+    @classmethod
+    def _positive(cls, value: float) -> float:
+        if value <= 0:
+            raise ValueError("must be positive")
+        return value
+
     @field_validator("reminder_hour", "digest_hour")
     @classmethod
     def _clock_time(cls, value: str) -> str:
@@ -140,6 +173,58 @@ class Settings(BaseSettings):
         if not (data.get("threshold_peduli", 75) >= data.get("threshold_cukup", 50) >= value >= 0):
             raise ValueError("thresholds must satisfy PEDULI >= CUKUP >= MULAI >= 0")
         return value
+
+
+class SettingsError(Exception):
+    """The environment holds values the bot cannot run with: ``problems`` is (variable, value, allowed)."""
+
+    def __init__(self, problems: list[tuple[str, str, str]]) -> None:
+        super().__init__("; ".join(f"{name}={value!r}" for name, value, _ in problems))
+        self.problems = problems
+
+
+# what each setting accepts, as people read it (translated where shown)
+ALLOWED = {
+    "locale": N_("id atau en"),
+    "timezone": N_("nama zona waktu IANA, mis. Asia/Jakarta, Asia/Makassar atau Asia/Jayapura"),
+    "cycle": N_("tahun penganugerahan (mis. 2026) atau tahun data/tahun penganugerahan (mis. 2025/2026)"),
+    "admin_ids": N_("ID pengguna Telegram berupa angka, dipisah koma"),
+    "reminder_hour": N_("jam dalam bentuk HH:MM, mis. 08:00"),
+    "digest_hour": N_("jam dalam bentuk HH:MM, mis. 08:00"),
+    "quiet_hours": N_("rentang HH:MM-HH:MM, mis. 21:00-07:00, atau kosong"),
+    "digest_weekday": N_("0 (Senin) sampai 6 (Minggu)"),
+    "threshold_peduli": N_("angka 0–100, dengan PEDULI ≥ CUKUP ≥ MULAI"),
+    "threshold_cukup": N_("angka 0–100, dengan PEDULI ≥ CUKUP ≥ MULAI"),
+    "threshold_mulai": N_("angka 0–100, dengan PEDULI ≥ CUKUP ≥ MULAI"),
+    "province_threshold": N_("angka 0–100"),
+    "skip_weekends": N_("true atau false"),
+    "skip_holidays": N_("true atau false"),
+    "webhook_port": N_("nomor port 1–65535"),
+    "health_port": N_("nomor port 1–65535, atau kosong"),
+    "log_format": N_("text atau json"),
+    "tick_seconds": N_("angka detik lebih dari 0"),
+    "invite_days": N_("jumlah hari lebih dari 0"),
+}
+
+
+def load_settings(**overrides: object) -> Settings:
+    """``Settings()``, with every invalid variable named in :class:`SettingsError` instead of a traceback."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        names = {}  # whatever pydantic reports (field or variable) -> (field, variable)
+        for field, info in Settings.model_fields.items():
+            alias = info.validation_alias
+            variable = str(alias.choices[0]) if isinstance(alias, AliasChoices) else field.upper()
+            names[field] = names[variable] = (field, variable)
+        problems = []
+        for error in exc.errors():
+            loc = str(error["loc"][0]) if error["loc"] else ""
+            field, variable = names.get(loc, (loc, loc.upper()))
+            problems.append((variable, str(error.get("input", "")), ALLOWED.get(field, N_("nilai yang sah"))))
+        raise SettingsError(problems) from None
 
 
 @lru_cache

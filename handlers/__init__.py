@@ -6,7 +6,7 @@ from telegram.ext import Application
 
 from handlers import (
     aksi, broadcast, calendar, calendar_wizard, checklist, errors, groups, people, reminders, start, status,
-    subscriptions,
+    subscriptions, text,
 )
 
 
@@ -16,10 +16,11 @@ def register(application: Application) -> None:
     people.register(application)
     broadcast.register(application)
     status.register(application)
-    calendar_wizard.register(application)  # before checklist: its text steps come before the evidence catch-all
+    calendar_wizard.register(application)
     calendar.register(application)
     subscriptions.register(application)
     aksi.register(application)
     reminders.register(application)
     checklist.register(application)
+    text.register(application)  # last: typed answers to conversations, /batal, hints for the rest
     errors.register(application)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from zoneinfo import ZoneInfo
 
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import callbacks as cb
+from bot import limits
 from bot.access import Action
 from bot.aksi import PERIODS, parse_period, record_report, reports_of
 from bot.errors import UserError
@@ -29,8 +32,10 @@ def split_args(args: list[str]) -> tuple[str, str | None, int | None, float | No
         return " ".join(args), None, None, None
     year = score = None
     for extra in args[at + 1 :]:
-        if extra.isdigit() and len(extra) == 4 and year is None:
+        if re.fullmatch(r"[+-]?\d{4}", extra) and year is None:
             year = int(extra)
+            if year <= 0:
+                raise UserError(N_("Tahun {value} tidak sah."), value=extra)
         else:
             try:
                 score = float(extra.replace(",", "."))
@@ -43,6 +48,8 @@ async def aksi(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     rt = runtime(context)
     try:
         query, period, year, score = split_args(context.args or [])
+        if year is not None:
+            limits.check_year(year, rt.clock.now())
     except UserError as exc:
         await send_error(update, context, exc)
         return

@@ -14,7 +14,7 @@ from bot.models import Broadcast
 from bot.reference import provinces
 from bot.render import Reply
 from bot.render import broadcast as render
-from handlers.common import edit, grants_of, require, runtime, send, send_error, user_id
+from handlers.common import edit, grants_of, require, require_catalog, runtime, send, send_error, user_id
 
 
 def _view(context: ContextTypes.DEFAULT_TYPE, province):
@@ -29,7 +29,7 @@ def pic_texts(context: ContextTypes.DEFAULT_TYPE, view) -> dict[str, str]:
 
 
 async def umumkan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if not await require(update, context, Action.BROADCAST):
+    if not await require(update, context, Action.BROADCAST) or not await require_catalog(update, context):
         return
     g = grants_of(update, context)
     choices = [p for p in provinces().values() if allowed(g, Action.BROADCAST, p)]

@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import callbacks as cb
+from bot import limits
 from bot.access import Action
 from bot.errors import UserError
 from bot.models import Event, ScopeKind
@@ -122,7 +123,12 @@ async def jadwal_ubah(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if len(args) < 2 or not args[0].lstrip("#").isdigit():
         await send(update, context, render_status.usage(rt.t, UBAH_FORM, UBAH_EXAMPLE))
         return
-    event_id, field, rest = int(args[0].lstrip("#")), args[1].lower(), " ".join(args[2:])
+    try:
+        event_id = limits.event_id(args[0])
+    except UserError as exc:
+        await send_error(update, context, exc)
+        return
+    field, rest = args[1].lower(), " ".join(args[2:])
     if not await may_manage(update, context, event_id):
         return
     try:
@@ -166,12 +172,16 @@ async def jadwal_batal(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if len(args) != 1 or not args[0].lstrip("#").isdigit():
         await send(update, context, render_status.usage(rt.t, "/jadwal_batal <id>", "/jadwal_batal 12"))
         return
-    if not await may_manage(update, context, int(args[0].lstrip("#"))):
+    try:
+        event_id = limits.event_id(args[0])
+    except UserError as exc:
+        await send_error(update, context, exc)
+        return
+    if not await may_manage(update, context, event_id):
         return
     try:
         with rt.session() as session:
-            event = event_service.cancel(session, rt.clock, rt.settings, int(args[0].lstrip("#")),
-                                         actor=user_id(update))
+            event = event_service.cancel(session, rt.clock, rt.settings, event_id, actor=user_id(update))
             card = event_card(context, event)
     except UserError as exc:
         await send_error(update, context, exc)

@@ -1,19 +1,21 @@
-"""/jadwal_tambah: one line for power users, or a guided conversation with buttons."""
+"""/jadwal_tambah: one line for power users, or a guided conversation with buttons.
+
+The conversation's state (which step, the draft so far) is in the database (``bot.conversations``), so a
+restart or another copy of the bot continues it; text steps reach it through ``handlers.text``.
+"""
 
 from __future__ import annotations
 
-import warnings
 from datetime import date
 from zoneinfo import ZoneInfo
 
 from telegram import Update
-from telegram.warnings import PTBUserWarning
-from telegram.ext import (
-    Application, CallbackQueryHandler, CommandHandler, ContextTypes, ConversationHandler, MessageHandler, filters,
-)
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import callbacks as cb
+from bot import conversations
 from bot.access import Action
+from bot.conversations import Conversation
 from bot.errors import UserError
 from bot.render import Reply
 from bot.render import wizard as render
@@ -22,19 +24,36 @@ from handlers.common import edit, require, runtime, send, send_error, user_id
 from schedules import events as event_service
 from schedules.calendar import EventDraft, build_event, parse_scope, parse_when
 
-KIND, SCOPE, DATE, TIME, TITLE, CONFIRM = range(6)
-DRAFT = "wizard_draft"
+KIND_NAME = "jadwal_tambah"
 
 
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+def _load(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Conversation | None:
+    rt = runtime(context)
+    with rt.session() as session:
+        return conversations.current(session, rt.clock, update.effective_chat.id, user_id(update), KIND_NAME)
+
+
+def _store(update: Update, context: ContextTypes.DEFAULT_TYPE, step: str, draft: dict) -> None:
+    rt = runtime(context)
+    with rt.session() as session:
+        conversations.save(session, rt.clock, update.effective_chat.id, user_id(update),
+                           Conversation(KIND_NAME, step, draft))
+
+
+def _finish(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    rt = runtime(context)
+    with rt.session() as session:
+        conversations.end(session, update.effective_chat.id, user_id(update))
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not await require(update, context, Action.MANAGE_EVENTS):
-        return ConversationHandler.END
+        return
     if context.args:
         await jadwal_tambah_line(update, context)
-        return ConversationHandler.END
-    context.user_data[DRAFT] = {}
+        return
+    _store(update, context, "kind", {})
     await send(update, context, render.ask_kind(runtime(context).t))
-    return KIND
 
 
 def _today(context: ContextTypes.DEFAULT_TYPE) -> date:
@@ -42,153 +61,157 @@ def _today(context: ContextTypes.DEFAULT_TYPE) -> date:
     return rt.clock.now().astimezone(ZoneInfo(rt.settings.timezone)).date()
 
 
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | None:
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     data = cb.parse(query.data)
     step, value = data.arg(0), data.arg(1)
     rt = runtime(context)
-    draft = context.user_data.setdefault(DRAFT, {})
+    conversation = _load(update, context)
+    if conversation is None:
+        await query.answer(rt.t.gettext("Percakapan ini sudah berakhir. Mulai lagi dengan /jadwal_tambah."),
+                           show_alert=True)
+        return
+    if not await require(update, context, Action.MANAGE_EVENTS):
+        return
     await query.answer()
+    draft = conversation.data
     if step == "kind":
         draft["kind"] = value
+        _store(update, context, "scope", draft)
         await edit(update, context, render.ask_scope(rt.t))
-        return SCOPE
-    if step == "scope":
-        return await _scope(update, context, value)
-    if step == "month":
+    elif step == "scope":
+        await _scope(update, context, draft, value)
+    elif step == "month":
         await edit(update, context, render.ask_date(rt.t, date.fromisoformat(value), _today(context)))
-        return DATE
-    if step == "day":
+    elif step == "day":
         draft["date"] = value
+        _store(update, context, "time", draft)
         await edit(update, context, render.ask_time(rt.t))
-        return TIME
-    if step == "time":
+    elif step == "time":
         draft["time"] = None if value == "-" else f"{value[:2]}:{value[2:]}"
+        _store(update, context, "title", draft)
         await edit(update, context, render.ask_title(rt.t))
-        return TITLE
-    if step == "save":
-        return await _save(update, context)
-    if step == "cancel":
-        return await cancel(update, context)
-    return None  # "noop": calendar headers
+    elif step == "save":
+        await _save(update, context, draft)
+    elif step == "cancel":
+        await cancel(update, context)
+    # "noop": calendar headers
 
 
-async def _scope(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> int:
+async def _scope(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: dict, text: str) -> None:
     rt = runtime(context)
     try:
         parse_scope(text)
     except UserError as exc:
         await send_error(update, context, exc)
-        return SCOPE
-    context.user_data[DRAFT]["scope"] = text
+        return
+    draft["scope"] = text
+    _store(update, context, "date", draft)
     reply = render.ask_date(rt.t, _today(context), _today(context))
     if update.callback_query:
         await edit(update, context, reply)
     else:
         await send(update, context, reply)
-    return DATE
 
 
-async def on_scope_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    return await _scope(update, context, update.effective_message.text)
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE, conversation: Conversation) -> None:
+    """A typed answer to the step the conversation is at."""
+    text = (update.effective_message.text or "").strip()
+    draft = conversation.data
+    step = conversation.step
+    if step == "scope":
+        await _scope(update, context, draft, text)
+    elif step == "date":
+        await _date_text(update, context, draft, text)
+    elif step == "time":
+        await _time_text(update, context, draft, text)
+    elif step == "title":
+        await _title(update, context, draft, text)
+    else:  # a step answered with buttons
+        await send(update, context, Reply(runtime(context).t.gettext(
+            "Silakan pilih dengan tombol di atas, atau ketik /batal untuk membatalkan.")))
 
 
-async def on_date_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def _date_text(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: dict, text: str) -> None:
     try:
-        start, at, end = parse_when(update.effective_message.text)
+        start, at, end = parse_when(text)
     except UserError as exc:
         await send_error(update, context, exc)
-        return DATE
-    context.user_data[DRAFT].update(date=start.isoformat(), end=end.isoformat() if end else None)
+        return
+    draft.update(date=start.isoformat(), end=end.isoformat() if end else None)
     if at is not None:
-        context.user_data[DRAFT]["time"] = at.strftime("%H:%M")
+        draft["time"] = at.strftime("%H:%M")
+        _store(update, context, "title", draft)
         await send(update, context, render.ask_title(runtime(context).t))
-        return TITLE
+        return
+    _store(update, context, "time", draft)
     await send(update, context, render.ask_time(runtime(context).t))
-    return TIME
 
 
-async def on_time_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    draft = context.user_data[DRAFT]
+async def _time_text(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: dict, text: str) -> None:
     try:
-        parse_when(f"{draft['date']} {update.effective_message.text.strip()}")
+        parse_when(f"{draft['date']} {text}")
     except UserError as exc:
         await send_error(update, context, exc)
-        return TIME
-    draft["time"] = update.effective_message.text.strip().replace(".", ":")
+        return
+    draft["time"] = text.replace(".", ":")
+    _store(update, context, "title", draft)
     await send(update, context, render.ask_title(runtime(context).t))
-    return TITLE
 
 
-def _build(context: ContextTypes.DEFAULT_TYPE) -> EventDraft:
-    d = context.user_data[DRAFT]
+def _build(d: dict) -> EventDraft:
     start, at, _ = parse_when(f"{d['date']} {d.get('time') or ''}".strip())
     end = date.fromisoformat(d["end"]) if d.get("end") else None
     return EventDraft(kind=d["kind"], scope=parse_scope(d["scope"]), start_date=start, start_time=at,
                       title=d["title"], end_date=end)
 
 
-async def on_title(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def _title(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: dict, text: str) -> None:
     rt = runtime(context)
-    context.user_data[DRAFT]["title"] = update.effective_message.text.strip()[:300]
+    draft["title"] = text[:300]
     try:
-        draft = _build(context)
+        event_draft = _build(draft)
     except UserError as exc:
+        _finish(update, context)
         await send_error(update, context, exc)
-        return ConversationHandler.END
-    preview = build_event(draft, rt.settings.timezone, rt.clock.now(), user_id(update))
+        return
+    _store(update, context, "confirm", draft)
+    preview = build_event(event_draft, rt.settings.timezone, rt.clock.now(), user_id(update))
     await send(update, context, render.confirm(rt.t, event_card(context, preview).text))
-    return CONFIRM
 
 
-async def _save(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def _save(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: dict) -> None:
     rt = runtime(context)
     try:
-        draft = _build(context)
-    except UserError as exc:
-        await send_error(update, context, exc)
-        return ConversationHandler.END
-    if not await require(update, context, Action.MANAGE_EVENTS, targets=draft.scope.targets()):
-        return CONFIRM
+        event_draft = _build(draft)
+    except (UserError, KeyError) as exc:
+        _finish(update, context)
+        if isinstance(exc, UserError):
+            await send_error(update, context, exc)
+        return
+    if not await require(update, context, Action.MANAGE_EVENTS, targets=event_draft.scope.targets()):
+        return
     try:
         with rt.session() as session:
-            event = event_service.add(session, rt.clock, rt.settings, draft, user_id(update))
+            event = event_service.add(session, rt.clock, rt.settings, event_draft, user_id(update))
             card = event_card(context, event)
+            conversations.end(session, update.effective_chat.id, user_id(update))
     except UserError as exc:
+        _finish(update, context)
         await send_error(update, context, exc)
-        return ConversationHandler.END
-    context.user_data.pop(DRAFT, None)
+        return
     await edit(update, context, Reply(rt.t.gettext("✔️ Acara dibuat:") + "\n" + card.text))
-    return ConversationHandler.END
 
 
-async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    context.user_data.pop(DRAFT, None)
+async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    _finish(update, context)
     text = runtime(context).t.gettext("Dibatalkan; tidak ada yang diubah.")
     if update.callback_query:
         await edit(update, context, Reply(text))
     else:
         await send(update, context, Reply(text))
-    return ConversationHandler.END
 
 
 def register(application: Application) -> None:
-    buttons = CallbackQueryHandler(on_button, pattern=rf"^{cb.WIZARD}\|")
-    text = filters.TEXT & ~filters.COMMAND
-    with warnings.catch_warnings():  # per_message=False is intended: text steps mix with buttons
-        warnings.filterwarnings("ignore", message=".*per_message=False.*", category=PTBUserWarning)
-        conversation = ConversationHandler(
-            entry_points=[CommandHandler("jadwal_tambah", start)],
-            states={
-                KIND: [buttons],
-                SCOPE: [buttons, MessageHandler(text, on_scope_text)],
-                DATE: [buttons, MessageHandler(text, on_date_text)],
-                TIME: [buttons, MessageHandler(text, on_time_text)],
-                TITLE: [MessageHandler(text, on_title)],
-                CONFIRM: [buttons],
-            },
-            fallbacks=[CommandHandler("batal", cancel)],
-            conversation_timeout=15 * 60,
-            name="jadwal_tambah",
-        )
-    application.add_handler(conversation)
+    application.add_handler(CommandHandler("jadwal_tambah", start))
+    application.add_handler(CallbackQueryHandler(on_button, pattern=rf"^{cb.WIZARD}\|"))

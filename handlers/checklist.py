@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import callbacks as cb
-from bot.access import Action, allowed
+from bot import conversations
+from bot.access import Action, allowed, may_set_state, settable_states
 from bot.catalog import active_indicators
+from bot.conversations import Conversation
 from bot.checklist import ChecklistError, attach_evidence, indicator_statuses, parse_state, region_progress, set_state
 from bot.reference import RegionRef, regions_of
 from bot.render import Reply
 from bot.render import checklist as render_checklist
 from bot.render import status as render_status
 from bot.render.common import error
-from handlers.common import answer, grants_of, require, resolve_or_ask, runtime, send, target_from, user_id
+from handlers.common import (
+    answer, grants_of, require, require_catalog, resolve_or_ask, runtime, send, target_from, user_id,
+)
 
-PENDING_EVIDENCE = "pending_evidence"  # user_data key: (region code, indicator code)
+EVIDENCE = "evidence"  # the conversation after "Tambah tautan/catatan": {region, code}
 TANDAI_FORM = "/tandai <wilayah> <kode indikator> <status> [tautan atau catatan]"
 TANDAI_EXAMPLE = "/tandai Tapin 1.02 lengkap https://drive.example/perda-bankum.pdf"
 
@@ -43,13 +47,15 @@ def indicator_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, region: 
                       None)
     if status is None:
         return Reply(error(rt.t, "Indikator {code} tidak ada di katalog.", code=code))
-    may_edit = allowed(grants_of(update, context), Action.EDIT_CHECKLIST, region)
-    reply = render_checklist.indicator_detail(rt.t, region, status, may_edit, region.timezone)
+    g = grants_of(update, context)
+    may_edit = allowed(g, Action.EDIT_CHECKLIST, region)
+    states = settable_states(g, region, status.state) if may_edit else []
+    reply = render_checklist.indicator_detail(rt.t, region, status, may_edit, states, region.timezone)
     return Reply(f"{prefix}\n\n{reply.text}" if prefix else reply.text, reply.buttons)
 
 
 async def checklist(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if not await require(update, context, Action.VIEW):
+    if not await require(update, context, Action.VIEW) or not await require_catalog(update, context):
         return
     rt = runtime(context)
     query = " ".join(context.args or [])
@@ -75,7 +81,7 @@ def parse_tandai(args: list[str], indicator_codes: set[str]) -> tuple[str, str, 
 
 
 async def tandai(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if not await require(update, context, Action.EDIT_CHECKLIST):
+    if not await require(update, context, Action.EDIT_CHECKLIST) or not await require_catalog(update, context):
         return
     rt = runtime(context)
     with rt.session() as session:
@@ -107,9 +113,11 @@ def change_state(update: Update, context: ContextTypes.DEFAULT_TYPE, region: Reg
     state = parse_state(state_text)
     if state is None:
         return Reply(error(rt.t, "Status «{state}» tidak dikenal.", state=state_text))
+    g = grants_of(update, context)
     try:
         with rt.session() as session:
-            change = set_state(session, rt.clock, rt.cycle(session), region, code, state, user_id(update), evidence)
+            change = set_state(session, rt.clock, rt.cycle(session), region, code, state, user_id(update), evidence,
+                               may_set=lambda before, after: may_set_state(g, region, after, before))
     except ChecklistError as exc:
         return Reply(error(rt.t, exc.message, **exc.values))
     return Reply(render_checklist.state_changed(rt.t, region, change))
@@ -122,9 +130,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not isinstance(region, RegionRef):
         await query.answer()
         return
-    if data.action in (cb.SET_STATE, cb.ADD_NOTE):
-        if not await require(update, context, Action.EDIT_CHECKLIST, region):
-            return
+    action = Action.EDIT_CHECKLIST if data.action in (cb.SET_STATE, cb.ADD_NOTE) else Action.VIEW
+    if not await require(update, context, action, region) or not await require_catalog(update, context):
+        return
     await query.answer()
     if data.action == cb.CHECKLIST:
         await answer(update, context, menu_reply(context, region))
@@ -136,44 +144,33 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         done = change_state(update, context, region, data.arg(1), data.arg(2), None)
         await answer(update, context, indicator_reply(update, context, region, data.arg(1), prefix=done.text))
     elif data.action == cb.ADD_NOTE:
-        context.user_data[PENDING_EVIDENCE] = (region.code, data.arg(1))
-        await send(update, context, render_checklist.ask_evidence(runtime(context).t, region, data.arg(1)))
+        rt = runtime(context)
+        with rt.session() as session:
+            conversations.save(session, rt.clock, update.effective_chat.id, user_id(update),
+                               Conversation(EVIDENCE, "note", {"region": region.code, "code": data.arg(1)}))
+        await send(update, context, render_checklist.ask_evidence(rt.t, region, data.arg(1)))
 
 
-async def on_evidence(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_evidence(update: Update, context: ContextTypes.DEFAULT_TYPE, conversation: Conversation) -> None:
     """A plain message after "Tambah tautan/catatan": attach it to that indicator."""
-    pending = context.user_data.get(PENDING_EVIDENCE)
-    if not pending:
-        return
-    region = target_from(pending[0])
+    region = target_from(conversation.data["region"])
     if not await require(update, context, Action.EDIT_CHECKLIST, region):
         return
     rt = runtime(context)
     text = (update.effective_message.text or "").strip()
-    if not text:
-        return
-    context.user_data.pop(PENDING_EVIDENCE, None)
     try:
         with rt.session() as session:
-            change = attach_evidence(session, rt.clock, rt.cycle(session), region, pending[1], user_id(update), text)
+            conversations.end(session, update.effective_chat.id, user_id(update))
+            change = attach_evidence(session, rt.clock, rt.cycle(session), region, conversation.data["code"],
+                                     user_id(update), text)
     except ChecklistError as exc:
         await send(update, context, Reply(error(rt.t, exc.message, **exc.values)))
         return
     await send(update, context, Reply(render_checklist.state_changed(rt.t, region, change)))
 
 
-async def batal(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    rt = runtime(context)
-    if context.user_data.pop(PENDING_EVIDENCE, None):
-        await send(update, context, Reply(rt.t.gettext("Dibatalkan; tidak ada yang diubah.")))
-    else:
-        await send(update, context, Reply(rt.t.gettext("Tidak ada yang sedang berlangsung.")))
-
-
 def register(application: Application) -> None:
     application.add_handler(CommandHandler("checklist", checklist))
     application.add_handler(CommandHandler("tandai", tandai))
-    application.add_handler(CommandHandler("batal", batal))
     pattern = rf"^({cb.CHECKLIST}|{cb.CRITERION}|{cb.INDICATOR}|{cb.SET_STATE}|{cb.ADD_NOTE})\|"
     application.add_handler(CallbackQueryHandler(on_button, pattern=pattern))
-    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, on_evidence))

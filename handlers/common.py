@@ -8,6 +8,7 @@ from telegram.ext import ContextTypes
 
 from bot import callbacks as cb
 from bot.access import Action, Target, allowed
+from bot.catalog import catalog_in_force
 from bot.errors import UserError
 from bot.people import Grants, grants
 from bot.reference import provinces, regions
@@ -113,6 +114,18 @@ async def resolve_or_ask(
     else:
         await send(update, context, render_status.not_found(rt.t, resolution, action, *rest))
     return None
+
+
+async def require_catalog(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """True when an indicator catalog is in force; otherwise say how to import one and return False."""
+    rt = runtime(context)
+    with rt.session() as session:
+        if catalog_in_force(session) is not None:
+            return True
+    if update.callback_query:
+        await update.callback_query.answer()
+    await send(update, context, render_status.no_catalog(rt.t))
+    return False
 
 
 def target_from(code: str) -> Place | None:

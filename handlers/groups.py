@@ -53,8 +53,10 @@ async def on_my_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
                          "subscription.remove", f"chat:{chat.id}", after={"reason": change.new_chat_member.status})
     if now_in and chat.type in ("group", "supergroup"):
         await context.bot.send_message(chat.id, rt.t.gettext(
-            "Halo! Saya Pantau HAM. Admin atau staf Kanwil dapat menghubungkan grup ini dengan "
-            "/langganan <wilayah atau provinsi>; setelah itu grup menerima pengingat dan pengumuman."))
+            "Halo! Saya Pantau HAM. Admin atau staf Kanwil dapat menghubungkan grup ini dengan perintah "
+            "<code>/langganan</code> diikuti nama kab/kota atau provinsi, misalnya <code>/langganan Tapin</code> "
+            "atau <code>/langganan Kalsel</code>; setelah itu grup menerima pengingat dan pengumuman. "
+            "Petunjuk lengkap: /bantuan."))
 
 
 async def on_migrate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -18,6 +18,7 @@ from bot.reference import provinces, regions
 from bot.render import Reply
 from bot.render import people as render
 from bot.render import status as render_status
+from handlers import menus
 from handlers.common import (
     answer, grants_of, require, resolve_or_ask, runtime, send, send_error, target_from, user_id,
 )
@@ -112,6 +113,7 @@ async def cabut(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     places = ", ".join(f"{render.role_label(rt.t, b.role)} {render.place(b.target_code)}" for b in removed)
     await send(update, context, Reply(rt.t.fmt("✔️ Dicabut: {places}.", places=places)))
+    await menus.refresh(context, target_user)
 
 
 async def keluar(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -124,6 +126,7 @@ async def keluar(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if removed:
         await send(update, context, Reply(rt.t.gettext("Anda sudah keluar; tidak ada lagi pengingat untuk Anda. "
                                                        "Terima kasih!")))
+        await menus.refresh(context, me)
     else:
         await send(update, context, Reply(rt.t.gettext("Admin dari konfigurasi tidak bisa keluar lewat bot.")))
 

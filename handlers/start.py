@@ -9,6 +9,7 @@ from bot.errors import UserError
 from bot.people import accept_invite
 from bot.render.help import help_text
 from bot.render.people import welcome
+from handlers import menus
 from handlers.common import runtime, send, send_error, user_id
 
 
@@ -22,7 +23,10 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await send_error(update, context, exc)
             return
         await send(update, context, welcome(rt.t, binding))
+        await menus.refresh(context, user_id(update))
         return
+    if update.effective_chat.type == "private":
+        await menus.refresh(context, user_id(update))
     user = update.effective_user
     await send(update, context, help_text(rt.t, user.first_name if user else None))
 

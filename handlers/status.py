@@ -13,7 +13,7 @@ from bot.reference import ProvinceRef, RegionRef, criteria, regions_of
 from bot.render import Reply
 from bot.render import checklist as render_checklist
 from bot.render import status as render_status
-from handlers.common import answer, grants_of, require, resolve_or_ask, runtime, send, target_from
+from handlers.common import answer, grants_of, require, require_catalog, resolve_or_ask, runtime, send, target_from
 
 
 def status_reply(context: ContextTypes.DEFAULT_TYPE, target, also=()) -> Reply:
@@ -27,7 +27,7 @@ def status_reply(context: ContextTypes.DEFAULT_TYPE, target, also=()) -> Reply:
 
 
 async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if not await require(update, context, Action.VIEW):
+    if not await require(update, context, Action.VIEW) or not await require_catalog(update, context):
         return
     rt = runtime(context)
     query = " ".join(context.args or [])
@@ -59,7 +59,7 @@ def split_criterion(args: list[str]) -> tuple[str, int]:
 
 
 async def belum(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if not await require(update, context, Action.VIEW):
+    if not await require(update, context, Action.VIEW) or not await require_catalog(update, context):
         return
     rt = runtime(context)
     query, criterion = split_criterion(context.args or [])
@@ -78,6 +78,8 @@ async def belum(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_status_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
+    if not await require(update, context, Action.VIEW) or not await require_catalog(update, context):
+        return
     await query.answer()
     target = target_from(cb.parse(query.data).arg(0))
     if target is not None:
@@ -86,6 +88,8 @@ async def on_status_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 async def on_belum_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
+    if not await require(update, context, Action.VIEW) or not await require_catalog(update, context):
+        return
     await query.answer()
     data = cb.parse(query.data)
     region = target_from(data.arg(0))

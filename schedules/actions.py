@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import update
 from sqlmodel import Session
 
+from bot import audit
 from bot.clock import Clock
 from bot.errors import UserError
 from bot.i18n import N_
@@ -24,16 +25,30 @@ class Acknowledged:
     cancelled: int  # reminders of this event to this chat that will no longer be sent
 
 
-def _reminder(session: Session, reminder_id: int) -> tuple[Reminder, Event]:
-    row = session.get(Reminder, reminder_id)
+def _reminder(session: Session, reminder_id: int, chat_id: int) -> tuple[Reminder, Event]:
+    """The reminder behind a button pressed in ``chat_id``: only the chat it was sent to may answer it."""
+    row = session.get(Reminder, reminder_id) if 0 < reminder_id < 2**63 else None
     if row is None:
         raise UserError(N_("Pengingat ini sudah tidak ada."))
+    if row.chat_id != chat_id:
+        raise UserError(N_("Tombol ini hanya berlaku di chat yang menerima pengingatnya."))
     return row, session.get(Event, row.event_id)
 
 
-def acknowledge(session: Session, clock: Clock, reminder_id: int, user_id: int | None) -> Acknowledged:
+def _audit(session: Session, clock: Clock, user_id: int | None, action: str, row: Reminder, event: Event,
+           after: dict) -> None:
+    codes = [c for c in event.scope_codes.split(",") if c]
+    audit.record(session, clock, user_id, action, f"event:{event.id}",
+                 region_code=codes[0] if len(codes) == 1 and "." in codes[0] else None,
+                 province_code=codes[0] if len(codes) == 1 and "." not in codes[0] and codes[0] != "nasional"
+                 else None,
+                 after={"chat": row.chat_id, "event": event.title, **after})
+
+
+def acknowledge(session: Session, clock: Clock, reminder_id: int, user_id: int | None,
+                chat_id: int) -> Acknowledged:
     """"Sudah dikerjakan": no more reminders of this event to this chat, and no escalation."""
-    row, event = _reminder(session, reminder_id)
+    row, event = _reminder(session, reminder_id, chat_id)
     if row.acknowledged_at is None:
         row.acknowledged_at = clock.now()
         row.acknowledged_by = user_id
@@ -45,12 +60,14 @@ def acknowledge(session: Session, clock: Clock, reminder_id: int, user_id: int |
         .execution_options(synchronize_session=False)
     )
     session.flush()
+    _audit(session, clock, user_id, "reminder.ack", row, event, {"cancelled": result.rowcount or 0})
     return Acknowledged(event, result.rowcount or 0)
 
 
-def snooze(session: Session, clock: Clock, settings: Settings, reminder_id: int) -> tuple[Event, Planned]:
+def snooze(session: Session, clock: Clock, settings: Settings, reminder_id: int, user_id: int | None,
+           chat_id: int) -> tuple[Event, Planned]:
     """"Ingatkan besok": one more reminder tomorrow morning (local), never after the deadline."""
-    row, event = _reminder(session, reminder_id)
+    row, event = _reminder(session, reminder_id, chat_id)
     zone = chat_zone(session, row.chat_id, event.timezone)
     policy = policy_from(settings)
     tomorrow = clock.now().astimezone(ZoneInfo(zone)).date() + timedelta(days=1)
@@ -66,4 +83,5 @@ def snooze(session: Session, clock: Clock, settings: Settings, reminder_id: int)
         raise UserError(N_("Tenggatnya sebelum besok pagi, jadi pengingat tidak bisa ditunda."))
     planned = Planned(row.chat_id, f"{SNOOZE_PREFIX}{tomorrow:%Y%m%d}", due, row.deadline_at)
     insert_rows(session, event, [planned])
+    _audit(session, clock, user_id, "reminder.snooze", row, event, {"due_at": due.isoformat()})
     return event, planned

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from bot.clock import Clock
+from bot import limits
 from bot.errors import UserError
 from bot.i18n import N_
 from bot.models import Event, EventKind, EventStatus, ScopeKind
@@ -180,18 +181,17 @@ def parse_line(text: str) -> EventDraft:
     title = " ".join(rest).strip()
     if not title:
         raise UserError(N_("Judul acara kosong."))
-    draft = dict(kind=kind.value, scope=scope, start_date=start, start_time=start_time, title=title[:300],
-                 end_date=end)
+    draft = dict(kind=kind.value, scope=scope, start_date=start, start_time=start_time,
+                 title=limits.text(title, "title", limits.MAX_TITLE), end_date=end)
     for option in options:
         word, _, value = option.partition(" ")
         word = word.lower()
         if word in ("ingatkan", "pengingat"):
-            offsets_for(kind.value, value, start_time is not None)  # validates
-            draft["offsets"] = value.strip()
+            draft["offsets"] = ",".join(o.key for o in offsets_for(kind.value, value, start_time is not None))
         elif word == "lokasi":
-            draft["location"] = value.strip()
+            draft["location"] = limits.text(value, "place", limits.MAX_PLACE)
         elif word == "catatan":
-            draft["notes"] = value.strip()
+            draft["notes"] = limits.text(value, "note", limits.MAX_NOTE)
         else:
             raise UserError(N_("Bagian «{value}» tidak dikenal: pakai «| ingatkan …», «| lokasi …» atau «| catatan …»."),
                             value=option)
@@ -221,6 +221,9 @@ def build_event(draft: EventDraft, national_zone: str, now: datetime, actor: int
                 status: EventStatus = EventStatus.CONFIRMED) -> Event:
     """The event a draft describes, not yet saved (the guided conversation previews it)."""
     zone = draft.scope.zone(national_zone)
+    for day in (draft.start_date, draft.end_date):
+        if day is not None:
+            limits.check_date(day, now)
     return Event(
         kind=draft.kind, title=draft.title, timezone=zone, start_date=draft.start_date, start_time=draft.start_time,
         end_date=draft.end_date, starts_at=local_instant(draft.start_date, draft.start_time, zone),
@@ -251,6 +254,9 @@ def reschedule(session: Session, clock: Clock, event: Event, start: date, at: ti
     """Move an event; True when its date or time really changed (its reminders must be re-planned)."""
     if end is not None and end < start:
         raise UserError(N_("Tanggal akhir sebelum tanggal mulai."))
+    for day in (start, end):
+        if day is not None:
+            limits.check_date(day, clock.now())
     if event.end_date and end is None:
         end = start + (event.end_date - event.start_date)
     if event.offsets:

@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from bot import audit
 from bot.clock import Clock
+from bot import limits
 from bot.errors import UserError
 from bot.i18n import N_
 from bot.models import Event, EventStatus, ScopeKind
@@ -70,15 +71,14 @@ def edit(session: Session, clock: Clock, settings: Settings, event_id: int, fiel
     if field == "judul":
         if not value:
             raise UserError(N_("Judul acara kosong."))
-        event.title = value[:300]
+        event.title = limits.text(value, "title", limits.MAX_TITLE)
     elif field == "lokasi":
-        event.location = value or None
+        event.location = limits.text(value, "place", limits.MAX_PLACE) or None
     elif field == "catatan":
-        event.notes = value or None
+        event.notes = limits.text(value, "note", limits.MAX_NOTE) or None
     elif field == "ingatkan":
-        if value:
-            offsets_for(event.kind, value, event.start_time is not None)
-        event.offsets = value or None
+        offsets = offsets_for(event.kind, value, event.start_time is not None) if value else ()
+        event.offsets = ",".join(o.key for o in offsets) or None
     else:
         raise UserError(N_("Bagian «{value}» tidak bisa diubah."), value=field)
     event.updated_at = clock.now()

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from bot import limits
 from bot.errors import UserError
 from bot.i18n import N_
 from bot.models import EventKind
@@ -73,6 +74,7 @@ def parse_offsets(text: str, timed: bool) -> tuple[Offset, ...]:
             out.append(offset)
     if not out:
         raise UserError(N_("Daftar pengingat kosong: pakai mis. 3d, 1d, 2h."))
+    limits.check_offsets(len(out))
     return tuple(out)
 
 

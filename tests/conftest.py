@@ -95,11 +95,11 @@ class BotHarness:
 
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
-        self.api = OfflineBotAPI()
         self.time = FakeTime()
+        self.api = OfflineBotAPI(clock=self.time.now)
         self.limiter = fake_rate_limiter(self.time)
         self.app = build_application(runtime, request=self.api, token="123:offline", rate_limiter=self.limiter)
-        self.factory = UpdateFactory(self.app.bot)
+        self.factory = UpdateFactory(self.app.bot, self.api)
 
     async def say(self, text: str, user_id: int = ADMIN, chat_id: int | None = None) -> list[ApiCall]:
         before = len(self.api.calls)
@@ -131,6 +131,7 @@ async def bot(catalog) -> Iterator[BotHarness]:
     grant(catalog, STAF, "staf", "63")
     grant(catalog, PIC, "pic", "63.05")
     harness = BotHarness(catalog)
+    harness.api.register_chat(ADMIN)  # the admin has written to the bot before
     await harness.app.initialize()
     await harness.app.post_init(harness.app)  # what run_polling/run_webhook do after initialize
     yield harness

@@ -12,126 +12,61 @@ import os
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs
 
-from bot.offline import OfflineBotAPI
+from bot.offline import ApiCall, ScriptedError
+from bot.offline_http import FakeTelegramServer
 
 TOKEN = "7412345678:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"  # the shape of a real token, never a real one
 
 
-class HttpBotApi(ThreadingHTTPServer):
-    daemon_threads = True
+class HttpBotApi(FakeTelegramServer):
+    """The strict stand-in over HTTP (``bot.offline_http``), with failures a drill needs."""
 
     def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.api = OfflineBotAPI()
-        self.calls: list[tuple[str, dict]] = []
-        self.lock = threading.Lock()
+        super().__init__()
         self.conflict = False
         self.hang = False
         self.send_delay = 0.0
-        self.thread = threading.Thread(target=self.serve_forever, daemon=True)
 
     def handle_error(self, request, client_address) -> None:
         """A killed bot drops its connections: that is the drill, not an error of the stand-in."""
 
     def __enter__(self) -> HttpBotApi:
-        self.thread.start()
-        return self
+        return self.start()
 
     def __exit__(self, *exc) -> None:
         self.hang = False
-        self.shutdown()
-        self.server_close()
+        self.stop()
 
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.server_port}/bot"
+    def handle_call(self, method: str, params: dict, files: dict) -> tuple[int, dict]:
+        while self.hang:
+            time.sleep(0.05)
+        if method == "getUpdates" and self.conflict:
+            time.sleep(0.1)
+            return 409, {"ok": False, "error_code": 409, "description": "Conflict: terminated by other getUpdates "
+                         "request; make sure that only one bot instance is running"}
+        if method in ("sendMessage", "sendPhoto") and self.send_delay:
+            time.sleep(self.send_delay)
+        return super().handle_call(method, params, files)
+
+    def accepted(self) -> list[ApiCall]:
+        """Every call Telegram would have accepted, in order."""
+        return [c for c in self.calls() if not isinstance(c.result, ScriptedError)]
 
     def sent(self, method: str = "sendMessage") -> list[dict]:
-        with self.lock:
-            return [p for m, p in self.calls if m == method]
+        return [c.params for c in self.accepted() if c.method == method]
 
     def methods(self) -> set[str]:
+        return {c.method for c in self.calls()}
+
+    def know(self, *chat_ids: int) -> None:
         with self.lock:
-            return {m for m, _ in self.calls}
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
-        server: HttpBotApi = self.server
-        method = self.path.rsplit("/", 1)[-1]
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        kind = self.headers.get("Content-Type") or ""
-        if "json" in kind:
-            params = json.loads(body or b"{}")
-        elif "multipart" in kind:
-            params = _multipart_fields(body, kind)
-        else:
-            params = {k: v[0] for k, v in parse_qs(body.decode()).items()}
-        params = {k: _maybe_json(v) for k, v in params.items()}
-        while server.hang:
-            time.sleep(0.05)
-        if method == "getUpdates":
-            time.sleep(0.1)
-            if server.conflict:
-                return self._reply(409, {"ok": False, "error_code": 409, "description":
-                                         "Conflict: terminated by other getUpdates request; make sure that only "
-                                         "one bot instance is running"})
-        if method in ("sendMessage", "sendPhoto") and server.send_delay:
-            time.sleep(server.send_delay)
-        with server.lock:
-            server.calls.append((method, params))
-            if method == "sendPhoto":
-                params = {k: v for k, v in params.items() if k != "photo"}
-            result = server.api._answer(method, params, {})
-        self._reply(200, {"ok": True, "result": result})
-
-    def _reply(self, status: int, payload: dict) -> None:
-        data = json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        try:
-            self.wfile.write(data)
-        except OSError:
-            pass
-
-    def log_message(self, *args) -> None:
-        return None
-
-
-def _multipart_fields(body: bytes, kind: str) -> dict:
-    boundary = kind.split("boundary=", 1)[1].strip('"').encode()
-    fields = {}
-    for part in body.split(b"--" + boundary):
-        head, _, value = part.partition(b"\r\n\r\n")
-        if b'name="' not in head:
-            continue
-        name = head.split(b'name="', 1)[1].split(b'"', 1)[0].decode()
-        if b"filename=" in head:
-            fields[name] = "<file>"
-        else:
-            fields[name] = value.rstrip(b"\r\n").decode(errors="replace")
-    return fields
-
-
-def _maybe_json(value):
-    if isinstance(value, str) and value[:1] in "[{":
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return value
+            for chat_id in chat_ids:
+                self.api.register_chat(chat_id)
 
 
 def free_port() -> int:

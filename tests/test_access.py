@@ -117,3 +117,80 @@ async def test_keluar(world):
     assert DENIED in reply.params["text"]
     (reply,) = replies(await world.say("/keluar", ADMIN))
     assert "tidak bisa keluar" in reply.params["text"]
+
+
+def _state_of(rt, code: str, indicator: str) -> str:
+    from bot.checklist import indicator_statuses
+    from bot.reference import regions
+
+    with rt.session() as session:
+        statuses = indicator_statuses(session, rt.cycle(session), regions()[code])
+    return next(s.state for s in statuses if s.indicator.code == indicator).value
+
+
+STATES = ["belum", "proses", "lengkap", "terverifikasi", "ditolak"]
+# may the role set each state on its own kab/kota (Tapin)? the Kanwil verifies and sends back, a PIC does not
+STATE_RIGHTS = {
+    "admin": dict.fromkeys(STATES, Y),
+    "staf": dict.fromkeys(STATES, Y),
+    "pic": {"belum": Y, "proses": Y, "lengkap": Y, "terverifikasi": N, "ditolak": N},
+    "pemantau": dict.fromkeys(STATES, N),
+    "none": dict.fromkeys(STATES, N),
+}
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+@pytest.mark.parametrize("state", STATES)
+async def test_matrix_of_states(world, role, state):
+    """Every role x every state, by command: the state changes exactly when the role may set it."""
+    start = "proses" if state != "proses" else "lengkap"
+    await world.say(f"/tandai Tapin 3.06 {start}", ADMIN)
+    (reply,) = replies(await world.say(f"/tandai Tapin 3.06 {state}", ROLES[role]))
+    expected = STATE_RIGHTS[role][state]
+    assert _state_of(world.runtime, "63.05", "3.06") == (state if expected else start), reply.params["text"]
+    if not expected:
+        assert "⚠️" in reply.params["text"] or DENIED in reply.params["text"]
+
+
+async def test_pic_cannot_overrule_the_kanwil(world):
+    """The first build's defect: the Tapin PIC verified their own work over the Kanwil's 'ditolak'."""
+    await world.say("/tandai Tapin 3.06 ditolak", STAF)
+    (reply,) = replies(await world.say("/tandai Tapin 3.06 terverifikasi", PIC))
+    assert "staf Bidang HAM" in reply.params["text"]
+    assert _state_of(world.runtime, "63.05", "3.06") == "ditolak"
+    # the PIC fixes the document and hands it in again: that is theirs to do
+    await world.say("/tandai Tapin 3.06 lengkap", PIC)
+    assert _state_of(world.runtime, "63.05", "3.06") == "lengkap"
+    # once verified, the PIC may not reopen it
+    await world.say("/tandai Tapin 3.06 terverifikasi", STAF)
+    (reply,) = replies(await world.say("/tandai Tapin 3.06 proses", PIC))
+    assert "sudah diverifikasi" in reply.params["text"]
+    assert _state_of(world.runtime, "63.05", "3.06") == "terverifikasi"
+
+
+@pytest.mark.parametrize("role,offered", [
+    ("pic", {"belum", "lengkap"}),
+    ("staf", {"belum", "lengkap", "terverifikasi", "ditolak"}),
+])
+async def test_state_buttons_offer_only_what_the_role_may_set(world, role, offered):
+    await world.say("/tandai Tapin 3.06 proses", ADMIN)
+    (menu,) = replies(await world.say("/checklist Tapin", ROLES[role]))
+    (page,) = replies(await world.press(menu, "kc|63.05|3|0|e", ROLES[role]))
+    (detail,) = replies(await world.press(page, "ki|63.05|3.06|e", ROLES[role]))
+    from bot.offline import buttons_of
+
+    states = {d.split("|")[3] for _, d in buttons_of(detail) if d.startswith("ks|")}
+    assert states == offered
+
+
+async def test_forged_state_button_is_refused(world):
+    """A PIC forging the callback of a 'terverifikasi' button gets a refusal and nothing changes."""
+    await world.say("/tandai Tapin 3.06 lengkap", PIC)
+    (menu,) = replies(await world.say("/checklist Tapin", PIC))
+    (page,) = replies(await world.press(menu, "kc|63.05|3|0|e", PIC))
+    forged = world.factory.press(page, "ks|63.05|3.06|terverifikasi|e", PIC)
+    before = len(world.api.calls)
+    await world.app.process_update(forged)
+    texts = " ".join(c.params.get("text", "") for c in world.api.calls[before:])
+    assert "staf Bidang HAM" in texts
+    assert _state_of(world.runtime, "63.05", "3.06") == "lengkap"

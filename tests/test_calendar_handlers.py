@@ -197,3 +197,43 @@ async def test_snooze_refused_when_the_deadline_is_before_tomorrow(bot):
     calls = await bot.press(message, "⏰ Ingatkan besok", VIEWER)
     alert = next(c for c in calls if c.method == "answerCallbackQuery")
     assert "tidak bisa ditunda" in alert.params["text"] and alert.params["show_alert"]
+
+
+async def test_forged_reminder_buttons_are_refused_and_change_nothing(bot):
+    """A person with no role forges ``ra|<id>`` / ``rz|<id>`` from their own chat: refused, nothing changes."""
+    from bot.models import AuditEntry
+
+    message = await reminded(bot, "/jadwal_tambah kkpham Tapin 2024-03-21 Batas data dukung",
+                             datetime(2024, 3, 14, 0, 0, tzinfo=UTC))
+    (ack_data, snooze_data) = [d for _, d in buttons_of(message) if d.startswith(("ra|", "rz|"))]
+    stranger = 999
+    await bot.say("/start", stranger)  # the stranger's own private chat
+    own_chat_message = bot.api.last()
+    for data in (ack_data, snooze_data, "ra|99999999999999999999", "rz|-1"):
+        calls = await bot.app.process_update(bot.factory.press(own_chat_message, data, stranger)) or []
+        alert = next(c for c in reversed(bot.api.calls) if c.method == "answerCallbackQuery")
+        assert alert.params.get("show_alert"), data
+    # in the group itself, someone who is not a member of it
+    bot.api.member_status[(GROUP, stranger)] = "left"
+    calls = await bot.press(message, "✅ Sudah dikerjakan", stranger)
+    alert = next(c for c in calls if c.method == "answerCallbackQuery")
+    assert "hanya untuk anggota" in alert.params["text"]
+    with bot.runtime.session() as session:
+        rows = session.exec(select(Reminder).where(Reminder.chat_id == GROUP)).all()
+        assert all(r.acknowledged_by is None for r in rows)
+        assert {r.offset_key for r in rows if r.offset_key.startswith("snooze")} == set()
+        assert not session.exec(select(AuditEntry).where(AuditEntry.action.like("reminder.%"))).all()
+    assert not bot.api.refusals
+
+
+async def test_answering_a_reminder_is_audited(bot):
+    from bot.models import AuditEntry
+
+    message = await reminded(bot, "/jadwal_tambah kkpham Tapin 2024-03-21 Batas data dukung",
+                             datetime(2024, 3, 14, 0, 0, tzinfo=UTC))
+    await bot.press(message, "⏰ Ingatkan besok", VIEWER)
+    await bot.press(message, "✅ Sudah dikerjakan", VIEWER)
+    with bot.runtime.session() as session:
+        actions = [(a.action, a.actor_id, a.region_code) for a in session.exec(select(AuditEntry).where(
+            AuditEntry.action.like("reminder.%")))]
+    assert actions == [("reminder.snooze", VIEWER, "63.05"), ("reminder.ack", VIEWER, "63.05")]

@@ -67,21 +67,25 @@ def test_demo_is_deterministic(env, capsys):
 
 
 def test_calendar_commands(env, tmp_path, capsys):
+    from datetime import date
+
     from icalendar import Calendar
 
-    assert main(["calendar", "add", "rakor Kalsel 2099-06-19 09:00 Rakor Aksi HAM B08 | ingatkan 3d,1d"]) == 0
+    year = date.today().year + 2  # always ahead, within the accepted window
+
+    assert main(["calendar", "add", f"rakor Kalsel {year}-06-19 09:00 Rakor Aksi HAM B08 | ingatkan 3d,1d"]) == 0
     out = capsys.readouterr().out
     assert "Rakor Aksi HAM B08 (#1)" in out and "pukul 09.00 WITA" in out and "<b>" not in out
     assert main(["calendar", "add", "rakor Kalsel kemarin Rakor"]) == 1
     assert "Tanggal (YYYY-MM-DD) tidak ditemukan" in capsys.readouterr().err
-    assert main(["calendar", "change", "1", "tanggal", "2099-06-20", "10:00"]) == 0
+    assert main(["calendar", "change", "1", "tanggal", f"{year}-06-20", "10:00"]) == 0
     assert "pukul 10.00 WITA" in capsys.readouterr().out
-    assert main(["calendar", "template", "2099"]) == 0
-    assert "12 draf acara dibuat untuk 2099" in capsys.readouterr().out
+    assert main(["calendar", "template", str(year)]) == 0
+    assert f"12 draf acara dibuat untuk {year}" in capsys.readouterr().out
     assert main(["calendar", "list", "--wilayah", "Tapin"]) == 0
     listing = capsys.readouterr().out
     assert "Jadwal Kabupaten Tapin" in listing and "Draf: tanggal perlu dikonfirmasi" in listing
-    assert main(["calendar", "confirm", "13", "2099-12-10"]) == 0
+    assert main(["calendar", "confirm", "13", f"{year}-12-10"]) == 0
     assert "Hari HAM" in capsys.readouterr().out
     assert main(["calendar", "cancel", "1"]) == 0
     assert main(["calendar", "cancel", "1"]) == 1
@@ -90,3 +94,54 @@ def test_calendar_commands(env, tmp_path, capsys):
     assert main(["calendar", "export", str(target), "--wilayah", "Kalsel"]) == 0
     assert "12 acara ditulis" in capsys.readouterr().out
     assert len(Calendar.from_ical(target.read_bytes()).walk("VEVENT")) == 12
+
+
+@pytest.mark.parametrize("variable,value,locale,expected", [
+    ("PANTAU_LOCALE", "fr", None, "Pengaturan PANTAU_LOCALE tidak valid: \"fr\". Yang diperbolehkan: id atau en."),
+    ("PANTAU_CYCLE", "bogus", None, "Pengaturan PANTAU_CYCLE tidak valid: \"bogus\""),
+    ("PANTAU_CYCLE", "bogus", "en", "The setting PANTAU_CYCLE is not valid: \"bogus\""),
+    ("PANTAU_REMINDER_HOUR", "25:00", None, "jam dalam bentuk HH:MM"),
+    ("PANTAU_DIGEST_WEEKDAY", "9", None, "0 (Senin) sampai 6 (Minggu)"),
+    ("PANTAU_ADMIN_IDS", "abc", None, "PANTAU_ADMIN_IDS"),
+    ("PANTAU_TIMEZONE", "Mars/Olympus", None, "Asia/Jakarta"),
+])
+def test_settings_mistakes_get_one_clear_line_and_exit_2(env, variable, value, locale, expected):
+    environment = {"DATABASE_URL": env, "PATH": "", variable: value}
+    if locale:
+        environment["PANTAU_LOCALE"] = locale
+    proc = subprocess.run([sys.executable, "-m", "bot", "demo"], capture_output=True, text=True,
+                          env=environment, timeout=60)
+    assert proc.returncode == 2
+    assert expected in proc.stderr
+    assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_console_viewer_reads_as_a_pemantau(env, monkeypatch, capsys):
+    import io
+
+    assert main(["demo"]) == 0
+    monkeypatch.setattr(sys, "stdin", io.StringIO("/status Tapin\n/tandai Tapin 1.01 lengkap\n"))
+    assert main(["console", "--viewer"]) == 0
+    out = capsys.readouterr().out
+    assert "sebagai pemantau (hanya baca) Kabupaten Tapin" in out
+    assert "Kabupaten Tapin, Kalimantan Selatan" in out  # reading works
+    assert "tidak berwenang" in out  # changing does not
+
+
+def test_run_warns_when_nobody_is_admin(env, tmp_path):
+    from bot.offline_http import FakeTelegramServer
+
+    server = FakeTelegramServer().start()
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=tmp_path, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            env={"DATABASE_URL": env, "PATH": "", "TELEGRAM_BOT_TOKEN": "1:x",
+                                 "TELEGRAM_API_BASE_URL": server.base_url})
+    try:
+        import time
+
+        time.sleep(4)
+    finally:
+        proc.terminate()
+        output, _ = proc.communicate(timeout=20)
+        server.stop()
+    assert "PANTAU_ADMIN_IDS kosong" in output

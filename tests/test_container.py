@@ -122,6 +122,7 @@ def test_the_installed_bot_runs_from_elsewhere_as_a_non_root_user(image):
            "PANTAU_HEALTH_PORT": str(health_port), "PANTAU_WEBHOOK_LISTEN": "127.0.0.1", "PANTAU_ADMIN_IDS": "111"}
     try:
         with HttpBotApi() as api:
+            api.know(111)
             env["TELEGRAM_API_BASE_URL"] = api.base_url
             # nothing of the source tree is importable from here: the venv alone must be enough
             proc = subprocess.Popen([*user, exe, "run"], cwd=work, env=env, stdout=subprocess.PIPE,

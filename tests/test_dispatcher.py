@@ -214,7 +214,7 @@ async def test_unacknowledged_regions_escalate_to_admins_in_one_digest(world):
     with world.session() as session:
         hss_row = session.exec(select(Reminder).where(Reminder.chat_id == HSS_CHAT,
                                                       Reminder.status == "sent")).one()
-        acknowledge(session, world.clock, hss_row.id, 9)
+        acknowledge(session, world.clock, hss_row.id, 9, HSS_CHAT)
     at(world, 2024, 3, 21, 2, 0)  # 10:00 WITA on the last day
     await d.run_once()
     (digest,) = sender.texts(ADMIN)
@@ -230,6 +230,7 @@ async def test_through_telegram_429_is_waited_out(world):
     from tests.conftest import BotHarness
 
     harness = BotHarness(world)
+    harness.api.register_chat(5001)
     await harness.app.initialize()
     try:
         harness.api.fail_next("sendMessage", ScriptedError(429, "Too Many Requests: retry after 7", retry_after=7))
@@ -241,7 +242,7 @@ async def test_through_telegram_429_is_waited_out(world):
         await harness.app.shutdown()
     assert report.sent == 1
     assert harness.limiter.waited == [7.0]
-    sends = harness.api.sent("sendMessage", TAPIN_CHAT)
+    sends = [c for c in harness.api.calls if c.method == "sendMessage" and int(c.params["chat_id"]) == TAPIN_CHAT]
     assert len(sends) == 2 and isinstance(sends[0].result, ScriptedError)
 
 

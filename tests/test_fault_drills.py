@@ -51,11 +51,11 @@ def _drill(api: HttpBotApi, url: str, tmp_path, model, expected: int, low: int, 
     resume_delays = []
     started = time.monotonic()
     for kill in range(KILLS):
-        before = len(api.calls)
+        before = len(api.accepted())
         bot = BotProcess(env, tmp_path, name=f"run{kill}")
         launched = time.monotonic()
         target = rng.randint(low, high)
-        sends = lambda: sum(1 for m, _ in api.calls[before:] if m in ("sendMessage", "sendPhoto"))  # noqa: E731
+        sends = lambda: sum(1 for c in api.accepted()[before:] if c.method in ("sendMessage", "sendPhoto"))  # noqa: E731
         try:
             wait_for(lambda: sends() >= 1, 60, what="the restarted copy to send")
             resume_delays.append(time.monotonic() - launched)
@@ -93,6 +93,7 @@ def test_sigkill_during_a_1000_reminder_dispatch(tmp_path):
                                      for c in chats])
     rt.engine.dispose()
     with HttpBotApi() as api:
+        api.know(111, *chats)
         api.send_delay = 0.005
         figures = _drill(api, url, tmp_path, Reminder, len(chats), low=10, high=75, seed=12)
     per_chat = Counter(int(p["chat_id"]) for p in api.sent() if "Rakor latihan" in p.get("text", ""))
@@ -125,6 +126,7 @@ def test_sigkill_during_a_broadcast_to_30_groups(tmp_path):
     rt.engine.dispose()
     assert regions()["63.05"].province_code == "63"
     with HttpBotApi() as api:
+        api.know(111, *groups)
         api.send_delay = 0.02
         figures = _drill(api, url, tmp_path, Outbox, 2 * len(groups), low=1, high=4, seed=21)
     texts = Counter(int(p["chat_id"]) for p in api.sent() if "Isi pengumuman latihan" in p.get("text", ""))

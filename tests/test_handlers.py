@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
+from bot.telegram_text import visible_length
+
 import re
 
 from sqlmodel import select
@@ -22,8 +26,8 @@ def state_of(rt, code, region=TAPIN):
 
 async def test_command_menus_are_set_in_indonesian_and_english(bot):
     menus = bot.api.sent("setMyCommands")
-    assert len(menus) == 2
-    default, english = menus
+    assert len(menus) == 8  # default, all groups, group admins, the admin's own chat; each id + en
+    default, english = menus[:2]
     assert "language_code" not in default.params
     assert english.params["language_code"] == "en"
     names = [c["command"] for c in default.params["commands"]]
@@ -212,8 +216,16 @@ async def test_long_replies_are_split(bot, monkeypatch):
     monkeypatch.setattr(render_checklist, "BELUM_PAGE", 120)
     calls = replies(await bot.say("/belum Tapin", VIEWER))
     assert len(calls) >= 3
-    assert all(len(c.params["text"]) <= 4096 for c in calls)
+    assert all(visible_length(c.params["text"]) <= 4096 for c in calls)
     assert sum(c.params["text"].count("<code>") for c in calls) == 120
+    assert not bot.api.refusals
+
+
+async def test_splitting_counts_telegram_units(bot):
+    """3,000 emoji are 6,000 UTF-16 units: Telegram refuses them in one message, so the reply is split."""
+    calls = replies(await bot.say("/status " + "😀" * 3000, ADMIN))
+    assert calls and not bot.api.refusals
+    assert all(visible_length(c.params["text"]) <= 4096 for c in calls)
 
 
 async def test_english_locale(catalog):
@@ -240,3 +252,23 @@ async def test_an_unexpected_error_gets_a_short_apology(bot, monkeypatch):
     (reply,) = replies(await bot.say("/status Tapin", VIEWER))
     assert reply.params["text"].startswith("Maaf, terjadi kesalahan.")
     assert "fire" not in reply.params["text"]
+
+
+@pytest.mark.parametrize("line", ["/status Tapin", "/status Kalsel", "/belum Tapin", "/checklist Tapin",
+                                  "/tandai Tapin 1.01 lengkap", "/umumkan", "/status"])
+async def test_without_a_catalog_every_reading_command_says_so(runtime, line):
+    """A fresh install: never "all complete", never "0 of 0", never a class; how to import instead."""
+    from tests.conftest import BotHarness, grant
+
+    grant(runtime, STAF, "staf", "63")
+    harness = BotHarness(runtime)
+    await harness.app.initialize()
+    try:
+        calls = replies(await harness.say(line, STAF))
+    finally:
+        await harness.app.shutdown()
+    text = "\n".join(c.params["text"] for c in calls)
+    assert "Katalog indikator KKP HAM belum diimpor" in text and "pantau-ham import catalog" in text
+    for wrong in ("Semua indikator sudah lengkap", "0 dari 0", "kurang peduli", "0%"):
+        assert wrong not in text
+    assert not harness.api.refusals

@@ -89,3 +89,27 @@ def test_values_are_escaped():
 def test_naive_datetimes_are_refused():
     with pytest.raises(ValueError):
         Translator("id").datetime(datetime(2024, 1, 1), "Asia/Jakarta")
+
+
+@pytest.mark.parametrize("locale", ["id", "en"])
+def test_every_message_is_html_telegram_accepts(locale):
+    """A message with a literal <wilayah> is refused by Telegram ("unsupported start tag"): none may have one."""
+    import re
+
+    from babel.messages.pofile import read_po
+
+    from bot.i18n import LOCALES_DIR
+    from bot.telegram_text import EntityError, parse_html
+
+    with open(LOCALES_DIR / locale / "LC_MESSAGES" / "messages.po", "rb") as fh:
+        catalog = read_po(fh)
+    refused = []
+    for message in catalog:
+        if not message.id:
+            continue
+        for text in [message.string] if isinstance(message.string, str) else message.string:
+            try:
+                parse_html(re.sub(r"\{[a-z_0-9]+(:[^}]*)?\}", "x", text))
+            except EntityError as exc:
+                refused.append(f"{text[:60]!r}: {exc}")
+    assert not refused

@@ -14,6 +14,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
+from bot.catalog import import_sample
 from bot.clock import SystemClock
 from bot.db import make_engine
 from bot.models import Reminder
@@ -100,8 +101,9 @@ def test_the_database_goes_away_the_bot_apologises_logs_once_and_catches_up(pg_u
     rt = Runtime.start(settings, SystemClock())
     due = rt.clock.now() + timedelta(seconds=20)
     with rt.session() as session:
+        import_sample(session, rt.clock)
         subscribe(session, rt.clock, CHAT, regions()["63.05"], 111)
-        event = add(session, rt.clock, settings, parse_line("rakor Tapin 2099-06-19 09:00 Rakor saat gangguan"), 111)
+        event = add(session, rt.clock, settings, parse_line(f"rakor Tapin {rt.clock.now().year + 1}-06-19 09:00 Rakor saat gangguan"), 111)
         insert_rows(session, event, [Planned(CHAT, "snooze-outage", due, due + timedelta(days=1))])
     rt.engine.dispose()
 
@@ -114,6 +116,7 @@ def test_the_database_goes_away_the_bot_apologises_logs_once_and_catches_up(pg_u
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with HttpBotApi() as api:
+        api.know(111, CHAT)
         env = bot_env(api, relayed, PANTAU_WEBHOOK_URL="https://host.example/hook", PANTAU_WEBHOOK_PORT=str(port),
                       PANTAU_WEBHOOK_LISTEN="127.0.0.1")
         bot = BotProcess(env, tmp_path)

@@ -100,3 +100,26 @@ async def test_history_is_paginated(bot):
     (second,) = replies(await bot.press(first, "Berikutnya ›", ADMIN))
     assert second.method == "editMessageText" and "Halaman 2 dari 2" in second.params["text"]
     assert "<code>63.05/2.01</code>" in second.params["text"]  # the oldest, last
+
+
+async def test_command_menus_by_scope_role_and_language(bot):
+    """Staff commands only in the private chats of staff and admins; group commands for group admins."""
+    menus = bot.api.menus
+    default = menus[("default", None, "")]
+    assert "status" in default and "umumkan" not in default and "undang" not in default
+    assert "cabut" not in default and menus[("default", None, "en")] == default
+    assert "umumkan" not in menus[("all_group_chats", None, "")]
+    assert "langganan" in menus[("all_chat_administrators", None, "")]
+    assert "umumkan" in menus[("chat", ADMIN, "")] and "umumkan" in menus[("chat", ADMIN, "en")]
+    await bot.say("/start", PIC)
+    assert "tandai" in menus[("chat", PIC, "")] and "umumkan" not in menus[("chat", PIC, "")]
+    await bot.say("/start", STAF)
+    assert "umumkan" in menus[("chat", STAF, "")]
+    # roles change: the menu follows
+    from bot.people import seen
+
+    with bot.runtime.session() as session:
+        seen(session, bot.runtime.clock, STAF, "Staf", "staf_kalsel")
+    await bot.say("/cabut @staf_kalsel", ADMIN)
+    assert "umumkan" not in menus[("chat", STAF, "")]
+    assert not bot.api.refusals

@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs
 
 from sqlmodel import Session, select
 
 from bot.clock import SystemClock
 from bot.db import make_engine
 from bot.models import Reminder
-from bot.offline import OfflineBotAPI
+from bot.offline import UpdateFactory
+from bot.offline_http import FakeTelegramServer
 from bot.reference import regions
 from bot.runtime import Runtime
 from bot.subscriptions import subscribe
@@ -30,49 +27,34 @@ from tests.conftest import make_settings
 CHAT = 4242
 
 
-class FakeTelegram(ThreadingHTTPServer):
-    """Answers Bot API calls like Telegram would, recording each (method, params)."""
-
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.api = OfflineBotAPI()
-        self.calls: list[tuple[str, dict]] = []
-        self.lock = threading.Lock()
-
-
-class _Handler(BaseHTTPRequestHandler):
-    def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
-        server: FakeTelegram = self.server
-        method = self.path.rsplit("/", 1)[-1]
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
-        if "json" in (self.headers.get("Content-Type") or ""):
-            params = json.loads(body or "{}")
-        else:
-            params = {k: v[0] for k, v in parse_qs(body).items()}
-        params = {k: _maybe_json(v) for k, v in params.items()}
-        if method == "getUpdates":
-            time.sleep(0.2)
-        with server.lock:
-            server.calls.append((method, params))
-            result = server.api._answer(method, params, {})
-        payload = json.dumps({"ok": True, "result": result}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def log_message(self, *args) -> None:
-        return None
+def start_bot(server: FakeTelegramServer, database_url: str, cwd, **env_extra: str) -> subprocess.Popen:
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": "123:fake", "DATABASE_URL": database_url,
+           "TELEGRAM_API_BASE_URL": server.base_url, "PANTAU_TICK_SECONDS": "1", "PANTAU_ADMIN_IDS": "111",
+           **env_extra}
+    env.pop("PANTAU_CYCLE", None)
+    return subprocess.Popen([sys.executable, "-m", "bot", "run"], env=env, cwd=cwd,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
-def _maybe_json(value):
-    if isinstance(value, str) and value[:1] in "[{":
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return value
+def stop_bot(proc: subprocess.Popen, server: FakeTelegramServer) -> str:
+    proc.send_signal(signal.SIGINT)
+    try:
+        output, _ = proc.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        output, _ = proc.communicate()
+    server.stop()
+    return output
+
+
+def wait_for(probe, seconds: float = 30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = probe()
+        if found:
+            return found
+        time.sleep(0.1)
+    return probe()
 
 
 def test_run_polls_ticks_and_sends_a_due_reminder(sqlite_url, tmp_path):
@@ -80,41 +62,55 @@ def test_run_polls_ticks_and_sends_a_due_reminder(sqlite_url, tmp_path):
     rt = Runtime.start(settings, SystemClock())
     with rt.session() as session:
         subscribe(session, rt.clock, CHAT, regions()["63.05"], 111)
-        event = add(session, rt.clock, settings, parse_line("rakor Tapin 2099-06-19 09:00 Rakor uji coba"), 111)
+        now = rt.clock.now()
+        event = add(session, rt.clock, settings, parse_line(f"rakor Tapin {now.year + 1}-06-19 09:00 Rakor uji coba"), 111)
         now = rt.clock.now()
         # an "Ingatkan besok" row that is due now (the planner leaves snoozes alone)
         insert_rows(session, event, [Planned(CHAT, "snooze-test", now - timedelta(seconds=1), now + timedelta(days=1))])
     rt.engine.dispose()
 
-    server = FakeTelegram()
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    env = {**os.environ, "TELEGRAM_BOT_TOKEN": "123:fake", "DATABASE_URL": sqlite_url,
-           "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{server.server_port}/bot", "PANTAU_TICK_SECONDS": "1",
-           "PANTAU_ADMIN_IDS": "111"}
-    env.pop("PANTAU_CYCLE", None)
-    proc = subprocess.Popen([sys.executable, "-m", "bot", "run"], env=env, cwd=tmp_path,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    server = FakeTelegramServer().start()
+    server.api.register_chat(CHAT)
+    server.api.register_chat(111)  # the admin has written to the bot before
+    proc = start_bot(server, sqlite_url, tmp_path)
     try:
-        deadline = time.monotonic() + 30
-        sent = []
-        while time.monotonic() < deadline and not sent:
-            time.sleep(0.2)
-            with server.lock:
-                sent = [p for m, p in server.calls if m == "sendMessage" and int(p.get("chat_id", 0)) == CHAT]
+        sent = wait_for(lambda: [c.params for c in server.api.sent(chat_id=CHAT)])
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            output, _ = proc.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            output, _ = proc.communicate()
-        server.shutdown()
+        output = stop_bot(proc, server)
     assert sent, f"no reminder was sent; bot output:\n{output}"
     assert "Pengingat: Rakor uji coba" in sent[0]["text"]
-    methods = {m for m, _ in server.calls}
+    assert not server.api.refusals, server.api.refusals
+    methods = {c.method for c in server.calls()}
     assert {"getMe", "setMyCommands", "getUpdates"} <= methods
     engine = make_engine(sqlite_url)
     with Session(engine) as session:
         row = session.exec(select(Reminder).where(Reminder.chat_id == CHAT, Reminder.offset_key == "snooze-test")).one()
     engine.dispose()
     assert row.status == "sent" and row.message_id is not None
+
+
+def test_run_answers_people_and_greets_a_group_over_http(sqlite_url, tmp_path):
+    """The first contact as Telegram sees it: every answer of the real process is accepted by the strict stand-in."""
+    rt = Runtime.start(make_settings(sqlite_url, cycle=None), SystemClock())
+    from bot.catalog import import_sample
+
+    with rt.session() as session:
+        import_sample(session, rt.clock)
+    rt.engine.dispose()
+    server = FakeTelegramServer().start()
+    factory = UpdateFactory(None, server.api)
+    server.api.register_chat(111)
+    proc = start_bot(server, sqlite_url, tmp_path)
+    try:
+        server.push(factory.message_data("/status Tapin", 111))
+        server.push(factory.my_member(-100777, "member", 111, "Grup HAM Kalsel", raw=True))
+        server.push(factory.message_data("/foo", 111))
+        status = wait_for(lambda: [c for c in server.api.sent(chat_id=111) if "Tapin" in c.params["text"]])
+        greeting = wait_for(lambda: server.api.sent(chat_id=-100777))
+        hint = wait_for(lambda: [c for c in server.api.sent(chat_id=111) if "/bantuan" in c.params["text"]])
+    finally:
+        output = stop_bot(proc, server)
+    assert status and greeting and hint, output
+    assert "/langganan" in greeting[0].params["text"]
+    assert not server.api.refusals, [(c.method, c.result) for c in server.api.refusals]
+    assert "Traceback" not in output, output

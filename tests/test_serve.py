@@ -35,6 +35,7 @@ from tests.http_bot_api import (TOKEN, BotProcess, HttpBotApi, bot_env, command_
 def test_webhook_answers_on_the_urls_path_and_serves_health(sqlite_url, tmp_path):
     port = free_port()
     with HttpBotApi() as api:
+        api.know(111)
         env = bot_env(api, sqlite_url, PANTAU_WEBHOOK_URL="https://bot.kanwil.example/pantau",
                       PANTAU_WEBHOOK_LISTEN="127.0.0.1", PANTAU_WEBHOOK_PORT=str(port),
                       PANTAU_WEBHOOK_SECRET="rahasia-uji")
@@ -68,7 +69,8 @@ def test_webhook_answers_on_the_urls_path_and_serves_health(sqlite_url, tmp_path
             assert bot.wait(10) == 0
         finally:
             bot.kill()
-    assert sum(1 for p in api.sent() if int(p["chat_id"]) == 111) == 1, "one update, one answer"
+    answers = [p["text"][:80] for p in api.sent() if int(p["chat_id"]) == 111]
+    assert len(answers) == 1, answers
     assert TOKEN not in bot.output and TOKEN.split(":")[1] not in bot.output
 
 
@@ -96,7 +98,7 @@ def _due_reminders(database_url: str, chats: list[int]) -> None:
     settings = make_settings(database_url, cycle=None)
     rt = Runtime.start(settings, SystemClock())
     with rt.session() as session:
-        event = add(session, rt.clock, settings, parse_line("rakor Tapin 2099-06-19 09:00 Rakor uji coba"), 111)
+        event = add(session, rt.clock, settings, parse_line(f"rakor Tapin {rt.clock.now().year + 1}-06-19 09:00 Rakor uji coba"), 111)
         now = rt.clock.now()
         for chat in chats:
             subscribe(session, rt.clock, chat, regions()["63.05"], 111)
@@ -109,6 +111,7 @@ def test_sigterm_stops_within_10_s_when_telegram_hangs_and_gives_claims_back(sql
     _due_reminders(sqlite_url, chats)
     health_port = free_port()
     with HttpBotApi() as api:
+        api.know(111, *chats)
         bot = BotProcess(bot_env(api, sqlite_url, PANTAU_HEALTH_PORT=str(health_port),
                                  PANTAU_WEBHOOK_LISTEN="127.0.0.1", PANTAU_LOG_FORMAT="json"), tmp_path)
         try:
@@ -145,6 +148,7 @@ def test_sigterm_stops_within_10_s_when_telegram_hangs_and_gives_claims_back(sql
 def test_each_update_is_one_json_line_with_update_chat_and_command(sqlite_url, tmp_path):
     port = free_port()
     with HttpBotApi() as api:
+        api.know(111)
         env = bot_env(api, sqlite_url, PANTAU_WEBHOOK_URL="https://host.example/hook", PANTAU_WEBHOOK_PORT=str(port),
                       PANTAU_WEBHOOK_LISTEN="127.0.0.1", PANTAU_LOG_FORMAT="json")
         bot = BotProcess(env, tmp_path)

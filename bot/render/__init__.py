@@ -6,7 +6,9 @@ import html
 import re
 from dataclasses import dataclass, field
 
-MAX_MESSAGE = 4096
+from bot.telegram_text import MAX_TEXT, cut_utf16, visible_length
+
+MAX_MESSAGE = MAX_TEXT
 
 
 @dataclass(frozen=True)
@@ -26,22 +28,26 @@ def rows(buttons: list[Button], per_row: int) -> tuple[tuple[Button, ...], ...]:
 
 
 def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
-    """Split at line breaks into chunks Telegram accepts; a too-long line is cut hard.
+    """Split at line breaks into chunks Telegram accepts, counted as Telegram counts them: UTF-16 units of
+    the text after its HTML is parsed (``bot.telegram_text``).
 
-    Renderers open and close their HTML tags on one line, so a split between lines
-    never leaves a tag open.
+    Renderers open and close their HTML tags on one line, so a split between lines never leaves a tag
+    open. A single line too long for one message loses its formatting and is cut between characters.
     """
     chunks: list[str] = []
     current = ""
     for line in text.split("\n"):
-        while len(line) > limit:
+        if visible_length(line) > limit:
             if current:
                 chunks.append(current)
                 current = ""
-            chunks.append(line[:limit])
-            line = line[limit:]
+            rest = plain_text(line)
+            while visible_length(html.escape(rest, quote=False)) > limit:
+                head, rest = cut_utf16(rest, limit)
+                chunks.append(html.escape(head, quote=False))
+            line = html.escape(rest, quote=False)
         candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
+        if visible_length(candidate) > limit:
             chunks.append(current)
             current = line
         else:

@@ -101,7 +101,9 @@ def criterion_page(t: Translator, region: RegionRef, number: int, items: list[In
     return Reply("\n".join(lines), rows(buttons, 4) + ((nav,) if nav else ()) + (back,))
 
 
-def indicator_detail(t: Translator, region: RegionRef, s: IndicatorStatus, may_edit: bool, tz: str) -> Reply:
+def indicator_detail(t: Translator, region: RegionRef, s: IndicatorStatus, may_edit: bool,
+                     states: list[IndicatorState], tz: str) -> Reply:
+    """``may_edit``: the reader may add links and notes; ``states``: the states they may choose now."""
     ind = s.indicator
     lines = [
         t.fmt("<b>{name}</b> · <code>{code}</code>", name=region.official_name, code=ind.code),
@@ -122,8 +124,7 @@ def indicator_detail(t: Translator, region: RegionRef, s: IndicatorStatus, may_e
     if may_edit:
         states = [
             Button(f"{STATE_ICONS[st]} {state_label(t, st)}", cb.build(cb.SET_STATE, region.code, ind.code, st.value, cb.IN_PLACE))
-            for st in IndicatorState
-            if st is not s.state
+            for st in states
         ]
         keyboard = rows(states, 2) + (
             (Button(t.gettext("📎 Tambah tautan/catatan"), cb.build(cb.ADD_NOTE, region.code, ind.code)),),

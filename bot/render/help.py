@@ -25,8 +25,30 @@ COMMANDS = (
 )
 
 
-def command_menu(t: Translator) -> list[tuple[str, str]]:
-    return [(name, t.gettext(desc)) for name, desc in COMMANDS]
+DESCRIPTIONS = dict(COMMANDS) | {
+    "berhenti": N_("Hentikan pengingat di chat ini (staf)"),
+    "riwayat": N_("Riwayat perubahan"),
+}
+
+# Which commands each menu shows. Telegram shows the narrowest scope that exists: a person's own chat,
+# then group administrators, then all groups, then the default.
+READ = ("status", "belum", "checklist", "jadwal", "kalender", "aksi", "bantuan")
+PIC = READ[:3] + ("tandai", "riwayat") + READ[3:6] + ("keluar", "bantuan")
+STAFF = PIC[:-2] + ("jadwal_tambah", "umumkan", "langganan", "undang", "anggota", "keluar", "bantuan")
+GROUP_ADMIN = READ[:-1] + ("langganan", "berhenti", "bantuan")
+
+
+def command_menu(t: Translator, names: tuple[str, ...] = READ) -> list[tuple[str, str]]:
+    return [(name, t.gettext(DESCRIPTIONS[name])) for name in names]
+
+
+def menu_for(admin: bool, staf: bool, pic: bool, has_role: bool) -> tuple[str, ...]:
+    """The commands a person's private menu shows, by their roles."""
+    if admin or staf:
+        return STAFF
+    if pic:
+        return PIC
+    return READ + ("keluar",) if has_role else READ
 
 
 def help_text(t: Translator, first_name: str | None = None) -> Reply:

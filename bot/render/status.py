@@ -120,3 +120,13 @@ def pick_region(t: Translator, province: ProvinceRef, regions: list[RegionRef], 
 
 def usage(t: Translator, form: str, example: str) -> Reply:
     return Reply(t.fmt("Cara pakai: <code>{form}</code>\nContoh: <code>{example}</code>", form=form, example=example))
+
+
+def no_catalog(t: Translator) -> Reply:
+    """Before any indicator catalog is imported there is nothing to count: say so, never "complete" or a class."""
+    return Reply("\n".join([
+        t.gettext("⚠️ Katalog indikator KKP HAM belum diimpor, sehingga progres belum dapat dihitung."),
+        t.gettext("Admin dapat mengimpor daftar 120 indikator (lampiran Permenkumham 22/2021) dengan "
+                  "<code>pantau-ham import catalog BERKAS.xlsx</code>, atau memuat contoh untuk mencoba dengan "
+                  "<code>pantau-ham demo</code>."),
+    ]))
