@@ -19,6 +19,7 @@ codes missing from the file are deactivated (kept, with any progress, for the re
 from __future__ import annotations
 
 import csv
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,26 +70,41 @@ class ImportResult:
 
 
 def read_rows(path: Path) -> list[list[str]]:
-    """All rows of the first sheet (XLSX) or of the CSV file, as stripped strings."""
+    """All rows of the first sheet (XLSX) or of the CSV file, as stripped strings. A file that cannot be
+    read at all is one clear error, never a traceback."""
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         from openpyxl import load_workbook
 
-        wb = load_workbook(path, read_only=True, data_only=True)
         try:
-            ws = wb.worksheets[0]
-            return [["" if v is None else _cell(v) for v in row] for row in ws.iter_rows(values_only=True)]
-        finally:
-            wb.close()
-    if suffix == ".csv":
-        with open(path, newline="", encoding="utf-8-sig") as fh:
-            sample = fh.read(4096)
-            fh.seek(0)
+            wb = load_workbook(path, read_only=True, data_only=True)
             try:
-                dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+                ws = wb.worksheets[0]
+                return [["" if v is None else _cell(v) for v in row] for row in ws.iter_rows(values_only=True)]
+            finally:
+                wb.close()
+        except Exception:  # noqa: BLE001 - a damaged or foreign file: zip, XML and openpyxl errors alike
+            raise CatalogImportError([RowError(0, N_(
+                "Berkas XLSX tidak dapat dibaca: buka di Excel/LibreOffice lalu simpan ulang sebagai .xlsx."))]) from None
+    if suffix == ".csv":
+        raw = path.read_bytes()
+        for encoding in ("utf-8-sig", "cp1252"):  # Excel on Windows saves "CSV" as cp1252
+            try:
+                text = raw.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise CatalogImportError([RowError(0, N_("Berkas CSV tidak dapat dibaca: simpan sebagai CSV UTF-8."))])
+        try:
+            try:
+                dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
             except csv.Error:
                 dialect = csv.excel
-            return [[c.strip() for c in row] for row in csv.reader(fh, dialect)]
+            return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text, newline=""), dialect)]
+        except csv.Error:
+            raise CatalogImportError([RowError(0, N_("Berkas CSV tidak dapat dibaca: simpan sebagai CSV UTF-8."))]) \
+                from None
     raise CatalogImportError([RowError(0, N_("Format berkas tidak dikenal: gunakan .xlsx atau .csv."))])
 
 
