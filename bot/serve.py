@@ -17,7 +17,7 @@ import logging
 import re
 import signal
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
@@ -48,7 +48,7 @@ class Vitals:
     last_telegram: datetime | None = None
     mode: str = "polling"
     conflict: bool = False
-    extra: dict = field(default_factory=dict)
+    conflict_logged: bool = False
 
 
 class TrackingRequest(HTTPXRequest):
@@ -238,8 +238,8 @@ async def serve(runtime: Runtime, t: Translator) -> int:
                     if (runtime.clock.now() - vitals.started).total_seconds() < CONFLICT_GRACE:
                         vitals.conflict = True
                         stop.set()
-                    elif not vitals.extra.get("conflict_logged"):
-                        vitals.extra["conflict_logged"] = True
+                    elif not vitals.conflict_logged:
+                        vitals.conflict_logged = True
                         log.warning("another copy tried to poll with this token; this one keeps polling")
                     return
                 log.warning("getUpdates failed: %s", exc)

@@ -212,3 +212,34 @@ def test_health_fails_when_the_database_is_unreachable_or_the_ticker_stalls(sqli
     assert fine.ok and fine.as_json()["status"] == "ok"
     assert not stalled.ok and stalled.database and not stalled.ticker
     assert not unreachable.ok and not unreachable.database and unreachable.as_json()["status"] == "fail"
+
+
+def test_telegram_unreachable_from_the_start_stops_on_time_and_hides_the_token(sqlite_url, tmp_path):
+    closed = free_port()  # nothing listens: connection refused, and the URL carries the token
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PANTAU_", "TELEGRAM_", "DATABASE_URL"))}
+    env.update(TELEGRAM_BOT_TOKEN=TOKEN, DATABASE_URL=sqlite_url, PANTAU_ADMIN_IDS="111",
+               TELEGRAM_API_BASE_URL=f"http://127.0.0.1:{closed}/bot")
+    bot = BotProcess(env, tmp_path)
+    try:
+        wait_for(lambda: "not reachable" in bot.output, 30, what="the bot to notice Telegram is away")
+        started = time.monotonic()
+        bot.proc.send_signal(signal.SIGTERM)
+        code = bot.wait(15)
+        took = time.monotonic() - started
+    finally:
+        bot.kill()
+    assert code == 0 and took < 10
+    assert TOKEN not in bot.output and TOKEN.split(":")[1] not in bot.output
+
+
+def test_health_command_without_a_listener_reads_the_database(sqlite_url, tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PANTAU_", "TELEGRAM_", "DATABASE_URL"))}
+    engine = make_engine(sqlite_url)
+    upgrade(engine)
+    engine.dispose()
+    fine = subprocess.run([sys.executable, "-m", "bot", "health"], env={**env, "DATABASE_URL": sqlite_url},
+                          cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    gone = subprocess.run([sys.executable, "-m", "bot", "health"], cwd=tmp_path, capture_output=True, text=True,
+                          env={**env, "DATABASE_URL": f"postgresql://nobody@127.0.0.1:{free_port()}/none"}, timeout=60)
+    assert fine.returncode == 0 and json.loads(fine.stdout)["database"] is True
+    assert gone.returncode == 1 and json.loads(gone.stdout)["status"] == "fail"
