@@ -53,7 +53,7 @@ def main() -> None:
     with rt.session() as session:
         total = session.exec(select(func.count()).select_from(Reminder)).one()
     print(f"database           {rt.engine.dialect.name}")
-    print(f"events             {events} (yearly template, national scope)")
+    print(f"events             {events} (yearly template: national deadlines, a rakor per province)")
     print(f"chats              {len(regions())} (one per kab/kota)")
     print(f"ledger rows        {total} ({added} added by the first plan, {again} by the re-plan)")
     print(f"first plan         {first:.2f} s  ({total / first:,.0f} rows/s)")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlmodel import Session, select
 
+from bot import audit
 from bot.clock import Clock
 from bot.errors import UserError
 from bot.i18n import N_
@@ -11,12 +14,21 @@ from bot.models import AksiReport
 from bot.reference import RegionRef
 
 PERIODS = ("B04", "B08", "B12")
+# Each report is cumulative: B04 covers January-April, B08 January-August, B12 the whole year.
+LAST_MONTH = {"B04": 4, "B08": 8, "B12": 12}
+PERIOD_RE = re.compile(r"^B\d{1,3}$", re.IGNORECASE)
+
+
+def looks_like_period(text: str) -> bool:
+    """``B04``, ``b8``, ``B13``: meant as a period (valid or not), not as part of a region's name."""
+    return bool(PERIOD_RE.match(text.strip()))
 
 
 def parse_period(text: str) -> str:
     period = text.strip().upper()
     if period not in PERIODS:
-        raise UserError(N_("Periode «{value}» tidak dikenal: B04, B08 atau B12."), value=text)
+        raise UserError(N_("Periode “{value}” tidak sah: B04 (Januari–April), B08 (Januari–Agustus) atau "
+                           "B12 (Januari–Desember)."), value=text)
     return period
 
 
@@ -26,6 +38,9 @@ def record_report(session: Session, clock: Clock, region: RegionRef, year: int, 
         raise UserError(N_("Skor harus 0-100."))
     report = session.exec(select(AksiReport).where(
         AksiReport.region_code == region.code, AksiReport.year == year, AksiReport.period == period)).first()
+    before = None if report is None else {"period": period, "year": year, "score": report.score}
+    if report is not None and (score is None or score == report.score):
+        return report  # already recorded as it is: nothing changes, nothing is recorded
     if report is None:
         report = AksiReport(region_code=region.code, year=year, period=period, reported_at=clock.now())
         session.add(report)
@@ -33,6 +48,8 @@ def record_report(session: Session, clock: Clock, region: RegionRef, year: int, 
     report.recorded_by = actor
     report.reported_at = clock.now()
     session.flush()
+    audit.record(session, clock, actor, "aksi.record", f"{region.code}/{year}/{period}", region.code,
+                 before=before, after={"period": period, "year": year, "score": report.score})
     return report
 
 

@@ -25,6 +25,7 @@ def build_application(runtime: Runtime, request: BaseRequest | None = None, toke
         ApplicationBuilder()
         .token(token or runtime.settings.telegram_bot_token or "")
         .base_url(runtime.settings.telegram_api_base_url)
+        .base_file_url(runtime.settings.api_file_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .rate_limiter(rate_limiter or ThrottledRateLimiter())
         .post_init(post_init)

@@ -54,14 +54,24 @@ def history(session: Session, code: str, page: int = 0, size: int = 15) -> Page:
 
 
 def changes_since(session: Session, province_code: str, since: datetime) -> dict[str, int]:
-    """Checklist changes per kab/kota of a province since ``since``."""
+    """Checklist changes per kab/kota of a province since ``since`` (one by one, and by spreadsheet import)."""
     rows = session.exec(
         select(AuditEntry.region_code, func.count())
         .where(AuditEntry.province_code == province_code, AuditEntry.at >= since,
                AuditEntry.action == "checklist.state")
         .group_by(AuditEntry.region_code)
     ).all()
-    return {code: n for code, n in rows if code}
+    counts = {code: n for code, n in rows if code}
+    imports = session.exec(
+        select(AuditEntry.after)
+        .where(AuditEntry.province_code == province_code, AuditEntry.at >= since,
+               AuditEntry.action == "checklist.import")
+    ).all()
+    for after in imports:  # one entry per imported file, with its changes per kab/kota
+        for code, n in (decoded(after) or {}).get("regions", {}).items():
+            if n:
+                counts[code] = counts.get(code, 0) + n
+    return counts
 
 
 def decoded(value: str | None) -> object:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from bot.console import plain
 from bot.errors import UserError
 from bot.i18n import N_, Translator
+from bot.models import Event
 from bot.reference import ProvinceRef, regions_of
 from bot.regions import resolve
 from bot.render import calendar as render_calendar
@@ -22,11 +24,13 @@ from schedules.policy import offsets_for
 def add_parser(sub: argparse._SubParsersAction, t: Translator) -> None:
     cal = sub.add_parser("calendar", help=t.gettext("jadwal: tambah, ubah, batal, templat tahunan, ekspor .ics"))
     verbs = cal.add_subparsers(dest="verb", required=True)
-    add = verbs.add_parser("add", help=t.gettext('tambah acara: "rakor Kalsel 2025-06-19 09:00 Judul | ingatkan 3d,1d"'))
+    add = verbs.add_parser(
+        "add", help=t.gettext('tambah acara: "rakor Kalsel 19 Juni 2025 09.00 Judul | ingatkan H-3, H-1"'))
     add.add_argument("line")
     lst = verbs.add_parser("list", help=t.gettext("acara mendatang"))
     lst.add_argument("--wilayah")
-    change = verbs.add_parser("change", help=t.gettext("ubah: ID tanggal YYYY-MM-DD [HH:MM] | judul/lokasi/catatan/ingatkan NILAI"))
+    change = verbs.add_parser(
+        "change", help=t.gettext("ubah: ID tanggal TANGGAL [HH.MM] | judul/lokasi/catatan/ingatkan NILAI"))
     change.add_argument("id", type=int)
     change.add_argument("field", choices=["tanggal", "judul", "lokasi", "catatan", "ingatkan"])
     change.add_argument("value", nargs="*")
@@ -42,20 +46,26 @@ def add_parser(sub: argparse._SubParsersAction, t: Translator) -> None:
     export.add_argument("--wilayah")
 
 
-def _codes(query: str | None) -> tuple[set[str] | None, str]:
+def _codes(query: str | None) -> tuple[set[str] | None, str, str | None]:
+    """The kab/kota, a heading and the zone to show (None: each event in its own zone)."""
     if not query:
-        return None, "Pantau HAM"
+        return None, "Pantau HAM", None
     resolution = resolve(query)
     target = resolution.target
     if target is None:
-        raise UserError(N_("Wilayah «{name}» tidak ditemukan."), name=query)
+        raise UserError(N_("Wilayah “{name}” tidak ditemukan."), name=query)
     if isinstance(target, ProvinceRef):
-        return {r.code for r in regions_of(target.code)}, target.name
-    return {target.code}, target.official_name
+        return {r.code for r in regions_of(target.code)}, target.name, target.timezone
+    return {target.code}, target.official_name, target.timezone
+
+
+def _today(rt: Runtime, session, event_id: int):
+    event = session.get(Event, event_id)
+    return rt.clock.now().astimezone(ZoneInfo(event.timezone if event else rt.settings.timezone)).date()
 
 
 def _card(rt: Runtime, event) -> str:
-    offsets = ", ".join(o.key for o in offsets_for(event.kind, event.offsets, event.start_time is not None))
+    offsets = render_calendar.offsets_text(rt.t, offsets_for(event.kind, event.offsets, event.start_time is not None))
     return plain(render_calendar.event_card(rt.t, event, event.timezone, rt.clock.now(), offsets).text)
 
 
@@ -63,21 +73,24 @@ def run(rt: Runtime, t: Translator, args: argparse.Namespace) -> int:
     try:
         with rt.session() as session:
             if args.verb == "add":
-                print(_card(rt, event_service.add(session, rt.clock, rt.settings, parse_line(args.line), None)))
+                draft = parse_line(args.line, rt.clock.now(), rt.settings.timezone)
+                print(_card(rt, event_service.add(session, rt.clock, rt.settings, draft, None)))
             elif args.verb == "list":
-                codes, heading = _codes(args.wilayah)
+                codes, heading, zone = _codes(args.wilayah)
                 events = upcoming(session, rt.clock, codes, limit=500)
-                print(plain(render_calendar.agenda(t, heading, events, rt.settings.timezone, rt.clock.now()).text))
+                print(plain(render_calendar.agenda(t, heading, events, zone, rt.clock.now()).text))
             elif args.verb == "change":
                 value = " ".join(args.value)
                 if args.field == "tanggal":
-                    event, _ = event_service.move(session, rt.clock, rt.settings, args.id, *parse_when(value))
+                    when = parse_when(value, _today(rt, session, args.id))
+                    event, _ = event_service.move(session, rt.clock, rt.settings, args.id, *when)
                 else:
                     event = event_service.edit(session, rt.clock, rt.settings, args.id, args.field, value)
                 print(_card(rt, event))
             elif args.verb == "confirm":
                 if args.when:
-                    event_service.move(session, rt.clock, rt.settings, args.id, *parse_when(" ".join(args.when)))
+                    when = parse_when(" ".join(args.when), _today(rt, session, args.id))
+                    event_service.move(session, rt.clock, rt.settings, args.id, *when)
                 print(_card(rt, event_service.confirm(session, rt.clock, rt.settings, args.id)))
             elif args.verb == "cancel":
                 print(_card(rt, event_service.cancel(session, rt.clock, rt.settings, args.id)))
@@ -86,7 +99,7 @@ def run(rt: Runtime, t: Translator, args: argparse.Namespace) -> int:
                 print(t.plain("{n} draf acara dibuat untuk {year}; konfirmasi tanggalnya dengan "
                               "pantau-ham calendar confirm ID.", n=len(created), year=args.year))
             elif args.verb == "export":
-                codes, heading = _codes(args.wilayah)
+                codes, heading, _zone = _codes(args.wilayah)
                 events = upcoming(session, rt.clock, codes, limit=5000)
                 args.file.write_bytes(to_ics(events, rt.clock.now(), f"Pantau HAM: {heading}"))
                 print(t.plain("{n} acara ditulis ke {path}.", n=len(events), path=args.file))

@@ -18,8 +18,7 @@ codes missing from the file are deactivated (kept, with any progress, for the re
 
 from __future__ import annotations
 
-import csv
-import io
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +26,7 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from bot.clock import Clock
+from bot.spreadsheets import MAX_BYTES
 from bot.i18n import N_
 from bot.models import Catalog, Indicator, IndicatorKind
 from bot.reference import SAMPLE_CATALOG, criteria
@@ -44,6 +44,8 @@ HEADERS = {
     "weight": "weight",
 }
 REQUIRED = ("code", "criterion", "kind", "text")
+MAX_TEXT = 2000  # characters of one indicator's text
+MAX_WEIGHT = 100.0
 CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-_/]{0,19}$")
 
 
@@ -70,48 +72,22 @@ class ImportResult:
 
 
 def read_rows(path: Path) -> list[list[str]]:
-    """All rows of the first sheet (XLSX) or of the CSV file, as stripped strings. A file that cannot be
-    read at all is one clear error, never a traceback."""
-    suffix = path.suffix.lower()
-    if suffix == ".xlsx":
-        from openpyxl import load_workbook
+    """All rows of the first sheet (XLSX) or of the CSV file, read by the bounded reader of
+    ``bot.spreadsheets`` (size, zip bombs, damaged files, encoding, row count); formulas are refused."""
+    from bot.spreadsheets import SpreadsheetError, read_table
 
-        try:
-            wb = load_workbook(path, read_only=True, data_only=True)
-            try:
-                ws = wb.worksheets[0]
-                return [["" if v is None else _cell(v) for v in row] for row in ws.iter_rows(values_only=True)]
-            finally:
-                wb.close()
-        except Exception:  # noqa: BLE001 - a damaged or foreign file: zip, XML and openpyxl errors alike
-            raise CatalogImportError([RowError(0, N_(
-                "Berkas XLSX tidak dapat dibaca: buka di Excel/LibreOffice lalu simpan ulang sebagai .xlsx."))]) from None
-    if suffix == ".csv":
-        raw = path.read_bytes()
-        for encoding in ("utf-8-sig", "cp1252"):  # Excel on Windows saves "CSV" as cp1252
-            try:
-                text = raw.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise CatalogImportError([RowError(0, N_("Berkas CSV tidak dapat dibaca: simpan sebagai CSV UTF-8."))])
-        try:
-            try:
-                dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-            except csv.Error:
-                dialect = csv.excel
-            return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text, newline=""), dialect)]
-        except csv.Error:
-            raise CatalogImportError([RowError(0, N_("Berkas CSV tidak dapat dibaca: simpan sebagai CSV UTF-8."))]) \
-                from None
-    raise CatalogImportError([RowError(0, N_("Format berkas tidak dikenal: gunakan .xlsx atau .csv."))])
-
-
-def _cell(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise SpreadsheetError(N_("Berkas terlalu besar ({size} MB); batasnya 5 MB."),
+                                   size=f"{path.stat().st_size / 1024 / 1024:.1f}")
+        table = read_table(path.read_bytes(), path.name, ())
+    except SpreadsheetError as exc:
+        raise CatalogImportError([RowError(0, exc.message, exc.values)]) from None
+    if table.formulas:
+        raise CatalogImportError([
+            RowError(cell.row, N_("sel {cell} berisi rumus; simpan nilainya saja (salin, tempel sebagai nilai)"),
+                     {"cell": f"{cell.column}{cell.row}"}) for cell in table.formulas])
+    return table.rows
 
 
 @dataclass(frozen=True)
@@ -130,6 +106,10 @@ def parse(rows: list[list[str]]) -> list[ParsedIndicator]:
     if not rows:
         raise CatalogImportError([RowError(0, N_("Berkas kosong."))])
     header = [HEADERS.get(h.strip().lower()) for h in rows[0]]
+    doubled = sorted({h for h in header if h and header.count(h) > 1})
+    if doubled:
+        raise CatalogImportError([RowError(1, N_("Kolom ganda: {columns}. Setiap kolom hanya boleh ada sekali."),
+                                           {"columns": ", ".join(doubled)})])
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise CatalogImportError(
@@ -149,7 +129,7 @@ def parse(rows: list[list[str]]) -> list[ParsedIndicator]:
         code, crit, kind, text, weight_raw = get("code"), get("criterion"), get("kind"), get("text"), get("weight")
         row_errors: list[RowError] = []
         if not CODE_RE.match(code):
-            row_errors.append(RowError(number, N_("kode «{code}» tidak sah (tanpa spasi, maks. 20 karakter)"), {"code": code}))
+            row_errors.append(RowError(number, N_("kode “{code}” tidak sah (tanpa spasi, maks. 20 karakter)"), {"code": code}))
         elif code in seen:
             row_errors.append(RowError(number, N_("kode {code} sudah dipakai di baris {other}"), {"code": code, "other": str(seen[code])}))
         try:
@@ -158,19 +138,23 @@ def parse(rows: list[list[str]]) -> list[ParsedIndicator]:
                 raise ValueError
         except ValueError:
             crit_number = 0
-            row_errors.append(RowError(number, N_("kriteria «{value}» harus nomor 1-10"), {"value": crit}))
+            row_errors.append(RowError(number, N_("kriteria “{value}” harus nomor 1-10"), {"value": crit}))
         if kind.lower() not in {k.value for k in IndicatorKind}:
-            row_errors.append(RowError(number, N_("jenis «{value}» tidak dikenal (struktur, proses, hasil)"), {"value": kind}))
+            row_errors.append(RowError(number, N_("jenis “{value}” tidak dikenal (struktur, proses, hasil)"), {"value": kind}))
         if not text:
             row_errors.append(RowError(number, N_("teks indikator kosong")))
+        elif len(text) > MAX_TEXT:
+            row_errors.append(RowError(number, N_("teks indikator terlalu panjang ({length} karakter, paling banyak "
+                                                  "{limit})"), {"length": str(len(text)), "limit": str(MAX_TEXT)}))
         weight = 1.0
         if weight_raw:
             try:
                 weight = float(weight_raw.replace(",", "."))
-                if not weight > 0:
+                if not (math.isfinite(weight) and 0 < weight <= MAX_WEIGHT):
                     raise ValueError
             except ValueError:
-                row_errors.append(RowError(number, N_("bobot «{value}» harus angka lebih dari 0"), {"value": weight_raw}))
+                row_errors.append(RowError(number, N_("bobot “{value}” harus angka lebih dari 0 dan paling besar 100"),
+                                           {"value": weight_raw}))
         if row_errors:
             errors.extend(row_errors)
             continue

@@ -222,12 +222,26 @@ class ChecklistError(UserError):
     """Bad input to a checklist change."""
 
 
-URL_RE = re.compile(r"^https?://\S+$", re.IGNORECASE)
+URL_RE = re.compile(r"^(https?://\S+|www\.\S+\.\S+)$", re.IGNORECASE)
+
+
+def normalise_link(text: str) -> str | None:
+    """A data-dukung link, or None when ``text`` is not one: ``www.…`` without a scheme gets ``https://``."""
+    text = text.strip()
+    if not URL_RE.match(text):
+        return None
+    return text if text.lower().startswith(("http://", "https://")) else f"https://{text}"
+
+
+STATE_WORDS = {"perbaikan": IndicatorState.DITOLAK, "perlu-perbaikan": IndicatorState.DITOLAK}  # as it is shown
 
 
 def parse_state(text: str) -> IndicatorState | None:
+    word = text.strip().lower()
+    if word in STATE_WORDS:
+        return STATE_WORDS[word]
     try:
-        return IndicatorState(text.strip().lower())
+        return IndicatorState(word)
     except ValueError:
         return None
 
@@ -274,6 +288,8 @@ def set_state(
         raise ChecklistError(N_("Status <b>{state}</b> hanya dapat diberikan oleh staf Bidang HAM Kanwil setelah "
                                 "memeriksa data dukung."), state=state.value)
     old = {"state": before.value, "link": entry.link if entry else None, "note": entry.note if entry else None}
+    if _changes_nothing(old, state, evidence):
+        return StateChange(indicator, before, state, old["link"], old["note"])  # nothing to record
     if entry is None:
         entry = ChecklistEntry(cycle_id=cycle.id, region_code=region.code, indicator_code=indicator_code,
                                state=state.value, updated_at=clock.now())
@@ -283,13 +299,23 @@ def set_state(
     entry.updated_by = actor_id
     if evidence:
         if is_link:
-            entry.link = evidence
+            entry.link = normalise_link(evidence)
         else:
             entry.note = evidence
     session.flush()
     audit.record(session, clock, actor_id, "checklist.state", f"{region.code}/{indicator_code}", region.code,
                  before=old, after={"state": state.value, "link": entry.link, "note": entry.note})
     return StateChange(indicator, before, state, entry.link, entry.note)
+
+
+def _changes_nothing(old: dict, state: IndicatorState, evidence: str | None) -> bool:
+    """The same state, and no evidence or the same one again: nothing is changed, nothing recorded."""
+    if old["state"] != state.value:
+        return False
+    evidence = (evidence or "").strip()
+    if not evidence:
+        return True
+    return evidence == (old["link"] if URL_RE.match(evidence) else old["note"])
 
 
 def attach_evidence(

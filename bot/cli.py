@@ -1,4 +1,5 @@
-"""``pantau-ham run | console | demo | db upgrade | import catalog FILE | calendar ...``."""
+"""``pantau-ham run | console | demo | db upgrade | import catalog|progress|aksi FILE | export | backup | restore |
+calendar ...``."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ import os
 import sys
 from pathlib import Path
 
-from bot import calendar_cli, logs
+from bot import calendar_cli, data_cli, logs
 from bot.catalog import CatalogImportError, import_catalog
+from bot.cli_text import localize
 from bot.i18n import Translator
 from bot.runtime import Runtime
 from bot.settings import Settings, SettingsError, load_settings
@@ -30,9 +32,11 @@ def _parser(t: Translator) -> argparse.ArgumentParser:
     db = sub.add_parser("db", help=t.gettext("basis data"))
     db.add_argument("action", choices=["upgrade"])
     imp = sub.add_parser("import", help=t.gettext("impor data"))
-    imp.add_argument("what", choices=["catalog"])
+    imp.add_argument("what", choices=["catalog", "progress", "aksi"])
     imp.add_argument("file", type=Path)
     imp.add_argument("--label", help=t.gettext("nama katalog (bawaan: nama berkas)"))
+    imp.add_argument("--dry-run", action="store_true", help=t.gettext("periksa saja, tanpa menyimpan"))
+    data_cli.add_parsers(sub, t)
     calendar_cli.add_parser(sub, t)
     return parser
 
@@ -53,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         return _settings_error(exc)
     t = Translator(settings.locale)
+    localize(t)
     args = _parser(t).parse_args(argv)
     logs.configure(settings.log_format, [settings.telegram_bot_token or "", settings.webhook_secret or ""])
     if args.command == "run":
@@ -61,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
         from bot.health_cli import check
 
         return check(settings)
+    if args.command in ("backup", "restore"):  # before Runtime.start: a restore must find the file untouched
+        return data_cli.backup_or_restore(settings, t, args.command, args.file, args.force)
     runtime = Runtime.start(settings)
     if args.command == "db":
         print(t.gettext("Skema basis data sudah terbaru."))
@@ -88,8 +95,12 @@ def main(argv: list[str] | None = None) -> int:
             written = load_demo(session, runtime.clock, runtime.cycle(session))
         print(t.gettext("Data demo dimuat: {n} status indikator di lima provinsi contoh.").format(n=written))
         return 0
+    if args.command == "import" and args.what != "catalog":
+        return data_cli.import_file(runtime, t, args.what, args.file, args.dry_run)
     if args.command == "import":
         return _import_catalog(runtime, t, args.file, args.label)
+    if args.command == "export":
+        return data_cli.export_file(runtime, t, args.wilayah, args.file)
     if args.command == "calendar":
         return calendar_cli.run(runtime, t, args)
     return 2
@@ -103,11 +114,11 @@ def _import_catalog(runtime: Runtime, t: Translator, path: Path, label: str | No
         with runtime.session() as session:
             result = import_catalog(session, runtime.clock, path, label)
     except CatalogImportError as exc:
+        from bot.data_cli import error_lines
+
         print(t.gettext("Impor dibatalkan; katalog tidak berubah. Perbaiki baris berikut:"), file=sys.stderr)
-        for err in exc.errors:
-            message = t.plain(err.message, **err.values)
-            prefix = t.plain("baris {row}: ", row=err.row) if err.row else ""
-            print(f"  {prefix}{message}", file=sys.stderr)
+        for line in error_lines(t, exc.errors):
+            print(f"  {line}", file=sys.stderr)
         return 1
     print(t.gettext("Katalog diimpor: {total} indikator ({added} baru, {updated} diubah, {deactivated} dinonaktifkan).")
           .format(total=result.total, added=result.added, updated=result.updated, deactivated=result.deactivated))

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import warnings
 from collections.abc import Callable
 from typing import TextIO
+
+from telegram.warnings import PTBUserWarning
 
 from bot.app import build_application
 from bot.offline import ApiCall, OfflineBotAPI, UpdateFactory, buttons_of
@@ -71,6 +74,8 @@ class Console:
 async def run_console(runtime: Runtime, lines: Callable[[], str] | None = None, out: TextIO | None = None) -> None:
     lines = lines or input
     out = out or sys.stdout
+    # the console runs no JobQueue (nothing is due while one types): the wizard's timeout simply does not apply
+    warnings.filterwarnings("ignore", message=".*conversation_timeout.*", category=PTBUserWarning)
     console = Console(runtime, out)
     await console.start()
     print(runtime.t.gettext("Konsol Pantau HAM. Ketik /bantuan; ketik angka untuk menekan tombol; Ctrl-D untuk keluar."),

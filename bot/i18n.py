@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import io
+from contextvars import ContextVar
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -59,6 +60,13 @@ class Translator:
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self._t.ngettext(singular, plural, n)
+
+    def pgettext(self, context: str, message: str) -> str:
+        """A message whose translation depends on where it is used (``H-{n}`` as a reminder offset)."""
+        return self._t.pgettext(context, message)
+
+    def npgettext(self, context: str, singular: str, plural: str, n: int) -> str:
+        return self._t.npgettext(context, singular, plural, n)
 
     _ = gettext
 
@@ -113,3 +121,25 @@ class Markup(str):
 @cache
 def translator(locale: str = "id") -> Translator:
     return Translator(locale)
+
+
+# The language of the person an update comes from, set once per update (handlers/language.py) and read
+# by ``Runtime.t``; unset outside an update (reminders, digests): the configured language.
+_current: ContextVar[str | None] = ContextVar("pantau_locale", default=None)
+
+
+def use_locale(locale: str | None) -> None:
+    _current.set(locale if locale in SUPPORTED else None)
+
+
+def current_locale() -> str | None:
+    return _current.get()
+
+
+def locale_for(chosen: str | None, telegram_code: str | None, default: str) -> str:
+    """What a person reads: their /bahasa choice, else English when Telegram says ``en``, else ``default``."""
+    if chosen in SUPPORTED:
+        return chosen
+    if telegram_code and telegram_code.lower().startswith("en"):
+        return "en"
+    return default

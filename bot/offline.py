@@ -170,6 +170,8 @@ class OfflineBotAPI(BaseRequest):
     async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
                          read_timeout=None, write_timeout=None, connect_timeout=None,
                          pool_timeout=None) -> tuple[int, bytes]:
+        if "/file/bot" in url:  # a file download (getFile's file_path under the file URL)
+            return self.download(url)
         api_method = url.rsplit("/", 1)[-1]
         params = {k: _jsonable(v) for k, v in (request_data.parameters if request_data else {}).items()}
         files: dict[str, bytes] = {}
@@ -179,6 +181,14 @@ class OfflineBotAPI(BaseRequest):
                     files[name] = part[1]
         status, body = self.handle(api_method, params, files)
         return status, json.dumps(body).encode()
+
+    def download(self, url: str) -> tuple[int, bytes]:
+        """The content of a file the bot fetches from ``<file URL>/documents/<file_id>``; recorded as "download"."""
+        file_id = url.rsplit("/", 1)[-1]
+        self.calls.append(ApiCall("download", {"url": url}))
+        if file_id not in self.files:
+            return 404, b"Not Found"
+        return 200, self.files[file_id]
 
     def handle(self, method: str, params: dict[str, Any], files: dict[str, bytes] | None = None,
                ) -> tuple[int, dict[str, Any]]:

@@ -13,7 +13,7 @@ from bot.checklist import Thresholds
 from bot.clock import Clock, SystemClock
 from bot.cycles import current_cycle
 from bot.db import make_engine, session_scope, upgrade
-from bot.i18n import Translator, translator
+from bot.i18n import Translator, current_locale, translator
 from bot.models import Cycle
 from bot.people import bootstrap_admins
 from bot.seed import sync_reference
@@ -49,7 +49,8 @@ class Runtime:
 
     @property
     def t(self) -> Translator:
-        return translator(self.settings.locale)
+        """The language of the person being answered (``bot.i18n.use_locale``), else ``PANTAU_LOCALE``."""
+        return translator(current_locale() or self.settings.locale)
 
     def cycle(self, session: Session) -> Cycle:
         return current_cycle(session, self.clock, self.settings.cycle)

@@ -34,6 +34,9 @@ class Settings(BaseSettings):
         "https://api.telegram.org/bot",
         validation_alias=_env("TELEGRAM_API_BASE_URL", "telegram_api_base_url"),
     )
+    telegram_api_file_url: str | None = Field(
+        None, validation_alias=_env("TELEGRAM_API_FILE_URL", "telegram_api_file_url")
+    )
     database_url: str = Field("sqlite:///var/pantau-ham.db", validation_alias=_env("DATABASE_URL", "database_url"))
     admin_ids: Annotated[frozenset[int], NoDecode] = Field(
         frozenset(), validation_alias=_env("PANTAU_ADMIN_IDS", "admin_ids")
@@ -47,6 +50,7 @@ class Settings(BaseSettings):
     province_threshold: float = Field(
         60, validation_alias=_env("PANTAU_PROVINCE_THRESHOLD", "province_threshold")
     )
+    aksi_target: float = Field(60, ge=0, le=100, validation_alias=_env("PANTAU_AKSI_TARGET", "aksi_target"))
     quiet_hours: str = Field("21:00-07:00", validation_alias=_env("PANTAU_QUIET_HOURS", "quiet_hours"))
     skip_weekends: bool = Field(True, validation_alias=_env("PANTAU_SKIP_WEEKENDS", "skip_weekends"))
     skip_holidays: bool = Field(True, validation_alias=_env("PANTAU_SKIP_HOLIDAYS", "skip_holidays"))
@@ -150,6 +154,18 @@ class Settings(BaseSettings):
             parse_clock(start)
             parse_clock(end)
         return value
+
+    @property
+    def api_file_url(self) -> str:
+        """Where files are downloaded: ``TELEGRAM_API_FILE_URL``, else derived from the API base URL
+        (``http://host:port/bot`` -> ``http://host:port/file/bot``, as a self-hosted Bot API server serves them)."""
+        if self.telegram_api_file_url:
+            return self.telegram_api_file_url
+        base = self.telegram_api_base_url.rstrip("/")
+        head, sep, tail = base.rpartition("/")
+        if sep and tail.startswith("bot"):
+            return f"{head}/file/{tail}"
+        return f"{base}/file/bot"
 
     @property
     def digest_time(self) -> time:

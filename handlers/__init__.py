@@ -5,12 +5,14 @@ from __future__ import annotations
 from telegram.ext import Application
 
 from handlers import (
-    aksi, broadcast, calendar, calendar_wizard, checklist, errors, groups, people, reminders, start, status,
-    subscriptions, text,
+    aksi, broadcast, calendar, calendar_wizard, checklist, errors, export, files, groups, language, people,
+    reminders, start,
+    status, subscriptions, text,
 )
 
 
 def register(application: Application) -> None:
+    language.register(application)
     groups.register(application)
     start.register(application)
     people.register(application)
@@ -22,5 +24,7 @@ def register(application: Application) -> None:
     aksi.register(application)
     reminders.register(application)
     checklist.register(application)
+    export.register(application)
+    files.register(application)
     text.register(application)  # last: typed answers to conversations, /batal, hints for the rest
     errors.register(application)

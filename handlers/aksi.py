@@ -12,7 +12,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from bot import callbacks as cb
 from bot import limits
 from bot.access import Action
-from bot.aksi import PERIODS, parse_period, record_report, reports_of
+from bot.aksi import looks_like_period, parse_period, record_report, reports_of
 from bot.errors import UserError
 from bot.i18n import N_
 from bot.reference import RegionRef
@@ -27,9 +27,10 @@ EXAMPLE = "/aksi Tapin B08 2025 87,5"
 
 def split_args(args: list[str]) -> tuple[str, str | None, int | None, float | None]:
     """``["Tanah", "Laut", "B08", "2025", "87,5"]`` -> ("Tanah Laut", "B08", 2025, 87.5)."""
-    at = next((i for i, a in enumerate(args) if a.upper() in PERIODS), None)
+    at = next((i for i, a in enumerate(args) if looks_like_period(a)), None)
     if at is None:
         return " ".join(args), None, None, None
+    parse_period(args[at])  # "B13": the period is invalid, say so
     year = score = None
     for extra in args[at + 1 :]:
         if re.fullmatch(r"[+-]?\d{4}", extra) and year is None:
@@ -83,7 +84,8 @@ async def show(update: Update, context: ContextTypes.DEFAULT_TYPE, region: Regio
     except UserError as exc:
         await send_error(update, context, exc)
         return
-    await send(update, context, render_aksi.reports(rt.t, region, year, reports, recorded=period))
+    await send(update, context, render_aksi.reports(rt.t, region, year, reports, recorded=period,
+                                                    target=rt.settings.aksi_target))
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -10,11 +10,22 @@ from bot import callbacks as cb
 from bot.access import Action, allowed
 from bot.charts import progress_chart
 from bot.errors import UserError
+from bot.i18n import Translator, translator
 from bot.models import Broadcast
-from bot.reference import provinces
+from bot.reference import ProvinceRef, provinces
 from bot.render import Reply
 from bot.render import broadcast as render
-from handlers.common import edit, grants_of, require, require_catalog, runtime, send, send_error, user_id
+from handlers.common import (
+    edit,
+    grants_of,
+    require,
+    require_catalog,
+    resolve_or_ask,
+    runtime,
+    send,
+    send_error,
+    user_id,
+)
 
 
 def _view(context: ContextTypes.DEFAULT_TYPE, province):
@@ -23,8 +34,13 @@ def _view(context: ContextTypes.DEFAULT_TYPE, province):
         return broadcasts.view(session, rt.clock, rt.cycle(session), province, rt.thresholds)
 
 
+def audience(context: ContextTypes.DEFAULT_TYPE) -> Translator:
+    """What goes to groups and focal points is written in ``PANTAU_LOCALE``, whatever the sender reads."""
+    return translator(runtime(context).settings.locale)
+
+
 def pic_texts(context: ContextTypes.DEFAULT_TYPE, view) -> dict[str, str]:
-    t = runtime(context).t
+    t = audience(context)
     return {row.region.code: render.pic_line(t, view, row, rank) for rank, row in enumerate(view.progress.rows, 1)}
 
 
@@ -32,6 +48,16 @@ async def umumkan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not await require(update, context, Action.BROADCAST) or not await require_catalog(update, context):
         return
     g = grants_of(update, context)
+    query = " ".join(context.args or [])
+    if query:  # /umumkan Kalsel: that province, if it is the sender's
+        resolution = await resolve_or_ask(update, context, query, cb.STATUS)
+        if resolution is None:
+            return
+        province = resolution.target if isinstance(resolution.target, ProvinceRef) else \
+            provinces()[resolution.target.province_code]
+        if await require(update, context, Action.BROADCAST, province):
+            await preview(update, context, province)
+        return
     choices = [p for p in provinces().values() if allowed(g, Action.BROADCAST, p)]
     if len(choices) == 1:
         await preview(update, context, choices[0])
@@ -42,16 +68,17 @@ async def umumkan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def preview(update: Update, context: ContextTypes.DEFAULT_TYPE, province) -> None:
     rt = runtime(context)
     view = _view(context, province)
-    text = render.results(rt.t, view)
-    chart = progress_chart(view.progress, rt.t.fmt("KKP HAM {name}", name=province.name),
-                           rt.t.gettext("ambang peduli"))
+    t = audience(context)
+    text = render.results(t, view)
+    chart = progress_chart(view.progress, t.plain("KKP HAM {name}", name=province.name),
+                           t.plain("batas peduli {value} (pengaturan)", value=t.number(rt.thresholds.peduli)))
     with rt.session() as session:
         broadcast = broadcasts.create(session, rt.clock, province, user_id(update), text, chart)
         groups = len(broadcasts.group_chats(session, province))
         pics = len(broadcasts.focal_points(session, province))
     await context.bot.send_photo(update.effective_chat.id, InputFile(chart, filename="grafik.png"),
                                  caption=rt.t.plain("Pratinjau grafik: {name}", name=province.name))
-    await send(update, context, render.preview(rt.t, text, broadcast.id, groups, pics, False))
+    await send(update, context, render.preview(rt.t, text, broadcast.id, groups, pics, False, province.name))
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -82,7 +109,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 groups = len(broadcasts.group_chats(session, province))
                 pics = len(broadcasts.focal_points(session, province))
                 await edit(update, context, render.preview(rt.t, broadcast.text, broadcast.id, groups, pics,
-                                                           broadcast.to_pics))
+                                                           broadcast.to_pics, province.name))
                 return
             if step == "no":
                 broadcasts.cancel(session, broadcast.id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
@@ -15,14 +17,24 @@ from bot.render import Reply
 from bot.render import calendar as render_calendar
 from bot.render import status as render_status
 from bot.subscriptions import of_chat
-from handlers.common import grants_of, require, resolve_or_ask, runtime, send, send_error, send_file, target_from, user_id
+from handlers.common import (
+    grants_of,
+    require,
+    resolve_or_ask,
+    runtime,
+    send,
+    send_error,
+    send_file,
+    target_from,
+    user_id,
+)
 from schedules import events as event_service
 from schedules.calendar import EXAMPLE, FORM, Scope, parse_line, parse_when, scope_of, upcoming
 from schedules.ics import to_ics
 from schedules.policy import offsets_for
 
-UBAH_FORM = "/jadwal_ubah <id> tanggal YYYY-MM-DD [HH:MM] | judul|lokasi|catatan|ingatkan <nilai> | konfirmasi"
-UBAH_EXAMPLE = "/jadwal_ubah 12 tanggal 2025-06-20 09:00"
+UBAH_FORM = "/jadwal_ubah <id> tanggal <tanggal> [HH.MM] | judul|lokasi|catatan|ingatkan <nilai> | konfirmasi"
+UBAH_EXAMPLE = "/jadwal_ubah 12 tanggal 20 Juni 2025 09.00"
 
 
 def target_selection(target):
@@ -48,7 +60,7 @@ async def _selection(update: Update, context: ContextTypes.DEFAULT_TYPE, action:
                       tuple(c for c in codes if (c in provinces()) == (codes[0] in provinces())))
         return render_calendar.scope_text(rt.t, scope), scope.region_codes(), scope.zone(rt.settings.timezone)
     if grants_of(update, context).admin:
-        return rt.t.gettext("semua wilayah"), None, rt.settings.timezone
+        return rt.t.gettext("semua wilayah"), None, None  # each event in its own zone
     await send(update, context, render_status.usage(rt.t, "/jadwal <wilayah>", "/jadwal Kalsel"))
     return None
 
@@ -59,14 +71,21 @@ async def jadwal(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     selection = await _selection(update, context, cb.JADWAL)
     if selection is None:
         return
-    await send(update, context, agenda_reply(context, *selection))
+    await send(update, context, agenda_reply(update, context, *selection))
 
 
-def agenda_reply(context: ContextTypes.DEFAULT_TYPE, heading: str, codes: set[str] | None, zone: str) -> Reply:
+def agenda_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, heading: str, codes: set[str] | None,
+                 zone: str | None) -> Reply:
     rt = runtime(context)
     with rt.session() as session:
-        events = upcoming(session, rt.clock, codes)
+        events = upcoming(session, rt.clock, codes, include_drafts=sees_drafts(update, context))
     return render_calendar.agenda(rt.t, heading, events, zone, rt.clock.now())
+
+
+def sees_drafts(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Unconfirmed drafts are for the Kanwil's staff, in their private chat, not for focal points or groups."""
+    g = grants_of(update, context)
+    return (g.admin or bool(g.staf)) and update.effective_chat is not None and update.effective_chat.type == "private"
 
 
 async def kalender(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -82,7 +101,7 @@ async def send_calendar(update: Update, context: ContextTypes.DEFAULT_TYPE, head
                         _zone: str) -> None:
     rt = runtime(context)
     with rt.session() as session:
-        events = upcoming(session, rt.clock, codes, limit=500)
+        events = upcoming(session, rt.clock, codes, include_drafts=sees_drafts(update, context), limit=500)
     caption = rt.t.nfmt("{n} acara mendatang: {heading}", "{n} acara mendatang: {heading}", len(events),
                         heading=heading)
     await send_file(update, context, "pantau-ham.ics", to_ics(events, rt.clock.now(), f"Pantau HAM: {heading}"),
@@ -94,7 +113,7 @@ async def jadwal_tambah_line(update: Update, context: ContextTypes.DEFAULT_TYPE)
     rt = runtime(context)
     text = update.effective_message.text.split(maxsplit=1)[1] if context.args else ""
     try:
-        draft = parse_line(text)
+        draft = parse_line(text, rt.clock.now(), rt.settings.timezone)
         if not await require(update, context, Action.MANAGE_EVENTS, targets=draft.scope.targets()):
             return
         with rt.session() as session:
@@ -111,7 +130,7 @@ async def jadwal_tambah_line(update: Update, context: ContextTypes.DEFAULT_TYPE)
 
 def event_card(context: ContextTypes.DEFAULT_TYPE, event) -> Reply:
     rt = runtime(context)
-    offsets = ", ".join(o.key for o in offsets_for(event.kind, event.offsets, event.start_time is not None))
+    offsets = render_calendar.offsets_text(rt.t, offsets_for(event.kind, event.offsets, event.start_time is not None))
     return render_calendar.event_card(rt.t, event, event.timezone, rt.clock.now(), offsets)
 
 
@@ -134,14 +153,14 @@ async def jadwal_ubah(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     try:
         with rt.session() as session:
             if field == "tanggal":
-                start, at, end = parse_when(rest)
+                start, at, end = parse_when(rest, event_today(session, rt, event_id))
                 event, changed = event_service.move(session, rt.clock, rt.settings, event_id, start, at, end,
                                                     actor=user_id(update))
                 head = rt.t.gettext("✔️ Jadwal dipindah; yang sudah diingatkan diberi tahu.") if changed else \
                     rt.t.gettext("Tanggal dan jam sama seperti sebelumnya.")
             elif field == "konfirmasi":
                 if rest:
-                    start, at, end = parse_when(rest)
+                    start, at, end = parse_when(rest, event_today(session, rt, event_id))
                     event_service.move(session, rt.clock, rt.settings, event_id, start, at, end, actor=user_id(update))
                 event = event_service.confirm(session, rt.clock, rt.settings, event_id, actor=user_id(update))
                 head = rt.t.gettext("✔️ Acara dikonfirmasi; pengingat dijadwalkan.")
@@ -153,6 +172,13 @@ async def jadwal_ubah(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await send_error(update, context, exc)
         return
     await send(update, context, Reply(f"{head}\n{card.text}"))
+
+
+def event_today(session, rt, event_id: int):
+    """Today in the event's zone (for "besok", "Senin depan" and the allowed range)."""
+    event = session.get(Event, event_id)
+    zone = event.timezone if event else rt.settings.timezone
+    return rt.clock.now().astimezone(ZoneInfo(zone)).date()
 
 
 async def may_manage(update: Update, context: ContextTypes.DEFAULT_TYPE, event_id: int) -> bool:
@@ -198,7 +224,7 @@ async def on_target_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if target is None:
         return
     if data.action == cb.JADWAL:
-        await send(update, context, agenda_reply(context, *target_selection(target)))
+        await send(update, context, agenda_reply(update, context, *target_selection(target)))
     else:
         await send_calendar(update, context, *target_selection(target))
 

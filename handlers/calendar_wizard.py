@@ -25,6 +25,9 @@ from schedules import events as event_service
 from schedules.calendar import EventDraft, build_event, parse_scope, parse_when
 
 KIND_NAME = "jadwal_tambah"
+# the buttons each step of the conversation answers to (older messages' buttons are stale)
+BUTTONS_OF_STEP = {"kind": ("kind",), "scope": ("scope",), "date": ("month", "day", "noop"), "time": ("time",),
+                   "confirm": ("save",)}
 
 
 def _load(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Conversation | None:
@@ -61,6 +64,12 @@ def _today(context: ContextTypes.DEFAULT_TYPE) -> date:
     return rt.clock.now().astimezone(ZoneInfo(rt.settings.timezone)).date()
 
 
+def _zone(context: ContextTypes.DEFAULT_TYPE, draft: dict) -> str:
+    """The zone the time is typed in: the scope's (the first province or kab/kota named)."""
+    rt = runtime(context)
+    return parse_scope(draft["scope"]).zone(rt.settings.timezone)
+
+
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     data = cb.parse(query.data)
@@ -72,6 +81,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                            show_alert=True)
         return
     if not await require(update, context, Action.MANAGE_EVENTS):
+        return
+    if step not in BUTTONS_OF_STEP.get(conversation.step, ()) and step != "cancel":
+        await query.answer(rt.t.gettext("Langkah ini sudah lewat; lanjutkan dari pesan terakhir."))
         return
     await query.answer()
     draft = conversation.data
@@ -86,7 +98,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     elif step == "day":
         draft["date"] = value
         _store(update, context, "time", draft)
-        await edit(update, context, render.ask_time(rt.t))
+        await edit(update, context, render.ask_time(rt.t, _zone(context, draft)))
     elif step == "time":
         draft["time"] = None if value == "-" else f"{value[:2]}:{value[2:]}"
         _store(update, context, "title", draft)
@@ -134,7 +146,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE, conversati
 
 async def _date_text(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: dict, text: str) -> None:
     try:
-        start, at, end = parse_when(text)
+        start, at, end = parse_when(text, _today(context))
     except UserError as exc:
         await send_error(update, context, exc)
         return
@@ -145,7 +157,7 @@ async def _date_text(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: 
         await send(update, context, render.ask_title(runtime(context).t))
         return
     _store(update, context, "time", draft)
-    await send(update, context, render.ask_time(runtime(context).t))
+    await send(update, context, render.ask_time(runtime(context).t, _zone(context, draft)))
 
 
 async def _time_text(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: dict, text: str) -> None:

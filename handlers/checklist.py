@@ -2,22 +2,34 @@
 
 from __future__ import annotations
 
+import re
+
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import callbacks as cb
-from bot import conversations
+from bot import conversations, evidence
 from bot.access import Action, allowed, may_set_state, settable_states
 from bot.catalog import active_indicators
-from bot.conversations import Conversation
 from bot.checklist import ChecklistError, attach_evidence, indicator_statuses, parse_state, region_progress, set_state
+from bot.conversations import Conversation
+from bot.errors import UserError
+from bot.i18n import N_
 from bot.reference import RegionRef, regions_of
 from bot.render import Reply
 from bot.render import checklist as render_checklist
 from bot.render import status as render_status
 from bot.render.common import error
 from handlers.common import (
-    answer, grants_of, require, require_catalog, resolve_or_ask, runtime, send, target_from, user_id,
+    answer,
+    grants_of,
+    require,
+    require_catalog,
+    resolve_or_ask,
+    runtime,
+    send,
+    target_from,
+    user_id,
 )
 
 EVIDENCE = "evidence"  # the conversation after "Tambah tautan/catatan": {region, code}
@@ -50,7 +62,9 @@ def indicator_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, region: 
     g = grants_of(update, context)
     may_edit = allowed(g, Action.EDIT_CHECKLIST, region)
     states = settable_states(g, region, status.state) if may_edit else []
-    reply = render_checklist.indicator_detail(rt.t, region, status, may_edit, states, region.timezone)
+    with rt.session() as session:
+        files = len(evidence.files_of(session, rt.cycle(session), region, code))
+    reply = render_checklist.indicator_detail(rt.t, region, status, may_edit, states, region.timezone, files)
     return Reply(f"{prefix}\n\n{reply.text}" if prefix else reply.text, reply.buttons)
 
 
@@ -75,9 +89,33 @@ async def checklist(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 def parse_tandai(args: list[str], indicator_codes: set[str]) -> tuple[str, str, str, str] | None:
     """``Tanah Laut 1.02 lengkap https://…`` -> (region, code, state, evidence), or None if malformed."""
     for i in range(1, len(args) - 1):
+        shown_as = [a.lower() for a in args[i + 1 : i + 3]] == ["perlu", "perbaikan"]
+        if args[i] in indicator_codes and shown_as:
+            return " ".join(args[:i]), args[i], "ditolak", " ".join(args[i + 3 :])  # "perlu perbaikan", as shown
         if args[i] in indicator_codes and parse_state(args[i + 1]):
             return " ".join(args[:i]), args[i], args[i + 1], " ".join(args[i + 2 :])
     return None
+
+
+INDICATOR_CODE_RE = re.compile(r"^\d{1,2}\.\d{1,3}[a-z]?$", re.IGNORECASE)
+
+
+def what_is_wrong(args: list[str], indicator_codes: set[str]) -> UserError:
+    """Why ``/tandai`` could not be read: the indicator code, the state, or the form itself."""
+    for i, arg in enumerate(args):
+        if arg in indicator_codes:
+            if i == 0:
+                return UserError(N_("Sebutkan kab/kota sebelum kode indikator."))
+            if i + 1 >= len(args):
+                return UserError(N_("Sebutkan status setelah kode indikator {code}."), code=arg)
+            return UserError(N_("Status “{state}” tidak dikenal."), state=args[i + 1])
+    for i, arg in enumerate(args):
+        if parse_state(arg) and i >= 2:
+            return UserError(N_("Indikator “{code}” tidak ada di katalog yang berlaku."), code=args[i - 1])
+    for arg in args:
+        if INDICATOR_CODE_RE.match(arg):
+            return UserError(N_("Indikator “{code}” tidak ada di katalog yang berlaku."), code=arg)
+    return UserError(N_("Format perintah tidak sesuai."))
 
 
 async def tandai(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -88,9 +126,10 @@ async def tandai(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         codes = {ind.code for ind in active_indicators(session)}
     parsed = parse_tandai(context.args or [], codes)
     if parsed is None:
-        text = rt.t.gettext("Perintah tidak dapat dibaca; tidak ada yang diubah.")
+        problem = what_is_wrong(context.args or [], codes)
+        text = rt.t.fmt(problem.message, **problem.values) + " " + rt.t.gettext("Tidak ada yang diubah.")
         usage = render_status.usage(rt.t, TANDAI_FORM, TANDAI_EXAMPLE)
-        hint = rt.t.gettext("Status: belum, proses, lengkap, terverifikasi, ditolak.")
+        hint = rt.t.gettext("Status: belum, proses, lengkap, terverifikasi, ditolak (perlu perbaikan).")
         await send(update, context, Reply(f"⚠️ {text}\n{usage.text}\n{hint}"))
         return
     query, code, state_text, evidence = parsed
@@ -112,7 +151,7 @@ def change_state(update: Update, context: ContextTypes.DEFAULT_TYPE, region: Reg
     rt = runtime(context)
     state = parse_state(state_text)
     if state is None:
-        return Reply(error(rt.t, "Status «{state}» tidak dikenal.", state=state_text))
+        return Reply(error(rt.t, "Status “{state}” tidak dikenal.", state=state_text))
     g = grants_of(update, context)
     try:
         with rt.session() as session:

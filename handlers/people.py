@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlmodel import select
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 from telegram.helpers import create_deep_linked_url
@@ -12,7 +13,7 @@ from bot.access import Action, allowed
 from bot.audit import history
 from bot.errors import UserError
 from bot.i18n import N_
-from bot.models import Role, RoleBinding
+from bot.models import Indicator, Role, RoleBinding
 from bot.people import bindings_in, create_invite, find_person, parse_role, people_by_id, remove_bindings
 from bot.reference import provinces, regions
 from bot.render import Reply
@@ -137,7 +138,9 @@ def history_reply(context: ContextTypes.DEFAULT_TYPE, code: str, page: int) -> R
     with rt.session() as session:
         found = history(session, code, page)
         people = people_by_id(session, {e.actor_id for e in found.entries if e.actor_id is not None})
-    return render.history(rt.t, code, found, people, target.timezone)
+        codes = {e.subject.partition("/")[2] for e in found.entries if e.action == "checklist.state"}
+        indicators = {i.code: i.text for i in session.exec(select(Indicator).where(Indicator.code.in_(codes)))}
+    return render.history(rt.t, code, found, people, target.timezone, indicators)
 
 
 async def riwayat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -22,7 +22,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         except UserError as exc:
             await send_error(update, context, exc)
             return
-        await send(update, context, welcome(rt.t, binding))
+        await send(update, context, welcome(rt.t, binding, rt.settings.reminder_hour, rt.settings.digest_weekday))
         await menus.refresh(context, user_id(update))
         return
     if update.effective_chat.type == "private":

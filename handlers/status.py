@@ -9,11 +9,23 @@ from bot import callbacks as cb
 from bot.access import Action
 from bot.catalog import catalog_in_force
 from bot.checklist import indicator_statuses, province_progress, region_progress
+from bot.errors import UserError
+from bot.i18n import N_
 from bot.reference import ProvinceRef, RegionRef, criteria, regions_of
 from bot.render import Reply
 from bot.render import checklist as render_checklist
 from bot.render import status as render_status
-from handlers.common import answer, grants_of, require, require_catalog, resolve_or_ask, runtime, send, target_from
+from handlers.common import (
+    answer,
+    grants_of,
+    require,
+    require_catalog,
+    resolve_or_ask,
+    runtime,
+    send,
+    send_error,
+    target_from,
+)
 
 
 def status_reply(context: ContextTypes.DEFAULT_TYPE, target, also=()) -> Reply:
@@ -52,8 +64,11 @@ def belum_reply(context: ContextTypes.DEFAULT_TYPE, region: RegionRef, criterion
 
 
 def split_criterion(args: list[str]) -> tuple[str, int]:
-    """``["Tanah", "Laut", "3"]`` -> ("Tanah Laut", 3); a trailing 1-10 is a criterion number."""
-    if len(args) > 1 and args[-1].isdigit() and int(args[-1]) in criteria():
+    """``["Tanah", "Laut", "3"]`` -> ("Tanah Laut", 3); a trailing number is a criterion number (1-10)."""
+    if len(args) > 1 and args[-1].isdigit() and len(args[-1]) <= 3:
+        if int(args[-1]) not in criteria():
+            raise UserError(N_("Tidak ada kriteria {number}: kriteria KKP HAM bernomor 1 sampai {last}."),
+                            number=args[-1], last=str(max(criteria())))
         return " ".join(args[:-1]), int(args[-1])
     return " ".join(args), 0
 
@@ -62,7 +77,11 @@ async def belum(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not await require(update, context, Action.VIEW) or not await require_catalog(update, context):
         return
     rt = runtime(context)
-    query, criterion = split_criterion(context.args or [])
+    try:
+        query, criterion = split_criterion(context.args or [])
+    except UserError as exc:
+        await send_error(update, context, exc)
+        return
     if not query:
         await send(update, context, render_status.usage(rt.t, "/belum <wilayah> [nomor kriteria]", "/belum Tapin 3"))
         return

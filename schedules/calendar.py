@@ -23,15 +23,15 @@ from bot.models import Event, EventKind, EventStatus, ScopeKind
 from bot.reference import ProvinceRef, RegionRef, provinces, regions
 from bot.regions import resolve
 from bot.settings import parse_clock
-from schedules.policy import anchor_day, offsets_for
+from schedules.dates import is_date, parse_date, split_date
+from schedules.policy import Policy, anchor_day, canonical_offsets, offsets_for
 
 TEMPLATE = Path(__file__).parent / "template.csv"
 PERIOD_RE = re.compile(r"\bB(04|08|12)\b", re.IGNORECASE)
-DATE_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:\.\.(\d{4}-\d{2}-\d{2}))?$")
 KIND_WORDS = {k.value: k for k in EventKind}
 NATIONAL_WORDS = {"nasional", "national", "semua"}
-FORM = "/jadwal_tambah <jenis> <wilayah|provinsi|nasional> <YYYY-MM-DD> [HH:MM] <judul> [| ingatkan 3d,1d,2h]"
-EXAMPLE = "/jadwal_tambah rakor Kalsel 2025-06-19 09:00 Rakor Aksi HAM B08 | ingatkan 3d,1d,2h"
+FORM = "/jadwal_tambah <jenis> <wilayah|provinsi|nasional> <tanggal> [HH.MM] <judul> [| ingatkan H-3, H-1, 2 jam]"
+EXAMPLE = "/jadwal_tambah rakor Kalsel 19 Juni 2025 09.00 Rakor Aksi HAM B08 | ingatkan H-3, H-1, 2 jam"
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ def parse_scope(text: str) -> Scope:
     """``nasional``, ``Kalsel``, ``Kalsel,Kaltim`` or ``Tapin, HSS``."""
     text = text.strip()
     if not text:
-        raise UserError(N_("Sebutkan wilayah, provinsi atau «nasional»."))
+        raise UserError(N_("Sebutkan wilayah, provinsi atau “nasional”."))
     if text.lower() in NATIONAL_WORDS:
         return Scope(ScopeKind.NATIONAL)
     found: list[ProvinceRef | RegionRef] = []
@@ -92,8 +92,8 @@ def parse_scope(text: str) -> Scope:
         resolution = resolve(part)
         if resolution.target is None:
             if resolution.is_ambiguous:
-                raise UserError(N_("«{name}» bisa berarti beberapa wilayah; pakai kodenya (mis. 63.05)."), name=part)
-            raise UserError(N_("Wilayah «{name}» tidak ditemukan."), name=part)
+                raise UserError(N_("“{name}” bisa berarti beberapa wilayah; pakai kodenya (mis. 63.05)."), name=part)
+            raise UserError(N_("Wilayah “{name}” tidak ditemukan."), name=part)
         if resolution.target not in found:
             found.append(resolution.target)
     kinds = {type(t) for t in found}
@@ -128,28 +128,60 @@ class EventDraft:
     notes: str | None = None
 
 
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UserError(N_("Tanggal «{value}» tidak sah: pakai YYYY-MM-DD."), value=text) from None
+TIME_RE = re.compile(r"^\d{1,2}[:.]\d{2}$")
+RANGE_WORDS = ("..", "s.d.", "s/d", "sampai", "hingga")
 
 
-def parse_when(text: str) -> tuple[date, time | None, date | None]:
-    """``2025-06-20``, ``2025-06-20 09:00`` or ``2025-08-28..2025-09-05`` -> (start, time, end)."""
-    parts = text.split()
-    m = DATE_RE.match(parts[0]) if parts else None
-    if not m:
-        raise UserError(N_("Tanggal «{value}» tidak sah: pakai YYYY-MM-DD."), value=text)
-    start = _date(m.group(1))
-    end = _date(m.group(2)) if m.group(2) else None
+def _date(text: str, today: date | None) -> date:
+    if today is None:  # programmatic use (tests, the template): ISO only, no window
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise UserError(N_("Tanggal “{value}” tidak dikenali: tulis mis. 3 Desember 2026, 03-12-2026, "
+                               "2026-12-03, besok, lusa atau Senin depan."), value=text) from None
+    return parse_date(text, today)
+
+
+def _take_when(tokens: list[str], today: date | None) -> tuple[date, date | None, int] | None:
+    """A date (or ``A..B`` window) at the start of ``tokens``: (start, end, tokens used), or None."""
+    probe = today or date(2000, 1, 1)
+    if tokens and ".." in tokens[0] and all(tokens[0].split("..")):
+        first, _, second = tokens[0].partition("..")
+        if is_date(first, probe) and is_date(second, probe):
+            return _date(first, today), _date(second, today), 1
+    n = split_date(tokens, probe)
+    if not n:
+        return None
+    start = _date(" ".join(tokens[:n]), today)
+    rest = tokens[n:]
+    if rest and rest[0].lower() in RANGE_WORDS:
+        m = split_date(rest[1:], probe)
+        if m:
+            return start, _date(" ".join(rest[1 : 1 + m]), today), n + 1 + m
+    return start, None, n
+
+
+def _starts_with_date(tokens: list[str], probe: date) -> bool:
+    if tokens and ".." in tokens[0]:
+        return all(is_date(part, probe) for part in tokens[0].split("..", 1))
+    return split_date(tokens, probe) > 0
+
+
+def parse_when(text: str, today: date | None = None) -> tuple[date, time | None, date | None]:
+    """``3 Desember 2026``, ``2026-12-03 09:00``, ``28-08-2026..05-09-2026``, ``besok 09.00`` -> (start, time, end).
+
+    ``today`` (in the region's zone) enables ``besok``/``lusa``/``Senin depan`` and the allowed range.
+    """
+    tokens = text.split()
+    at = None
+    if tokens and TIME_RE.match(tokens[-1]):
+        at = _clock(tokens.pop())
+    taken = _take_when(tokens, today)
+    if taken is None or taken[2] != len(tokens):
+        return _date(" ".join(tokens), today), at, None  # says why the date is not understood
+    start, end, _ = taken
     if end is not None and end < start:
         raise UserError(N_("Tanggal akhir sebelum tanggal mulai."))
-    at = None
-    if len(parts) > 1:
-        at = _clock(parts[1])
-    if len(parts) > 2:
-        raise UserError(N_("Tanggal «{value}» tidak sah: pakai YYYY-MM-DD."), value=text)
     return start, at, end
 
 
@@ -157,27 +189,38 @@ def _clock(text: str) -> time:
     try:
         return parse_clock(text)
     except ValueError:
-        raise UserError(N_("Jam «{value}» tidak sah: pakai HH:MM."), value=text) from None
+        raise UserError(N_("Jam “{value}” tidak sah: pakai mis. 09.00."), value=text) from None
 
 
-def parse_line(text: str) -> EventDraft:
-    """``rakor Kalsel 2025-06-19 09:00 Rakor Aksi HAM B08 | ingatkan 3d,1d,2h`` -> a draft."""
+def today_in(now: datetime | None, zone: str) -> date | None:
+    return None if now is None else now.astimezone(ZoneInfo(zone)).date()
+
+
+def parse_line(text: str, now: datetime | None = None, national_zone: str = "Asia/Jakarta") -> EventDraft:
+    """``rakor Kalsel 3 Des 2026 09:00 Rakor Aksi HAM B12 | ingatkan H-3, H-1, 2 jam`` -> a draft.
+
+    ``now`` (the clock) lets dates be relative (``besok``, in the scope's zone) and checks their range.
+    """
     head, *options = [p.strip() for p in text.split("|")]
     tokens = head.split()
     if len(tokens) < 4:
         raise UserError(N_("Baris belum lengkap."))
     kind = KIND_WORDS.get(tokens[0].lower())
     if kind is None:
-        raise UserError(N_("Jenis «{value}» tidak dikenal: rakor, aksiham, kkpham, verifikasi, hariham, lain."),
+        raise UserError(N_("Jenis “{value}” tidak dikenal: rakor, aksiham, kkpham, verifikasi, hariham, lain."),
                         value=tokens[0])
-    date_at = next((i for i, tok in enumerate(tokens) if DATE_RE.match(tok)), None)
-    if date_at is None or date_at < 2:
-        raise UserError(N_("Tanggal (YYYY-MM-DD) tidak ditemukan setelah jenis dan wilayah."))
+    probe = (now.date() if now else date(2000, 1, 1))
+    date_at = next((i for i in range(2, len(tokens)) if _starts_with_date(tokens[i:], probe)), None)
+    if date_at is None:
+        raise UserError(N_("Tanggal tidak ditemukan setelah jenis dan wilayah."))
     scope = parse_scope(" ".join(tokens[1:date_at]))
-    rest = tokens[date_at + 1 :]
-    has_time = bool(rest) and re.fullmatch(r"\d{1,2}[:.]\d{2}", rest[0]) is not None
-    start, start_time, end = parse_when(" ".join(tokens[date_at : date_at + 1 + has_time]))
-    rest = rest[1:] if has_time else rest
+    start, end, used = _take_when(tokens[date_at:], today_in(now, scope.zone(national_zone)))
+    if end is not None and end < start:
+        raise UserError(N_("Tanggal akhir sebelum tanggal mulai."))
+    rest = tokens[date_at + used :]
+    start_time = None
+    if rest and TIME_RE.match(rest[0]):
+        start_time = _clock(rest.pop(0))
     title = " ".join(rest).strip()
     if not title:
         raise UserError(N_("Judul acara kosong."))
@@ -187,13 +230,14 @@ def parse_line(text: str) -> EventDraft:
         word, _, value = option.partition(" ")
         word = word.lower()
         if word in ("ingatkan", "pengingat"):
-            draft["offsets"] = ",".join(o.key for o in offsets_for(kind.value, value, start_time is not None))
+            draft["offsets"] = canonical_offsets(value, start_time is not None)
         elif word == "lokasi":
             draft["location"] = limits.text(value, "place", limits.MAX_PLACE)
         elif word == "catatan":
             draft["notes"] = limits.text(value, "note", limits.MAX_NOTE)
         else:
-            raise UserError(N_("Bagian «{value}» tidak dikenal: pakai «| ingatkan …», «| lokasi …» atau «| catatan …»."),
+            raise UserError(N_("Bagian “{value}” tidak dikenal: pakai “| ingatkan …”, “| lokasi …” atau "
+                               "“| catatan …”."),
                             value=option)
     return EventDraft(**draft)
 
@@ -294,19 +338,40 @@ def upcoming(session: Session, clock: Clock, region_codes: set[str] | None = Non
     return out
 
 
+def previous_working_day(day: date) -> date:
+    """The template's rule: a date on a weekend, a public holiday or a *cuti bersama* moves back to the
+    working day before it."""
+    policy = Policy(skip_weekends=True, skip_holidays=True)
+    for _ in range(31):
+        if policy.is_working_day(day):
+            return day
+        day -= timedelta(days=1)
+    return day
+
+
 def load_template(session: Session, clock: Clock, year: int, national_zone: str, actor: int | None) -> list[Event]:
-    """The usual yearly cycle as draft events ("tanggal perlu dikonfirmasi"); skips ones already there."""
-    existing = {(e.title, e.start_date.year) for e in session.exec(select(Event))}
+    """The usual yearly cycle as draft events ("tanggal perlu dikonfirmasi"); skips ones already there.
+
+    Dates on a non-working day move to the previous working day; a rakor is one event per province at
+    09:00 in its Kanwil's zone; nothing already past is created.
+    """
+    existing = {(e.title, e.scope_codes, e.start_date.year) for e in session.exec(select(Event))}
     created = []
     with open(TEMPLATE, newline="", encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             title = row["title"].format(year=year, data_year=year - 1)
-            if (title, year) in existing:
-                continue
-            start = date(year, int(row["month"]), int(row["day"]))
-            end = date(year, int(row["end_month"]), int(row["end_day"])) if row["end_month"] else None
+            start = previous_working_day(date(year, int(row["month"]), int(row["day"])))
+            end = previous_working_day(date(year, int(row["end_month"]), int(row["end_day"]))) \
+                if row["end_month"] else None
             start_time = parse_clock(row["time"]) if row["time"] else None
-            draft = EventDraft(kind=row["kind"], scope=Scope(ScopeKind.NATIONAL), start_date=start,
-                               start_time=start_time, title=title, end_date=end)
-            created.append(create_event(session, clock, draft, national_zone, actor, EventStatus.DRAFT))
+            scopes = [Scope(ScopeKind.PROVINCES, (code,)) for code in sorted(provinces())] \
+                if row["scope"] == "provinsi" else [Scope(ScopeKind.NATIONAL)]
+            for scope in scopes:
+                if (title, scope.text, start.year) in existing:
+                    continue
+                if (end or start) < clock.now().astimezone(ZoneInfo(scope.zone(national_zone))).date():
+                    continue  # already past
+                draft = EventDraft(kind=row["kind"], scope=scope, start_date=start, start_time=start_time,
+                                   title=title, end_date=end)
+                created.append(create_event(session, clock, draft, national_zone, actor, EventStatus.DRAFT))
     return created

@@ -15,7 +15,8 @@ from bot.audit import changes_since
 from bot.checklist import ProvinceProgress, Thresholds, province_progress
 from bot.clock import Clock
 from bot.cycles import current_cycle
-from bot.i18n import Translator
+from bot.i18n import Translator, translator
+from bot.language import reader_language
 from bot.models import Event, Outbox, Reminder, ReminderStatus, Role, RoleBinding
 from bot.reference import ProvinceRef, RegionRef, provinces, regions
 from bot.settings import Settings
@@ -53,7 +54,7 @@ def build(session: Session, clock: Clock, settings: Settings, province: Province
     now = clock.now()
     since = now - timedelta(days=7)
     progress = province_progress(session, current_cycle(session, clock, settings.cycle), province, thresholds)
-    behind = tuple(r for r in reversed(progress.rows) if r.klass != "peduli")[:BEHIND]
+    behind = tuple(r for r in reversed(progress.rows) if r.klass != "peduli" and r.last_updated)[:BEHIND]
     codes = {r.region.code for r in progress.rows}
     region_chats: dict[int, list[RegionRef]] = {}
     for sub in active_subscriptions(session):
@@ -97,6 +98,13 @@ def enqueue_due(session: Session, clock: Clock, settings: Settings, thresholds: 
         todo = [u for u, k in keys.items() if k not in known]
         if not todo:
             continue
-        text = render(t, build(session, clock, settings, province, thresholds))
-        queued += enqueue(session, [dict(key=keys[u], chat_id=u, text=text, due_at=clock.now()) for u in todo])
+        view = build(session, clock, settings, province, thresholds)
+        texts: dict[str, str] = {}  # one rendering per language the staf read
+        rows = []
+        for u in todo:
+            locale = reader_language(session, u, t.locale)
+            if locale not in texts:
+                texts[locale] = render(t if locale == t.locale else translator(locale), view)
+            rows.append(dict(key=keys[u], chat_id=u, text=texts[locale], due_at=clock.now()))
+        queued += enqueue(session, rows)
     return queued

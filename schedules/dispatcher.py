@@ -34,6 +34,7 @@ from sqlmodel import Session
 from bot.clock import Clock
 from bot.db import session_scope
 from bot.i18n import translator
+from bot.language import reader_language
 from bot.models import Event, Reminder, ReminderStatus
 from bot.render import Reply
 from bot.render import reminders as render
@@ -147,9 +148,9 @@ class Dispatcher:
 
     def _compose(self, row_id: int) -> tuple[Reminder, Reply | None]:
         settings = self.settings()
-        t = translator(settings.locale)
         with session_scope(self.engine) as session:
             row = session.get(Reminder, row_id)
+            t = translator(reader_language(session, row.chat_id, settings.locale))
             event = session.get(Event, row.event_id)
             view = reminder_view(session, self.clock, row, event, settings.cycle)
             session.expunge_all()

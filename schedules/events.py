@@ -15,7 +15,7 @@ from bot.models import Event, EventStatus, ScopeKind
 from bot.settings import Settings
 from schedules.calendar import EventDraft, create_event, get_event, reschedule, scope_of
 from schedules.planner import CANCELLED, MOVED, notify_reminded, sync_event
-from schedules.policy import offsets_for
+from schedules.policy import canonical_offsets
 
 EDITABLE = ("judul", "lokasi", "catatan", "ingatkan")
 
@@ -77,10 +77,11 @@ def edit(session: Session, clock: Clock, settings: Settings, event_id: int, fiel
     elif field == "catatan":
         event.notes = limits.text(value, "note", limits.MAX_NOTE) or None
     elif field == "ingatkan":
-        offsets = offsets_for(event.kind, value, event.start_time is not None) if value else ()
-        event.offsets = ",".join(o.key for o in offsets) or None
+        event.offsets = canonical_offsets(value, event.start_time is not None) if value else None
     else:
-        raise UserError(N_("Bagian «{value}» tidak bisa diubah."), value=field)
+        raise UserError(N_("Bagian “{value}” tidak bisa diubah."), value=field)
+    if snapshot(event) == before:
+        return event  # a change that changes nothing is not recorded
     event.updated_at = clock.now()
     session.flush()
     sync_event(session, clock, event, settings)
@@ -91,6 +92,8 @@ def edit(session: Session, clock: Clock, settings: Settings, event_id: int, fiel
 def confirm(session: Session, clock: Clock, settings: Settings, event_id: int, actor: int | None = None) -> Event:
     """A draft from the yearly template becomes real: its reminders are planned."""
     event = _open(session, event_id)
+    if event.status == EventStatus.CONFIRMED:
+        return event  # already confirmed: nothing changes, nothing is recorded
     before = snapshot(event)
     event.status = EventStatus.CONFIRMED.value
     event.updated_at = clock.now()

@@ -11,6 +11,7 @@ import logging
 
 from telegram.ext import Application, ContextTypes
 
+from bot.i18n import translator
 from bot.liveness import release_claims
 from bot.outage import is_database_down, outage_of
 from bot.render.digest import digest as render_digest
@@ -53,7 +54,8 @@ def make_dispatchers(application: Application) -> tuple[Dispatcher, OutboxDispat
 
 def queue_digests(runtime: Runtime) -> int:
     with runtime.session() as session:
-        return enqueue_due(session, runtime.clock, runtime.settings, runtime.thresholds, runtime.t, render_digest)
+        return enqueue_due(session, runtime.clock, runtime.settings, runtime.thresholds,
+                           translator(runtime.settings.locale), render_digest)  # not the last reader's language
 
 
 async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:

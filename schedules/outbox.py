@@ -17,6 +17,7 @@ from bot.broadcasts import is_chart_row, report
 from bot.clock import Clock
 from bot.db import session_scope
 from bot.i18n import translator
+from bot.language import reader_language
 from bot.models import Broadcast, Outbox, ReminderStatus
 from bot.reference import provinces
 from bot.render import Reply, plain_text
@@ -146,10 +147,11 @@ class OutboxDispatcher:
             ).rowcount
             creator = delivery.broadcast.created_by
             province = provinces()[delivery.broadcast.province_code].name
+            settings: Settings = self.settings()
+            locale = reader_language(session, creator, settings.locale)
         if not claimed:
             return
-        settings: Settings = self.settings()
-        reply = delivery_report(translator(settings.locale), delivery, province)
+        reply = delivery_report(translator(locale), delivery, province)
         result = await self.sender.send(creator, reply)
         if result.outcome is not Outcome.SENT:
             log.warning("delivery report of broadcast %s could not be sent: %s", broadcast_id, result.error)

@@ -26,6 +26,13 @@ from bot.i18n import N_
 from bot.models import EventKind
 
 OFFSET_RE = re.compile(r"^(\d{1,4})([dhm])$")
+# Indonesian forms: "H-3" (three days before), "H" or "H-0" (the day itself), "2 jam", "30 menit".
+H_RE = re.compile(r"^h(?:\s*-\s*(\d{1,4}))?$")
+WORD_RE = re.compile(r"^(\d{1,4})\s*(hari|jam|menit)$")
+WORD_UNITS = {"hari": "d", "jam": "h", "menit": "m"}
+# "2h" stays the short form of "2 jam" (the default reminder before a meeting); from 3 up "Nh" may
+# just as well mean "H-N" (N hari), so it is refused with both readings.
+AMBIGUOUS_HOURS_FROM = 3
 LIMITS = {"d": 90, "h": 72, "m": 24 * 60}
 
 DAY_OFFSETS = {
@@ -53,29 +60,64 @@ class Offset:
         return self.unit == "d"
 
     @property
+    def label_id(self) -> str:
+        """As a Kanwil writes it: ``H-3``, ``H`` (the day itself), ``2 jam``, ``30 menit``."""
+        if self.unit == "d":
+            return f"H-{self.amount}" if self.amount else "H"
+        return f"{self.amount} {'jam' if self.unit == 'h' else 'menit'}"
+
+    @property
     def delta(self) -> timedelta:
         return {"d": timedelta(days=self.amount), "h": timedelta(hours=self.amount),
                 "m": timedelta(minutes=self.amount)}[self.unit]
 
 
-def parse_offsets(text: str, timed: bool) -> tuple[Offset, ...]:
-    """``"3d,1d,2h"`` -> offsets; a clear error for anything else."""
+def _one_offset(part: str, strict: bool) -> Offset:
+    m = H_RE.match(part)
+    if m:
+        return Offset("d", int(m.group(1) or 0))
+    m = WORD_RE.match(part)
+    if m:
+        return Offset(WORD_UNITS[m.group(2)], int(m.group(1)))
+    m = OFFSET_RE.match(part)
+    if m:
+        if strict and m.group(2) == "h" and int(m.group(1)) >= AMBIGUOUS_HOURS_FROM:
+            raise UserError(N_("Pengingat “{value}” bisa berarti H-{n} ({n} hari sebelum) atau {n} jam "
+                               "sebelum: tulis “H-{n}” atau “{n} jam”."), value=part, n=m.group(1))
+        return Offset(m.group(2), int(m.group(1)))
+    raise UserError(N_("Pengingat “{value}” tidak sah: pakai mis. H-3, H-1, 2 jam, 30 menit."), value=part)
+
+
+def parse_offsets(text: str, timed: bool, strict: bool = True) -> tuple[Offset, ...]:
+    """``"H-3, H-1, 2 jam, 30 menit"`` or ``"3d,1d,2h,15m"`` -> offsets; a clear error for anything else.
+
+    ``strict=False`` reads what is already stored (``3h`` as hours, as it was before).
+    """
     out: list[Offset] = []
-    for part in re.split(r"[,\s]+", text.strip().lower()):
+    parts = []
+    for chunk in (c.strip() for c in text.strip().lower().split(",")):
+        whole = H_RE.match(chunk) or WORD_RE.match(chunk)
+        parts.extend([chunk] if whole else chunk.split())
+    for part in parts:
         if not part:
             continue
-        m = OFFSET_RE.match(part)
-        if not m or int(m.group(1)) > LIMITS[m.group(2)]:
-            raise UserError(N_("Pengingat «{value}» tidak sah: pakai mis. 3d, 1d, 2h, 15m."), value=part)
-        offset = Offset(m.group(2), int(m.group(1)))
+        offset = _one_offset(part, strict)
+        if offset.amount > LIMITS[offset.unit]:
+            raise UserError(N_("Pengingat “{value}” terlalu jauh: paling lama {limit}."), value=part,
+                            limit=Offset(offset.unit, LIMITS[offset.unit]).label_id)
         if not offset.is_day_level and not timed:
-            raise UserError(N_("Pengingat «{value}» perlu acara yang berjam (HH:MM)."), value=part)
+            raise UserError(N_("Pengingat “{value}” perlu acara yang berjam (HH:MM)."), value=part)
         if offset not in out:
             out.append(offset)
     if not out:
-        raise UserError(N_("Daftar pengingat kosong: pakai mis. 3d, 1d, 2h."))
+        raise UserError(N_("Daftar pengingat kosong: pakai mis. H-3, H-1, 2 jam."))
     limits.check_offsets(len(out))
     return tuple(out)
+
+
+def canonical_offsets(text: str, timed: bool) -> str:
+    """What is stored: ``"H-3, 2 jam"`` -> ``"3d,2h"`` (validated)."""
+    return ",".join(o.key for o in parse_offsets(text, timed))
 
 
 def default_offsets(kind: str, timed: bool) -> tuple[Offset, ...]:
@@ -85,7 +127,8 @@ def default_offsets(kind: str, timed: bool) -> tuple[Offset, ...]:
 
 
 def offsets_for(kind: str, custom: str | None, timed: bool) -> tuple[Offset, ...]:
-    return parse_offsets(custom, timed) if custom else default_offsets(kind, timed)
+    """The offsets of an event (``custom`` is what is stored)."""
+    return parse_offsets(custom, timed, strict=False) if custom else default_offsets(kind, timed)
 
 
 @dataclass(frozen=True)
@@ -128,7 +171,8 @@ class Policy:
 
 @cache
 def indonesian_holidays(year: int) -> holidays.HolidayBase:
-    return holidays.country_holidays("ID", years=year)
+    """Public holidays and *cuti bersama* (the ``government`` category of the ``holidays`` package)."""
+    return holidays.country_holidays("ID", years=year, categories=("public", "government"))
 
 
 def anchor_day(anchor: datetime | date, zone: str) -> date:

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from bot.aksi import reported_regions
 from bot.catalog import active_indicators
 from bot.checklist import complete_counts
 from bot.cycles import current_cycle
 from bot.clock import Clock
-from bot.models import Event, EventKind
+from bot.models import Event, EventKind, ScopeKind, Subscription
 from bot.reference import RegionRef, provinces, regions
 from bot.subscriptions import active_subscriptions, of_chat
 from schedules.calendar import Scope, scope_of
@@ -50,7 +50,14 @@ def covered_regions(session: Session, scope: Scope, chat_id: int | None = None
     """chat id -> (zone, kab/kota of the scope the chat is bound to), for every (or one) active chat."""
     in_scope = scope.region_codes()
     out: dict[int, tuple[str, list[RegionRef]]] = {}
-    subs = active_subscriptions(session) if chat_id is None else of_chat(session, chat_id)
+    if chat_id is not None:
+        subs = of_chat(session, chat_id)
+    elif scope.kind is ScopeKind.NATIONAL:
+        subs = active_subscriptions(session)
+    else:  # only the chats bound to these kab/kota or their provinces (a province's rakor: a few rows)
+        wanted = in_scope | {regions()[c].province_code for c in in_scope}
+        subs = list(session.exec(select(Subscription).where(
+            Subscription.active, Subscription.target_code.in_(sorted(wanted))).order_by(Subscription.id)))
     for sub in subs:
         code = sub.target_code
         if code in provinces():

@@ -64,7 +64,8 @@ async def test_preview_then_confirm_delivers_to_every_group_once(bot):
     text = message.params["text"]
     assert text.startswith("<b>Pratinjau</b>: akan dikirim ke 3 grup")
     assert "📢 <b>Hasil KKP HAM: Provinsi Kalimantan Selatan</b>" in text
-    assert "dari 13 kab/kota di atas ambang peduli" in text and "Paling tertinggal:" in text
+    assert "dari 13 kab/kota peduli" in text and "syarat provinsi (pengaturan) 60%" in text
+    assert "Perlu pendampingan:" in text and "Paling tertinggal" not in text
     before = len(bot.api.calls)
     assert not [c for c in bot.api.calls[before:] if c.params.get("chat_id") in GROUPS]
     (done,) = replies(await bot.press(message, "✅ Kirim", STAF))
@@ -167,3 +168,37 @@ async def test_a_restart_half_way_skips_nobody_and_doubles_nobody(bot):
         assert len(results(bot, chat)) == 1, chat
     with bot.runtime.session() as session:
         assert {r.status for r in session.exec(select(Outbox))} == {"sent"}
+
+
+async def test_umumkan_uses_its_argument(bot):
+    from tests.conftest import ADMIN
+
+    await setup_groups(bot)
+    calls = await bot.say("/umumkan Kalsel", ADMIN)  # an admin may announce anywhere: no province question
+    message = replies(calls)[-1]
+    assert "📢 <b>Hasil KKP HAM: Provinsi Kalimantan Selatan</b>" in message.params["text"]
+    calls = await bot.say("/umumkan Kaltim", STAF)  # not the staf's province
+    assert "tidak berwenang" in replies(calls)[-1].params["text"]
+
+
+async def test_no_kirim_without_recipients_and_it_says_why(bot):
+    from bot.offline import buttons_of
+
+    calls = await bot.say("/umumkan", STAF)  # no group subscribed; one PIC (Tapin) registered
+    message = replies(calls)[-1]
+    text = message.params["text"]
+    assert "belum ada penerima" in text and "/langganan" in text and "pilih “PIC: ya” untuk mengirim ke 1 PIC" in text
+    assert [label for label, _ in buttons_of(message)] == ["👥 PIC: tidak", "✖️ Batal"]
+    (to_pics,) = replies(await bot.press(message, "👥 PIC: tidak", STAF))
+    assert [label for label, _ in buttons_of(to_pics)] == ["✅ Kirim", "👥 PIC: ya", "✖️ Batal"]
+
+
+async def test_a_region_without_data_is_not_named_as_behind(bot):
+    from tests.conftest import ADMIN
+
+    await bot.say("/tandai Tapin 1.01 lengkap", ADMIN)  # only Tapin has any data
+    message = replies(await bot.say("/umumkan Kalsel", ADMIN))[-1]
+    text = message.params["text"]
+    assert text.rstrip().endswith("Perlu pendampingan: Kab. Tapin")
+    assert "Kab. Tapin: 0,8% · kurang peduli" in text
+    assert "Kab. Tanah Laut: belum ada data" in text and "0% · kurang peduli" not in text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
@@ -66,14 +67,49 @@ def test_yearly_template_is_drafts_and_idempotent(runtime):
     with runtime.session() as session:
         created = load_template(session, runtime.clock, 2026, "Asia/Jakarta", None)
         again = load_template(session, runtime.clock, 2026, "Asia/Jakarta", None)
-    assert len(created) == 12 and again == []
+    assert len(created) == 8 + 4 * 38 and again == []  # a rakor per province
     assert {e.status for e in created} == {EventStatus.DRAFT.value}
-    kinds = [e.kind for e in created]
+    kinds = [e.kind for e in created if e.scope_kind == "nasional"]
     assert kinds.count("aksiham") == 3 and "hariham" in kinds
     hari_ham = next(e for e in created if e.kind == "hariham")
-    assert hari_ham.start_date == date(2026, 12, 10) and "2025" in hari_ham.title
+    assert hari_ham.start_date == date(2026, 12, 10)
+    assert "KKP HAM Tahun 2025 (penganugerahan 2026)" in hari_ham.title
     b08 = next(e for e in created if e.period == "B08")
-    assert (b08.start_date, b08.end_date) == (date(2026, 8, 28), date(2026, 9, 5))
+    assert (b08.start_date, b08.end_date) == (date(2026, 8, 28), date(2026, 9, 4))  # 5 Sep 2026 is a Saturday
+
+
+def test_template_dates_move_to_the_previous_working_day(runtime):
+    with runtime.session() as session:
+        y2026 = load_template(session, runtime.clock, 2026, "Asia/Jakarta", None)
+        y2027 = load_template(session, runtime.clock, 2027, "Asia/Jakarta", None)
+    closing = next(e for e in y2026 if e.title.endswith("ditutup"))
+    assert closing.start_date == date(2026, 5, 29)  # 31 May is Sunday and Waisak, 30 May a Saturday
+    kalsel_b12 = next(e for e in y2027 if e.title == "Rakor Aksi HAM B12 2027" and e.scope_codes == "63")
+    assert kalsel_b12.start_date == date(2027, 11, 19)  # 20 November 2027 is a Saturday
+    from schedules.policy import Policy
+    assert all(Policy().is_working_day(e.start_date) for e in y2026 + y2027)
+    assert all(Policy().is_working_day(e.end_date) for e in y2026 + y2027 if e.end_date)
+
+
+def test_template_rakor_is_at_nine_in_each_kanwils_zone(runtime):
+    with runtime.session() as session:
+        created = load_template(session, runtime.clock, 2026, "Asia/Jakarta", None)
+    rakor = {e.scope_codes: e for e in created if e.title == "Rakor Aksi HAM B08 2026"}
+    assert len(rakor) == 38
+    for code, zone in (("63", "Asia/Makassar"), ("94", "Asia/Jayapura"), ("31", "Asia/Jakarta")):
+        event = rakor[code]
+        assert event.timezone == zone
+        assert event.starts_at.astimezone(ZoneInfo(zone)).time() == time(9, 0)
+
+
+def test_template_creates_nothing_in_the_past(runtime):
+    from bot.clock import FixedClock
+
+    mid_june = FixedClock(datetime(2026, 6, 15, 3, 0, tzinfo=UTC))
+    with runtime.session() as session:
+        created = load_template(session, mid_june, 2026, "Asia/Jakarta", None)
+    assert created and min(e.end_date or e.start_date for e in created) >= date(2026, 6, 15)
+    assert not any(e.period == "B04" for e in created)
 
 
 def test_upcoming_filters_by_region(runtime):
@@ -99,3 +135,19 @@ def test_ics_export(runtime):
     assert items[0].decoded("dtstart") == datetime(2025, 6, 19, 1, 0, tzinfo=UTC)
     assert items[1].decoded("dtstart") == date(2025, 8, 28) and items[1].decoded("dtend") == date(2025, 9, 6)
     assert str(items[1]["location"]) == "SAPA-HAM"
+
+
+def test_changes_that_change_nothing_are_not_audited(runtime):
+    from sqlmodel import select
+
+    from bot.models import AuditEntry
+    from schedules.events import confirm, edit
+
+    with runtime.session() as session:
+        event = add(session, runtime.clock, runtime.settings, parse_line("rakor Tapin 2024-06-19 09:00 Rakor"), 1)
+        edit(session, runtime.clock, runtime.settings, event.id, "judul", "Rakor", 1)
+        edit(session, runtime.clock, runtime.settings, event.id, "ingatkan", "", 1)
+        confirm(session, runtime.clock, runtime.settings, event.id, 1)
+        edit(session, runtime.clock, runtime.settings, event.id, "judul", "Rakor B08", 1)
+        actions = [a.action for a in session.exec(select(AuditEntry).order_by(AuditEntry.id))]
+    assert actions == ["event.create", "event.edit"]

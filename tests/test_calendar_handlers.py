@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from icalendar import Calendar
 from sqlmodel import select
 
@@ -23,14 +24,14 @@ async def test_one_line_event(bot):
     text = reply.params["text"]
     assert "✔️ Acara dibuat:" in text and "<b>Rakor Aksi HAM B08</b> (#1)" in text
     assert "Rapat koordinasi · Rabu, 19 Juni 2024 pukul 09.00 WITA" in text
-    assert "Cakupan: Kalimantan Selatan" in text and "Pengingat: 3d, 1d, 2h" in text
+    assert "Cakupan: Kalimantan Selatan" in text and "Pengingat: H-3, H-1, 2 jam" in text
 
 
 async def test_malformed_line_creates_nothing(bot):
-    (reply,) = replies(await bot.say("/jadwal_tambah rakor Kalsel 19-06-2024 Rakor"))
+    (reply,) = replies(await bot.say("/jadwal_tambah rakor Kalsel kemarin Rakor"))
     text = reply.params["text"]
-    assert "Tanggal (YYYY-MM-DD) tidak ditemukan" in text and "Tidak ada yang dibuat." in text
-    assert "/jadwal_tambah rakor Kalsel 2025-06-19 09:00 Rakor Aksi HAM B08 | ingatkan 3d,1d,2h" in text
+    assert "Tanggal tidak ditemukan" in text and "Tidak ada yang dibuat." in text
+    assert "/jadwal_tambah rakor Kalsel 19 Juni 2025 09.00 Rakor Aksi HAM B08 | ingatkan H-3, H-1, 2 jam" in text
     with bot.runtime.session() as session:
         assert session.exec(select(Event)).all() == []
 
@@ -53,8 +54,8 @@ async def test_guided_conversation(bot):
     (next_month,) = replies(await bot.press(scope_msg, "›"))
     assert [label for label, _ in buttons_of(next_month)][0] == "Februari 2024"
     (time_msg,) = replies(await bot.press(next_month, "20"))
-    assert "Jam" in time_msg.params["text"]
-    (title_msg,) = replies(await bot.press(time_msg, "09:00"))
+    assert "Jam berapa, dalam WITA?" in time_msg.params["text"]
+    (title_msg,) = replies(await bot.press(time_msg, "09.00"))
     assert "judul" in title_msg.params["text"]
     (preview,) = replies(await bot.say("Rakor data dukung KKP HAM"))
     assert "Periksa lalu simpan" in preview.params["text"]
@@ -110,7 +111,7 @@ async def test_change_and_cancel(bot):
     (retitled,) = replies(await bot.say("/jadwal_ubah 1 judul Rakor Evaluasi B04"))
     assert "<b>Rakor Evaluasi B04</b>" in retitled.params["text"]
     (bad,) = replies(await bot.say("/jadwal_ubah 1 ingatkan 3x"))
-    assert "Pengingat «3x» tidak sah" in bad.params["text"]
+    assert "Pengingat “3x” tidak sah" in bad.params["text"]
     (missing,) = replies(await bot.say("/jadwal_ubah 99 judul X"))
     assert "Acara #99 tidak ada." in missing.params["text"]
     (gone,) = replies(await bot.say("/jadwal_batal 1"))
@@ -125,8 +126,8 @@ async def test_confirming_a_template_draft(bot):
     with bot.runtime.session() as session:
         drafts = load_template(session, bot.runtime.clock, 2024, "Asia/Jakarta", None)
     target = next(e for e in drafts if e.kind == "hariham")
-    (listed,) = replies(await bot.say("/jadwal"))
-    assert "Draf: tanggal perlu dikonfirmasi" in listed.params["text"]
+    listed = replies(await bot.say("/jadwal"))
+    assert "Draf: tanggal perlu dikonfirmasi" in listed[0].params["text"]
     (reply,) = replies(await bot.say(f"/jadwal_ubah {target.id} konfirmasi 2024-12-10 09:00"))
     assert "dikonfirmasi" in reply.params["text"] and "Selasa, 10 Desember 2024 pukul 09.00 WIB" in reply.params["text"]
 
@@ -146,9 +147,13 @@ async def test_aksi_records_a_report(bot):
     (reply,) = replies(await bot.say("/aksi Tapin B08 2024 87,5"))
     text = reply.params["text"]
     assert "✔️ Laporan Aksi HAM B08 2024 dicatat." in text
-    assert "B04: belum dilaporkan" in text and "B08: dilaporkan, capaian 87,5" in text
+    assert "Target capaian: 60 (pengaturan)" in text
+    assert "B04 (Januari–April): belum dilaporkan" in text
+    assert "B08 (Januari–Agustus): dilaporkan, capaian 87,5 · mencapai target" in text
+    assert "B12 (Januari–Desember): belum dilaporkan" in text
+    assert "Rata-rata sejauh ini (1 periode): <b>87,5</b>" in text
     (view,) = replies(await bot.say("/aksi Tapin", VIEWER))
-    assert "B08: dilaporkan, capaian 87,5" in view.params["text"]
+    assert "B08 (Januari–Agustus): dilaporkan, capaian 87,5" in view.params["text"]
     (denied,) = replies(await bot.say("/aksi Tapin B12", VIEWER))
     assert "tidak berwenang" in denied.params["text"]
     with bot.runtime.session() as session:
@@ -197,6 +202,92 @@ async def test_snooze_refused_when_the_deadline_is_before_tomorrow(bot):
     calls = await bot.press(message, "⏰ Ingatkan besok", VIEWER)
     alert = next(c for c in calls if c.method == "answerCallbackQuery")
     assert "tidak bisa ditunda" in alert.params["text"] and alert.params["show_alert"]
+
+
+@pytest.mark.parametrize("typed,shown", [
+    ("2024-12-03", "Selasa, 3 Desember 2024"), ("03-12-2024", "Selasa, 3 Desember 2024"),
+    ("3/12/2024", "Selasa, 3 Desember 2024"), ("3 Des 2024", "Selasa, 3 Desember 2024"),
+    ("3 Desember 2024", "Selasa, 3 Desember 2024"), ("besok", "Jumat, 26 Januari 2024"),
+    ("lusa", "Sabtu, 27 Januari 2024"), ("Senin depan", "Senin, 29 Januari 2024"),
+])
+async def test_dates_as_people_type_them(bot, typed, shown):
+    # the clock: Thursday 25 January 2024, 10:00 WITA
+    (reply,) = replies(await bot.say(f"/jadwal_tambah rakor Kalsel {typed} 09.00 Rakor"))
+    assert f"Rapat koordinasi · {shown} pukul 09.00 WITA" in reply.params["text"]
+
+
+async def test_relative_dates_are_read_in_the_regions_zone(bot):
+    from bot.clock import FixedClock
+
+    # 23:30 WIB on Thursday is already Friday 01:30 WIT in Papua
+    bot.runtime.clock = FixedClock(datetime(2024, 1, 25, 16, 30, tzinfo=UTC))
+    (papua,) = replies(await bot.say("/jadwal_tambah rakor Papua besok 09.00 Rakor"))
+    assert "Sabtu, 27 Januari 2024 pukul 09.00 WIT" in papua.params["text"]
+    (jakarta,) = replies(await bot.say("/jadwal_tambah rakor Jakarta besok 09.00 Rakor"))
+    assert "Jumat, 26 Januari 2024 pukul 09.00 WIB" in jakarta.params["text"]
+
+
+@pytest.mark.parametrize("typed", ["0001-01-01", "9999-12-31", "3 Des 2030"])
+async def test_dates_outside_the_window_are_refused(bot, typed):
+    (reply,) = replies(await bot.say(f"/jadwal_tambah rakor Kalsel {typed} Rakor"))
+    text = reply.params["text"]
+    assert "di luar rentang yang diterima: 01-01-2023 sampai 31-12-2029" in text and "Tidak ada yang dibuat." in text
+    (moved,) = replies(await bot.say(f"/jadwal_ubah 1 tanggal {typed}"))
+    assert "Acara #1 tidak ada" in moved.params["text"] or "di luar rentang" in moved.params["text"]
+
+
+async def test_three_h_is_refused_in_the_one_line_form(bot):
+    (reply,) = replies(await bot.say("/jadwal_tambah rakor Kalsel 2024-06-19 09:00 Rakor | ingatkan 3h"))
+    assert "bisa berarti H-3 (3 hari sebelum) atau 3 jam sebelum" in reply.params["text"]
+
+
+async def test_window_counts_down_to_opening_then_close(bot):
+    from bot.clock import FixedClock
+
+    await bot.say("/jadwal_tambah aksiham Kalsel 2024-01-31..2024-02-06 Pelaporan Aksi HAM B04")
+    (before,) = replies(await bot.say("/jadwal Kalsel"))
+    assert "dibuka H-6" in before.params["text"]
+    bot.runtime.clock = FixedClock(datetime(2024, 2, 4, 2, 0, tzinfo=UTC))
+    (during,) = replies(await bot.say("/jadwal Kalsel"))
+    assert "ditutup H-2" in during.params["text"]
+
+
+async def test_admins_agenda_shows_each_event_in_its_zone(bot):
+    await bot.say("/jadwal_tambah rakor Kalsel 2024-06-19 09:00 Rakor Kalsel")
+    await bot.say("/jadwal_tambah rakor Papua 2024-06-20 09:00 Rakor Papua")
+    (reply,) = replies(await bot.say("/jadwal", ADMIN))
+    text = reply.params["text"]
+    assert "Rabu, 19 Juni 2024 pukul 09.00 WITA" in text and "Kamis, 20 Juni 2024 pukul 09.00 WIT" in text
+
+
+async def test_drafts_are_shown_to_staff_only(bot):
+    from schedules.calendar import load_template
+    from tests.conftest import grant
+
+    with bot.runtime.session() as session:
+        load_template(session, bot.runtime.clock, 2024, "Asia/Jakarta", None)
+    grant(bot.runtime, 4242, "pic", "63.05")
+    grant(bot.runtime, 4343, "staf", "63")
+    pic = replies(await bot.say("/jadwal Kalsel", 4242, chat_id=4242))
+    staf = replies(await bot.say("/jadwal Kalsel", 4343, chat_id=4343))
+    assert "Draf" not in " ".join(r.params["text"] for r in pic)
+    assert "Draf: tanggal perlu dikonfirmasi" in staf[0].params["text"]
+
+
+async def test_aksi_target_is_a_setting_and_the_gap_is_shown(bot):
+    bot.runtime.settings = bot.runtime.settings.model_copy(update={"aksi_target": 90})
+    await bot.say("/aksi Tapin B04 2024 70")
+    (reply,) = replies(await bot.say("/aksi Tapin B08 2024 80"))
+    text = reply.params["text"]
+    assert "Target capaian: 90 (pengaturan)" in text
+    assert "B04 (Januari–April): dilaporkan, capaian 70 · kurang 20 dari target" in text
+    assert "Rata-rata sejauh ini (2 periode): <b>75</b> · kurang 15 dari target" in text
+
+
+async def test_aksi_with_an_invalid_period_says_so(bot):
+    (reply,) = replies(await bot.say("/aksi Tapin B13"))
+    assert "Periode “B13” tidak sah: B04 (Januari–April), B08 (Januari–Agustus) atau B12 (Januari–Desember)." \
+        in reply.params["text"]
 
 
 async def test_forged_reminder_buttons_are_refused_and_change_nothing(bot):

@@ -117,3 +117,70 @@ def test_semicolon_csv_from_indonesian_excel(runtime, tmp_path):
         import_catalog(session, runtime.clock, path)
     with runtime.session() as session:
         assert session.get(Indicator, "1.1").weight == 1.5
+
+
+def _fails(runtime, path) -> list[str]:
+    """Import ``path`` expecting a refusal; the messages, with the database unchanged."""
+    with runtime.session() as session:
+        before = len(session.exec(select(Indicator)).all())
+    with pytest.raises(CatalogImportError) as info:
+        with runtime.session() as session:
+            import_catalog(session, runtime.clock, path)
+    with runtime.session() as session:
+        assert len(session.exec(select(Indicator)).all()) == before
+    return [e.message.format(**e.values) for e in info.value.errors]
+
+
+@pytest.mark.parametrize("name,content,expected", [
+    ("acak.xlsx", bytes(range(256)) * 40, "rusak"),
+    ("acak.csv", bytes(range(256)) * 40, "UTF-8"),
+    ("latin1.csv", "kode,kriteria,jenis,indikator\n1.1,1,struktur,Perda Bantuan Hukum Désa\n".encode("latin-1"),
+     "UTF-8"),
+    ("rusak.xlsx", b"PK\x03\x04" + b"\x00" * 200, "rusak"),
+])
+def test_files_that_are_not_spreadsheets_get_a_message(runtime, tmp_path, name, content, expected):
+    path = tmp_path / name
+    path.write_bytes(content)
+    (message,) = _fails(runtime, path)
+    assert expected in message
+
+
+def test_bad_values_are_refused(runtime, tmp_path):
+    rows = [GOOD[0], ["1.1", "1", "struktur", "Perda", "inf"], ["1.2", "1", "proses", "Sosialisasi", "nan"],
+            ["1.3", "1", "hasil", "x" * 2001, "1"]]
+    messages = _fails(runtime, write_csv(tmp_path / "bad.csv", rows))
+    assert sum("bobot" in m for m in messages) == 2 and any("terlalu panjang" in m for m in messages)
+
+
+def test_formulas_and_doubled_columns_are_refused(runtime, tmp_path):
+    rows = [GOOD[0], ["1.1", "1", "struktur", '=HYPERLINK("https://contoh.id","Perda")', "1"]]
+    (message,) = _fails(runtime, write_csv(tmp_path / "formula.csv", rows))
+    assert "D2" in message and "rumus" in message
+    wb = Workbook()
+    wb.active.append(["kode", "kriteria", "jenis", "indikator", "indikator"])
+    wb.active.append(["1.1", "1", "struktur", "Perda", "Perda lain"])
+    wb.save(tmp_path / "ganda.xlsx")
+    (message,) = _fails(runtime, tmp_path / "ganda.xlsx")
+    assert "Kolom ganda: text" in message
+
+
+def test_huge_files_are_refused_quickly(runtime, tmp_path):
+    rows = [GOOD[0]] + [[f"1.{i}", "1", "struktur", f"Indikator {i}", "1"] for i in range(20_000)]
+    (message,) = _fails(runtime, write_csv(tmp_path / "besar.csv", rows))
+    assert "Terlalu banyak baris" in message
+    big = tmp_path / "besar.xlsx"
+    big.write_bytes(b"0" * (6 * 1024 * 1024))
+    (message,) = _fails(runtime, big)
+    assert "terlalu besar" in message
+
+
+def test_the_cli_shows_the_first_50_errors_then_a_count(runtime, tmp_path, monkeypatch, capsys):
+    from bot.cli import main
+
+    rows = [GOOD[0]] + [[f"1.{i}", "11", "struktur", "Perda", "1"] for i in range(80)]
+    path = write_csv(tmp_path / "salah.csv", rows)
+    monkeypatch.setenv("DATABASE_URL", runtime.settings.database_url)
+    monkeypatch.setenv("PANTAU_CYCLE", "2024/2025")
+    assert main(["import", "catalog", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("  baris ") == 50 and "… dan 30 kesalahan lain." in err

@@ -40,7 +40,7 @@ def test_import_catalog_reports_rows_and_changes_nothing(env, tmp_path, capsys):
     assert main(["import", "catalog", str(bad)]) == 1
     err = capsys.readouterr().err
     assert "Impor dibatalkan; katalog tidak berubah" in err
-    assert "baris 3: kriteria «12» harus nomor 1-10" in err
+    assert "baris 3: kriteria “12” harus nomor 1-10" in err
     good = tmp_path / "good.csv"
     good.write_text("kode,kriteria,jenis,indikator\n1.1,1,struktur,Perda\n", encoding="utf-8")
     assert main(["import", "catalog", str(good)]) == 0
@@ -71,21 +71,26 @@ def test_calendar_commands(env, tmp_path, capsys):
 
     from icalendar import Calendar
 
-    year = date.today().year + 2  # always ahead, within the accepted window
-
-    assert main(["calendar", "add", f"rakor Kalsel {year}-06-19 09:00 Rakor Aksi HAM B08 | ingatkan 3d,1d"]) == 0
+    year = date.today().year + 1  # the CLI runs on the real clock; dates are accepted up to five years ahead
+    assert main(["calendar", "add", f"rakor Kalsel {year}-06-19 09:00 Rakor Aksi HAM B08 | ingatkan H-3, H-1"]) == 0
     out = capsys.readouterr().out
     assert "Rakor Aksi HAM B08 (#1)" in out and "pukul 09.00 WITA" in out and "<b>" not in out
+    assert "Pengingat: H-3, H-1" in out
     assert main(["calendar", "add", "rakor Kalsel kemarin Rakor"]) == 1
-    assert "Tanggal (YYYY-MM-DD) tidak ditemukan" in capsys.readouterr().err
-    assert main(["calendar", "change", "1", "tanggal", f"{year}-06-20", "10:00"]) == 0
+    assert "Tanggal tidak ditemukan" in capsys.readouterr().err
+    assert main(["calendar", "add", "rakor Kalsel 9999-01-01 Rakor"]) == 1
+    assert "di luar rentang yang diterima" in capsys.readouterr().err
+    assert main(["calendar", "change", "1", "tanggal", f"20-06-{year}", "10.00"]) == 0
     assert "pukul 10.00 WITA" in capsys.readouterr().out
     assert main(["calendar", "template", str(year)]) == 0
-    assert f"12 draf acara dibuat untuk {year}" in capsys.readouterr().out
+    assert f"160 draf acara dibuat untuk {year}" in capsys.readouterr().out
     assert main(["calendar", "list", "--wilayah", "Tapin"]) == 0
     listing = capsys.readouterr().out
     assert "Jadwal Kabupaten Tapin" in listing and "Draf: tanggal perlu dikonfirmasi" in listing
-    assert main(["calendar", "confirm", "13", f"{year}-12-10"]) == 0
+    assert main(["calendar", "list"]) == 0
+    everything = capsys.readouterr().out
+    assert "pukul 09.00 WIT ·" in everything and "pukul 09.00 WITA" in everything and "pukul 09.00 WIB" in everything
+    assert main(["calendar", "confirm", "161", f"{year}-12-10"]) == 0
     assert "Hari HAM" in capsys.readouterr().out
     assert main(["calendar", "cancel", "1"]) == 0
     assert main(["calendar", "cancel", "1"]) == 1
@@ -94,6 +99,20 @@ def test_calendar_commands(env, tmp_path, capsys):
     assert main(["calendar", "export", str(target), "--wilayah", "Kalsel"]) == 0
     assert "12 acara ditulis" in capsys.readouterr().out
     assert len(Calendar.from_ical(target.read_bytes()).walk("VEVENT")) == 12
+
+
+def test_argparse_speaks_indonesian(env, capsys):
+    import pytest
+
+    with pytest.raises(SystemExit):
+        main(["calendar", "add"])
+    err = capsys.readouterr().err
+    assert "cara pakai: pantau-ham calendar add" in err
+    assert "galat: argumen berikut wajib diisi: line" in err
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert "tampilkan bantuan ini lalu keluar" in out and "show this help" not in out
 
 
 @pytest.mark.parametrize("variable,value,locale,expected", [

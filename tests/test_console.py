@@ -14,7 +14,7 @@ async def test_console_prints_plain_text_and_presses_numbered_buttons(catalog):
     await console.start()
     try:
         await console.handle("/status Mura")
-        assert "«Mura» bisa berarti beberapa wilayah" in out.getvalue()
+        assert "“Mura” bisa berarti beberapa wilayah" in out.getvalue()
         assert "[2] Kab. Murung Raya (Kalimantan Tengah)" in out.getvalue()
         await console.handle("2")
         text = out.getvalue()
@@ -45,3 +45,19 @@ async def test_run_console_reads_lines_until_eof(catalog):
 
 def test_plain_unescapes():
     assert plain("<b>a &amp; b</b> &lt;x&gt;") == "a & b <x>"
+
+
+async def test_console_shows_no_library_warnings(catalog, recwarn):
+    lines = iter(["/jadwal_tambah", "1", "2"])
+
+    def read() -> str:
+        try:
+            return next(lines)
+        except StopIteration:
+            raise EOFError from None
+
+    out = io.StringIO()
+    catalog.settings = catalog.settings.model_copy(update={"admin_ids": frozenset({1})})
+    await run_console(catalog, read, out)
+    assert "Untuk siapa?" in out.getvalue()
+    assert [str(w.message) for w in recwarn] == []

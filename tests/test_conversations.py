@@ -30,7 +30,7 @@ async def test_guided_jadwal_tambah_survives_a_restart_at_every_step(bot):
     bot = await restarted(bot)
     (time_msg,) = replies(await bot.say("2024-02-20"))
     bot = await restarted(bot)
-    (title_msg,) = replies(await bot.press(time_msg, "09:00"))
+    (title_msg,) = replies(await bot.press(time_msg, "09.00"))
     bot = await restarted(bot)
     (preview,) = replies(await bot.say("Rakor sesudah restart"))
     bot = await restarted(bot)

@@ -65,4 +65,20 @@ async def test_digest_content_and_once_a_week(catalog):
     assert "• Kab. Hulu Sungai Selatan: 12 perubahan" in text
     assert "• Kab. Tapin: Rakor evaluasi B12" in text
     assert "Rakor evaluasi B12: Jumat, 2 Februari 2024 pukul 09.00 WITA" in text
-    assert "<b>Paling tertinggal</b>" in text
+    assert "<b>Perlu pendampingan</b>" in text
+
+
+def test_each_staf_reads_the_digest_in_their_language(catalog):
+    from bot.language import choose_language
+
+    rt = catalog
+    grant(rt, STAF, "staf", "63")
+    grant(rt, 334, "staf", "63")
+    with rt.session() as session:
+        choose_language(session, rt.clock, 334, "Staf", None, "en")
+    rt.clock.set(MONDAY_0800_WITA)
+    with rt.session() as session:
+        assert enqueue_due(session, rt.clock, rt.settings, rt.thresholds, rt.t, render_digest) == 2
+        texts = {r.chat_id: r.text for r in session.exec(select(Outbox))}
+    assert "Ringkasan mingguan: Provinsi Kalimantan Selatan" in texts[STAF]
+    assert "Weekly digest: Kalimantan Selatan" in texts[334]

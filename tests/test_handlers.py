@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
-
-from bot.telegram_text import visible_length
-
 import re
 
+import pytest
 from sqlmodel import select
+
+from bot.telegram_text import visible_length
 
 from bot.checklist import indicator_statuses
 from bot.models import ChecklistEntry, IndicatorState
@@ -51,11 +50,11 @@ async def test_status_of_a_region(bot):
     (reply,) = replies(await bot.say("/status Tapin", VIEWER))
     text = reply.params["text"]
     assert "<b>Kabupaten Tapin</b>, Kalimantan Selatan" in text
-    assert "KKP HAM siklus 2025 (data tahun 2024)" in text
+    assert "KKP HAM Tahun 2024 (penganugerahan 2025)" in text
     assert "Indikator lengkap: <b>2</b> dari 120 (1,7%)" in text
     assert "1. Hak atas bantuan hukum: 2/12" in text
     assert "10. Hak perempuan dan anak: 0/12" in text
-    assert "Proyeksi: <b>kurang peduli</b>" in text
+    assert "Perkiraan kategori: <b>kurang peduli</b> (skor 1,7; batas peduli 75, pengaturan)" in text
     assert "Terakhir diperbarui: Kamis, 25 Januari 2024 pukul 10.00 WITA" in text
     assert "katalog CONTOH" in text
     assert [label for label, _ in buttons_of(reply)] == ["Lihat yang belum", "Buka checklist"]
@@ -68,11 +67,13 @@ async def test_status_of_a_province(bot):
     (reply,) = replies(await bot.say("/status Kalsel", VIEWER))
     text = reply.params["text"]
     assert "<b>Provinsi Kalimantan Selatan</b>" in text
-    assert "1 dari 13 kab/kota di atas ambang peduli (7,7%)" in text
-    assert "Ambang provinsi 60%: belum tercapai" in text
+    assert "1 dari 13 kab/kota peduli (7,7%)" in text
+    assert "Syarat provinsi (pengaturan): 60% kab/kota peduli, belum tercapai" in text
     lines = [line for line in text.split("\n") if re.match(r"^\d+\. ", line)]
     assert len(lines) == 13
     assert lines[0] == "1. Kota Banjarmasin: 83,3% · peduli"
+    assert lines[-1].endswith(": belum ada data")  # nobody touched it: not "0% · kurang peduli"
+    assert "0% · kurang peduli" not in text
     for typed in ("Kalimantan Selatan", "63"):
         (again,) = replies(await bot.say(f"/status {typed}", VIEWER))
         assert again.params["text"] == text
@@ -80,7 +81,7 @@ async def test_status_of_a_province(bot):
 
 async def test_ambiguous_name_asks_with_buttons(bot):
     (reply,) = replies(await bot.say("/status Mura", VIEWER))
-    assert "«Mura» bisa berarti beberapa wilayah" in reply.params["text"]
+    assert "“Mura” bisa berarti beberapa wilayah" in reply.params["text"]
     labels = [label for label, _ in buttons_of(reply)]
     assert labels == ["Kab. Musi Rawas (Sumatera Selatan)", "Kab. Murung Raya (Kalimantan Tengah)"]
     (status,) = replies(await bot.press(reply, "Kab. Murung Raya (Kalimantan Tengah)", VIEWER))
@@ -89,7 +90,7 @@ async def test_ambiguous_name_asks_with_buttons(bot):
 
 async def test_unknown_name_suggests_three(bot):
     (reply,) = replies(await bot.say("/status Kotawaringin", VIEWER))
-    assert "Wilayah «Kotawaringin» tidak ditemukan." in reply.params["text"]
+    assert "Wilayah “Kotawaringin” tidak ditemukan." in reply.params["text"]
     labels = [label for label, _ in buttons_of(reply)]
     assert len(labels) == 3
     assert labels[:2] == ["Kab. Kotawaringin Barat (Kalimantan Tengah)", "Kab. Kotawaringin Timur (Kalimantan Tengah)"]
@@ -178,7 +179,7 @@ async def test_viewers_browse_but_cannot_change(bot):
 
 async def test_tandai_by_admin(bot):
     (reply,) = replies(await bot.say("/tandai Tanah Laut 1.02 ditolak dokumen belum ditandatangani", ADMIN))
-    assert "Kabupaten Tanah Laut, indikator <code>1.02</code>: belum → <b>ditolak</b>" in reply.params["text"]
+    assert "Kabupaten Tanah Laut, indikator <code>1.02</code>: belum → <b>perlu perbaikan</b>" in reply.params["text"]
     assert "Catatan: dokumen belum ditandatangani" in reply.params["text"]
     assert state_of(bot.runtime, "1.02", regions()["63.01"]) is IndicatorState.DITOLAK
 
@@ -192,7 +193,7 @@ async def test_tandai_refused_for_viewers(bot):
 async def test_malformed_tandai_changes_nothing(bot):
     for line in ("/tandai", "/tandai Tapin", "/tandai Tapin 1.01 selesai", "/tandai Tapin 99.1 lengkap"):
         (reply,) = replies(await bot.say(line, ADMIN))
-        assert "tidak ada yang diubah" in reply.params["text"], line
+        assert "Tidak ada yang diubah." in reply.params["text"], line
         assert "/tandai Tapin 1.02 lengkap" in reply.params["text"]
     with bot.runtime.session() as session:
         assert session.exec(select(ChecklistEntry)).all() == []
@@ -207,7 +208,7 @@ async def test_html_in_user_text_is_escaped(bot):
     (reply,) = replies(await bot.say("/tandai Tapin 1.01 proses <b>bold</b> & co", ADMIN))
     assert "Catatan: &lt;b&gt;bold&lt;/b&gt; &amp; co" in reply.params["text"]
     (reply,) = replies(await bot.say("/status <script>", VIEWER))
-    assert "«&lt;script&gt;»" in reply.params["text"]
+    assert "“&lt;script&gt;”" in reply.params["text"]
 
 
 async def test_long_replies_are_split(bot, monkeypatch):
@@ -239,7 +240,7 @@ async def test_english_locale(catalog):
     finally:
         await harness.app.shutdown()
     assert "Indicators complete: <b>0</b> of 120 (0%)" in reply.params["text"]
-    assert "KKP HAM cycle 2025 (data of 2024)" in reply.params["text"]
+    assert "KKP HAM 2024 (awarded 2025)" in reply.params["text"]
 
 
 async def test_an_unexpected_error_gets_a_short_apology(bot, monkeypatch):
@@ -252,6 +253,23 @@ async def test_an_unexpected_error_gets_a_short_apology(bot, monkeypatch):
     (reply,) = replies(await bot.say("/status Tapin", VIEWER))
     assert reply.params["text"].startswith("Maaf, terjadi kesalahan.")
     assert "fire" not in reply.params["text"]
+
+
+async def test_belum_with_a_criterion_that_does_not_exist(bot):
+    (reply,) = replies(await bot.say("/belum Tapin 11", VIEWER))
+    assert "Tidak ada kriteria 11: kriteria KKP HAM bernomor 1 sampai 10." in reply.params["text"]
+
+
+@pytest.mark.parametrize("line,expected", [
+    ("/tandai Tapin 99.99 lengkap", "Indikator “99.99” tidak ada di katalog yang berlaku."),
+    ("/tandai Tapin 1.02 selesai", "Status “selesai” tidak dikenal."),
+    ("/tandai Tapin 1.02", "Sebutkan status setelah kode indikator 1.02."),
+    ("/tandai Atlantis 1.02 lengkap", "Wilayah “Atlantis” tidak ditemukan."),
+    ("/tandai Tapin lengkap", "Format perintah tidak sesuai. Tidak ada yang diubah."),
+])
+async def test_tandai_says_precisely_what_is_wrong(bot, line, expected):
+    (reply,) = replies(await bot.say(line, ADMIN))
+    assert expected in reply.params["text"]
 
 
 @pytest.mark.parametrize("line", ["/status Tapin", "/status Kalsel", "/belum Tapin", "/checklist Tapin",
@@ -272,3 +290,10 @@ async def test_without_a_catalog_every_reading_command_says_so(runtime, line):
     for wrong in ("Semua indikator sudah lengkap", "0 dari 0", "kurang peduli", "0%"):
         assert wrong not in text
     assert not harness.api.refusals
+
+
+@pytest.mark.parametrize("typed", ["ditolak", "perbaikan", "perlu perbaikan"])
+async def test_tandai_accepts_the_state_as_it_is_shown(bot, typed):
+    (reply,) = replies(await bot.say(f"/tandai Tapin 1.02 {typed} dokumen belum ditandatangani", ADMIN))
+    assert "belum → <b>perlu perbaikan</b>" in reply.params["text"]
+    assert "Catatan: dokumen belum ditandatangani" in reply.params["text"]

@@ -13,18 +13,19 @@ from bot.i18n import LOCALES_DIR, Translator
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "fmt": None, "nfmt": (1, 2), "error": (2,),
-            "plain": None}
+            "plain": None, "pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3)}
 
 
-def messages_in_code() -> set[str]:
+def messages_in_code() -> set[tuple[str | None, str]]:
+    """(context, message id) of every message the code shows."""
     found = set()
     for folder in ("bot", "handlers", "schedules"):
         if not (ROOT / folder).is_dir():
             continue
-        for _file, _line, message, _comments, _ctx in extract_from_dir(
+        for _file, _line, message, _comments, ctx in extract_from_dir(
             ROOT / folder, method_map=[("**.py", "python")], keywords=KEYWORDS
         ):
-            found.add(message[0] if isinstance(message, tuple) else message)
+            found.add((ctx, message[0] if isinstance(message, tuple) else message))
     return found
 
 
@@ -39,7 +40,7 @@ def test_every_message_in_the_code_is_translated(locale):
         key = m.id[0] if isinstance(m.id, tuple) else m.id
         strings = m.string if isinstance(m.string, tuple) else (m.string,)
         if all(strings):
-            translated[key] = strings
+            translated[(m.context, key)] = strings
     code = messages_in_code()
     assert len(code) > 50
     missing = sorted(code - set(translated))

@@ -20,12 +20,12 @@ def token_of(text: str) -> str:
 async def test_invite_binds_once_and_greets(bot):
     (reply,) = replies(await bot.say("/undang pic Tanah Laut", STAF))
     text = reply.params["text"]
-    assert "Undangan PIC (focal point) untuk Kabupaten Tanah Laut" in text
+    assert "Undangan PIC (narahubung kab/kota) untuk Kabupaten Tanah Laut" in text
     assert "https://t.me/PantauHAMBot?start=" in text
     assert "berlaku sampai Kamis, 1 Februari 2024 pukul 10.00 WITA" in text
     token = token_of(text)
     (welcome,) = replies(await bot.say(f"/start {token}", NEWCOMER))
-    assert "Anda kini PIC (focal point) untuk Kabupaten Tanah Laut" in welcome.params["text"]
+    assert "Anda kini PIC (narahubung kab/kota) untuk Kabupaten Tanah Laut" in welcome.params["text"]
     assert "pengingat" in welcome.params["text"]
     with bot.runtime.session() as session:
         binding = session.exec(select(RoleBinding).where(RoleBinding.user_id == NEWCOMER)).one()
@@ -55,7 +55,7 @@ async def test_roles_need_the_right_kind_of_place(bot):
     (reply,) = replies(await bot.say("/undang pic Kalsel", ADMIN))
     assert "berlaku untuk satu kab/kota" in reply.params["text"]
     (reply,) = replies(await bot.say("/undang raja Tapin", ADMIN))
-    assert "Peran «raja» tidak dikenal" in reply.params["text"]
+    assert "Peran “raja” tidak dikenal" in reply.params["text"]
 
 
 async def test_members_list_and_revoke(bot):
@@ -64,9 +64,9 @@ async def test_members_list_and_revoke(bot):
     text = listing.params["text"]
     assert "<b>Anggota Provinsi Kalimantan Selatan</b>" in text
     assert "staf Bidang HAM, Provinsi Kalimantan Selatan" in text
-    assert "Pengguna (#444): PIC (focal point), Kabupaten Tapin" in text
+    assert "Pengguna (#444): PIC (narahubung kab/kota), Kabupaten Tapin" in text
     (done,) = replies(await bot.say(f"/cabut {PIC} Tapin", STAF))
-    assert "Dicabut: PIC (focal point) Kabupaten Tapin" in done.params["text"]
+    assert "Dicabut: PIC (narahubung kab/kota) Kabupaten Tapin" in done.params["text"]
     (after,) = replies(await bot.say("/status Tapin", PIC))
     assert "tidak berwenang" in after.params["text"]
     (nothing,) = replies(await bot.say(f"/cabut {PIC} Tapin", STAF))
@@ -77,18 +77,27 @@ async def test_members_list_and_revoke(bot):
 
 async def test_history_records_who_what_before_and_after(bot):
     await bot.say("/tandai Tapin 1.01 proses", PIC)
-    await bot.say("/tandai Tapin 1.01 lengkap https://drive.example/a.pdf", STAF)
+    await bot.say("/tandai Tapin 1.01 proses", PIC)  # changes nothing: not recorded
+    await bot.say("/tandai Tapin 1.01 ditolak", STAF)
+    await bot.say("/tandai Tapin 1.01 lengkap https://drive.example/a.pdf", PIC)
     await bot.say("/jadwal_tambah rakor Tapin 2024-06-19 09:00 Rakor", STAF)
     await bot.say("/langganan Tapin", STAF, chat_id=-100321)
+    await bot.say("/aksi Tapin B08 2024 87,5", PIC)
     (reply,) = replies(await bot.say("/riwayat Tapin", PIC))
     text = reply.params["text"]
     assert "<b>Riwayat Kabupaten Tapin</b>" in text
     lines = text.split("\n")
-    first = next(i for i, line in enumerate(lines) if "status indikator" in line)
-    assert "#333" in lines[first] and "<code>63.05/1.01</code>" in lines[first]
-    assert "state: proses → lengkap" in lines[first + 1]
-    assert "acara dibuat" in text and "chat berlangganan" in text
-    assert "Kamis, 25 Januari 2024 pukul 10.00 WITA" in text
+    changes = [line for line in lines if "mengubah indikator 1.01" in line]
+    assert len(changes) == 3
+    assert "di Kabupaten Tapin: perlu perbaikan → lengkap, tautan data dukung ditambahkan." in changes[0]
+    assert "#333" in changes[1] and ": proses → perlu perbaikan." in changes[1]
+    assert ": belum → proses." in changes[2]
+    assert "Kamis, 25 Januari 2024 pukul 10.00 WITA" in changes[0]
+    assert "membuat acara “Rakor”, Rabu, 19 Juni 2024." in text
+    assert "mendaftarkan sebuah chat untuk menerima pengingat Kabupaten Tapin." in text
+    assert "mencatat laporan Aksi HAM B08 2024 untuk Kabupaten Tapin, capaian 87,5." in text
+    for internal in ("state:", "None", "target:", "expires_at", "63.05/"):
+        assert internal not in text
 
 
 async def test_history_is_paginated(bot):
@@ -99,7 +108,7 @@ async def test_history_is_paginated(bot):
     assert "Halaman 1 dari 2" in first.params["text"]
     (second,) = replies(await bot.press(first, "Berikutnya ›", ADMIN))
     assert second.method == "editMessageText" and "Halaman 2 dari 2" in second.params["text"]
-    assert "<code>63.05/2.01</code>" in second.params["text"]  # the oldest, last
+    assert "mengubah indikator 2.01" in second.params["text"]  # the oldest, last
 
 
 async def test_command_menus_by_scope_role_and_language(bot):

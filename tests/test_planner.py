@@ -112,7 +112,7 @@ def test_drafts_send_nothing_until_confirmed(catalog):
         drafts = load_template(session, catalog.clock, 2024, "Asia/Jakarta", None)
         assert sync_all(session, catalog.clock, catalog.settings) == 0
     assert rows(catalog) == []
-    rakor_b08 = next(e for e in drafts if e.title == "Rakor Aksi HAM B08 2024")
+    rakor_b08 = next(e for e in drafts if e.title == "Rakor Aksi HAM B08 2024" and e.scope_codes == "63")
     with catalog.session() as session:
         confirm(session, catalog.clock, catalog.settings, rakor_b08.id)
     assert rows(catalog, chat_id=TAPIN_CHAT)

@@ -60,9 +60,10 @@ def test_weekend_moves_to_the_previous_friday_and_merges():
 
 
 def test_public_holidays_are_skipped():
-    # 2 April 2025: 1 April (Idul Fitri, 2nd day) and 31 March (Idul Fitri) are holidays, 29-30 a weekend
+    # 2 April 2025: 1 April (Idul Fitri, 2nd day) and 31 March (Idul Fitri) are holidays, 29-30 a weekend,
+    # 28 March is cuti bersama (Nyepi)
     rows = plan_rows(event(date(2025, 4, 2), kind="kkpham", offsets="1d"), [(1, WIB)], Policy(), frozenset())
-    assert due(rows, 1, "1d") == utc(2025, 3, 28, 1, 0)
+    assert due(rows, 1, "1d") == utc(2025, 3, 27, 1, 0)
     relaxed = Policy(skip_weekends=False, skip_holidays=False)
     rows = plan_rows(event(date(2025, 4, 2), kind="kkpham", offsets="1d"), [(1, WIB)], relaxed, frozenset())
     assert due(rows, 1, "1d") == utc(2025, 4, 1, 1, 0)
@@ -102,9 +103,35 @@ def test_escalation_goes_to_admins_on_the_last_day():
     assert plan_rows(event(date(2025, 6, 19)), [], Policy(), frozenset({7})) == []
 
 
-@pytest.mark.parametrize("text,keys", [("3d,1d,2h", ["3d", "1d", "2h"]), ("15m", ["15m"]), ("7d 7d", ["7d"])])
+@pytest.mark.parametrize("text,keys", [("3d,1d,2h", ["3d", "1d", "2h"]), ("15m", ["15m"]), ("7d 7d", ["7d"]),
+                                       ("H-3, H-1, 2 jam, 30 menit", ["3d", "1d", "2h", "30m"]),
+                                       ("h-7,H", ["7d", "0d"]), ("1 hari", ["1d"])])
 def test_parse_offsets(text, keys):
     assert [o.key for o in parse_offsets(text, timed=True)] == keys
+
+
+def test_offsets_are_shown_as_a_kanwil_writes_them():
+    from bot.i18n import translator
+    from bot.render.calendar import offsets_text
+
+    offsets = parse_offsets("3d, 0d, 2h, 30m", timed=True)
+    assert offsets_text(translator("id"), offsets) == "H-3, hari H, 2 jam, 30 menit"
+    assert offsets_text(translator("en"), offsets) == "3 days before, the day itself, 2 hours, 30 minutes"
+
+
+def test_three_h_is_refused_with_both_readings():
+    with pytest.raises(UserError) as exc:
+        parse_offsets("H-7, 3h", timed=True)
+    text = exc.value.message.format(**exc.value.values)
+    assert "H-3 (3 hari sebelum)" in text and "3 jam" in text
+
+
+def test_cuti_bersama_are_not_working_days():
+    policy = Policy()
+    cuti_bersama_2026 = [date(2026, 2, 16), date(2026, 3, 18), date(2026, 3, 20), date(2026, 3, 23),
+                         date(2026, 3, 24), date(2026, 5, 15), date(2026, 5, 28), date(2026, 12, 24)]
+    assert not any(policy.is_working_day(d) for d in cuti_bersama_2026)
+    assert policy.is_working_day(date(2026, 12, 23))
 
 
 @pytest.mark.parametrize("text,timed", [("3x", True), ("2h", False), ("", True), ("500d", True), ("-1d", True)])

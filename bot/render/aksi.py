@@ -2,30 +2,55 @@
 
 from __future__ import annotations
 
-from bot.aksi import PERIODS
+from babel.dates import get_month_names
+
+from bot.aksi import LAST_MONTH, PERIODS
 from bot.i18n import Translator
 from bot.models import AksiReport
 from bot.reference import RegionRef
 from bot.render import Reply
 
 
+def period_label(t: Translator, period: str) -> str:
+    """``B08 (Januari–Agustus)``: each report covers the year so far."""
+    months = get_month_names("wide", locale=t.locale)
+    return t.fmt("{period} ({first}–{last})", period=period, first=months[1], last=months[LAST_MONTH[period]])
+
+
+def _gap(t: Translator, score: float, target: float) -> str:
+    if score >= target:
+        return t.gettext("mencapai target")
+    return t.fmt("kurang {gap} dari target", gap=float(target - score))
+
+
 def reports(t: Translator, region: RegionRef, year: int, found: dict[str, AksiReport],
-            recorded: str | None = None) -> Reply:
+            recorded: str | None = None, target: float = 60.0) -> Reply:
+    """The three cumulative reports, each score against the target (a setting), and the average so far."""
     lines = []
     if recorded:
         lines.append(t.fmt("✔️ Laporan Aksi HAM {period} {year} dicatat.", period=recorded, year=str(year)))
     lines.append(t.fmt("<b>Aksi HAM {year}: {name}</b>", year=str(year), name=region.official_name))
+    lines.append(t.fmt("Target capaian: {target} (pengaturan)", target=float(target)))
     scores = []
     for period in PERIODS:
         report = found.get(period)
+        label = period_label(t, period)
         if report is None:
-            lines.append(t.fmt("{period}: belum dilaporkan", period=period))
+            lines.append(t.fmt("{period}: belum dilaporkan", period=label))
         elif report.score is None:
-            lines.append(t.fmt("{period}: dilaporkan {when}", period=period,
+            lines.append(t.fmt("{period}: dilaporkan {when}", period=label,
                                when=t.datetime(report.reported_at, region.timezone)))
         else:
             scores.append(report.score)
-            lines.append(t.fmt("{period}: dilaporkan, capaian {score}", period=period, score=t.number(report.score)))
-    if len(scores) == len(PERIODS):
-        lines.append(t.fmt("Capaian tahunan (rata-rata): <b>{score}</b>", score=t.number(sum(scores) / len(scores))))
+            lines.append(t.fmt("{period}: dilaporkan, capaian {score} · {gap}", period=label,
+                               score=t.number(report.score), gap=_gap(t, report.score, target)))
+    if scores:
+        average = sum(scores) / len(scores)
+        if len(scores) == len(PERIODS):
+            lines.append(t.fmt("Capaian tahunan (rata-rata): <b>{score}</b> · {gap}", score=t.number(average),
+                               gap=_gap(t, average, target)))
+        else:
+            lines.append(t.nfmt("Rata-rata sejauh ini ({n} periode): <b>{score}</b> · {gap}",
+                                "Rata-rata sejauh ini ({n} periode): <b>{score}</b> · {gap}", len(scores),
+                                score=t.number(average), gap=_gap(t, average, target)))
     return Reply("\n".join(lines))

@@ -8,14 +8,14 @@ from bot.checklist import RegionProgress
 from bot.i18n import Translator
 from bot.render import Button, Reply, rows
 from bot.render.calendar import when
-from bot.render.common import class_label
+from bot.render.common import class_label, has_data, region_row
 from bot.render.status import cycle_line
 
 
 def _summary(t: Translator, v: BroadcastView) -> str:
     p = v.progress
     verdict = t.gettext("tercapai ✅") if p.meets_threshold else t.gettext("belum tercapai")
-    return t.fmt("{above} dari {n} kab/kota di atas ambang peduli ({pct}); ambang provinsi {threshold}: {verdict}",
+    return t.fmt("{above} dari {n} kab/kota peduli ({pct}); syarat provinsi (pengaturan) {threshold}: {verdict}",
                  above=p.above, n=len(p.rows), pct=t.percent(p.fraction_above),
                  threshold=t.percent(p.threshold / 100), verdict=verdict)
 
@@ -26,10 +26,9 @@ def results(t: Translator, v: BroadcastView) -> str:
     lines = [t.fmt("📢 <b>Hasil KKP HAM: Provinsi {name}</b>", name=p.province.name), cycle_line(t, p), "",
              _summary(t, v), ""]
     for i, r in enumerate(p.rows, start=1):
-        lines.append(t.fmt("{i}. {name}: {pct} · {klass}", i=str(i), name=r.region.short_name,
-                           pct=t.percent(r.fraction), klass=class_label(t, r.klass)))
+        lines.append(t.fmt("{i}. {name}: {row}", i=str(i), name=r.region.short_name, row=region_row(t, r)))
     if v.behind:
-        lines += ["", t.fmt("Paling tertinggal: {names}", names=", ".join(r.region.short_name for r in v.behind))]
+        lines += ["", t.fmt("Perlu pendampingan: {names}", names=", ".join(r.region.short_name for r in v.behind))]
     if v.next_events:
         lines += ["", t.gettext("Tenggat berikutnya:")]
         lines += [t.fmt("• {title}: {when}", title=e.title, when=when(t, e, p.province.timezone))
@@ -43,23 +42,34 @@ def pic_line(t: Translator, v: BroadcastView, row: RegionProgress, rank: int) ->
         t.fmt("📢 <b>Hasil KKP HAM: {name}</b>", name=row.region.official_name),
         t.fmt("{pct} indikator lengkap · {klass} · peringkat {rank} dari {n} di Provinsi {province}",
               pct=t.percent(row.fraction), klass=class_label(t, row.klass), rank=str(rank), n=len(v.progress.rows),
-              province=v.progress.province.name),
+              province=v.progress.province.name) if has_data(row) else
+        t.fmt("Belum ada data checklist untuk {name} pada siklus ini.", name=row.region.short_name),
         _summary(t, v),
         t.gettext("Lihat yang belum dengan /belum."),
     ])
 
 
-def preview(t: Translator, text: str, broadcast_id: int, groups: int, pics: int, to_pics: bool) -> Reply:
+def preview(t: Translator, text: str, broadcast_id: int, groups: int, pics: int, to_pics: bool,
+            province_name: str = "") -> Reply:
+    """"Kirim" is offered only when someone would receive it; otherwise the preview says why."""
     head = t.fmt("<b>Pratinjau</b>: akan dikirim ke {groups} grup", groups=groups)
     if to_pics:
-        head += t.fmt(" dan {pics} PIC (baris wilayahnya sendiri)", pics=pics)
+        head += t.fmt(" dan {pics} PIC (narahubung kab/kota; masing-masing baris wilayahnya sendiri)", pics=pics)
     toggle = t.gettext("👥 PIC: ya") if to_pics else t.gettext("👥 PIC: tidak")
-    buttons = (
-        (Button(t.gettext("✅ Kirim"), cb.build(cb.UMUMKAN, "ok", broadcast_id)),
-         Button(toggle, cb.build(cb.UMUMKAN, "pic", broadcast_id, cb.IN_PLACE)),
-         Button(t.gettext("✖️ Batal"), cb.build(cb.UMUMKAN, "no", broadcast_id, cb.IN_PLACE))),
-    )
-    return Reply(f"{head}\n\n{text}", buttons)
+    row = []
+    if groups or (to_pics and pics):
+        row.append(Button(t.gettext("✅ Kirim"), cb.build(cb.UMUMKAN, "ok", broadcast_id)))
+    else:
+        head = t.fmt("<b>Pratinjau</b>: belum ada penerima. Belum ada grup yang berlangganan Provinsi {name} atau "
+                     "kab/kotanya (ketik /langganan di grup)", name=province_name)
+        if pics:
+            head += t.fmt("; pilih “PIC: ya” untuk mengirim ke {pics} PIC", pics=pics)
+        else:
+            head += t.gettext("; belum ada PIC yang terdaftar")
+        head += "."
+    row.append(Button(toggle, cb.build(cb.UMUMKAN, "pic", broadcast_id, cb.IN_PLACE)))
+    row.append(Button(t.gettext("✖️ Batal"), cb.build(cb.UMUMKAN, "no", broadcast_id, cb.IN_PLACE)))
+    return Reply(f"{head}\n\n{text}", (tuple(row),))
 
 
 def choose_province(t: Translator, provinces: list) -> Reply:

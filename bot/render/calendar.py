@@ -36,7 +36,31 @@ def when(t: Translator, event: Event, zone: str) -> str:
     return text
 
 
+def _days_word(t: Translator, days: int) -> str:
+    if days == 0:
+        return t.gettext("hari ini")
+    if days == 1:
+        return t.gettext("besok")
+    if days < 0:
+        return t.gettext("sudah lewat")
+    return t.gettext("H-{n}").format(n=days)
+
+
+def is_window(event: Event) -> bool:
+    return event.end_date is not None and event.end_date != event.start_date and \
+        event.kind in (EventKind.AKSIHAM, EventKind.KKPHAM)
+
+
 def countdown(t: Translator, event: Event, zone: str, now: datetime) -> str:
+    """``H-3``, ``besok``, ``2 jam lagi``; a reporting window: ``dibuka H-6``, then ``ditutup H-2``."""
+    today = now.astimezone(ZoneInfo(zone)).date()
+    if is_window(event):
+        if today < event.start_date:
+            return t.gettext("dibuka {when}").format(when=_days_word(t, (event.start_date - today).days))
+        days = (event.end_date - today).days
+        if days < 0:
+            return t.gettext("sudah ditutup")
+        return t.gettext("ditutup {when}").format(when=_days_word(t, days))
     anchor = anchor_of(event)
     if isinstance(anchor, datetime):
         left = anchor - now
@@ -46,14 +70,22 @@ def countdown(t: Translator, event: Event, zone: str, now: datetime) -> str:
                 return t.ngettext("{n} menit lagi", "{n} menit lagi", minutes).format(n=minutes)
             hours = round(minutes / 60)
             return t.ngettext("{n} jam lagi", "{n} jam lagi", hours).format(n=hours)
-    days = (event_day(event, zone) - now.astimezone(ZoneInfo(zone)).date()).days
-    if days == 0:
-        return t.gettext("hari ini")
-    if days == 1:
-        return t.gettext("besok")
-    if days < 0:
-        return t.gettext("sudah lewat")
-    return t.gettext("H-{n}").format(n=days)
+    return _days_word(t, (event_day(event, zone) - today).days)
+
+
+def offset_label(t: Translator, offset) -> str:
+    """``H-3``, ``hari H``, ``2 jam``, ``30 menit``."""
+    if offset.unit == "d":
+        if offset.amount:
+            return t.npgettext("pengingat", "H-{n}", "H-{n}", offset.amount).format(n=offset.amount)
+        return t.pgettext("pengingat", "hari H")
+    if offset.unit == "h":
+        return t.ngettext("{n} jam", "{n} jam", offset.amount).format(n=offset.amount)
+    return t.ngettext("{n} menit", "{n} menit", offset.amount).format(n=offset.amount)
+
+
+def offsets_text(t: Translator, offsets) -> str:
+    return ", ".join(offset_label(t, o) for o in offsets)
 
 
 def scope_text(t: Translator, scope: Scope) -> str:
@@ -64,7 +96,9 @@ def scope_text(t: Translator, scope: Scope) -> str:
     return ", ".join(regions()[c].short_name for c in scope.codes)
 
 
-def event_lines(t: Translator, event: Event, zone: str, now: datetime) -> list[str]:
+def event_lines(t: Translator, event: Event, zone: str | None, now: datetime) -> list[str]:
+    """``zone`` None: the event's own zone (the Kanwil's for a province's rakor)."""
+    zone = zone or event.timezone
     lines = [
         t.fmt("<b>{title}</b> (#{id})", title=event.title, id=str(event.id)) if event.id
         else f"<b>{t.escape(event.title)}</b>",
@@ -91,7 +125,8 @@ def event_card(t: Translator, event: Event, zone: str, now: datetime, offsets: s
     return Reply("\n".join(lines))
 
 
-def agenda(t: Translator, heading: str, events: list[Event], zone: str, now: datetime) -> Reply:
+def agenda(t: Translator, heading: str, events: list[Event], zone: str | None, now: datetime) -> Reply:
+    """``zone`` None: each event in its own region's zone."""
     if not events:
         return Reply(t.fmt("<b>Jadwal {heading}</b>", heading=heading) + "\n" +
                      t.gettext("Belum ada acara mendatang."))

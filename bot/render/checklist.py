@@ -102,8 +102,9 @@ def criterion_page(t: Translator, region: RegionRef, number: int, items: list[In
 
 
 def indicator_detail(t: Translator, region: RegionRef, s: IndicatorStatus, may_edit: bool,
-                     states: list[IndicatorState], tz: str) -> Reply:
-    """``may_edit``: the reader may add links and notes; ``states``: the states they may choose now."""
+                     states: list[IndicatorState], tz: str, files: int = 0) -> Reply:
+    """``may_edit``: the reader may add links and notes; ``states``: the states they may choose now;
+    ``files``: data-dukung files sent to the bot (a button sends them back to an editor)."""
     ind = s.indicator
     lines = [
         t.fmt("<b>{name}</b> · <code>{code}</code>", name=region.official_name, code=ind.code),
@@ -120,13 +121,20 @@ def indicator_detail(t: Translator, region: RegionRef, s: IndicatorStatus, may_e
         lines.append(t.fmt("Catatan: {note}", note=s.note))
     if s.updated_at:
         lines.append(t.fmt("Diperbarui: {when}", when=t.datetime(s.updated_at, tz)))
+    if files:
+        lines.append(t.nfmt("Berkas data dukung: {n}", "Berkas data dukung: {n}", files))
+    if may_edit:
+        lines.append("<i>" + t.gettext("Lampirkan berkas: balas pesan ini dengan dokumen atau foto.") + "</i>")
     keyboard: tuple[tuple[Button, ...], ...] = ()
+    if may_edit and files:
+        keyboard += ((Button(t.nfmt("📂 Lihat {n} berkas", "📂 Lihat {n} berkas", files),
+                             cb.build(cb.FILES, region.code, ind.code)),),)
     if may_edit:
         states = [
             Button(f"{STATE_ICONS[st]} {state_label(t, st)}", cb.build(cb.SET_STATE, region.code, ind.code, st.value, cb.IN_PLACE))
             for st in states
         ]
-        keyboard = rows(states, 2) + (
+        keyboard += rows(states, 2) + (
             (Button(t.gettext("📎 Tambah tautan/catatan"), cb.build(cb.ADD_NOTE, region.code, ind.code)),),
         )
     back = (Button(t.gettext("‹ Kembali"), cb.build(cb.CRITERION, region.code, ind.criterion_number, 0, cb.IN_PLACE)),)
@@ -148,5 +156,5 @@ def state_changed(t: Translator, region: RegionRef, change: StateChange) -> str:
 
 def ask_evidence(t: Translator, region: RegionRef, code: str) -> Reply:
     return Reply(t.fmt(
-        "Kirim tautan data dukung (https://…) atau catatan untuk {name}, indikator <code>{code}</code>. "
-        "Ketik /batal untuk membatalkan.", name=region.official_name, code=code))
+        "Kirim tautan data dukung (https://… atau www.…), catatan, atau berkas (dokumen atau foto) untuk {name}, "
+        "indikator <code>{code}</code>. Ketik /batal untuk membatalkan.", name=region.official_name, code=code))

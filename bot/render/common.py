@@ -19,7 +19,7 @@ STATE_LABELS = {
     IndicatorState.PROSES: N_("proses"),
     IndicatorState.LENGKAP: N_("lengkap"),
     IndicatorState.TERVERIFIKASI: N_("terverifikasi"),
-    IndicatorState.DITOLAK: N_("ditolak"),
+    IndicatorState.DITOLAK: N_("perlu perbaikan"),  # stored as "ditolak"; a Kanwil says "perlu perbaikan"
 }
 
 CLASS_LABELS = {
@@ -36,6 +36,24 @@ def state_label(t: Translator, state: IndicatorState) -> str:
 
 def class_label(t: Translator, klass: KkpClass) -> str:
     return t.gettext(CLASS_LABELS[klass])
+
+
+def has_data(progress) -> bool:
+    """A kab/kota whose checklist nobody has touched this cycle has no data: not "0% · kurang peduli"."""
+    return progress.last_updated is not None
+
+
+def region_row(t: Translator, progress) -> str:
+    """``63% · cukup peduli``, or ``belum ada data``."""
+    if not has_data(progress):
+        return t.gettext("belum ada data")
+    return t.fmt("{pct} · {klass}", pct=t.percent(progress.fraction), klass=class_label(t, progress.klass))
+
+
+def cycle_label(t: Translator, cycle) -> str:
+    """``KKP HAM Tahun 2025 (penganugerahan 2026)``: the year of the data, and the year of the award."""
+    return t.fmt("KKP HAM Tahun {data} (penganugerahan {award})", data=str(cycle.data_year),
+                 award=str(cycle.award_year))
 
 
 def bar(fraction: float, width: int = 10) -> str:

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from bot.i18n import Translator
 from bot.render.calendar import when
-from bot.render.common import class_label
+from bot.render.common import has_data, region_row
 from bot.render.status import cycle_line
 from schedules.digest import DigestView
 
@@ -17,13 +17,16 @@ def digest(t: Translator, v: DigestView) -> str:
     lines = [
         t.fmt("🗓️ <b>Ringkasan mingguan: Provinsi {name}</b>", name=v.province.name),
         cycle_line(t, p),
-        t.fmt("{above} dari {n} kab/kota di atas ambang peduli ({pct})", above=p.above, n=len(p.rows),
+        t.fmt("{above} dari {n} kab/kota peduli ({pct})", above=p.above, n=len(p.rows),
               pct=t.percent(p.fraction_above)),
         "",
-        t.gettext("<b>Paling tertinggal</b>"),
+        t.gettext("<b>Perlu pendampingan</b>"),
     ]
-    lines += [t.fmt("• {name}: {pct} · {klass}", name=r.region.short_name, pct=t.percent(r.fraction),
-                    klass=class_label(t, r.klass)) for r in v.behind] or [t.gettext("• tidak ada: semua peduli 🎉")]
+    lines += [t.fmt("• {name}: {row}", name=r.region.short_name, row=region_row(t, r)) for r in v.behind] \
+        or [t.gettext("• tidak ada: semua peduli 🎉")]
+    silent = [r.region.short_name for r in p.rows if not has_data(r)]
+    if silent:
+        lines.append(t.fmt("Belum ada data: {names}", names=", ".join(silent)))
     lines += ["", t.fmt("<b>Perubahan checklist sejak {when}</b>", when=t.date(v.since.astimezone(ZoneInfo(tz)).date()))]
     if v.changes:
         names = {r.region.code: r.region.short_name for r in p.rows}

@@ -15,11 +15,14 @@ COMMANDS = (
     ("kalender", N_("Jadwal sebagai berkas kalender (.ics)")),
     ("aksi", N_("Laporan Aksi HAM B04/B08/B12")),
     ("riwayat", N_("Riwayat perubahan")),
+    ("ekspor", N_("Laporan XLSX kab/kota atau provinsi")),
+    ("templat", N_("Templat XLSX untuk mengisi progres (staf, PIC)")),
     ("jadwal_tambah", N_("Tambah acara (staf)")),
     ("umumkan", N_("Umumkan hasil ke grup (staf)")),
     ("langganan", N_("Hubungkan chat ini dengan wilayah (staf)")),
     ("undang", N_("Undang staf, PIC atau pemantau (staf)")),
     ("anggota", N_("Siapa terhubung ke wilayah mana (staf)")),
+    ("bahasa", N_("Pilih bahasa: id atau en")),
     ("keluar", N_("Berhenti memakai bot")),
     ("bantuan", N_("Cara memakai bot")),
 )
@@ -33,7 +36,7 @@ DESCRIPTIONS = dict(COMMANDS) | {
 # Which commands each menu shows. Telegram shows the narrowest scope that exists: a person's own chat,
 # then group administrators, then all groups, then the default.
 READ = ("status", "belum", "checklist", "jadwal", "kalender", "aksi", "bantuan")
-PIC = READ[:3] + ("tandai", "riwayat") + READ[3:6] + ("keluar", "bantuan")
+PIC = READ[:3] + ("tandai", "riwayat", "ekspor", "templat") + READ[3:6] + ("keluar", "bantuan")
 STAFF = PIC[:-2] + ("jadwal_tambah", "umumkan", "langganan", "undang", "anggota", "keluar", "bantuan")
 GROUP_ADMIN = READ[:-1] + ("langganan", "berhenti", "bantuan")
 
@@ -45,10 +48,12 @@ def command_menu(t: Translator, names: tuple[str, ...] = READ) -> list[tuple[str
 def menu_for(admin: bool, staf: bool, pic: bool, has_role: bool) -> tuple[str, ...]:
     """The commands a person's private menu shows, by their roles."""
     if admin or staf:
-        return STAFF
-    if pic:
-        return PIC
-    return READ + ("keluar",) if has_role else READ
+        names = STAFF
+    elif pic:
+        names = PIC
+    else:
+        names = READ + ("keluar",) if has_role else READ
+    return names[:-1] + ("bahasa",) + names[-1:]  # the language is a person's own choice: private menus
 
 
 def help_text(t: Translator, first_name: str | None = None) -> Reply:
@@ -62,14 +67,18 @@ def help_text(t: Translator, first_name: str | None = None) -> Reply:
         t.gettext("/belum <i>wilayah</i> [<i>nomor kriteria</i>]: indikator yang belum lengkap"),
         t.gettext("/checklist <i>wilayah</i>: telusuri kriteria dan indikator"),
         t.gettext("/tandai <i>wilayah</i> <i>kode</i> <i>status</i> [<i>tautan/catatan</i>]: ubah status (staf, PIC)"),
-        t.gettext("Status: belum, proses, lengkap, terverifikasi, ditolak."),
+        t.gettext("Status: belum, proses, lengkap, terverifikasi, ditolak (perlu perbaikan)."),
         "",
         t.gettext("/jadwal [<i>wilayah</i>]: rakor dan tenggat mendatang; /kalender: berkas .ics"),
         t.gettext("/aksi <i>wilayah</i> [B04|B08|B12 [tahun] [skor]]: laporan Aksi HAM"),
         t.gettext("/riwayat <i>wilayah</i>: perubahan terakhir"),
+        t.gettext("/ekspor <i>wilayah atau provinsi</i>: laporan XLSX; /templat <i>wilayah</i>: XLSX untuk diisi "
+                  "lalu dikirim kembali ke bot (impor dengan pratinjau)"),
+        t.gettext("Data dukung: kirim dokumen atau foto dengan keterangan kode indikator (mis. 3.02)."),
         t.gettext("Staf: /jadwal_tambah, /jadwal_ubah, /jadwal_batal, /langganan <i>wilayah</i>, /berhenti, "
                   "/umumkan, /undang <i>peran</i> <i>wilayah</i>, /anggota, /cabut"),
         "",
         t.gettext("Nama wilayah boleh disingkat (HSS, Kukar, PALI) atau memakai ibu kota (Rantau)."),
+        t.gettext("/bahasa id|en: bahasa jawaban bot untuk Anda"),
     ]
     return Reply("\n".join(lines))

@@ -8,7 +8,7 @@ from bot.i18n import Translator
 from bot.reference import ProvinceRef, RegionRef
 from bot.regions import Resolution, Target, label
 from bot.render import Button, Reply, rows
-from bot.render.common import bar, class_label, sample_notice
+from bot.render.common import bar, class_label, cycle_label, has_data, region_row, sample_notice
 
 
 def target_data(action: str, target: Target, *rest: object) -> str:
@@ -19,10 +19,7 @@ def target_data(action: str, target: Target, *rest: object) -> str:
 
 
 def cycle_line(t: Translator, progress: RegionProgress | ProvinceProgress) -> str:
-    return t.fmt(
-        "KKP HAM siklus {award} (data tahun {data})",
-        award=str(progress.cycle.award_year), data=str(progress.cycle.data_year),
-    )
+    return cycle_label(t, progress.cycle)
 
 
 def region_status(t: Translator, p: RegionProgress, also: tuple[Target, ...] = ()) -> Reply:
@@ -39,7 +36,7 @@ def region_status(t: Translator, p: RegionProgress, also: tuple[Target, ...] = (
               done=p.complete, total=p.total, pct=t.percent(p.fraction))
     )
     lines.append(
-        t.fmt("Terverifikasi {verified} · proses {in_progress} · ditolak {rejected}",
+        t.fmt("Terverifikasi {verified} · proses {in_progress} · perlu perbaikan {rejected}",
               verified=p.verified, in_progress=p.in_progress, rejected=p.rejected)
     )
     lines.append("")
@@ -51,8 +48,9 @@ def region_status(t: Translator, p: RegionProgress, also: tuple[Target, ...] = (
         )
     lines.append("")
     lines.append(
-        t.fmt("Proyeksi: <b>{klass}</b> (skor {score}; ambang peduli {threshold})",
+        t.fmt("Perkiraan kategori: <b>{klass}</b> (skor {score}; batas peduli {threshold}, pengaturan)",
               klass=class_label(t, p.klass), score=t.number(p.score), threshold=t.number(p.peduli_threshold))
+        if has_data(p) else t.gettext("Perkiraan kategori: belum ada data.")
     )
     if p.last_updated:
         lines.append(t.fmt("Terakhir diperbarui: {when}", when=t.datetime(p.last_updated, p.region.timezone)))
@@ -74,18 +72,15 @@ def province_status(t: Translator, p: ProvinceProgress) -> Reply:
         t.fmt("<b>Provinsi {name}</b>", name=p.province.name),
         cycle_line(t, p),
         "",
-        t.fmt("{above} dari {n} kab/kota di atas ambang peduli ({pct})",
+        t.fmt("{above} dari {n} kab/kota peduli ({pct})",
               above=p.above, n=n, pct=t.percent(p.fraction_above)),
-        t.fmt("Ambang provinsi {threshold}: {verdict}",
+        t.fmt("Syarat provinsi (pengaturan): {threshold} kab/kota peduli, {verdict}",
               threshold=t.percent(p.threshold / 100),
               verdict=t.gettext("tercapai ✅") if p.meets_threshold else t.gettext("belum tercapai")),
         "",
     ]
     for i, r in enumerate(p.rows, start=1):
-        lines.append(
-            t.fmt("{i}. {name}: {pct} · {klass}",
-                  i=str(i), name=r.region.short_name, pct=t.percent(r.fraction), klass=class_label(t, r.klass))
-        )
+        lines.append(t.fmt("{i}. {name}: {row}", i=str(i), name=r.region.short_name, row=region_row(t, r)))
     if p.last_updated:
         lines.append("")
         lines.append(t.fmt("Terakhir diperbarui: {when}", when=t.datetime(p.last_updated, p.province.timezone)))
@@ -98,12 +93,12 @@ def province_status(t: Translator, p: ProvinceProgress) -> Reply:
 def choose(t: Translator, resolution: Resolution, action: str, *rest: object) -> Reply:
     """An ambiguous name: ask which one, with a button per candidate."""
     buttons = [Button(label(c), target_data(action, c, *rest)) for c in resolution.candidates]
-    return Reply(t.fmt("«{query}» bisa berarti beberapa wilayah. Pilih salah satu:", query=resolution.query),
+    return Reply(t.fmt("“{query}” bisa berarti beberapa wilayah. Pilih salah satu:", query=resolution.query),
                  rows(buttons, 1))
 
 
 def not_found(t: Translator, resolution: Resolution, action: str, *rest: object) -> Reply:
-    text = t.fmt("Wilayah «{query}» tidak ditemukan.", query=resolution.query)
+    text = t.fmt("Wilayah “{query}” tidak ditemukan.", query=resolution.query)
     buttons = [Button(label(s), target_data(action, s, *rest)) for s in resolution.suggestions]
     if buttons:
         text += "\n" + t.gettext("Mungkin maksud Anda:")

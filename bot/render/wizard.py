@@ -10,11 +10,11 @@ from babel.dates import format_date, get_day_names
 from bot import callbacks as cb
 from bot.i18n import Translator
 from bot.models import EventKind
-from bot.reference import provinces
+from bot.reference import provinces, zone_abbreviation
 from bot.render import Button, Reply, rows
 from bot.render.calendar import kind_label
 
-TIMES = ("08:00", "09:00", "10:00", "13:00", "14:00")
+TIMES = ("08.00", "09.00", "10.00", "13.00", "14.00")
 
 
 def ask_kind(t: Translator) -> Reply:
@@ -49,17 +49,20 @@ def ask_date(t: Translator, month: date, today: date) -> Reply:
         nav.append(Button("‹", cb.build(cb.WIZARD, "month", prev_month.isoformat())))
     nav.append(Button("›", cb.build(cb.WIZARD, "month", next_month.isoformat())))
     grid.append(tuple(nav))
-    return Reply(t.gettext("(3/5) Tanggal? Pilih di kalender atau ketik YYYY-MM-DD."), tuple(grid))
+    return Reply(t.gettext("(3/5) Tanggal? Pilih di kalender atau ketik mis. 3 Desember 2026, 03-12-2026, besok "
+                           "atau Senin depan."), tuple(grid))
 
 
-def ask_time(t: Translator) -> Reply:
+def ask_time(t: Translator, zone: str) -> Reply:
+    """``zone``: the scope's zone, named in the question (a Kalsel event is asked in WITA)."""
     buttons = [Button(t.gettext("Tanpa jam"), cb.build(cb.WIZARD, "time", "-"))]
-    buttons += [Button(x, cb.build(cb.WIZARD, "time", x.replace(":", ""))) for x in TIMES]
-    return Reply(t.gettext("(4/5) Jam (waktu setempat)? Pilih atau ketik HH:MM."), rows(buttons, 3))
+    buttons += [Button(x, cb.build(cb.WIZARD, "time", x.replace(".", ""))) for x in TIMES]
+    return Reply(t.fmt("(4/5) Jam berapa, dalam {zone}? Pilih atau ketik mis. 09.00.", zone=zone_abbreviation(zone)),
+                 rows(buttons, 3))
 
 
 def ask_title(t: Translator) -> Reply:
-    return Reply(t.gettext("(5/5) Ketik judul acara, mis. «Rakor Aksi HAM B08»."))
+    return Reply(t.gettext("(5/5) Ketik judul acara, mis. “Rakor Aksi HAM B08”."))
 
 
 def confirm(t: Translator, card_text: str) -> Reply:

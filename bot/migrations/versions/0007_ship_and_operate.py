@@ -1,7 +1,7 @@
 """worker heartbeats (claims of a dead copy are taken back within seconds)
 
 Revision ID: i12_operate
-Revises: 0004
+Revises: i10_person_language
 """
 
 from alembic import op
@@ -11,7 +11,7 @@ import bot.models
 
 
 revision = 'i12_operate'
-down_revision = '0004'
+down_revision = 'i10_person_language'
 branch_labels = None
 depends_on = None
 

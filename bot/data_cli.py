@@ -1,0 +1,113 @@
+"""``pantau-ham import progress|aksi FILE``, ``export WILAYAH FILE.xlsx``, ``backup FILE``, ``restore FILE``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bot import aksi_import, backup, progress_import
+from bot.catalog import RowError
+from bot.errors import UserError
+from bot.export import report
+from bot.i18n import Translator
+from bot.progress_import import ImportRejected
+from bot.regions import resolve
+from bot.runtime import Runtime
+from bot.settings import Settings
+from bot.spreadsheets import SpreadsheetError, read_table
+
+SHOWN_ERRORS = progress_import.SHOWN_ERRORS
+
+
+def add_parsers(sub: argparse._SubParsersAction, t: Translator) -> None:
+    export = sub.add_parser("export", help=t.gettext("tulis laporan XLSX sebuah kab/kota atau provinsi"))
+    export.add_argument("wilayah")
+    export.add_argument("file", type=Path)
+    for name, text in (("backup", t.gettext("cadangkan basis data (aman selagi bot berjalan)")),
+                       ("restore", t.gettext("pulihkan basis data dari cadangan (hentikan bot dahulu)"))):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("file", type=Path)
+        p.add_argument("--force", action="store_true", help=t.gettext("timpa yang sudah ada"))
+
+
+def error_lines(t: Translator, errors: list[RowError]) -> list[str]:
+    """The first ``SHOWN_ERRORS`` errors, then how many more, as plain text."""
+    lines = []
+    for err in errors[:SHOWN_ERRORS]:
+        message = t.plain(err.message, **err.values)
+        prefix = t.plain("baris {row}: ", row=err.row) if err.row else ""
+        lines.append(f"{prefix}{message}")
+    if len(errors) > SHOWN_ERRORS:
+        lines.append(t.plain("… dan {n} kesalahan lain.", n=len(errors) - SHOWN_ERRORS))
+    return lines
+
+
+def import_file(runtime: Runtime, t: Translator, what: str, path: Path, dry_run: bool) -> int:
+    if not path.is_file():
+        print(t.gettext("Berkas tidak ditemukan: {path}").format(path=path), file=sys.stderr)
+        return 1
+    sheets = progress_import.SHEETS if what == "progress" else aksi_import.SHEETS
+    try:
+        table = read_table(path.read_bytes(), path.name, sheets)
+        with runtime.session() as session:
+            if what == "progress":
+                cycle = runtime.cycle(session)
+                plan = progress_import.plan(session, cycle, table)
+                if not dry_run:
+                    progress_import.apply(session, runtime.clock, cycle, plan, None, path.name)
+                changed, rows = len(plan.changes), plan.rows
+            else:
+                rows_ = aksi_import.plan(session, table, now=runtime.clock.now())
+                changed, rows = len(aksi_import.changed(rows_)), len(rows_)
+                if not dry_run:
+                    aksi_import.apply(session, runtime.clock, rows_, None, path.name)
+    except SpreadsheetError as exc:
+        print(t.gettext("Impor dibatalkan; tidak ada yang diubah."), file=sys.stderr)
+        print("  " + t.plain(exc.message, **exc.values), file=sys.stderr)
+        return 1
+    except ImportRejected as exc:
+        print(t.gettext("Impor dibatalkan; tidak ada yang diubah. Perbaiki baris berikut:"), file=sys.stderr)
+        for line in error_lines(t, exc.errors):
+            print(f"  {line}", file=sys.stderr)
+        return 1
+    if dry_run:
+        print(t.gettext("Uji coba: {rows} baris sah, {changed} akan berubah; tidak ada yang disimpan.")
+              .format(rows=rows, changed=changed))
+    else:
+        print(t.gettext("Impor selesai: {rows} baris, {changed} berubah, {unchanged} tetap.")
+              .format(rows=rows, changed=changed, unchanged=rows - changed))
+    return 0
+
+
+def export_file(runtime: Runtime, t: Translator, query: str, path: Path) -> int:
+    target = resolve(query).target
+    if target is None:
+        print(t.gettext("Wilayah “{name}” tidak dikenal atau ambigu; tulis kodenya (63.05, 63).").format(name=query),
+              file=sys.stderr)
+        return 1
+    with runtime.session() as session:
+        book = report(session, runtime.clock, runtime.cycle(session), target, runtime.thresholds, t)
+    path.write_bytes(book.content)
+    print(t.gettext("Laporan ditulis: {path}").format(path=path))
+    return 0
+
+
+def backup_or_restore(settings: Settings, t: Translator, command: str, path: Path, force: bool) -> int:
+    try:
+        if command == "backup":
+            outcome = backup.backup(settings.database_url, path, force)
+        else:
+            outcome = backup.restore(settings.database_url, path, force)
+    except UserError as exc:
+        print(t.plain(exc.message, **exc.values), file=sys.stderr)
+        return 1
+    if not outcome.done:
+        print(t.gettext("Alat PostgreSQL tidak terpasang; jalankan perintah ini:"))
+        print(" ".join(outcome.command))
+        return 0
+    if command == "backup":
+        print(t.gettext("Cadangan ditulis: {path}").format(path=path))
+    else:
+        print(t.gettext("Basis data dipulihkan dari {path}.").format(path=path))
+    return 0

@@ -1,0 +1,95 @@
+"""Data-dukung files sent to the bot: attached to one indicator of one kab/kota, kept on Telegram.
+
+The file itself stays on Telegram's servers; the bot stores its ``file_id`` (to send it back),
+name, size, who sent it and when. Attaching a file raises the indicator to at least ``proses``
+(``belum`` and ``ditolak`` become ``proses``; a file sent after "perlu perbaikan" is the revision).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from bot import audit
+from bot.checklist import StateChange, indicator_statuses, set_state
+from bot.clock import Clock
+from bot.errors import UserError
+from bot.i18n import N_
+from bot.models import Cycle, EvidenceFile, Indicator, IndicatorState
+from bot.reference import RegionRef
+
+RAISED_TO_PROSES = (IndicatorState.BELUM, IndicatorState.DITOLAK)
+
+
+@dataclass(frozen=True)
+class IncomingFile:
+    kind: str  # document, photo
+    file_id: str
+    file_unique_id: str
+    file_name: str
+    mime_type: str | None
+    file_size: int | None
+
+
+@dataclass(frozen=True)
+class Attached:
+    region: RegionRef
+    indicator: Indicator
+    file: EvidenceFile
+    change: StateChange | None  # when the state was raised
+    state: IndicatorState
+    count: int  # files of this indicator now
+
+
+def parse_caption(caption: str, codes: set[str]) -> tuple[str, str] | None:
+    """``"3.02"`` -> ("", "3.02"); ``"Tanah Laut 3.02"`` -> ("Tanah Laut", "3.02"); None without a code."""
+    tokens = caption.split()
+    for i, token in enumerate(tokens):
+        if token.strip(".,;:") in codes:
+            return " ".join(tokens[:i] + tokens[i + 1 :]).strip(), token.strip(".,;:")
+    return None
+
+
+def current_state(session: Session, cycle: Cycle, region: RegionRef, code: str) -> IndicatorState:
+    status = next((s for s in indicator_statuses(session, cycle, region) if s.indicator.code == code), None)
+    if status is None:
+        raise UserError(N_("Indikator {code} tidak ada di katalog."), code=code)
+    return status.state
+
+
+def attach(session: Session, clock: Clock, cycle: Cycle, region: RegionRef, code: str, incoming: IncomingFile,
+           actor: int | None) -> Attached:
+    before = current_state(session, cycle, region, code)
+    row = EvidenceFile(
+        cycle_id=cycle.id, region_code=region.code, indicator_code=code, kind=incoming.kind,
+        file_id=incoming.file_id, file_unique_id=incoming.file_unique_id, file_name=incoming.file_name[:255],
+        mime_type=incoming.mime_type, file_size=incoming.file_size, uploaded_by=actor, uploaded_at=clock.now(),
+    )
+    session.add(row)
+    session.flush()
+    audit.record(session, clock, actor, "evidence.attach", f"{region.code}/{code}", region.code,
+                 after={"file": row.file_name, "size": row.file_size, "kind": row.kind})
+    change = None
+    if before in RAISED_TO_PROSES:
+        change = set_state(session, clock, cycle, region, code, IndicatorState.PROSES, actor)
+    count = len(files_of(session, cycle, region, code))
+    return Attached(region, session.get(Indicator, code), row, change, change.after if change else before, count)
+
+
+def files_of(session: Session, cycle: Cycle, region: RegionRef, code: str) -> list[EvidenceFile]:
+    return list(session.exec(
+        select(EvidenceFile).where(EvidenceFile.cycle_id == cycle.id, EvidenceFile.region_code == region.code,
+                                   EvidenceFile.indicator_code == code).order_by(EvidenceFile.id)))
+
+
+def counts(session: Session, cycle: Cycle, region_codes: list[str]) -> dict[tuple[str, str], int]:
+    """Files per (kab/kota, indicator)."""
+    if not region_codes:
+        return {}
+    rows = session.exec(
+        select(EvidenceFile.region_code, EvidenceFile.indicator_code, func.count())
+        .where(EvidenceFile.cycle_id == cycle.id, EvidenceFile.region_code.in_(region_codes))
+        .group_by(EvidenceFile.region_code, EvidenceFile.indicator_code))
+    return {(r, c): n for r, c, n in rows}

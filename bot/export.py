@@ -1,0 +1,153 @@
+"""The XLSX report of a kab/kota or province (``/ekspor``, ``pantau-ham export``) and the fill-in template
+(``/templat``).
+
+Both carry the sheet ``Progres`` with the columns of a progress import (``bot/progress_import.py``), so
+an exported report imported again changes nothing. The report adds a summary sheet (per kab/kota:
+complete of total, %, class or "belum ada data", Aksi HAM scores and average, last update), one sheet
+per criterion and the list of indicators not yet complete.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from bot import evidence
+from bot.aksi import PERIODS, reports_of
+from bot.catalog import active_indicators
+from bot.checklist import IndicatorStatus, Thresholds, indicator_statuses, province_progress, region_progress
+from bot.clock import Clock
+from bot.i18n import Translator
+from bot.models import Cycle, IndicatorState
+from bot.reference import ProvinceRef, RegionRef, criteria, zone_abbreviation
+from bot.render.common import class_label
+from bot.spreadsheets import add_table, new_workbook, to_bytes
+
+Place = RegionRef | ProvinceRef
+
+
+@dataclass(frozen=True)
+class Workbook:
+    filename: str
+    content: bytes
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _stamp(value, tz: str) -> str:
+    if value is None:
+        return ""
+    local = value.astimezone(ZoneInfo(tz))
+    return f"{local:%Y-%m-%d %H:%M} {zone_abbreviation(tz)}"
+
+
+def progress_header(t: Translator) -> list[str]:
+    return [t.gettext("wilayah"), t.gettext("nama wilayah"), t.gettext("kode"), t.gettext("kriteria"),
+            t.gettext("indikator"), t.gettext("status"), t.gettext("tautan"), t.gettext("catatan"),
+            t.gettext("berkas"), t.gettext("diperbarui")]
+
+
+PROGRESS_WIDTHS = [10, 26, 9, 9, 60, 14, 40, 40, 8, 22]
+
+
+def _progress_rows(region: RegionRef, items: list[IndicatorStatus], files: dict[tuple[str, str], int]) -> list[list]:
+    return [[region.code, region.official_name, s.indicator.code, s.indicator.criterion_number, s.indicator.text,
+             s.state.value, s.link or "", s.note or "", files.get((region.code, s.indicator.code), 0),
+             _stamp(s.updated_at, region.timezone)] for s in items]
+
+
+def report(session: Session, clock: Clock, cycle: Cycle, place: Place, thresholds: Thresholds,
+           t: Translator) -> Workbook:
+    if isinstance(place, ProvinceRef):
+        rows = list(province_progress(session, cycle, place, thresholds).rows)
+        name = place.name
+    else:
+        rows = [region_progress(session, cycle, place, thresholds)]
+        name = place.official_name
+    members = [p.region for p in rows]
+    statuses = {r.code: indicator_statuses(session, cycle, r) for r in members}
+    files = evidence.counts(session, cycle, [r.code for r in members])
+    wb = new_workbook()
+
+    summary = []
+    year = clock.now().astimezone(ZoneInfo(rows[0].region.timezone if rows else "Asia/Jakarta")).year
+    for p in rows:
+        reports = reports_of(session, p.region, year)
+        scores = [reports[k].score for k in PERIODS if k in reports and reports[k].score is not None]
+        period_cells = [(reports[k].score if reports[k].score is not None else t.gettext("dilaporkan"))
+                        if k in reports else "" for k in PERIODS]
+        summary.append([
+            p.region.code, p.region.official_name, p.complete, p.total, p.fraction,
+            class_label(t, p.klass) if p.last_updated else t.gettext("belum ada data"),
+            *period_cells, round(sum(scores) / len(scores), 1) if scores else "",
+            _stamp(p.last_updated, p.region.timezone),
+        ])
+    add_table(wb, t.gettext("Ringkasan"),
+              [t.gettext("kode"), t.gettext("kabupaten/kota"), t.gettext("lengkap"), t.gettext("jumlah indikator"),
+               t.gettext("persen"), t.gettext("kelas (proyeksi)"),
+               *(t.gettext("Aksi HAM {period} {year}").format(period=k, year=year) for k in PERIODS),
+               t.gettext("rata-rata Aksi HAM {year}").format(year=year), t.gettext("terakhir diperbarui")],
+              summary, widths=[9, 28, 10, 10, 10, 18, 12, 12, 12, 12, 22], percent_columns=(5,))
+
+    progress = [row for r in members for row in _progress_rows(r, statuses[r.code], files)]
+    add_table(wb, t.gettext("Progres"), progress_header(t), progress, widths=PROGRESS_WIDTHS, link_columns=(7,))
+
+    catalog = active_indicators(session)
+    state_of = {r.code: {s.indicator.code: s.state for s in statuses[r.code]} for r in members}
+    for number, crit in criteria().items():
+        indicators = [ind for ind in catalog if ind.criterion_number == number]
+        add_table(wb, f"{number}. {crit.name}",
+                  [t.gettext("kode"), t.gettext("indikator"), *(r.short_name for r in members)],
+                  [[ind.code, ind.text, *(state_of[r.code][ind.code].value for r in members)] for ind in indicators],
+                  widths=[9, 60, *([14] * len(members))])
+
+    missing = [[r.code, r.official_name, s.indicator.code, s.indicator.criterion_number, s.indicator.text,
+                s.state.value, s.link or ""]
+               for r in members for s in statuses[r.code] if not s.state.is_complete]
+    add_table(wb, t.gettext("Belum lengkap"),
+              [t.gettext("wilayah"), t.gettext("nama wilayah"), t.gettext("kode"), t.gettext("kriteria"),
+               t.gettext("indikator"), t.gettext("status"), t.gettext("tautan")],
+              missing, widths=[10, 26, 9, 9, 60, 14, 40], link_columns=(7,))
+    day = clock.now().astimezone(ZoneInfo(members[0].timezone if members else "Asia/Jakarta")).date()
+    return Workbook(f"pantau-ham-{_slug(name)}-{day.isoformat()}.xlsx", to_bytes(wb))
+
+
+def template(session: Session, clock: Clock, cycle: Cycle, region: RegionRef, t: Translator,
+             states: list[IndicatorState] | None = None) -> Workbook:
+    """The region's indicators with their current states, a drop-down for the state, instructions first."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    states = states or list(IndicatorState)
+    items = indicator_statuses(session, cycle, region)
+    files = evidence.counts(session, cycle, [region.code])
+    wb = new_workbook()
+    guide = wb.create_sheet(t.gettext("Petunjuk"))
+    lines = [
+        t.gettext("Templat progres KKP HAM: {name}").format(name=region.official_name),
+        t.gettext("Siklus KKP HAM {award} (data tahun {data})").format(award=cycle.award_year, data=cycle.data_year),
+        "",
+        t.gettext("1. Isi lembar “Progres”: satu baris per indikator. Jangan ubah kolom wilayah dan kode."),
+        t.gettext("2. Kolom status: pilih dari daftar ({states}).").format(states=", ".join(s.value for s in states)),
+        t.gettext("3. Kolom tautan: alamat data dukung (https://… atau www.…). Kosong: tautan lama tetap."),
+        t.gettext("4. Kolom catatan: keterangan singkat. Kosong: catatan lama tetap."),
+        t.gettext("5. Isi dengan nilai, bukan rumus. Ukuran berkas paling besar 5 MB."),
+        t.gettext("6. Kirim berkas ini ke bot; bot menampilkan pratinjau perubahan lalu tombol Kirim/Batal."),
+        t.gettext("Satu baris saja yang salah membuat seluruh berkas ditolak, dengan nomor baris dan alasannya."),
+    ]
+    for line in lines:
+        guide.append([line])
+    guide.column_dimensions["A"].width = 100
+    ws = add_table(wb, t.gettext("Progres"), progress_header(t), _progress_rows(region, items, files),
+                   widths=PROGRESS_WIDTHS, link_columns=(7,))
+    choice = DataValidation(type="list", formula1='"' + ",".join(s.value for s in states) + '"', allow_blank=False,
+                            showErrorMessage=True, errorTitle=t.gettext("Status tidak dikenal"),
+                            error=t.gettext("Pilih status dari daftar."))
+    ws.add_data_validation(choice)
+    choice.add(f"F2:F{max(2, len(items) + 1)}")
+    day = clock.now().astimezone(ZoneInfo(region.timezone)).date()
+    return Workbook(f"templat-progres-{_slug(region.name)}-{day.isoformat()}.xlsx", to_bytes(wb))

@@ -1,0 +1,105 @@
+"""Answers about files: evidence attached, import previews and rejections, reports sent."""
+
+from __future__ import annotations
+
+from bot import callbacks as cb
+from bot.aksi_import import AksiRow
+from bot.catalog import RowError
+from bot.evidence import Attached
+from bot.i18n import Translator
+from bot.progress_import import SHOWN_ERRORS, Plan
+from bot.render import Button, Reply
+from bot.render.common import state_label
+
+PREVIEW_ROWS = 3  # changed rows shown per kab/kota
+PREVIEW_REGIONS = 40
+
+
+def attached(t: Translator, a: Attached) -> str:
+    text = t.fmt("📎 Berkas “{file}” dilampirkan pada {region}, indikator <code>{code}</code>.",
+                 file=a.file.file_name, region=a.region.official_name, code=a.indicator.code)
+    text += "\n" + t.nfmt("Indikator ini kini memiliki {n} berkas data dukung.",
+                          "Indikator ini kini memiliki {n} berkas data dukung.", a.count)
+    if a.change is not None:
+        text += "\n" + t.fmt("Status: {before} → <b>{after}</b>", before=state_label(t, a.change.before),
+                             after=state_label(t, a.change.after))
+    else:
+        text += "\n" + t.fmt("Status tetap: <b>{state}</b>", state=state_label(t, a.state))
+    return text
+
+
+def rejected(t: Translator, filename: str, errors: list[RowError]) -> str:
+    lines = [t.fmt("⚠️ Berkas “{file}” ditolak; tidak ada yang diubah. Perbaiki lalu kirim lagi:", file=filename)]
+    for err in errors[:SHOWN_ERRORS]:
+        message = t.fmt(err.message, **err.values)
+        lines.append(("• " + t.fmt("baris {row}: ", row=err.row) if err.row else "• ") + message)
+    if len(errors) > SHOWN_ERRORS:
+        lines.append(t.fmt("… dan {n} kesalahan lain.", n=len(errors) - SHOWN_ERRORS))
+    return "\n".join(lines)
+
+
+def unreadable(t: Translator, filename: str, message: str, values: dict) -> str:
+    return t.fmt("⚠️ Berkas “{file}” ditolak; tidak ada yang diubah.", file=filename) + "\n" + t.fmt(message, **values)
+
+
+def _buttons(t: Translator, token: str) -> tuple[tuple[Button, ...], ...]:
+    return ((Button(t.gettext("✅ Kirim"), cb.build(cb.IMPORT, "ok", token)),
+             Button(t.gettext("✖️ Batal"), cb.build(cb.IMPORT, "no", token))),)
+
+
+def progress_preview(t: Translator, filename: str, plan: Plan, token: str) -> Reply:
+    lines = [t.fmt("<b>Pratinjau impor progres</b> “{file}”", file=filename),
+             t.fmt("{rows} baris sah: {changed} berubah, {unchanged} tetap.", rows=plan.rows,
+                   changed=len(plan.changes), unchanged=plan.unchanged)]
+    for summary in list(plan.regions.values())[:PREVIEW_REGIONS]:
+        lines.append("")
+        lines.append(t.fmt("<b>{region}</b>: {n} berubah dari {rows} baris", region=summary.region.official_name,
+                           n=len(summary.changes), rows=summary.rows))
+        for (before, after), n in sorted(summary.transitions.items(), key=lambda kv: -kv[1]):
+            lines.append(t.fmt("  {before} → {after}: {n}", before=state_label(t, before),
+                               after=state_label(t, after), n=n))
+        only_evidence = sum(1 for c in summary.changes if c.before is c.after)
+        if only_evidence:
+            lines.append(t.fmt("  tautan/catatan saja: {n}", n=only_evidence))
+        for c in summary.changes[:PREVIEW_ROWS]:
+            lines.append(t.fmt("  • baris {row}: <code>{code}</code> {before} → {after}", row=c.row, code=c.code,
+                               before=state_label(t, c.before), after=state_label(t, c.after)))
+    if len(plan.regions) > PREVIEW_REGIONS:
+        lines.append(t.fmt("… dan {n} kab/kota lain.", n=len(plan.regions) - PREVIEW_REGIONS))
+    lines.append("")
+    if plan.changes:
+        lines.append(t.gettext("Simpan perubahan ini? Semua baris disimpan sekaligus, atau tidak sama sekali."))
+        return Reply("\n".join(lines), _buttons(t, token))
+    lines.append(t.gettext("Tidak ada yang berubah; tidak ada yang perlu disimpan."))
+    return Reply("\n".join(lines))
+
+
+def aksi_preview(t: Translator, filename: str, rows: list[AksiRow], changed: list[AksiRow], token: str) -> Reply:
+    lines = [t.fmt("<b>Pratinjau impor Aksi HAM</b> “{file}”", file=filename),
+             t.fmt("{rows} baris sah: {changed} berubah, {unchanged} tetap.", rows=len(rows), changed=len(changed),
+                   unchanged=len(rows) - len(changed))]
+    for r in changed[:PREVIEW_REGIONS]:
+        score = t.number(r.score) if r.score is not None else "–"
+        lines.append(t.fmt("• {region} {period} {year}: skor {score}", region=r.region.official_name,
+                           period=r.period, year=str(r.year), score=score))
+    if len(changed) > PREVIEW_REGIONS:
+        lines.append(t.fmt("… dan {n} baris lain.", n=len(changed) - PREVIEW_REGIONS))
+    lines.append("")
+    if changed:
+        lines.append(t.gettext("Simpan perubahan ini? Semua baris disimpan sekaligus, atau tidak sama sekali."))
+        return Reply("\n".join(lines), _buttons(t, token))
+    lines.append(t.gettext("Tidak ada yang berubah; tidak ada yang perlu disimpan."))
+    return Reply("\n".join(lines))
+
+
+def applied(t: Translator, filename: str, changed: int) -> str:
+    return t.fmt("✔️ Impor “{file}” selesai: {n} baris berubah.", file=filename, n=changed)
+
+
+def send_hint(t: Translator) -> str:
+    return "\n".join([
+        t.gettext("Berkas ini tidak dapat diproses."),
+        t.gettext("• Data dukung: kirim dokumen atau foto dengan keterangan kode indikator (mis. “3.02”, atau "
+                  "“Tapin 3.02”), atau balas pesan indikator dari /checklist."),
+        t.gettext("• Impor progres: kirim berkas .xlsx (lembar “Progres”) atau .csv; templatnya dari /templat."),
+    ])

@@ -1,0 +1,93 @@
+"""/ekspor <wilayah atau provinsi> (the XLSX report) and /templat <wilayah> (the XLSX to fill in)."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot import callbacks as cb
+from bot.access import Action, settable_states
+from bot.export import report, template
+from bot.reference import ProvinceRef, RegionRef, regions_of
+from bot.render import status as render_status
+from handlers.common import grants_of, require, resolve_or_ask, runtime, send, send_file, target_from
+
+Place = RegionRef | ProvinceRef
+
+
+async def send_report(update: Update, context: ContextTypes.DEFAULT_TYPE, place: Place) -> None:
+    if not await require(update, context, Action.VIEW, place):
+        return
+    rt = runtime(context)
+    with rt.session() as session:
+        book = report(session, rt.clock, rt.cycle(session), place, rt.thresholds, rt.t)
+    name = place.name if isinstance(place, ProvinceRef) else place.official_name
+    await send_file(update, context, book.filename, book.content,
+                    rt.t.fmt("Laporan KKP HAM {name}: ringkasan, progres per indikator, lembar per kriteria dan "
+                             "daftar yang belum lengkap.", name=name))
+
+
+async def send_template(update: Update, context: ContextTypes.DEFAULT_TYPE, region: RegionRef) -> None:
+    if not await require(update, context, Action.EDIT_CHECKLIST, region):
+        return
+    rt = runtime(context)
+    states = settable_states(grants_of(update, context), region)
+    with rt.session() as session:
+        book = template(session, rt.clock, rt.cycle(session), region, rt.t, states)
+    await send_file(update, context, book.filename, book.content,
+                    rt.t.fmt("Templat progres {name}: isi lembar “Progres”, lalu kirim berkasnya ke sini.",
+                             name=region.official_name))
+
+
+async def ekspor(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not await require(update, context, Action.VIEW):
+        return
+    rt = runtime(context)
+    query = " ".join(context.args or [])
+    if not query:
+        await send(update, context, render_status.usage(rt.t, "/ekspor <wilayah atau provinsi>", "/ekspor Kalsel"))
+        return
+    resolution = await resolve_or_ask(update, context, query, cb.EKSPOR)
+    if resolution is not None:
+        await send_report(update, context, resolution.target)
+
+
+async def templat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not await require(update, context, Action.EDIT_CHECKLIST):
+        return
+    rt = runtime(context)
+    query = " ".join(context.args or [])
+    if not query:
+        await send(update, context, render_status.usage(rt.t, "/templat <wilayah>", "/templat Tapin"))
+        return
+    resolution = await resolve_or_ask(update, context, query, cb.TEMPLAT)
+    if resolution is None:
+        return
+    if resolution.province:
+        await send(update, context, render_status.pick_region(
+            rt.t, resolution.province, regions_of(resolution.province.code), cb.TEMPLAT))
+        return
+    await send_template(update, context, resolution.region)
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    data = cb.parse(query.data)
+    place = target_from(data.arg(0))
+    if place is None:
+        await query.answer()
+        return
+    if data.action == cb.TEMPLAT and isinstance(place, RegionRef):
+        if await require(update, context, Action.EDIT_CHECKLIST, place):
+            await query.answer()
+            await send_template(update, context, place)
+        return
+    if await require(update, context, Action.VIEW, place):
+        await query.answer()
+        await send_report(update, context, place)
+
+
+def register(application: Application) -> None:
+    application.add_handler(CommandHandler("ekspor", ekspor))
+    application.add_handler(CommandHandler("templat", templat))
+    application.add_handler(CallbackQueryHandler(on_button, pattern=rf"^({cb.EKSPOR}|{cb.TEMPLAT})\|"))

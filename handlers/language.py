@@ -1,0 +1,52 @@
+"""The language of each update's reader, and /bahasa to choose it."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, CommandHandler, ContextTypes, TypeHandler
+
+from bot.errors import UserError
+from bot.i18n import locale_for, use_locale
+from bot.language import choose_language, chosen_language, parse_language
+from bot.render import Reply
+from bot.render import status as render_status
+from handlers.common import runtime, send, send_error
+
+LANGUAGE_GROUP = -2  # before everything else, so every reply of the update is in the reader's language
+
+
+async def pick_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """In a private chat, the person's language; in a group, ``PANTAU_LOCALE`` (the group reads it together)."""
+    rt = runtime(context)
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or user.is_bot or chat is None or chat.type != "private":
+        use_locale(None)
+        return
+    with rt.session() as session:
+        chosen = chosen_language(session, user.id)
+    use_locale(locale_for(chosen, user.language_code, rt.settings.locale))
+
+
+async def bahasa(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    rt = runtime(context)
+    user = update.effective_user
+    if not context.args or user is None:
+        await send(update, context, render_status.usage(rt.t, "/bahasa id|en", "/bahasa en"))
+        return
+    try:
+        locale = parse_language(context.args[0])
+    except UserError as exc:
+        await send_error(update, context, exc)
+        return
+    with rt.session() as session:
+        choose_language(session, rt.clock, user.id, user.first_name or "", user.username, locale)
+    if update.effective_chat and update.effective_chat.type == "private":
+        use_locale(locale)
+    await send(update, context, Reply(rt.t.gettext("✔️ Bot akan menjawab Anda dalam bahasa Indonesia.")
+                                      if locale == "id" else
+                                      rt.t.gettext("✔️ Bot akan menjawab Anda dalam bahasa Inggris.")))
+
+
+def register(application: Application) -> None:
+    application.add_handler(TypeHandler(Update, pick_language), group=LANGUAGE_GROUP)
+    application.add_handler(CommandHandler("bahasa", bahasa))
