@@ -124,7 +124,7 @@ def test_two_webhook_copies_send_everything_once_and_share_a_conversation(pg_url
             month = lb.press(calendar, "›")
             at = lb.press(month, "20")
             assert "Jam" in at.params["text"]
-            title = lb.press(at, "09:00")
+            title = lb.press(at, "09.00")
             preview = lb.say("Rakor lintas salinan")
             assert "Periksa lalu simpan" in preview.params["text"], preview.params["text"]
             saved = lb.press(preview, "💾 Simpan")
