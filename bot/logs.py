@@ -79,3 +79,27 @@ def configure(log_format: str = "text", secrets: list[str] | None = None, level:
     # "maximum number of running instances reached": a long tick makes the next ones wait, as intended
     logging.getLogger("apscheduler").setLevel(logging.ERROR)
 
+
+
+def describe_update(update: object) -> dict:
+    """update id, chat, user and command of an incoming update (never the free text someone typed).
+    Duck-typed on python-telegram-bot's ``Update``, so this module needs no Telegram import."""
+    update_id = getattr(update, "update_id", None)
+    if update_id is None:
+        return {}
+    info: dict = {"update_id": update_id}
+    chat, user = getattr(update, "effective_chat", None), getattr(update, "effective_user", None)
+    if chat is not None:
+        info["chat_id"] = chat.id
+    if user is not None:
+        info["user_id"] = user.id
+    message, query = getattr(update, "message", None), getattr(update, "callback_query", None)
+    if message is not None and message.text and message.text.startswith("/"):
+        info["command"] = message.text.split()[0].split("@")[0][:40]
+    elif query is not None and query.data:
+        info["command"] = "button:" + query.data.split(":")[0][:30]
+    elif getattr(update, "my_chat_member", None) is not None:
+        info["command"] = "membership"
+    elif message is not None:
+        info["command"] = "message"
+    return info

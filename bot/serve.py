@@ -31,6 +31,7 @@ from telegram.request import HTTPXRequest
 from bot import liveness
 from bot.app import build_application
 from bot.i18n import Translator
+from bot.logs import describe_update
 from bot.runtime import Runtime
 
 log = logging.getLogger("pantau_ham.serve")
@@ -63,26 +64,6 @@ class TrackingRequest(HTTPXRequest):
         if code == 200:
             self.vitals.last_telegram = self.clock.now()
         return code, payload
-
-
-def describe_update(update: object) -> dict:
-    """update id, chat, user and command of an incoming update (never the free text someone typed)."""
-    if not isinstance(update, Update):
-        return {}
-    info: dict = {"update_id": update.update_id}
-    if update.effective_chat:
-        info["chat_id"] = update.effective_chat.id
-    if update.effective_user:
-        info["user_id"] = update.effective_user.id
-    if update.message and update.message.text and update.message.text.startswith("/"):
-        info["command"] = update.message.text.split()[0].split("@")[0][:40]
-    elif update.callback_query and update.callback_query.data:
-        info["command"] = "button:" + update.callback_query.data.split(":")[0][:30]
-    elif update.my_chat_member:
-        info["command"] = "membership"
-    elif update.message:
-        info["command"] = "message"
-    return info
 
 
 async def _log_update(update: object, _context) -> None:

@@ -7,6 +7,7 @@ import logging
 from telegram import Update
 from telegram.ext import Application, ContextTypes
 
+from bot.logs import describe_update
 from bot.outage import is_database_down, outage_of
 from bot.render import Reply
 from handlers.common import runtime, send
@@ -19,7 +20,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if database_down:
         outage_of(context.application.bot_data).failed(context.error)
     else:
-        log.error("error while handling an update", exc_info=context.error)
+        log.error("error while handling an update", exc_info=context.error, extra=describe_update(update))
     if isinstance(update, Update) and update.effective_chat:
         t = runtime(context).t
         if database_down:

@@ -243,3 +243,18 @@ def test_health_command_without_a_listener_reads_the_database(sqlite_url, tmp_pa
                           env={**env, "DATABASE_URL": f"postgresql://nobody@127.0.0.1:{free_port()}/none"}, timeout=60)
     assert fine.returncode == 0 and json.loads(fine.stdout)["database"] is True
     assert gone.returncode == 1 and json.loads(gone.stdout)["status"] == "fail"
+
+
+def test_an_event_line_names_update_chat_and_command_but_not_what_was_typed(capsys):
+    from telegram import Update
+
+    from bot.logs import describe_update
+
+    configure("json", [TOKEN])
+    update = Update.de_json(command_update(4711, "/status Kabupaten Rahasia", user_id=555, chat_id=-100999), None)
+    logging.getLogger("pantau_ham.test").error("error while handling an update", extra=describe_update(update))
+    (line,) = [json.loads(x) for x in capsys.readouterr().err.splitlines() if x.startswith("{")]
+    configure("text", [])
+    assert (line["update_id"], line["chat_id"], line["user_id"], line["command"]) == (4711, -100999, 555, "/status")
+    assert "Rahasia" not in json.dumps(line)
+    assert describe_update(object()) == {}
