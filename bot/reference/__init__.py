@@ -39,6 +39,7 @@ class RegionRef:
     timezone: str
     capital: str
     aliases: tuple[str, ...]
+    former_names: tuple[str, ...] = ()  # names before a renaming ("Toba Samosir"), still typed
 
     @property
     def official_name(self) -> str:
@@ -77,7 +78,8 @@ def provinces() -> dict[str, ProvinceRef]:
 def regions() -> dict[str, RegionRef]:
     return {
         r["code"]: RegionRef(
-            r["code"], r["province_code"], r["kind"], r["name"], r["timezone"], r["capital"], _aliases(r["aliases"])
+            r["code"], r["province_code"], r["kind"], r["name"], r["timezone"], r["capital"], _aliases(r["aliases"]),
+            _aliases(r.get("former_names") or ""),
         )
         for r in _rows("regions.csv")
     }

@@ -78,7 +78,9 @@ def help_text(t: Translator, first_name: str | None = None) -> Reply:
         t.gettext("Staf: /jadwal_tambah, /jadwal_ubah, /jadwal_batal, /langganan <i>wilayah</i>, /berhenti, "
                   "/umumkan, /undang <i>peran</i> <i>wilayah</i>, /anggota, /cabut"),
         "",
-        t.gettext("Nama wilayah boleh disingkat (HSS, Kukar, PALI) atau memakai ibu kota (Rantau)."),
+        t.gettext("Nama wilayah boleh disingkat (HSS, Jaksel, Sergai), memakai ibu kota (Rantau, Timika) atau "
+                  "nama lama (Toba Samosir). Bila ada nama yang sama di provinsi lain, sebutkan provinsinya, "
+                  "misalnya: Martapura, Kalsel."),
         t.gettext("/bahasa id|en: bahasa jawaban bot untuk Anda"),
     ]
     return Reply("\n".join(lines))

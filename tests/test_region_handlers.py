@@ -1,0 +1,36 @@
+"""Region names in commands, end to end: the forms of issue 9 and what a person sees when a name is unclear."""
+
+from __future__ import annotations
+
+from bot.offline import buttons_of
+from tests.conftest import VIEWER, replies
+
+
+async def test_name_with_its_province_and_the_bots_own_label(bot):
+    for typed in ("Tapin, Kalsel", "Kab. Tapin (Kalimantan Selatan)", "Kabupaten Rantau"):
+        (reply,) = replies(await bot.say(f"/status {typed}", VIEWER))
+        assert "<b>Kabupaten Tapin</b>, Kalimantan Selatan" in reply.params["text"], typed
+
+
+async def test_an_abbreviation_is_its_kab_kota_not_a_province(bot):
+    (reply,) = replies(await bot.say("/status Jakbar", VIEWER))
+    assert "<b>Kota Jakarta Barat</b>, DKI Jakarta" in reply.params["text"]
+    (reply,) = replies(await bot.say("/status Tuba", VIEWER))
+    assert "<b>Kabupaten Tulang Bawang</b>, Lampung" in reply.params["text"]
+
+
+async def test_a_short_typo_is_offered_not_taken(bot):
+    (reply,) = replies(await bot.say("/status Tapn", VIEWER))
+    assert "Wilayah “Tapn” tidak ditemukan." in reply.params["text"]
+    assert buttons_of(reply)[0][0] == "Kab. Tapin (Kalimantan Selatan)"
+    (status,) = replies(await bot.press(reply, "Kab. Tapin (Kalimantan Selatan)", VIEWER))
+    assert "<b>Kabupaten Tapin</b>" in status.params["text"]
+
+
+async def test_a_province_among_the_candidates_of_belum_offers_its_kab_kota(bot):
+    (reply,) = replies(await bot.say("/belum Jogja", VIEWER))
+    assert "“Jogja” bisa berarti beberapa wilayah" in reply.params["text"]
+    assert [label for label, _ in buttons_of(reply)] == ["Provinsi DI Yogyakarta", "Kota Yogyakarta (DI Yogyakarta)"]
+    (pick,) = replies(await bot.press(reply, "Provinsi DI Yogyakarta", VIEWER))
+    assert "Pilih kab/kota di Provinsi DI Yogyakarta" in pick.params["text"]
+    assert "Kab. Sleman" in [label for label, _ in buttons_of(pick)]
