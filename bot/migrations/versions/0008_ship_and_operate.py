@@ -1,7 +1,7 @@
 """worker heartbeats (claims of a dead copy are taken back within seconds)
 
 Revision ID: i12_operate
-Revises: i10_person_language
+Revises: i9_region_codes
 """
 
 from alembic import op
@@ -11,7 +11,7 @@ import bot.models
 
 
 revision = 'i12_operate'
-down_revision = 'i10_person_language'
+down_revision = 'i9_region_codes'
 branch_labels = None
 depends_on = None
 
