@@ -79,7 +79,7 @@ class OutboxDispatcher:
             total.failed += r.failed
             total.retried += r.retried
             total.reports += r.reports
-            if r.claimed < self.batch:
+            if r.claimed < self.batch and not r.reports:  # a report just queued goes out in the next round
                 break
         return total
 
@@ -137,6 +137,8 @@ class OutboxDispatcher:
         out.failed += 1
 
     async def _maybe_report(self, broadcast_id: int, out: OutboxReport) -> None:
+        """Once every delivery has settled, the sender's report is queued as an outbox row of its own, in
+        the transaction that marks the broadcast reported: a crash can neither lose it nor queue it twice."""
         with session_scope(self.engine) as session:
             delivery, final = report(session, broadcast_id)
             if not final or delivery.broadcast.created_by is None:
@@ -145,15 +147,13 @@ class OutboxDispatcher:
                 update(Broadcast).where(Broadcast.id == broadcast_id, Broadcast.reported_at.is_(None))
                 .values(reported_at=self.clock.now()).execution_options(synchronize_session=False)
             ).rowcount
+            if not claimed:
+                return
             creator = delivery.broadcast.created_by
             province = provinces()[delivery.broadcast.province_code].name
             settings: Settings = self.settings()
             locale = reader_language(session, creator, settings.locale)
-        if not claimed:
-            return
-        reply = delivery_report(translator(locale), delivery, province)
-        result = await self.sender.send(creator, reply)
-        if result.outcome is not Outcome.SENT:
-            log.warning("delivery report of broadcast %s could not be sent: %s", broadcast_id, result.error)
+            reply = delivery_report(translator(locale), delivery, province)
+            ledger.enqueue(session, [dict(key=f"report:{broadcast_id}", chat_id=creator, broadcast_id=None,
+                                          text=reply.text, with_chart=False, due_at=self.clock.now())])
         out.reports.append(broadcast_id)
-
