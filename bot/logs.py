@@ -65,9 +65,21 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+class _Stderr(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is at the time (a test runner swaps it between tests)."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:
+        pass
+
+
 def configure(log_format: str = "text", secrets: list[str] | None = None, level: int = logging.INFO) -> None:
     scrub = Scrubber(list(secrets or []))
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _Stderr()
     handler.setFormatter(JsonFormatter(scrub) if log_format == "json" else TextFormatter(scrub))
     root = logging.getLogger()
     for old in list(root.handlers):

@@ -166,8 +166,21 @@ def test_each_update_is_one_json_line_with_update_chat_and_command(sqlite_url, t
     assert "Tapin" not in json.dumps(update)  # what people type stays out of the log
 
 
+@pytest.fixture
+def own_logging():
+    """configure() replaces the root handlers with one on the (captured) stderr: put the old ones back."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    for handler in handlers:
+        root.addHandler(handler)
+    root.setLevel(level)
+
+
 @pytest.mark.parametrize("log_format", ["text", "json"])
-def test_the_token_never_reaches_the_log(log_format, capsys):
+def test_the_token_never_reaches_the_log(log_format, capsys, own_logging):
     configure(log_format, [TOKEN])
     log = logging.getLogger("pantau_ham.test")
     try:
@@ -178,7 +191,6 @@ def test_the_token_never_reaches_the_log(log_format, capsys):
     err = capsys.readouterr().err
     assert "sendMessage" in err and "getMe" in err
     assert TOKEN not in err and TOKEN.split(":")[1] not in err and "ABCDEFGHIJKLMNOPQRSTUVWXYZ" not in err
-    configure("text", [])
 
 
 def test_sqlite_database_and_its_wal_files_are_private(tmp_path):
@@ -245,7 +257,7 @@ def test_health_command_without_a_listener_reads_the_database(sqlite_url, tmp_pa
     assert gone.returncode == 1 and json.loads(gone.stdout)["status"] == "fail"
 
 
-def test_an_event_line_names_update_chat_and_command_but_not_what_was_typed(capsys):
+def test_an_event_line_names_update_chat_and_command_but_not_what_was_typed(capsys, own_logging):
     from telegram import Update
 
     from bot.logs import describe_update
@@ -254,7 +266,6 @@ def test_an_event_line_names_update_chat_and_command_but_not_what_was_typed(caps
     update = Update.de_json(command_update(4711, "/status Kabupaten Rahasia", user_id=555, chat_id=-100999), None)
     logging.getLogger("pantau_ham.test").error("error while handling an update", extra=describe_update(update))
     (line,) = [json.loads(x) for x in capsys.readouterr().err.splitlines() if x.startswith("{")]
-    configure("text", [])
     assert (line["update_id"], line["chat_id"], line["user_id"], line["command"]) == (4711, -100999, 555, "/status")
     assert "Rahasia" not in json.dumps(line)
     assert describe_update(object()) == {}
