@@ -1,18 +1,34 @@
-# Pantau HAM: the bot in a container. SQLite lives in the /app/var volume unless
-# DATABASE_URL points elsewhere (postgresql://...).
+# Pantau HAM in a container. SQLite lives in the /app/var volume (owned by the bot's user) unless
+# DATABASE_URL points at PostgreSQL; see the README ("Running in a container") and compose.yaml.
+# The two install steps are scripts/install.sh, which tests/test_container.py runs the same way.
 FROM python:3.11-slim
 
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
+    VIRTUAL_ENV=/opt/pantau PATH=/opt/pantau/bin:$PATH
+
+RUN useradd --system --create-home --uid 10001 --user-group pantau \
+    && python -m venv /opt/pantau \
+    && mkdir -p /app/var && chown pantau:pantau /app/var && chmod 700 /app/var
 WORKDIR /app
 
-COPY pyproject.toml README.md babel.cfg ./
+# 1. dependencies, in their own layer: a change to the code does not reinstall them
+COPY pyproject.toml constraints.txt ./
+COPY scripts/install.sh ./scripts/install.sh
+RUN sh scripts/install.sh deps postgres
+
+# 2. the bot itself
+COPY README.md babel.cfg ./
 COPY bot ./bot
 COPY handlers ./handlers
 COPY schedules ./schedules
 COPY locales ./locales
-RUN pip install . && useradd --create-home --uid 1000 pantau && mkdir -p /app/var && chown pantau /app/var
+RUN sh scripts/install.sh app postgres
 
 USER pantau
+ENV DATABASE_URL=sqlite:////app/var/pantau-ham.db PANTAU_WEBHOOK_PORT=8443 PANTAU_HEALTH_PORT=8080
+EXPOSE 8443 8080
 VOLUME ["/app/var"]
+HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 CMD ["pantau-ham", "health"]
+STOPSIGNAL SIGTERM
 ENTRYPOINT ["pantau-ham"]
 CMD ["run"]

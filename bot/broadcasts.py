@@ -14,6 +14,7 @@ from bot.errors import UserError
 from bot.i18n import N_
 from bot.models import Broadcast, Chat, Cycle, Event, Outbox, Role, RoleBinding, Subscription
 from bot.reference import ProvinceRef, regions
+from bot.telegram_text import fits_caption
 from schedules.calendar import upcoming
 from schedules.ledger import enqueue
 
@@ -82,14 +83,22 @@ def confirm(session: Session, clock: Clock, broadcast_id: int, actor: int | None
     broadcast = _open(session, broadcast_id)
     broadcast.status = "confirmed"
     now = clock.now()
-    rows = [dict(key=f"broadcast:{broadcast.id}:{chat}", chat_id=chat, broadcast_id=broadcast.id,
-                 text=broadcast.text, with_chart=True, due_at=now)
-            for chat in group_chats(session, province)]
+    # a row is one Telegram message, so a crash doubles at most one: the chart with the text as its caption
+    # when the text fits one (1024 characters), else the chart (captioned with the title) and then the text
+    title = broadcast.text.split("\n", 1)[0]
+    one_message = fits_caption(broadcast.text)
+    rows = []
+    for chat in group_chats(session, province):
+        if not one_message:
+            rows.append(dict(key=f"broadcast:{broadcast.id}:{chat}:chart", chat_id=chat,
+                             broadcast_id=broadcast.id, text=title, with_chart=True, due_at=now))
+        rows.append(dict(key=f"broadcast:{broadcast.id}:{chat}", chat_id=chat, broadcast_id=broadcast.id,
+                         text=broadcast.text, with_chart=one_message, due_at=now))
     if broadcast.to_pics:
         rows += [dict(key=f"broadcast:{broadcast.id}:{user}", chat_id=user, broadcast_id=broadcast.id,
                       text=pic_text[code], with_chart=False, due_at=now)
                  for user, code in focal_points(session, province) if code in pic_text]
-    queued = enqueue(session, rows)
+    queued = len({r["chat_id"] for r in rows}) if enqueue(session, rows) else 0
     audit.record(session, clock, actor, "broadcast.confirm", f"broadcast#{broadcast.id}", None, province.code,
                  after={"groups": len(group_chats(session, province)), "to_pics": broadcast.to_pics})
     return queued
@@ -109,15 +118,21 @@ class DeliveryReport:
 
 
 def report(session: Session, broadcast_id: int) -> tuple[DeliveryReport, bool]:
-    """The delivery report and whether every row has reached a final state."""
+    """The delivery report (one entry per recipient, whatever the number of its messages) and whether
+    every row has reached a final state."""
     broadcast = session.get(Broadcast, broadcast_id)
     rows = session.exec(select(Outbox).where(Outbox.broadcast_id == broadcast_id).order_by(Outbox.id)).all()
     chats = {c.id: c for c in session.exec(select(Chat).where(Chat.id.in_([r.chat_id for r in rows])))}
     names = {r.chat_id: (chats[r.chat_id].title if r.chat_id in chats and chats[r.chat_id].title else str(r.chat_id))
              for r in rows}
-    sent = [names[r.chat_id] for r in rows if r.status == "sent"]
-    is_blocked = [r.status == "failed" and (r.last_error or "").startswith("blocked") for r in rows]
-    blocked = [names[r.chat_id] for r, b in zip(rows, is_blocked) if b]
-    failed = [names[r.chat_id] for r, b in zip(rows, is_blocked) if r.status == "failed" and not b]
+    blocked_chats = {r.chat_id for r in rows if r.status == "failed" and (r.last_error or "").startswith("blocked")}
+    texts = [r for r in rows if not is_chart_row(r)]
+    sent = [names[r.chat_id] for r in texts if r.status == "sent" and r.chat_id not in blocked_chats]
+    blocked = [names[c] for c in dict.fromkeys(r.chat_id for r in texts) if c in blocked_chats]
+    failed = [names[r.chat_id] for r in texts if r.status == "failed" and r.chat_id not in blocked_chats]
     final = all(r.status in ("sent", "failed") for r in rows)
     return DeliveryReport(broadcast, sent, failed, blocked), final
+
+
+def is_chart_row(row: Outbox) -> bool:
+    return row.key.endswith(":chart")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-from bot import calendar_cli, data_cli
+from bot import calendar_cli, data_cli, logs
 from bot.cli_text import localize
 from bot.i18n import Translator
 from bot.settings import Settings, SettingsError, load_settings
@@ -30,6 +30,7 @@ def _parser(t: Translator) -> argparse.ArgumentParser:
     console = sub.add_parser("console", help=t.gettext("coba bot di terminal, tanpa Telegram"))
     console.add_argument("--viewer", nargs="?", const="Tapin", metavar="WILAYAH",
                          help=t.gettext("pakai sebagai pemantau (hanya baca) kab/kota ini (bawaan: Tapin), bukan admin"))
+    sub.add_parser("health", help=t.gettext("periksa kesehatan bot yang berjalan (untuk HEALTHCHECK kontainer)"))
     sub.add_parser("demo", help=t.gettext("muat katalog contoh dan progres demo lima provinsi"))
     db = sub.add_parser("db", help=t.gettext("basis data"))
     db.add_argument("action", choices=["upgrade"])
@@ -61,11 +62,13 @@ def main(argv: list[str] | None = None) -> int:
     t = Translator(settings.locale)
     localize(t)
     args = _parser(t).parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("httpx", "alembic", "apscheduler"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    logs.configure(settings.log_format, [settings.telegram_bot_token or "", settings.webhook_secret or ""])
     if args.command == "run":
         return _run(settings, t)
+    if args.command == "health":
+        from bot.health_cli import check
+
+        return check(settings)
     if args.command in ("backup", "restore"):  # before Runtime.start: a restore must find the file untouched
         return data_cli.backup_or_restore(settings, t, args.command, args.file, args.force)
     from bot.runtime import Runtime  # here, not at the top: --help stays fast
@@ -134,9 +137,9 @@ def _run(settings: Settings, t: Translator) -> int:
         print(t.gettext("TELEGRAM_BOT_TOKEN belum diisi. Isi token dari @BotFather di lingkungan atau berkas .env, "
                         "atau coba bot tanpa Telegram: pantau-ham console"), file=sys.stderr)
         return 2
-    from bot.app import build_application
     from bot.people import has_admin
     from bot.runtime import Runtime
+    from bot.serve import serve
 
     runtime = Runtime.start(settings)
     with runtime.session() as session:
@@ -145,15 +148,7 @@ def _run(settings: Settings, t: Translator) -> int:
             print(t.gettext("Peringatan: PANTAU_ADMIN_IDS kosong dan belum ada admin, sehingga belum ada yang dapat "
                             "mengundang staf atau memakai bot. Isi dengan ID pengguna Telegram Anda (angka)."),
                   file=sys.stderr)
-    application = build_application(runtime)
-    if settings.webhook_url:
-        application.run_webhook(
-            listen=settings.webhook_listen, port=settings.webhook_port, webhook_url=settings.webhook_url,
-            secret_token=settings.webhook_secret, allowed_updates=["message", "callback_query", "my_chat_member"],
-        )
-    else:
-        application.run_polling(allowed_updates=["message", "callback_query", "my_chat_member"])
-    return 0
+    return asyncio.run(serve(runtime, t))
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ upgraded to the newest revision whenever the bot or the CLI starts.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,7 +37,7 @@ def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            _private_file(Path(parsed.database))
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")
@@ -49,6 +50,20 @@ def make_engine(url: str) -> Engine:
 
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def _private_file(path: Path) -> None:
+    """Create the SQLite file readable by its owner only; SQLite gives the -wal and -shm files the
+    database file's mode, so they are private too."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        part = path.with_name(path.name + suffix)
+        try:
+            if part.exists() and part.stat().st_uid == os.getuid() and part.stat().st_mode & 0o077:
+                part.chmod(0o600)
+        except OSError:
+            pass
 
 
 def alembic_config(engine: Engine) -> Config:
@@ -86,14 +101,27 @@ def is_current(engine: Engine) -> bool:
     return bool(heads) and versions == heads
 
 
+MIGRATION_LOCK = 7215_2024  # PostgreSQL advisory lock: copies starting together migrate one after the other
+
+
 def upgrade(engine: Engine) -> None:
     """Bring the schema to the newest Alembic revision (idempotent). Alembic itself (about 11 MiB) is
-    only imported when there is something to do, so a bot restarting on a current database stays small."""
+    only imported when there is something to do, so a bot restarting on a current database stays small.
+    On PostgreSQL, copies starting together migrate one after the other (an advisory lock)."""
     if is_current(engine):
         return
     from alembic import command
 
-    command.upgrade(alembic_config(engine), "head")
+    if engine.dialect.name != "postgresql":
+        command.upgrade(alembic_config(engine), "head")
+        return
+    with engine.connect() as lock:
+        lock.exec_driver_sql(f"SELECT pg_advisory_lock({MIGRATION_LOCK})")
+        try:
+            command.upgrade(alembic_config(engine), "head")
+        finally:
+            lock.exec_driver_sql(f"SELECT pg_advisory_unlock({MIGRATION_LOCK})")
+            lock.commit()
 
 
 @contextmanager

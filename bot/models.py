@@ -372,3 +372,18 @@ class EvidenceFile(SQLModel, table=True):
     file_size: int | None = None
     uploaded_by: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     uploaded_at: datetime = Field(sa_column=utc_column())
+
+
+class Worker(SQLModel, table=True):
+    """A running copy of the bot: its heartbeat tells the others whether the rows it claimed are still in hand."""
+
+    id: str = Field(primary_key=True, max_length=64)  # "host:pid:random", the ``claimed_by`` of its rows
+    host: str = Field(max_length=64)
+    pid: int
+    version: str = Field(default="", max_length=20)
+    mode: str = Field(default="", max_length=10)  # polling, webhook
+    started_at: datetime = Field(sa_column=utc_column())
+    beat_at: datetime = Field(sa_column=utc_column())
+    last_tick_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    last_telegram_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    stopped_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))

@@ -63,6 +63,21 @@ class Settings(BaseSettings):
     webhook_listen: str = Field("0.0.0.0", validation_alias=_env("PANTAU_WEBHOOK_LISTEN", "webhook_listen"))
     webhook_port: int = Field(8443, validation_alias=_env("PANTAU_WEBHOOK_PORT", "webhook_port"))
     webhook_secret: str | None = Field(None, validation_alias=_env("PANTAU_WEBHOOK_SECRET", "webhook_secret"))
+    health_port: int | None = Field(None, validation_alias=_env("PANTAU_HEALTH_PORT", "health_port"))
+    log_format: str = Field("text", validation_alias=_env("PANTAU_LOG_FORMAT", "log_format"))
+
+    @field_validator("health_port", mode="before")
+    @classmethod
+    def _empty_port(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("log_format")
+    @classmethod
+    def _log_format(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value not in ("text", "json"):
+            raise ValueError("PANTAU_LOG_FORMAT must be 'text' or 'json'")
+        return value
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -201,6 +216,8 @@ ALLOWED = {
     "skip_weekends": N_("true atau false"),
     "skip_holidays": N_("true atau false"),
     "webhook_port": N_("nomor port 1–65535"),
+    "health_port": N_("nomor port 1–65535, atau kosong"),
+    "log_format": N_("text atau json"),
     "tick_seconds": N_("angka detik lebih dari 0"),
     "invite_days": N_("jumlah hari lebih dari 0"),
 }

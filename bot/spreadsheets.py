@@ -135,15 +135,18 @@ def _read_csv(content: bytes) -> Table:
     except csv.Error:
         dialect = csv.excel
     table = Table("CSV", [])
-    for number, row in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
-        if number > MAX_ROWS:
-            raise SpreadsheetError(N_("Terlalu banyak baris (lebih dari {n}); bagi berkas menjadi beberapa bagian."),
-                                   n=MAX_ROWS)
-        cells = [c.strip() for c in row[:MAX_COLUMNS]]
-        for i, c in enumerate(cells):
-            if c.startswith("="):
-                table.formulas.append(FormulaCell(number, _column_letter(i)))
-        table.rows.append(cells)
+    try:
+        for number, row in enumerate(csv.reader(io.StringIO(text, newline=""), dialect), start=1):
+            if number > MAX_ROWS:
+                raise SpreadsheetError(N_("Terlalu banyak baris (lebih dari {n}); bagi berkas menjadi beberapa "
+                                          "bagian."), n=MAX_ROWS)
+            cells = [c.strip() for c in row[:MAX_COLUMNS]]
+            for i, c in enumerate(cells):
+                if c.startswith("="):
+                    table.formulas.append(FormulaCell(number, _column_letter(i)))
+            table.rows.append(cells)
+    except csv.Error:  # a stray carriage return or NUL (found by tests/test_fuzz.py)
+        raise SpreadsheetError(N_("Berkas CSV rusak; tidak dapat dibaca.")) from None
     return table
 
 

@@ -139,3 +139,8 @@ def cut_utf16(text: str, limit: int) -> tuple[str, str]:
         if units > limit:
             return text[:index], text[index:]
     return text, ""
+
+
+def fits_caption(text: str) -> bool:
+    """Whether ``text`` (HTML) can be a photo's caption: at most 1024 UTF-16 units once parsed."""
+    return visible_length(text) <= MAX_CAPTION

@@ -5,6 +5,8 @@ from __future__ import annotations
 from sqlmodel import select
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.helpers import create_deep_linked_url
+
 
 from bot import callbacks as cb
 from bot.access import Action, allowed
@@ -48,7 +50,8 @@ async def undang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await send_error(update, context, exc)
         return
     tz = resolution.target.timezone
-    await send(update, context, render.invite_link(rt.t, invite, context.bot.username, tz))
+    link = create_deep_linked_url(context.bot.username, invite.token)
+    await send(update, context, render.invite_link(rt.t, invite, link, tz))
 
 
 async def anggota(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -25,7 +25,9 @@ from sqlmodel import select
 from telegram.ext import Application, ContextTypes, Job
 
 from bot.i18n import translator
+from bot.liveness import release_claims
 from bot.models import Outbox, Reminder, ReminderStatus
+from bot.outage import is_database_down, outage_of
 from bot.render.digest import digest as render_digest
 from bot.runtime import Runtime
 from schedules import wakeup
@@ -40,11 +42,23 @@ log = logging.getLogger(__name__)
 DIGEST_EVERY = 10  # ticks: the weekly digest is looked at every 5 minutes
 
 
+class Stopping(Exception):
+    """The process is shutting down: send nothing more; claimed rows are given back on the way out."""
+
+
 def make_dispatchers(application: Application) -> tuple[Dispatcher, OutboxDispatcher]:
     rt: Runtime = application.bot_data["runtime"]
     sender = TelegramSender(application.bot)
-    return (Dispatcher(rt.engine, rt.clock, lambda: rt.settings, sender),
-            OutboxDispatcher(rt.engine, rt.clock, lambda: rt.settings, sender))
+    worker = application.bot_data.get("worker_id")  # set by bot/serve.py: the heartbeat's id
+    stopping = application.bot_data.get("stopping")
+
+    def checkpoint(step: str, _row: int) -> None:
+        if step == "before_send" and stopping is not None and stopping.is_set():
+            raise Stopping
+
+    return (Dispatcher(rt.engine, rt.clock, lambda: rt.settings, sender, worker_id=worker, checkpoint=checkpoint),
+            OutboxDispatcher(rt.engine, rt.clock, lambda: rt.settings, sender, worker_id=worker,
+                             checkpoint=checkpoint))
 
 
 def queue_digests(runtime: Runtime) -> int:
@@ -127,21 +141,37 @@ class DispatchTimer:
             return
         self.running = True
         dispatcher = self.application.bot_data[self.key]
+        stopping = False
         try:
             while True:
                 self.again = False
-                report = await dispatcher.run_until_idle()
+                try:
+                    report = await dispatcher.run_until_idle()
+                except Stopping:
+                    stopping = True
+                    return
+                except Exception as exc:
+                    if not is_database_down(exc):
+                        raise
+                    outage_of(self.application.bot_data).failed(exc)  # the tick catches up
+                    return
                 if report.claimed:
                     log.info("%s: %s", self.key, report)
                 if not self.again:
                     break
         finally:
             self.running = False
-            self.schedule(self._delay())
+            if not stopping:
+                self.schedule(self._delay())
 
     def _delay(self) -> float:
         cap = float(self.runtime.settings.tick_seconds)
-        due = next_due(self.runtime, self.model)
+        try:
+            due = next_due(self.runtime, self.model)
+        except Exception as exc:
+            if not is_database_down(exc):
+                raise
+            return cap  # the database is away: look again at the next tick's pace
         if due is None:
             return cap
         return min(max((due - self.runtime.clock.now()).total_seconds(), 0.0), cap)
@@ -151,16 +181,27 @@ async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
     data = context.application.bot_data
     rt: Runtime = data["runtime"]
     data["ticks"] = data.get("ticks", 0) + 1
-    report = await asyncio.to_thread(plan_now, rt, data["planner"])
-    if report.planned:
-        log.info("planned %d events, %d new reminders%s", report.planned, report.added,
-                 " (everything)" if report.full else "")
-        if report.full:
-            trim_memory()
-    if data["ticks"] % DIGEST_EVERY == 1:
-        await asyncio.to_thread(queue_digests, rt)
+    outage = outage_of(data)
+    try:
+        if outage.down:  # rows this copy held when the database went away are not in flight: take them back
+            release_claims(rt.engine, [data["dispatcher"].worker_id, data["outbox"].worker_id])
+        report = await asyncio.to_thread(plan_now, rt, data["planner"])
+        if report.planned:
+            log.info("planned %d events, %d new reminders%s", report.planned, report.added,
+                     " (everything)" if report.full else "")
+            if report.full:
+                trim_memory()
+        if data["ticks"] % DIGEST_EVERY == 1:
+            await asyncio.to_thread(queue_digests, rt)
+    except Exception as exc:
+        if not is_database_down(exc):
+            raise
+        outage.failed(exc)  # logged once; the next tick tries again and catches up
+        return
+    outage.ok()
+    data["last_tick_at"] = rt.clock.now()
     for timer in data["timers"]:
-        timer.schedule(0.0)  # rows another process wrote, leases that ran out
+        timer.schedule(0.0)  # rows another process wrote, leases that ran out, what an outage held back
 
 
 async def start_ticking(application: Application) -> None:

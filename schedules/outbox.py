@@ -13,10 +13,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, and_, or_, update
 from sqlmodel import select
 
-from bot.broadcasts import report
+from bot.broadcasts import is_chart_row, report
 from bot.clock import Clock
 from bot.db import session_scope
 from bot.i18n import translator
@@ -25,6 +25,7 @@ from bot.models import Broadcast, Outbox, ReminderStatus
 from bot.reference import provinces
 from bot.render import Reply, plain_text
 from bot.render.broadcast import delivery_report
+from bot.telegram_text import fits_caption
 from bot.settings import Settings
 from bot.subscriptions import deactivate_chat, migrate_chat
 from schedules import ledger
@@ -32,12 +33,6 @@ from schedules.delivery import Outcome, Sender, SendResult, in_parallel
 from schedules.dispatcher import MAX_ATTEMPTS, backoff
 
 log = logging.getLogger(__name__)
-
-CAPTION_LIMIT = 1024  # Telegram: a caption's text after entities are parsed, in UTF-16 units
-
-
-def fits_caption(text: str) -> bool:
-    return len(plain_text(text).encode("utf-16-le")) // 2 <= CAPTION_LIMIT
 
 
 
@@ -73,16 +68,18 @@ class OutboxDispatcher:
             session.expunge_all()
         by_chat: dict[int, list[Outbox]] = defaultdict(list)
         for row in rows:
-            if row.claimed_by == self.worker_id:
+            if row.claimed_by == self.worker_id and row.status == ReminderStatus.CLAIMED.value:
                 by_chat[row.chat_id].append(row)
 
         async def one_chat(chat_rows: list[Outbox]) -> None:
-            for row in chat_rows:
+            for row in chat_rows:  # in order: a broadcast's chart before its text
                 chart = charts.get(row.broadcast_id) if row.with_chart else None
                 self.checkpoint("before_send", row.id)
                 result, chat_id = await self._send(row, chart)
                 self.checkpoint("after_send", row.id)
                 self._record(row, result, chat_id, out)
+                if result.outcome is Outcome.BLOCKED:
+                    break  # the chat's other rows of this run were marked failed with it
 
         await in_parallel(one_chat(chat_rows) for chat_rows in by_chat.values())
         for broadcast_id in sorted({r.broadcast_id for r in rows if r.broadcast_id}):
@@ -98,7 +95,7 @@ class OutboxDispatcher:
             total.failed += r.failed
             total.retried += r.retried
             total.reports += r.reports
-            if r.claimed < self.batch:
+            if r.claimed < self.batch and not r.reports:  # a report just queued goes out in the next round
                 break
         return total
 
@@ -115,10 +112,11 @@ class OutboxDispatcher:
         return result, chat_id
 
     async def _send_once(self, chat_id: int, row: Outbox, chart: bytes | None) -> SendResult:
-        """With a chart: one photo whose caption is the text when it fits, else the photo then the text."""
-        if chart and fits_caption(row.text):
+        if chart and is_chart_row(row):  # one row, one message: the chart alone, captioned with the title
+            return await self.sender.send_photo(chat_id, chart, html.escape(plain_text(row.text)[:1000], quote=False))
+        if chart and fits_caption(row.text):  # one row, one message: the chart with the text as its caption
             return await self.sender.send_photo(chat_id, chart, row.text)
-        if chart:
+        if chart:  # a row queued before charts had rows of their own: photo and text
             title = row.text.split("\n", 1)[0]
             result = await self.sender.send_photo(chat_id, chart, html.escape(plain_text(title)[:1000], quote=False))
             if result.outcome is not Outcome.SENT:
@@ -135,6 +133,13 @@ class OutboxDispatcher:
         if result.outcome is Outcome.BLOCKED:
             with session_scope(self.engine) as session:
                 deactivate_chat(session, chat_id)
+                if row.broadcast_id:  # the rest of this broadcast for that chat would be refused as well
+                    session.execute(update(Outbox).where(
+                        Outbox.broadcast_id == row.broadcast_id, Outbox.chat_id == row.chat_id, Outbox.id != row.id,
+                        or_(Outbox.status == ReminderStatus.PENDING.value,
+                            and_(Outbox.status == ReminderStatus.CLAIMED.value, Outbox.claimed_by == self.worker_id)),
+                    ).values(status=ReminderStatus.FAILED.value, last_error=f"blocked: {result.error or ''}"[:500])
+                        .execution_options(synchronize_session=False))
             ledger.finish(self.engine, Outbox, [row.id], self.worker_id, ReminderStatus.FAILED,
                           last_error=f"blocked: {result.error or ''}"[:500])
             out.failed += 1
@@ -150,6 +155,8 @@ class OutboxDispatcher:
         out.failed += 1
 
     async def _maybe_report(self, broadcast_id: int, out: OutboxReport) -> None:
+        """Once every delivery has settled, the sender's report is queued as an outbox row of its own, in
+        the transaction that marks the broadcast reported: a crash can neither lose it nor queue it twice."""
         with session_scope(self.engine) as session:
             delivery, final = report(session, broadcast_id)
             if not final or delivery.broadcast.created_by is None:
@@ -158,15 +165,13 @@ class OutboxDispatcher:
                 update(Broadcast).where(Broadcast.id == broadcast_id, Broadcast.reported_at.is_(None))
                 .values(reported_at=self.clock.now()).execution_options(synchronize_session=False)
             ).rowcount
+            if not claimed:
+                return
             creator = delivery.broadcast.created_by
             province = provinces()[delivery.broadcast.province_code].name
             settings: Settings = self.settings()
             locale = reader_language(session, creator, settings.locale)
-        if not claimed:
-            return
-        reply = delivery_report(translator(locale), delivery, province)
-        result = await self.sender.send(creator, reply)
-        if result.outcome is not Outcome.SENT:
-            log.warning("delivery report of broadcast %s could not be sent: %s", broadcast_id, result.error)
+            reply = delivery_report(translator(locale), delivery, province)
+            ledger.enqueue(session, [dict(key=f"report:{broadcast_id}", chat_id=creator, broadcast_id=None,
+                                          text=reply.text, with_chart=False, due_at=self.clock.now())])
         out.reports.append(broadcast_id)
-

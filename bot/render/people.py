@@ -53,8 +53,8 @@ def place(code: str) -> str:
     return "—"
 
 
-def invite_link(t: Translator, invite: Invite, username: str, tz: str) -> Reply:
-    link = f"https://t.me/{username}?start={invite.token}"
+def invite_link(t: Translator, invite: Invite, link: str, tz: str) -> Reply:
+    """``link``: the bot's deep link carrying the invitation's token (built by the handler)."""
     return Reply("\n".join([
         t.fmt("Undangan {role} untuk {place}:", role=role_label(t, invite.role), place=place(invite.target_code)),
         t.escape(link),
