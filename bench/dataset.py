@@ -38,7 +38,7 @@ BROADCAST_PROVINCE = "35"  # Jawa Timur: 38 kab/kota
 PIC_BASE = 10_000  # focal points 10_000 .. 10_499
 GROUP_BASE = -1_000_000_000_000  # groups -1000000000001 ...
 NOW = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)
-VERSION = "4"  # bump to rebuild cached datasets
+VERSION = "5"  # bump to rebuild cached datasets
 
 
 def settings_for(url: str, **extra) -> Settings:
