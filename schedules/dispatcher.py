@@ -98,6 +98,7 @@ class Dispatcher:
     # -- one run --------------------------------------------------------------------------------
     async def run_once(self) -> Report:
         report = Report()
+        self.checkpoint("before_claim", 0)  # a stopping process claims nothing more
         ids = self.claim()
         report.claimed = len(ids)
         if not ids:

@@ -53,7 +53,7 @@ def make_dispatchers(application: Application) -> tuple[Dispatcher, OutboxDispat
     stopping = application.bot_data.get("stopping")
 
     def checkpoint(step: str, _row: int) -> None:
-        if step == "before_send" and stopping is not None and stopping.is_set():
+        if step in ("before_claim", "before_send") and stopping is not None and stopping.is_set():
             raise Stopping
 
     return (Dispatcher(rt.engine, rt.clock, lambda: rt.settings, sender, worker_id=worker, checkpoint=checkpoint),

@@ -57,6 +57,7 @@ class OutboxDispatcher:
         """Send one claimed batch: different chats in parallel (the shared limiter paces them), the rows
         of one chat in order."""
         out = OutboxReport()
+        self.checkpoint("before_claim", 0)  # a stopping process claims nothing more
         ids = ledger.claim(self.engine, Outbox, self.clock.now(), self.lease, self.worker_id, self.batch)
         out.claimed = len(ids)
         if not ids:

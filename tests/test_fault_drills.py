@@ -121,7 +121,9 @@ def test_sigkill_during_a_broadcast_to_30_groups(tmp_path):
         now = rt.clock.now()
         session.add_all([Subscription(chat_id=g, target_code="63", created_by=111, created_at=now) for g in groups])
         session.flush()
-        cast = broadcasts.create(session, rt.clock, kalsel, 111, "<b>Hasil latihan</b>\nIsi pengumuman latihan.", PNG)
+        # longer than a caption: each group gets two rows (the chart, then the text), the harder case for kills
+        text = "<b>Hasil latihan</b>\nIsi pengumuman latihan.\n" + "Rincian kab/kota peserta latihan.\n" * 40
+        cast = broadcasts.create(session, rt.clock, kalsel, 111, text, PNG)
         assert broadcasts.confirm(session, rt.clock, cast.id, 111, kalsel, {}) == len(groups)
     rt.engine.dispose()
     assert regions()["63.05"].province_code == "63"
