@@ -141,7 +141,9 @@ def test_sigkill_during_a_broadcast_to_30_groups(tmp_path):
                    messages=sum(texts.values()) + sum(charts.values()), reports=len(reports))
     print(f"\nbroadcast drill: {figures}")
     assert not lost and reports, "every group's chart and text, and the sender's delivery report"
-    assert doubled <= KILLS
+    # different chats are sent in parallel: a kill can double the message in flight to each chat being sent to
+    # at that moment (one or two at Telegram's pace), never a chat's whole share
+    assert doubled <= 2 * KILLS and max(texts.values()) <= 3 and max(charts.values()) <= 3
     engine = make_engine(url)
     with Session(engine) as session:
         assert set(session.exec(select(Outbox.status)).all()) == {"sent"}

@@ -53,6 +53,10 @@ class Relay:
     def down(self) -> None:
         with self.lock:
             if self.listener is not None:
+                try:  # wakes the thread blocked in accept(): a close alone leaves the socket listening on Linux
+                    self.listener.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
                 self.listener.close()
                 self.listener = None
             for s in self.sockets:
