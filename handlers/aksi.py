@@ -90,6 +90,8 @@ async def show(update: Update, context: ContextTypes.DEFAULT_TYPE, region: Regio
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """An ambiguous name in /aksi: the button shows that kab/kota's reports (recording needs the command)."""
+    if not await require(update, context, Action.VIEW):  # checked like /aksi
+        return
     await update.callback_query.answer()
     region = target_from(cb.parse(update.callback_query.data).arg(0))
     if isinstance(region, RegionRef):

@@ -219,6 +219,8 @@ async def jadwal_batal(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 async def on_target_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
+    if not await require(update, context, Action.VIEW):  # checked like /jadwal and /kalender
+        return
     await query.answer()
     data = cb.parse(query.data)
     target = target_from(data.arg(0))
