@@ -6,8 +6,6 @@ ones refused, like a database server that stopped, for 30 seconds.
 
 from __future__ import annotations
 
-OUTAGE_SECONDS = 30  # as long as the issue asks
-
 import socket
 import threading
 import time
@@ -32,6 +30,8 @@ from tests.http_bot_api import (BotProcess, HttpBotApi, bot_env, command_update,
 
 CHAT = 4343
 APOLOGY = "basis data sedang tidak dapat dihubungi"
+
+OUTAGE_SECONDS = 30  # as long as the issue asks
 
 
 class Relay:
