@@ -6,7 +6,7 @@ from sqlmodel import Session
 
 from bot.clock import Clock
 from bot.errors import UserError
-from bot.i18n import N_, SUPPORTED
+from bot.i18n import N_, SUPPORTED, locale_for
 from bot.models import Person
 from bot.people import seen
 
@@ -27,10 +27,13 @@ def chosen_language(session: Session, user_id: int) -> str | None:
 
 
 def reader_language(session: Session, chat_id: int, default: str) -> str:
-    """The language of what the bot sends on its own to ``chat_id``: a person's /bahasa choice in their
-    private chat, else ``default`` (``PANTAU_LOCALE``; groups always)."""
+    """The language of what the bot sends on its own to ``chat_id``: in a person's private chat their
+    /bahasa choice, else English when their Telegram app is in English (as in their replies), else
+    ``default`` (``PANTAU_LOCALE``; groups always)."""
     if chat_id > 0:
-        return chosen_language(session, chat_id) or default
+        person = session.get(Person, chat_id)
+        return locale_for(person.language if person else None, person.telegram_language if person else None,
+                          default)
     return default
 
 

@@ -249,6 +249,7 @@ class Person(SQLModel, table=True):
     created_at: datetime = Field(sa_column=utc_column())
     last_seen: datetime = Field(sa_column=utc_column())
     language: str | None = Field(default=None, max_length=5)  # chosen with /bahasa; None: from Telegram
+    telegram_language: str | None = Field(default=None, max_length=10)  # the app's language_code, last seen
 
 
 class RoleBinding(SQLModel, table=True):

@@ -56,13 +56,19 @@ class Grants:
         return target.province_code if target else None
 
 
-def seen(session: Session, clock: Clock, user_id: int, first_name: str, username: str | None) -> None:
+def seen(session: Session, clock: Clock, user_id: int, first_name: str, username: str | None,
+         language_code: str | None = None) -> None:
+    """Remember a person's names and the language of their Telegram app (for what the bot sends unasked)."""
     person = session.get(Person, user_id)
     now = clock.now()
+    code = (language_code or "")[:10] or None
     if person is None:
-        session.add(Person(id=user_id, first_name=first_name, username=username, created_at=now, last_seen=now))
-    elif (person.first_name, person.username) != (first_name, username) or now - person.last_seen > SEEN_EVERY:
+        session.add(Person(id=user_id, first_name=first_name, username=username, created_at=now, last_seen=now,
+                           telegram_language=code))
+    elif ((person.first_name, person.username) != (first_name, username) or now - person.last_seen > SEEN_EVERY
+          or (code and code != person.telegram_language)):
         person.first_name, person.username, person.last_seen = first_name, username, now
+        person.telegram_language = code or person.telegram_language
     session.flush()
 
 

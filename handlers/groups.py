@@ -25,7 +25,7 @@ async def remember(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user, chat = update.effective_user, update.effective_chat
     with rt.session() as session:
         if user and not user.is_bot:
-            seen(session, rt.clock, user.id, user.first_name or "", user.username)
+            seen(session, rt.clock, user.id, user.first_name or "", user.username, user.language_code)
         if chat:
             row = session.get(Chat, chat.id)
             title = chat.title or chat.full_name or ""

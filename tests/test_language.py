@@ -93,6 +93,35 @@ async def test_reminders_reach_a_private_chat_in_its_persons_language(catalog):
     assert "Pengingat: Rakor evaluasi" in group
 
 
+async def test_what_the_bot_sends_unasked_follows_the_telegram_app_language(bot):
+    """No /bahasa chosen: a person whose Telegram app is in English gets reminders in English too."""
+    from datetime import UTC, datetime
+
+    from bot.language import reader_language
+    from bot.reference import regions
+    from bot.subscriptions import subscribe
+    from schedules.calendar import parse_line
+    from schedules.dispatcher import Dispatcher
+    from schedules.events import add
+    from tests.fakes import RecordingSender
+
+    await say_as(bot, "/start", 4343, "en-US")
+    await say_as(bot, "/start", 4344, "id")
+    rt = bot.runtime
+    with rt.session() as session:
+        assert (reader_language(session, 4343, "id"), reader_language(session, 4344, "id")) == ("en", "id")
+        for chat in (4343, 4344):
+            subscribe(session, rt.clock, chat, regions()["63.05"], None)
+        add(session, rt.clock, rt.settings, parse_line("rakor Tapin 2024-02-02 09:00 Rakor evaluasi"), None)
+    rt.clock.set(datetime(2024, 1, 26, 0, 0, tzinfo=UTC))
+    sender = RecordingSender()
+    await Dispatcher(rt.engine, rt.clock, lambda: rt.settings, sender).run_once()
+    assert "Reminder" in sender.texts(4343)[0] and "Pengingat" in sender.texts(4344)[0]
+    await say_as(bot, "/bahasa id", 4343, "en-US")  # a choice wins over the app's language
+    with rt.session() as session:
+        assert reader_language(session, 4343, "id") == "id"
+
+
 async def test_a_broadcast_is_written_in_the_groups_language_whatever_the_sender_reads(bot):
     from tests.conftest import STAF
 
