@@ -26,7 +26,7 @@ from bot.catalog import RowError
 from bot.clock import Clock
 from bot.errors import UserError
 from bot.i18n import N_
-from bot.progress_import import ImportRejected, RegionLookup, formula_errors, header_map
+from bot.progress_import import ImportRejected, RegionLookup, body_rows, formula_errors
 from bot.reference import RegionRef, regions
 from bot.spreadsheets import Table
 
@@ -63,19 +63,11 @@ def plan(session: Session, table: Table, may_record: RightsCheck | None = None,
          now: datetime | None = None) -> list[AksiRow]:
     """Validate every row; ``now`` bounds the years (``bot.limits``: last year to five years ahead)."""
     errors = formula_errors(table)
-    rows = table.rows
-    while rows and not any(rows[0]):
-        rows = rows[1:]
-    if not rows:
-        raise ImportRejected([RowError(0, N_("Berkas kosong."))])
-    col = header_map(rows[0], HEADERS, REQUIRED)
-    offset = len(table.rows) - len(rows)
+    col, numbered = body_rows(table, HEADERS, REQUIRED)
     lookup = RegionLookup()
     out: list[AksiRow] = []
     seen: dict[tuple[str, int, str], int] = {}
-    for number, row in enumerate(rows[1:], start=offset + 2):
-        if not any(c.strip() for c in row):
-            continue
+    for number, row in numbered:
 
         def get(name: str, row: list[str] = row) -> str:
             i = col.get(name)

@@ -108,6 +108,20 @@ def _column_label(name: str) -> str:
             "year": "tahun", "period": "periode", "score": "skor"}.get(name, name)
 
 
+def body_rows(table: Table, known: dict[str, str], required: tuple[str, ...],
+              ) -> tuple[dict[str, int], list[tuple[int, list[str]]]]:
+    """The header's columns and the non-empty rows under it, each with its spreadsheet row number
+    (leading empty rows skipped); raises :class:`ImportRejected` for an empty file or missing columns."""
+    rows = table.rows
+    while rows and not any(rows[0]):
+        rows = rows[1:]
+    if not rows:
+        raise ImportRejected([RowError(0, N_("Berkas kosong."))])
+    col = header_map(rows[0], known, required)
+    first = len(table.rows) - len(rows) + 2
+    return col, [(number, row) for number, row in enumerate(rows[1:], start=first) if any(c.strip() for c in row)]
+
+
 def formula_errors(table: Table) -> list[RowError]:
     return [RowError(f.row, N_("sel {cell} berisi rumus; isi dengan nilai, bukan rumus"),
                      {"cell": f"{f.column}{f.row}"}) for f in table.formulas]
@@ -151,21 +165,13 @@ class RegionLookup:
 def plan(session: Session, cycle: Cycle, table: Table, may_change: RightsCheck | None = None) -> Plan:
     """Validate every row against the database as it is now; raise :class:`ImportRejected` listing all problems."""
     errors = formula_errors(table)
-    rows = table.rows
-    while rows and not any(rows[0]):
-        rows = rows[1:]
-    if not rows:
-        raise ImportRejected([RowError(0, N_("Berkas kosong."))])
-    col = header_map(rows[0], HEADERS, REQUIRED)
-    offset = len(table.rows) - len(rows)
+    col, numbered = body_rows(table, HEADERS, REQUIRED)
     codes = {ind.code for ind in active_indicators(session)}
     lookup = RegionLookup()
     entries: dict[tuple[str, str], ChecklistEntry] = {}
     seen: dict[tuple[str, str], int] = {}
     parsed: list[tuple[int, RegionRef, str, IndicatorState, str | None, str | None]] = []
-    for number, row in enumerate(rows[1:], start=offset + 2):
-        if not any(c.strip() for c in row):
-            continue
+    for number, row in numbered:
 
         def get(name: str, row: list[str] = row) -> str:
             i = col.get(name)

@@ -84,8 +84,9 @@ def plan_rows(event: Event, chats: list[tuple[int, str]], policy: Policy, admins
     return rows
 
 
-def insert_rows(session: Session, event: Event, rows: list[Planned]) -> int:
-    """Insert ledger rows, silently keeping any that exist already (the UNIQUE key decides)."""
+def insert_rows(session: Session, event: Event, rows: list[Planned], known_empty: bool = False) -> int:
+    """Insert ledger rows, silently keeping any that exist already (the UNIQUE key decides).
+    ``known_empty``: the event has no rows yet (its first plan), so nothing needs counting before."""
     if not rows:
         return 0
     values = [
@@ -100,7 +101,7 @@ def insert_rows(session: Session, event: Event, rows: list[Planned]) -> int:
     # counted before and after rather than with RETURNING: a plain executemany is about twice as fast
     count = select(func.count()).select_from(Reminder).where(
         Reminder.event_id == event.id, Reminder.event_version == event.version)
-    before = session.exec(count).one()
+    before = 0 if known_empty else session.exec(count).one()
     session.connection().execute(stmt, values)
     added = session.exec(count).one() - before
     if added:
@@ -117,13 +118,19 @@ def cancel_pending(session: Session, event: Event, keep_current: bool) -> None:
 
 def sync_event(session: Session, clock: Clock, event: Event, settings: Settings) -> int:
     """Bring the ledger in line with the event; returns how many rows were added."""
+    # an event planned for the first time has nothing to cancel or move (one look-up on the UNIQUE key)
+    planned_before = session.exec(select(Reminder.id).where(Reminder.event_id == event.id).limit(1)).first()
     if event.status != EventStatus.CONFIRMED:
-        cancel_pending(session, event, keep_current=False)
+        if planned_before is not None:
+            cancel_pending(session, event, keep_current=False)
         return 0
-    cancel_pending(session, event, keep_current=True)
+    if planned_before is not None:
+        cancel_pending(session, event, keep_current=True)
     chats = [(r.chat_id, r.zone) for r in recipients(session, clock, event, settings.cycle) if r.needs_reminder]
     escalate_to = settings.admin_ids | staff_of(session, scope_of(event))
     planned = plan_rows(event, chats, policy_from(settings), escalate_to, not_before=event.updated_at)
+    if planned_before is None:
+        return insert_rows(session, event, planned, known_empty=True)
     wanted = {(p.chat_id, p.offset_key): p for p in planned}
     pending = session.exec(select(Reminder).where(
         Reminder.event_id == event.id, Reminder.event_version == event.version,
