@@ -22,7 +22,8 @@ from sqlalchemy import insert
 from bot.catalog import active_indicators, import_sample
 from bot.clock import FixedClock
 from bot.cycles import current_cycle
-from bot.models import ChecklistEntry, IndicatorState, RoleBinding
+from bot.demo import draw_state
+from bot.models import ChecklistEntry, RoleBinding
 from bot.people import seen
 from bot.reference import provinces, regions, regions_of
 from bot.runtime import Runtime
@@ -65,16 +66,8 @@ def build(path: Path = DEFAULT) -> Path:
                 rng = random.Random(f"bench-{setting}-{region.code}")
                 target = min(0.98, rng.uniform(0.35, 0.95) + 0.05 * n)
                 for code, _weight in indicators:
-                    draw = rng.random()
-                    if draw < target * 0.6:
-                        state = IndicatorState.TERVERIFIKASI
-                    elif draw < target:
-                        state = IndicatorState.LENGKAP
-                    elif draw < target + 0.08:
-                        state = IndicatorState.PROSES
-                    elif draw < target + 0.11:
-                        state = IndicatorState.DITOLAK
-                    else:
+                    state = draw_state(rng, target)
+                    if state is None:
                         continue
                     rows.append(dict(cycle_id=cycle.id, region_code=region.code, indicator_code=code,
                                      state=state.value, updated_at=NOW - timedelta(minutes=rng.randint(30, 90_000)),

@@ -26,7 +26,7 @@ from bot.catalog import RowError
 from bot.clock import Clock
 from bot.errors import UserError
 from bot.i18n import N_
-from bot.progress_import import ImportRejected, RegionLookup, body_rows, formula_errors
+from bot.progress_import import ImportRejected, RegionLookup, body_rows, cell, formula_errors
 from bot.reference import RegionRef, regions
 from bot.spreadsheets import Table
 
@@ -70,8 +70,7 @@ def plan(session: Session, table: Table, may_record: RightsCheck | None = None,
     for number, row in numbered:
 
         def get(name: str, row: list[str] = row) -> str:
-            i = col.get(name)
-            return row[i].strip() if i is not None and i < len(row) else ""
+            return cell(row, col, name)
 
         row_errors: list[RowError] = []
         region = lookup(get("region"), number)

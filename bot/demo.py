@@ -25,6 +25,21 @@ SEED_PEDULI = frozenset(
 DEMO_USER = 0
 
 
+
+def draw_state(rng: random.Random, target: float) -> IndicatorState | None:
+    """A plausible state for one indicator of a region whose share of complete indicators is about
+    ``target`` (most of them verified, a few in progress or sent back); None: not started."""
+    draw = rng.random()
+    if draw < target * 0.6:
+        return IndicatorState.TERVERIFIKASI
+    if draw < target:
+        return IndicatorState.LENGKAP
+    if draw < target + 0.08:
+        return IndicatorState.PROSES
+    if draw < target + 0.11:
+        return IndicatorState.DITOLAK
+    return None
+
 def load_demo(session: Session, clock: Clock, cycle: Cycle) -> int:
     """Replace the seed regions' progress in ``cycle`` with demo data; returns entries written."""
     if catalog_in_force(session) is None:
@@ -43,16 +58,8 @@ def load_demo(session: Session, clock: Clock, cycle: Cycle) -> int:
             peduli = region.code in SEED_PEDULI or region.province_code == "16"  # Sumsel 2024: 15 of 17
             target = rng.uniform(0.72, 0.98) if peduli else rng.uniform(0.3, 0.7)
             for ind in indicators:
-                draw = rng.random()
-                if draw < target * 0.6:
-                    state = IndicatorState.TERVERIFIKASI
-                elif draw < target:
-                    state = IndicatorState.LENGKAP
-                elif draw < target + 0.08:
-                    state = IndicatorState.PROSES
-                elif draw < target + 0.11:
-                    state = IndicatorState.DITOLAK
-                else:
+                state = draw_state(rng, target)
+                if state is None:
                     continue
                 session.add(ChecklistEntry(
                     cycle_id=cycle.id, region_code=region.code, indicator_code=ind.code, state=state.value,

@@ -122,6 +122,12 @@ def body_rows(table: Table, known: dict[str, str], required: tuple[str, ...],
     return col, [(number, row) for number, row in enumerate(rows[1:], start=first) if any(c.strip() for c in row)]
 
 
+def cell(row: list[str], col: dict[str, int], name: str) -> str:
+    """The stripped value of column ``name`` in ``row`` ("" when the column or the cell is missing)."""
+    i = col.get(name)
+    return row[i].strip() if i is not None and i < len(row) else ""
+
+
 def formula_errors(table: Table) -> list[RowError]:
     return [RowError(f.row, N_("sel {cell} berisi rumus; isi dengan nilai, bukan rumus"),
                      {"cell": f"{f.column}{f.row}"}) for f in table.formulas]
@@ -174,8 +180,7 @@ def plan(session: Session, cycle: Cycle, table: Table, may_change: RightsCheck |
     for number, row in numbered:
 
         def get(name: str, row: list[str] = row) -> str:
-            i = col.get(name)
-            return row[i].strip() if i is not None and i < len(row) else ""
+            return cell(row, col, name)
 
         row_errors: list[RowError] = []
         region = lookup(get("region"), number)
