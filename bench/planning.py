@@ -20,7 +20,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from bot.clock import FixedClock
-from bot.models import Event, EventStatus, Reminder, Subscription
+from bot.models import Event, EventStatus, Reminder, Role, RoleBinding, Subscription
 from bot.reference import regions
 from bot.runtime import Runtime
 from bot.settings import Settings
@@ -78,6 +78,19 @@ def main() -> None:
     one = time.perf_counter()
     report = plan_now(rt, planner)
     one = time.perf_counter() - one
+    def timed(change) -> tuple[float, int]:
+        with rt.session() as session:
+            change(session)
+        started = time.perf_counter()
+        planned = plan_now(rt, planner).planned
+        return time.perf_counter() - started, planned
+
+    subscribed, subscribed_events = timed(lambda session: session.add(Subscription(
+        chat_id=99, target_code="63.05", created_at=clock.now())))  # a new chat for Tapin
+    staffed, staffed_events = timed(lambda session: session.add(RoleBinding(
+        user_id=98, role=Role.STAF.value, target_code="91", created_at=clock.now())))  # a staf for Papua
+    clock.advance(timedelta(days=1))
+    next_day, next_day_events = timed(lambda session: None)
     full = time.perf_counter()
     with rt.session() as session:
         sync_all(session, clock, settings)
@@ -91,6 +104,10 @@ def main() -> None:
     print(f"  longest event-loop gap {first_stall * 1000:.0f} ms (planning runs in a worker thread)")
     print(f"re-plan, nothing changed {nothing:.3f} s  (goal ≤ 0.2 s)")
     print(f"re-plan, one event edited {one:.3f} s  ({report.planned} event re-planned)")
+    print(f"re-plan, a new chat for one kab/kota {subscribed:.3f} s  ({subscribed_events} events re-planned:"
+          " its province's and the national ones)")
+    print(f"re-plan, a new staf for one province {staffed:.3f} s  ({staffed_events} events re-planned)")
+    print(f"re-plan, a new day       {next_day:.3f} s  ({next_day_events} events re-planned)")
     print(f"full re-plan (sync_all)  {full:.2f} s  (what every re-plan cost before)")
     rt.engine.dispose()
 

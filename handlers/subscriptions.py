@@ -37,7 +37,8 @@ async def bind(update: Update, context: ContextTypes.DEFAULT_TYPE, target) -> bo
     rt = runtime(context)
     with rt.session() as session:
         _sub, new = subscribe(session, rt.clock, update.effective_chat.id, target, user_id(update))
-    await asyncio.to_thread(plan_now, rt)  # off the event loop: other chats keep being answered
+    # off the event loop, and only the events this chat's region is in (the shared planner knows the rest)
+    await asyncio.to_thread(plan_now, rt, context.application.bot_data.get("planner"))
     name = place(target.code)
     text = rt.t.fmt("✔️ Chat ini menerima pengingat untuk {name}.", name=name) if new else \
         rt.t.fmt("Chat ini sudah menerima pengingat untuk {name}.", name=name)

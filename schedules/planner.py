@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, update
+from sqlalchemy import func, or_, update
 from sqlmodel import Session, select
 
 from bot.clock import Clock
@@ -53,8 +53,9 @@ class Planned:
 
 
 def plan_rows(event: Event, chats: list[tuple[int, str]], policy: Policy, admins: frozenset[int],
-              not_before: datetime | None = None) -> list[Planned]:
-    """Rows for ``chats`` [(chat id, zone)], plus one escalation per admin; none due before ``not_before``."""
+              not_before: datetime | None = None, anyone: bool | None = None) -> list[Planned]:
+    """Rows for ``chats`` [(chat id, zone)], plus one escalation per admin when anyone is reminded
+    (``anyone``: when ``chats`` are not all of them); none due before ``not_before``."""
     anchor = anchor_of(event)
     timed = isinstance(anchor, datetime)
     offsets = offsets_for(event.kind, event.offsets, timed)
@@ -75,7 +76,7 @@ def plan_rows(event: Event, chats: list[tuple[int, str]], policy: Policy, admins
             per_zone[zone] = (deadline, sorted(seen.items()))
         deadline, dues = per_zone[zone]
         rows.extend(Planned(chat_id, key, due, deadline) for due, key in dues)
-    if chats and admins:
+    if (bool(chats) if anyone is None else anyone) and admins:
         deadline = deadline_in(anchor, event.timezone)
         due = policy.morning_of(anchor_day(anchor, event.timezone), event.timezone) + ESCALATION_DELAY
         due = min(due, deadline - timedelta(minutes=30))
@@ -116,8 +117,10 @@ def cancel_pending(session: Session, event: Event, keep_current: bool) -> None:
     session.execute(stmt.values(status=ReminderStatus.CANCELLED.value))
 
 
-def sync_event(session: Session, clock: Clock, event: Event, settings: Settings) -> int:
-    """Bring the ledger in line with the event; returns how many rows were added."""
+def sync_event(session: Session, clock: Clock, event: Event, settings: Settings,
+               only: frozenset[int] | None = None) -> int:
+    """Bring the ledger in line with the event; returns how many rows were added.
+    ``only``: just these chats' rows (their subscription or role changed, the event did not)."""
     # an event planned for the first time has nothing to cancel or move (one look-up on the UNIQUE key)
     planned_before = session.exec(select(Reminder.id).where(Reminder.event_id == event.id).limit(1)).first()
     if event.status != EventStatus.CONFIRMED:
@@ -126,17 +129,23 @@ def sync_event(session: Session, clock: Clock, event: Event, settings: Settings)
         return 0
     if planned_before is not None:
         cancel_pending(session, event, keep_current=True)
-    chats = [(r.chat_id, r.zone) for r in recipients(session, clock, event, settings.cycle) if r.needs_reminder]
+    def reminded(some: frozenset[int] | None) -> list[tuple[int, str]]:
+        return [(r.chat_id, r.zone) for r in recipients(session, clock, event, settings.cycle, some) if r.needs_reminder]
+
+    chats = reminded(only)
+    anyone = bool(chats) or (only is not None and bool(reminded(None)))  # the escalation needs someone reminded
     escalate_to = settings.admin_ids | staff_of(session, scope_of(event))
-    planned = plan_rows(event, chats, policy_from(settings), escalate_to, not_before=event.updated_at)
+    planned = plan_rows(event, chats, policy_from(settings), escalate_to, not_before=event.updated_at, anyone=anyone)
     if planned_before is None:
         return insert_rows(session, event, planned, known_empty=True)
     wanted = {(p.chat_id, p.offset_key): p for p in planned}
-    pending = session.exec(select(Reminder).where(
+    query = select(Reminder).where(
         Reminder.event_id == event.id, Reminder.event_version == event.version,
         Reminder.status == ReminderStatus.PENDING.value,
-    )).all()
-    for row in pending:
+    )
+    if only is not None:  # the escalations too: whether anyone is reminded may have changed
+        query = query.where(or_(Reminder.chat_id.in_(sorted(only)), Reminder.offset_key == ESCALATE))
+    for row in session.exec(query).all():
         if not is_planned_key(row.offset_key):
             continue
         target = wanted.get((row.chat_id, row.offset_key))

@@ -7,6 +7,7 @@ window while it has not reported that period; for everything else (a rakor...) a
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlmodel import Session, select
@@ -45,13 +46,16 @@ class Recipient:
         return tuple(w for w in self.work if w.has_work)
 
 
-def covered_regions(session: Session, scope: Scope, chat_id: int | None = None
+def covered_regions(session: Session, scope: Scope, chats: int | Collection[int] | None = None
                     ) -> dict[int, tuple[str, list[RegionRef]]]:
-    """chat id -> (zone, kab/kota of the scope the chat is bound to), for every (or one) active chat."""
+    """chat id -> (zone, kab/kota of the scope the chat is bound to), for every (or one, or some) active chat."""
     in_scope = scope.region_codes()
     out: dict[int, tuple[str, list[RegionRef]]] = {}
-    if chat_id is not None:
-        subs = of_chat(session, chat_id)
+    if isinstance(chats, int):
+        subs = of_chat(session, chats)
+    elif chats is not None:
+        subs = list(session.exec(select(Subscription).where(
+            Subscription.active, Subscription.chat_id.in_(sorted(chats))).order_by(Subscription.id)))
     elif scope.kind is ScopeKind.NATIONAL:
         subs = active_subscriptions(session)
     else:  # only the chats bound to these kab/kota or their provinces (a province's rakor: a few rows)
@@ -86,7 +90,7 @@ def work_of(session: Session, clock: Clock, event: Event, codes: set[str], cycle
 
 
 def recipients(session: Session, clock: Clock, event: Event, cycle_setting: str | None,
-               only_chat: int | None = None) -> list[Recipient]:
+               only_chat: int | Collection[int] | None = None) -> list[Recipient]:
     covered = covered_regions(session, scope_of(event), only_chat)
     codes = {r.code for _zone, rs in covered.values() for r in rs}
     work = work_of(session, clock, event, codes, cycle_setting)

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlmodel import select
 
 from bot.checklist import set_state
-from bot.models import Event, IndicatorState, Reminder
+from bot.models import Event, IndicatorState, Reminder, ReminderStatus, Subscription
 from bot.reference import regions
 from bot.subscriptions import subscribe
 from schedules import wakeup
 from schedules.incremental import IncrementalPlanner, plan_now
-from schedules.planner import Planned, insert_rows
-from tests.test_planner import TAPIN, create, rows, setup_chats
+from schedules.planner import ESCALATE, Planned, insert_rows, sync_all
+from tests.conftest import grant
+from tests.test_planner import TAPIN, TAPIN_CHAT, create, rows, setup_chats
 
 
 def test_nothing_changed_plans_nothing_and_an_edit_plans_only_that_event(catalog):
@@ -48,16 +49,81 @@ def test_a_checklist_change_replans_the_kkp_ham_deadlines_only(catalog):
     assert not report.full and report.planned == 1
 
 
-def test_a_new_subscription_replans_everything_and_reaches_the_new_chat(catalog):
-    create(catalog, "rakor Kalsel 2024-06-19 09:00 Rakor satu")
+def test_a_new_subscription_replans_only_the_events_its_region_is_in_and_reaches_the_new_chat(catalog):
+    create(catalog, "rakor Kalsel 2024-06-19 09:00 Rakor Kalsel")
+    create(catalog, "rakor Jabar 2024-06-20 09:00 Rakor Jawa Barat")
+    create(catalog, "kkpham nasional 2024-06-30 Tenggat KKP HAM")
     planner = IncrementalPlanner()
     plan_now(catalog, planner)
     assert rows(catalog, chat_id=7007) == []
     with catalog.session() as session:
         subscribe(session, catalog.clock, 7007, regions()["63.05"], 111)
     report = plan_now(catalog, planner)
-    assert report.full
-    assert rows(catalog, chat_id=7007)
+    assert not report.full and report.planned == 2  # Kalsel's rakor and the national deadline, not Jawa Barat's
+    with catalog.session() as session:
+        titles = {session.get(Event, r.event_id).title for r in rows(catalog, chat_id=7007)}
+    assert titles == {"Rakor Kalsel", "Tenggat KKP HAM"}
+    assert_same_as_planning_everything(catalog)
+
+
+def assert_same_as_planning_everything(rt) -> None:
+    """What planning only the changed chats left is what re-planning every event would leave."""
+    def ledger():
+        return sorted((r.event_id, r.chat_id, r.offset_key, r.due_at, r.status) for r in rows(rt))
+
+    before = ledger()
+    with rt.session() as session:
+        assert sync_all(session, rt.clock, rt.settings) == 0
+    assert ledger() == before
+
+
+def test_an_ended_subscription_cancels_that_chats_reminders_at_the_next_plan(catalog):
+    setup_chats(catalog)
+    create(catalog, "rakor Kalsel 2024-06-19 09:00 Rakor Kalsel")
+    planner = IncrementalPlanner()
+    plan_now(catalog, planner)
+    assert rows(catalog, chat_id=TAPIN_CHAT)
+    with catalog.session() as session:
+        for sub in session.exec(select(Subscription).where(Subscription.chat_id == TAPIN_CHAT)):
+            sub.active = False
+    report = plan_now(catalog, planner)
+    assert not report.full and report.planned == 1
+    assert {r.status for r in rows(catalog, chat_id=TAPIN_CHAT)} == {ReminderStatus.CANCELLED.value}
+    assert_same_as_planning_everything(catalog)
+
+
+def test_a_new_staf_replans_their_provinces_events_so_they_hear_the_escalation(catalog):
+    setup_chats(catalog)
+    create(catalog, "rakor Kalsel 2024-06-19 09:00 Rakor Kalsel")
+    create(catalog, "rakor Jabar 2024-06-20 09:00 Rakor Jawa Barat")
+    planner = IncrementalPlanner()
+    plan_now(catalog, planner)
+    grant(catalog, 4242, "staf", "63")
+    report = plan_now(catalog, planner)
+    assert not report.full and report.planned == 1
+    assert [r.offset_key for r in rows(catalog, chat_id=4242)] == [ESCALATE]
+    assert_same_as_planning_everything(catalog)
+
+
+def test_a_new_day_replans_nothing_and_a_new_award_year_replans_everything(catalog):
+    setup_chats(catalog)
+    create(catalog, "rakor Kalsel 2024-06-19 09:00 Rakor Kalsel")
+    create(catalog, "kkpham Kalsel 2024-06-30 Tenggat KKP HAM")
+    settings = catalog.settings.model_copy(update={"cycle": None})  # the cycle follows the calendar
+    planner = IncrementalPlanner()
+
+    def plan():
+        with catalog.session() as session:
+            report = planner.sync(session, catalog.clock, settings)
+        planner.accept()
+        return report
+
+    assert plan().full
+    catalog.clock.advance(timedelta(days=1))
+    next_day = plan()
+    assert (next_day.planned, next_day.full) == (0, False)
+    catalog.clock.set(datetime(2025, 1, 2, 1, 0, tzinfo=UTC))  # 2025: the KKP HAM cycle awarded in 2025 begins
+    assert plan().full
 
 
 class Listener:
