@@ -78,15 +78,31 @@ def scope_of(event: Event) -> Scope:
     return Scope(ScopeKind(event.scope_kind), codes)
 
 
+def region_with_province(parts: list[str]) -> RegionRef | None:
+    """``Tapin, Kalsel``: one kab/kota followed by its own province, as addresses are written."""
+    if len(parts) != 2:
+        return None
+    province = resolve(parts[1].strip()).target
+    if not isinstance(province, ProvinceRef):
+        return None
+    region = resolve(parts[0].strip(), prefer_province=province.code).target
+    return region if isinstance(region, RegionRef) and region.province_code == province.code else None
+
+
 def parse_scope(text: str) -> Scope:
-    """``nasional``, ``Kalsel``, ``Kalsel,Kaltim`` or ``Tapin, HSS``."""
+    """``nasional``, ``Kalsel``, ``Kalsel,Kaltim``, ``Tapin, HSS`` or ``Tapin, Kalsel`` (one kab/kota)."""
     text = text.strip()
     if not text:
         raise UserError(N_("Sebutkan wilayah, provinsi atau “nasional”."))
     if text.lower() in NATIONAL_WORDS:
         return Scope(ScopeKind.NATIONAL)
     found: list[ProvinceRef | RegionRef] = []
-    for part in (p.strip() for p in text.split(",")):
+    parts = text.split(",")
+    named = region_with_province(parts)
+    if named is not None:
+        found.append(named)
+        parts = []
+    for part in (p.strip() for p in parts):
         if not part:
             continue
         resolution = resolve(part)

@@ -29,6 +29,20 @@ def test_regions_with_spaces_windows_and_options():
     assert (d.location, d.notes) == ("SAPA-HAM", "x")
 
 
+@pytest.mark.parametrize("text,codes", [
+    ("Tapin, Kalsel", ("63.05",)), ("Tapin, Kalimantan Selatan", ("63.05",)),
+    ("Kota Bandung, Jawa Barat", ("32.73",)), ("Sorong, Papua Barat Daya", ("96.01",)),
+    ("Tapin, HSS", ("63.05", "63.06")), ("Kalsel, Kaltim", ("63", "64")),
+])
+def test_a_kab_kota_named_with_its_province_is_one_region_and_a_list_is_a_list(text, codes):
+    assert parse_scope(text).codes == codes
+
+
+def test_a_kab_kota_followed_by_another_province_is_refused_not_guessed():
+    with pytest.raises(UserError):
+        parse_scope("Tapin, Jawa Barat")
+
+
 @pytest.mark.parametrize("line", [
     "", "rakor Kalsel", "rapat Kalsel 2025-06-19 Judul", "rakor Kalsel 2025-13-40 Judul",
     "rakor 2025-06-19 Judul", "rakor Atlantis 2025-06-19 Judul", "rakor Mura 2025-06-19 Judul",
