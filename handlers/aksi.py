@@ -15,11 +15,11 @@ from bot.access import Action
 from bot.aksi import looks_like_period, parse_period, record_report, reports_of
 from bot.errors import UserError
 from bot.i18n import N_
-from bot.reference import RegionRef
+from bot.reference import ProvinceRef, RegionRef
 from bot.render import Reply
 from bot.render import aksi as render_aksi
 from bot.render import status as render_status
-from handlers.common import require, resolve_or_ask, runtime, send, send_error, target_from, user_id
+from handlers.common import offer_regions, require, resolve_or_ask, runtime, send, send_error, target_from, user_id
 
 FORM = "/aksi <wilayah> [B04|B08|B12] [tahun] [skor]"
 EXAMPLE = "/aksi Tapin B08 2025 87,5"
@@ -63,9 +63,12 @@ async def aksi(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     resolution = await resolve_or_ask(update, context, query, cb.AKSI)
     if resolution is None:
         return
-    if resolution.region is None:
+    if resolution.region is None and period:  # a report is recorded for one kab/kota, typed out
         await send(update, context, Reply(rt.t.fmt("{name} adalah provinsi; sebutkan kab/kota.",
                                                     name=resolution.province.name)))
+        return
+    if resolution.region is None:
+        await offer_regions(update, context, resolution.province, cb.AKSI)
         return
     if period and not await require(update, context, Action.RECORD_AKSI, resolution.region):
         return
@@ -96,6 +99,8 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     region = target_from(cb.parse(update.callback_query.data).arg(0))
     if isinstance(region, RegionRef):
         await show(update, context, region)
+    elif isinstance(region, ProvinceRef):  # picked from an unclear name: its kab/kota
+        await offer_regions(update, context, region, cb.AKSI)
 
 
 def register(application: Application) -> None:

@@ -15,12 +15,13 @@ from bot.checklist import ChecklistError, attach_evidence, indicator_statuses, p
 from bot.conversations import Conversation
 from bot.errors import UserError
 from bot.i18n import N_
-from bot.reference import RegionRef, regions_of
+from bot.reference import ProvinceRef, RegionRef
 from bot.render import Reply
 from bot.render import checklist as render_checklist
 from bot.render import status as render_status
 from bot.render.common import error
 from handlers.common import (
+    offer_regions,
     answer,
     grants_of,
     require,
@@ -80,8 +81,7 @@ async def checklist(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if resolution is None:
         return
     if resolution.province:
-        await send(update, context, render_status.pick_region(
-            rt.t, resolution.province, regions_of(resolution.province.code), cb.CHECKLIST))
+        await offer_regions(update, context, resolution.province, cb.CHECKLIST)
         return
     await send(update, context, menu_reply(context, resolution.region))
 
@@ -166,6 +166,11 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     data = cb.parse(query.data)
     region = target_from(data.arg(0))
+    if isinstance(region, ProvinceRef) and data.action == cb.CHECKLIST:  # picked from an unclear name
+        if await require(update, context, Action.VIEW):
+            await query.answer()
+            await offer_regions(update, context, region, cb.CHECKLIST)
+        return
     if not isinstance(region, RegionRef):
         await query.answer()
         return

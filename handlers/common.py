@@ -11,7 +11,7 @@ from bot.access import Action, Target, allowed
 from bot.catalog import catalog_in_force
 from bot.errors import UserError
 from bot.people import Grants, grants
-from bot.reference import provinces, regions
+from bot.reference import ProvinceRef, provinces, regions, regions_of
 from bot.regions import Resolution, resolve
 from bot.regions import Target as Place
 from bot.render import Reply, split_message
@@ -114,6 +114,11 @@ async def resolve_or_ask(
     else:
         await send(update, context, render_status.not_found(rt.t, resolution, action, *rest))
     return None
+
+
+async def offer_regions(update: Update, context: ContextTypes.DEFAULT_TYPE, province: ProvinceRef, action: str) -> None:
+    """A province where a kab/kota is needed (typed, or picked from an unclear name): list its kab/kota."""
+    await send(update, context, render_status.pick_region(runtime(context).t, province, regions_of(province.code), action))
 
 
 async def require_catalog(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:

@@ -34,3 +34,19 @@ async def test_a_province_among_the_candidates_of_belum_offers_its_kab_kota(bot)
     (pick,) = replies(await bot.press(reply, "Provinsi DI Yogyakarta", VIEWER))
     assert "Pilih kab/kota di Provinsi DI Yogyakarta" in pick.params["text"]
     assert "Kab. Sleman" in [label for label, _ in buttons_of(pick)]
+
+
+async def test_a_province_picked_from_an_unclear_name_in_checklist_and_aksi_offers_its_kab_kota(bot):
+    for command, shown in (("/checklist", "Kabupaten Sleman"), ("/aksi", "Sleman")):
+        (reply,) = replies(await bot.say(f"{command} Jogja", VIEWER))
+        assert "“Jogja” bisa berarti beberapa wilayah" in reply.params["text"], command
+        (pick,) = replies(await bot.press(reply, "Provinsi DI Yogyakarta", VIEWER))
+        assert "Pilih kab/kota di Provinsi DI Yogyakarta" in pick.params["text"], command
+        (region,) = replies(await bot.press(pick, "Kab. Sleman", VIEWER))
+        assert shown in region.params["text"], command
+
+
+async def test_aksi_for_a_typed_province_offers_its_kab_kota(bot):
+    (reply,) = replies(await bot.say("/aksi Kalsel", VIEWER))
+    assert "Pilih kab/kota di Provinsi Kalimantan Selatan" in reply.params["text"]
+    assert "Kab. Tapin" in [label for label, _ in buttons_of(reply)]
