@@ -225,10 +225,15 @@ class ProvinceShare:
     regions: int
     above: int
     threshold: float  # percent of kab/kota that must be peduli
+    with_data: int = 0  # kab/kota whose checklist somebody has filled in this cycle
 
     @property
     def fraction_above(self) -> float:
         return self.above / self.regions if self.regions else 0.0
+
+    @property
+    def without_data(self) -> int:
+        return self.regions - self.with_data
 
     @property
     def meets_threshold(self) -> bool:
@@ -276,13 +281,19 @@ def national_progress(session: Session, cycle: Cycle, thresholds: Thresholds) ->
         if thresholds.classify(score) is KkpClass.PEDULI and code in regions():
             province = regions()[code].province_code
             peduli[province] = peduli.get(province, 0) + 1
+    touched = session.exec(select(ChecklistEntry.region_code).where(ChecklistEntry.cycle_id == cycle.id).distinct()).all()
     members: dict[str, int] = {}
+    with_data: dict[str, int] = {}
     for region in regions().values():
         members[region.province_code] = members.get(region.province_code, 0) + 1
-    rows = sorted(
-        (ProvinceShare(p, members.get(code, 0), peduli.get(code, 0), thresholds.province)
+    for code in touched:
+        if code in regions():
+            province = regions()[code].province_code
+            with_data[province] = with_data.get(province, 0) + 1
+    rows = sorted(  # provinces with no data at all last: they are not "0 %", they have not started
+        (ProvinceShare(p, members.get(code, 0), peduli.get(code, 0), thresholds.province, with_data.get(code, 0))
          for code, p in provinces().items()),
-        key=lambda p: (-p.fraction_above, -p.above, p.province.code),
+        key=lambda p: (p.with_data == 0, -p.fraction_above, -p.above, p.province.code),
     )
     return NationalProgress(cycle, tuple(rows), thresholds.province, last, catalog.is_sample)
 

@@ -103,8 +103,13 @@ def national_status(t: Translator, p: NationalProgress, timezone: str) -> Reply:
         "",
     ]
     for i, prov in enumerate(p.provinces, start=1):
+        if not prov.with_data:
+            lines.append(t.fmt("{i}. {name}: belum ada data", i=str(i), name=prov.province.name))
+            continue
         line = t.fmt("{i}. {name}: {above} dari {n} kab/kota peduli ({pct})", i=str(i), name=prov.province.name,
                      above=prov.above, n=prov.regions, pct=t.percent(prov.fraction_above))
+        if prov.without_data:
+            line += t.fmt("; {k} kab/kota belum ada data", k=prov.without_data)
         lines.append(line + (" ✅" if prov.meets_threshold else ""))
     lines.append("")
     if p.last_updated:
