@@ -96,9 +96,9 @@ def national_status(t: Translator, p: NationalProgress, timezone: str) -> Reply:
         t.gettext("<b>Nasional: seluruh provinsi</b>"),
         cycle_line(t, p),
         "",
-        t.fmt("{above} dari {n} kab/kota di atas ambang peduli ({pct})",
+        t.fmt("{above} dari {n} kab/kota peduli ({pct})",
               above=p.above, n=p.regions, pct=t.percent(p.above / p.regions if p.regions else 0.0)),
-        t.fmt("{m} dari {k} provinsi mencapai ambang provinsi {threshold}",
+        t.fmt("{m} dari {k} provinsi memenuhi syarat provinsi (pengaturan) {threshold} kab/kota peduli",
               m=p.provinces_meeting, k=len(p.provinces), threshold=t.percent(p.threshold / 100)),
         "",
     ]
