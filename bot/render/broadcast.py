@@ -30,7 +30,7 @@ def results(t: Translator, v: BroadcastView) -> str:
     if v.behind:
         lines += ["", t.fmt("Perlu pendampingan: {names}", names=", ".join(r.region.short_name for r in v.behind))]
     if v.next_events:
-        lines += ["", t.gettext("Tenggat berikutnya:")]
+        lines += ["", t.gettext("Jadwal berikutnya:")]
         lines += [t.fmt("• {title}: {when}", title=e.title, when=when(t, e, p.province.timezone))
                   for e in v.next_events]
     return "\n".join(lines)
