@@ -257,6 +257,20 @@ def anchor_of(event: Event) -> datetime | date:
     return datetime.combine(day, at, tzinfo=zone)
 
 
+def is_window(event: Event) -> bool:
+    """A reporting window (Aksi HAM, KKP HAM from one date to another): it counts down to its opening,
+    then to its close."""
+    return event.end_date is not None and event.end_date != event.start_date and \
+        event.kind in (EventKind.AKSIHAM, EventKind.KKPHAM)
+
+
+def opening_of(event: Event) -> datetime | date:
+    """When a reporting window opens: its first day (or the instant, when it has a time)."""
+    if event.start_time is None:
+        return event.start_date
+    return datetime.combine(event.start_date, event.start_time, tzinfo=ZoneInfo(event.timezone))
+
+
 def event_day(event: Event, zone: str) -> date:
     return anchor_day(anchor_of(event), zone)
 
