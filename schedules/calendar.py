@@ -247,7 +247,8 @@ def local_instant(day: date, at: time | None, zone: str) -> datetime:
 
 
 def anchor_of(event: Event) -> datetime | date:
-    """What reminders count down to: the end of a reporting window or deadline, else the start."""
+    """What reminders count down to: the end of a reporting window or deadline, else the start (a window
+    is also reminded before it opens: :func:`opening_of`)."""
     zone = ZoneInfo(event.timezone)
     use_end = event.end_date is not None and event.kind in (EventKind.AKSIHAM, EventKind.KKPHAM)
     day = event.end_date if use_end else event.start_date
