@@ -173,3 +173,12 @@ async def test_opening_reminders_follow_the_setting_the_reports_and_the_planner(
     with rt.session() as session:
         IncrementalPlanner().sync(session, rt.clock, rt.settings)
     assert [key for key, _ in ledger(rt, TAPIN_GROUP)] == ["7d", "1d", "0d"]
+
+
+async def test_the_event_card_names_the_reminders_before_the_opening(harness):
+    (card,) = [c for c in await harness.say(f"/jadwal_tambah {WINDOW.replace('nasional', 'Kalsel')}", ADMIN)
+               if c.method == "sendMessage"]
+    assert "Pengingat: H-7, H-3, H-1, hari H (menjelang ditutup); H-3, hari H (menjelang dibuka)" in text(card)
+    with harness.runtime.session() as session:
+        keys = {r.offset_key for r in session.exec(select(Reminder).where(Reminder.chat_id == TAPIN_GROUP))}
+    assert {"open-3d", "open-0d"} <= keys
