@@ -182,3 +182,16 @@ async def test_the_event_card_names_the_reminders_before_the_opening(harness):
     with harness.runtime.session() as session:
         keys = {r.offset_key for r in session.exec(select(Reminder).where(Reminder.chat_id == TAPIN_GROUP))}
     assert {"open-3d", "open-0d"} <= keys
+
+
+async def test_an_opening_reminder_is_never_counted_as_unanswered(harness):
+    from bot.reference import provinces
+    from schedules.digest import build
+
+    bot, rt = harness, harness.runtime
+    create(rt, WINDOW)
+    dispatcher = Dispatcher(rt.engine, rt.clock, lambda: rt.settings, TelegramSender(bot.app.bot))
+    assert set(await step(bot, dispatcher, utc(2024, 2, 23, 0, 0))) == set(CHATS)  # H-3 of the opening
+    rt.clock.set(utc(2024, 2, 25, 1, 0))  # the Sunday after: nothing could have been answered yet
+    with rt.session() as session:
+        assert build(session, rt.clock, rt.settings, provinces()["63"], rt.thresholds).unanswered == ()
