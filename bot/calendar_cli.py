@@ -19,7 +19,7 @@ def _services() -> None:
     """Import the services on first use: `pantau-ham --help` builds this parser and should not pay for
     the database layer, the calendar or icalendar."""
     global plain, UserError, Event, ProvinceRef, regions_of, resolve, render_calendar, event_service
-    global load_template, parse_line, parse_when, upcoming, to_ics, offsets_for
+    global load_template, parse_line, parse_when, upcoming, to_ics
     from bot.console import plain
     from bot.errors import UserError
     from bot.models import Event
@@ -29,7 +29,6 @@ def _services() -> None:
     from schedules import events as event_service
     from schedules.calendar import load_template, parse_line, parse_when, upcoming
     from schedules.ics import to_ics
-    from schedules.policy import offsets_for
 
 
 def add_parser(sub: argparse._SubParsersAction, t: Translator) -> None:
@@ -79,7 +78,7 @@ def _today(rt: Runtime, session, event_id: int):
 
 def _card(rt: Runtime, event) -> str:
     _services()
-    offsets = render_calendar.offsets_text(rt.t, offsets_for(event.kind, event.offsets, event.start_time is not None))
+    offsets = render_calendar.reminders_text(rt.t, event, rt.settings.opening_offsets)
     return plain(render_calendar.event_card(rt.t, event, event.timezone, rt.clock.now(), offsets).text)
 
 

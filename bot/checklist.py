@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from functools import cache
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -22,7 +23,7 @@ from bot import audit, limits
 from bot.catalog import CatalogSnapshot, IndicatorInfo, catalog_snapshot
 from bot.clock import Clock
 from bot.errors import UserError
-from bot.i18n import N_
+from bot.i18n import N_, Term
 from bot.models import ChecklistEntry, Cycle, Indicator, IndicatorState
 from bot.reference import CriterionRef, ProvinceRef, RegionRef, criteria, provinces, regions, regions_of
 
@@ -333,17 +334,36 @@ def normalise_link(text: str) -> str | None:
     return text if text.lower().startswith(("http://", "https://")) else f"https://{text}"
 
 
-STATE_WORDS = {"perbaikan": IndicatorState.DITOLAK, "perlu-perbaikan": IndicatorState.DITOLAK}  # as it is shown
+# The states as people read them (messages, spreadsheets); "ditolak" is only the stored value.
+STATE_LABELS = {
+    IndicatorState.BELUM: N_("belum"),
+    IndicatorState.PROSES: N_("proses"),
+    IndicatorState.LENGKAP: N_("lengkap"),
+    IndicatorState.TERVERIFIKASI: N_("terverifikasi"),
+    IndicatorState.DITOLAK: N_("perlu perbaikan"),  # stored as "ditolak"; a Kanwil says "perlu perbaikan"
+}
+STATE_WORDS = {"perbaikan": IndicatorState.DITOLAK}  # short for "perlu perbaikan"
+
+
+@cache
+def _state_words() -> dict[str, IndicatorState]:
+    """Every way a state is written: the stored value (``ditolak``), its label in each language."""
+    from bot.i18n import translator
+
+    words = {s.value: s for s in IndicatorState} | STATE_WORDS
+    for locale in ("id", "en"):
+        t = translator(locale)
+        words.update({_word_key(t.gettext(label)): state for state, label in STATE_LABELS.items()})
+    return words
+
+
+def _word_key(text: str) -> str:
+    return " ".join(text.strip().lower().replace("-", " ").replace("_", " ").split())
 
 
 def parse_state(text: str) -> IndicatorState | None:
-    word = text.strip().lower()
-    if word in STATE_WORDS:
-        return STATE_WORDS[word]
-    try:
-        return IndicatorState(word)
-    except ValueError:
-        return None
+    """``lengkap``, ``perlu perbaikan`` (or ``perlu-perbaikan``, ``perbaikan``, ``ditolak``), ``complete``…"""
+    return _state_words().get(_word_key(text))
 
 
 @dataclass(frozen=True)
@@ -386,7 +406,7 @@ def set_state(
             raise ChecklistError(N_("Indikator {code} sudah diverifikasi Kanwil; hanya staf Bidang HAM yang dapat "
                                     "mengubahnya."), code=indicator_code)
         raise ChecklistError(N_("Status <b>{state}</b> hanya dapat diberikan oleh staf Bidang HAM Kanwil setelah "
-                                "memeriksa data dukung."), state=state.value)
+                                "memeriksa data dukung."), state=Term(STATE_LABELS[state]))
     old = {"state": before.value, "link": entry.link if entry else None, "note": entry.note if entry else None}
     if _changes_nothing(old, state, evidence):
         return StateChange(indicator, before, state, old["link"], old["note"])  # nothing to record

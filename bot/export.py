@@ -23,7 +23,7 @@ from bot.clock import Clock
 from bot.i18n import Translator
 from bot.models import Cycle, IndicatorState
 from bot.reference import ProvinceRef, RegionRef, criteria, zone_abbreviation
-from bot.render.common import class_label
+from bot.render.common import class_label, state_label
 from bot.spreadsheets import add_table, new_workbook, to_bytes
 
 Place = RegionRef | ProvinceRef
@@ -55,9 +55,10 @@ def progress_header(t: Translator) -> list[str]:
 PROGRESS_WIDTHS = [10, 26, 9, 9, 60, 14, 40, 40, 8, 22]
 
 
-def _progress_rows(region: RegionRef, items: list[IndicatorStatus], files: dict[tuple[str, str], int]) -> list[list]:
+def _progress_rows(t: Translator, region: RegionRef, items: list[IndicatorStatus],
+                   files: dict[tuple[str, str], int]) -> list[list]:
     return [[region.code, region.official_name, s.indicator.code, s.indicator.criterion_number, s.indicator.text,
-             s.state.value, s.link or "", s.note or "", files.get((region.code, s.indicator.code), 0),
+             state_label(t, s.state), s.link or "", s.note or "", files.get((region.code, s.indicator.code), 0),
              _stamp(s.updated_at, region.timezone)] for s in items]
 
 
@@ -94,7 +95,7 @@ def report(session: Session, clock: Clock, cycle: Cycle, place: Place, threshold
                t.gettext("rata-rata Aksi HAM {year}").format(year=year), t.gettext("terakhir diperbarui")],
               summary, widths=[9, 28, 10, 10, 10, 18, 12, 12, 12, 12, 22], percent_columns=(5,))
 
-    progress = [row for r in members for row in _progress_rows(r, statuses[r.code], files)]
+    progress = [row for r in members for row in _progress_rows(t, r, statuses[r.code], files)]
     add_table(wb, t.gettext("Progres"), progress_header(t), progress, widths=PROGRESS_WIDTHS, link_columns=(7,))
 
     catalog = active_indicators(session)
@@ -103,11 +104,12 @@ def report(session: Session, clock: Clock, cycle: Cycle, place: Place, threshold
         indicators = [ind for ind in catalog if ind.criterion_number == number]
         add_table(wb, f"{number}. {crit.name}",
                   [t.gettext("kode"), t.gettext("indikator"), *(r.short_name for r in members)],
-                  [[ind.code, ind.text, *(state_of[r.code][ind.code].value for r in members)] for ind in indicators],
+                  [[ind.code, ind.text, *(state_label(t, state_of[r.code][ind.code]) for r in members)]
+                   for ind in indicators],
                   widths=[9, 60, *([14] * len(members))])
 
     missing = [[r.code, r.official_name, s.indicator.code, s.indicator.criterion_number, s.indicator.text,
-                s.state.value, s.link or ""]
+                state_label(t, s.state), s.link or ""]
                for r in members for s in statuses[r.code] if not s.state.is_complete]
     add_table(wb, t.gettext("Belum lengkap"),
               [t.gettext("wilayah"), t.gettext("nama wilayah"), t.gettext("kode"), t.gettext("kriteria"),
@@ -123,6 +125,7 @@ def template(session: Session, clock: Clock, cycle: Cycle, region: RegionRef, t:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     states = states or list(IndicatorState)
+    labels = [state_label(t, s) for s in states]  # "perlu perbaikan", never the stored "ditolak"
     items = indicator_statuses(session, cycle, region)
     files = evidence.counts(session, cycle, [region.code])
     wb = new_workbook()
@@ -132,7 +135,7 @@ def template(session: Session, clock: Clock, cycle: Cycle, region: RegionRef, t:
         t.gettext("Siklus KKP HAM {award} (data tahun {data})").format(award=cycle.award_year, data=cycle.data_year),
         "",
         t.gettext("1. Isi lembar “Progres”: satu baris per indikator. Jangan ubah kolom wilayah dan kode."),
-        t.gettext("2. Kolom status: pilih dari daftar ({states}).").format(states=", ".join(s.value for s in states)),
+        t.gettext("2. Kolom status: pilih dari daftar ({states}).").format(states=", ".join(labels)),
         t.gettext("3. Kolom tautan: alamat data dukung (https://… atau www.…). Kosong: tautan lama tetap."),
         t.gettext("4. Kolom catatan: keterangan singkat. Kosong: catatan lama tetap."),
         t.gettext("5. Isi dengan nilai, bukan rumus. Ukuran berkas paling besar 5 MB."),
@@ -142,9 +145,9 @@ def template(session: Session, clock: Clock, cycle: Cycle, region: RegionRef, t:
     for line in lines:
         guide.append([line])
     guide.column_dimensions["A"].width = 100
-    ws = add_table(wb, t.gettext("Progres"), progress_header(t), _progress_rows(region, items, files),
+    ws = add_table(wb, t.gettext("Progres"), progress_header(t), _progress_rows(t, region, items, files),
                    widths=PROGRESS_WIDTHS, link_columns=(7,))
-    choice = DataValidation(type="list", formula1='"' + ",".join(s.value for s in states) + '"', allow_blank=False,
+    choice = DataValidation(type="list", formula1='"' + ",".join(labels) + '"', allow_blank=False,
                             showErrorMessage=True, errorTitle=t.gettext("Status tidak dikenal"),
                             error=t.gettext("Pilih status dari daftar."))
     ws.add_data_validation(choice)

@@ -76,7 +76,8 @@ class Translator:
 
     def plain(self, message: str, **values: object) -> str:
         """Translate and fill without HTML escaping: for plain-text places (alerts, the terminal)."""
-        return self.gettext(message).format(**values)
+        return self.gettext(message).format(**{k: self.gettext(v) if isinstance(v, Term) else v
+                                               for k, v in values.items()})
 
     def nfmt(self, singular: str, plural: str, n: int, **values: object) -> str:
         values.setdefault("n", n)
@@ -85,6 +86,8 @@ class Translator:
     def escape(self, value: object) -> str:
         if isinstance(value, Markup):
             return str(value)
+        if isinstance(value, Term):
+            value = self.gettext(value)
         if isinstance(value, float):
             return self.number(value)
         return html.escape(str(value), quote=False)
@@ -116,6 +119,10 @@ class Translator:
 
 class Markup(str):
     """A string that is already safe HTML (built by the renderers themselves)."""
+
+
+class Term(str):
+    """A message id passed as a value (a state's label in an error): translated when it is filled in."""
 
 
 @cache

@@ -219,7 +219,7 @@ class Reminder(SQLModel, table=True):
     event_id: int = Field(foreign_key="event.id", index=True)
     event_version: int
     chat_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
-    offset_key: str = Field(max_length=20)  # "7d", "2h", "15m", "snooze-20250618", "moved", "escalate"
+    offset_key: str = Field(max_length=20)  # "7d", "2h", "15m", "open-3d", "snooze-20250618", "moved", "escalate"
     due_at: datetime = Field(sa_column=utc_column())
     deadline_at: datetime = Field(sa_column=utc_column())  # after this the reminder is useless
     status: str = Field(default=ReminderStatus.PENDING.value, sa_column=Column(String(12), nullable=False))

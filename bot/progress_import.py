@@ -8,7 +8,8 @@ kolom       column    content
 =========== ========= ==================================================================
 wilayah     region    the kab/kota: Kemendagri code (``63.05``) or name (``Tapin``)
 kode        code      indicator code (``3.02``)
-status      state     ``belum``, ``proses``, ``lengkap``, ``terverifikasi``, ``ditolak``
+status      state     ``belum``, ``proses``, ``lengkap``, ``terverifikasi``, ``perlu perbaikan``
+                      (as the bot shows them, in Indonesian or English; ``ditolak`` is still read)
 tautan      link      optional data-dukung link (``https://…`` or ``www.…``); empty keeps it
 catatan     note      optional note; empty keeps it
 =========== ========= ==================================================================
@@ -28,9 +29,9 @@ from sqlmodel import Session, select
 
 from bot import audit, limits
 from bot.catalog import RowError, active_indicators
-from bot.checklist import normalise_link
+from bot.checklist import STATE_LABELS, normalise_link, parse_state
 from bot.clock import Clock
-from bot.i18n import N_
+from bot.i18n import N_, Term
 from bot.models import ChecklistEntry, Cycle, IndicatorState
 from bot.reference import RegionRef, provinces, regions
 from bot.regions import resolve
@@ -195,12 +196,10 @@ def plan(session: Session, cycle: Cycle, table: Table, may_change: RightsCheck |
         elif code not in codes:
             row_errors.append(RowError(number, N_("indikator {code} tidak ada di katalog"), {"code": code}))
         state_text = get("state")
-        try:
-            state = IndicatorState(state_text.lower())
-        except ValueError:
-            state = None
+        state = parse_state(state_text)
+        if state is None:
             row_errors.append(RowError(number, N_("status “{value}” tidak dikenal (belum, proses, lengkap, "
-                                                  "terverifikasi, ditolak)"), {"value": state_text}))
+                                                  "terverifikasi, perlu perbaikan)"), {"value": state_text}))
         link_text, note = get("link"), get("note")
         link = normalise_link(link_text) if link_text else None
         if link_text and link is None and len(link_text) <= limits.MAX_LINK:
@@ -234,7 +233,8 @@ def plan(session: Session, cycle: Cycle, table: Table, may_change: RightsCheck |
         if may_change is not None:
             refused = may_change(region, before, state)
             if refused:
-                errors.append(RowError(number, refused, {"region": region.official_name, "state": state.value}))
+                errors.append(RowError(number, refused, {"region": region.official_name,
+                                                               "state": Term(STATE_LABELS[state])}))
                 continue
         summary = summaries.setdefault(region.code, RegionSummary(region))
         summary.rows += 1

@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     skip_weekends: bool = Field(True, validation_alias=_env("PANTAU_SKIP_WEEKENDS", "skip_weekends"))
     skip_holidays: bool = Field(True, validation_alias=_env("PANTAU_SKIP_HOLIDAYS", "skip_holidays"))
     reminder_hour: str = Field("08:00", validation_alias=_env("PANTAU_REMINDER_HOUR", "reminder_hour"))
+    # before a reporting window opens (Aksi HAM, KKP HAM "A..B"): "H-3, H"; empty: no opening reminders
+    opening_reminders: str = Field("H-3, H", validation_alias=_env("PANTAU_OPENING_REMINDERS", "opening_reminders"))
     invite_days: int = Field(7, validation_alias=_env("PANTAU_INVITE_DAYS", "invite_days"))
     digest_weekday: int = Field(0, validation_alias=_env("PANTAU_DIGEST_WEEKDAY", "digest_weekday"))  # 0 = Monday
     digest_hour: str = Field("08:00", validation_alias=_env("PANTAU_DIGEST_HOUR", "digest_hour"))
@@ -143,6 +145,18 @@ class Settings(BaseSettings):
         parse_clock(value)
         return value.strip()
 
+    @field_validator("opening_reminders")
+    @classmethod
+    def _opening(cls, value: str) -> str:
+        from bot.errors import UserError
+        from schedules.policy import parse_opening
+
+        try:
+            parse_opening(value)
+        except UserError as exc:
+            raise ValueError(f"PANTAU_OPENING_REMINDERS: {value!r} is not a list like H-3, H") from exc
+        return value.strip()
+
     @field_validator("quiet_hours")
     @classmethod
     def _quiet(cls, value: str) -> str:
@@ -174,6 +188,12 @@ class Settings(BaseSettings):
     @property
     def reminder_time(self) -> time:
         return parse_clock(self.reminder_hour)
+
+    @property
+    def opening_offsets(self):
+        from schedules.policy import parse_opening
+
+        return parse_opening(self.opening_reminders)
 
     @property
     def quiet_window(self) -> tuple[time, time] | None:
@@ -208,6 +228,7 @@ ALLOWED = {
     "reminder_hour": N_("jam dalam bentuk HH:MM, mis. 08:00"),
     "digest_hour": N_("jam dalam bentuk HH:MM, mis. 08:00"),
     "quiet_hours": N_("rentang HH:MM-HH:MM, mis. 21:00-07:00, atau kosong"),
+    "opening_reminders": N_("hari sebelum jendela pelaporan dibuka, mis. H-3, H, atau kosong"),
     "digest_weekday": N_("0 (Senin) sampai 6 (Minggu)"),
     "threshold_peduli": N_("angka 0–100, dengan PEDULI ≥ CUKUP ≥ MULAI"),
     "threshold_cukup": N_("angka 0–100, dengan PEDULI ≥ CUKUP ≥ MULAI"),

@@ -30,7 +30,6 @@ from handlers.common import (
 )
 from schedules import events as event_service
 from schedules.calendar import EXAMPLE, FORM, Scope, parse_line, parse_when, scope_of, upcoming
-from schedules.policy import offsets_for
 
 UBAH_FORM = "/jadwal_ubah <id> tanggal <tanggal> [HH.MM] | judul|lokasi|catatan|ingatkan <nilai> | konfirmasi"
 UBAH_EXAMPLE = "/jadwal_ubah 12 tanggal 20 Juni 2025 09.00"
@@ -131,7 +130,7 @@ async def jadwal_tambah_line(update: Update, context: ContextTypes.DEFAULT_TYPE)
 
 def event_card(context: ContextTypes.DEFAULT_TYPE, event) -> Reply:
     rt = runtime(context)
-    offsets = render_calendar.offsets_text(rt.t, offsets_for(event.kind, event.offsets, event.start_time is not None))
+    offsets = render_calendar.reminders_text(rt.t, event, rt.settings.opening_offsets)
     return render_calendar.event_card(rt.t, event, event.timezone, rt.clock.now(), offsets)
 
 

@@ -263,7 +263,8 @@ def local_instant(day: date, at: time | None, zone: str) -> datetime:
 
 
 def anchor_of(event: Event) -> datetime | date:
-    """What reminders count down to: the end of a reporting window or deadline, else the start."""
+    """What reminders count down to: the end of a reporting window or deadline, else the start (a window
+    is also reminded before it opens: :func:`opening_of`)."""
     zone = ZoneInfo(event.timezone)
     use_end = event.end_date is not None and event.kind in (EventKind.AKSIHAM, EventKind.KKPHAM)
     day = event.end_date if use_end else event.start_date
@@ -271,6 +272,20 @@ def anchor_of(event: Event) -> datetime | date:
     if at is None:
         return day
     return datetime.combine(day, at, tzinfo=zone)
+
+
+def is_window(event: Event) -> bool:
+    """A reporting window (Aksi HAM, KKP HAM from one date to another): it counts down to its opening,
+    then to its close."""
+    return event.end_date is not None and event.end_date != event.start_date and \
+        event.kind in (EventKind.AKSIHAM, EventKind.KKPHAM)
+
+
+def opening_of(event: Event) -> datetime | date:
+    """When a reporting window opens: its first day (or the instant, when it has a time)."""
+    if event.start_time is None:
+        return event.start_date
+    return datetime.combine(event.start_date, event.start_time, tzinfo=ZoneInfo(event.timezone))
 
 
 def event_day(event: Event, zone: str) -> date:

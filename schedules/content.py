@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from bot.clock import Clock
 from bot.models import Event, Reminder, ReminderStatus
-from schedules.planner import ESCALATE, NOTICES
+from schedules.planner import ESCALATE, NOTICES, is_opening_key
 from schedules.recipients import RegionWork, chat_zone, recipients
 
 
@@ -21,6 +21,11 @@ class ReminderView:
     zone: str
     pending: tuple[RegionWork, ...]  # kab/kota of the chat that still have work
     now: datetime
+
+    @property
+    def opening(self) -> bool:
+        """Before a reporting window opens: it says when it opens and closes, and asks nothing yet."""
+        return is_opening_key(self.key)
 
 
 @dataclass(frozen=True)
@@ -59,7 +64,8 @@ def escalation_view(session: Session, clock: Clock, event: Event, cycle_setting:
         Reminder.status == ReminderStatus.SENT.value,
     )).all()
     acknowledged = {r.chat_id for r in rows if r.acknowledged_at is not None}
-    silent = {r.chat_id for r in rows} - acknowledged
+    # the reminders before a window opens ask nothing: only those of its close make a chat silent
+    silent = {r.chat_id for r in rows if not is_opening_key(r.offset_key)} - acknowledged
     if not silent:
         return None
     laggards: list[RegionWork] = []

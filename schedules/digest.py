@@ -23,7 +23,7 @@ from bot.settings import Settings
 from bot.subscriptions import active_subscriptions
 from schedules.calendar import scope_of, upcoming
 from schedules.ledger import enqueue
-from schedules.planner import ESCALATE, NOTICES
+from schedules.planner import ESCALATE, NOTICES, is_opening_key
 
 BEHIND = 5
 
@@ -68,7 +68,8 @@ def build(session: Session, clock: Clock, settings: Settings, province: Province
         Reminder.acknowledged_at.is_not(None), Reminder.chat_id.in_(list(region_chats) or [0])))}
     seen: set[tuple[int, str]] = set()
     for row in rows:
-        if row.offset_key in NOTICES or row.offset_key == ESCALATE or (row.event_id, row.chat_id) in acked:
+        if row.offset_key in NOTICES or row.offset_key == ESCALATE or is_opening_key(row.offset_key) \
+                or (row.event_id, row.chat_id) in acked:
             continue
         event = session.get(Event, row.event_id)
         for region in region_chats[row.chat_id]:

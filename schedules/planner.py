@@ -21,27 +21,35 @@ from bot.models import Event, EventStatus, Reminder, ReminderStatus, Role, RoleB
 from bot.reference import regions
 from bot.settings import Settings
 from schedules import wakeup
-from schedules.calendar import anchor_of, scope_of
+from schedules.calendar import anchor_of, is_window, opening_of, scope_of
 from schedules.ledger import dialect_insert
-from schedules.policy import Policy, anchor_day, deadline_in, offsets_for
+from schedules.policy import Policy, anchor_day, deadline_in, offsets_for, start_in
 from schedules.recipients import recipients
 
 ESCALATE = "escalate"
 MOVED = "moved"
 CANCELLED = "cancelled"
 SNOOZE_PREFIX = "snooze-"
+OPEN_PREFIX = "open-"  # "open-3d", "open-0d": before a reporting window opens
 NOTICES = (MOVED, CANCELLED)
 ESCALATION_DELAY = timedelta(hours=2)
 NOTICE_LIFETIME = timedelta(days=2)
 
 
 def is_planned_key(key: str) -> bool:
-    """Keys the planner owns (offsets and the escalation), as opposed to snoozes and notices."""
+    """Keys the planner owns (offsets before the close or the start, offsets before a window opens, the
+    escalation), as opposed to snoozes and notices: moved and cancelled with their event."""
     return not key.startswith(SNOOZE_PREFIX) and key not in NOTICES
 
 
+def is_opening_key(key: str) -> bool:
+    """A reminder that a reporting window is about to open: nothing to acknowledge, no escalation."""
+    return key.startswith(OPEN_PREFIX)
+
+
 def policy_from(settings: Settings) -> Policy:
-    return Policy(settings.reminder_time, settings.quiet_window, settings.skip_weekends, settings.skip_holidays)
+    return Policy(settings.reminder_time, settings.quiet_window, settings.skip_weekends, settings.skip_holidays,
+                  settings.opening_offsets)
 
 
 @dataclass(frozen=True)
@@ -55,15 +63,23 @@ class Planned:
 def plan_rows(event: Event, chats: list[tuple[int, str]], policy: Policy, admins: frozenset[int],
               not_before: datetime | None = None, anyone: bool | None = None) -> list[Planned]:
     """Rows for ``chats`` [(chat id, zone)], plus one escalation per admin when anyone is reminded
-    (``anyone``: when ``chats`` are not all of them); none due before ``not_before``."""
+    (``anyone``: when ``chats`` are not all of them); none due before ``not_before``.
+
+    A reporting window is also reminded before it opens (``policy.opening``), unless it was already
+    open when planned; a reminder of its close that would come before it opens is not planned (nothing
+    can be reported yet), and where an opening and a closing reminder fall on one morning only the
+    opening one is sent (it names the close too).
+    """
     anchor = anchor_of(event)
     timed = isinstance(anchor, datetime)
     offsets = offsets_for(event.kind, event.offsets, timed)
+    opening = opening_of(event) if is_window(event) else None
     rows: list[Planned] = []
     per_zone: dict[str, tuple[datetime, list[tuple[datetime, str]]]] = {}  # Indonesia has three zones
     for chat_id, zone in chats:
         if zone not in per_zone:
             deadline = deadline_in(anchor, zone)
+            opens_at = start_in(opening, zone) if opening is not None else None
             seen: dict[datetime, str] = {}
             for offset in sorted(offsets, key=lambda o: o.delta, reverse=True):
                 if offset.is_day_level:
@@ -72,7 +88,11 @@ def plan_rows(event: Event, chats: list[tuple[int, str]], policy: Policy, admins
                     due = anchor - offset.delta
                 if due is None or due >= deadline or (not_before and due < not_before):
                     continue
+                if opens_at is not None and due < opens_at:
+                    continue
                 seen[due] = offset.key  # two offsets moved onto one morning: keep the nearer one
+            if opens_at is not None and not (not_before and not_before >= opens_at):
+                seen.update(_opening_dues(policy, opening, zone, deadline, not_before))
             per_zone[zone] = (deadline, sorted(seen.items()))
         deadline, dues = per_zone[zone]
         rows.extend(Planned(chat_id, key, due, deadline) for due, key in dues)
@@ -83,6 +103,18 @@ def plan_rows(event: Event, chats: list[tuple[int, str]], policy: Policy, admins
         if not not_before or due >= not_before:
             rows.extend(Planned(admin, ESCALATE, due, deadline) for admin in sorted(admins))
     return rows
+
+
+def _opening_dues(policy: Policy, opening, zone: str, deadline: datetime, not_before: datetime | None
+                  ) -> dict[datetime, str]:
+    """The mornings before a window opens (in ``zone``), keyed ``open-3d``...; they are useful until its close."""
+    out: dict[datetime, str] = {}
+    for offset in sorted(policy.opening, key=lambda o: o.delta, reverse=True):
+        due = policy.day_level_due(anchor_day(opening, zone), offset.amount, zone, deadline)
+        if due is None or (not_before and due < not_before):
+            continue
+        out[due] = OPEN_PREFIX + offset.key  # two moved onto one morning: keep the nearer one
+    return out
 
 
 def insert_rows(session: Session, event: Event, rows: list[Planned], known_empty: bool = False) -> int:

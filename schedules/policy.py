@@ -6,6 +6,9 @@ Pure functions of their arguments (no database, no clock), so they are tested in
   N days before the event's day (the event's day as seen in the recipient's zone). If that hour lies in
   the quiet hours it moves to their end; if the day is a weekend or a public holiday it moves to the
   previous working day; it is dropped if it would not come before the deadline.
+* A reporting window (Aksi HAM, KKP HAM ``A..B``) is also reminded before it **opens**: the opening
+  offsets (``PANTAU_OPENING_REMINDERS``, default ``H-3, H``: three days before and on the opening
+  morning) follow the same day-level rules, counted from the first day of the window.
 * An **hour- or minute-level** offset (``2h``, ``15m``) of a timed event is sent exactly then, quiet
   hours or not: the meeting is about to start.
 """
@@ -44,6 +47,7 @@ DAY_OFFSETS = {
     EventKind.LAIN: (3, 1),
 }
 TIMED_EXTRA = ("2h",)  # timed events are also reminded two hours before
+OPENING_DEFAULT = "H-3, H"  # a reporting window: three days before it opens, and on its opening morning
 
 
 @dataclass(frozen=True, order=True)
@@ -126,6 +130,11 @@ def default_offsets(kind: str, timed: bool) -> tuple[Offset, ...]:
     return days + extra
 
 
+def parse_opening(text: str) -> tuple[Offset, ...]:
+    """The opening reminders of a reporting window (day-level only; empty: none)."""
+    return parse_offsets(text, timed=False) if text.strip() else ()
+
+
 def offsets_for(kind: str, custom: str | None, timed: bool) -> tuple[Offset, ...]:
     """The offsets of an event (``custom`` is what is stored)."""
     return parse_offsets(custom, timed, strict=False) if custom else default_offsets(kind, timed)
@@ -137,6 +146,7 @@ class Policy:
     quiet: tuple[time, time] | None = (time(21, 0), time(7, 0))
     skip_weekends: bool = True
     skip_holidays: bool = True
+    opening: tuple[Offset, ...] = (Offset("d", 3), Offset("d", 0))  # before a reporting window opens
 
     def in_quiet_hours(self, t: time) -> bool:
         if self.quiet is None:
@@ -180,6 +190,13 @@ def anchor_day(anchor: datetime | date, zone: str) -> date:
     if isinstance(anchor, datetime):
         return anchor.astimezone(ZoneInfo(zone)).date()
     return anchor
+
+
+def start_in(anchor: datetime | date, zone: str) -> datetime:
+    """The instant something begins: a timed start, else the day's first minute in ``zone``."""
+    if isinstance(anchor, datetime):
+        return anchor
+    return datetime.combine(anchor, time(0, 0), tzinfo=ZoneInfo(zone))
 
 
 def deadline_in(anchor: datetime | date, zone: str) -> datetime:

@@ -80,6 +80,28 @@ def test_aksi_window_reminds_only_those_who_have_not_reported(catalog):
     assert rows(catalog, chat_id=HSS_CHAT)
 
 
+def test_a_short_window_is_reminded_of_its_opening_not_of_its_close_before_it_opens(catalog):
+    setup_chats(catalog)
+    # Monday 4 to Wednesday 6 March 2024: the close's H-7 and H-3 would come before it opens
+    create(catalog, "aksiham Kalsel 2024-03-04..2024-03-06 Pelaporan Aksi HAM B04")
+    tapin = [(r.offset_key, r.due_at) for r in rows(catalog, chat_id=TAPIN_CHAT)]
+    assert tapin == [("open-3d", datetime(2024, 3, 1, 0, 0, tzinfo=UTC)),  # Friday 08:00 WITA
+                     ("open-0d", datetime(2024, 3, 4, 0, 0, tzinfo=UTC)),  # the opening morning
+                     ("1d", datetime(2024, 3, 5, 0, 0, tzinfo=UTC)), ("0d", datetime(2024, 3, 6, 0, 0, tzinfo=UTC))]
+    assert {r.offset_key for r in rows(catalog, chat_id=111)} == {"escalate"}  # none tied to the opening
+
+
+def test_moving_a_window_moves_its_opening_reminders(catalog):
+    setup_chats(catalog)
+    event_id = create(catalog, "aksiham Kalsel 2024-03-04..2024-03-06 Pelaporan Aksi HAM B04")
+    with catalog.session() as session:
+        move(session, catalog.clock, catalog.settings, event_id, datetime(2024, 3, 18).date(), None)
+    pending = [(r.offset_key, r.due_at) for r in rows(catalog, chat_id=TAPIN_CHAT, status="pending")]
+    assert pending[:2] == [("open-3d", datetime(2024, 3, 15, 0, 0, tzinfo=UTC)),
+                           ("open-0d", datetime(2024, 3, 18, 0, 0, tzinfo=UTC))]
+    assert {r.status for r in rows(catalog, chat_id=TAPIN_CHAT, event_version=1)} == {"cancelled"}
+
+
 def test_editing_offsets_replans_and_cancels_the_rest(catalog):
     setup_chats(catalog)
     event_id = create(catalog, "rakor Tapin 2024-02-15 09:00 Rakor")

@@ -201,6 +201,11 @@ def test_export_of_a_province_imports_back_unchanged(catalog):
     missing = {(r[0], r[2]) for r in wb["Belum lengkap"].iter_rows(min_row=2, values_only=True)}
     assert ("63.71", "3.02") in missing and ("63.05", "1.01") not in missing and len(missing) == 13 * 120 - 1
     assert "=bukan rumus" in [c.value for c in progress["H"]]
+    # the state as a Kanwil says it, never the stored word
+    shown = {(r[0], r[2]): r[5] for r in progress.iter_rows(min_row=2, values_only=True)}
+    assert shown[("63.71", "3.02")] == "perlu perbaikan"
+    assert not [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row
+                if isinstance(c.value, str) and c.value.strip().lower() == "ditolak"]
 
 
 def test_template_has_instructions_current_states_and_a_drop_down(catalog):
@@ -224,6 +229,34 @@ def test_template_has_instructions_current_states_and_a_drop_down(catalog):
     wb.save(buf)
     plan = run_import(catalog, buf.getvalue(), grants=PIC_TAPIN)
     assert [(c.code, c.after.value) for c in plan.changes] == [("1.02", "lengkap")]
+
+
+def test_the_template_offers_perlu_perbaikan_and_old_words_still_import(catalog):
+    from openpyxl import load_workbook
+
+    with catalog.session() as session:
+        book = template(session, catalog.clock, catalog.cycle(session), TAPIN, catalog.t)
+    wb = load_workbook(io.BytesIO(book.content))
+    (validation,) = wb["Progres"].data_validations.dataValidation
+    assert validation.formula1 == '"belum,proses,lengkap,terverifikasi,perlu perbaikan"'
+    guide = " ".join(str(row[0].value or "") for row in wb["Petunjuk"].iter_rows())
+    assert "perlu perbaikan" in guide and "ditolak)" not in guide and ", ditolak" not in guide
+    wb["Progres"]["F2"] = "perlu perbaikan"  # 1.01, picked from the list
+    buf = io.BytesIO()
+    wb.save(buf)
+    plan = run_import(catalog, buf.getvalue(), grants=STAF_KALSEL)
+    assert [(c.code, c.after) for c in plan.changes] == [("1.01", IndicatorState.DITOLAK)]
+    # files filled in before (the stored word) or in English
+    rows = [HEADER, ["Tapin", "1.02", "ditolak", "", ""], ["Tapin", "1.03", "Perlu Perbaikan", "", ""],
+            ["Tapin", "1.04", "needs correction", "", ""], ["Tapin", "1.05", "complete", "", ""],
+            ["Tapin", "1.06", "perlu-perbaikan", "", ""]]
+    plan = run_import(catalog, xlsx(rows), grants=STAF_KALSEL)
+    assert [(c.code, c.after.value) for c in plan.changes] == [
+        ("1.02", "ditolak"), ("1.03", "ditolak"), ("1.04", "ditolak"), ("1.05", "lengkap"), ("1.06", "ditolak")]
+    with pytest.raises(ImportRejected) as caught:
+        run_import(catalog, xlsx([HEADER, ["Tapin", "1.07", "ditolak sebagian", "", ""]]))
+    (error,) = messages(caught.value, catalog)
+    assert "status “ditolak sebagian” tidak dikenal (belum, proses, lengkap, terverifikasi, perlu perbaikan)" in error
 
 
 def test_aksi_scores_by_spreadsheet(catalog):
@@ -303,12 +336,15 @@ def test_imported_changes_count_in_the_weekly_changes(catalog):
 def test_an_english_report_imports_back_too(catalog):
     from bot.i18n import translator
 
-    run_import(catalog, xlsx([HEADER, ["Tapin", "1.01", "lengkap", "https://x.example/a.pdf", "ok"]]))
+    run_import(catalog, xlsx([HEADER, ["Tapin", "1.01", "lengkap", "https://x.example/a.pdf", "ok"],
+                              ["Tapin", "1.02", "ditolak", "", "tanpa tanda tangan"]]))
     with catalog.session() as session:
         book = report(session, catalog.clock, catalog.cycle(session), TAPIN, catalog.thresholds, translator("en"))
     from openpyxl import load_workbook
 
     wb = load_workbook(io.BytesIO(book.content), read_only=True)
     assert wb.sheetnames[:2] == ["Summary", "Progress"]
+    shown = [r[5] for r in wb["Progress"].iter_rows(min_row=2, max_row=4, values_only=True)]
+    assert shown == ["complete", "needs correction", "not started"]
     before = snapshot(catalog)
     assert run_import(catalog, book.content, book.filename).changes == [] and snapshot(catalog) == before

@@ -34,9 +34,21 @@ def test_from_the_environment(monkeypatch):
     assert s.skip_weekends is False and s.locale == "en"
 
 
+def test_opening_reminders_as_a_kanwil_writes_them(monkeypatch):
+    from schedules.policy import Offset
+
+    monkeypatch.delenv("PANTAU_OPENING_REMINDERS", raising=False)
+    assert Settings(_env_file=None).opening_offsets == (Offset("d", 3), Offset("d", 0))  # H-3, H
+    monkeypatch.setenv("PANTAU_OPENING_REMINDERS", "H-5, H-1")
+    assert Settings(_env_file=None).opening_offsets == (Offset("d", 5), Offset("d", 1))
+    monkeypatch.setenv("PANTAU_OPENING_REMINDERS", "")
+    assert Settings(_env_file=None).opening_offsets == ()
+
+
 @pytest.mark.parametrize("name,value", [
     ("PANTAU_REMINDER_HOUR", "25:00"), ("PANTAU_QUIET_HOURS", "21:00"), ("PANTAU_LOCALE", "fr"),
-    ("PANTAU_TIMEZONE", "Mars/Olympus"), ("PANTAU_ADMIN_IDS", "abc"),
+    ("PANTAU_TIMEZONE", "Mars/Olympus"), ("PANTAU_ADMIN_IDS", "abc"), ("PANTAU_OPENING_REMINDERS", "2 jam"),
+    ("PANTAU_OPENING_REMINDERS", "kemarin"),
 ])
 def test_bad_values_are_refused(monkeypatch, name, value):
     monkeypatch.setenv(name, value)

@@ -9,7 +9,8 @@ from bot.i18n import N_, Translator
 from bot.models import Event, EventKind, EventStatus, ScopeKind
 from bot.reference import provinces, regions
 from bot.render import Reply
-from schedules.calendar import Scope, anchor_of, event_day, scope_of
+from schedules.calendar import Scope, anchor_of, event_day, is_window, scope_of
+from schedules.policy import offsets_for
 
 KIND_LABELS = {
     EventKind.RAKOR: N_("Rapat koordinasi"),
@@ -36,7 +37,7 @@ def when(t: Translator, event: Event, zone: str) -> str:
     return text
 
 
-def _days_word(t: Translator, days: int) -> str:
+def days_word(t: Translator, days: int) -> str:
     if days == 0:
         return t.gettext("hari ini")
     if days == 1:
@@ -46,21 +47,16 @@ def _days_word(t: Translator, days: int) -> str:
     return t.gettext("H-{n}").format(n=days)
 
 
-def is_window(event: Event) -> bool:
-    return event.end_date is not None and event.end_date != event.start_date and \
-        event.kind in (EventKind.AKSIHAM, EventKind.KKPHAM)
-
-
 def countdown(t: Translator, event: Event, zone: str, now: datetime) -> str:
     """``H-3``, ``besok``, ``2 jam lagi``; a reporting window: ``dibuka H-6``, then ``ditutup H-2``."""
     today = now.astimezone(ZoneInfo(zone)).date()
     if is_window(event):
         if today < event.start_date:
-            return t.gettext("dibuka {when}").format(when=_days_word(t, (event.start_date - today).days))
+            return t.gettext("dibuka {when}").format(when=days_word(t, (event.start_date - today).days))
         days = (event.end_date - today).days
         if days < 0:
             return t.gettext("sudah ditutup")
-        return t.gettext("ditutup {when}").format(when=_days_word(t, days))
+        return t.gettext("ditutup {when}").format(when=days_word(t, days))
     anchor = anchor_of(event)
     if isinstance(anchor, datetime):
         left = anchor - now
@@ -70,7 +66,7 @@ def countdown(t: Translator, event: Event, zone: str, now: datetime) -> str:
                 return t.ngettext("{n} menit lagi", "{n} menit lagi", minutes).format(n=minutes)
             hours = round(minutes / 60)
             return t.ngettext("{n} jam lagi", "{n} jam lagi", hours).format(n=hours)
-    return _days_word(t, (event_day(event, zone) - today).days)
+    return days_word(t, (event_day(event, zone) - today).days)
 
 
 def offset_label(t: Translator, offset) -> str:
@@ -86,6 +82,15 @@ def offset_label(t: Translator, offset) -> str:
 
 def offsets_text(t: Translator, offsets) -> str:
     return ", ".join(offset_label(t, o) for o in offsets)
+
+
+def reminders_text(t: Translator, event: Event, opening=()) -> str:
+    """The offsets of an event; a reporting window also names those before it opens (``opening``)."""
+    text = offsets_text(t, offsets_for(event.kind, event.offsets, event.start_time is not None))
+    if is_window(event) and opening:
+        text = t.gettext("{close} (menjelang ditutup); {open} (menjelang dibuka)").format(
+            close=text, open=offsets_text(t, opening))
+    return text
 
 
 def scope_text(t: Translator, scope: Scope) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.checklist import KkpClass
+from bot.checklist import STATE_LABELS, KkpClass
 from bot.i18n import N_, Translator
 from bot.models import IndicatorState
 
@@ -12,14 +12,6 @@ STATE_ICONS = {
     IndicatorState.LENGKAP: "🟢",
     IndicatorState.TERVERIFIKASI: "✅",
     IndicatorState.DITOLAK: "🔴",
-}
-
-STATE_LABELS = {
-    IndicatorState.BELUM: N_("belum"),
-    IndicatorState.PROSES: N_("proses"),
-    IndicatorState.LENGKAP: N_("lengkap"),
-    IndicatorState.TERVERIFIKASI: N_("terverifikasi"),
-    IndicatorState.DITOLAK: N_("perlu perbaikan"),  # stored as "ditolak"; a Kanwil says "perlu perbaikan"
 }
 
 CLASS_LABELS = {

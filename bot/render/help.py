@@ -67,7 +67,7 @@ def help_text(t: Translator, first_name: str | None = None) -> Reply:
         t.gettext("/belum <i>wilayah</i> [<i>nomor kriteria</i>]: indikator yang belum lengkap"),
         t.gettext("/checklist <i>wilayah</i>: telusuri kriteria dan indikator"),
         t.gettext("/tandai <i>wilayah</i> <i>kode</i> <i>status</i> [<i>tautan/catatan</i>]: ubah status (staf, PIC)"),
-        t.gettext("Status: belum, proses, lengkap, terverifikasi, ditolak (perlu perbaikan)."),
+        t.gettext("Status: belum, proses, lengkap, terverifikasi, perlu perbaikan."),
         "",
         t.gettext("/jadwal [<i>wilayah</i>]: rakor dan tenggat mendatang; /kalender: berkas .ics"),
         t.gettext("/aksi <i>wilayah</i> [B04|B08|B12 [tahun] [skor]]: laporan Aksi HAM"),

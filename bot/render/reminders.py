@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from bot import callbacks as cb
 from bot.i18n import Translator
 from bot.models import Event, EventKind
 from bot.render import Button, Reply
-from bot.render.calendar import countdown, kind_label, when
+from bot.render.calendar import countdown, days_word, kind_label, when
+from schedules.calendar import anchor_of, opening_of
 from schedules.content import EscalationView, NoticeView, ReminderView
 from schedules.planner import MOVED
 
@@ -21,7 +25,57 @@ def _work_line(t: Translator, event: Event, work) -> str:
     return t.fmt("• {name}", name=work.region.short_name)
 
 
+def _instant(t: Translator, value, zone: str) -> str:
+    return t.datetime(value, zone) if isinstance(value, datetime) else t.date(value)
+
+
+def opening(t: Translator, view: ReminderView) -> Reply:
+    """Before a reporting window opens: when it opens and when it closes (in the chat's zone), who has
+    to report. Before the opening day no "Sudah dikerjakan"/"Ingatkan besok" (nothing can be reported
+    yet); these reminders never lead to an escalation."""
+    event = view.event
+    zone = view.zone
+    opens, closes = _instant(t, opening_of(event), zone), _instant(t, anchor_of(event), zone)
+    today = view.now.astimezone(ZoneInfo(zone)).date()
+    days = (event.start_date - today).days
+    if days > 0:
+        sentence = t.fmt("Jendela pelaporan dibuka {opens} ({countdown}) dan ditutup {closes}.",
+                         opens=opens, countdown=days_word(t, days), closes=closes)
+    elif days == 0:
+        sentence = t.fmt("Jendela pelaporan dibuka hari ini, {opens}, dan ditutup {closes} ({countdown}).",
+                         opens=opens, closes=closes, countdown=days_word(t, (event.end_date - today).days))
+    else:  # sent late (the bot was down): it is open already
+        sentence = t.fmt("Jendela pelaporan sudah dibuka sejak {opens} dan ditutup {closes} ({countdown}).",
+                         opens=opens, closes=closes, countdown=days_word(t, (event.end_date - today).days))
+    lines = [
+        t.fmt("🔔 <b>Jendela pelaporan dibuka: {title}</b>", title=event.title) if days <= 0
+        else t.fmt("🔔 <b>Jendela pelaporan segera dibuka: {title}</b>", title=event.title),
+        kind_label(t, event.kind) + (t.fmt(" · Periode {period}", period=event.period) if event.period else ""),
+        sentence,
+    ]
+    if event.location:
+        lines.append(t.fmt("Tempat/tautan: {location}", location=event.location))
+    lines.append("")
+    lines.append(t.gettext("Masih perlu dikerjakan:"))
+    lines.extend(_work_line(t, event, w) for w in view.pending)
+    return Reply("\n".join(lines), _buttons(t, view, answerable=days <= 0))
+
+
+def _buttons(t: Translator, view: ReminderView, answerable: bool) -> tuple:
+    """"Sudah dikerjakan" and "Ingatkan besok" once there is something to do; "Lihat yang belum" for one
+    kab/kota's KKP HAM checklist."""
+    rows = []
+    if answerable:
+        rows.append((Button(t.gettext("✅ Sudah dikerjakan"), cb.build(cb.REMINDER_ACK, view.reminder_id)),
+                     Button(t.gettext("⏰ Ingatkan besok"), cb.build(cb.REMINDER_SNOOZE, view.reminder_id))))
+    if view.event.kind == EventKind.KKPHAM and len(view.pending) == 1:
+        rows.append((Button(t.gettext("Lihat yang belum"), cb.build(cb.BELUM, view.pending[0].region.code, 0, 0)),))
+    return tuple(rows)
+
+
 def reminder(t: Translator, view: ReminderView) -> Reply:
+    if view.opening:
+        return opening(t, view)
     event = view.event
     lines = [
         t.fmt("⏰ <b>Pengingat: {title}</b>", title=event.title),
@@ -37,14 +91,7 @@ def reminder(t: Translator, view: ReminderView) -> Reply:
         lines.append("")
         lines.append(t.gettext("Untuk:"))
     lines.extend(_work_line(t, event, w) for w in view.pending)
-    buttons = [
-        Button(t.gettext("✅ Sudah dikerjakan"), cb.build(cb.REMINDER_ACK, view.reminder_id)),
-        Button(t.gettext("⏰ Ingatkan besok"), cb.build(cb.REMINDER_SNOOZE, view.reminder_id)),
-    ]
-    rows = [tuple(buttons)]
-    if event.kind == EventKind.KKPHAM and len(view.pending) == 1:
-        rows.append((Button(t.gettext("Lihat yang belum"), cb.build(cb.BELUM, view.pending[0].region.code, 0, 0)),))
-    return Reply("\n".join(lines), tuple(rows))
+    return Reply("\n".join(lines), _buttons(t, view, answerable=True))
 
 
 def notice(t: Translator, view: NoticeView) -> Reply:
