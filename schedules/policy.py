@@ -16,14 +16,16 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-import holidays
 
 from bot import limits
 from bot.errors import UserError
 from bot.i18n import N_
 from bot.models import EventKind
+
+if TYPE_CHECKING:
+    import holidays
 
 OFFSET_RE = re.compile(r"^(\d{1,4})([dhm])$")
 # Indonesian forms: "H-3" (three days before), "H" or "H-0" (the day itself), "2 jam", "30 menit".
@@ -172,6 +174,8 @@ class Policy:
 @cache
 def indonesian_holidays(year: int) -> holidays.HolidayBase:
     """Public holidays and *cuti bersama* (the ``government`` category of the ``holidays`` package)."""
+    import holidays  # here, not at the top: the package and its calendars take 3.5 MiB, needed only when planning
+
     return holidays.country_holidays("ID", years=year, categories=("public", "government"))
 
 
