@@ -37,6 +37,8 @@ NOT_WHILE_IDLE = (
     "openpyxl",  # the first spreadsheet
     "icalendar",  # the first /kalender file
     "alembic",  # only when the schema needs a migration
+    "pydantic_settings",  # bot/settings.py reads the environment itself
+    "babel.messages",  # bot/po.py compiles the catalogs
 )
 
 
