@@ -16,16 +16,14 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
-from typing import TYPE_CHECKING
+import subprocess
+import sys
 from zoneinfo import ZoneInfo
 
 from bot import limits
 from bot.errors import UserError
 from bot.i18n import N_
 from bot.models import EventKind
-
-if TYPE_CHECKING:
-    import holidays
 
 OFFSET_RE = re.compile(r"^(\d{1,4})([dhm])$")
 # Indonesian forms: "H-3" (three days before), "H" or "H-0" (the day itself), "2 jam", "30 menit".
@@ -171,12 +169,27 @@ class Policy:
         return due if due < deadline else None
 
 
-@cache
-def indonesian_holidays(year: int) -> holidays.HolidayBase:
-    """Public holidays and *cuti bersama* (the ``government`` category of the ``holidays`` package)."""
-    import holidays  # here, not at the top: the package and its calendars take 3.5 MiB, needed only when planning
+HOLIDAYS = """
+import sys, holidays
+found = holidays.country_holidays("ID", years=int(sys.argv[1]), categories=("public", "government"))
+print(" ".join(day.isoformat() for day in sorted(found)))
+"""
 
-    return holidays.country_holidays("ID", years=year, categories=("public", "government"))
+
+@cache
+def indonesian_holidays(year: int) -> frozenset[date]:
+    """Public holidays and *cuti bersama* (the ``government`` category of the ``holidays`` package).
+
+    Asked of a short-lived child process (about 0.1 s, once a year per process): to answer for one
+    country the package imports every country it knows, some 8 MiB that the bot would keep for good."""
+    try:
+        out = subprocess.run([sys.executable, "-c", HOLIDAYS, str(year)], capture_output=True, text=True,
+                             check=True, timeout=60).stdout
+        return frozenset(date.fromisoformat(day) for day in out.split())
+    except (OSError, subprocess.SubprocessError):  # no child process possible here: ask in this one
+        import holidays
+
+        return frozenset(holidays.country_holidays("ID", years=year, categories=("public", "government")))
 
 
 def anchor_day(anchor: datetime | date, zone: str) -> date:

@@ -13,8 +13,20 @@ import os
 import subprocess
 import sys
 
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from bot.clock import SystemClock
+from bot.db import make_engine
+from bot.models import Reminder
 from bot.offline_http import FakeTelegramServer
-from tests.test_run import stop_bot, wait_for
+from bot.reference import regions
+from bot.runtime import Runtime
+from bot.subscriptions import subscribe
+from schedules.calendar import parse_line
+from schedules.events import add
+from tests.conftest import make_settings
+from tests.test_run import CHAT, stop_bot, wait_for
 
 # run the bot, and once the file "dump" appears, write sys.modules to "modules.json"
 DRIVER = """
@@ -31,7 +43,7 @@ sys.exit(main(["run"]))
 
 NOT_WHILE_IDLE = (
     "sqlalchemy.dialects.postgresql",  # SQLite has its own INSERT ... ON CONFLICT
-    "holidays",  # the first reminder planned on a working day
+    "holidays",  # asked of a child process (schedules/policy.py)
     "rapidfuzz",  # a region name that is no key (a typo)
     "matplotlib",  # the first chart (/umumkan)
     "openpyxl",  # the first spreadsheet
@@ -43,9 +55,13 @@ NOT_WHILE_IDLE = (
 
 
 def test_an_idle_bot_has_not_loaded_the_rarely_used_libraries(sqlite_url, tmp_path):
-    from bot.db import make_engine, upgrade
-
-    upgrade(make_engine(sqlite_url))  # a current schema: a restart, not a first start
+    # a restart (the schema is current) with a rakor to plan: its reminders skip weekends and holidays
+    settings = make_settings(sqlite_url, cycle=None)
+    rt = Runtime.start(settings, SystemClock())
+    with rt.session() as session:
+        subscribe(session, rt.clock, CHAT, regions()["63.05"], 111)
+        add(session, rt.clock, settings, parse_line(f"rakor Tapin {rt.clock.now().year + 1}-06-19 09:00 Rakor"), 111)
+    rt.engine.dispose()
     server = FakeTelegramServer().start()
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": "123:fake", "DATABASE_URL": sqlite_url,
            "TELEGRAM_API_BASE_URL": server.base_url, "PANTAU_ADMIN_IDS": "111",
@@ -61,4 +77,6 @@ def test_an_idle_bot_has_not_loaded_the_rarely_used_libraries(sqlite_url, tmp_pa
     assert polled and (tmp_path / "modules.json").exists(), output
     loaded = set(json.loads((tmp_path / "modules.json").read_text()))
     assert "bot.serve" in loaded and "telegram.ext" in loaded
+    with Session(make_engine(sqlite_url)) as session:  # the rakor was planned (weekends and holidays looked at)
+        assert session.exec(select(func.count()).select_from(Reminder).where(Reminder.chat_id == CHAT)).one() > 0
     assert {m for m in NOT_WHILE_IDLE if m in loaded} == set()
