@@ -61,8 +61,8 @@ def pantau(server: FakeBotAPI, token: str, database: Path, **env: str) -> BotPro
     return BotProcess(server, token, [sys.executable, "-m", "bot", "run"], values)
 
 
-def echo(server: FakeBotAPI, token: str) -> BotProcess:
-    return BotProcess(server, token, [sys.executable, str(ROOT / "bench" / "echo_bot.py")])
+def echo(server: FakeBotAPI, token: str, **env: str) -> BotProcess:
+    return BotProcess(server, token, [sys.executable, str(ROOT / "bench" / "echo_bot.py")], env)
 
 
 def percentile(values: list[float], p: float) -> float:

@@ -17,11 +17,10 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_time
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
 
+from bot.po import compile_po
 from bot.reference import zone_abbreviation
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
@@ -36,13 +35,7 @@ def N_(message: str) -> str:
 
 @cache
 def _translations(locale: str) -> Translations:
-    po = LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
-    with open(po, "rb") as fh:
-        catalog = read_po(fh, locale=locale)
-    buf = io.BytesIO()
-    write_mo(buf, catalog)
-    buf.seek(0)
-    return Translations(buf, domain=DOMAIN)
+    return Translations(io.BytesIO(compile_po(LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po")), domain=DOMAIN)
 
 
 class Translator:

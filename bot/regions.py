@@ -39,9 +39,6 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 
-from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA
-
 from bot.reference import ProvinceRef, RegionRef, provinces, regions
 
 SUGGESTIONS = 3
@@ -310,6 +307,9 @@ class RegionIndex:
         edits = _max_edits(len(norm))
         if not edits or _looks_like_abbreviation(text):
             return None
+        from rapidfuzz import process  # here, not at the top: 3.6 MiB, needed only for a name that is no key
+        from rapidfuzz.distance import OSA
+
         hits = process.extract(norm, self._fuzzy_choices, scorer=OSA.distance, score_cutoff=edits, limit=30)
         by_distance: dict[int, list[str]] = {}
         for key, distance, _ in hits:
@@ -330,6 +330,8 @@ class RegionIndex:
         norm = normalise(text)
         if not norm:
             return ()
+        from rapidfuzz import fuzz, process  # see _typo
+
         scored: dict[str, tuple[float, Target]] = {}
 
         def offer(t: Target, score: float) -> None:
@@ -421,7 +423,8 @@ def _abbreviates(norm: str, words: list[str], kind_initial: str = "") -> bool:
 
 @cache
 def default_index() -> RegionIndex:
-    """The index of the shipped reference data, built once (at import, below) and shared."""
+    """The index of the shipped reference data, built on the first look-up (about 30 ms) and shared; not at
+    import, so that a bot nobody has asked anything yet does not hold its 2.5 MiB of keys."""
     return RegionIndex(regions(), provinces())
 
 
@@ -435,5 +438,3 @@ def label(target: Target) -> str:
         return f"Provinsi {target.name}"
     return f"{target.short_name} ({provinces()[target.province_code].name})"
 
-
-default_index()  # build the keys once at import (about 30 ms), not on the first /status

@@ -8,10 +8,9 @@ claimable again after ``lease``.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from importlib import import_module
 
 from sqlalchemy import Engine, and_, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from bot.db import session_scope
@@ -20,8 +19,9 @@ from schedules import wakeup
 
 
 def dialect_insert(session: Session):
-    """INSERT with ON CONFLICT support for the session's database."""
-    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    """INSERT with ON CONFLICT support for the session's database: ``sqlalchemy.dialects.sqlite.insert`` or
+    ``...postgresql.insert``, looked up by name so that SQLite never loads the PostgreSQL dialect (2 MiB)."""
+    return import_module(f"sqlalchemy.dialects.{session.get_bind().dialect.name}").insert
 
 
 def enqueue(session: Session, rows: list[dict]) -> int:

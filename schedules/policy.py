@@ -19,9 +19,9 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
+import subprocess
+import sys
 from zoneinfo import ZoneInfo
-
-import holidays
 
 from bot import limits
 from bot.errors import UserError
@@ -179,10 +179,27 @@ class Policy:
         return due if due < deadline else None
 
 
+HOLIDAYS = """
+import sys, holidays
+found = holidays.country_holidays("ID", years=int(sys.argv[1]), categories=("public", "government"))
+print(" ".join(day.isoformat() for day in sorted(found)))
+"""
+
+
 @cache
-def indonesian_holidays(year: int) -> holidays.HolidayBase:
-    """Public holidays and *cuti bersama* (the ``government`` category of the ``holidays`` package)."""
-    return holidays.country_holidays("ID", years=year, categories=("public", "government"))
+def indonesian_holidays(year: int) -> frozenset[date]:
+    """Public holidays and *cuti bersama* (the ``government`` category of the ``holidays`` package).
+
+    Asked of a short-lived child process (about 0.1 s, once a year per process): to answer for one
+    country the package imports every country it knows, some 8 MiB that the bot would keep for good."""
+    try:
+        out = subprocess.run([sys.executable, "-c", HOLIDAYS, str(year)], capture_output=True, text=True,
+                             check=True, timeout=60).stdout
+        return frozenset(date.fromisoformat(day) for day in out.split())
+    except (OSError, subprocess.SubprocessError):  # no child process possible here: ask in this one
+        import holidays
+
+        return frozenset(holidays.country_holidays("ID", years=year, categories=("public", "government")))
 
 
 def anchor_day(anchor: datetime | date, zone: str) -> date:

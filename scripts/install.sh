@@ -26,3 +26,7 @@ app)
     exit 2
     ;;
 esac
+# the bytecode the image runs (PYTHONOPTIMIZE=2, see the Dockerfile): without it every start would compile
+# the libraries from source. A file that does not compile fails on import as it would anyway.
+python -OO -m compileall -q -j0 "$(python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')" \
+    >/dev/null 2>&1 || true

@@ -119,7 +119,8 @@ def test_the_installed_bot_runs_from_elsewhere_as_a_non_root_user(image):
     health_port = free_port()
     env = {"PATH": f"{image / 'bin'}:/usr/bin:/bin", "HOME": str(work), "TELEGRAM_BOT_TOKEN": "123456:container",
            "DATABASE_URL": f"sqlite:///{work / 'var' / 'pantau-ham.db'}", "PANTAU_TICK_SECONDS": "1",
-           "PANTAU_HEALTH_PORT": str(health_port), "PANTAU_WEBHOOK_LISTEN": "127.0.0.1", "PANTAU_ADMIN_IDS": "111"}
+           "PANTAU_HEALTH_PORT": str(health_port), "PANTAU_WEBHOOK_LISTEN": "127.0.0.1", "PANTAU_ADMIN_IDS": "111",
+           "PYTHONOPTIMIZE": _image_env()["PYTHONOPTIMIZE"]}  # the image runs without docstrings (-OO)
     try:
         with HttpBotApi() as api:
             api.know(111)
@@ -151,6 +152,11 @@ def test_the_installed_bot_runs_from_elsewhere_as_a_non_root_user(image):
         assert "jalankan bot Telegram" in helped.stdout
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _image_env() -> dict[str, str]:
+    """The variables the Dockerfile's ENV lines set."""
+    return dict(item.split("=", 1) for word, rest in dockerfile_steps() if word == "ENV" for item in shlex.split(rest))
 
 
 def _healthy(port: int) -> bool:

@@ -114,3 +114,35 @@ def test_every_message_is_html_telegram_accepts(locale):
             except EntityError as exc:
                 refused.append(f"{text[:60]!r}: {exc}")
     assert not refused
+
+
+@pytest.mark.parametrize("locale", ["id", "en"])
+def test_the_light_catalog_reader_translates_as_babel_does(locale, tmp_path):
+    """``bot/po.py`` (the running bot's reader) and Babel's read_po/write_mo give the same translations,
+    for the shipped catalogs and for the cases they do not have yet: fuzzy, untranslated, continued lines."""
+    import io
+
+    from babel.messages.mofile import write_mo
+    from babel.support import Translations
+
+    from bot.po import compile_po
+
+    def both(po: Path) -> tuple[Translations, Translations]:
+        buf = io.BytesIO()
+        with open(po, "rb") as fh:
+            write_mo(buf, read_po(fh, locale=locale))
+        buf.seek(0)
+        return Translations(buf), Translations(io.BytesIO(compile_po(po)))
+
+    shipped = LOCALES_DIR / locale / "LC_MESSAGES" / "messages.po"
+    extra = tmp_path / "extra.po"
+    extra.write_text(shipped.read_text(encoding="utf-8") + '\n#, fuzzy\nmsgid "kabur"\nmsgstr "fuzzy"\n\n'
+                     'msgid "kosong"\nmsgstr ""\n\nmsgid ""\n"dua "\n"baris \\"kutip\\"\\n"\nmsgstr "two lines"\n\n'
+                     'msgctxt "c"\nmsgid "satu"\nmsgid_plural "banyak"\nmsgstr[0] ""\nmsgstr[1] "many"\n\n'
+                     '#~ msgid "usang"\n#~ msgstr "obsolete"\n', encoding="utf-8")
+    for po in (shipped, extra):
+        babel, light = both(po)
+        assert light._catalog == babel._catalog and len(light._catalog) > 500
+        assert [light.plural(n) for n in (0, 1, 2, 5)] == [babel.plural(n) for n in (0, 1, 2, 5)]
+    assert light.gettext('dua baris "kutip"\n') == "two lines" and light.gettext("kabur") == "kabur"
+    assert light.npgettext("c", "satu", "banyak", 1) == "satu" and light.npgettext("c", "satu", "banyak", 2) == "many"

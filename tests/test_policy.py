@@ -144,3 +144,25 @@ def test_offset_arithmetic():
     assert Offset("m", 15).delta.total_seconds() == 900
     assert Policy().in_quiet_hours(time(22, 0)) and Policy().in_quiet_hours(time(6, 59))
     assert not Policy().in_quiet_hours(time(7, 0))
+
+
+def test_the_holidays_are_the_same_asked_of_a_child_process_or_here(monkeypatch):
+    """The bot asks a short-lived process (the package would keep 8 MiB in the bot); where no process can
+    be started, it asks the package itself: the same days either way."""
+    import subprocess
+
+    from schedules import policy
+
+    policy.indonesian_holidays.cache_clear()
+    asked = policy.indonesian_holidays(2025)
+
+    def no_process(*_args, **_kwargs):
+        raise OSError("no fork here")
+
+    monkeypatch.setattr(subprocess, "run", no_process)
+    policy.indonesian_holidays.cache_clear()
+    try:
+        here = policy.indonesian_holidays(2025)
+    finally:
+        policy.indonesian_holidays.cache_clear()
+    assert asked == here and {date(2025, 3, 31), date(2025, 4, 1), date(2025, 8, 17)} <= asked

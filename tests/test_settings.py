@@ -61,3 +61,20 @@ def test_cycle_setting():
     assert parse_cycle("2025/2026") == (2025, 2026)
     with pytest.raises(ValueError):
         parse_cycle("tahun ini")
+
+
+def test_keywords_then_the_environment_then_the_env_file(monkeypatch, tmp_path):
+    for name in ("PANTAU_LOCALE", "PANTAU_TIMEZONE", "PANTAU_ADMIN_IDS", "PANTAU_HEALTH_PORT", "PANTAU_CYCLE"):
+        monkeypatch.delenv(name, raising=False)
+    env_file = tmp_path / ".env"
+    env_file.write_text("PANTAU_LOCALE=en\npantau_timezone=Asia/Makassar\nPANTAU_ADMIN_IDS='7, 8'\n"
+                        "PANTAU_CYCLE=2026\nSOMETHING_ELSE=1\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    from_file = Settings()
+    assert (from_file.locale, from_file.timezone, from_file.admin_ids) == ("en", "Asia/Makassar", frozenset({7, 8}))
+    monkeypatch.setenv("Pantau_Timezone", "Asia/Jayapura")  # names in any case
+    monkeypatch.setenv("PANTAU_HEALTH_PORT", "")
+    from_env = Settings()
+    assert (from_env.locale, from_env.timezone, from_env.health_port) == ("en", "Asia/Jayapura", None)
+    assert Settings(timezone="Asia/Jakarta", cycle=None).timezone == "Asia/Jakarta"
+    assert Settings(_env_file=None).locale == "id" and Settings(_env_file=None).cycle is None

@@ -1,0 +1,82 @@
+"""A bot that idles holds only what idling needs: the rarely used libraries load on first use.
+
+The real ``pantau-ham run`` polls the local fake Bot API; once it has polled, it writes the modules it has
+loaded. What each of these libraries does is tested where it is used (charts, spreadsheets, calendars,
+holidays, typos in region names, PostgreSQL), so loading them late is safe; loading them early is what
+``bench/idle.py`` measures (resident memory).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from bot.clock import SystemClock
+from bot.db import make_engine
+from bot.models import Reminder
+from bot.offline_http import FakeTelegramServer
+from bot.reference import regions
+from bot.runtime import Runtime
+from bot.subscriptions import subscribe
+from schedules.calendar import parse_line
+from schedules.events import add
+from tests.conftest import make_settings
+from tests.test_run import CHAT, stop_bot, wait_for
+
+# run the bot, and once the file "dump" appears, write sys.modules to "modules.json"
+DRIVER = """
+import json, os, sys, threading, time
+def watch():
+    while not os.path.exists("dump"):
+        time.sleep(0.05)
+    with open("modules.json", "w") as fh:
+        json.dump(sorted(sys.modules), fh)
+threading.Thread(target=watch, daemon=True).start()
+from bot.cli import main
+sys.exit(main(["run"]))
+"""
+
+NOT_WHILE_IDLE = (
+    "sqlalchemy.dialects.postgresql",  # SQLite has its own INSERT ... ON CONFLICT
+    "holidays",  # asked of a child process (schedules/policy.py)
+    "rapidfuzz",  # a region name that is no key (a typo)
+    "matplotlib",  # the first chart (/umumkan)
+    "openpyxl",  # the first spreadsheet
+    "icalendar",  # the first /kalender file
+    "alembic",  # only when the schema needs a migration
+    "pydantic_settings",  # bot/settings.py reads the environment itself
+    "babel.messages",  # bot/po.py compiles the catalogs
+)
+
+
+def test_an_idle_bot_has_not_loaded_the_rarely_used_libraries(sqlite_url, tmp_path):
+    # a restart (the schema is current) with a rakor to plan: its reminders skip weekends and holidays
+    settings = make_settings(sqlite_url, cycle=None)
+    rt = Runtime.start(settings, SystemClock())
+    with rt.session() as session:
+        subscribe(session, rt.clock, CHAT, regions()["63.05"], 111)
+        add(session, rt.clock, settings, parse_line(f"rakor Tapin {rt.clock.now().year + 1}-06-19 09:00 Rakor"), 111)
+    rt.engine.dispose()
+    server = FakeTelegramServer().start()
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": "123:fake", "DATABASE_URL": sqlite_url,
+           "TELEGRAM_API_BASE_URL": server.base_url, "PANTAU_ADMIN_IDS": "111",
+           "PYTHONPATH": os.pathsep.join([os.getcwd(), os.environ.get("PYTHONPATH", "")])}
+    proc = subprocess.Popen([sys.executable, "-c", DRIVER], env=env, cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        polled = wait_for(lambda: server.calls("getUpdates") or proc.poll() is not None)
+        (tmp_path / "dump").touch()
+        wait_for(lambda: (tmp_path / "modules.json").exists() and (tmp_path / "modules.json").stat().st_size)
+    finally:
+        output = stop_bot(proc, server)
+    assert polled and (tmp_path / "modules.json").exists(), output
+    loaded = set(json.loads((tmp_path / "modules.json").read_text()))
+    assert "bot.serve" in loaded and "telegram.ext" in loaded
+    with Session(make_engine(sqlite_url)) as session:  # the rakor was planned (weekends and holidays looked at)
+        assert session.exec(select(func.count()).select_from(Reminder).where(Reminder.chat_id == CHAT)).one() > 0
+    assert {m for m in NOT_WHILE_IDLE if m in loaded} == set()
