@@ -116,33 +116,39 @@ def test_every_message_is_html_telegram_accepts(locale):
     assert not refused
 
 
-@pytest.mark.parametrize("locale", ["id", "en"])
-def test_the_light_catalog_reader_translates_as_babel_does(locale, tmp_path):
-    """``bot/po.py`` (the running bot's reader) and Babel's read_po/write_mo give the same translations,
-    for the shipped catalogs and for the cases they do not have yet: fuzzy, untranslated, continued lines."""
-    import io
+def test_a_catalog_is_compiled_once_and_an_edited_one_again(tmp_path):
+    """The bot reads the .mo file beside a catalog; a missing or older one is compiled (by Babel) and written."""
+    import os
+    import shutil
 
-    from babel.messages.mofile import write_mo
-    from babel.support import Translations
+    from bot.i18n import load_catalog
 
-    from bot.po import compile_po
+    po = tmp_path / "en" / "LC_MESSAGES" / "messages.po"
+    po.parent.mkdir(parents=True)
+    shutil.copyfile(LOCALES_DIR / "en" / "LC_MESSAGES" / "messages.po", po)
+    first = load_catalog(po)
+    assert first.gettext("Jadwal berikutnya:") == "Coming up:"
+    mo = po.with_suffix(".mo")
+    assert mo.exists() and load_catalog(po)._catalog == first._catalog  # read back from the file
+    edited = po.read_text(encoding="utf-8").replace('msgstr "Coming up:"', 'msgstr "Next on the calendar:"')
+    po.write_text(edited, encoding="utf-8")
+    os.utime(mo, (mo.stat().st_mtime - 10, mo.stat().st_mtime - 10))  # the catalog is newer than its .mo
+    assert load_catalog(po).gettext("Jadwal berikutnya:") == "Next on the calendar:"
+    assert mo.stat().st_mtime >= po.stat().st_mtime
 
-    def both(po: Path) -> tuple[Translations, Translations]:
-        buf = io.BytesIO()
-        with open(po, "rb") as fh:
-            write_mo(buf, read_po(fh, locale=locale))
-        buf.seek(0)
-        return Translations(buf), Translations(io.BytesIO(compile_po(po)))
 
-    shipped = LOCALES_DIR / locale / "LC_MESSAGES" / "messages.po"
-    extra = tmp_path / "extra.po"
-    extra.write_text(shipped.read_text(encoding="utf-8") + '\n#, fuzzy\nmsgid "kabur"\nmsgstr "fuzzy"\n\n'
-                     'msgid "kosong"\nmsgstr ""\n\nmsgid ""\n"dua "\n"baris \\"kutip\\"\\n"\nmsgstr "two lines"\n\n'
-                     'msgctxt "c"\nmsgid "satu"\nmsgid_plural "banyak"\nmsgstr[0] ""\nmsgstr[1] "many"\n\n'
-                     '#~ msgid "usang"\n#~ msgstr "obsolete"\n', encoding="utf-8")
-    for po in (shipped, extra):
-        babel, light = both(po)
-        assert light._catalog == babel._catalog and len(light._catalog) > 500
-        assert [light.plural(n) for n in (0, 1, 2, 5)] == [babel.plural(n) for n in (0, 1, 2, 5)]
-    assert light.gettext('dua baris "kutip"\n') == "two lines" and light.gettext("kabur") == "kabur"
-    assert light.npgettext("c", "satu", "banyak", 1) == "satu" and light.npgettext("c", "satu", "banyak", 2) == "many"
+def test_a_read_only_installation_still_translates(tmp_path, monkeypatch):
+    import shutil
+
+    from bot import i18n
+
+    po = tmp_path / "id" / "LC_MESSAGES" / "messages.po"
+    po.parent.mkdir(parents=True)
+    shutil.copyfile(LOCALES_DIR / "id" / "LC_MESSAGES" / "messages.po", po)
+
+    def refused(*_args, **_kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(i18n.tempfile, "mkstemp", refused)  # the folder cannot be written
+    assert i18n.load_catalog(po).gettext("Jadwal berikutnya:") == "Jadwal berikutnya:"
+    assert not po.with_suffix(".mo").exists()
