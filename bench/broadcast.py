@@ -64,6 +64,9 @@ def main() -> None:
     print(f"minimum the limits allow  {minimum:.1f} s ({len(got)} messages at 30/s)")
     print(f"ratio                     {elapsed / minimum:.2f}  (goal ≤ 1.1)")
     print(f"429 answers               {server.rejected - rejected_before}  (goal 0)")
+    for call in (c for c in server.calls if c.status == 429):  # which limit: the messages sent in the second before
+        busy = sum(1 for c in server.calls if call.at - 1.0 < c.at <= call.at and c.status == 200 and c.method.startswith("send"))
+        print(f"  429 to chat {call.params.get('chat_id')}: {busy} messages accepted in the second before it")
     print(f"delivery report           {'received' if report else 'MISSING'}")
 
 

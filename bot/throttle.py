@@ -8,7 +8,9 @@ chats go out in parallel, each as soon as its own limits and the shared pacer al
 The overall limit is a pacer with evenly spaced slots, a little slower than Telegram's 30/s
 (``margin``, default 5 %: about 28.5 a second), so that jitter on the way never bunches 31 messages into
 one second at Telegram's end. A slot left free by a chat that waits is taken by the next message of
-another chat. Time and sleep are injectable, so tests run without waiting.
+another chat. Slots are when messages *may* go; a busy event loop can wake several late at once, so the
+moments they actually go are counted too: never more than 28 in any second (two spare for the network's
+jitter, which can bring messages sent over a little more than a second to Telegram within one). Time and sleep are injectable, so tests run without waiting.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ class Throttle:
         self.group_limit = group
         self.chat_gap = chat[1] / chat[0]
         self._slots: set[int] = set()  # overall slots taken (index × spacing = time)
+        self.burst = (overall[0] - 2, overall[1])  # what actually goes out in any window of ``overall``
+        self._issued: deque[float] = deque()  # the moments messages actually went, ascending
         self._chat_next: dict[object, float] = {}  # earliest next moment per chat
         self._group_sent: dict[object, deque[float]] = {}  # reserved moments per group, ascending
         self._pruned_at = 0.0
@@ -70,6 +74,15 @@ class Throttle:
         delay = self.reserve(chat_id) - self.now()
         if delay > 0:
             await self.sleep(delay)
+        count, period = self.burst
+        while True:  # woken late together with others: still no more than ``count`` in any ``period``
+            now = self.now()
+            while self._issued and self._issued[0] <= now - period + 1e-9:  # (floating point: a nanosecond)
+                self._issued.popleft()
+            if len(self._issued) < count:
+                break
+            await self.sleep(max(self._issued[0] + period - now, 1e-6))
+        self._issued.append(now)
 
     def penalize(self, chat_id: int | str | None, seconds: float) -> None:
         """Telegram answered 429 with ``retry_after``: nothing more to that chat before then."""

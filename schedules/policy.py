@@ -16,11 +16,11 @@ Pure functions of their arguments (no database, no clock), so they are tested in
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
-import subprocess
-import sys
 from zoneinfo import ZoneInfo
 
 from bot import limits

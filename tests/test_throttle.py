@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import heapq
+
 from bot.throttle import Throttle
 from tests.fakes import FakeTime
 
@@ -38,6 +41,51 @@ async def test_thirty_a_second_overall():
     for i in range(len(stamps)):  # never 30 in one second (a small margin below Telegram's limit) ...
         assert len([s for s in stamps if stamps[i] <= s < stamps[i] + 1.0]) < 30
     assert fake.now() < 90 / 27  # ... but not much slower either
+
+
+class BusyLoop:
+    """Virtual time for many tasks at once, on a loop that is sometimes busy: each task's sleep ends when
+    time passes its wake-up; every fifth step time jumps 0.4 s past the next wake-up, so every message
+    whose moment came meanwhile wakes at once, as on a loop that was drawing a chart."""
+
+    def __init__(self) -> None:
+        self.t = 0.0
+        self.steps = 0
+        self._waiting: list[tuple[float, int, asyncio.Future]] = []
+
+    def now(self) -> float:
+        return self.t
+
+    async def sleep(self, seconds: float) -> None:
+        future = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._waiting, (self.t + max(seconds, 0.0), len(self._waiting) + self.steps * 10_000, future))
+        await future
+
+    async def run(self, jobs) -> list:
+        tasks = [asyncio.create_task(job) for job in jobs]
+        while not all(task.done() for task in tasks):
+            for _ in range(3):
+                await asyncio.sleep(0)  # every woken task runs on to its next sleep (or its end)
+            if self._waiting:
+                self.steps += 1
+                self.t = max(self.t, self._waiting[0][0] + (0.4 if self.steps % 5 == 0 else 0.0))
+                while self._waiting and self._waiting[0][0] <= self.t:
+                    heapq.heappop(self._waiting)[2].set_result(None)
+        return [task.result() for task in tasks]
+
+
+async def test_messages_woken_late_together_still_keep_thirty_a_second():
+    """The messages whose moment passed while the loop was busy would all go at once: they are spread again."""
+    loop = BusyLoop()
+    throttle = Throttle(now=loop.now, sleep=loop.sleep)
+
+    async def send(chat: int) -> float:
+        await throttle.wait(chat)
+        return loop.now()
+
+    stamps = sorted(await loop.run(send(chat) for chat in range(1, 151)))
+    for i in range(len(stamps)):
+        assert len([s for s in stamps if stamps[i] - 1.0 < s <= stamps[i]]) < 30
 
 
 def test_a_waiting_chat_never_holds_up_another():
