@@ -73,11 +73,8 @@ def plan(session: Session, table: Table, may_record: RightsCheck | None = None,
             return cell(row, col, name)
 
         row_errors: list[RowError] = []
-        region = lookup(get("region"), number)
-        if isinstance(region, RowError):
-            row_errors.append(region)
-            region = None
-        elif may_record is not None and (refused := may_record(region)):
+        region = lookup.region(get("region"), number, row_errors)
+        if region is not None and may_record is not None and (refused := may_record(region)):
             row_errors.append(RowError(number, refused, {"region": region.official_name}))
         year_text = get("year")
         year = int(year_text) if year_text.isdigit() and len(year_text) == 4 else None

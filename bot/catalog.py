@@ -28,10 +28,10 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from bot.clock import Clock
-from bot.spreadsheets import MAX_BYTES
 from bot.i18n import N_
 from bot.models import Catalog, Indicator, IndicatorKind
 from bot.reference import SAMPLE_CATALOG, criteria
+from bot.spreadsheets import MAX_BYTES
 
 HEADERS = {
     "kode": "code",

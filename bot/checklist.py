@@ -8,9 +8,8 @@ are set by the ministry each year, so they are configuration, not constants.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum

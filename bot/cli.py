@@ -9,7 +9,6 @@ import logging
 import os
 import sys
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from bot import calendar_cli, data_cli, logs

@@ -148,6 +148,14 @@ class RegionLookup:
             return RowError(row, found.message, found.values)
         return found
 
+    def region(self, text: str, row: int, errors: list[RowError]) -> RegionRef | None:
+        """The kab/kota of a region cell, or None with the reason added to ``errors``."""
+        found = self(text, row)
+        if isinstance(found, RowError):
+            errors.append(found)
+            return None
+        return found
+
     @staticmethod
     def _find(text: str) -> RegionRef | RowError:
         if not text:
@@ -184,10 +192,7 @@ def plan(session: Session, cycle: Cycle, table: Table, may_change: RightsCheck |
             return cell(row, col, name)
 
         row_errors: list[RowError] = []
-        region = lookup(get("region"), number)
-        if isinstance(region, RowError):
-            row_errors.append(region)
-            region = None
+        region = lookup.region(get("region"), number, row_errors)
         code = get("code")
         if code not in codes and re.fullmatch(r"\d+\.\d", code) and f"{code}0" in codes:
             code += "0"  # 1.1 from a spreadsheet that took 1.10 for a number

@@ -5,9 +5,22 @@ from __future__ import annotations
 from telegram.ext import Application
 
 from handlers import (
-    aksi, broadcast, calendar, calendar_wizard, checklist, errors, export, files, groups, language, people,
-    reminders, start,
-    status, subscriptions, text,
+    aksi,
+    broadcast,
+    calendar,
+    calendar_wizard,
+    checklist,
+    errors,
+    export,
+    files,
+    groups,
+    language,
+    people,
+    reminders,
+    start,
+    status,
+    subscriptions,
+    text,
 )
 
 

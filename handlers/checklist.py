@@ -21,9 +21,9 @@ from bot.render import checklist as render_checklist
 from bot.render import status as render_status
 from bot.render.common import error
 from handlers.common import (
-    offer_regions,
     answer,
     grants_of,
+    offer_regions,
     require,
     require_catalog,
     resolve_or_ask,

@@ -4,16 +4,23 @@ and the Telegram-admin check of /langganan."""
 from __future__ import annotations
 
 from telegram import ChatMember, Update
-from telegram.ext import Application, ChatMemberHandler, CommandHandler, ContextTypes, MessageHandler, TypeHandler
-from telegram.ext import filters
+from telegram.ext import (
+    Application,
+    ChatMemberHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
 
+from bot import audit
 from bot.access import Action
 from bot.models import Chat
 from bot.people import seen
 from bot.reference import provinces, regions
 from bot.render import Reply
 from bot.subscriptions import deactivate_chat, migrate_chat, of_chat, unsubscribe
-from bot import audit
 from handlers.common import require, runtime, send, user_id
 
 GATE_GROUP = -1  # runs before every feature handler

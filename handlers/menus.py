@@ -10,7 +10,10 @@ from __future__ import annotations
 import logging
 
 from telegram import (
-    BotCommand, BotCommandScopeAllChatAdministrators, BotCommandScopeAllGroupChats, BotCommandScopeChat,
+    BotCommand,
+    BotCommandScopeAllChatAdministrators,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeChat,
     BotCommandScopeDefault,
 )
 from telegram.error import TelegramError

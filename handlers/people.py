@@ -7,7 +7,6 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 from telegram.helpers import create_deep_linked_url
 
-
 from bot import callbacks as cb
 from bot.access import Action, allowed
 from bot.audit import history
@@ -21,7 +20,15 @@ from bot.render import people as render
 from bot.render import status as render_status
 from handlers import menus
 from handlers.common import (
-    answer, grants_of, require, resolve_or_ask, runtime, send, send_error, target_from, user_id,
+    answer,
+    grants_of,
+    require,
+    resolve_or_ask,
+    runtime,
+    send,
+    send_error,
+    target_from,
+    user_id,
 )
 
 

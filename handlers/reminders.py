@@ -12,7 +12,6 @@ from handlers.common import runtime, user_id
 from schedules.actions import acknowledge, snooze
 from schedules.recipients import chat_zone
 
-
 MEMBERS = ("creator", "administrator", "member")
 
 

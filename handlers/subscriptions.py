@@ -10,8 +10,8 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from bot import callbacks as cb
 from bot.access import Action
 from bot.render import Reply
-from bot.render.people import place
 from bot.render import status as render_status
+from bot.render.people import place
 from bot.subscriptions import subscribe
 from handlers.common import require, resolve_or_ask, runtime, send, target_from, user_id
 from handlers.groups import is_group_admin

@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
-from bot.clock import Clock
 from bot import limits
+from bot.clock import Clock
 from bot.errors import UserError
 from bot.i18n import N_
 from bot.models import Event, EventKind, EventStatus, ScopeKind

@@ -6,9 +6,8 @@ from datetime import date, time
 
 from sqlmodel import Session
 
-from bot import audit
+from bot import audit, limits
 from bot.clock import Clock
-from bot import limits
 from bot.errors import UserError
 from bot.i18n import N_
 from bot.models import Event, EventStatus, ScopeKind

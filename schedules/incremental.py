@@ -29,8 +29,18 @@ from sqlmodel import Session, select
 
 from bot.clock import Clock
 from bot.cycles import parse_cycle
-from bot.models import (AksiReport, Catalog, ChecklistEntry, Event, EventKind, EventStatus, Role, RoleBinding,
-                        ScopeKind, Subscription)
+from bot.models import (
+    AksiReport,
+    Catalog,
+    ChecklistEntry,
+    Event,
+    EventKind,
+    EventStatus,
+    Role,
+    RoleBinding,
+    ScopeKind,
+    Subscription,
+)
 from bot.reference import provinces, regions
 from bot.runtime import Runtime
 from bot.settings import Settings

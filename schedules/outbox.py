@@ -25,9 +25,9 @@ from bot.models import Broadcast, Outbox, ReminderStatus
 from bot.reference import provinces
 from bot.render import Reply, plain_text
 from bot.render.broadcast import delivery_report
-from bot.telegram_text import fits_caption
 from bot.settings import Settings
 from bot.subscriptions import deactivate_chat, migrate_chat
+from bot.telegram_text import fits_caption
 from schedules import ledger
 from schedules.delivery import Outcome, Sender, SendResult, in_parallel
 from schedules.dispatcher import MAX_ATTEMPTS, backoff

@@ -15,8 +15,8 @@ from sqlmodel import Session, select
 from bot.aksi import reported_regions
 from bot.catalog import active_indicators
 from bot.checklist import complete_counts
-from bot.cycles import current_cycle
 from bot.clock import Clock
+from bot.cycles import current_cycle
 from bot.models import Event, EventKind, ScopeKind, Subscription
 from bot.reference import RegionRef, provinces, regions
 from bot.subscriptions import active_subscriptions, of_chat

@@ -7,7 +7,13 @@ from datetime import timedelta
 import pytest
 
 from bot.checklist import (
-    ChecklistError, KkpClass, Thresholds, indicator_statuses, province_progress, region_progress, set_state,
+    ChecklistError,
+    KkpClass,
+    Thresholds,
+    indicator_statuses,
+    province_progress,
+    region_progress,
+    set_state,
 )
 from bot.models import IndicatorState
 from bot.reference import provinces, regions

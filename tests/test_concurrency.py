@@ -14,7 +14,7 @@ from bot.flood import FloodGate
 from bot.models import Event
 from bot.offline import OfflineBotAPI
 from bot.processor import ChatOrderedProcessor
-from tests.conftest import ADMIN, BotHarness, grant, replies
+from tests.conftest import ADMIN, BotHarness, grant
 
 
 class SlowOfflineAPI(OfflineBotAPI):

@@ -7,12 +7,11 @@ import re
 import pytest
 from sqlmodel import select
 
-from bot.telegram_text import visible_length
-
 from bot.checklist import indicator_statuses
 from bot.models import ChecklistEntry, IndicatorState
 from bot.offline import buttons_of
 from bot.reference import regions
+from bot.telegram_text import visible_length
 from tests.conftest import ADMIN, STAF, VIEWER, replies
 
 TAPIN = regions()["63.05"]

@@ -25,8 +25,16 @@ from schedules.calendar import parse_line
 from schedules.events import add
 from schedules.planner import Planned, insert_rows
 from tests.conftest import make_settings
-from tests.http_bot_api import (BotProcess, HttpBotApi, bot_env, command_update, free_port, http_get,
-                                http_post_json, wait_for)
+from tests.http_bot_api import (
+    BotProcess,
+    HttpBotApi,
+    bot_env,
+    command_update,
+    free_port,
+    http_get,
+    http_post_json,
+    wait_for,
+)
 
 CHAT = 4343
 APOLOGY = "basis data sedang tidak dapat dihubungi"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 import dataclasses
+
+import pytest
 
 from bot.reference import provinces, regions
 from bot.regions import RegionIndex, label, resolve

@@ -26,8 +26,16 @@ from schedules.calendar import parse_line
 from schedules.events import add
 from schedules.planner import Planned, insert_rows
 from tests.conftest import make_settings
-from tests.http_bot_api import BotProcess, HttpBotApi, bot_env, command_update, free_port, http_get, \
-    http_post_json, wait_for
+from tests.http_bot_api import (
+    BotProcess,
+    HttpBotApi,
+    bot_env,
+    command_update,
+    free_port,
+    http_get,
+    http_post_json,
+    wait_for,
+)
 
 ADMIN = 111
 CHATS = list(range(5101, 5141))

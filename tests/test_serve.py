@@ -28,8 +28,17 @@ from schedules.calendar import parse_line
 from schedules.events import add
 from schedules.planner import Planned, insert_rows
 from tests.conftest import NOW, make_settings
-from tests.http_bot_api import (TOKEN, BotProcess, HttpBotApi, bot_env, command_update, free_port, http_get,
-                                http_post_json, wait_for)
+from tests.http_bot_api import (
+    TOKEN,
+    BotProcess,
+    HttpBotApi,
+    bot_env,
+    command_update,
+    free_port,
+    http_get,
+    http_post_json,
+    wait_for,
+)
 
 
 def test_webhook_answers_on_the_urls_path_and_serves_health(sqlite_url, tmp_path):

@@ -5,11 +5,11 @@ Revises:
 Create Date: 2026-11-22 03:19:57.888495
 """
 
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import bot.models
+from alembic import op
 
+import bot.models
 
 revision = '0001'
 down_revision = None

@@ -5,11 +5,11 @@ Revises: 0001
 Create Date: 2026-11-22 03:40:43.997506
 """
 
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import bot.models
+from alembic import op
 
+import bot.models
 
 revision = '0002'
 down_revision = '0001'

@@ -5,11 +5,11 @@ Revises: 0002
 Create Date: 2026-11-22 04:00:14.477025
 """
 
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import bot.models
+from alembic import op
 
+import bot.models
 
 revision = '0003'
 down_revision = '0002'

@@ -4,10 +4,9 @@ Revision ID: i10_person_language
 Revises: i11_evidence
 """
 
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-
+from alembic import op
 
 revision = 'i10_person_language'
 down_revision = 'i11_evidence'

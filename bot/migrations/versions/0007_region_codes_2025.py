@@ -14,8 +14,8 @@ Revision ID: i9_region_codes
 Revises: i10_person_language
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "i9_region_codes"
 down_revision = "i10_person_language"

@@ -4,11 +4,11 @@ Revision ID: i12_operate
 Revises: i9_region_codes
 """
 
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import bot.models
+from alembic import op
 
+import bot.models
 
 revision = 'i12_operate'
 down_revision = 'i8_scale'
