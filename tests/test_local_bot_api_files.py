@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -20,6 +19,7 @@ from bot.models import RoleBinding
 from bot.runtime import Runtime
 from tests.conftest import PIC, make_settings
 from tests.test_progress_import import HEADER, xlsx
+from tests.test_run import interrupt
 
 
 class LocalBotApi(ThreadingHTTPServer):
@@ -109,12 +109,7 @@ def test_a_sent_spreadsheet_is_downloaded_from_the_local_file_url(sqlite_url, tm
             with server.lock:
                 sent = [p for m, p in server.calls if m == "sendMessage" and int(p.get("chat_id", 0)) == PIC]
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            output, _ = proc.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            output, _ = proc.communicate()
+        output = interrupt(proc)
         server.shutdown()
     assert sent, f"no answer; bot output:\n{output}"
     assert "Pratinjau impor progres" in sent[0]["text"] and "1 baris sah: 1 berubah" in sent[0]["text"]

@@ -36,13 +36,19 @@ def start_bot(server: FakeTelegramServer, database_url: str, cwd, **env_extra: s
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
-def stop_bot(proc: subprocess.Popen, server: FakeTelegramServer) -> str:
+def interrupt(proc: subprocess.Popen) -> str:
+    """Ctrl-C the bot (killed if it does not stop within 20 s); its output."""
     proc.send_signal(signal.SIGINT)
     try:
         output, _ = proc.communicate(timeout=20)
     except subprocess.TimeoutExpired:
         proc.kill()
         output, _ = proc.communicate()
+    return output
+
+
+def stop_bot(proc: subprocess.Popen, server: FakeTelegramServer) -> str:
+    output = interrupt(proc)
     server.stop()
     return output
 
