@@ -41,7 +41,7 @@ from bot.models import (
     ScopeKind,
     Subscription,
 )
-from bot.reference import provinces, regions
+from bot.reference import regions
 from bot.runtime import Runtime
 from bot.settings import Settings
 from schedules.calendar import Scope, anchor_of
@@ -86,7 +86,7 @@ def touched(before: Inputs, now: Inputs) -> tuple[frozenset[int], set[str]]:
     changed = (before.subscriptions ^ now.subscriptions) | (before.staff ^ now.staff)
     targets = {code for _who, code in changed}
     codes = {code for code in targets if code in regions()}
-    codes |= {r.code for r in regions().values() if r.province_code in targets and r.province_code in provinces()}
+    codes |= {r.code for r in regions().values() if r.province_code in targets}  # a province: its kab/kota
     return frozenset(who for who, _code in changed), codes
 
 
