@@ -31,8 +31,9 @@ class Console:
         self.out = out
         self.t = runtime.t
         self.user_id = user_id
-        self.api = OfflineBotAPI(listener=self._show)
-        self.app = build_application(runtime, request=self.api, token="0:console")
+        # a terminal, not Telegram: replies are neither paced (no rate limiter) nor limited (no flood control)
+        self.api = OfflineBotAPI(listener=self._show, limits=False)
+        self.app = build_application(runtime, request=self.api, token="0:console", paced=False, flood=False)
         self.factory = UpdateFactory(self.app.bot, self.api)
         self.last_with_buttons: ApiCall | None = None
 
