@@ -79,8 +79,8 @@ async def run_console(runtime: Runtime, lines: Callable[[], str] | None = None, 
     warnings.filterwarnings("ignore", message=".*conversation_timeout.*", category=PTBUserWarning)
     console = Console(runtime, out)
     await console.start()
-    print(runtime.t.gettext("Konsol Pantau HAM. Ketik /bantuan; ketik angka untuk menekan tombol; Ctrl-D untuk keluar."),
-          file=out)
+    print(runtime.t.gettext(
+        "Konsol Pantau HAM. Ketik /bantuan; ketik angka untuk menekan tombol; Ctrl-D untuk keluar."), file=out)
     try:
         while True:
             try:
