@@ -24,9 +24,11 @@ READ = {"admin": (Y, Y), "staf": (Y, Y), "pic": (Y, Y), "pemantau": (Y, Y), "non
 REGION_WRITE = {"admin": (Y, Y), "staf": (Y, N), "pic": (Y, N), "pemantau": (N, N), "none": (N, N)}
 STAFF = {"admin": (Y, Y), "staf": (Y, N), "pic": (N, N), "pemantau": (N, N), "none": (N, N)}
 NATIONAL = {"admin": (Y, Y), "staf": (Y, Y), "pic": (N, N), "pemantau": (N, N), "none": (N, N)}
+ANYONE = {"admin": (Y, Y), "staf": (Y, Y), "pic": (Y, Y), "pemantau": (Y, Y), "none": (Y, Y)}
 
 # (command template, chat: None = private, expected (own, other) per role)
 MATRIX = [
+    ("/saya", None, ANYONE),
     ("/status {region}", None, READ),
     ("/status {province}", None, READ),
     ("/status nasional", None, NATIONAL),
