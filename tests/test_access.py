@@ -72,7 +72,7 @@ def bindings(rt) -> list[tuple]:
 
 @pytest.mark.parametrize("role", list(ROLES))
 @pytest.mark.parametrize("where", ["own", "other"])
-@pytest.mark.parametrize("template,chat,expected", MATRIX, ids=[m[0].split()[0] + ":" + m[0].split()[1]
+@pytest.mark.parametrize("template,chat,expected", MATRIX, ids=[":".join(m[0].split()[:2])
                                                                  for m in MATRIX])
 async def test_matrix(world, template, chat, expected, role, where):
     region, province, person = PLACES[where]
