@@ -2,7 +2,9 @@
 
 Each typed line becomes a Telegram update that goes through the very same
 ``Application``, handlers and services as in production; what the bot would send is
-printed as plain text, with its buttons numbered: type a number to press one.
+printed as plain text, with its buttons numbered: type a number to press one. Replies go to a terminal,
+not to Telegram: they are neither paced (no rate limiter) nor limited (no flood control), so a long script
+of lines runs without waiting.
 """
 
 from __future__ import annotations
