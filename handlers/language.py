@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler, ContextTypes, TypeHandler
 
 from bot.errors import UserError
@@ -12,6 +15,8 @@ from bot.render import Reply
 from bot.render import status as render_status
 from handlers import menus
 from handlers.common import runtime, send, send_error
+
+log = logging.getLogger(__name__)
 
 LANGUAGE_GROUP = -2  # before everything else, so every reply of the update is in the reader's language
 
@@ -32,8 +37,11 @@ async def pick_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
                                      user.language_code if message else None, choosing)  # told with a message
     use_locale(locale_for(chosen, rt.settings.locale))
     if tell:
-        await context.bot.send_message(chat.id, translator("en").gettext(
-            "Bot ini menjawab dalam bahasa Indonesia. Untuk jawaban dalam bahasa Inggris, ketik /bahasa en."))
+        try:
+            await context.bot.send_message(chat.id, translator("en").gettext(
+                "Bot ini menjawab dalam bahasa Indonesia. Untuk jawaban dalam bahasa Inggris, ketik /bahasa en."))
+        except TelegramError as exc:  # the answer itself matters more than the hint
+            log.info("language hint to %s not sent: %s", chat.id, exc)
 
 
 async def bahasa(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
