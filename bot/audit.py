@@ -10,7 +10,7 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from bot.clock import Clock
-from bot.models import AuditEntry
+from bot.models import AuditEntry, Chat, Indicator, Person
 from bot.reference import provinces, regions
 
 
@@ -51,6 +51,58 @@ def history(session: Session, code: str, page: int = 0, size: int = 15) -> Page:
         .offset(page * size).limit(size)
     ).all()
     return Page(list(entries), page, pages)
+
+
+@dataclass(frozen=True)
+class HistoryView:
+    """A page of the trail with what its sentences name: people, chats and indicators."""
+
+    page: Page
+    people: dict[int, Person]
+    chats: dict[int, str]  # chat id -> title
+    indicators: dict[str, str]  # indicator code -> text
+
+
+def _chat_id(entry: AuditEntry, before: dict, after: dict) -> int | None:
+    for value in (after.get("chat"), before.get("chat"), entry.subject.removeprefix("chat:")):
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            continue
+    return None
+
+
+def history_view(session: Session, code: str, page: int = 0, size: int = 15) -> HistoryView:
+    """``history`` with the names its entries refer to, loaded in one go."""
+    found = history(session, code, page, size)
+    people_ids: set[int] = set()
+    chat_ids: set[int] = set()
+    codes: set[str] = set()
+    for e in found.entries:
+        before, after = _dict(decoded(e.before)), _dict(decoded(e.after))
+        if e.actor_id is not None:
+            people_ids.add(e.actor_id)
+        if e.subject.startswith("user:") and e.subject[5:].isdigit():
+            people_ids.add(int(e.subject[5:]))
+        if isinstance(after.get("invite_by"), int):
+            people_ids.add(after["invite_by"])
+        if e.action.startswith(("subscription.", "reminder.")):
+            chat = _chat_id(e, before, after)
+            if chat is not None:
+                (people_ids if chat > 0 else chat_ids).add(chat)
+            if isinstance(after.get("migrated_from"), int):
+                chat_ids.add(after["migrated_from"])
+        if e.action in ("checklist.state", "evidence.attach"):
+            codes.add(e.subject.partition("/")[2])
+    people = {p.id: p for p in session.exec(select(Person).where(Person.id.in_(people_ids)))} if people_ids else {}
+    chats = {c.id: c.title for c in session.exec(select(Chat).where(Chat.id.in_(chat_ids)))} if chat_ids else {}
+    indicators = ({i.code: i.text for i in session.exec(select(Indicator).where(Indicator.code.in_(codes)))}
+                  if codes else {})
+    return HistoryView(found, people, chats, indicators)
+
+
+def _dict(value: object) -> dict:
+    return value if isinstance(value, dict) else {}
 
 
 def changes_since(session: Session, province_code: str, since: datetime) -> dict[str, int]:

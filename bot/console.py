@@ -2,7 +2,9 @@
 
 Each typed line becomes a Telegram update that goes through the very same
 ``Application``, handlers and services as in production; what the bot would send is
-printed as plain text, with its buttons numbered: type a number to press one.
+printed as plain text, with its buttons numbered: type a number to press one. Replies go to a terminal,
+not to Telegram: they are neither paced (no rate limiter) nor limited (no flood control), so a long script
+of lines runs without waiting.
 """
 
 from __future__ import annotations
@@ -31,8 +33,9 @@ class Console:
         self.out = out
         self.t = runtime.t
         self.user_id = user_id
-        self.api = OfflineBotAPI(listener=self._show)
-        self.app = build_application(runtime, request=self.api, token="0:console")
+        # a terminal, not Telegram: replies are neither paced (no rate limiter) nor limited (no flood control)
+        self.api = OfflineBotAPI(listener=self._show, limits=False)
+        self.app = build_application(runtime, request=self.api, token="0:console", paced=False, flood=False)
         self.factory = UpdateFactory(self.app.bot, self.api)
         self.last_with_buttons: ApiCall | None = None
 
@@ -78,8 +81,8 @@ async def run_console(runtime: Runtime, lines: Callable[[], str] | None = None, 
     warnings.filterwarnings("ignore", message=".*conversation_timeout.*", category=PTBUserWarning)
     console = Console(runtime, out)
     await console.start()
-    print(runtime.t.gettext("Konsol Pantau HAM. Ketik /bantuan; ketik angka untuk menekan tombol; Ctrl-D untuk keluar."),
-          file=out)
+    print(runtime.t.gettext(
+        "Konsol Pantau HAM. Ketik /bantuan; ketik angka untuk menekan tombol; Ctrl-D untuk keluar."), file=out)
     try:
         while True:
             try:

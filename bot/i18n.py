@@ -179,10 +179,9 @@ def current_locale() -> str | None:
     return _current.get()
 
 
-def locale_for(chosen: str | None, telegram_code: str | None, default: str) -> str:
-    """What a person reads: their /bahasa choice, else English when Telegram says ``en``, else ``default``."""
-    if chosen in SUPPORTED:
-        return chosen
-    if telegram_code and telegram_code.lower().startswith("en"):
-        return "en"
-    return default
+def locale_for(chosen: str | None, default: str) -> str:
+    """What a person reads: their /bahasa choice, else ``default`` (``PANTAU_LOCALE``, Indonesian).
+
+    The language of their Telegram app does not count: many Indonesian civil servants keep Telegram in
+    English and work in Indonesian. They are told once that ``/bahasa en`` exists (``bot.language``)."""
+    return chosen if chosen in SUPPORTED else default

@@ -250,6 +250,7 @@ class Person(SQLModel, table=True):
     last_seen: datetime = Field(sa_column=utc_column())
     language: str | None = Field(default=None, max_length=5)  # chosen with /bahasa; None: from Telegram
     telegram_language: str | None = Field(default=None, max_length=10)  # the app's language_code, last seen
+    language_hint_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))  # told of /bahasa en
 
 
 class RoleBinding(SQLModel, table=True):

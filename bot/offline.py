@@ -13,7 +13,8 @@ would have accepted the same calls:
 * editing a message that does not exist, or to the same text and buttons ("message is not modified");
 * answering a callback query twice, or one that never came ("query is too old");
 * Telegram's sending limits on an injectable clock: 30 messages a second overall, 20 a minute per
-  group, and about one a second per private chat (a burst of 3 in any 3 s) → 429 with ``retry_after``.
+  group, and about one a second per private chat (a burst of 3 in any 3 s) → 429 with ``retry_after``
+  (``limits=False`` only for the console, whose "chat" is a terminal: it is neither paced nor limited).
 
 Every refusal is kept in ``refusals`` (besides the errors a test scripts with ``fail_next``), so a test
 can assert that a whole flow produced none. ``OfflineBotAPI.handle`` is transport-free: the local HTTP
@@ -103,8 +104,9 @@ def error_body(err: ScriptedError) -> dict[str, Any]:
 
 class OfflineBotAPI(BaseRequest):
     def __init__(self, listener: Callable[[ApiCall], None] | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, limits: bool = True) -> None:
         self.calls: list[ApiCall] = []
+        self.limits = limits
         self.refusals: list[ApiCall] = []
         self.listener = listener
         self.clock = clock
@@ -267,6 +269,8 @@ class OfflineBotAPI(BaseRequest):
                     raise _bad("can't parse inline keyboard button: a button must have exactly one action")
 
     def _check_rate(self, chat_id: int) -> None:
+        if not self.limits:
+            return
         now = self.clock()
         keys: list[tuple[object, tuple[int, float]]] = [("overall", OVERALL_LIMIT)]
         keys.append((("chat", chat_id), GROUP_LIMIT if chat_id < 0 else PRIVATE_LIMIT))

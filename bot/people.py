@@ -146,7 +146,7 @@ def accept_invite(session: Session, clock: Clock, token: str, user_id: int) -> R
                               created_by=invite.created_by, created_at=clock.now())
         session.add(binding)
     if invite.role == Role.PIC.value:
-        subscribe(session, clock, user_id, regions()[invite.target_code], invite.created_by)
+        subscribe(session, clock, user_id, regions()[invite.target_code], user_id)  # their own doing
     audit.record(session, clock, user_id, "binding.add", f"user:{user_id}", *_codes(invite.target_code),
                  after={"role": invite.role, "target": invite.target_code, "invite_by": invite.created_by})
     session.flush()

@@ -17,6 +17,7 @@ from handlers import (
     language,
     people,
     reminders,
+    saya,
     start,
     status,
     subscriptions,
@@ -28,6 +29,7 @@ def register(application: Application) -> None:
     language.register(application)
     groups.register(application)
     start.register(application)
+    saya.register(application)
     people.register(application)
     broadcast.register(application)
     status.register(application)

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from sqlmodel import select
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 from telegram.helpers import create_deep_linked_url
 
 from bot import callbacks as cb
 from bot.access import Action, allowed
-from bot.audit import history
+from bot.audit import history_view
 from bot.errors import UserError
 from bot.i18n import N_
-from bot.models import Indicator, Role, RoleBinding
+from bot.models import Role, RoleBinding
 from bot.people import bindings_in, create_invite, find_person, parse_role, people_by_id, remove_bindings
 from bot.reference import provinces, regions
 from bot.render import Reply
+from bot.render import history as render_history
 from bot.render import people as render
 from bot.render import status as render_status
 from handlers import menus
@@ -143,11 +143,8 @@ def history_reply(context: ContextTypes.DEFAULT_TYPE, code: str, page: int) -> R
     rt = runtime(context)
     target = provinces().get(code) or regions().get(code)
     with rt.session() as session:
-        found = history(session, code, page)
-        people = people_by_id(session, {e.actor_id for e in found.entries if e.actor_id is not None})
-        codes = {e.subject.partition("/")[2] for e in found.entries if e.action == "checklist.state"}
-        indicators = {i.code: i.text for i in session.exec(select(Indicator).where(Indicator.code.in_(codes)))}
-    return render.history(rt.t, code, found, people, target.timezone, indicators)
+        view = history_view(session, code, page)
+    return render_history.history(rt.t, code, view, target.timezone)
 
 
 async def riwayat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -1,4 +1,6 @@
-"""/start (with or without an invitation token), /bantuan and /help."""
+"""/start (with or without an invitation token), /bantuan and /help.
+
+A person without a role is told, first of all, that they need an invitation from their Kanwil."""
 
 from __future__ import annotations
 
@@ -7,10 +9,10 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot.errors import UserError
 from bot.people import accept_invite
-from bot.render.help import help_text
+from bot.render.help import help_text, stranger_welcome
 from bot.render.people import welcome
 from handlers import menus
-from handlers.common import runtime, send, send_error, user_id
+from handlers.common import grants_of, runtime, send, send_error, user_id
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -25,14 +27,19 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await send(update, context, welcome(rt.t, binding, rt.settings.reminder_hour, rt.settings.digest_weekday))
         await menus.refresh(context, user_id(update))
         return
+    user = update.effective_user
+    name = user.first_name if user else None
     if update.effective_chat.type == "private":
         await menus.refresh(context, user_id(update))
-    user = update.effective_user
-    await send(update, context, help_text(rt.t, user.first_name if user else None))
+        if not grants_of(update, context).has_role:
+            await send(update, context, stranger_welcome(rt.t, name))
+            return
+    await send(update, context, help_text(rt.t, name))
 
 
 async def bantuan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await send(update, context, help_text(runtime(context).t))
+    g = grants_of(update, context)
+    await send(update, context, help_text(runtime(context).t, has_role=g.has_role or bool(g.bound_chat)))
 
 
 def register(application: Application) -> None:

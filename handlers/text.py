@@ -14,6 +14,7 @@ from telegram import Update
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot import conversations
+from bot.i18n import N_
 from bot.render import Reply
 from handlers import calendar_wizard, checklist
 from handlers.common import runtime, send, user_id
@@ -43,7 +44,7 @@ async def batal(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     rt = runtime(context)
     with rt.session() as session:
         ended = conversations.end(session, update.effective_chat.id, user_id(update))
-    text = "Dibatalkan; tidak ada yang diubah." if ended else "Tidak ada yang sedang berlangsung."
+    text = N_("Dibatalkan; tidak ada yang diubah.") if ended else N_("Tidak ada yang sedang berlangsung.")
     await send(update, context, Reply(rt.t.gettext(text)))
 
 

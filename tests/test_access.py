@@ -24,9 +24,11 @@ READ = {"admin": (Y, Y), "staf": (Y, Y), "pic": (Y, Y), "pemantau": (Y, Y), "non
 REGION_WRITE = {"admin": (Y, Y), "staf": (Y, N), "pic": (Y, N), "pemantau": (N, N), "none": (N, N)}
 STAFF = {"admin": (Y, Y), "staf": (Y, N), "pic": (N, N), "pemantau": (N, N), "none": (N, N)}
 NATIONAL = {"admin": (Y, Y), "staf": (Y, Y), "pic": (N, N), "pemantau": (N, N), "none": (N, N)}
+ANYONE = {"admin": (Y, Y), "staf": (Y, Y), "pic": (Y, Y), "pemantau": (Y, Y), "none": (Y, Y)}
 
 # (command template, chat: None = private, expected (own, other) per role)
 MATRIX = [
+    ("/saya", None, ANYONE),
     ("/status {region}", None, READ),
     ("/status {province}", None, READ),
     ("/status nasional", None, NATIONAL),
@@ -70,7 +72,7 @@ def bindings(rt) -> list[tuple]:
 
 @pytest.mark.parametrize("role", list(ROLES))
 @pytest.mark.parametrize("where", ["own", "other"])
-@pytest.mark.parametrize("template,chat,expected", MATRIX, ids=[m[0].split()[0] + ":" + m[0].split()[1]
+@pytest.mark.parametrize("template,chat,expected", MATRIX, ids=[":".join(m[0].split()[:2])
                                                                  for m in MATRIX])
 async def test_matrix(world, template, chat, expected, role, where):
     region, province, person = PLACES[where]

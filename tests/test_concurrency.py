@@ -113,18 +113,19 @@ async def test_a_flooding_person_is_answered_a_few_times_and_others_still_are(sl
         await asyncio.gather(*(feed(slow_bot, u) for u in floods[:20]), feed(slow_bot, mine),
                              *(feed(slow_bot, u) for u in floods[20:]))
     assert len(texts_to(slow_bot, ADMIN)) == 1
-    answered = len(texts_to(slow_bot, group))
-    assert 1 <= answered <= 10
+    answered = texts_to(slow_bot, group)
+    assert 1 <= len(answered) <= 11
+    assert sum("Terlalu cepat" in t for t in answered) == 1  # told once, never silently ignored
     assert len([r for r in caplog.records if "flooding" in r.getMessage()]) == 1
 
 
 def test_flood_gate_lets_a_few_a_minute_through_after_a_mute():
     t = [0.0]
-    gate = FloodGate(now=lambda: t[0], burst=10, per_minute=6, mute=60)
+    gate = FloodGate(now=lambda: t[0])  # nobody here holds a role: strangers' limits
     assert sum(gate.allow(1) for _ in range(30)) == 10
     assert gate.allow(2)  # somebody else is not affected
     t[0] = 30.0
-    assert not gate.allow(1)  # still muted
+    assert not gate.allow(1)  # still limited
     t[0] = 61.0
     answered = 0
     for second in range(61, 181):  # a steady flood, one a second, for two more minutes

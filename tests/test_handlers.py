@@ -22,21 +22,23 @@ def state_of(rt, code, region=TAPIN):
         return next(s.state for s in indicator_statuses(session, rt.cycle(session), region) if s.indicator.code == code)
 
 
-async def test_command_menus_are_set_in_indonesian_and_english(bot):
+async def test_command_menus_are_set_in_indonesian_for_everyone(bot):
+    """Indonesian also for Telegram apps set to English; the English menus of earlier versions are deleted."""
     menus = bot.api.sent("setMyCommands")
-    assert len(menus) == 8  # default, all groups, group admins, the admin's own chat; each id + en
-    default, english = menus[:2]
-    assert "language_code" not in default.params
-    assert english.params["language_code"] == "en"
+    assert len(menus) == 4  # default, all groups, group admins, the admin's own chat
+    assert all("language_code" not in m.params for m in menus)
+    default = menus[0]
     names = [c["command"] for c in default.params["commands"]]
-    assert names[:2] == ["status", "belum"] and "bantuan" in names
+    assert names[:2] == ["status", "belum"] and "bantuan" in names and "saya" in names
     assert default.params["commands"][0]["description"] == "Progres KKP HAM kab/kota atau provinsi"
-    assert english.params["commands"][0]["description"] == "KKP HAM progress of a regency/city or province"
+    deleted = bot.api.sent("deleteMyCommands")
+    assert len(deleted) == 4 and all(d.params["language_code"] == "en" for d in deleted)
 
 
 async def test_start_and_help(bot):
     (reply,) = replies(await bot.say("/start", VIEWER))
     assert "Halo, Pengguna!" in reply.params["text"] and "/status" in reply.params["text"]
+    assert "undangan" not in reply.params["text"]  # a person with a role needs no invitation
     for cmd in ("/bantuan", "/help"):
         (reply,) = replies(await bot.say(cmd, VIEWER))
         assert "/checklist" in reply.params["text"]

@@ -22,6 +22,7 @@ COMMANDS = (
     ("langganan", N_("Hubungkan chat ini dengan wilayah (staf)")),
     ("undang", N_("Undang staf, PIC atau pemantau (staf)")),
     ("anggota", N_("Siapa terhubung ke wilayah mana (staf)")),
+    ("saya", N_("Id Telegram, peran dan wilayah Anda")),
     ("bahasa", N_("Pilih bahasa: id atau en")),
     ("keluar", N_("Berhenti memakai bot")),
     ("bantuan", N_("Cara memakai bot")),
@@ -36,6 +37,7 @@ DESCRIPTIONS = dict(COMMANDS) | {
 # Which commands each menu shows. Telegram shows the narrowest scope that exists: a person's own chat,
 # then group administrators, then all groups, then the default.
 READ = ("status", "belum", "checklist", "jadwal", "kalender", "aksi", "bantuan")
+DEFAULT = READ[:-1] + ("saya", "bantuan")  # private chats without a menu of their own
 PIC = READ[:3] + ("tandai", "riwayat", "ekspor", "templat") + READ[3:6] + ("keluar", "bantuan")
 STAFF = PIC[:-2] + ("jadwal_tambah", "umumkan", "langganan", "undang", "anggota", "keluar", "bantuan")
 GROUP_ADMIN = READ[:-1] + ("langganan", "berhenti", "bantuan")
@@ -53,16 +55,38 @@ def menu_for(admin: bool, staf: bool, pic: bool, has_role: bool) -> tuple[str, .
         names = PIC
     else:
         names = READ + ("keluar",) if has_role else READ
-    return names[:-1] + ("bahasa",) + names[-1:]  # the language is a person's own choice: private menus
+    return names[:-1] + ("saya", "bahasa") + names[-1:]  # about oneself, one's language: private menus
 
 
-def help_text(t: Translator, first_name: str | None = None) -> Reply:
+INTRO = N_("<b>Pantau HAM</b> membantu Bidang HAM Kanwil dan kab/kota memantau KKP HAM dan Aksi HAM.")
+INVITATION = N_("Bot ini dipakai oleh staf Bidang HAM Kanwil dan PIC (narahubung) kab/kota yang diundang. Anda "
+                "belum terdaftar: mintalah tautan undangan kepada Bidang HAM Kanwil di provinsi Anda, lalu buka "
+                "tautan itu di Telegram.")
+
+
+def stranger_welcome(t: Translator, first_name: str | None = None) -> Reply:
+    """``/start`` of a person without a role: what the bot is, and that they need an invitation."""
+    lines = [t.fmt("Halo, {name}!", name=first_name)] if first_name else []
+    lines += [
+        t.gettext(INTRO),
+        "",
+        t.gettext(INVITATION),
+        "",
+        t.gettext("/saya: id Telegram Anda (untuk admin yang mendaftarkan Anda)"),
+        t.gettext("/bantuan: daftar perintah"),
+    ]
+    return Reply("\n".join(lines))
+
+
+def help_text(t: Translator, first_name: str | None = None, has_role: bool = True) -> Reply:
+    """``has_role=False``: the person is told first that they need an invitation."""
     lines = []
     if first_name:
         lines.append(t.fmt("Halo, {name}!", name=first_name))
+    lines += [t.gettext(INTRO), ""]
+    if not has_role:
+        lines += [t.gettext(INVITATION), ""]
     lines += [
-        t.gettext("<b>Pantau HAM</b> membantu Bidang HAM Kanwil dan kab/kota memantau KKP HAM dan Aksi HAM."),
-        "",
         t.gettext("/status <i>wilayah</i>: progres kab/kota (mis. /status Tapin) atau provinsi (/status Kalsel)"),
         t.gettext("/belum <i>wilayah</i> [<i>nomor kriteria</i>]: indikator yang belum lengkap"),
         t.gettext("/checklist <i>wilayah</i>: telusuri kriteria dan indikator"),
@@ -82,6 +106,6 @@ def help_text(t: Translator, first_name: str | None = None) -> Reply:
         t.gettext("Nama wilayah boleh disingkat (HSS, Jaksel, Sergai), memakai ibu kota (Rantau, Timika) atau "
                   "nama lama (Toba Samosir). Bila ada nama yang sama di provinsi lain, sebutkan provinsinya, "
                   "misalnya: Martapura, Kalsel."),
-        t.gettext("/bahasa id|en: bahasa jawaban bot untuk Anda"),
+        t.gettext("/saya: id Telegram, peran dan wilayah Anda; /bahasa id|en: bahasa jawaban bot untuk Anda"),
     ]
     return Reply("\n".join(lines))
