@@ -222,7 +222,23 @@ async def test_a_file_sent_after_tambah_tautan_catatan_is_attached(bot):
 
 async def test_evidence_refusals(bot):
     (reply,) = replies(await send_file(bot, PIC, b"x", name="a.pdf", caption="Banjar 3.02"))
+    assert ("Kabupaten Banjar bukan wilayah Anda; berkas tidak dilampirkan. Anda dapat melampirkan data dukung "
+            "untuk Kabupaten Tapin.") in reply.params["text"]
+    (reply,) = replies(await send_file(bot, PIC, b"x", photo=True, caption="Banjar 3.02"))
+    assert "Kabupaten Banjar bukan wilayah Anda" in reply.params["text"]
+    (reply,) = replies(await send_file(bot, PIC, b"x", name="a.pdf", caption="3.99"))
+    assert ("Indikator “3.99” tidak ada di daftar indikator yang berlaku; berkas tidak dilampirkan"
+            in reply.params["text"])
+    (reply,) = replies(await send_file(bot, PIC, b"x", photo=True, caption="Tapin 3.99"))
+    assert "Indikator “3.99” tidak ada" in reply.params["text"]
+    (reply,) = replies(await send_file(bot, VIEWER, b"x", name="a.pdf", caption="3.02"))
     assert "tidak berwenang" in reply.params["text"]
+    (reply,) = replies(await send_file(bot, PIC, b"x", name="a.pdf", caption="Tapim Kalsl 3.02"))
+    assert "Kab/kota “Tapim Kalsl” tidak dikenal atau ambigu; berkas tidak dilampirkan" in reply.params["text"]
+    # in a group only a caption that is just a code is answered ("rapat 1.5 jam" is somebody's message)
+    (reply,) = replies(await send_file(bot, PIC, b"x", name="a.pdf", caption="3.99", chat_id=-100777))
+    assert "Indikator “3.99” tidak ada" in reply.params["text"]
+    assert replies(await send_file(bot, PIC, b"x", name="a.pdf", caption="rapat 1.5 jam", chat_id=-100777)) == []
     (reply,) = replies(await send_file(bot, STAF, b"x", name="a.pdf", caption="3.02"))
     assert "Sebutkan kab/kota di keterangan berkas" in reply.params["text"]
     (reply,) = replies(await send_file(bot, PIC, b"x", name="a.pdf"))
