@@ -61,8 +61,9 @@ def run(rt: Runtime, content: bytes, name: str, *, kind: Kind | None = None, gra
     if kind == "progress":
         table = read_table(content, name, progress_import.SHEETS)
         rights = progress_import.rights_of(grants) if grants is not None else None
-        with rt.session() as session:
+        with rt.session() as session:  # (a new year's cycle is created in a short transaction of its own)
             cycle = rt.cycle(session)
+        with rt.session() as session:
             plan = progress_import.plan(session, cycle, table, rights)
             if apply:
                 progress_import.apply(session, rt.clock, cycle, plan, actor, name)
