@@ -102,6 +102,9 @@ def backup_or_restore(settings: Settings, t: Translator, command: str, path: Pat
     if not outcome.done:
         print(t.gettext("Alat PostgreSQL tidak terpasang; jalankan perintah ini:"))
         print(" ".join(outcome.command))
+        if command == "backup":
+            print(t.gettext("Cadangan berisi nama, peran dan token undangan yang masih berlaku: jalankan dengan "
+                            "umask 077 agar hanya Anda yang dapat membacanya."))
         return 0
     if command == "backup":
         print(t.gettext("Cadangan ditulis: {path}").format(path=path))
