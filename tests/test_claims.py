@@ -20,6 +20,7 @@ from bot.models import AuditEntry, ConversationState, Invite, Outbox, Role, Role
 from bot.people import accept_invite, create_invite
 from bot.reference import provinces, regions
 from bot.runtime import Runtime
+from bot.subscriptions import subscribe
 from handlers.files import IMPORT, _take
 from tests.conftest import make_settings
 
@@ -213,3 +214,20 @@ def test_a_claim_fails_on_a_conversation_that_changed_or_expired(runtime):
         rt.clock.advance(timedelta(minutes=31))
         assert not conversations.claim(session, rt.clock, 1, 2, seen)
         assert conversations.current(session, rt.clock, 1, 2) is None
+
+
+def test_one_chat_subscribed_from_two_copies_at_once_has_one_row_and_one_audit_entry(shared):
+    rt = shared
+    for trial in range(TRIALS):
+        chat = -100_500 - trial
+
+        def subscribe_it(i: int, chat: int = chat) -> bool:
+            with rt.session() as session:
+                return subscribe(session, rt.clock, chat, regions()["63.05"], STAF)[1]
+
+        results = race(2, subscribe_it)
+        assert sorted(results) == [("ok", False), ("ok", True)], results
+        with rt.session() as session:
+            assert len(session.exec(select(Subscription).where(Subscription.chat_id == chat)).all()) == 1
+            assert len(session.exec(select(AuditEntry).where(AuditEntry.action == "subscription.add",
+                                                             AuditEntry.subject == f"chat:{chat}")).all()) == 1
