@@ -194,7 +194,7 @@ def restore(database_url: str, source: Path, force: bool = False) -> Outcome:
                    str(source)]
         if not force:
             raise UserError(N_("Pemulihan menimpa isi basis data; ulangi dengan --force."))
-        if shutil.which(command[0]) is None:
+        if shutil.which(command[0]) is None:  # the operator runs it (the bot's heartbeat is not checked then)
             return Outcome(False, _shown(command, database_url))
         _check_revision(_pg_dump_revisions(source))
         _check_no_bot_running(database_url)
