@@ -80,20 +80,37 @@ def allowed(g: Grants, action: Action, target: Target = None, targets: tuple = (
 
 
 
-def may_set_state(g: Grants, region: RegionRef, state: IndicatorState | str,
-                  current: IndicatorState | str | None = None) -> bool:
-    """Whether ``g`` may set ``region``'s indicator to ``state`` (from ``current``, when known).
+def may_change_evidence(g: Grants, region: RegionRef, current: IndicatorState | str | None = None) -> bool:
+    """Whether ``g`` may add or replace the data dukung (link, note, files) of ``region``'s indicator that is
+    now in state ``current``.
 
-    Admins and the staf of the province set any state. A PIC of the kab/kota sets only ``PIC_STATES``, and
-    may not reopen an indicator the Kanwil has verified (``terverifikasi``): that would undo the
-    verification. An indicator sent back (``ditolak``) is the PIC's to fix and set ``lengkap`` again.
+    A verified indicator's evidence, link and note are the Kanwil's (staf of the province, admins): the
+    verification was of exactly that evidence. ``/tandai``, the "Tambah tautan/catatan" button, a file and
+    an import row all ask this (through :func:`may_set_state`), so none of them lets a PIC change it.
     """
     if not allowed(g, Action.EDIT_CHECKLIST, region):
         return False
     if g.admin or region.province_code in g.staf:
         return True
-    if current is not None and IndicatorState(current) is IndicatorState.TERVERIFIKASI:
+    return current is None or IndicatorState(current) is not IndicatorState.TERVERIFIKASI
+
+
+def may_set_state(g: Grants, region: RegionRef, state: IndicatorState | str,
+                  current: IndicatorState | str | None = None) -> bool:
+    """Whether ``g`` may set ``region``'s indicator to ``state`` (from ``current``, when known), with or
+    without new evidence.
+
+    Admins and the staf of the province set any state. A PIC of the kab/kota sets only ``PIC_STATES``, and
+    may not touch an indicator the Kanwil has verified (``terverifikasi``): neither reopen it nor change its
+    evidence (:func:`may_change_evidence`). Keeping the state (``state == current``) while adding a link,
+    note or file is otherwise allowed: an indicator sent back (``ditolak``) is the PIC's to fix.
+    """
+    if not may_change_evidence(g, region, current):
         return False
+    if g.admin or region.province_code in g.staf:
+        return True
+    if current is not None and IndicatorState(state) is IndicatorState(current):
+        return True
     return IndicatorState(state) in PIC_STATES
 
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlalchemy import not_, update
 from sqlmodel import Session, select
 
 from bot import audit
 from bot.checklist import ProvinceProgress, RegionProgress, Thresholds, province_progress
+from bot.claims import claimed
 from bot.clock import Clock
 from bot.errors import UserError
 from bot.i18n import N_
@@ -63,25 +66,39 @@ def create(session: Session, clock: Clock, province: ProvinceRef, actor: int | N
     return broadcast
 
 
+ALREADY_DONE = N_("Pengumuman ini sudah dikirim atau dibatalkan.")
+
+
 def _open(session: Session, broadcast_id: int) -> Broadcast:
-    broadcast = session.get(Broadcast, broadcast_id)
+    broadcast = session.get(Broadcast, broadcast_id, populate_existing=True)
     if broadcast is None or broadcast.status != "preview":
-        raise UserError(N_("Pengumuman ini sudah dikirim atau dibatalkan."))
+        raise UserError(ALREADY_DONE)
     return broadcast
+
+
+def _still_preview(session: Session, broadcast_id: int, **values) -> None:
+    """One conditional UPDATE of a broadcast still in preview (``bot.claims``); refused when another
+    press (on this copy or another) confirmed or cancelled it first."""
+    if not claimed(session, update(Broadcast).where(Broadcast.id == broadcast_id, Broadcast.status == "preview")
+                   .values(**values)):
+        raise UserError(ALREADY_DONE)
 
 
 def toggle_pics(session: Session, broadcast_id: int) -> Broadcast:
-    broadcast = _open(session, broadcast_id)
-    broadcast.to_pics = not broadcast.to_pics
-    session.flush()
-    return broadcast
+    _still_preview(session, broadcast_id, to_pics=not_(Broadcast.to_pics))
+    return _open(session, broadcast_id)
 
 
 def confirm(session: Session, clock: Clock, broadcast_id: int, actor: int | None, province: ProvinceRef,
-            pic_text: dict[str, str]) -> int:
-    """Queue one outbox row per group (and focal point); returns how many. Idempotent per chat."""
-    broadcast = _open(session, broadcast_id)
-    broadcast.status = "confirmed"
+            pic_text: Callable[[], dict[str, str]] | dict[str, str]) -> int:
+    """Queue one outbox row per group (and focal point); returns how many.
+
+    Confirmed once: the broadcast is claimed by one conditional UPDATE (preview -> confirmed); a second
+    "Kirim" (a double tap, or the same button on another copy of the bot) gets :data:`ALREADY_DONE` and
+    queues and audits nothing. ``pic_text`` (or a function giving it, called only when focal points are to
+    get their line) is each kab/kota's line."""
+    _still_preview(session, broadcast_id, status="confirmed")
+    broadcast = session.get(Broadcast, broadcast_id, populate_existing=True)
     now = clock.now()
     # a row is one Telegram message, so a crash doubles at most one: the chart with the text as its caption
     # when the text fits one (1024 characters), else the chart (captioned with the title) and then the text
@@ -95,9 +112,10 @@ def confirm(session: Session, clock: Clock, broadcast_id: int, actor: int | None
         rows.append(dict(key=f"broadcast:{broadcast.id}:{chat}", chat_id=chat, broadcast_id=broadcast.id,
                          text=broadcast.text, with_chart=one_message, due_at=now))
     if broadcast.to_pics:
+        lines = pic_text() if callable(pic_text) else pic_text
         rows += [dict(key=f"broadcast:{broadcast.id}:{user}", chat_id=user, broadcast_id=broadcast.id,
-                      text=pic_text[code], with_chart=False, due_at=now)
-                 for user, code in focal_points(session, province) if code in pic_text]
+                      text=lines[code], with_chart=False, due_at=now)
+                 for user, code in focal_points(session, province) if code in lines]
     queued = len({r["chat_id"] for r in rows}) if enqueue(session, rows) else 0
     audit.record(session, clock, actor, "broadcast.confirm", f"broadcast#{broadcast.id}", None, province.code,
                  after={"groups": len(group_chats(session, province)), "to_pics": broadcast.to_pics})
@@ -105,8 +123,7 @@ def confirm(session: Session, clock: Clock, broadcast_id: int, actor: int | None
 
 
 def cancel(session: Session, broadcast_id: int) -> None:
-    _open(session, broadcast_id).status = "cancelled"
-    session.flush()
+    _still_preview(session, broadcast_id, status="cancelled")
 
 
 @dataclass(frozen=True)

@@ -374,10 +374,22 @@ class StateChange:
     note: str | None
 
 
+def refusal(indicator_code: str, before: IndicatorState, state: IndicatorState) -> ChecklistError:
+    """Why a change ``may_set`` refused is not the sender's to make (``bot.access.may_set_state``)."""
+    if before is IndicatorState.TERVERIFIKASI:
+        return ChecklistError(N_("Indikator {code} sudah diverifikasi Kanwil; status, data dukung, tautan dan "
+                                 "catatannya hanya dapat diubah staf Bidang HAM."), code=indicator_code)
+    return ChecklistError(N_("Status <b>{state}</b> hanya dapat diberikan oleh staf Bidang HAM Kanwil setelah "
+                             "memeriksa data dukung."), state=Term(STATE_LABELS[state]))
+
+
+MaySet = Callable[[IndicatorState, IndicatorState], bool]  # (before, after) -> allowed
+
+
 def set_state(
     session: Session, clock: Clock, cycle: Cycle, region: RegionRef, indicator_code: str,
     state: IndicatorState, actor_id: int | None, evidence: str | None = None,
-    may_set: Callable[[IndicatorState, IndicatorState], bool] | None = None,
+    may_set: MaySet | None = None,
 ) -> StateChange:
     """Set one indicator's state. ``evidence`` is a data-dukung link (http/https) or a note.
 
@@ -401,11 +413,7 @@ def set_state(
                              limit=str(limits.MAX_NOTE))
     before = IndicatorState(entry.state) if entry else IndicatorState.BELUM
     if may_set is not None and not may_set(before, state):
-        if before is IndicatorState.TERVERIFIKASI:
-            raise ChecklistError(N_("Indikator {code} sudah diverifikasi Kanwil; hanya staf Bidang HAM yang dapat "
-                                    "mengubahnya."), code=indicator_code)
-        raise ChecklistError(N_("Status <b>{state}</b> hanya dapat diberikan oleh staf Bidang HAM Kanwil setelah "
-                                "memeriksa data dukung."), state=Term(STATE_LABELS[state]))
+        raise refusal(indicator_code, before, state)
     old = {"state": before.value, "link": entry.link if entry else None, "note": entry.note if entry else None}
     if _changes_nothing(old, state, evidence):
         return StateChange(indicator, before, state, old["link"], old["note"])  # nothing to record
@@ -439,14 +447,15 @@ def _changes_nothing(old: dict, state: IndicatorState, evidence: str | None) -> 
 
 def attach_evidence(
     session: Session, clock: Clock, cycle: Cycle, region: RegionRef, indicator_code: str,
-    actor_id: int | None, evidence: str,
+    actor_id: int | None, evidence: str, may_set: MaySet | None = None,
 ) -> StateChange:
-    """Add a link or note to an indicator without changing its state."""
+    """Add a link or note to an indicator without changing its state (``may_set(state, state)`` decides,
+    as for ``/tandai``: a verified indicator's evidence is the Kanwil's)."""
     current = next(
         (s for s in indicator_statuses(session, cycle, region) if s.indicator.code == indicator_code), None
     )
     state = current.state if current else IndicatorState.BELUM
-    return set_state(session, clock, cycle, region, indicator_code, state, actor_id, evidence)
+    return set_state(session, clock, cycle, region, indicator_code, state, actor_id, evidence, may_set)
 
 
 

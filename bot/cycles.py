@@ -33,11 +33,12 @@ def current_cycle(session: Session, clock: Clock, setting: str | None) -> Cycle:
     else:
         award_year = clock.now().astimezone(UTC).year
         data_year = award_year - 1
-    cycle = session.exec(
-        select(Cycle).where(Cycle.data_year == data_year, Cycle.award_year == award_year)
-    ).first()
-    if cycle is None:
-        cycle = Cycle(data_year=data_year, award_year=award_year)
-        session.add(cycle)
-        session.flush()
+    query = select(Cycle).where(Cycle.data_year == data_year, Cycle.award_year == award_year)
+    cycle = session.exec(query).first()
+    if cycle is None:  # the first request of a new cycle; two copies (or threads) may ask at once
+        from bot.claims import dialect_insert
+
+        session.execute(dialect_insert(session)(Cycle).values(data_year=data_year, award_year=award_year)
+                        .on_conflict_do_nothing(index_elements=["data_year", "award_year"]))
+        cycle = session.exec(query).one()
     return cycle

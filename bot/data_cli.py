@@ -44,28 +44,15 @@ def error_lines(t: Translator, errors: list[RowError]) -> list[str]:
 
 
 def import_file(runtime: Runtime, t: Translator, what: str, path: Path, dry_run: bool) -> int:
-    from bot import aksi_import, progress_import
+    from bot import imports
     from bot.progress_import import ImportRejected
-    from bot.spreadsheets import SpreadsheetError, read_table
+    from bot.spreadsheets import SpreadsheetError
 
     if not path.is_file():
         print(t.gettext("Berkas tidak ditemukan: {path}").format(path=path), file=sys.stderr)
         return 1
-    sheets = progress_import.SHEETS if what == "progress" else aksi_import.SHEETS
-    try:
-        table = read_table(path.read_bytes(), path.name, sheets)
-        with runtime.session() as session:
-            if what == "progress":
-                cycle = runtime.cycle(session)
-                plan = progress_import.plan(session, cycle, table)
-                if not dry_run:
-                    progress_import.apply(session, runtime.clock, cycle, plan, None, path.name)
-                changed, rows = len(plan.changes), plan.rows
-            else:
-                rows_ = aksi_import.plan(session, table, now=runtime.clock.now())
-                changed, rows = len(aksi_import.changed(rows_)), len(rows_)
-                if not dry_run:
-                    aksi_import.apply(session, runtime.clock, rows_, None, path.name)
+    try:  # the same preview/apply as a file sent to the bot (bot.imports), with every right
+        outcome = imports.run(runtime, path.read_bytes(), path.name, kind=what, apply=not dry_run)
     except SpreadsheetError as exc:
         print(t.gettext("Impor dibatalkan; tidak ada yang diubah."), file=sys.stderr)
         print("  " + t.plain(exc.message, **exc.values), file=sys.stderr)
@@ -77,10 +64,10 @@ def import_file(runtime: Runtime, t: Translator, what: str, path: Path, dry_run:
         return 1
     if dry_run:
         print(t.gettext("Uji coba: {rows} baris sah, {changed} akan berubah; tidak ada yang disimpan.")
-              .format(rows=rows, changed=changed))
+              .format(rows=outcome.rows, changed=outcome.changed))
     else:
         print(t.gettext("Impor selesai: {rows} baris, {changed} berubah, {unchanged} tetap.")
-              .format(rows=rows, changed=changed, unchanged=rows - changed))
+              .format(rows=outcome.rows, changed=outcome.changed, unchanged=outcome.unchanged))
     return 0
 
 
@@ -115,6 +102,9 @@ def backup_or_restore(settings: Settings, t: Translator, command: str, path: Pat
     if not outcome.done:
         print(t.gettext("Alat PostgreSQL tidak terpasang; jalankan perintah ini:"))
         print(" ".join(outcome.command))
+        if command == "backup":
+            print(t.gettext("Cadangan berisi nama, peran dan token undangan yang masih berlaku: jalankan dengan "
+                            "umask 077 agar hanya Anda yang dapat membacanya."))
         return 0
     if command == "backup":
         print(t.gettext("Cadangan ditulis: {path}").format(path=path))

@@ -7,13 +7,14 @@ name, size, who sent it and when. Attaching a file raises the indicator to at le
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
 from bot import audit
-from bot.checklist import StateChange, indicator_statuses, set_state
+from bot.checklist import MaySet, StateChange, indicator_statuses, refusal, set_state
 from bot.clock import Clock
 from bot.errors import UserError
 from bot.i18n import N_
@@ -52,6 +53,18 @@ def parse_caption(caption: str, codes: set[str]) -> tuple[str, str] | None:
     return None
 
 
+CODE_LIKE = re.compile(r"^\d{1,2}\.\d{1,3}[a-z]?$", re.IGNORECASE)  # how an indicator code looks (3.02)
+
+
+def unknown_code(caption: str, codes: set[str], whole: bool = False) -> str | None:
+    """The first word of ``caption`` written like an indicator code that is not one of ``codes`` (``3.99``),
+    so the sender can be told which; with ``whole``, only when the caption is nothing else (in groups)."""
+    tokens = [token.strip(".,;:") for token in caption.split()]
+    if whole and len(tokens) != 1:
+        return None
+    return next((token for token in tokens if CODE_LIKE.match(token) and token not in codes), None)
+
+
 def current_state(session: Session, cycle: Cycle, region: RegionRef, code: str) -> IndicatorState:
     status = next((s for s in indicator_statuses(session, cycle, region) if s.indicator.code == code), None)
     if status is None:
@@ -60,8 +73,16 @@ def current_state(session: Session, cycle: Cycle, region: RegionRef, code: str) 
 
 
 def attach(session: Session, clock: Clock, cycle: Cycle, region: RegionRef, code: str, incoming: IncomingFile,
-           actor: int | None) -> Attached:
+           actor: int | None, may_set: MaySet | None = None) -> Attached:
+    """Attach ``incoming``; ``may_set(before, after)`` is the sender's right (``bot.access.may_set_state``,
+    as for ``/tandai``): a file is evidence (``may_set(state, state)``: a verified indicator's evidence is the
+    Kanwil's), and raising ``belum``/``ditolak`` to ``proses`` is a change of state."""
     before = current_state(session, cycle, region, code)
+    if may_set is not None:
+        if not may_set(before, before):
+            raise refusal(code, before, before)
+        if before in RAISED_TO_PROSES and not may_set(before, IndicatorState.PROSES):
+            raise refusal(code, before, IndicatorState.PROSES)
     row = EvidenceFile(
         cycle_id=cycle.id, region_code=region.code, indicator_code=code, kind=incoming.kind,
         file_id=incoming.file_id, file_unique_id=incoming.file_unique_id, file_name=incoming.file_name[:255],
@@ -82,6 +103,20 @@ def files_of(session: Session, cycle: Cycle, region: RegionRef, code: str) -> li
     return list(session.exec(
         select(EvidenceFile).where(EvidenceFile.cycle_id == cycle.id, EvidenceFile.region_code == region.code,
                                    EvidenceFile.indicator_code == code).order_by(EvidenceFile.id)))
+
+
+def count(session: Session, cycle: Cycle, region: RegionRef, code: str) -> int:
+    return newest(session, cycle, region, code, 0)[1]
+
+
+def newest(session: Session, cycle: Cycle, region: RegionRef, code: str, limit: int,
+           ) -> tuple[list[EvidenceFile], int]:
+    """The ``limit`` newest files of an indicator (oldest of them first) and how many it has in all."""
+    where = (EvidenceFile.cycle_id == cycle.id, EvidenceFile.region_code == region.code,
+             EvidenceFile.indicator_code == code)
+    total = session.exec(select(func.count()).select_from(EvidenceFile).where(*where)).one()
+    rows = session.exec(select(EvidenceFile).where(*where).order_by(EvidenceFile.id.desc()).limit(limit)).all()
+    return list(reversed(rows)), total
 
 
 def counts(session: Session, cycle: Cycle, region_codes: list[str]) -> dict[tuple[str, str], int]:

@@ -7,9 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from bot import audit
+from bot.claims import claimed, dialect_insert
 from bot.clock import Clock
 from bot.errors import UserError
 from bot.i18n import N_
@@ -129,28 +131,39 @@ def _codes(code: str) -> tuple[str | None, str | None]:
 
 
 def accept_invite(session: Session, clock: Clock, token: str, user_id: int) -> RoleBinding:
-    """Single use and expiring: binds ``user_id``; a focal point's private chat gets its reminders."""
-    invite = session.get(Invite, token)
+    """Single use and expiring: binds ``user_id``; a focal point's private chat gets its reminders.
+
+    The invitation is claimed by one conditional UPDATE (``bot.claims``): two people opening it at the same
+    moment, on one copy of the bot or two, bind exactly one; the other is told it has been used."""
+    invite = session.get(Invite, token[:100])
     if invite is None:
         raise UserError(N_("Tautan undangan tidak dikenal."))
-    if invite.used_at is not None:
-        raise UserError(N_("Tautan undangan ini sudah dipakai. Minta tautan baru ke staf Kanwil."))
-    if clock.now() >= invite.expires_at:
+    now = clock.now()
+    if not claimed(session, update(Invite).where(Invite.token == invite.token, Invite.used_at.is_(None),
+                                                 Invite.expires_at > now).values(used_at=now, used_by=user_id)):
+        session.refresh(invite)  # as the one who came first left it
+        if invite.used_at is not None and invite.used_by == user_id:  # the same person, twice: already theirs
+            binding = _binding(session, user_id, invite.role, invite.target_code)
+            if binding is not None:
+                return binding
+        if invite.used_at is not None:
+            raise UserError(N_("Tautan undangan ini sudah dipakai. Minta tautan baru ke staf Kanwil."))
         raise UserError(N_("Tautan undangan ini sudah kedaluwarsa. Minta tautan baru ke staf Kanwil."))
-    invite.used_at, invite.used_by = clock.now(), user_id
-    binding = session.exec(select(RoleBinding).where(
-        RoleBinding.user_id == user_id, RoleBinding.role == invite.role,
-        RoleBinding.target_code == invite.target_code)).first()
-    if binding is None:
-        binding = RoleBinding(user_id=user_id, role=invite.role, target_code=invite.target_code,
-                              created_by=invite.created_by, created_at=clock.now())
-        session.add(binding)
+    session.execute(dialect_insert(session)(RoleBinding).values(
+        user_id=user_id, role=invite.role, target_code=invite.target_code, created_by=invite.created_by,
+        created_at=now).on_conflict_do_nothing(index_elements=["user_id", "role", "target_code"]))
+    binding = _binding(session, user_id, invite.role, invite.target_code)
     if invite.role == Role.PIC.value:
         subscribe(session, clock, user_id, regions()[invite.target_code], user_id)  # their own doing
     audit.record(session, clock, user_id, "binding.add", f"user:{user_id}", *_codes(invite.target_code),
                  after={"role": invite.role, "target": invite.target_code, "invite_by": invite.created_by})
     session.flush()
     return binding
+
+
+def _binding(session: Session, user_id: int, role: str, target_code: str) -> RoleBinding | None:
+    return session.exec(select(RoleBinding).where(RoleBinding.user_id == user_id, RoleBinding.role == role,
+                                                  RoleBinding.target_code == target_code)).first()
 
 
 def bindings_in(session: Session, code: str | None) -> list[RoleBinding]:

@@ -49,8 +49,9 @@ REQUIRED = ("region", "code", "state")
 MAX_NOTE = limits.MAX_NOTE
 SHOWN_ERRORS = 50
 
-# may_change(region, before, after) -> None when allowed, else a message id (with {region}, {state})
-RightsCheck = Callable[[RegionRef, IndicatorState, IndicatorState], str | None]
+# may_change(region, before, after, changes) -> None when allowed, else a message id (with {region}, {code},
+# {state}); ``changes``: whether the row changes the state, link or note (or is the same as stored)
+RightsCheck = Callable[[RegionRef, IndicatorState, IndicatorState, bool], str | None]
 
 
 class ImportRejected(Exception):
@@ -97,6 +98,10 @@ class Plan:
 
 def header_map(header: list[str], known: dict[str, str], required: tuple[str, ...]) -> dict[str, int]:
     names = [known.get(re.sub(r"\s+", " ", h.strip().lower())) for h in header]
+    doubled = sorted({n for n in names if n and names.count(n) > 1})
+    if doubled:  # which of two "status" columns counts? Neither: the file is refused, as the catalog import does
+        raise ImportRejected([RowError(1, N_("Kolom ganda: {columns}. Setiap kolom hanya boleh ada sekali."),
+                                       {"columns": ", ".join(_column_label(c) for c in doubled)})])
     missing = [c for c in required if c not in names]
     if missing:
         raise ImportRejected([RowError(1, N_("Kolom wajib tidak ada: {columns}."),
@@ -214,7 +219,8 @@ def plan(session: Session, cycle: Cycle, table: Table, may_change: RightsCheck |
             row_errors.append(RowError(number, limits.TOO_LONG["link"],
                                        {"length": str(len(link_text)), "limit": str(limits.MAX_LINK)}))
         elif len(note) > MAX_NOTE:
-            row_errors.append(RowError(number, N_("catatan lebih dari {n} karakter"), {"n": MAX_NOTE}))
+            row_errors.append(RowError(number, limits.TOO_LONG["note"],
+                                       {"length": str(len(note)), "limit": str(MAX_NOTE)}))
         if region is not None and code in codes:
             key = (region.code, code)
             if key in seen:
@@ -235,17 +241,18 @@ def plan(session: Session, cycle: Cycle, table: Table, may_change: RightsCheck |
         entry = entries.get((region.code, code))
         before = IndicatorState(entry.state) if entry else IndicatorState.BELUM
         old_link, old_note = (entry.link, entry.note) if entry else (None, None)
+        new_link = link if link is not None else old_link
+        new_note = note if note is not None else old_note
+        changes = (before, old_link, old_note) != (state, new_link, new_note)
         if may_change is not None:
-            refused = may_change(region, before, state)
+            refused = may_change(region, before, state, changes)
             if refused:
-                errors.append(RowError(number, refused, {"region": region.official_name,
-                                                               "state": Term(STATE_LABELS[state])}))
+                errors.append(RowError(number, refused, {"region": region.official_name, "code": code,
+                                                         "state": Term(STATE_LABELS[state])}))
                 continue
         summary = summaries.setdefault(region.code, RegionSummary(region))
         summary.rows += 1
-        new_link = link if link is not None else old_link
-        new_note = note if note is not None else old_note
-        if (before, old_link, old_note) != (state, new_link, new_note):
+        if changes:
             summary.changes.append(RowChange(number, region, code, before, state, (old_link, new_link),
                                              (old_note, new_note)))
     if not errors and not parsed:
@@ -295,13 +302,19 @@ def apply(session: Session, clock: Clock, cycle: Cycle, the_plan: Plan, actor: i
 
 
 def rights_of(g) -> RightsCheck:
-    """The sender's limits (``bot.access``): their own kab/kota or province, and the states they may set."""
+    """The sender's limits (``bot.access``): their own kab/kota or province, and the changes they may make
+    there (``may_set_state``, as for ``/tandai``: the states a PIC may set, and a verified indicator's
+    state, link and note are the Kanwil's). A row that changes nothing is not checked against the
+    state rights, so a template or report sent back unchanged passes."""
     from bot import access
 
-    def check(region: RegionRef, before: IndicatorState, after: IndicatorState) -> str | None:
+    def check(region: RegionRef, before: IndicatorState, after: IndicatorState, changes: bool) -> str | None:
         if not access.allowed(g, access.Action.EDIT_CHECKLIST, region):
             return N_("Anda tidak berwenang mengubah {region}")
-        if before is not after and not access.may_set_state(g, region, after, before):
+        if changes and not access.may_set_state(g, region, after, before):
+            if before is IndicatorState.TERVERIFIKASI:
+                return N_("indikator {code} {region} sudah diverifikasi Kanwil; status, tautan dan catatannya "
+                          "hanya dapat diubah staf Bidang HAM")
             return N_("status “{state}” untuk {region} tidak dapat Anda berikan (hanya staf Bidang HAM)")
         return None
 

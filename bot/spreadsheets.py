@@ -135,6 +135,9 @@ def _read_csv(content: bytes) -> Table:
     except csv.Error:
         dialect = csv.excel
     table = Table("CSV", [])
+    # a cell may be as long as the file (the rows then name what is too long, e.g. a note over 1,000
+    # characters), not csv's default 131,072 characters, which would make it "damaged"
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_BYTES))
     try:
         for number, row in enumerate(csv.reader(io.StringIO(text, newline=""), dialect), start=1):
             if number > MAX_ROWS:

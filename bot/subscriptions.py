@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from bot import audit
+from bot.claims import claimed, dialect_insert
 from bot.clock import Clock
 from bot.models import Subscription
 from bot.reference import ProvinceRef, RegionRef
@@ -12,15 +14,21 @@ from bot.reference import ProvinceRef, RegionRef
 
 def subscribe(session: Session, clock: Clock, chat_id: int, target: RegionRef | ProvinceRef,
               actor: int | None) -> tuple[Subscription, bool]:
-    """Bind ``chat_id`` to ``target``; returns (subscription, newly active)."""
-    sub = session.exec(
-        select(Subscription).where(Subscription.chat_id == chat_id, Subscription.target_code == target.code)
-    ).first()
+    """Bind ``chat_id`` to ``target``; returns (subscription, newly active). Two copies subscribing one chat
+    at once never collide: the row is inserted with ``ON CONFLICT DO NOTHING`` (``bot.claims``)."""
+    query = select(Subscription).where(Subscription.chat_id == chat_id, Subscription.target_code == target.code)
+    sub = session.exec(query).first()
     was_active = sub is not None and sub.active
     if sub is None:
-        sub = Subscription(chat_id=chat_id, target_code=target.code, created_by=actor, created_at=clock.now())
-        session.add(sub)
-    sub.active = True
+        inserted = session.execute(dialect_insert(session)(Subscription).values(
+            chat_id=chat_id, target_code=target.code, active=True, created_by=actor, created_at=clock.now(),
+        ).on_conflict_do_nothing(index_elements=["chat_id", "target_code"]).returning(Subscription.id)).all()
+        sub = session.exec(query).one()
+        was_active = not inserted and sub.active  # the other copy was first
+    elif not sub.active:
+        was_active = not claimed(session, update(Subscription).where(Subscription.id == sub.id, ~Subscription.active)
+                                 .values(active=True))
+        session.refresh(sub)
     session.flush()
     if not was_active:
         region, province = (target.code, None) if len(target.code) > 2 else (None, target.code)

@@ -118,8 +118,11 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 broadcasts.cancel(session, broadcast.id)
             await edit(update, context, Reply(rt.t.gettext("Dibatalkan; tidak ada yang dikirim.")))
             return
-        with rt.session() as session:
-            texts = pic_texts(context, _view(context, province)) if broadcast.to_pics else {}
+        with rt.session() as session:  # confirmed once, whoever pressed "Kirim" first (bot.claims)
+            def texts() -> dict[str, str]:
+                return pic_texts(context, broadcasts.view(session, rt.clock, rt.cycle(session), province,
+                                                          rt.thresholds))
+
             queued = broadcasts.confirm(session, rt.clock, broadcast.id, user_id(update), province, texts)
     except UserError as exc:
         await send_error(update, context, exc)

@@ -17,6 +17,7 @@ from bot import conversations
 from bot.access import Action
 from bot.conversations import Conversation
 from bot.errors import UserError
+from bot.i18n import N_
 from bot.render import Reply
 from bot.render import wizard as render
 from handlers.calendar import event_card, jadwal_tambah_line
@@ -104,7 +105,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         _store(update, context, "title", draft)
         await edit(update, context, render.ask_title(rt.t))
     elif step == "save":
-        await _save(update, context, draft)
+        await _save(update, context, conversation)
     elif step == "cancel":
         await cancel(update, context)
     # "noop": calendar headers
@@ -192,10 +193,10 @@ async def _title(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: dict
     await send(update, context, render.confirm(rt.t, event_card(context, preview).text))
 
 
-async def _save(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: dict) -> None:
+async def _save(update: Update, context: ContextTypes.DEFAULT_TYPE, conversation: Conversation) -> None:
     rt = runtime(context)
     try:
-        event_draft = _build(draft)
+        event_draft = _build(conversation.data)
     except (UserError, KeyError) as exc:
         _finish(update, context)
         if isinstance(exc, UserError):
@@ -204,13 +205,17 @@ async def _save(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: dict)
     if not await require(update, context, Action.MANAGE_EVENTS, targets=event_draft.scope.targets()):
         return
     try:
-        with rt.session() as session:
-            event = event_service.add(session, rt.clock, rt.settings, event_draft, user_id(update))
-            card = event_card(context, event)
-            conversations.end(session, update.effective_chat.id, user_id(update))
+        with rt.session() as session:  # saved once: "Simpan" pressed twice (or on two copies) claims one step
+            card = None
+            if conversations.claim(session, rt.clock, update.effective_chat.id, user_id(update), conversation):
+                event = event_service.add(session, rt.clock, rt.settings, event_draft, user_id(update))
+                card = event_card(context, event)
     except UserError as exc:
         _finish(update, context)
         await send_error(update, context, exc)
+        return
+    if card is None:
+        await send_error(update, context, UserError(N_("Acara ini sudah disimpan atau dibatalkan; lihat /jadwal.")))
         return
     await edit(update, context, Reply(rt.t.gettext("✔️ Acara dibuat:") + "\n" + card.text))
 

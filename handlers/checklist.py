@@ -9,9 +9,17 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 
 from bot import callbacks as cb
 from bot import conversations, evidence
-from bot.access import Action, allowed, may_set_state, settable_states
+from bot.access import Action, allowed, may_change_evidence, may_set_state, settable_states
 from bot.catalog import active_indicators
-from bot.checklist import ChecklistError, attach_evidence, indicator_statuses, parse_state, region_progress, set_state
+from bot.checklist import (
+    ChecklistError,
+    attach_evidence,
+    indicator_statuses,
+    parse_state,
+    refusal,
+    region_progress,
+    set_state,
+)
 from bot.conversations import Conversation
 from bot.errors import UserError
 from bot.i18n import N_
@@ -61,11 +69,13 @@ def indicator_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, region: 
     if status is None:
         return Reply(error(rt.t, "Indikator {code} tidak ada di katalog.", code=code))
     g = grants_of(update, context)
-    may_edit = allowed(g, Action.EDIT_CHECKLIST, region)
-    states = settable_states(g, region, status.state) if may_edit else []
+    may_see_files = allowed(g, Action.EDIT_CHECKLIST, region)
+    may_edit = may_change_evidence(g, region, status.state)  # a verified indicator's evidence is the Kanwil's
+    states = settable_states(g, region, status.state) if may_see_files else []
     with rt.session() as session:
-        files = len(evidence.files_of(session, rt.cycle(session), region, code))
-    reply = render_checklist.indicator_detail(rt.t, region, status, may_edit, states, region.timezone, files)
+        files = evidence.count(session, rt.cycle(session), region, code)
+    reply = render_checklist.indicator_detail(rt.t, region, status, may_edit, states, region.timezone, files,
+                                              may_see_files=may_see_files)
     return Reply(f"{prefix}\n\n{reply.text}" if prefix else reply.text, reply.buttons)
 
 
@@ -188,11 +198,26 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         done = change_state(update, context, region, data.arg(1), data.arg(2), None)
         await answer(update, context, indicator_reply(update, context, region, data.arg(1), prefix=done.text))
     elif data.action == cb.ADD_NOTE:
-        rt = runtime(context)
-        with rt.session() as session:
+        await ask_evidence(update, context, region, data.arg(1))
+
+
+async def ask_evidence(update: Update, context: ContextTypes.DEFAULT_TYPE, region: RegionRef, code: str) -> None:
+    """"Tambah tautan/catatan": asked for when the sender may change this indicator's evidence now."""
+    rt = runtime(context)
+    g = grants_of(update, context)
+    with rt.session() as session:
+        state = next((s.state for s in indicator_statuses(session, rt.cycle(session), region)
+                      if s.indicator.code == code), None)
+        if state is not None and not may_set_state(g, region, state, state):
+            problem = refusal(code, state, state)
+        else:
+            problem = None
             conversations.save(session, rt.clock, update.effective_chat.id, user_id(update),
-                               Conversation(EVIDENCE, "note", {"region": region.code, "code": data.arg(1)}))
-        await send(update, context, render_checklist.ask_evidence(rt.t, region, data.arg(1)))
+                               Conversation(EVIDENCE, "note", {"region": region.code, "code": code}))
+    if problem is not None:
+        await send(update, context, Reply(error(rt.t, problem.message, **problem.values)))
+        return
+    await send(update, context, render_checklist.ask_evidence(rt.t, region, code))
 
 
 async def on_evidence(update: Update, context: ContextTypes.DEFAULT_TYPE, conversation: Conversation) -> None:
@@ -202,11 +227,15 @@ async def on_evidence(update: Update, context: ContextTypes.DEFAULT_TYPE, conver
         return
     rt = runtime(context)
     text = (update.effective_message.text or "").strip()
+    g = grants_of(update, context)
     try:
-        with rt.session() as session:
-            conversations.end(session, update.effective_chat.id, user_id(update))
+        with rt.session() as session:  # taken once, even when two messages reach two copies at once
+            if not conversations.claim(session, rt.clock, update.effective_chat.id, user_id(update), conversation):
+                raise ChecklistError(N_("Tautan atau catatan untuk indikator ini sudah diterima dari pesan lain; "
+                                        "tekan “Tambah tautan/catatan” lagi untuk menambah yang lain."))
             change = attach_evidence(session, rt.clock, rt.cycle(session), region, conversation.data["code"],
-                                     user_id(update), text)
+                                     user_id(update), text,
+                                     may_set=lambda before, after: may_set_state(g, region, after, before))
     except ChecklistError as exc:
         await send(update, context, Reply(error(rt.t, exc.message, **exc.values)))
         return

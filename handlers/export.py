@@ -2,25 +2,48 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import callbacks as cb
+from bot import export
 from bot.access import Action, settable_states
-from bot.export import report, template
+from bot.export import Workbook
+from bot.models import Cycle, IndicatorState
 from bot.reference import ProvinceRef, RegionRef, regions_of
 from bot.render import status as render_status
+from bot.runtime import Runtime
 from handlers.common import grants_of, require, resolve_or_ask, runtime, send, send_file, target_from
 
 Place = RegionRef | ProvinceRef
+
+
+def _report(rt: Runtime, place: Place) -> Workbook:
+    """Blocking work (a province is thousands of rows): run in a worker thread with its own session, which
+    only reads (the cycle, which a new year creates, is looked up in a short transaction of its own)."""
+    cycle = _cycle(rt)
+    with rt.session() as session:
+        return export.report(session, rt.clock, cycle, place, rt.thresholds, rt.t)
+
+
+def _template(rt: Runtime, region: RegionRef, states: list[IndicatorState]) -> Workbook:
+    cycle = _cycle(rt)
+    with rt.session() as session:
+        return export.template(session, rt.clock, cycle, region, rt.t, states)
+
+
+def _cycle(rt: Runtime) -> Cycle:
+    with rt.session() as session:
+        return rt.cycle(session)
 
 
 async def send_report(update: Update, context: ContextTypes.DEFAULT_TYPE, place: Place) -> None:
     if not await require(update, context, Action.VIEW, place):
         return
     rt = runtime(context)
-    with rt.session() as session:
-        book = report(session, rt.clock, rt.cycle(session), place, rt.thresholds, rt.t)
+    book = await asyncio.to_thread(_report, rt, place)  # off the event loop: other chats are answered meanwhile
     name = place.name if isinstance(place, ProvinceRef) else place.official_name
     await send_file(update, context, book.filename, book.content,
                     rt.t.fmt("Laporan KKP HAM {name}: ringkasan, progres per indikator, lembar per kriteria dan "
@@ -32,8 +55,7 @@ async def send_template(update: Update, context: ContextTypes.DEFAULT_TYPE, regi
         return
     rt = runtime(context)
     states = settable_states(grants_of(update, context), region)
-    with rt.session() as session:
-        book = template(session, rt.clock, rt.cycle(session), region, rt.t, states)
+    book = await asyncio.to_thread(_template, rt, region, states)
     await send_file(update, context, book.filename, book.content,
                     rt.t.fmt("Templat progres {name}: isi lembar “Progres”, lalu kirim berkasnya ke sini.",
                              name=region.official_name))

@@ -2,43 +2,48 @@
 
 - A document or photo captioned with an indicator code (``3.02``, or ``Tapin 3.02``), sent as a reply
   to an indicator's message from ``/checklist``, or sent after its "Tambah tautan/catatan" button, is
-  attached to that indicator.
+  attached to that indicator, when the sender may change that indicator's evidence (``bot.access``:
+  a verified indicator's evidence is the Kanwil's).
 - Otherwise an ``.xlsx``/``.csv`` sent in a private chat is a progress (sheet ``Progres``) or Aksi HAM
   (sheet ``Aksi HAM``) import: a preview, then Kirim/Batal. The pending import is a conversation kept
-  in the database (the file's ``file_id``, not its content); on Kirim the file is downloaded and
-  validated again, against the database as it is then, and applied all or nothing.
-- The "📂 Lihat berkas" button of an indicator sends its files back.
+  in the database (the file's ``file_id``, not its content); "Kirim" claims it once (``bot.claims``),
+  then the file is downloaded and validated again, against the database as it is then, and applied all
+  or nothing. Reading, validating and saving run in a worker thread (``bot.imports``), off the event loop.
+- The "📂 Lihat berkas" button of an indicator sends its newest files back (at most ``SHOWN_FILES``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 
 from telegram import Message, Update
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
-from bot import aksi_import, conversations, evidence, progress_import
 from bot import callbacks as cb
+from bot import conversations, evidence, imports
 from bot.access import Action, allowed, may_set_state
 from bot.catalog import active_indicators
 from bot.conversations import Conversation
 from bot.errors import UserError
 from bot.evidence import IncomingFile
-from bot.i18n import N_
-from bot.models import IndicatorState
+from bot.people import Grants
 from bot.progress_import import ImportRejected
-from bot.reference import RegionRef, regions
+from bot.reference import RegionRef, provinces, regions
 from bot.regions import resolve
 from bot.render import Reply
 from bot.render import files as render_files
 from bot.render.common import error
-from bot.spreadsheets import SpreadsheetError, check_size, is_spreadsheet, read_table, sheet_names
+from bot.runtime import Runtime
+from bot.spreadsheets import SpreadsheetError, check_size, is_spreadsheet
 from handlers.checklist import EVIDENCE
 from handlers.common import grants_of, require, runtime, send, target_from, user_id
 
 IMPORT = "import"  # conversation kind of a previewed import: {"token", "file_id", "unique", "name", "size"}
+APPLYING = "applying"  # its step once "Kirim" was pressed: no second press applies it again
 INDICATOR_BUTTONS = (cb.SET_STATE, cb.ADD_NOTE, cb.FILES, cb.INDICATOR)
+SHOWN_FILES = 10  # "Lihat berkas": the newest ten, and how many older ones there are
 
 
 def incoming_of(message: Message) -> IncomingFile | None:
@@ -71,29 +76,40 @@ async def on_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if incoming is None:
         return
     rt = runtime(context)
+    chat_id, person = update.effective_chat.id, user_id(update)
     with rt.session() as session:
         codes = {ind.code for ind in active_indicators(session)}
     target = replied_indicator(message.reply_to_message)
     if target is None and not message.caption:  # a file sent after "Tambah tautan/catatan"
         with rt.session() as session:
-            asked = conversations.current(session, rt.clock, update.effective_chat.id, user_id(update), EVIDENCE)
-            if asked is not None:
-                conversations.end(session, update.effective_chat.id, user_id(update))
+            asked = conversations.current(session, rt.clock, chat_id, person, EVIDENCE)
+            if asked is not None and conversations.claim(session, rt.clock, chat_id, person, asked):
                 target = (asked.data["region"], asked.data["code"])
-    parsed = evidence.parse_caption(message.caption or "", codes)
+    caption = message.caption or ""
+    parsed = evidence.parse_caption(caption, codes)
     private = update.effective_chat.type == "private"
     if target or parsed:
         await attach(update, context, incoming, target, parsed)
     elif private and incoming.kind == "document" and is_spreadsheet(incoming.file_name):
         await preview(update, context, incoming)
+    elif unknown := evidence.unknown_code(caption, codes, whole=not private):
+        await send(update, context, Reply(render_files.unknown_code(rt.t, unknown)))
     elif private:
         await send(update, context, Reply(render_files.send_hint(rt.t)))
+
+
+def _own(g: Grants) -> list[str]:
+    """What the sender may attach evidence to, by name (for "not your region")."""
+    return ([regions()[c].official_name for c in sorted(g.pic) if c in regions()]
+            + [provinces()[c].name for c in sorted(g.staf) if c in provinces()])
 
 
 async def attach(update: Update, context: ContextTypes.DEFAULT_TYPE, incoming: IncomingFile,
                  target: tuple[str, str] | None, parsed: tuple[str, str] | None) -> None:
     rt = runtime(context)
     g = grants_of(update, context)
+    if not await require(update, context, Action.EDIT_CHECKLIST):  # a pemantau, or someone without a role
+        return
     if target:
         region, code = regions()[target[0]], target[1]
     else:
@@ -101,24 +117,23 @@ async def attach(update: Update, context: ContextTypes.DEFAULT_TYPE, incoming: I
         if where:
             region = resolve(where, g.home_province).region
             if region is None:
-                await send(update, context, Reply(error(rt.t, "Kab/kota “{name}” tidak dikenal atau ambigu; tulis "
-                                                              "namanya lengkap atau kodenya (mis. 63.05).", name=where)))
+                await send(update, context, Reply(render_files.unknown_region(rt.t, where, code)))
                 return
         elif len(g.pic) == 1:
             region = regions()[next(iter(g.pic))]
         else:
-            await send(update, context, Reply(error(rt.t, "Sebutkan kab/kota di keterangan berkas, mis. “Tapin {code}”.",
-                                                    code=code)))
+            await send(update, context, Reply(error(
+                rt.t, "Sebutkan kab/kota di keterangan berkas, mis. “Tapin {code}”.", code=code)))
             return
+    if (g.pic or g.staf) and not allowed(g, Action.EDIT_CHECKLIST, region):
+        await send(update, context, Reply(render_files.not_your_region(rt.t, region.official_name, _own(g))))
+        return
     if not await require(update, context, Action.EDIT_CHECKLIST, region):
         return
     try:
-        with rt.session() as session:
-            cycle = rt.cycle(session)
-            before = evidence.current_state(session, cycle, region, code)
-            if before in evidence.RAISED_TO_PROSES and not may_set_state(g, region, IndicatorState.PROSES, before):
-                raise UserError(N_("Maaf, Anda tidak berwenang melakukan ini. Hubungi admin Bidang HAM Kanwil."))
-            done = evidence.attach(session, rt.clock, cycle, region, code, incoming, user_id(update))
+        with rt.session() as session:  # the same rule as /tandai: a verified indicator's evidence is the Kanwil's
+            done = evidence.attach(session, rt.clock, rt.cycle(session), region, code, incoming, user_id(update),
+                                   may_set=lambda before, after: may_set_state(g, region, after, before))
     except UserError as exc:
         await send(update, context, Reply(error(rt.t, exc.message, **exc.values)))
         return
@@ -134,42 +149,20 @@ async def _download(context: ContextTypes.DEFAULT_TYPE, incoming: IncomingFile) 
     return content
 
 
-def _kind(content: bytes, name: str) -> str:
-    """"aksi" for an Aksi HAM sheet (XLSX sheet ``Aksi HAM``, CSV with a ``periode`` column), else "progress"."""
-    if name.lower().endswith(".csv"):
-        return "aksi" if aksi_import.looks_like_aksi(read_table(content, name, ())) else "progress"
-    names = {s.strip().lower() for s in sheet_names(content, name)}
-    if not names & {s.lower() for s in progress_import.SHEETS} and names & {s.lower() for s in aksi_import.SHEETS}:
-        return "aksi"
-    return "progress"
-
-
-def _plan(update: Update, context: ContextTypes.DEFAULT_TYPE, content: bytes, name: str, token: str,
-          apply: bool) -> Reply:
-    """Validate (and with ``apply`` save) ``content``; a preview, a rejection, or the result."""
-    rt = runtime(context)
-    g = grants_of(update, context)
+def _plan(rt: Runtime, g: Grants, actor: int | None, content: bytes, name: str, token: str, apply: bool) -> Reply:
+    """Validate (and with ``apply`` save) ``content``: a preview, a rejection, or the result. Blocking work:
+    run in a worker thread (it opens its own session)."""
     try:
-        kind = _kind(content, name)
-        with rt.session() as session:
-            if kind == "progress":
-                table = read_table(content, name, progress_import.SHEETS)
-                cycle = rt.cycle(session)
-                plan = progress_import.plan(session, cycle, table, progress_import.rights_of(g))
-                if not apply:
-                    return render_files.progress_preview(rt.t, name, plan, token)
-                progress_import.apply(session, rt.clock, cycle, plan, user_id(update), name)
-                return Reply(render_files.applied(rt.t, name, len(plan.changes)))
-            table = read_table(content, name, aksi_import.SHEETS)
-            rows = aksi_import.plan(session, table, aksi_import.rights_of(g), rt.clock.now())
-            if not apply:
-                return render_files.aksi_preview(rt.t, name, rows, aksi_import.changed(rows), token)
-            return Reply(render_files.applied(rt.t, name, aksi_import.apply(session, rt.clock, rows, user_id(update),
-                                                                            name)))
+        outcome = imports.run(rt, content, name, grants=g, actor=actor, apply=apply)
     except SpreadsheetError as exc:
         return Reply(render_files.unreadable(rt.t, name, exc.message, exc.values))
     except ImportRejected as exc:
         return Reply(render_files.rejected(rt.t, name, exc.errors))
+    if apply:
+        return Reply(render_files.applied(rt.t, name, outcome.changed))
+    if outcome.kind == "progress":
+        return render_files.progress_preview(rt.t, name, outcome.plan, token)
+    return render_files.aksi_preview(rt.t, name, list(outcome.aksi_rows), list(outcome.aksi_changed), token)
 
 
 async def preview(update: Update, context: ContextTypes.DEFAULT_TYPE, incoming: IncomingFile) -> None:
@@ -184,7 +177,7 @@ async def preview(update: Update, context: ContextTypes.DEFAULT_TYPE, incoming: 
         await send(update, context, Reply(render_files.unreadable(rt.t, incoming.file_name, exc.message, exc.values)))
         return
     token = secrets.token_hex(4)
-    reply = _plan(update, context, content, incoming.file_name, token, apply=False)
+    reply = await asyncio.to_thread(_plan, rt, g, user_id(update), content, incoming.file_name, token, False)
     if reply.buttons:  # remembered in the database: Kirim works after a restart, on any copy of the bot
         with rt.session() as session:
             conversations.save(session, rt.clock, update.effective_chat.id, user_id(update), Conversation(
@@ -193,36 +186,52 @@ async def preview(update: Update, context: ContextTypes.DEFAULT_TYPE, incoming: 
     await send(update, context, reply)
 
 
+def _take(rt: Runtime, chat_id: int, person: int | None, token: str, ok: bool) -> Conversation | str:
+    """Claim the pending import for this press: the conversation (now ``APPLYING``, or ended for Batal), or
+    "stale" (no such preview any more) or "taken" (another press, here or on another copy, was first)."""
+    with rt.session() as session:
+        pending = conversations.current(session, rt.clock, chat_id, person, IMPORT)
+        if pending is None or pending.data.get("token") != token:
+            return "stale"
+        if pending.step != "preview" or not conversations.claim(session, rt.clock, chat_id, person, pending,
+                                                                APPLYING if ok else None):
+            return "taken"
+    return Conversation(IMPORT, APPLYING, pending.data, stored=pending.stored)
+
+
 async def on_import_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     data = cb.parse(query.data)
     rt = runtime(context)
     chat_id, person = update.effective_chat.id, user_id(update)
-    with rt.session() as session:
-        pending = conversations.current(session, rt.clock, chat_id, person, IMPORT)
-        if pending is not None and pending.data.get("token") == data.arg(1):
-            conversations.end(session, chat_id, person)
-        else:
-            pending = None
-    if pending is None:
+    ok = data.arg(0) == "ok"
+    taken = _take(rt, chat_id, person, data.arg(1), ok)
+    if taken == "stale":
         await query.answer(rt.t.gettext("Pratinjau ini sudah tidak berlaku; kirim berkasnya lagi."), show_alert=True)
+        return
+    if taken == "taken":
+        await query.answer(render_files.import_taken(rt.t), show_alert=True)
         return
     await query.answer()
     try:
         await query.edit_message_reply_markup(None)
     except BadRequest:  # the preview is too old to edit, or gone: the answer below says what happened
         pass
-    if data.arg(0) != "ok":
+    if not ok:
         await send(update, context, Reply(rt.t.gettext("Dibatalkan; tidak ada yang diubah.")))
         return
-    info = pending.data
+    info = taken.data
     incoming = IncomingFile("document", info["file_id"], info["unique"], info["name"], None, info["size"])
     try:  # the file is fetched again: the database keeps the file_id, never the content
         content = await _download(context, incoming)
+        reply = await asyncio.to_thread(_plan, rt, grants_of(update, context), person, content, incoming.file_name,
+                                        info["token"], True)
     except SpreadsheetError as exc:
-        await send(update, context, Reply(render_files.unreadable(rt.t, incoming.file_name, exc.message, exc.values)))
-        return
-    await send(update, context, _plan(update, context, content, incoming.file_name, info["token"], True))
+        reply = Reply(render_files.unreadable(rt.t, incoming.file_name, exc.message, exc.values))
+    finally:
+        with rt.session() as session:  # done (or failed): this import's conversation ends
+            conversations.claim(session, rt.clock, chat_id, person, taken)
+    await send(update, context, reply)
 
 
 async def on_files_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -237,7 +246,7 @@ async def on_files_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await query.answer()
     rt = runtime(context)
     with rt.session() as session:
-        files = evidence.files_of(session, rt.cycle(session), region, data.arg(1))
+        files, total = evidence.newest(session, rt.cycle(session), region, data.arg(1), SHOWN_FILES)
     chat_id = update.effective_chat.id
     for f in files:
         caption = rt.t.fmt("{region} · <code>{code}</code> · {file}", region=region.short_name, code=f.indicator_code,
@@ -248,6 +257,8 @@ async def on_files_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
             await context.bot.send_document(chat_id, f.file_id, caption=caption)
     if not files:
         await send(update, context, Reply(rt.t.gettext("Belum ada berkas untuk indikator ini.")))
+    elif total > len(files):
+        await send(update, context, Reply(render_files.more_files(rt.t, len(files), total)))
 
 
 def register(application: Application) -> None:

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import sqlite3
+import stat
 import threading
+import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from bot import backup
 from bot.cli import main
+from bot.db import normalise_url
 from bot.demo import load_demo
+from bot.models import Worker
 
 
 def dump(path: Path) -> dict[str, list[tuple]]:
@@ -113,3 +121,135 @@ def test_postgresql_backup_prints_pg_dump_when_it_is_not_installed(monkeypatch, 
     with pytest.raises(backup.UserError):
         backup.restore(url, tmp_path / "x.dump")  # no --force
     assert backup.restore(url, tmp_path / "x.dump", force=True).command[0] == "pg_restore"
+
+
+@pytest.fixture
+def umask_022():
+    old = os.umask(0o022)  # the usual umask: files would be 0644 unless created private
+    yield
+    os.umask(old)
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_a_backup_and_a_restored_new_file_are_private_from_the_first_byte(cli_env, tmp_path, monkeypatch, umask_022):
+    seen: dict[str, int | None] = {}
+    real_connect = sqlite3.connect
+
+    def connect(target, *args, **kwargs):  # what the file is like when SQLite starts writing into it
+        path = Path(str(target).removeprefix("file:").split("?")[0])
+        seen[path.name] = mode(path) if path.exists() else None
+        return real_connect(target, *args, **kwargs)
+
+    monkeypatch.setattr(backup.sqlite3, "connect", connect)
+    copy = tmp_path / "cadangan.db"
+    assert main(["backup", str(copy)]) == 0
+    assert seen["cadangan.db.partial"] == 0o600 and mode(copy) == 0o600
+    target = tmp_path / "baru" / "pantau.db"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{target}")
+    assert main(["restore", str(copy)]) == 0
+    assert seen["pantau.db"] == 0o600 and mode(target) == 0o600
+    assert dump(target) == dump(copy)
+
+
+def set_revision(path: Path, revision: str) -> None:
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("UPDATE alembic_version SET version_num = ?", (revision,))
+    conn.close()
+
+
+def test_a_backup_of_a_newer_version_is_refused(cli_env, tmp_path, monkeypatch, capsys):
+    copy = tmp_path / "dari-versi-baru.db"
+    assert main(["backup", str(copy)]) == 0
+    set_revision(copy, "i99_dari_masa_depan")
+    target = tmp_path / "baru.db"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{target}")
+    assert main(["restore", str(copy), "--force"]) == 1
+    err = capsys.readouterr().err
+    assert "revisi skema i99_dari_masa_depan tidak dikenal versi ini" in err and "Tidak ada yang diubah" in err
+    assert not target.exists()
+    assert "i10_telegram_language" in backup.known_revisions()  # an older backup is fine: upgraded on start
+
+
+def test_restoring_under_a_running_bot_is_refused(cli_env, tmp_path, capsys):
+    rt = cli_env
+    source = Path(rt.engine.url.database)
+    copy = tmp_path / "copy.db"
+    assert main(["backup", str(copy)]) == 0
+    now = datetime.now(UTC)
+    with rt.session() as session:
+        session.add(Worker(id="host:1:a", host="host", pid=1, started_at=now, beat_at=now - timedelta(seconds=3)))
+    before = dump(source)
+    assert main(["restore", str(copy), "--force"]) == 1
+    assert "Bot sedang berjalan pada basis data ini (detak terakhir 3 detik lalu)" in capsys.readouterr().err
+    assert dump(source) == before
+    with rt.session() as session:  # it stopped (said so), or its heartbeat is stale: the restore goes ahead
+        session.get(Worker, "host:1:a").stopped_at = now
+    rt.engine.dispose()
+    assert main(["restore", str(copy), "--force"]) == 0
+    assert dump(source) == dump(copy)
+
+
+@pytest.fixture
+def pg_database():
+    """A PostgreSQL database of its own (pg_dump and pg_restore work on whole databases)."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base or not shutil.which("pg_dump"):
+        pytest.skip("needs TEST_DATABASE_URL and the PostgreSQL client tools")
+    name = f"d_backup_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(normalise_url(base), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def test_postgresql_backup_is_private_and_a_newer_or_busy_database_is_not_restored(pg_database, tmp_path, clock,
+                                                                                   monkeypatch, umask_022):
+    from bot.runtime import Runtime
+    from tests.conftest import make_settings
+
+    rt = Runtime.start(make_settings(pg_database), clock)
+    with rt.session() as session:
+        load_demo(session, rt.clock, rt.cycle(session))
+    real_run = backup.subprocess.run
+    modes: list[int] = []
+
+    def run(command, *args, stdout=None, **kwargs):
+        if command[0] == "pg_dump":
+            assert not [c for c in command if c.startswith("--file")]  # written into the file we opened
+            modes.append(stat.S_IMODE(os.fstat(stdout.fileno()).st_mode))
+        return real_run(command, *args, stdout=stdout, **kwargs)
+
+    monkeypatch.setattr(backup.subprocess, "run", run)
+    good = tmp_path / "pantau.dump"
+    assert backup.backup(pg_database, good).done
+    assert modes == [0o600] and mode(good) == 0o600 and good.read_bytes()[:5] == b"PGDMP"
+    with rt.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = 'i99_dari_masa_depan'"))
+    newer = tmp_path / "baru.dump"
+    assert backup.backup(pg_database, newer).done
+    with rt.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = 'i10_telegram_language'"))
+        conn.execute(text("DELETE FROM checklist_entry"))
+    with pytest.raises(backup.UserError, match="lebih baru"):
+        backup.restore(pg_database, newer, force=True)
+    now = datetime.now(UTC)
+    with rt.session() as session:
+        session.add(Worker(id="h:2:b", host="h", pid=2, started_at=now, beat_at=now))
+    with pytest.raises(backup.UserError, match="Bot sedang berjalan"):
+        backup.restore(pg_database, good, force=True)
+    with rt.engine.begin() as conn:
+        assert conn.execute(text("SELECT count(*) FROM checklist_entry")).scalar_one() == 0  # nothing restored
+        conn.execute(text("UPDATE worker SET stopped_at = beat_at"))
+    rt.engine.dispose()
+    assert backup.restore(pg_database, good, force=True).done
+    engine = create_engine(normalise_url(pg_database))
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM checklist_entry")).scalar_one() > 3000
+    engine.dispose()

@@ -222,7 +222,23 @@ async def test_a_file_sent_after_tambah_tautan_catatan_is_attached(bot):
 
 async def test_evidence_refusals(bot):
     (reply,) = replies(await send_file(bot, PIC, b"x", name="a.pdf", caption="Banjar 3.02"))
+    assert ("Kabupaten Banjar bukan wilayah Anda; berkas tidak dilampirkan. Anda dapat melampirkan data dukung "
+            "untuk Kabupaten Tapin.") in reply.params["text"]
+    (reply,) = replies(await send_file(bot, PIC, b"x", photo=True, caption="Banjar 3.02"))
+    assert "Kabupaten Banjar bukan wilayah Anda" in reply.params["text"]
+    (reply,) = replies(await send_file(bot, PIC, b"x", name="a.pdf", caption="3.99"))
+    assert ("Indikator “3.99” tidak ada di daftar indikator yang berlaku; berkas tidak dilampirkan"
+            in reply.params["text"])
+    (reply,) = replies(await send_file(bot, PIC, b"x", photo=True, caption="Tapin 3.99"))
+    assert "Indikator “3.99” tidak ada" in reply.params["text"]
+    (reply,) = replies(await send_file(bot, VIEWER, b"x", name="a.pdf", caption="3.02"))
     assert "tidak berwenang" in reply.params["text"]
+    (reply,) = replies(await send_file(bot, PIC, b"x", name="a.pdf", caption="Tapim Kalsl 3.02"))
+    assert "Kab/kota “Tapim Kalsl” tidak dikenal atau ambigu; berkas tidak dilampirkan" in reply.params["text"]
+    # in a group only a caption that is just a code is answered ("rapat 1.5 jam" is somebody's message)
+    (reply,) = replies(await send_file(bot, PIC, b"x", name="a.pdf", caption="3.99", chat_id=-100777))
+    assert "Indikator “3.99” tidak ada" in reply.params["text"]
+    assert replies(await send_file(bot, PIC, b"x", name="a.pdf", caption="rapat 1.5 jam", chat_id=-100777)) == []
     (reply,) = replies(await send_file(bot, STAF, b"x", name="a.pdf", caption="3.02"))
     assert "Sebutkan kab/kota di keterangan berkas" in reply.params["text"]
     (reply,) = replies(await send_file(bot, PIC, b"x", name="a.pdf"))
@@ -277,3 +293,31 @@ async def test_www_without_a_scheme_is_a_link_not_a_note(bot):
     assert "Catatan: dokumen di bagian hukum" in reply.params["text"]
     assert snapshot(bot.runtime) == [("63.05", "1.03", "proses", "https://www.tapinkab.go.id/ppid", None),
                                      ("63.05", "1.04", "proses", None, "dokumen di bagian hukum")]
+
+
+async def test_a_doubled_column_and_an_overlong_note_are_named(bot):
+    doubled = xlsx([HEADER + ["status"], ["Tapin", "1.01", "lengkap", "", "", "belum"]])
+    (reply,) = replies(await send_file(bot, STAF, doubled))
+    assert "Kolom ganda: status. Setiap kolom hanya boleh ada sekali." in reply.params["text"]
+    aliases = xlsx([["wilayah", "kode", "status", "state"], ["Tapin", "1.01", "lengkap", "belum"]])
+    (reply,) = replies(await send_file(bot, STAF, aliases))
+    assert "Kolom ganda: status." in reply.params["text"] and not buttons_of(reply)
+    long_note = f"wilayah,kode,status,catatan\nTapin,1.01,lengkap,{'x' * 200_000}\n".encode()
+    (reply,) = replies(await send_file(bot, STAF, long_note, name="progres.csv"))
+    assert "baris 2: Catatan terlalu panjang: 200000 karakter, paling banyak 1000." in reply.params["text"]
+    assert "rusak" not in reply.params["text"]
+    assert snapshot(bot.runtime) == []
+
+
+async def test_lihat_berkas_sends_the_ten_newest_and_says_how_many_more(bot):
+    for i in range(14):
+        await send_file(bot, PIC, b"%PDF", name=f"bukti-{i:02d}.pdf", caption="3.02")
+    (menu,) = replies(await bot.say("/checklist Tapin", PIC))
+    (crit,) = replies(await bot.press(menu, "kc|63.05|3|0|e", PIC))
+    (detail,) = replies(await bot.press(crit, "ki|63.05|3.02|e", PIC))
+    calls = await bot.press(detail, "📂 Lihat 14 berkas", PIC)
+    sent = [c.params["caption"].rsplit(" · ", 1)[1] for c in calls if c.method == "sendDocument"]
+    assert sent == [f"bukti-{i:02d}.pdf" for i in range(4, 14)]  # the newest ten, oldest of them first
+    (note,) = replies(calls)
+    assert "Ditampilkan 10 berkas terbaru dari 14; 4 berkas yang lebih lama tidak dikirim ulang." in note.params["text"]
+    assert bot.api.refusals == []

@@ -102,9 +102,12 @@ def criterion_page(t: Translator, region: RegionRef, number: int, items: list[In
 
 
 def indicator_detail(t: Translator, region: RegionRef, s: IndicatorStatus, may_edit: bool,
-                     states: list[IndicatorState], tz: str, files: int = 0) -> Reply:
-    """``may_edit``: the reader may add links and notes; ``states``: the states they may choose now;
-    ``files``: data-dukung files sent to the bot (a button sends them back to an editor)."""
+                     states: list[IndicatorState], tz: str, files: int = 0, may_see_files: bool | None = None,
+                     ) -> Reply:
+    """``may_edit``: the reader may add links, notes and files; ``states``: the states they may choose now;
+    ``files``: data-dukung files sent to the bot (a button sends them back to ``may_see_files``, by default
+    an editor: the region's staf and PIC, also once the indicator is verified)."""
+    may_see_files = may_edit if may_see_files is None else may_see_files
     ind = s.indicator
     lines = [
         t.fmt("<b>{name}</b> · <code>{code}</code>", name=region.official_name, code=ind.code),
@@ -125,18 +128,19 @@ def indicator_detail(t: Translator, region: RegionRef, s: IndicatorStatus, may_e
         lines.append(t.nfmt("Berkas data dukung: {n}", "Berkas data dukung: {n}", files))
     if may_edit:
         lines.append("<i>" + t.gettext("Lampirkan berkas: balas pesan ini dengan dokumen atau foto.") + "</i>")
+    elif may_see_files and s.state is IndicatorState.TERVERIFIKASI:
+        lines.append("<i>" + t.gettext("Sudah diverifikasi Kanwil: status, data dukung, tautan dan catatannya hanya "
+                                       "dapat diubah staf Bidang HAM.") + "</i>")
     keyboard: tuple[tuple[Button, ...], ...] = ()
-    if may_edit and files:
+    if may_see_files and files:
         keyboard += ((Button(t.nfmt("📂 Lihat {n} berkas", "📂 Lihat {n} berkas", files),
                              cb.build(cb.FILES, region.code, ind.code)),),)
+    keyboard += rows([
+        Button(f"{STATE_ICONS[st]} {state_label(t, st)}", cb.build(cb.SET_STATE, region.code, ind.code, st.value, cb.IN_PLACE))
+        for st in states
+    ], 2)
     if may_edit:
-        states = [
-            Button(f"{STATE_ICONS[st]} {state_label(t, st)}", cb.build(cb.SET_STATE, region.code, ind.code, st.value, cb.IN_PLACE))
-            for st in states
-        ]
-        keyboard += rows(states, 2) + (
-            (Button(t.gettext("📎 Tambah tautan/catatan"), cb.build(cb.ADD_NOTE, region.code, ind.code)),),
-        )
+        keyboard += ((Button(t.gettext("📎 Tambah tautan/catatan"), cb.build(cb.ADD_NOTE, region.code, ind.code)),),)
     back = (Button(t.gettext("‹ Kembali"), cb.build(cb.CRITERION, region.code, ind.criterion_number, 0, cb.IN_PLACE)),)
     return Reply("\n".join(lines), keyboard + (back,))
 

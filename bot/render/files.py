@@ -96,6 +96,33 @@ def applied(t: Translator, filename: str, changed: int) -> str:
     return t.fmt("✔️ Impor “{file}” selesai: {n} baris berubah.", file=filename, n=changed)
 
 
+def unknown_code(t: Translator, code: str) -> str:
+    return t.fmt("⚠️ Indikator “{code}” tidak ada di daftar indikator yang berlaku; berkas tidak dilampirkan. "
+                 "Periksa kodenya dengan /checklist, lalu kirim lagi dengan keterangan kode yang benar (mis. “3.02”).",
+                 code=code)
+
+
+def not_your_region(t: Translator, region: str, own: list[str]) -> str:
+    text = t.fmt("⚠️ {region} bukan wilayah Anda; berkas tidak dilampirkan.", region=region)
+    if own:
+        text += " " + t.fmt("Anda dapat melampirkan data dukung untuk {own}.", own=", ".join(own))
+    return text
+
+
+def unknown_region(t: Translator, name: str, code: str) -> str:
+    return t.fmt("⚠️ Kab/kota “{name}” tidak dikenal atau ambigu; berkas tidak dilampirkan. Tulis nama lengkapnya "
+                 "di keterangan berkas, mis. “Tapin {code}”.", name=name, code=code)
+
+
+def more_files(t: Translator, shown: int, total: int) -> str:
+    return t.fmt("Ditampilkan {shown} berkas terbaru dari {total}; {rest} berkas yang lebih lama tidak dikirim ulang.",
+                 shown=shown, total=total, rest=total - shown)
+
+
+def import_taken(t: Translator) -> str:
+    return t.gettext("Tombol untuk berkas ini sudah ditekan (Kirim atau Batal); hasilnya dikirim di percakapan ini.")
+
+
 def send_hint(t: Translator) -> str:
     return "\n".join([
         t.gettext("Berkas ini tidak dapat diproses."),

@@ -1,0 +1,34 @@
+"""One claim per one-time thing.
+
+Several copies of the bot may share one PostgreSQL (webhook behind a load balancer), and one copy handles
+updates concurrently. Whatever may happen only once (an invitation accepted, a previewed import applied, a
+broadcast confirmed, a conversation step taken) is claimed by **one conditional statement** (``UPDATE ...
+WHERE <still unclaimed>`` or ``DELETE ... WHERE <as it was read>``) whose row count decides: 1, this
+update won and goes on in the same transaction; 0, another one was first, and the caller tells the person
+so in plain Indonesian. Reading first and then writing is never the decision.
+
+Why this holds: on PostgreSQL (READ COMMITTED) a second ``UPDATE``/``DELETE`` of the same row waits for
+the first transaction and then re-checks its ``WHERE`` against the committed row, so it matches nothing;
+SQLite lets one writer at a time evaluate its ``WHERE``. Tests: ``tests/test_claims.py`` (two sessions on
+PostgreSQL behind a barrier, many trials) and ``tests/test_claims_replicas.py`` (two real webhook copies).
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+from sqlalchemy.sql.dml import Delete, Update
+from sqlmodel import Session
+
+
+def claimed(session: Session, statement: Update | Delete) -> bool:
+    """Run one conditional UPDATE/DELETE; True when it changed exactly one row (this caller won)."""
+    result = session.execute(statement.execution_options(synchronize_session=False))
+    return result.rowcount == 1
+
+
+def dialect_insert(session: Session) -> Any:
+    """INSERT with ON CONFLICT for the session's database (SQLite or PostgreSQL), looked up by name so that
+    SQLite never loads the PostgreSQL dialect."""
+    return import_module(f"sqlalchemy.dialects.{session.get_bind().dialect.name}").insert
