@@ -18,6 +18,7 @@ from bot.render import calendar as render_calendar
 from bot.render import status as render_status
 from bot.subscriptions import of_chat
 from handlers.common import (
+    button,
     grants_of,
     require,
     resolve_or_ask,
@@ -25,7 +26,7 @@ from handlers.common import (
     send,
     send_error,
     send_file,
-    target_from,
+    stale,
     user_id,
 )
 from schedules import events as event_service
@@ -217,18 +218,17 @@ async def jadwal_batal(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 async def on_target_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
+    pressed = button(update, context, cb.PlaceButton)
+    if pressed is None:
+        await stale(update, context)
+        return
     if not await require(update, context, Action.VIEW):  # checked like /jadwal and /kalender
         return
-    await query.answer()
-    data = cb.parse(query.data)
-    target = target_from(data.arg(0))
-    if target is None:
-        return
-    if data.action == cb.JADWAL:
-        await send(update, context, agenda_reply(update, context, *target_selection(target)))
+    await update.callback_query.answer()
+    if pressed.action == cb.JADWAL:
+        await send(update, context, agenda_reply(update, context, *target_selection(pressed.place)))
     else:
-        await send_calendar(update, context, *target_selection(target))
+        await send_calendar(update, context, *target_selection(pressed.place))
 
 
 def register(application: Application) -> None:

@@ -28,14 +28,14 @@ from bot.evidence import IncomingFile
 from bot.i18n import N_
 from bot.models import IndicatorState
 from bot.progress_import import ImportRejected
-from bot.reference import RegionRef, regions
+from bot.reference import regions
 from bot.regions import resolve
 from bot.render import Reply
 from bot.render import files as render_files
 from bot.render.common import error
 from bot.spreadsheets import SpreadsheetError, check_size, is_spreadsheet, read_table, sheet_names
 from handlers.checklist import EVIDENCE
-from handlers.common import grants_of, require, runtime, send, target_from, user_id
+from handlers.common import button, grants_of, require, runtime, send, stale, user_id
 
 IMPORT = "import"  # conversation kind of a previewed import: {"token", "file_id", "unique", "name", "size"}
 INDICATOR_BUTTONS = (cb.SET_STATE, cb.ADD_NOTE, cb.FILES, cb.INDICATOR)
@@ -58,10 +58,10 @@ def replied_indicator(message: Message | None) -> tuple[str, str] | None:
     if message is None or message.reply_markup is None:
         return None
     for row in message.reply_markup.inline_keyboard:
-        for button in row:
-            data = cb.parse(button.callback_data if isinstance(button.callback_data, str) else "")
-            if data.action in INDICATOR_BUTTONS and data.arg(0) in regions() and data.arg(1):
-                return data.arg(0), data.arg(1)
+        for key in row:
+            decoded = cb.decode(key.callback_data)
+            if isinstance(decoded, cb.IndicatorButton) and decoded.action in INDICATOR_BUTTONS:
+                return decoded.region.code, decoded.code
     return None
 
 
@@ -195,12 +195,15 @@ async def preview(update: Update, context: ContextTypes.DEFAULT_TYPE, incoming: 
 
 async def on_import_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
-    data = cb.parse(query.data)
+    pressed = button(update, context, cb.ImportButton)
+    if pressed is None:
+        await stale(update, context)
+        return
     rt = runtime(context)
     chat_id, person = update.effective_chat.id, user_id(update)
     with rt.session() as session:
         pending = conversations.current(session, rt.clock, chat_id, person, IMPORT)
-        if pending is not None and pending.data.get("token") == data.arg(1):
+        if pending is not None and pending.data.get("token") == pressed.token:
             conversations.end(session, chat_id, person)
         else:
             pending = None
@@ -212,7 +215,7 @@ async def on_import_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         await query.edit_message_reply_markup(None)
     except BadRequest:  # the preview is too old to edit, or gone: the answer below says what happened
         pass
-    if data.arg(0) != "ok":
+    if not pressed.confirm:
         await send(update, context, Reply(rt.t.gettext("Dibatalkan; tidak ada yang diubah.")))
         return
     info = pending.data
@@ -227,17 +230,17 @@ async def on_import_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 async def on_files_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
-    data = cb.parse(query.data)
-    region = target_from(data.arg(0))
-    if not isinstance(region, RegionRef):
-        await query.answer()
+    pressed = button(update, context, cb.IndicatorButton)
+    if pressed is None:
+        await stale(update, context)
         return
+    region = pressed.region
     if not await require(update, context, Action.EDIT_CHECKLIST, region):
         return
     await query.answer()
     rt = runtime(context)
     with rt.session() as session:
-        files = evidence.files_of(session, rt.cycle(session), region, data.arg(1))
+        files = evidence.files_of(session, rt.cycle(session), region, pressed.code)
     chat_id = update.effective_chat.id
     for f in files:
         caption = rt.t.fmt("{region} · <code>{code}</code> · {file}", region=region.short_name, code=f.indicator_code,

@@ -300,10 +300,15 @@ async def test_forged_reminder_buttons_are_refused_and_change_nothing(bot):
     stranger = 999
     await bot.say("/start", stranger)  # the stranger's own private chat
     own_chat_message = bot.api.last()
-    for data in (ack_data, snooze_data, "ra|99999999999999999999", "rz|-1"):
-        calls = await bot.app.process_update(bot.factory.press(own_chat_message, data, stranger)) or []
+    for data in (ack_data, snooze_data):
+        await bot.app.process_update(bot.factory.press(own_chat_message, data, stranger))
         alert = next(c for c in reversed(bot.api.calls) if c.method == "answerCallbackQuery")
         assert alert.params.get("show_alert"), data
+    for data in ("ra|99999999999999999999", "rz|-1"):  # out of range: a quiet answer, no alert
+        await bot.app.process_update(bot.factory.press(own_chat_message, data, stranger))
+        answer = next(c for c in reversed(bot.api.calls) if c.method == "answerCallbackQuery")
+        assert answer.params == {"callback_query_id": answer.params["callback_query_id"],
+                                 "text": "Tombol ini sudah tidak berlaku."}, data
     # in the group itself, someone who is not a member of it
     bot.api.member_status[(GROUP, stranger)] = "left"
     calls = await bot.press(message, "✅ Sudah dikerjakan", stranger)
