@@ -318,7 +318,8 @@ def create_event(session: Session, clock: Clock, draft: EventDraft, national_zon
 
 
 def get_event(session: Session, event_id: int) -> Event:
-    event = session.get(Event, event_id)
+    """The event with that number; an id no database holds (0, negative, beyond 64 bits) is simply not there."""
+    event = session.get(Event, event_id) if 0 < event_id <= limits.MAX_ID else None
     if event is None:
         raise UserError(N_("Acara #{id} tidak ada."), id=str(event_id))
     return event
@@ -386,6 +387,7 @@ def load_template(session: Session, clock: Clock, year: int, national_zone: str,
     Dates on a non-working day move to the previous working day; a rakor is one event per province at
     09:00 in its Kanwil's zone; nothing already past is created.
     """
+    limits.check_year(year, clock.now())  # "template 0" or "template 99999": one clear sentence
     existing = {(e.title, e.scope_codes, e.start_date.year) for e in session.exec(select(Event))}
     created = []
     with open(TEMPLATE, newline="", encoding="utf-8") as fh:
