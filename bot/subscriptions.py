@@ -20,6 +20,8 @@ def subscribe(session: Session, clock: Clock, chat_id: int, target: RegionRef | 
     if sub is None:
         sub = Subscription(chat_id=chat_id, target_code=target.code, created_by=actor, created_at=clock.now())
         session.add(sub)
+    elif not was_active:  # bound again after /berhenti or a block: reminded from now on, like a new one
+        sub.created_at, sub.created_by = clock.now(), actor
     sub.active = True
     session.flush()
     if not was_active:
