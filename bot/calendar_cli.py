@@ -33,7 +33,7 @@ def add_parser(sub: argparse._SubParsersAction, t: Translator) -> None:
     cal = sub.add_parser("calendar", help=t.gettext("jadwal: tambah, ubah, batal, templat tahunan, ekspor .ics"))
     verbs = cal.add_subparsers(dest="verb", required=True)
     add = verbs.add_parser(
-        "add", help=t.gettext('tambah acara: "rakor Kalsel 19 Juni 2025 09.00 Judul | ingatkan H-3, H-1"'))
+        "add", help=t.gettext('tambah acara: "rakor Kalsel Senin depan 09.00 Judul | ingatkan H-3, H-1"'))
     add.add_argument("line")
     lst = verbs.add_parser("list", help=t.gettext("acara mendatang"))
     lst.add_argument("--wilayah")

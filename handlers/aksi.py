@@ -27,11 +27,12 @@ from handlers.common import (
     send,
     send_error,
     stale,
+    today,
     user_id,
 )
 
 FORM = "/aksi <wilayah> [B04|B08|B12] [tahun] [skor]"
-EXAMPLE = "/aksi Tapin B08 2025 87,5"
+EXAMPLE = "/aksi Tapin B08 {year} 87,5"  # this year: examples never go stale
 
 
 def split_args(args: list[str]) -> tuple[str, str | None, int | None, float | None]:
@@ -64,7 +65,7 @@ async def aksi(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await send_error(update, context, exc)
         return
     if not query:
-        await send(update, context, render_status.usage(rt.t, FORM, EXAMPLE))
+        await send(update, context, render_status.usage(rt.t, FORM, EXAMPLE.format(year=today(context).year)))
         return
     needed = Action.RECORD_AKSI if period else Action.VIEW
     if not await require(update, context, needed):

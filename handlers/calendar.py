@@ -27,13 +27,22 @@ from handlers.common import (
     send_error,
     send_file,
     stale,
+    today,
     user_id,
 )
 from schedules import events as event_service
 from schedules.calendar import EXAMPLE, FORM, Scope, parse_line, parse_when, scope_of, upcoming
+from schedules.dates import example_day, spelled
 
 UBAH_FORM = "/jadwal_ubah <id> tanggal <tanggal> [HH.MM] | judul|lokasi|catatan|ingatkan <nilai> | konfirmasi"
-UBAH_EXAMPLE = "/jadwal_ubah 12 tanggal 20 Juni 2025 09.00"
+UBAH_EXAMPLE = "/jadwal_ubah 12 tanggal {date} 09.00"  # a date ahead: examples never go stale
+USAGE = {cb.JADWAL: ("/jadwal <wilayah>", "/jadwal Kalsel"), cb.KALENDER: ("/kalender <wilayah>", "/kalender Kalsel")}
+
+
+def example_date(context: ContextTypes.DEFAULT_TYPE) -> str:
+    """A date a few weeks ahead, spelled in the reader's language, for the examples of usage texts."""
+    rt = runtime(context)
+    return spelled(example_day(today(context)), rt.t.locale)
 
 
 def target_selection(target):
@@ -58,9 +67,13 @@ async def _selection(update: Update, context: ContextTypes.DEFAULT_TYPE, action:
         scope = Scope(ScopeKind.PROVINCES if codes[0] in provinces() else ScopeKind.REGIONS,
                       tuple(c for c in codes if (c in provinces()) == (codes[0] in provinces())))
         return render_calendar.scope_text(rt.t, scope), scope.region_codes(), scope.zone(rt.settings.timezone)
-    if grants_of(update, context).admin:
+    g = grants_of(update, context)
+    if g.admin:
         return rt.t.gettext("semua wilayah"), None, None  # each event in its own zone
-    await send(update, context, render_status.usage(rt.t, "/jadwal <wilayah>", "/jadwal Kalsel"))
+    own = g.default_target()  # as /status: a staf's province, a PIC's or pemantau's kab/kota
+    if own is not None:
+        return target_selection(own)
+    await send(update, context, render_status.usage(rt.t, *USAGE[action]))
     return None
 
 
@@ -123,7 +136,7 @@ async def jadwal_tambah_line(update: Update, context: ContextTypes.DEFAULT_TYPE)
     except UserError as exc:
         problem = rt.t.fmt(exc.message, **exc.values)
         nothing = rt.t.gettext("Tidak ada yang dibuat.")
-        usage = render_status.usage(rt.t, FORM, EXAMPLE)
+        usage = render_status.usage(rt.t, FORM, EXAMPLE.format(date=example_date(context)))
         await send(update, context, Reply(f"⚠️ {problem}\n{nothing}\n{usage.text}"))
         return
     await send(update, context, Reply(rt.t.gettext("✔️ Acara dibuat:") + "\n" + reply.text))
@@ -141,7 +154,8 @@ async def jadwal_ubah(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     rt = runtime(context)
     args = context.args or []
     if len(args) < 2 or not args[0].lstrip("#").isdigit():
-        await send(update, context, render_status.usage(rt.t, UBAH_FORM, UBAH_EXAMPLE))
+        example = UBAH_EXAMPLE.format(date=example_date(context))
+        await send(update, context, render_status.usage(rt.t, UBAH_FORM, example))
         return
     try:
         event_id = limits.event_id(args[0])

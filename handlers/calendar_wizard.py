@@ -22,7 +22,7 @@ from bot.render import wizard as render
 from handlers.calendar import event_card, jadwal_tambah_line
 from handlers.common import button, edit, require, runtime, send, send_error, stale, user_id
 from schedules import events as event_service
-from schedules.calendar import EventDraft, build_event, parse_scope, parse_when
+from schedules.calendar import EventDraft, build_event, parse_scope, parse_time, parse_when
 
 KIND_NAME = "jadwal_tambah"
 # the buttons each step of the conversation answers to (older messages' buttons are stale)
@@ -165,11 +165,11 @@ async def _date_text(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: 
 
 async def _time_text(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: dict, text: str) -> None:
     try:
-        parse_when(f"{draft['date']} {text}")
+        at = parse_time(text)
     except UserError as exc:
         await send_error(update, context, exc)
         return
-    draft["time"] = text.replace(".", ":")
+    draft["time"] = at.strftime("%H:%M")
     _store(update, context, "title", draft)
     await send(update, context, render.ask_title(runtime(context).t))
 

@@ -155,7 +155,8 @@ async def resolve_or_ask(
 
 async def offer_regions(update: Update, context: ContextTypes.DEFAULT_TYPE, province: ProvinceRef, action: str) -> None:
     """A province where a kab/kota is needed (typed, or picked from an unclear name): list its kab/kota."""
-    await send(update, context, render_status.pick_region(runtime(context).t, province, regions_of(province.code), action))
+    reply = render_status.pick_region(runtime(context).t, province, regions_of(province.code), action)
+    await send(update, context, reply)
 
 
 async def require_catalog(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:

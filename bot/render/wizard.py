@@ -13,6 +13,7 @@ from bot.models import EventKind
 from bot.reference import provinces, zone_abbreviation
 from bot.render import Button, Reply, rows
 from bot.render.calendar import kind_label
+from schedules.dates import examples
 
 TIMES = ("08.00", "09.00", "10.00", "13.00", "14.00")
 
@@ -49,8 +50,8 @@ def ask_date(t: Translator, month: date, today: date) -> Reply:
         nav.append(Button("‹", cb.build(cb.WIZARD, "month", prev_month.isoformat())))
     nav.append(Button("›", cb.build(cb.WIZARD, "month", next_month.isoformat())))
     grid.append(tuple(nav))
-    return Reply(t.gettext("(3/5) Tanggal? Pilih di kalender atau ketik mis. 3 Desember 2026, 03-12-2026, besok "
-                           "atau Senin depan."), tuple(grid))
+    return Reply(t.fmt("(3/5) Tanggal? Pilih di kalender atau ketik mis. {example}, {dmy}, besok atau Senin depan.",
+                       **examples(today)), tuple(grid))
 
 
 def ask_time(t: Translator, zone: str) -> Reply:
