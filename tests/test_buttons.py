@@ -200,3 +200,43 @@ def test_any_button_data_is_answered_once_without_a_traceback(catalog, caplog, p
     finally:
         loop.run_until_complete(bot.app.shutdown())
         loop.close()
+
+
+# -- through the real process ------------------------------------------------------------------------------
+PROCESS_FORGED = ["kc|63.05|999|0|e", "bl|63.05|-1|999999|e", "kc|63.05", "wz|month|0001-01-01", "wz|month|garbage",
+                  "ra|99999999999999999999", "zz|0", "st|r:63.05"]  # the last one is real: work goes on
+
+
+def test_forged_buttons_posted_to_the_running_bot_are_answered_without_a_traceback(sqlite_url, tmp_path):
+    from bot.catalog import import_sample
+    from bot.clock import SystemClock
+    from bot.offline import UpdateFactory
+    from bot.offline_http import FakeTelegramServer
+    from bot.runtime import Runtime
+    from tests.conftest import make_settings
+    from tests.test_run import start_bot, stop_bot, wait_for
+
+    rt = Runtime.start(make_settings(sqlite_url, cycle=None), SystemClock())
+    with rt.session() as session:
+        import_sample(session, rt.clock)
+    rt.engine.dispose()
+    server = FakeTelegramServer().start()
+    factory = UpdateFactory(None, server.api)
+    server.api.register_chat(ADMIN)
+    proc = start_bot(server, sqlite_url, tmp_path)
+    try:
+        server.push(factory.message_data("/start", ADMIN))
+        (welcome, *_) = wait_for(lambda: server.api.sent(chat_id=ADMIN))
+        for data in PROCESS_FORGED:
+            server.push(factory.press(welcome, data, ADMIN, raw=True))
+        answered = wait_for(lambda: len(server.calls("answerCallbackQuery")) >= len(PROCESS_FORGED) and
+                            [c for c in server.api.sent(chat_id=ADMIN) if "Kabupaten Tapin" in c.params["text"]])
+    finally:
+        output = stop_bot(proc, server)
+    assert answered, output
+    answers = server.calls("answerCallbackQuery")
+    assert len(answers) == len(PROCESS_FORGED)  # each query exactly once
+    assert [c.params.get("text") for c in answers].count(QUIET) == len(PROCESS_FORGED) - 1  # all but the real one
+    assert not [c for c in server.api.sent(chat_id=ADMIN) if "terjadi kesalahan" in c.params["text"]]
+    assert not server.api.refusals, [(c.method, c.result) for c in server.api.refusals]
+    assert "Traceback" not in output and "ERROR" not in output, output
