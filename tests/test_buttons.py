@@ -240,3 +240,16 @@ def test_forged_buttons_posted_to_the_running_bot_are_answered_without_a_traceba
     assert not [c for c in server.api.sent(chat_id=ADMIN) if "terjadi kesalahan" in c.params["text"]]
     assert not server.api.refusals, [(c.method, c.result) for c in server.api.refusals]
     assert "Traceback" not in output and "ERROR" not in output, output
+
+
+async def test_the_wizard_calendar_stops_at_the_last_accepted_month(bot):
+    (kind,) = replies(await bot.say("/jadwal_tambah"))
+    (scope,) = replies(await bot.press(kind, "Rapat koordinasi"))
+    (month,) = replies(await bot.press(scope, "Kalimantan Selatan"))
+    for _ in range(12 * 6):  # January 2024 .. December 2029, the last month the bot accepts
+        if "›" not in [label for label, _data in buttons_of(month)]:
+            break
+        (month,) = replies(await bot.press(month, "›"))
+    assert "Desember 2029" in [label for label, _data in buttons_of(month)]
+    assert "wz|day|2029-12-31" in [data for _label, data in buttons_of(month)]
+    assert not bot.api.refusals

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from babel.dates import format_date, get_day_names
 
 from bot import callbacks as cb
+from bot import limits
 from bot.i18n import Translator
 from bot.models import EventKind
 from bot.reference import provinces, zone_abbreviation
@@ -48,8 +49,10 @@ def ask_date(t: Translator, month: date, today: date) -> Reply:
     nav = []
     if prev_month >= today.replace(day=1):
         nav.append(Button("‹", cb.build(cb.WIZARD, "month", prev_month.isoformat())))
-    nav.append(Button("›", cb.build(cb.WIZARD, "month", next_month.isoformat())))
-    grid.append(tuple(nav))
+    if next_month <= limits.date_window(today)[1]:  # no further than the dates the bot accepts
+        nav.append(Button("›", cb.build(cb.WIZARD, "month", next_month.isoformat())))
+    if nav:
+        grid.append(tuple(nav))
     return Reply(t.fmt("(3/5) Tanggal? Pilih di kalender atau ketik mis. {example}, {dmy}, besok atau Senin depan.",
                        **examples(today)), tuple(grid))
 
