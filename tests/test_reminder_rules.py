@@ -190,3 +190,16 @@ def test_countdowns_round_to_the_nearest_minute_or_hour(left, shown):
                   start_time=time(9, 0), starts_at=start.astimezone(UTC), scope_kind="provinsi", scope_codes="63",
                   version=1)
     assert countdown(translator("id"), event, "Asia/Makassar", start - left) == shown
+
+
+async def test_done_on_a_deleted_reminder_is_said_in_a_new_message(bot):
+    await bot.say("/langganan Tapin", ADMIN, chat_id=GROUP)
+    await bot.say("/jadwal_tambah kkpham Tapin 2024-02-09 Batas data dukung")
+    (_, _, _, message), = await dispatch_until(bot, wita(2024, 2, 2, 12))
+    await bot.app.bot.delete_message(GROUP, message.result["message_id"])
+    calls = await bot.press(message, "✅ Sudah dikerjakan", ADMIN)
+    assert [c.method for c in calls if c.method != "getChatMember"] == \
+        ["answerCallbackQuery", "editMessageText", "sendMessage"]
+    assert "Ditandai sudah dikerjakan oleh Pengguna" in calls[-1].params["text"]
+    with bot.runtime.session() as session:
+        assert session.exec(select(Reminder).where(Reminder.acknowledged_by == ADMIN)).first() is not None
