@@ -17,16 +17,15 @@ if TYPE_CHECKING:
 def _services() -> None:
     """Import the services on first use: `pantau-ham --help` builds this parser and should not pay for
     the database layer, the calendar or icalendar."""
-    global plain, UserError, Event, ProvinceRef, regions_of, resolve, render_calendar, event_service
-    global load_template, parse_line, parse_when, upcoming, to_ics
+    global plain, UserError, ProvinceRef, regions_of, resolve, render_calendar, event_service
+    global get_event, load_template, parse_line, parse_when, upcoming, to_ics
     from bot.console import plain
     from bot.errors import UserError
-    from bot.models import Event
     from bot.reference import ProvinceRef, regions_of
     from bot.regions import resolve
     from bot.render import calendar as render_calendar
     from schedules import events as event_service
-    from schedules.calendar import load_template, parse_line, parse_when, upcoming
+    from schedules.calendar import get_event, load_template, parse_line, parse_when, upcoming
     from schedules.ics import to_ics
 
 
@@ -34,7 +33,7 @@ def add_parser(sub: argparse._SubParsersAction, t: Translator) -> None:
     cal = sub.add_parser("calendar", help=t.gettext("jadwal: tambah, ubah, batal, templat tahunan, ekspor .ics"))
     verbs = cal.add_subparsers(dest="verb", required=True)
     add = verbs.add_parser(
-        "add", help=t.gettext('tambah acara: "rakor Kalsel 19 Juni 2025 09.00 Judul | ingatkan H-3, H-1"'))
+        "add", help=t.gettext('tambah acara: "rakor Kalsel Senin depan 09.00 Judul | ingatkan H-3, H-1"'))
     add.add_argument("line")
     lst = verbs.add_parser("list", help=t.gettext("acara mendatang"))
     lst.add_argument("--wilayah")
@@ -71,7 +70,7 @@ def _codes(query: str | None) -> tuple[set[str] | None, str, str | None]:
 
 def _today(rt: Runtime, session, event_id: int):
     _services()
-    event = session.get(Event, event_id)
+    event = get_event(session, event_id)
     return rt.clock.now().astimezone(ZoneInfo(event.timezone if event else rt.settings.timezone)).date()
 
 

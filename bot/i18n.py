@@ -112,8 +112,15 @@ class Translator:
 
     def plain(self, message: str, **values: object) -> str:
         """Translate and fill without HTML escaping: for plain-text places (alerts, the terminal)."""
-        return self.gettext(message).format(**{k: self.gettext(v) if isinstance(v, Term) else v
-                                               for k, v in values.items()})
+        return self.gettext(message).format(**{k: self._value(v) for k, v in values.items()})
+
+    def _value(self, value: object) -> object:
+        """A ``Term`` translated; a ``date`` spelled as typed in this language (``3 Desember 2026``)."""
+        if isinstance(value, Term):
+            return self.gettext(value)
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return format_date(value, "d MMMM y", locale=self._babel_locale)
+        return value
 
     def nfmt(self, singular: str, plural: str, n: int, **values: object) -> str:
         values.setdefault("n", n)
@@ -122,11 +129,9 @@ class Translator:
     def escape(self, value: object) -> str:
         if isinstance(value, Markup):
             return str(value)
-        if isinstance(value, Term):
-            value = self.gettext(value)
         if isinstance(value, float):
             return self.number(value)
-        return html.escape(str(value), quote=False)
+        return html.escape(str(self._value(value)), quote=False)
 
     # -- CLDR formatting ---------------------------------------------------------
     def number(self, value: float, digits: int = 1) -> str:

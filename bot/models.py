@@ -178,7 +178,7 @@ class Subscription(SQLModel, table=True):
     target_code: str = Field(max_length=5)  # "63.05" (kab/kota) or "63" (province)
     active: bool = True
     created_by: int | None = None
-    created_at: datetime = Field(sa_column=utc_column())
+    created_at: datetime = Field(sa_column=utc_column())  # when it (last) became active: nothing is planned before
 
 
 class AksiReport(SQLModel, table=True):

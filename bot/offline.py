@@ -10,7 +10,8 @@ would have accepted the same calls:
 * ``chat not found`` for a chat that never wrote to the bot (tests register chats, or their updates do);
 * 403 for a private chat that blocked the bot and a group that removed it; a group that became a
   supergroup answers 400 with ``migrate_to_chat_id``;
-* editing a message that does not exist, or to the same text and buttons ("message is not modified");
+* editing (or deleting) a message that does not exist, or was deleted, or editing it to the same text and
+  buttons ("message is not modified");
 * answering a callback query twice, or one that never came ("query is too old");
 * Telegram's sending limits on an injectable clock: 30 messages a second overall, 20 a minute per
   group, and about one a second per private chat (a burst of 3 in any 3 s) → 429 with ``retry_after``
@@ -357,6 +358,10 @@ class OfflineBotAPI(BaseRequest):
             return self._member(chat_id, int(params.get("user_id", 0)))
         if method == "getChat":
             return dict(self.chats[chat_id])
+        if method == "deleteMessage":
+            if self.messages.pop((chat_id, int(params.get("message_id") or 0)), None) is None:
+                raise _bad("message to delete not found")
+            return True
         if method not in SENDING:
             return True
         if method == "sendMessage":
@@ -505,15 +510,18 @@ class UpdateFactory:
                "from": self.user(1), "migrate_to_chat_id": new_chat_id}
         return self._update({"update_id": next(self._ids), "message": msg})
 
-    def press(self, call: ApiCall, data: str, user_id: int) -> Update:
-        """The update for pressing the button with ``data`` on the message recorded in ``call``."""
+    def press(self, call: ApiCall, data: str, user_id: int, raw: bool = False) -> Any:
+        """The update for pressing the button with ``data`` on the message recorded in ``call``.
+
+        ``raw``: the update as Telegram's JSON (for the HTTP stand-in) instead of an ``Update``."""
         message = call.result if isinstance(call.result, dict) else {}
         query_id = str(next(self._ids))
         if self.api is not None:
             self.api.open_queries.add(query_id)
         query = {"id": query_id, "from": self.user(user_id), "chat_instance": "offline", "data": data,
                  "message": message}
-        return self._update({"update_id": next(self._ids), "callback_query": query})
+        update = {"update_id": next(self._ids), "callback_query": query}
+        return update if raw else self._update(update)
 
 
 def buttons_of(call: ApiCall) -> list[tuple[str, str]]:

@@ -27,7 +27,8 @@ def subscribe(session: Session, clock: Clock, chat_id: int, target: RegionRef | 
         was_active = not inserted and sub.active  # the other copy was first
     elif not sub.active:
         was_active = not claimed(session, update(Subscription).where(Subscription.id == sub.id, ~Subscription.active)
-                                 .values(active=True))
+                                 .values(active=True, created_at=clock.now(), created_by=actor))
+        # bound again after /berhenti or a block: reminded from now on, like a new one
         session.refresh(sub)
     session.flush()
     if not was_active:

@@ -7,6 +7,7 @@ from telegram.ext import Application
 from handlers import (
     aksi,
     broadcast,
+    buttons,
     calendar,
     calendar_wizard,
     checklist,
@@ -28,6 +29,7 @@ from handlers import (
 def register(application: Application) -> None:
     language.register(application)
     groups.register(application)
+    buttons.register_gate(application)  # before every button handler: malformed or forged data stops here
     start.register(application)
     saya.register(application)
     people.register(application)
@@ -41,5 +43,6 @@ def register(application: Application) -> None:
     checklist.register(application)
     export.register(application)
     files.register(application)
+    buttons.register_leftover(application)  # after every button handler: what none of them took
     text.register(application)  # last: typed answers to conversations, /batal, hints for the rest
     errors.register(application)

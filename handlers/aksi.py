@@ -14,14 +14,25 @@ from bot.access import Action
 from bot.aksi import looks_like_period, parse_period, record_report, reports_of
 from bot.errors import UserError
 from bot.i18n import N_
-from bot.reference import ProvinceRef, RegionRef
+from bot.reference import RegionRef
 from bot.render import Reply
 from bot.render import aksi as render_aksi
 from bot.render import status as render_status
-from handlers.common import offer_regions, require, resolve_or_ask, runtime, send, send_error, target_from, user_id
+from handlers.common import (
+    button,
+    offer_regions,
+    require,
+    resolve_or_ask,
+    runtime,
+    send,
+    send_error,
+    stale,
+    today,
+    user_id,
+)
 
 FORM = "/aksi <wilayah> [B04|B08|B12] [tahun] [skor]"
-EXAMPLE = "/aksi Tapin B08 2025 87,5"
+EXAMPLE = "/aksi Tapin B08 {year} 87,5"  # this year: examples never go stale
 
 
 def split_args(args: list[str]) -> tuple[str, str | None, int | None, float | None]:
@@ -54,7 +65,7 @@ async def aksi(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await send_error(update, context, exc)
         return
     if not query:
-        await send(update, context, render_status.usage(rt.t, FORM, EXAMPLE))
+        await send(update, context, render_status.usage(rt.t, FORM, EXAMPLE.format(year=today(context).year)))
         return
     needed = Action.RECORD_AKSI if period else Action.VIEW
     if not await require(update, context, needed):
@@ -92,14 +103,17 @@ async def show(update: Update, context: ContextTypes.DEFAULT_TYPE, region: Regio
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """An ambiguous name in /aksi: the button shows that kab/kota's reports (recording needs the command)."""
+    pressed = button(update, context, cb.PlaceButton)
+    if pressed is None:
+        await stale(update, context)
+        return
     if not await require(update, context, Action.VIEW):  # checked like /aksi
         return
     await update.callback_query.answer()
-    region = target_from(cb.parse(update.callback_query.data).arg(0))
-    if isinstance(region, RegionRef):
-        await show(update, context, region)
-    elif isinstance(region, ProvinceRef):  # picked from an unclear name: its kab/kota
-        await offer_regions(update, context, region, cb.AKSI)
+    if isinstance(pressed.place, RegionRef):
+        await show(update, context, pressed.place)
+    else:  # picked from an unclear name: its kab/kota
+        await offer_regions(update, context, pressed.place, cb.AKSI)
 
 
 def register(application: Application) -> None:

@@ -15,6 +15,7 @@ from bot.reference import ProvinceRef, provinces
 from bot.render import Reply
 from bot.render import broadcast as render
 from handlers.common import (
+    button,
     edit,
     grants_of,
     require,
@@ -23,6 +24,7 @@ from handlers.common import (
     runtime,
     send,
     send_error,
+    stale,
     user_id,
 )
 
@@ -84,20 +86,22 @@ async def preview(update: Update, context: ContextTypes.DEFAULT_TYPE, province) 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
-    data = cb.parse(query.data)
-    step = data.arg(0)
+    pressed = button(update, context, cb.BroadcastButton)
+    if pressed is None:
+        await stale(update, context)
+        return
+    step = pressed.step
     rt = runtime(context)
-    if step == "prov":
-        province = provinces().get(data.arg(1))
-        if province is None or not await require(update, context, Action.BROADCAST, province):
+    if pressed.province is not None:  # "prov"
+        if not await require(update, context, Action.BROADCAST, pressed.province):
             return
         await query.answer()
-        await preview(update, context, province)
+        await preview(update, context, pressed.province)
         return
     with rt.session() as session:
-        broadcast = session.get(Broadcast, data.int_arg(1))
+        broadcast = session.get(Broadcast, pressed.broadcast_id)
     if broadcast is None:
-        await query.answer()
+        await stale(update, context)
         return
     province = provinces()[broadcast.province_code]
     if not await require(update, context, Action.BROADCAST, province):

@@ -18,6 +18,7 @@ from bot.render import calendar as render_calendar
 from bot.render import status as render_status
 from bot.subscriptions import of_chat
 from handlers.common import (
+    button,
     grants_of,
     require,
     resolve_or_ask,
@@ -25,14 +26,23 @@ from handlers.common import (
     send,
     send_error,
     send_file,
-    target_from,
+    stale,
+    today,
     user_id,
 )
 from schedules import events as event_service
 from schedules.calendar import EXAMPLE, FORM, Scope, parse_line, parse_when, scope_of, upcoming
+from schedules.dates import example_day, spelled
 
 UBAH_FORM = "/jadwal_ubah <id> tanggal <tanggal> [HH.MM] | judul|lokasi|catatan|ingatkan <nilai> | konfirmasi"
-UBAH_EXAMPLE = "/jadwal_ubah 12 tanggal 20 Juni 2025 09.00"
+UBAH_EXAMPLE = "/jadwal_ubah 12 tanggal {date} 09.00"  # a date ahead: examples never go stale
+USAGE = {cb.JADWAL: ("/jadwal <wilayah>", "/jadwal Kalsel"), cb.KALENDER: ("/kalender <wilayah>", "/kalender Kalsel")}
+
+
+def example_date(context: ContextTypes.DEFAULT_TYPE) -> str:
+    """A date a few weeks ahead, spelled in the reader's language, for the examples of usage texts."""
+    rt = runtime(context)
+    return spelled(example_day(today(context)), rt.t.locale)
 
 
 def target_selection(target):
@@ -57,9 +67,13 @@ async def _selection(update: Update, context: ContextTypes.DEFAULT_TYPE, action:
         scope = Scope(ScopeKind.PROVINCES if codes[0] in provinces() else ScopeKind.REGIONS,
                       tuple(c for c in codes if (c in provinces()) == (codes[0] in provinces())))
         return render_calendar.scope_text(rt.t, scope), scope.region_codes(), scope.zone(rt.settings.timezone)
-    if grants_of(update, context).admin:
+    g = grants_of(update, context)
+    if g.admin:
         return rt.t.gettext("semua wilayah"), None, None  # each event in its own zone
-    await send(update, context, render_status.usage(rt.t, "/jadwal <wilayah>", "/jadwal Kalsel"))
+    own = g.default_target()  # as /status: a staf's province, a PIC's or pemantau's kab/kota
+    if own is not None:
+        return target_selection(own)
+    await send(update, context, render_status.usage(rt.t, *USAGE[action]))
     return None
 
 
@@ -122,7 +136,7 @@ async def jadwal_tambah_line(update: Update, context: ContextTypes.DEFAULT_TYPE)
     except UserError as exc:
         problem = rt.t.fmt(exc.message, **exc.values)
         nothing = rt.t.gettext("Tidak ada yang dibuat.")
-        usage = render_status.usage(rt.t, FORM, EXAMPLE)
+        usage = render_status.usage(rt.t, FORM, EXAMPLE.format(date=example_date(context)))
         await send(update, context, Reply(f"⚠️ {problem}\n{nothing}\n{usage.text}"))
         return
     await send(update, context, Reply(rt.t.gettext("✔️ Acara dibuat:") + "\n" + reply.text))
@@ -140,7 +154,8 @@ async def jadwal_ubah(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     rt = runtime(context)
     args = context.args or []
     if len(args) < 2 or not args[0].lstrip("#").isdigit():
-        await send(update, context, render_status.usage(rt.t, UBAH_FORM, UBAH_EXAMPLE))
+        example = UBAH_EXAMPLE.format(date=example_date(context))
+        await send(update, context, render_status.usage(rt.t, UBAH_FORM, example))
         return
     try:
         event_id = limits.event_id(args[0])
@@ -217,18 +232,17 @@ async def jadwal_batal(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 async def on_target_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
+    pressed = button(update, context, cb.PlaceButton)
+    if pressed is None:
+        await stale(update, context)
+        return
     if not await require(update, context, Action.VIEW):  # checked like /jadwal and /kalender
         return
-    await query.answer()
-    data = cb.parse(query.data)
-    target = target_from(data.arg(0))
-    if target is None:
-        return
-    if data.action == cb.JADWAL:
-        await send(update, context, agenda_reply(update, context, *target_selection(target)))
+    await update.callback_query.answer()
+    if pressed.action == cb.JADWAL:
+        await send(update, context, agenda_reply(update, context, *target_selection(pressed.place)))
     else:
-        await send_calendar(update, context, *target_selection(target))
+        await send_calendar(update, context, *target_selection(pressed.place))
 
 
 def register(application: Application) -> None:

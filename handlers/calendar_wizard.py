@@ -21,9 +21,9 @@ from bot.i18n import N_
 from bot.render import Reply
 from bot.render import wizard as render
 from handlers.calendar import event_card, jadwal_tambah_line
-from handlers.common import edit, require, runtime, send, send_error, user_id
+from handlers.common import button, edit, require, runtime, send, send_error, stale, user_id
 from schedules import events as event_service
-from schedules.calendar import EventDraft, build_event, parse_scope, parse_when
+from schedules.calendar import EventDraft, build_event, parse_scope, parse_time, parse_when
 
 KIND_NAME = "jadwal_tambah"
 # the buttons each step of the conversation answers to (older messages' buttons are stale)
@@ -73,8 +73,11 @@ def _zone(context: ContextTypes.DEFAULT_TYPE, draft: dict) -> str:
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
-    data = cb.parse(query.data)
-    step, value = data.arg(0), data.arg(1)
+    pressed = button(update, context, cb.WizardButton)  # each value typed and in range (bot.callbacks)
+    if pressed is None:
+        await stale(update, context)
+        return
+    step, value = pressed.step, pressed.value
     rt = runtime(context)
     conversation = _load(update, context)
     if conversation is None:
@@ -95,13 +98,13 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     elif step == "scope":
         await _scope(update, context, draft, value)
     elif step == "month":
-        await edit(update, context, render.ask_date(rt.t, date.fromisoformat(value), _today(context)))
+        await edit(update, context, render.ask_date(rt.t, value, _today(context)))
     elif step == "day":
-        draft["date"] = value
+        draft["date"] = value.isoformat()
         _store(update, context, "time", draft)
         await edit(update, context, render.ask_time(rt.t, _zone(context, draft)))
     elif step == "time":
-        draft["time"] = None if value == "-" else f"{value[:2]}:{value[2:]}"
+        draft["time"] = value.strftime("%H:%M") if value is not None else None
         _store(update, context, "title", draft)
         await edit(update, context, render.ask_title(rt.t))
     elif step == "save":
@@ -163,11 +166,11 @@ async def _date_text(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: 
 
 async def _time_text(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: dict, text: str) -> None:
     try:
-        parse_when(f"{draft['date']} {text}")
+        at = parse_time(text)
     except UserError as exc:
         await send_error(update, context, exc)
         return
-    draft["time"] = text.replace(".", ":")
+    draft["time"] = at.strftime("%H:%M")
     _store(update, context, "title", draft)
     await send(update, context, render.ask_title(runtime(context).t))
 

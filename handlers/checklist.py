@@ -30,6 +30,7 @@ from bot.render import status as render_status
 from bot.render.common import error
 from handlers.common import (
     answer,
+    button,
     grants_of,
     offer_regions,
     require,
@@ -37,6 +38,7 @@ from handlers.common import (
     resolve_or_ask,
     runtime,
     send,
+    stale,
     target_from,
     user_id,
 )
@@ -174,31 +176,34 @@ def change_state(update: Update, context: ContextTypes.DEFAULT_TYPE, region: Reg
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
-    data = cb.parse(query.data)
-    region = target_from(data.arg(0))
-    if isinstance(region, ProvinceRef) and data.action == cb.CHECKLIST:  # picked from an unclear name
+    pressed = button(update, context, (cb.PlaceButton, cb.PageButton, cb.IndicatorButton))
+    if pressed is None:
+        await stale(update, context)
+        return
+    place = pressed.region if isinstance(pressed, cb.IndicatorButton) else pressed.place
+    if isinstance(place, ProvinceRef):  # /checklist picked from an unclear name: its kab/kota
         if await require(update, context, Action.VIEW):
             await query.answer()
-            await offer_regions(update, context, region, cb.CHECKLIST)
+            await offer_regions(update, context, place, cb.CHECKLIST)
         return
-    if not isinstance(region, RegionRef):
-        await query.answer()
+    action = Action.EDIT_CHECKLIST if pressed.action in (cb.SET_STATE, cb.ADD_NOTE) else Action.VIEW
+    if not await require(update, context, action, place) or not await require_catalog(update, context):
         return
-    action = Action.EDIT_CHECKLIST if data.action in (cb.SET_STATE, cb.ADD_NOTE) else Action.VIEW
-    if not await require(update, context, action, region) or not await require_catalog(update, context):
+    if isinstance(pressed, cb.IndicatorButton) and not indicator_exists(context, pressed.code):
+        await stale(update, context)  # a code that is not (or no longer) in the catalog
         return
     await query.answer()
-    if data.action == cb.CHECKLIST:
-        await answer(update, context, menu_reply(context, region))
-    elif data.action == cb.CRITERION:
-        await answer(update, context, criterion_reply(context, region, data.int_arg(1), data.int_arg(2)))
-    elif data.action == cb.INDICATOR:
-        await answer(update, context, indicator_reply(update, context, region, data.arg(1)))
-    elif data.action == cb.SET_STATE:
-        done = change_state(update, context, region, data.arg(1), data.arg(2), None)
-        await answer(update, context, indicator_reply(update, context, region, data.arg(1), prefix=done.text))
-    elif data.action == cb.ADD_NOTE:
-        await ask_evidence(update, context, region, data.arg(1))
+    if isinstance(pressed, cb.PlaceButton):
+        await answer(update, context, menu_reply(context, place))
+    elif isinstance(pressed, cb.PageButton):
+        await answer(update, context, criterion_reply(context, place, pressed.criterion, pressed.page))
+    elif pressed.action == cb.INDICATOR:
+        await answer(update, context, indicator_reply(update, context, place, pressed.code))
+    elif pressed.action == cb.SET_STATE:
+        done = change_state(update, context, place, pressed.code, pressed.state.value, None)
+        await answer(update, context, indicator_reply(update, context, place, pressed.code, prefix=done.text))
+    elif pressed.action == cb.ADD_NOTE:
+        await ask_evidence(update, context, place, pressed.code)
 
 
 async def ask_evidence(update: Update, context: ContextTypes.DEFAULT_TYPE, region: RegionRef, code: str) -> None:
@@ -218,6 +223,12 @@ async def ask_evidence(update: Update, context: ContextTypes.DEFAULT_TYPE, regio
         await send(update, context, Reply(error(rt.t, problem.message, **problem.values)))
         return
     await send(update, context, render_checklist.ask_evidence(rt.t, region, code))
+
+
+def indicator_exists(context: ContextTypes.DEFAULT_TYPE, code: str) -> bool:
+    rt = runtime(context)
+    with rt.session() as session:
+        return any(ind.code == code for ind in active_indicators(session))
 
 
 async def on_evidence(update: Update, context: ContextTypes.DEFAULT_TYPE, conversation: Conversation) -> None:

@@ -1,6 +1,11 @@
-"""What every handler does the same way: reach the runtime, reply, edit, refuse."""
+"""What every handler does the same way: reach the runtime, reply, edit, refuse, read a button."""
 
 from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, LinkPreviewOptions, Update
 from telegram.error import BadRequest
@@ -20,6 +25,10 @@ from bot.render.common import error
 from bot.runtime import Runtime
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+# what Telegram answers when the message a button sat on can no longer be edited: deleted, too old
+GONE = ("message to edit not found", "message can't be edited", "message_id_invalid")
+B = TypeVar("B")
+log = logging.getLogger(__name__)
 
 
 def runtime(context: ContextTypes.DEFAULT_TYPE) -> Runtime:
@@ -54,9 +63,18 @@ async def edit(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply)
         return
     try:
         await query.edit_message_text(reply.text, reply_markup=keyboard(reply), link_preview_options=NO_PREVIEW)
-    except BadRequest as exc:  # pressing the same button twice: nothing changed
-        if "not modified" not in str(exc).lower():
+    except BadRequest as exc:
+        if "not modified" in str(exc).lower():  # pressing the same button twice: nothing changed
+            return
+        if not is_gone(exc):
             raise
+        await send(update, context, reply)  # the message was deleted meanwhile: answer anew
+
+
+def is_gone(exc: BadRequest) -> bool:
+    """Telegram says the message to edit no longer exists (or is too old to edit)."""
+    text = str(exc).lower()
+    return any(words in text for words in GONE)
 
 
 async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> None:
@@ -74,6 +92,25 @@ async def send_file(update: Update, context: ContextTypes.DEFAULT_TYPE, name: st
 
 async def send_error(update: Update, context: ContextTypes.DEFAULT_TYPE, exc: UserError) -> None:
     await send(update, context, Reply(error(runtime(context).t, exc.message, **exc.values)))
+
+
+def today(context: ContextTypes.DEFAULT_TYPE) -> date:
+    """Today in ``PANTAU_TIMEZONE`` (the window of dates a button may carry)."""
+    rt = runtime(context)
+    return rt.clock.now().astimezone(ZoneInfo(rt.settings.timezone)).date()
+
+
+def button(update: Update, context: ContextTypes.DEFAULT_TYPE, kind: type[B] | tuple[type, ...]) -> B | None:
+    """The pressed button's data, checked (``bot.callbacks.decode``), when it is a ``kind`` (or one of
+    several); else None."""
+    decoded = cb.decode(update.callback_query.data, today(context))
+    return decoded if isinstance(decoded, kind) else None
+
+
+async def stale(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A button whose data is malformed, out of range or refers to nothing: a quiet answer, nothing changed."""
+    log.info("button data not understood: answered quietly, nothing done")
+    await update.callback_query.answer(runtime(context).t.gettext("Tombol ini sudah tidak berlaku."))
 
 
 def user_id(update: Update) -> int | None:
@@ -118,7 +155,8 @@ async def resolve_or_ask(
 
 async def offer_regions(update: Update, context: ContextTypes.DEFAULT_TYPE, province: ProvinceRef, action: str) -> None:
     """A province where a kab/kota is needed (typed, or picked from an unclear name): list its kab/kota."""
-    await send(update, context, render_status.pick_region(runtime(context).t, province, regions_of(province.code), action))
+    reply = render_status.pick_region(runtime(context).t, province, regions_of(province.code), action)
+    await send(update, context, reply)
 
 
 async def require_catalog(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:

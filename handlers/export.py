@@ -15,7 +15,17 @@ from bot.models import Cycle, IndicatorState
 from bot.reference import ProvinceRef, RegionRef, regions_of
 from bot.render import status as render_status
 from bot.runtime import Runtime
-from handlers.common import grants_of, require, resolve_or_ask, runtime, send, send_file, target_from
+from handlers.common import (
+    button,
+    grants_of,
+    offer_regions,
+    require,
+    resolve_or_ask,
+    runtime,
+    send,
+    send_file,
+    stale,
+)
 
 Place = RegionRef | ProvinceRef
 
@@ -94,15 +104,18 @@ async def templat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
-    data = cb.parse(query.data)
-    place = target_from(data.arg(0))
-    if place is None:
-        await query.answer()
+    pressed = button(update, context, cb.PlaceButton)
+    if pressed is None:
+        await stale(update, context)
         return
-    if data.action == cb.TEMPLAT and isinstance(place, RegionRef):
+    place = pressed.place
+    if pressed.action == cb.TEMPLAT:  # a template is of one kab/kota: a province offers its kab/kota
         if await require(update, context, Action.EDIT_CHECKLIST, place):
             await query.answer()
-            await send_template(update, context, place)
+            if isinstance(place, RegionRef):
+                await send_template(update, context, place)
+            else:
+                await offer_regions(update, context, place, cb.TEMPLAT)
         return
     if await require(update, context, Action.VIEW, place):
         await query.answer()

@@ -30,7 +30,7 @@ from bot.errors import UserError
 from bot.evidence import IncomingFile
 from bot.people import Grants
 from bot.progress_import import ImportRejected
-from bot.reference import RegionRef, provinces, regions
+from bot.reference import provinces, regions
 from bot.regions import resolve
 from bot.render import Reply
 from bot.render import files as render_files
@@ -38,7 +38,7 @@ from bot.render.common import error
 from bot.runtime import Runtime
 from bot.spreadsheets import SpreadsheetError, check_size, is_spreadsheet
 from handlers.checklist import EVIDENCE
-from handlers.common import grants_of, require, runtime, send, target_from, user_id
+from handlers.common import button, grants_of, require, runtime, send, stale, user_id
 
 IMPORT = "import"  # conversation kind of a previewed import: {"token", "file_id", "unique", "name", "size"}
 APPLYING = "applying"  # its step once "Kirim" was pressed: no second press applies it again
@@ -63,10 +63,10 @@ def replied_indicator(message: Message | None) -> tuple[str, str] | None:
     if message is None or message.reply_markup is None:
         return None
     for row in message.reply_markup.inline_keyboard:
-        for button in row:
-            data = cb.parse(button.callback_data if isinstance(button.callback_data, str) else "")
-            if data.action in INDICATOR_BUTTONS and data.arg(0) in regions() and data.arg(1):
-                return data.arg(0), data.arg(1)
+        for key in row:
+            decoded = cb.decode(key.callback_data)
+            if isinstance(decoded, cb.IndicatorButton) and decoded.action in INDICATOR_BUTTONS:
+                return decoded.region.code, decoded.code
     return None
 
 
@@ -201,11 +201,14 @@ def _take(rt: Runtime, chat_id: int, person: int | None, token: str, ok: bool) -
 
 async def on_import_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
-    data = cb.parse(query.data)
+    pressed = button(update, context, cb.ImportButton)
+    if pressed is None:
+        await stale(update, context)
+        return
     rt = runtime(context)
     chat_id, person = update.effective_chat.id, user_id(update)
-    ok = data.arg(0) == "ok"
-    taken = _take(rt, chat_id, person, data.arg(1), ok)
+    ok = pressed.confirm
+    taken = _take(rt, chat_id, person, pressed.token, ok)
     if taken == "stale":
         await query.answer(rt.t.gettext("Pratinjau ini sudah tidak berlaku; kirim berkasnya lagi."), show_alert=True)
         return
@@ -236,17 +239,17 @@ async def on_import_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 async def on_files_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
-    data = cb.parse(query.data)
-    region = target_from(data.arg(0))
-    if not isinstance(region, RegionRef):
-        await query.answer()
+    pressed = button(update, context, cb.IndicatorButton)
+    if pressed is None:
+        await stale(update, context)
         return
+    region = pressed.region
     if not await require(update, context, Action.EDIT_CHECKLIST, region):
         return
     await query.answer()
     rt = runtime(context)
     with rt.session() as session:
-        files, total = evidence.newest(session, rt.cycle(session), region, data.arg(1), SHOWN_FILES)
+        files, total = evidence.newest(session, rt.cycle(session), region, pressed.code, SHOWN_FILES)
     chat_id = update.effective_chat.id
     for f in files:
         caption = rt.t.fmt("{region} · <code>{code}</code> · {file}", region=region.short_name, code=f.indicator_code,

@@ -21,13 +21,14 @@ from bot.render import status as render_status
 from handlers import menus
 from handlers.common import (
     answer,
+    button,
     grants_of,
     require,
     resolve_or_ask,
     runtime,
     send,
     send_error,
-    target_from,
+    stale,
     user_id,
 )
 
@@ -169,12 +170,14 @@ async def riwayat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_history_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    data = cb.parse(update.callback_query.data)
-    target = target_from(data.arg(0))
-    if target is None or not await require(update, context, Action.HISTORY, target):
+    pressed = button(update, context, cb.PageButton)
+    if pressed is None:
+        await stale(update, context)
+        return
+    if not await require(update, context, Action.HISTORY, pressed.place):
         return
     await update.callback_query.answer()
-    await answer(update, context, history_reply(context, target.code, data.int_arg(1)))
+    await answer(update, context, history_reply(context, pressed.place.code, pressed.page))
 
 
 def register(application: Application) -> None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
 from bot import callbacks as cb
 from bot.errors import UserError
-from handlers.common import runtime, user_id
+from bot.render import Reply
+from handlers.common import button, is_gone, runtime, send, stale, user_id
 from schedules.actions import acknowledge, snooze
 from schedules.recipients import chat_zone
 
@@ -30,20 +31,24 @@ async def _is_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     rt = runtime(context)
+    pressed = button(update, context, cb.ReminderButton)
+    if pressed is None:
+        await stale(update, context)
+        return
     if query.message is None or not await _is_member(update, context):
         await query.answer(rt.t.gettext("Tombol ini hanya untuk anggota chat yang menerima pengingatnya."),
                            show_alert=True)
         return
-    data = cb.parse(query.data)
     chat_id = query.message.chat.id
     try:
         with rt.session() as session:
-            if data.action == cb.REMINDER_ACK:
-                acknowledge(session, rt.clock, data.int_arg(0), user_id(update), chat_id)
+            if pressed.action == cb.REMINDER_ACK:
+                acknowledge(session, rt.clock, pressed.reminder_id, user_id(update), chat_id)
                 who = update.effective_user.first_name if update.effective_user else ""
                 note = rt.t.fmt("✔️ Ditandai sudah dikerjakan oleh {name}.", name=who)
             else:
-                _event, planned = snooze(session, rt.clock, rt.settings, data.int_arg(0), user_id(update), chat_id)
+                _event, planned = snooze(session, rt.clock, rt.settings, pressed.reminder_id, user_id(update),
+                                         chat_id)
                 zone = chat_zone(session, planned.chat_id, rt.settings.timezone)
                 note = rt.t.fmt("⏰ Diingatkan lagi {when}.", when=rt.t.datetime(planned.due_at, zone))
     except UserError as exc:
@@ -51,9 +56,15 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     await query.answer()
     message = query.message
-    text = (message.text_html if message and message.text else "") + "\n\n" + note
-    await query.edit_message_text(text, reply_markup=None if data.action == cb.REMINDER_ACK
-                                  else message.reply_markup)
+    shown = getattr(message, "text", None)
+    text = (message.text_html + "\n\n" + note) if shown else note
+    markup = None if pressed.action == cb.REMINDER_ACK else getattr(message, "reply_markup", None)
+    try:
+        await query.edit_message_text(text, reply_markup=markup)
+    except BadRequest as exc:
+        if not is_gone(exc):
+            raise
+        await send(update, context, Reply(note))  # the reminder was deleted meanwhile: say it anew
 
 
 def register(application: Application) -> None:

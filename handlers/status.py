@@ -17,6 +17,7 @@ from bot.render import checklist as render_checklist
 from bot.render import status as render_status
 from handlers.common import (
     answer,
+    button,
     grants_of,
     require,
     require_catalog,
@@ -24,7 +25,7 @@ from handlers.common import (
     runtime,
     send,
     send_error,
-    target_from,
+    stale,
 )
 
 
@@ -110,27 +111,30 @@ async def belum(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_status_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
+    pressed = button(update, context, cb.PlaceButton)
+    if pressed is None:
+        await stale(update, context)
+        return
     if not await require(update, context, Action.VIEW) or not await require_catalog(update, context):
         return
-    await query.answer()
-    target = target_from(cb.parse(query.data).arg(0))
-    if target is not None:
-        await answer(update, context, status_reply(context, target))
+    await update.callback_query.answer()
+    await answer(update, context, status_reply(context, pressed.place))
 
 
 async def on_belum_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
+    pressed = button(update, context, cb.PageButton)
+    if pressed is None:
+        await stale(update, context)
+        return
     if not await require(update, context, Action.VIEW) or not await require_catalog(update, context):
         return
-    await query.answer()
-    data = cb.parse(query.data)
-    region = target_from(data.arg(0))
-    if isinstance(region, RegionRef):
-        await answer(update, context, belum_reply(context, region, data.int_arg(1), data.int_arg(2)))
-    elif isinstance(region, ProvinceRef):  # a province among the candidates ("Jogja"): choose its kab/kota
+    await update.callback_query.answer()
+    place = pressed.place
+    if isinstance(place, RegionRef):
+        await answer(update, context, belum_reply(context, place, pressed.criterion, pressed.page))
+    else:  # a province among the candidates ("Jogja"): choose its kab/kota
         await answer(update, context, render_status.pick_region(
-            runtime(context).t, region, regions_of(region.code), cb.BELUM, data.int_arg(1), 0))
+            runtime(context).t, place, regions_of(place.code), cb.BELUM, pressed.criterion, 0))
 
 
 def register(application: Application) -> None:

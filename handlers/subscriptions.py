@@ -13,7 +13,7 @@ from bot.render import Reply
 from bot.render import status as render_status
 from bot.render.people import place
 from bot.subscriptions import subscribe
-from handlers.common import require, resolve_or_ask, runtime, send, target_from, user_id
+from handlers.common import button, require, resolve_or_ask, runtime, send, stale, user_id
 from handlers.groups import is_group_admin
 from schedules.incremental import plan_now
 
@@ -47,8 +47,11 @@ async def bind(update: Update, context: ContextTypes.DEFAULT_TYPE, target) -> bo
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    target = target_from(cb.parse(update.callback_query.data).arg(0))
-    if target is not None and await bind(update, context, target):
+    pressed = button(update, context, cb.PlaceButton)
+    if pressed is None:
+        await stale(update, context)
+        return
+    if await bind(update, context, pressed.place):
         await update.callback_query.answer()
 
 

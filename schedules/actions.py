@@ -7,7 +7,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from bot import audit
 from bot.clock import Clock
@@ -45,6 +45,15 @@ def _audit(session: Session, clock: Clock, user_id: int | None, action: str, row
                  after={"chat": row.chat_id, "event": event.title, **after})
 
 
+def is_acknowledged(session: Session, row: Reminder) -> bool:
+    """Whether the chat of ``row`` answered "Sudah dikerjakan" to any reminder of that event (as it is
+    scheduled now: a moved event reminds again, and may be snoozed again)."""
+    return session.exec(select(Reminder.id).where(
+        Reminder.event_id == row.event_id, Reminder.event_version == row.event_version,
+        Reminder.chat_id == row.chat_id, Reminder.acknowledged_at.is_not(None),
+    ).limit(1)).first() is not None
+
+
 def acknowledge(session: Session, clock: Clock, reminder_id: int, user_id: int | None,
                 chat_id: int) -> Acknowledged:
     """"Sudah dikerjakan": no more reminders of this event to this chat, and no escalation."""
@@ -66,8 +75,13 @@ def acknowledge(session: Session, clock: Clock, reminder_id: int, user_id: int |
 
 def snooze(session: Session, clock: Clock, settings: Settings, reminder_id: int, user_id: int | None,
            chat_id: int) -> tuple[Event, Planned]:
-    """"Ingatkan besok": one more reminder tomorrow morning (local), never after the deadline."""
+    """"Ingatkan besok": one more reminder tomorrow morning (local), never after the deadline.
+
+    Refused once the chat has said "Sudah dikerjakan" for this event (on this or any other of its
+    reminders): an older message's button does not bring the reminders back."""
     row, event = _reminder(session, reminder_id, chat_id)
+    if is_acknowledged(session, row):
+        raise UserError(N_("Acara ini sudah ditandai selesai dikerjakan di chat ini; tidak ada pengingat lagi."))
     zone = chat_zone(session, row.chat_id, event.timezone)
     policy = policy_from(settings)
     tomorrow = clock.now().astimezone(ZoneInfo(zone)).date() + timedelta(days=1)

@@ -31,7 +31,7 @@ PERIOD_RE = re.compile(r"\bB(04|08|12)\b", re.IGNORECASE)
 KIND_WORDS = {k.value: k for k in EventKind}
 NATIONAL_WORDS = {"nasional", "national", "semua"}
 FORM = "/jadwal_tambah <jenis> <wilayah|provinsi|nasional> <tanggal> [HH.MM] <judul> [| ingatkan H-3, H-1, 2 jam]"
-EXAMPLE = "/jadwal_tambah rakor Kalsel 19 Juni 2025 09.00 Rakor Aksi HAM B08 | ingatkan H-3, H-1, 2 jam"
+EXAMPLE = "/jadwal_tambah rakor Kalsel {date} 09.00 Rakor Aksi HAM B08 | ingatkan H-3, H-1, 2 jam"  # a date ahead
 
 
 @dataclass(frozen=True)
@@ -153,8 +153,7 @@ def _date(text: str, today: date | None) -> date:
         try:
             return date.fromisoformat(text)
         except ValueError:
-            raise UserError(N_("Tanggal “{value}” tidak dikenali: tulis mis. 3 Desember 2026, 03-12-2026, "
-                               "2026-12-03, besok, lusa atau Senin depan."), value=text) from None
+            raise UserError(N_("Tanggal “{value}” tidak dikenali: tulis sebagai TTTT-BB-HH."), value=text) from None
     return parse_date(text, today)
 
 
@@ -199,6 +198,13 @@ def parse_when(text: str, today: date | None = None) -> tuple[date, time | None,
     if end is not None and end < start:
         raise UserError(N_("Tanggal akhir sebelum tanggal mulai."))
     return start, at, end
+
+
+def parse_time(text: str) -> time:
+    """``09.00`` or ``9:00``; a clear error for anything else."""
+    if not TIME_RE.match(text.strip()):
+        raise UserError(N_("Jam “{value}” tidak sah: pakai mis. 09.00."), value=text.strip())
+    return _clock(text.strip())
 
 
 def _clock(text: str) -> time:
@@ -318,7 +324,8 @@ def create_event(session: Session, clock: Clock, draft: EventDraft, national_zon
 
 
 def get_event(session: Session, event_id: int) -> Event:
-    event = session.get(Event, event_id)
+    """The event with that number; an id no database holds (0, negative, beyond 64 bits) is simply not there."""
+    event = session.get(Event, event_id) if 0 < event_id <= limits.MAX_ID else None
     if event is None:
         raise UserError(N_("Acara #{id} tidak ada."), id=str(event_id))
     return event
@@ -386,6 +393,7 @@ def load_template(session: Session, clock: Clock, year: int, national_zone: str,
     Dates on a non-working day move to the previous working day; a rakor is one event per province at
     09:00 in its Kanwil's zone; nothing already past is created.
     """
+    limits.check_year(year, clock.now())  # "template 0" or "template 99999": one clear sentence
     existing = {(e.title, e.scope_codes, e.start_date.year) for e in session.exec(select(Event))}
     created = []
     with open(TEMPLATE, newline="", encoding="utf-8") as fh:

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from functools import cache
 
 from babel import Locale
+from babel.dates import format_date
 
 from bot import limits
 from bot.errors import UserError
@@ -78,12 +79,30 @@ def _read(text: str, today: date) -> date | None:
     return None
 
 
+def example_day(today: date) -> date:
+    """A date for examples that never goes stale: the first Wednesday three weeks or more after ``today``."""
+    day = today + timedelta(days=21)
+    return day + timedelta(days=(2 - day.weekday()) % 7)
+
+
+def spelled(day: date, locale: str) -> str:
+    """``3 Desember 2026`` (``3 December 2026`` in English): a date as people type it."""
+    return format_date(day, "d MMMM y", locale=locale)
+
+
+def examples(today: date) -> dict[str, object]:
+    """The values of the "tulis mis. …" hint: one date, a few weeks ahead, in the forms the bot reads (the
+    ``date`` itself is spelled in the reader's language by ``Translator``)."""
+    day = example_day(today)
+    return {"example": day, "dmy": day.strftime("%d-%m-%Y"), "iso": day.isoformat()}
+
+
 def parse_date(text: str, today: date) -> date:
     """One date; ``today`` is today in the zone of the region concerned."""
     found = _read(text.strip(), today)
     if found is None:
-        raise UserError(N_("Tanggal “{value}” tidak dikenali: tulis mis. 3 Desember 2026, 03-12-2026, "
-                           "2026-12-03, besok, lusa atau Senin depan."), value=text.strip())
+        raise UserError(N_("Tanggal “{value}” tidak dikenali: tulis mis. {example}, {dmy}, {iso}, besok, lusa "
+                           "atau Senin depan."), value=text.strip(), **examples(today))
     first, last = limits.date_window(today)
     if not first <= found <= last:
         raise UserError(N_("Tanggal “{value}” di luar rentang yang diterima: {first} sampai {last}."),

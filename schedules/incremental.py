@@ -135,7 +135,8 @@ class IncrementalPlanner:
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
             for event in session.exec(select(Event).where(Event.id.in_(chunk)).order_by(Event.id)):
-                if event.status == EventStatus.CONFIRMED.value and deadline_in(anchor_of(event), event.timezone) < horizon:
+                past = deadline_in(anchor_of(event), event.timezone) < horizon
+                if event.status == EventStatus.CONFIRMED.value and past:
                     continue
                 report.added += sync_event(session, clock, event, settings, todo[event.id])
                 report.planned += 1

@@ -24,7 +24,7 @@ from schedules import wakeup
 from schedules.calendar import anchor_of, is_window, opening_of, scope_of
 from schedules.ledger import dialect_insert
 from schedules.policy import Policy, anchor_day, deadline_in, offsets_for, start_in
-from schedules.recipients import recipients
+from schedules.recipients import Recipient, recipients
 
 ESCALATE = "escalate"
 MOVED = "moved"
@@ -60,49 +60,83 @@ class Planned:
     deadline_at: datetime
 
 
-def plan_rows(event: Event, chats: list[tuple[int, str]], policy: Policy, admins: frozenset[int],
-              not_before: datetime | None = None, anyone: bool | None = None) -> list[Planned]:
-    """Rows for ``chats`` [(chat id, zone)], plus one escalation per admin when anyone is reminded
-    (``anyone``: when ``chats`` are not all of them); none due before ``not_before``.
+def plan_rows(event: Event, chats: list[tuple[int, str]], policy: Policy, admins: frozenset[int] | dict,
+              not_before: datetime | None = None, anyone: bool | None = None,
+              since: dict[int, datetime] | None = None) -> list[Planned]:
+    """Rows for ``chats`` [(chat id, zone)], plus one escalation per admin (``admins``: ids, or id -> since
+    when) when anyone is reminded (``anyone``: when ``chats`` are not all of them); none due before
+    ``not_before`` (the event's last change), and none for a chat (or admin) due before it became one
+    (``since``): a chat that subscribes after a reminder time is not told about it afterwards.
 
     A reporting window is also reminded before it opens (``policy.opening``), unless it was already
     open when planned; a reminder of its close that would come before it opens is not planned (nothing
     can be reported yet), and where an opening and a closing reminder fall on one morning only the
-    opening one is sent (it names the close too).
+    opening one is sent (it names the close too). The escalation's time: ``escalation_due``.
     """
     anchor = anchor_of(event)
-    timed = isinstance(anchor, datetime)
-    offsets = offsets_for(event.kind, event.offsets, timed)
     opening = opening_of(event) if is_window(event) else None
+    since = since or {}
     rows: list[Planned] = []
     per_zone: dict[str, tuple[datetime, list[tuple[datetime, str]]]] = {}  # Indonesia has three zones
     for chat_id, zone in chats:
         if zone not in per_zone:
             deadline = deadline_in(anchor, zone)
-            opens_at = start_in(opening, zone) if opening is not None else None
-            seen: dict[datetime, str] = {}
-            for offset in sorted(offsets, key=lambda o: o.delta, reverse=True):
-                if offset.is_day_level:
-                    due = policy.day_level_due(anchor_day(anchor, zone), offset.amount, zone, deadline)
-                else:
-                    due = anchor - offset.delta
-                if due is None or due >= deadline or (not_before and due < not_before):
-                    continue
-                if opens_at is not None and due < opens_at:
-                    continue
-                seen[due] = offset.key  # two offsets moved onto one morning: keep the nearer one
-            if opens_at is not None and not (not_before and not_before >= opens_at):
+            seen = {due: key for due, key in close_dues(event, policy, zone)
+                    if not (not_before and due < not_before)}
+            if opening is not None and not (not_before and not_before >= start_in(opening, zone)):
                 seen.update(_opening_dues(policy, opening, zone, deadline, not_before))
             per_zone[zone] = (deadline, sorted(seen.items()))
         deadline, dues = per_zone[zone]
-        rows.extend(Planned(chat_id, key, due, deadline) for due, key in dues)
+        start = since.get(chat_id)
+        rows.extend(Planned(chat_id, key, due, deadline) for due, key in dues if start is None or due >= start)
     if (bool(chats) if anyone is None else anyone) and admins:
-        deadline = deadline_in(anchor, event.timezone)
-        due = policy.morning_of(anchor_day(anchor, event.timezone), event.timezone) + ESCALATION_DELAY
-        due = min(due, deadline - timedelta(minutes=30))
-        if not not_before or due >= not_before:
-            rows.extend(Planned(admin, ESCALATE, due, deadline) for admin in sorted(admins))
+        due = escalation_due(event, policy)
+        if due is not None and not (not_before and due < not_before):
+            deadline = deadline_in(anchor, event.timezone)
+            starts = admins if isinstance(admins, dict) else dict.fromkeys(admins)
+            rows.extend(Planned(admin, ESCALATE, due, deadline) for admin in sorted(starts)
+                        if starts[admin] is None or due >= starts[admin])
     return rows
+
+
+def close_dues(event: Event, policy: Policy, zone: str) -> list[tuple[datetime, str]]:
+    """(due, offset key) of the event's reminders in ``zone``, before its start or close, in order: day-level
+    ones at the reminder hour of a working morning, hour and minute ones on time; two moved onto one
+    moment keep the nearer label; a window's close reminders that would come before it opens are left out."""
+    anchor = anchor_of(event)
+    offsets = offsets_for(event.kind, event.offsets, isinstance(anchor, datetime))
+    deadline = deadline_in(anchor, zone)
+    opening = opening_of(event) if is_window(event) else None
+    opens_at = start_in(opening, zone) if opening is not None else None
+    seen: dict[datetime, str] = {}
+    for offset in sorted(offsets, key=lambda o: o.delta, reverse=True):
+        due = policy.day_level_due(anchor_day(anchor, zone), offset.amount, zone, deadline) \
+            if offset.is_day_level else anchor - offset.delta
+        if due is None or due >= deadline or (opens_at is not None and due < opens_at):
+            continue
+        seen[due] = offset.key  # two offsets moved onto one morning: keep the nearer one
+    return sorted(seen.items())
+
+
+def escalation_due(event: Event, policy: Policy) -> datetime | None:
+    """When the admins and staf hear who was reminded and did not answer; None when nobody is reminded.
+
+    In the event's zone: the reminder hour + 2 h (10.00) of the last working day on or before the deadline
+    (a weekend or holiday moves back to the working day before), but never before two hours after the last
+    reminder (in any zone of the scope); when that would be at or after the deadline (a meeting that starts
+    early, a reminder 30 minutes before), halfway between the last reminder and the deadline. So it always
+    follows every reminder, and always comes before the deadline, for every offset and every weekday."""
+    zones = {regions()[c].timezone for c in scope_of(event).region_codes()} | {event.timezone}
+    last = max((due for zone in sorted(zones) for due, _key in close_dues(event, policy, zone)), default=None)
+    if last is None:
+        return None
+    anchor = anchor_of(event)
+    deadline = deadline_in(anchor, event.timezone)
+    due = max(policy.morning_of(anchor_day(anchor, event.timezone), event.timezone) + ESCALATION_DELAY,
+              last + ESCALATION_DELAY)
+    if due >= deadline:
+        due = last + (deadline - last) / 2
+    return due
 
 
 def _opening_dues(policy: Policy, opening, zone: str, deadline: datetime, not_before: datetime | None
@@ -161,13 +195,16 @@ def sync_event(session: Session, clock: Clock, event: Event, settings: Settings,
         return 0
     if planned_before is not None:
         cancel_pending(session, event, keep_current=True)
-    def reminded(some: frozenset[int] | None) -> list[tuple[int, str]]:
-        return [(r.chat_id, r.zone) for r in recipients(session, clock, event, settings.cycle, some) if r.needs_reminder]
 
-    chats = reminded(only)
-    anyone = bool(chats) or (only is not None and bool(reminded(None)))  # the escalation needs someone reminded
-    escalate_to = settings.admin_ids | staff_of(session, scope_of(event))
-    planned = plan_rows(event, chats, policy_from(settings), escalate_to, not_before=event.updated_at, anyone=anyone)
+    def reminded(some: frozenset[int] | None) -> list[Recipient]:
+        return [r for r in recipients(session, clock, event, settings.cycle, some) if r.needs_reminder]
+
+    found = reminded(only)
+    anyone = bool(found) or (only is not None and bool(reminded(None)))  # the escalation needs someone reminded
+    escalate_to: dict[int, datetime | None] = {**staff_of(session, scope_of(event)),
+                                                **dict.fromkeys(settings.admin_ids)}
+    planned = plan_rows(event, [(r.chat_id, r.zone) for r in found], policy_from(settings), escalate_to,
+                        not_before=event.updated_at, anyone=anyone, since={r.chat_id: r.since for r in found})
     if planned_before is None:
         return insert_rows(session, event, planned, known_empty=True)
     wanted = {(p.chat_id, p.offset_key): p for p in planned}
@@ -190,12 +227,16 @@ def sync_event(session: Session, clock: Clock, event: Event, settings: Settings,
     return insert_rows(session, event, planned)
 
 
-def staff_of(session: Session, scope) -> frozenset[int]:
-    """The staf of every province the scope touches: they hear when a region does not respond."""
+def staff_of(session: Session, scope) -> dict[int, datetime]:
+    """The staf of every province the scope touches (they hear when a region does not respond), each with
+    since when they are staf there (nothing is planned for them before)."""
     touched = {regions()[c].province_code for c in scope.region_codes()}
-    rows = session.exec(select(RoleBinding.user_id).where(RoleBinding.role == Role.STAF.value,
-                                                          RoleBinding.target_code.in_(touched))).all()
-    return frozenset(rows)
+    rows = session.exec(select(RoleBinding.user_id, RoleBinding.created_at).where(
+        RoleBinding.role == Role.STAF.value, RoleBinding.target_code.in_(touched))).all()
+    out: dict[int, datetime] = {}
+    for user, since in rows:
+        out[user] = min(out.get(user, since), since)
+    return out
 
 
 def sync_all(session: Session, clock: Clock, settings: Settings) -> int:

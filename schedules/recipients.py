@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlmodel import Session, select
 
@@ -36,6 +37,7 @@ class Recipient:
     chat_id: int
     zone: str
     work: tuple[RegionWork, ...]  # the kab/kota in scope this chat speaks for
+    since: datetime | None = None  # since when the chat has been bound to one of them: nothing is due before
 
     @property
     def needs_reminder(self) -> bool:
@@ -46,11 +48,18 @@ class Recipient:
         return tuple(w for w in self.work if w.has_work)
 
 
+@dataclass
+class Coverage:
+    zone: str  # of the chat's first binding
+    regions: list[RegionRef]  # the kab/kota of the scope the chat is bound to
+    since: datetime  # the earliest of those bindings
+
+
 def covered_regions(session: Session, scope: Scope, chats: int | Collection[int] | None = None
-                    ) -> dict[int, tuple[str, list[RegionRef]]]:
-    """chat id -> (zone, kab/kota of the scope the chat is bound to), for every (or one, or some) active chat."""
+                    ) -> dict[int, Coverage]:
+    """chat id -> what it covers of the scope, for every (or one, or some) active chat."""
     in_scope = scope.region_codes()
-    out: dict[int, tuple[str, list[RegionRef]]] = {}
+    out: dict[int, Coverage] = {}
     if isinstance(chats, int):
         subs = of_chat(session, chats)
     elif chats is not None:
@@ -72,12 +81,14 @@ def covered_regions(session: Session, scope: Scope, chats: int | Collection[int]
             zone = regions()[code].timezone
         if not members:
             continue
-        zone_seen, regions_seen = out.setdefault(sub.chat_id, (zone, []))
-        regions_seen.extend(r for r in members if r not in regions_seen)
+        seen = out.setdefault(sub.chat_id, Coverage(zone, [], sub.created_at))
+        seen.regions.extend(r for r in members if r not in seen.regions)
+        seen.since = min(seen.since, sub.created_at)
     return out
 
 
-def work_of(session: Session, clock: Clock, event: Event, codes: set[str], cycle_setting: str | None) -> dict[str, RegionWork]:
+def work_of(session: Session, clock: Clock, event: Event, codes: set[str], cycle_setting: str | None
+            ) -> dict[str, RegionWork]:
     if event.kind == EventKind.KKPHAM:
         total = len(active_indicators(session))
         done = complete_counts(session, current_cycle(session, clock, cycle_setting), codes)
@@ -92,11 +103,11 @@ def work_of(session: Session, clock: Clock, event: Event, codes: set[str], cycle
 def recipients(session: Session, clock: Clock, event: Event, cycle_setting: str | None,
                only_chat: int | Collection[int] | None = None) -> list[Recipient]:
     covered = covered_regions(session, scope_of(event), only_chat)
-    codes = {r.code for _zone, rs in covered.values() for r in rs}
+    codes = {r.code for c in covered.values() for r in c.regions}
     work = work_of(session, clock, event, codes, cycle_setting)
     return [
-        Recipient(chat_id, zone, tuple(work[r.code] for r in sorted(rs, key=lambda r: r.code)))
-        for chat_id, (zone, rs) in sorted(covered.items())
+        Recipient(chat_id, c.zone, tuple(work[r.code] for r in sorted(c.regions, key=lambda r: r.code)), c.since)
+        for chat_id, c in sorted(covered.items())
     ]
 
 

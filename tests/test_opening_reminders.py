@@ -102,7 +102,7 @@ async def test_a_window_counts_down_to_its_opening_then_to_its_close(harness):
     soon = {**soon_wit, **soon_wita}
     for chat in (TAPIN_GROUP, JAYAPURA_GROUP):
         (call,) = soon[chat]
-        assert "Jendela pelaporan segera dibuka: Pelaporan Aksi HAM B04" in text(call)
+        assert "Masa pelaporan segera dibuka: Pelaporan Aksi HAM B04" in text(call)
         assert "dibuka Senin, 26 Februari 2024 (H-3) dan ditutup Senin, 4 Maret 2024" in text(call)
         assert buttons_of(call) == []  # nothing can be reported yet: nothing to acknowledge or snooze
     for chat in (TAPIN_PIC, JAYAPURA_PIC):
@@ -116,7 +116,7 @@ async def test_a_window_counts_down_to_its_opening_then_to_its_close(harness):
     opened_wita = await step(bot, dispatcher, utc(2024, 2, 26, 0, 0))
     assert set(opened_wit) == set(WIT) and set(opened_wita) == set(WITA)
     (today,) = opened_wita[TAPIN_GROUP]
-    assert "Jendela pelaporan dibuka: Pelaporan Aksi HAM B04" in text(today)
+    assert "Masa pelaporan dibuka: Pelaporan Aksi HAM B04" in text(today)
     assert "dibuka hari ini, Senin, 26 Februari 2024, dan ditutup Senin, 4 Maret 2024 (H-7)" in text(today)
     assert [label for label, _ in buttons_of(today)] == ["✅ Sudah dikerjakan", "⏰ Ingatkan besok"]  # open now
     (today_en,) = opened_wit[JAYAPURA_PIC]
@@ -151,7 +151,7 @@ async def test_a_window_created_once_open_gets_no_opening_reminders(harness):
                  utc(2024, 3, 4, 0)):
         for calls in (await step(bot, dispatcher, when)).values():
             sent.extend(text(c) for c in calls)
-    assert sent and not any("Jendela pelaporan" in s or "Reporting window" in s for s in sent)
+    assert sent and not any("Masa pelaporan" in s or "Reporting window" in s for s in sent)
     assert not bot.api.refusals
 
 

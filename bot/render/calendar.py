@@ -59,12 +59,14 @@ def countdown(t: Translator, event: Event, zone: str, now: datetime) -> str:
         return t.gettext("ditutup {when}").format(when=days_word(t, days))
     anchor = anchor_of(event)
     if isinstance(anchor, datetime):
-        left = anchor - now
-        if left.total_seconds() < 3600 * 12 and left.total_seconds() > 0:
-            minutes = int(left.total_seconds() // 60)
+        left = (anchor - now).total_seconds()
+        if 0 < left < 3600 * 12:
+            # to the nearest minute, then hour, halves up, as people read a clock: a reminder sent a few
+            # seconds after 08:25 for a 09:00 meeting says "35 menit lagi", never "34"
+            minutes = max(1, int(left / 60 + 0.5))
             if minutes < 60:
                 return t.ngettext("{n} menit lagi", "{n} menit lagi", minutes).format(n=minutes)
-            hours = round(minutes / 60)
+            hours = int(minutes / 60 + 0.5)
             return t.ngettext("{n} jam lagi", "{n} jam lagi", hours).format(n=hours)
     return days_word(t, (event_day(event, zone) - today).days)
 

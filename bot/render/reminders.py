@@ -39,17 +39,17 @@ def opening(t: Translator, view: ReminderView) -> Reply:
     today = view.now.astimezone(ZoneInfo(zone)).date()
     days = (event.start_date - today).days
     if days > 0:
-        sentence = t.fmt("Jendela pelaporan dibuka {opens} ({countdown}) dan ditutup {closes}.",
+        sentence = t.fmt("Masa pelaporan dibuka {opens} ({countdown}) dan ditutup {closes}.",
                          opens=opens, countdown=days_word(t, days), closes=closes)
     elif days == 0:
-        sentence = t.fmt("Jendela pelaporan dibuka hari ini, {opens}, dan ditutup {closes} ({countdown}).",
+        sentence = t.fmt("Masa pelaporan dibuka hari ini, {opens}, dan ditutup {closes} ({countdown}).",
                          opens=opens, closes=closes, countdown=days_word(t, (event.end_date - today).days))
     else:  # sent late (the bot was down): it is open already
-        sentence = t.fmt("Jendela pelaporan sudah dibuka sejak {opens} dan ditutup {closes} ({countdown}).",
+        sentence = t.fmt("Masa pelaporan sudah dibuka sejak {opens} dan ditutup {closes} ({countdown}).",
                          opens=opens, closes=closes, countdown=days_word(t, (event.end_date - today).days))
     lines = [
-        t.fmt("🔔 <b>Jendela pelaporan dibuka: {title}</b>", title=event.title) if days <= 0
-        else t.fmt("🔔 <b>Jendela pelaporan segera dibuka: {title}</b>", title=event.title),
+        t.fmt("🔔 <b>Masa pelaporan dibuka: {title}</b>", title=event.title) if days <= 0
+        else t.fmt("🔔 <b>Masa pelaporan segera dibuka: {title}</b>", title=event.title),
         kind_label(t, event.kind) + (t.fmt(" · Periode {period}", period=event.period) if event.period else ""),
         sentence,
     ]

@@ -8,11 +8,13 @@ from datetime import date, timedelta
 from babel.dates import format_date, get_day_names
 
 from bot import callbacks as cb
+from bot import limits
 from bot.i18n import Translator
 from bot.models import EventKind
 from bot.reference import provinces, zone_abbreviation
 from bot.render import Button, Reply, rows
 from bot.render.calendar import kind_label
+from schedules.dates import examples
 
 TIMES = ("08.00", "09.00", "10.00", "13.00", "14.00")
 
@@ -47,10 +49,12 @@ def ask_date(t: Translator, month: date, today: date) -> Reply:
     nav = []
     if prev_month >= today.replace(day=1):
         nav.append(Button("‹", cb.build(cb.WIZARD, "month", prev_month.isoformat())))
-    nav.append(Button("›", cb.build(cb.WIZARD, "month", next_month.isoformat())))
-    grid.append(tuple(nav))
-    return Reply(t.gettext("(3/5) Tanggal? Pilih di kalender atau ketik mis. 3 Desember 2026, 03-12-2026, besok "
-                           "atau Senin depan."), tuple(grid))
+    if next_month <= limits.date_window(today)[1]:  # no further than the dates the bot accepts
+        nav.append(Button("›", cb.build(cb.WIZARD, "month", next_month.isoformat())))
+    if nav:
+        grid.append(tuple(nav))
+    return Reply(t.fmt("(3/5) Tanggal? Pilih di kalender atau ketik mis. {example}, {dmy}, besok atau Senin depan.",
+                       **examples(today)), tuple(grid))
 
 
 def ask_time(t: Translator, zone: str) -> Reply:
