@@ -147,8 +147,9 @@ def webhook_path(url: str) -> str:
 
 
 def _log_request(handler: tornado.web.RequestHandler) -> None:
-    """Tornado's access log, kept for failures of the server itself (the handlers log their refusals)."""
-    if handler.get_status() >= 500:
+    """Tornado's access log, kept for failures of the server itself (the handlers log their refusals; a 503
+    from /healthz is an answer, not a failure)."""
+    if handler.get_status() >= 500 and not isinstance(handler, HealthHandler):
         log.warning("%d %s", handler.get_status(), handler._request_summary())
 
 
