@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
 
@@ -42,7 +42,8 @@ def describe(url: str) -> str:
     parsed = make_url(normalise_url(url))
     if parsed.get_backend_name() == "sqlite":
         return parsed.database or ":memory:"
-    return parsed.set(drivername=parsed.get_backend_name(), password=None, query={}).render_as_string()
+    bare = URL.create(parsed.get_backend_name(), parsed.username, None, parsed.host, parsed.port, parsed.database)
+    return bare.render_as_string()
 
 
 def _first_line(exc: BaseException) -> str:

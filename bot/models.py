@@ -391,13 +391,10 @@ class Worker(SQLModel, table=True):
 
 
 class PollingLease(SQLModel, table=True):
-    """Which copy fetches Telegram's updates by long polling (``bot/lease.py``): one row, taken and renewed by
-    conditional UPDATEs; ``version`` changes with every write, so a copy standing by sees whether it is renewed."""
-
+    """Which copy polls Telegram (``bot/lease.py``); ``version`` changes with every write."""
     __tablename__ = "polling_lease"
-
     name: str = Field(primary_key=True, max_length=20)
-    holder: str | None = Field(default=None, max_length=64)  # a worker id, None when nobody polls
+    holder: str | None = Field(default=None, max_length=64)  # a worker id; None: nobody polls
     version: int = Field(default=0)
     acquired_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     renewed_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))

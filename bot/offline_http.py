@@ -19,7 +19,6 @@ from urllib.parse import parse_qs
 
 from bot.offline import ApiCall, OfflineBotAPI
 
-
 TERMINATED = "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
 
 
