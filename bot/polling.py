@@ -150,19 +150,26 @@ class PollingRole:
         with contextlib.suppress(Exception):
             await self._db(lease.ensure, self.runtime.engine)
         while not self.stop_event.is_set():
-            if self.mode == "polling":
-                await self._pause(self.renew_every)
-                if self.stop_event.is_set():
-                    break
-                if await self._renew() is False:
-                    await self._stand_down()
-                elif not self.poller.running and not self.stop_event.is_set():
-                    log.warning("the polling loop ended unexpectedly (%s); starting it again", self.poller.failure())
-                    self.poller.start()
-            elif await self._try_take():
-                self._start()
-            else:
+            try:
+                await self._step()
+            except Exception:  # a bug here must not leave the copy deaf: say it, look again shortly
+                log.exception("the polling lease loop failed; trying again")
                 await self._pause(self.look_every)
+
+    async def _step(self) -> None:
+        if self.mode == "polling":
+            await self._pause(self.renew_every)
+            if self.stop_event.is_set():
+                return
+            if await self._renew() is False:
+                await self._stand_down()
+            elif not self.poller.running and not self.stop_event.is_set():
+                log.warning("the polling loop ended unexpectedly (%s); starting it again", self.poller.failure())
+                self.poller.start()
+        elif await self._try_take():
+            self._start()
+        else:
+            await self._pause(self.look_every)
 
     async def _try_take(self) -> bool:
         rt = self.runtime

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from datetime import timedelta
 
@@ -128,3 +129,33 @@ def test_the_row_comes_back_if_someone_deleted_it(engine):
     lease.ensure(engine)
     lease.ensure(engine)
     assert lease.take(engine, FixedClock(NOW), "a:1:x", lease.read(engine).version)
+
+
+async def test_after_a_409_the_senior_keeps_polling_the_newcomer_leaves_a_lost_lease_stands_by(runtime):
+    """The decisions of ``bot/polling.py`` on Telegram's 409, on the lease of a real database."""
+    from bot.app import build_application
+    from bot.i18n import Translator
+    from bot.offline import OfflineBotAPI
+    from bot.polling import PollingRole
+
+    runtime.settings = runtime.settings.model_copy(update={"polling_lease_seconds": 2.0})
+    application = build_application(runtime, request=OfflineBotAPI(), token="1:offline")
+    ticks, stop = Ticks(), asyncio.Event()
+    role = PollingRole(application, runtime, "me:1:a", stop, Translator("id"), monotonic=ticks)
+    assert await role._try_take()
+    role.mode, role.poller.since = "polling", ticks.now  # polling (without the loop: the offline API never waits)
+
+    ticks.now += 1.5  # longer than half the lease time
+    assert await role._conflict() and not role.conflict and not stop.is_set(), "the senior keeps polling"
+
+    role.poller.since = ticks.now  # just started polling: the newcomer
+    assert not await role._conflict() and role.conflict and stop.is_set()
+
+    role.conflict, stop = False, asyncio.Event()
+    role.stop_event = stop
+    lease.release(runtime.engine, runtime.clock, "me:1:a")
+    lease.take(runtime.engine, runtime.clock, "other:2:b", lease.read(runtime.engine).version)
+    assert not await role._conflict() and not role.conflict and not stop.is_set(), "no exit: another copy polls"
+    await role._step()  # the next renewal finds the lease taken
+    assert role.mode == "standby"
+    assert not await role._try_take(), "the other copy renews nothing yet, but a new watch has only just begun"
