@@ -240,8 +240,8 @@ class PollingRole:
     async def close(self) -> None:
         """On the way out: stop polling (confirming what was taken), then free the lease for a copy standing by."""
         if self.poller.running or self.mode == "polling":
-            await self.poller.stop(confirm=True)
+            await self.poller.stop(confirm=True, budget=1.0)
         try:
-            await asyncio.wait_for(self._db(lease.release, self.runtime.engine, self.runtime.clock, self.me), 3)
+            await asyncio.wait_for(self._db(lease.release, self.runtime.engine, self.runtime.clock, self.me), 1.0)
         except Exception as exc:  # noqa: BLE001 - the lease then ends by itself after the lease time
             log.warning("could not release the polling lease (%s)", exc)

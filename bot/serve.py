@@ -38,7 +38,7 @@ from bot.runtime import Runtime
 log = logging.getLogger("pantau_ham.serve")
 
 HEARTBEAT_SECONDS = 5
-STOP_BUDGET = 7.0  # seconds for stopping the Application; the rest of the 10 s is for the database
+STOP_BUDGET = 7.0  # seconds for leaving the lease and stopping the Application; the rest of 10 s: the database
 EXIT_CONFLICT = 3
 
 
@@ -190,14 +190,15 @@ async def serve(runtime: Runtime, t: Translator) -> int:
         await stop.wait()
     finally:
         stop.set()
+        leaving = loop.time()
         for task in tasks:
             task.cancel()
         if role is not None:
             try:
-                await asyncio.wait_for(role.close(), 5)
+                await asyncio.wait_for(role.close(), 2.5)
             except (TimeoutError, Exception) as exc:  # noqa: BLE001 - the way out must not fail
                 log.warning("while leaving the polling lease: %s", exc)
-        await _stop(application, servers)
+        await _stop(application, servers, max(2.0, STOP_BUDGET - (loop.time() - leaving)))
         heartbeat.cancel()
         try:
             given_back = liveness.stop(runtime.engine, runtime.clock, worker_id)
@@ -217,7 +218,7 @@ async def serve(runtime: Runtime, t: Translator) -> int:
     return 0
 
 
-async def _stop(application: Application, servers: list[tornado.httpserver.HTTPServer]) -> None:
+async def _stop(application: Application, servers: list[tornado.httpserver.HTTPServer], budget: float) -> None:
     async def steps() -> None:
         for server in servers:
             server.stop()
@@ -228,9 +229,9 @@ async def _stop(application: Application, servers: list[tornado.httpserver.HTTPS
         await application.shutdown()
 
     try:
-        await asyncio.wait_for(steps(), STOP_BUDGET)
+        await asyncio.wait_for(steps(), budget)
     except TimeoutError:
-        log.warning("stopping took longer than %.0f s: leaving the rest, claimed rows are given back", STOP_BUDGET)
+        log.warning("stopping took longer than %.0f s: leaving the rest, claimed rows are given back", budget)
     except Exception as exc:  # noqa: BLE001 - the way out must not fail
         log.warning("while stopping: %s", exc)
     for server in servers:
