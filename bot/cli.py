@@ -24,12 +24,15 @@ log = logging.getLogger("pantau_ham")
 
 
 def _parser(t: Translator) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="pantau-ham", description=t.gettext("Pantau HAM: KKP HAM dan Aksi HAM di Telegram"))
+    parser = argparse.ArgumentParser(prog="pantau-ham",
+                                     description=t.gettext("Pantau HAM: KKP HAM dan Aksi HAM di Telegram"))
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help=t.gettext("jalankan bot Telegram (long polling, atau webhook bila PANTAU_WEBHOOK_URL diisi)"))
+    sub.add_parser("run", help=t.gettext(
+        "jalankan bot Telegram (long polling, atau webhook bila PANTAU_WEBHOOK_URL diisi)"))
     console = sub.add_parser("console", help=t.gettext("coba bot di terminal, tanpa Telegram"))
     console.add_argument("--viewer", nargs="?", const="Tapin", metavar="WILAYAH",
-                         help=t.gettext("pakai sebagai pemantau (hanya baca) kab/kota ini (bawaan: Tapin), bukan admin"))
+                         help=t.gettext(
+                             "pakai sebagai pemantau (hanya baca) kab/kota ini (bawaan: Tapin), bukan admin"))
     sub.add_parser("health", help=t.gettext("periksa kesehatan bot yang berjalan (untuk HEALTHCHECK kontainer)"))
     sub.add_parser("demo", help=t.gettext("muat katalog contoh dan progres demo lima provinsi"))
     db = sub.add_parser("db", help=t.gettext("basis data"))
