@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from bot import calendar_cli, data_cli, logs
 from bot.cli_text import localize
+from bot.db import DatabaseUnavailable, Upgrade
 from bot.i18n import Translator
 from bot.settings import Settings, SettingsError, load_settings
 
@@ -23,12 +24,15 @@ log = logging.getLogger("pantau_ham")
 
 
 def _parser(t: Translator) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="pantau-ham", description=t.gettext("Pantau HAM: KKP HAM dan Aksi HAM di Telegram"))
+    parser = argparse.ArgumentParser(prog="pantau-ham",
+                                     description=t.gettext("Pantau HAM: KKP HAM dan Aksi HAM di Telegram"))
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help=t.gettext("jalankan bot Telegram (long polling, atau webhook bila PANTAU_WEBHOOK_URL diisi)"))
+    sub.add_parser("run", help=t.gettext(
+        "jalankan bot Telegram (long polling, atau webhook bila PANTAU_WEBHOOK_URL diisi)"))
     console = sub.add_parser("console", help=t.gettext("coba bot di terminal, tanpa Telegram"))
     console.add_argument("--viewer", nargs="?", const="Tapin", metavar="WILAYAH",
-                         help=t.gettext("pakai sebagai pemantau (hanya baca) kab/kota ini (bawaan: Tapin), bukan admin"))
+                         help=t.gettext(
+                             "pakai sebagai pemantau (hanya baca) kab/kota ini (bawaan: Tapin), bukan admin"))
     sub.add_parser("health", help=t.gettext("periksa kesehatan bot yang berjalan (untuk HEALTHCHECK kontainer)"))
     sub.add_parser("demo", help=t.gettext("muat katalog contoh dan progres demo lima provinsi"))
     db = sub.add_parser("db", help=t.gettext("basis data"))
@@ -53,6 +57,30 @@ def _settings_error(exc: SettingsError) -> int:
     return 2
 
 
+def database_problem(t: Translator, exc: DatabaseUnavailable) -> str:
+    """One line: which database, what is wrong, what to do."""
+    if exc.kind == "driver":
+        return t.plain("DATABASE_URL menunjuk ke PostgreSQL ({where}), tetapi driver psycopg belum terpasang. "
+                       "Pasang dengan: pip install 'pantau-ham[postgres]' (image Docker sudah menyertakannya).",
+                       where=exc.where)
+    if exc.kind == "file":
+        return t.plain("Berkas basis data {where} tidak dapat dibuka ({reason}). Periksa DATABASE_URL serta izin "
+                       "folder dan berkasnya.", where=exc.where, reason=exc.reason)
+    return t.plain("Basis data {where} tidak dapat dihubungi ({reason}). Periksa DATABASE_URL dan pastikan server "
+                   "basis data berjalan, lalu jalankan lagi.", where=exc.where, reason=exc.reason)
+
+
+def schema_report(t: Translator, schema: Upgrade | None) -> str:
+    """What ``db upgrade`` did: created, upgraded from X to Y, or nothing to do."""
+    after = ", ".join(sorted(schema.after)) if schema else "?"
+    if schema is not None and schema.created:
+        return t.plain("Basis data baru disiapkan: skema dibuat pada revisi {after}.", after=after)
+    if schema is not None and schema.changed:
+        return t.plain("Skema basis data diperbarui dari revisi {before} ke {after}.",
+                       before=", ".join(sorted(schema.before)), after=after)
+    return t.plain("Skema basis data sudah terbaru (revisi {after}); tidak ada yang diubah.", after=after)
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings()
@@ -61,7 +89,16 @@ def main(argv: list[str] | None = None) -> int:
     t = Translator(settings.locale)
     localize(t)
     args = _parser(t).parse_args(argv)
-    logs.configure(settings.log_format, [settings.telegram_bot_token or "", settings.webhook_secret or ""])
+    logs.configure(settings.log_format, [settings.telegram_bot_token or "", settings.webhook_secret_token or ""])
+    try:
+        return _command(settings, t, args)
+    except DatabaseUnavailable as exc:
+        log.debug("database unusable: %s", exc)
+        print(database_problem(t, exc), file=sys.stderr)
+        return 2
+
+
+def _command(settings: Settings, t: Translator, args: argparse.Namespace) -> int:
     if args.command == "run":
         return _run(settings, t)
     if args.command == "health":
@@ -74,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
 
     runtime = Runtime.start(settings)
     if args.command == "db":
-        print(t.gettext("Skema basis data sudah terbaru."))
+        print(schema_report(t, runtime.schema))
         return 0
     if args.command == "console":
         from bot.console import CONSOLE_USER, run_console

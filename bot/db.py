@@ -11,11 +11,13 @@ import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
 
 if TYPE_CHECKING:
@@ -23,6 +25,31 @@ if TYPE_CHECKING:
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_CACHE_KIB = 512
+
+
+class DatabaseUnavailable(Exception):
+    """The database cannot be used at all: ``kind`` is ``driver`` (psycopg is not installed), ``unreachable``
+    (no connection) or ``file`` (the SQLite file cannot be created or opened); ``where`` names it without a
+    password, ``reason`` is the first line of what the driver said."""
+
+    def __init__(self, kind: str, where: str, reason: str = "") -> None:
+        super().__init__(f"{kind}: {where}: {reason}")
+        self.kind, self.where, self.reason = kind, where, reason
+
+
+def describe(url: str) -> str:
+    """``postgresql://user@host:5432/db`` or the SQLite path: where the database is, never its password."""
+    parsed = make_url(normalise_url(url))
+    if parsed.get_backend_name() == "sqlite":
+        return parsed.database or ":memory:"
+    bare = URL.create(parsed.get_backend_name(), parsed.username, None, parsed.host, parsed.port, parsed.database)
+    return bare.render_as_string()
+
+
+def _first_line(exc: BaseException) -> str:
+    inner = getattr(exc, "orig", None) or exc
+    text_ = str(inner).strip().splitlines()
+    return text_[0][:200] if text_ else type(inner).__name__
 
 
 def normalise_url(url: str) -> str:
@@ -38,7 +65,10 @@ def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            _private_file(Path(parsed.database))
+            try:
+                _private_file(Path(parsed.database))
+            except OSError as exc:
+                raise DatabaseUnavailable("file", parsed.database, exc.strerror or str(exc)) from None
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")
@@ -53,7 +83,22 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    try:
+        return create_engine(url, pool_pre_ping=True)
+    except ModuleNotFoundError as exc:  # DATABASE_URL says PostgreSQL, the [postgres] extra is not installed
+        raise DatabaseUnavailable("driver", describe(url), str(exc)) from None
+
+
+def check_connection(engine: Engine) -> None:
+    """Connect once, so that an unreachable database is one clear :class:`DatabaseUnavailable`, not a traceback
+    from deep inside the first query."""
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except (OperationalError, DBAPIError) as exc:
+        kind = "file" if engine.dialect.name == "sqlite" else "unreachable"
+        raise DatabaseUnavailable(kind, describe(engine.url.render_as_string(hide_password=False)),
+                                  _first_line(exc)) from None
 
 
 def _private_file(path: Path) -> None:
@@ -95,37 +140,87 @@ def _heads() -> set[str]:
     return revisions - parents
 
 
+def revisions(engine: Engine) -> set[str]:
+    """The revisions the database is at; empty for a database Alembic never touched (a new one)."""
+    if "alembic_version" not in inspect(engine).get_table_names():
+        return set()
+    with engine.connect() as conn:
+        return {row[0] for row in conn.execute(text("SELECT version_num FROM alembic_version"))}
+
+
 def is_current(engine: Engine) -> bool:
     """True when the database is already at the newest revision."""
-    if "alembic_version" not in inspect(engine).get_table_names():
-        return False
-    with engine.connect() as conn:
-        versions = {row[0] for row in conn.execute(text("SELECT version_num FROM alembic_version"))}
     heads = _heads()
-    return bool(heads) and versions == heads
+    return bool(heads) and revisions(engine) == heads
+
+
+@dataclass(frozen=True)
+class Upgrade:
+    """What :func:`upgrade` did: ``before`` empty means the schema was created, ``before == after`` that it was
+    already current."""
+
+    before: frozenset[str]
+    after: frozenset[str]
+
+    @property
+    def created(self) -> bool:
+        return not self.before
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
 
 
 MIGRATION_LOCK = 7215_2024  # PostgreSQL advisory lock: copies starting together migrate one after the other
 
 
-def upgrade(engine: Engine) -> None:
-    """Bring the schema to the newest Alembic revision (idempotent). Alembic itself (about 11 MiB) is
-    only imported when there is something to do, so a bot restarting on a current database stays small.
-    On PostgreSQL, copies starting together migrate one after the other (an advisory lock)."""
-    if is_current(engine):
+@contextmanager
+def startup_lock(engine: Engine) -> Iterator[None]:
+    """Copies starting together on one database migrate and load the reference data one after the other.
+
+    PostgreSQL: an advisory lock. SQLite: ``flock`` on the database's folder (SQLite runs Alembic's DDL
+    outside a transaction, so two at once fail with "table ... already exists"); no extra file, and nothing
+    SQLite's own (fcntl) locks on the database could notice. Not re-entrant: hold it once."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as lock:
+            lock.exec_driver_sql(f"SELECT pg_advisory_lock({MIGRATION_LOCK})")
+            try:
+                yield
+            finally:
+                lock.exec_driver_sql(f"SELECT pg_advisory_unlock({MIGRATION_LOCK})")
+                lock.commit()
         return
+    database = engine.url.database
+    try:
+        import fcntl
+    except ImportError:  # not POSIX
+        fcntl = None
+    if fcntl is None or not database or database == ":memory:":
+        yield
+        return
+    fd = os.open(Path(database).resolve().parent, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing drops the lock
+
+
+def upgrade(engine: Engine, lock: bool = True) -> Upgrade:
+    """Bring the schema to the newest Alembic revision (idempotent) and say what was done. Alembic itself
+    (about 11 MiB) is only imported when there is something to do, so a bot restarting on a current database
+    stays small. ``lock``: take :func:`startup_lock` (False when the caller holds it already)."""
+    heads = frozenset(_heads())
+    before = frozenset(revisions(engine))
+    if heads and before == heads:
+        return Upgrade(before, before)
+    if lock:
+        with startup_lock(engine):
+            return upgrade(engine, lock=False)
     from alembic import command
 
-    if engine.dialect.name != "postgresql":
-        command.upgrade(alembic_config(engine), "head")
-        return
-    with engine.connect() as lock:
-        lock.exec_driver_sql(f"SELECT pg_advisory_lock({MIGRATION_LOCK})")
-        try:
-            command.upgrade(alembic_config(engine), "head")
-        finally:
-            lock.exec_driver_sql(f"SELECT pg_advisory_unlock({MIGRATION_LOCK})")
-            lock.commit()
+    command.upgrade(alembic_config(engine), "head")
+    return Upgrade(before, frozenset(revisions(engine)))
 
 
 @contextmanager

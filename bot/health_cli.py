@@ -1,26 +1,27 @@
 """``pantau-ham health``: what ``/healthz`` says, for a container's HEALTHCHECK (exit 0 healthy, 1 not).
 
-With a webhook or ``PANTAU_HEALTH_PORT`` it asks the running bot over local HTTP. Without a listener it
-looks at the database itself: reachable, and the freshest heartbeat of a running copy.
+With ``PANTAU_HEALTH_PORT`` (or, failing that, a webhook) it asks the running bot over local HTTP: the health
+port gives the details, the public webhook port only the status. Without a listener it looks at the database
+itself: reachable, and a copy whose heartbeat is fresh. No such copy means no bot is running: that is
+unhealthy (exit 1), however well the database answers.
 """
 
 from __future__ import annotations
 
 import json
+import sys
 import urllib.error
 import urllib.request
 
-from sqlalchemy import select
-
 from bot import liveness
 from bot.clock import SystemClock
-from bot.db import make_engine
-from bot.models import Worker
+from bot.db import DatabaseUnavailable, make_engine
+from bot.i18n import Translator
 from bot.settings import Settings
 
 
 def check(settings: Settings, timeout: float = 5.0) -> int:
-    port = settings.webhook_port if settings.webhook_url else settings.health_port
+    port = settings.health_port or (settings.webhook_port if settings.webhook_url else None)
     if port:
         return _ask(f"http://127.0.0.1:{port}/healthz", timeout)
     return _from_database(settings)
@@ -33,7 +34,7 @@ def _ask(url: str, timeout: float) -> int:
     except urllib.error.HTTPError as exc:
         body, status = exc.read().decode(), exc.code
     except OSError as exc:
-        print(json.dumps({"status": "fail", "error": f"no answer from {url}: {exc}"}))
+        print(json.dumps({"status": "fail", "running": False, "error": f"no answer from {url}: {exc}"}))
         return 1
     print(body)
     return 0 if status == 200 else 1
@@ -41,20 +42,29 @@ def _ask(url: str, timeout: float) -> int:
 
 def _from_database(settings: Settings) -> int:
     clock = SystemClock()
-    engine = make_engine(settings.database_url)
     try:
-        last_tick = last_telegram = started = None
-        mode = "polling"
+        engine = make_engine(settings.database_url)
+    except DatabaseUnavailable as exc:
+        print(json.dumps({"status": "fail", "database": False, "error": str(exc)}))
+        return 1
+    try:
         try:
-            with engine.connect() as conn:
-                row = conn.execute(select(Worker).where(Worker.stopped_at.is_(None))
-                                   .order_by(Worker.beat_at.desc()).limit(1)).first()
-            if row is not None:
-                started, last_tick, last_telegram, mode = row.started_at, row.last_tick_at, row.last_telegram_at, row.mode
+            copy = liveness.running(engine, clock)
         except Exception:  # noqa: BLE001 - reported as database: false below
-            pass
-        state = liveness.health(engine, clock, started, last_tick, last_telegram, settings.tick_seconds, mode)
+            copy = None
+        if copy is None:
+            state = liveness.health(engine, clock, None, None, None, settings.tick_seconds, "-")
+        else:
+            state = liveness.health(engine, clock, copy.started_at, copy.last_tick_at, copy.last_telegram_at,
+                                    settings.tick_seconds, copy.mode)
     finally:
         engine.dispose()
-    print(json.dumps(state.as_json()))
-    return 0 if state.ok else 1
+    answer = state.as_json()
+    if copy is None and state.database:
+        answer.update(status="fail", running=False, error="no bot is running (no heartbeat in the last "
+                                                             f"{int(liveness.STALE.total_seconds())} s)")
+        print(Translator(settings.locale).plain(
+            "Tidak ada bot yang berjalan: tidak ada salinan yang mengirim detak dalam {n} detik terakhir.",
+            n=int(liveness.STALE.total_seconds())), file=sys.stderr)
+    print(json.dumps(answer))
+    return 0 if answer["status"] == "ok" else 1

@@ -45,10 +45,12 @@ def register(engine: Engine, clock: Clock, worker_id: str, mode: str) -> None:
 
 
 def beat(engine: Engine, clock: Clock, worker_id: str, last_tick: datetime | None,
-         last_telegram: datetime | None) -> None:
+         last_telegram: datetime | None, mode: str | None = None) -> None:
+    values: dict = {"beat_at": clock.now(), "last_tick_at": last_tick, "last_telegram_at": last_telegram}
+    if mode is not None:  # polling, standby (a copy waiting for the polling lease) or webhook
+        values["mode"] = mode
     with session_scope(engine) as session:
-        session.execute(update(Worker).where(Worker.id == worker_id).values(
-            beat_at=clock.now(), last_tick_at=last_tick, last_telegram_at=last_telegram))
+        session.execute(update(Worker).where(Worker.id == worker_id).values(**values))
 
 
 def stop(engine: Engine, clock: Clock, worker_id: str) -> int:
@@ -91,6 +93,26 @@ def dead_workers(engine: Engine, clock: Clock, me: str, stale: timedelta = STALE
         elif host == here and pid == os.getpid() and wid != me:  # pid 1 in a restarted container
             dead.append(wid)
     return dead
+
+
+def known_dead(engine: Engine, worker_ids: list[str]) -> set[str]:
+    """Of these copies, the ones certainly gone: they said so (``stopped_at``), or they ran on this host and
+    their pid is no longer there. A silent heartbeat proves nothing here (the database may have been away)."""
+    if not worker_ids:
+        return set()
+    here = socket.gethostname()[:40]
+    with session_scope(engine) as session:
+        rows = session.execute(select(Worker.id, Worker.host, Worker.pid, Worker.stopped_at)
+                               .where(Worker.id.in_(worker_ids))).all()
+    return {wid for wid, host, pid, stopped_at in rows
+            if stopped_at is not None or (host == here and pid != os.getpid() and not _pid_alive(pid))}
+
+
+def running(engine: Engine, clock: Clock, stale: timedelta = STALE) -> Worker | None:
+    """The copy with the freshest heartbeat, if one is alive (beat within ``stale``, not stopped)."""
+    with session_scope(engine) as session:
+        return session.execute(select(Worker).where(Worker.stopped_at.is_(None), Worker.beat_at >= clock.now() - stale)
+                               .order_by(Worker.beat_at.desc()).limit(1)).scalars().first()
 
 
 def reap(engine: Engine, clock: Clock, me: str, stale: timedelta = STALE) -> int:

@@ -389,3 +389,13 @@ class Worker(SQLModel, table=True):
     last_tick_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     last_telegram_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     stopped_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+
+
+class PollingLease(SQLModel, table=True):
+    """Which copy polls Telegram (``bot/lease.py``); ``version`` changes with every write."""
+    __tablename__ = "polling_lease"
+    name: str = Field(primary_key=True, max_length=20)
+    holder: str | None = Field(default=None, max_length=64)  # a worker id; None: nobody polls
+    version: int = Field(default=0)
+    acquired_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    renewed_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))

@@ -27,11 +27,13 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import re
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from telegram import Bot, Update
 from telegram.request import BaseRequest, RequestData
@@ -123,6 +125,7 @@ class OfflineBotAPI(BaseRequest):
         self.files: dict[str, bytes] = {}  # file_id -> content, for getFile and downloads
         self._windows: dict[object, deque[float]] = {}
         self.pending_updates: list[dict[str, Any]] = []
+        self.webhook: str | None = None  # set by setWebhook: getUpdates is refused (409) meanwhile
         self.menus: dict[tuple, list[str]] = {}  # (scope type, chat id, language) -> commands  # for getUpdates (bot.offline_http)
 
     # -- what tests arrange ----------------------------------------------------------
@@ -332,7 +335,13 @@ class OfflineBotAPI(BaseRequest):
             return {**BOT_USER, "can_join_groups": True, "can_read_all_group_messages": False,
                     "supports_inline_queries": False}
         if method == "getUpdates":
+            if self.webhook:
+                raise Refused(409, "Conflict: can't use getUpdates method while webhook is active; use "
+                                   "deleteWebhook to delete the webhook first")
             return self._updates(params)
+        if method in ("setWebhook", "deleteWebhook"):
+            self.webhook = self._webhook(params) if method == "setWebhook" else None
+            return True
         if method == "answerCallbackQuery":
             query_id = str(params.get("callback_query_id", ""))
             if query_id not in self.open_queries:
@@ -423,6 +432,25 @@ class OfflineBotAPI(BaseRequest):
         return member
 
     # -- updates for a polling bot (the HTTP server uses them) -------------------------------
+    @staticmethod
+    def _webhook(params: dict[str, Any]) -> str | None:
+        """What api.telegram.org accepts: an https URL on port 443, 80, 88 or 8443, a secret of at most 256
+        characters A-Z a-z 0-9 _ -. An empty URL removes the webhook."""
+        url = str(params.get("url") or "")
+        if not url:
+            return None
+        parts = urlsplit(url)
+        if parts.scheme != "https" or not parts.hostname:
+            raise _bad("bad webhook: An HTTPS URL must be provided for webhook")
+        if (parts.port or 443) not in (80, 88, 443, 8443):
+            raise _bad("bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443")
+        secret = str(params.get("secret_token") or "")
+        if len(secret) > 256:
+            raise _bad("secret token is too long")
+        if not re.fullmatch(r"[A-Za-z0-9_-]*", secret):
+            raise _bad("secret token contains unallowed characters")
+        return url
+
     def push_update(self, update: dict[str, Any]) -> None:
         """Queue an update for ``getUpdates`` (the local HTTP server's polling bots)."""
         self.pending_updates.append(update)

@@ -2,9 +2,10 @@
 
 A real ``pantau-ham run`` process talks to it as to Telegram (``TELEGRAM_API_BASE_URL=http://127.0.0.1:
 PORT/bot``): ``getUpdates`` long-polls updates queued with :meth:`FakeTelegramServer.push`, every call is
-checked by the same rules as in-process (HTML, lengths, unknown chats, limits → 429) and recorded, and
-files are served under ``/file/bot<token>/<path>`` as a self-hosted Bot API server serves them. Only
-127.0.0.1: tests never touch the internet.
+checked by the same rules as in-process (HTML, lengths, unknown chats, limits → 429) and recorded, a
+``getUpdates`` still waiting when another arrives is ended with 409 Conflict (Telegram ends the older of two
+pollers' requests so), and files are served under ``/file/bot<token>/<path>`` as a self-hosted Bot API server
+serves them. Only 127.0.0.1: tests never touch the internet.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from urllib.parse import parse_qs
 
 from bot.offline import ApiCall, OfflineBotAPI
 
+TERMINATED = "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
+
 
 class FakeTelegramServer(ThreadingHTTPServer):
     daemon_threads = True
@@ -28,6 +31,8 @@ class FakeTelegramServer(ThreadingHTTPServer):
         self.lock = threading.Condition()
         self.poll_wait = poll_wait
         self.tokens: set[str] = set()
+        self._polls = 0  # getUpdates calls so far: a waiting one that sees a newer one answers 409
+        self.conflicts = 0  # getUpdates answered 409 because another one came (some to copies already gone)
 
     @property
     def base_url(self) -> str:
@@ -55,10 +60,16 @@ class FakeTelegramServer(ThreadingHTTPServer):
             wait = min(float(params.get("timeout") or 0), self.poll_wait)
             deadline = time.monotonic() + wait
             with self.lock:
+                self._polls += 1
+                mine = self._polls
+                self.lock.notify_all()  # a getUpdates still waiting is ended by this one, as Telegram does
                 offset = int(params.get("offset") or 0)
-                while time.monotonic() < deadline and not any(u["update_id"] >= offset
-                                                              for u in self.api.pending_updates):
+                while time.monotonic() < deadline and mine == self._polls and not any(
+                        u["update_id"] >= offset for u in self.api.pending_updates):
                     self.lock.wait(max(0.0, deadline - time.monotonic()))
+                if mine != self._polls:
+                    self.conflicts += 1
+                    return 409, {"ok": False, "error_code": 409, "description": TERMINATED}
         with self.lock:
             return self.api.handle(method, params, files)
 

@@ -12,7 +12,7 @@ from sqlmodel import Session
 from bot.checklist import Thresholds
 from bot.clock import Clock, SystemClock
 from bot.cycles import current_cycle
-from bot.db import make_engine, session_scope, upgrade
+from bot.db import Upgrade, check_connection, make_engine, session_scope, startup_lock, upgrade
 from bot.i18n import Translator, current_locale, translator
 from bot.models import Cycle
 from bot.people import bootstrap_admins
@@ -25,16 +25,20 @@ class Runtime:
     settings: Settings
     engine: Engine
     clock: Clock = field(default_factory=SystemClock)
+    schema: Upgrade | None = None  # what Runtime.start did to the schema (``pantau-ham db upgrade`` says it)
 
     @classmethod
     def start(cls, settings: Settings, clock: Clock | None = None) -> Runtime:
-        """Open the database, apply migrations and load the reference data."""
+        """Open the database, apply migrations and load the reference data. An unusable database raises
+        :class:`bot.db.DatabaseUnavailable` before anything else happens."""
         engine = make_engine(settings.database_url)
-        upgrade(engine)
-        runtime = cls(settings, engine, clock or SystemClock())
-        with runtime.session() as session:
-            sync_reference(session)
-            bootstrap_admins(session, runtime.clock, settings.admin_ids)
+        check_connection(engine)
+        with startup_lock(engine):  # copies starting together take turns
+            schema = upgrade(engine, lock=False)
+            runtime = cls(settings, engine, clock or SystemClock(), schema)
+            with runtime.session() as session:
+                sync_reference(session)
+                bootstrap_admins(session, runtime.clock, settings.admin_ids)
         return runtime
 
     @contextmanager

@@ -8,16 +8,23 @@ before both.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import re
 from datetime import time
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 
 from bot.i18n import N_
+
+OFFICIAL_API_HOST = "api.telegram.org"
+TELEGRAM_WEBHOOK_PORTS = (443, 80, 88, 8443)
+SECRET_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 def parse_clock(text: str) -> time:
@@ -72,6 +79,9 @@ class Settings(BaseModel):
     webhook_port: int = Field(8443, validation_alias=_env("PANTAU_WEBHOOK_PORT", "webhook_port"))
     webhook_secret: str | None = Field(None, validation_alias=_env("PANTAU_WEBHOOK_SECRET", "webhook_secret"))
     health_port: int | None = Field(None, validation_alias=_env("PANTAU_HEALTH_PORT", "health_port"))
+    # polling: how long a copy standing by waits for a silent active copy before it takes over (bot/lease.py)
+    polling_lease_seconds: float = Field(
+        20, ge=2, le=300, validation_alias=_env("PANTAU_POLLING_LEASE_SECONDS", "polling_lease_seconds"))
     log_format: str = Field("text", validation_alias=_env("PANTAU_LOG_FORMAT", "log_format"))
 
     def __init__(self, _env_file: str | Path | None = ".env", **values: object) -> None:
@@ -82,6 +92,52 @@ class Settings(BaseModel):
     @classmethod
     def _empty_port(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("webhook_url", mode="before")
+    @classmethod
+    def _webhook_url(cls, value: object, info) -> object:
+        """Telegram (api.telegram.org) delivers only to https on ports 443, 80, 88 or 8443; a self-hosted Bot API
+        server accepts any URL."""
+        if not isinstance(value, str):
+            return value
+        value = value.strip()
+        if not value:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("https", "http") or not parts.hostname:
+            raise ValueError("PANTAU_WEBHOOK_URL must be a full URL")
+        if urlsplit(str(info.data.get("telegram_api_base_url") or "")).hostname == OFFICIAL_API_HOST:
+            try:
+                port = parts.port or 443
+            except ValueError:
+                raise ValueError("PANTAU_WEBHOOK_URL has an invalid port") from None
+            if parts.scheme != "https" or port not in TELEGRAM_WEBHOOK_PORTS:
+                raise ValueError("Telegram needs https on port 443, 80, 88 or 8443")
+        return value
+
+    @field_validator("webhook_secret", mode="before")
+    @classmethod
+    def _webhook_secret(cls, value: object) -> object:
+        """What Telegram accepts as ``secret_token``: 1-256 characters A-Z a-z 0-9 _ -."""
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                return None
+            if not SECRET_SHAPE.fullmatch(value):
+                raise ValueError("PANTAU_WEBHOOK_SECRET: 1-256 characters A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @property
+    def webhook_secret_token(self) -> str | None:
+        """The secret Telegram sends with every webhook call: ``PANTAU_WEBHOOK_SECRET``, else derived from the
+        token (HMAC-SHA256), so that every copy sharing the token agrees on it without being told, and a new
+        token brings a new secret. Whoever knows the token can compute it, but whoever knows the token can
+        already set the webhook, read the updates and speak as the bot."""
+        if self.webhook_secret:
+            return self.webhook_secret
+        if not self.telegram_bot_token:
+            return None
+        return hmac.new(self.telegram_bot_token.encode(), b"pantau-ham webhook secret v1", hashlib.sha256).hexdigest()
 
     @field_validator("log_format")
     @classmethod
@@ -267,6 +323,9 @@ ALLOWED = {
     "skip_holidays": N_("true atau false"),
     "webhook_port": N_("nomor port 1–65535"),
     "health_port": N_("nomor port 1–65535, atau kosong"),
+    "webhook_url": N_("alamat https:// lengkap; Telegram hanya mengirim ke port 443, 80, 88 atau 8443"),
+    "webhook_secret": N_("1–256 karakter A–Z, a–z, 0–9, _ dan -, atau kosong (dibuat dari token)"),
+    "polling_lease_seconds": N_("angka detik 2–300"),
     "log_format": N_("text atau json"),
     "tick_seconds": N_("angka detik lebih dari 0"),
     "invite_days": N_("jumlah hari lebih dari 0"),

@@ -128,9 +128,20 @@ def http_get(url: str, timeout: float = 3.0) -> tuple[int, str]:
         return exc.code, exc.read().decode()
 
 
+def webhook_secret(token: str = TOKEN) -> str:
+    """The secret a bot with this token and no ``PANTAU_WEBHOOK_SECRET`` registers with ``setWebhook``."""
+    from bot.settings import Settings
+
+    return Settings(_env_file=None, telegram_bot_token=token).webhook_secret_token or ""
+
+
 def http_post_json(url: str, payload: dict, headers: dict | None = None, timeout: float = 5.0) -> int:
+    """POST as Telegram does to a webhook: with the secret derived from :data:`TOKEN` unless ``headers`` are
+    given (``{}``: no secret at all)."""
+    if headers is None:
+        headers = {"X-Telegram-Bot-Api-Secret-Token": webhook_secret()}
     req = urllib.request.Request(url, data=json.dumps(payload).encode(), method="POST",
-                                 headers={"Content-Type": "application/json", **(headers or {})})
+                                 headers={"Content-Type": "application/json", **headers})
     try:
         with urllib.request.urlopen(req, timeout=timeout) as r:
             return r.status

@@ -16,6 +16,7 @@ import httpx
 import pytest
 from sqlmodel import Session, select
 
+from bot import liveness
 from bot.clock import FixedClock, SystemClock
 from bot.db import make_engine, upgrade
 from bot.liveness import health
@@ -42,12 +43,12 @@ from tests.http_bot_api import (
 
 
 def test_webhook_answers_on_the_urls_path_and_serves_health(sqlite_url, tmp_path):
-    port = free_port()
+    port, health_port = free_port(), free_port()
     with HttpBotApi() as api:
         api.know(111)
         env = bot_env(api, sqlite_url, PANTAU_WEBHOOK_URL="https://bot.kanwil.example/pantau",
                       PANTAU_WEBHOOK_LISTEN="127.0.0.1", PANTAU_WEBHOOK_PORT=str(port),
-                      PANTAU_WEBHOOK_SECRET="rahasia-uji")
+                      PANTAU_WEBHOOK_SECRET="rahasia-uji", PANTAU_HEALTH_PORT=str(health_port))
         bot = BotProcess(env, tmp_path)
         try:
             wait_for(lambda: "setWebhook" in api.methods(), 30, what="setWebhook")
@@ -61,13 +62,17 @@ def test_webhook_answers_on_the_urls_path_and_serves_health(sqlite_url, tmp_path
             wait_for(lambda: any(int(p["chat_id"]) == 111 for p in api.sent()), 20, what="the answer to /bantuan")
             # a post elsewhere or without the secret is not an update
             assert http_post_json(f"{base}/", command_update(2, "/bantuan"), secret) in (404, 405)
-            assert http_post_json(f"{base}/pantau", command_update(3, "/bantuan")) == 403
+            assert http_post_json(f"{base}/pantau", command_update(3, "/bantuan"), {}) == 403
+            # the public port says only whether the bot is well; the details are on the health port
             code, body = http_get(f"{base}/healthz")
+            assert code == 200 and json.loads(body) == {"status": "ok"}
+            code, body = http_get(f"http://127.0.0.1:{health_port}/healthz")
             state = json.loads(body)
             assert code == 200 and state["status"] == "ok" and state["database"] is True
             assert state["mode"] == "webhook" and state["version"] and state["last_telegram_ok"]
             assert state["pending_reminders"] == 0 and state["pending_outbox"] == 0
-            wait_for(lambda: json.loads(http_get(f"{base}/healthz")[1])["last_tick"], 10, what="a tick")
+            wait_for(lambda: json.loads(http_get(f"http://127.0.0.1:{health_port}/healthz")[1])["last_tick"], 10,
+                     what="a tick")
             # the container's HEALTHCHECK command says the same
             check = subprocess.run([sys.executable, "-m", "bot", "health"], env=env, cwd=tmp_path,
                                    capture_output=True, text=True, timeout=30)
@@ -81,6 +86,7 @@ def test_webhook_answers_on_the_urls_path_and_serves_health(sqlite_url, tmp_path
     answers = [p["text"][:80] for p in api.sent() if int(p["chat_id"]) == 111]
     assert len(answers) == 1, answers
     assert TOKEN not in bot.output and TOKEN.split(":")[1] not in bot.output
+    assert "rahasia-uji" not in bot.output
 
 
 def _status(url: str) -> int | None:
@@ -99,7 +105,7 @@ def test_a_second_poller_leaves_with_a_clear_message(sqlite_url, tmp_path):
         finally:
             bot.kill()
     assert code == 3
-    assert "409 Conflict" in bot.output and "Hanya satu salinan" in bot.output
+    assert "409 Conflict" in bot.output and "Salinan ini berhenti" in bot.output
     assert bot.output.count("Traceback") == 0
 
 
@@ -107,11 +113,13 @@ def _due_reminders(database_url: str, chats: list[int]) -> None:
     settings = make_settings(database_url, cycle=None)
     rt = Runtime.start(settings, SystemClock())
     with rt.session() as session:
-        event = add(session, rt.clock, settings, parse_line(f"rakor Tapin {rt.clock.now().year + 1}-06-19 09:00 Rakor uji coba"), 111)
+        line = parse_line(f"rakor Tapin {rt.clock.now().year + 1}-06-19 09:00 Rakor uji coba")
+        event = add(session, rt.clock, settings, line, 111)
         now = rt.clock.now()
         for chat in chats:
             subscribe(session, rt.clock, chat, regions()["63.05"], 111)
-            insert_rows(session, event, [Planned(chat, "snooze-x", now - timedelta(seconds=1), now + timedelta(days=1))])
+            due = now - timedelta(seconds=1)
+            insert_rows(session, event, [Planned(chat, "snooze-x", due, now + timedelta(days=1))])
     rt.engine.dispose()
 
 
@@ -257,12 +265,25 @@ def test_health_command_without_a_listener_reads_the_database(sqlite_url, tmp_pa
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PANTAU_", "TELEGRAM_", "DATABASE_URL"))}
     engine = make_engine(sqlite_url)
     upgrade(engine)
+
+    def health_command(url: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "bot", "health"], env={**env, "DATABASE_URL": url},
+                              cwd=tmp_path, capture_output=True, text=True, timeout=60)
+
+    nobody = health_command(sqlite_url)  # the database answers, but no bot runs
+    clock = SystemClock()
+    liveness.register(engine, clock, "host:1:standing", "standby")  # a copy standing by is a running bot
+    standby = health_command(sqlite_url)
+    liveness.stop(engine, clock, "host:1:standing")
+    stopped = health_command(sqlite_url)
     engine.dispose()
-    fine = subprocess.run([sys.executable, "-m", "bot", "health"], env={**env, "DATABASE_URL": sqlite_url},
-                          cwd=tmp_path, capture_output=True, text=True, timeout=60)
-    gone = subprocess.run([sys.executable, "-m", "bot", "health"], cwd=tmp_path, capture_output=True, text=True,
-                          env={**env, "DATABASE_URL": f"postgresql://nobody@127.0.0.1:{free_port()}/none"}, timeout=60)
-    assert fine.returncode == 0 and json.loads(fine.stdout)["database"] is True
+    gone = health_command(f"postgresql://nobody@127.0.0.1:{free_port()}/none")
+    assert nobody.returncode == 1 and json.loads(nobody.stdout)["status"] == "fail"
+    assert json.loads(nobody.stdout)["running"] is False and json.loads(nobody.stdout)["database"] is True
+    assert "Tidak ada bot yang berjalan" in nobody.stderr
+    assert standby.returncode == 0, standby.stdout + standby.stderr
+    assert json.loads(standby.stdout)["mode"] == "standby"
+    assert stopped.returncode == 1 and json.loads(stopped.stdout)["running"] is False
     assert gone.returncode == 1 and json.loads(gone.stdout)["status"] == "fail"
 
 
