@@ -11,7 +11,7 @@ from alembic import op
 import bot.models
 
 revision = "a_polling_lease"
-down_revision = "i10_telegram_language"
+down_revision = "i17_f_language_hint"
 branch_labels = None
 depends_on = None
 
