@@ -19,7 +19,7 @@ from bot.errors import UserError
 from bot.i18n import N_
 from bot.models import Event, EventKind, EventStatus, ScopeKind
 from bot.reference import ProvinceRef, RegionRef, provinces, regions
-from bot.regions import resolve
+from bot.regions import label, province_named, resolve
 from bot.settings import parse_clock
 from schedules.dates import is_date, parse_date, split_date
 from schedules.policy import anchor_day, canonical_offsets, offsets_for
@@ -78,8 +78,8 @@ def region_with_province(parts: list[str]) -> RegionRef | None:
     """``Tapin, Kalsel``: one kab/kota followed by its own province, as addresses are written."""
     if len(parts) != 2:
         return None
-    province = resolve(parts[1].strip()).target
-    if not isinstance(province, ProvinceRef):
+    province = province_named(parts[1].strip())  # "Gorontalo" after a comma is the province
+    if province is None:
         return None
     region = resolve(parts[0].strip(), prefer_province=province.code).target
     return region if isinstance(region, RegionRef) and region.province_code == province.code else None
@@ -104,7 +104,9 @@ def parse_scope(text: str) -> Scope:
         resolution = resolve(part)
         if resolution.target is None:
             if resolution.is_ambiguous:
-                raise UserError(N_("“{name}” bisa berarti beberapa wilayah; pakai kodenya (mis. 63.05)."), name=part)
+                raise UserError(N_("“{name}” bisa berarti beberapa wilayah: {choices}. Tulis nama lengkapnya, mis. "
+                                   "“{example}”."), name=part, choices="; ".join(map(label, resolution.candidates)),
+                                example=label(resolution.candidates[0]).split(" (")[0])
             raise UserError(N_("Wilayah “{name}” tidak ditemukan."), name=part)
         if resolution.target not in found:
             found.append(resolution.target)
