@@ -78,7 +78,8 @@ def region_with_province(parts: list[str]) -> RegionRef | None:
     """``Tapin, Kalsel``: one kab/kota followed by its own province, as addresses are written."""
     if len(parts) != 2:
         return None
-    province = province_named(parts[1].strip())  # "Gorontalo" after a comma is the province
+    # "Gorontalo" after a comma is the province (not asked); "63" or a typo as the resolver reads it
+    province = province_named(parts[1].strip()) or resolve(parts[1].strip()).province
     if province is None:
         return None
     region = resolve(parts[0].strip(), prefer_province=province.code).target

@@ -58,6 +58,7 @@ def test_a_province_after_a_comma_is_the_province():
     assert parse_scope("Gorontalo Utara, Gorontalo").codes == ("75.05",)
     assert parse_scope("Kota Bengkulu, Bengkulu").codes == ("17.71",)
     assert parse_scope("Provinsi Jambi").codes == ("15",)
+    assert parse_scope("Tapin, 63").codes == ("63.05",)  # a province code after the comma, as before
 
 
 def test_an_event_line_with_a_clash_lists_the_choices():
