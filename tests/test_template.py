@@ -132,3 +132,19 @@ def test_the_setting_is_checked(value):
     with pytest.raises(ValidationError):
         Settings(_env_file=None, aksi_rakor_weeks_before=value)
     assert Settings(_env_file=None).aksi_rakor_weeks_before == 10
+
+
+@pytest.mark.parametrize("row", [
+    "rakor,provinsi,13-01,,09:00,previous,,T,",  # no month 13: refused when the date is built
+    "rakor,provinsi,window_start,,09:00,previous,,T,",  # a period date on a row that is not per period
+    "rakor,provinsi,01-23,,09:00,earlier,,T,",  # move
+    "rakor,kota,01-23,,09:00,previous,,T,",  # scope
+])
+def test_a_broken_template_row_is_refused(tmp_path, row):
+    from schedules.template import _day, read_template
+
+    path = tmp_path / "template.csv"
+    path.write_text("kind,scope,start,end,time,move,each_period,title,notes\n" + row + "\n", encoding="utf-8")
+    with pytest.raises(ValueError):
+        for item in read_template(path):
+            _day(item.start, 2026, None, 10)
