@@ -6,16 +6,17 @@ import re
 
 from sqlmodel import Session, select
 
-from bot import audit
+from bot import audit, periods
 from bot.clock import Clock
 from bot.errors import UserError
 from bot.i18n import N_
 from bot.models import AksiReport
 from bot.reference import RegionRef
 
-PERIODS = ("B04", "B08", "B12")
-# Each report is cumulative: B04 covers January-April, B08 January-August, B12 the whole year.
-LAST_MONTH = {"B04": 4, "B08": 8, "B12": 12}
+# The periods are data (``bot/periods.py``, ``bot/reference/aksi_periods.csv``); these two names are
+# the newest rows, for callers that have no year at hand. Each report is cumulative from January.
+PERIODS = periods.codes()
+LAST_MONTH = {p.code: p.last_month for p in periods.periods()}
 PERIOD_RE = re.compile(r"^B\d{1,3}$", re.IGNORECASE)
 
 
@@ -24,12 +25,13 @@ def looks_like_period(text: str) -> bool:
     return bool(PERIOD_RE.match(text.strip()))
 
 
-def parse_period(text: str) -> str:
-    period = text.strip().upper()
-    if period not in PERIODS:
-        raise UserError(N_("Periode “{value}” tidak sah: B04 (Januari–April), B08 (Januari–Agustus) atau "
-                           "B12 (Januari–Desember)."), value=text)
-    return period
+def parse_period(text: str, year: int | None = None) -> str:
+    """``b08`` -> ``B08``, when it is a period of ``year`` (None: of the newest rows)."""
+    found = periods.period_of(text, year)
+    if found is None:
+        raise UserError(N_("Periode “{value}” tidak sah; pakai salah satu periode Aksi HAM: {choices} (laporan "
+                           "kumulatif sejak Januari)."), value=text, choices=", ".join(periods.codes(year)))
+    return found.code
 
 
 def record_report(session: Session, clock: Clock, region: RegionRef, year: int, period: str,

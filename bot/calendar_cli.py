@@ -107,7 +107,8 @@ def run(rt: Runtime, t: Translator, args: argparse.Namespace) -> int:
             elif args.verb == "cancel":
                 print(_card(rt, event_service.cancel(session, rt.clock, rt.settings, args.id)))
             elif args.verb == "template":
-                created = load_template(session, rt.clock, args.year, rt.settings.timezone, None)
+                created = load_template(session, rt.clock, args.year, rt.settings.timezone, None,
+                                        rt.settings.aksi_rakor_weeks_before)
                 print(t.plain("{n} draf acara dibuat untuk {year}; konfirmasi tanggalnya dengan "
                               "pantau-ham calendar confirm ID.", n=len(created), year=args.year))
             elif args.verb == "export":

@@ -10,7 +10,13 @@ kriteria   criterion    criterion number 1-10
 jenis      kind         ``struktur``, ``proses`` or ``hasil``
 indikator  text         the indicator text
 bobot      weight       optional positive number (default 1)
+nama       criterion    optional: the criterion's name (also ``nama_kriteria``,
+kriteria   name         ``criterion_name``), or ``9. Hak atas ...`` in ``kriteria``
 ========== ============ ===================================================
+
+Criterion names, where the file gives them, are checked against the criterion numbers in force
+(``bot/criterion_names.py``): the order differs between sources, so a name under another number
+refuses the import and says which number the system gives it.
 
 An import replaces the catalog in force: new codes are added, known ones updated, and
 codes missing from the file are deactivated (kept, with any progress, for the record).
@@ -27,6 +33,7 @@ from pathlib import Path
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from bot import criterion_names
 from bot.clock import Clock
 from bot.i18n import N_
 from bot.models import Catalog, Indicator, IndicatorKind
@@ -44,6 +51,10 @@ HEADERS = {
     "text": "text",
     "bobot": "weight",
     "weight": "weight",
+    "nama kriteria": "criterion_name",
+    "nama_kriteria": "criterion_name",
+    "criterion name": "criterion_name",
+    "criterion_name": "criterion_name",
 }
 REQUIRED = ("code", "criterion", "kind", "text")
 MAX_TEXT = 2000  # characters of one indicator's text
@@ -123,12 +134,15 @@ def parse(rows: list[list[str]]) -> list[ParsedIndicator]:
     parsed: list[ParsedIndicator] = []
     seen: dict[str, int] = {}
     known_criteria = criteria()
+    named: dict[tuple[int, str], int] = {}  # (criterion number, name in the file) -> first row
     for number, row in enumerate(rows[1:], start=2):
         def get(name: str) -> str:
             i = col.get(name)
             return row[i].strip() if i is not None and i < len(row) else ""
 
         code, crit, kind, text, weight_raw = get("code"), get("criterion"), get("kind"), get("text"), get("weight")
+        crit, inline_name = criterion_names.split_inline(crit)
+        crit_name = get("criterion_name") or inline_name
         row_errors: list[RowError] = []
         if not CODE_RE.match(code):
             row_errors.append(RowError(number, N_("kode “{code}” tidak sah (tanpa spasi, maks. 20 karakter)"), {"code": code}))
@@ -157,16 +171,45 @@ def parse(rows: list[list[str]]) -> list[ParsedIndicator]:
             except ValueError:
                 row_errors.append(RowError(number, N_("bobot “{value}” harus angka lebih dari 0 dan paling besar 100"),
                                            {"value": weight_raw}))
+        if crit_number and crit_name:
+            named.setdefault((crit_number, crit_name), number)
         if row_errors:
             errors.extend(row_errors)
             continue
         seen[code] = number
         parsed.append(ParsedIndicator(code, crit_number, kind.lower(), text, weight, len(parsed)))
+    errors = _name_errors(named) + errors
     if not errors and not parsed:
         errors.append(RowError(0, N_("Tidak ada indikator di berkas.")))
     if errors:
         raise CatalogImportError(errors)
     return parsed
+
+
+def _name_errors(named: dict[tuple[int, str], int]) -> list[RowError]:
+    """Criterion names of the file that are not the criterion of their number in force: a summary first
+    (always shown), then each at the first row that gives it."""
+    known = criteria()
+    errors = []
+    for (number, name), row in sorted(named.items(), key=lambda item: item[1]):
+        wrong = criterion_names.check(number, name, known)
+        if wrong is None:
+            continue
+        values = {"number": str(number), "file_name": name, "system_name": wrong.system_name}
+        if wrong.system_number is not None:
+            errors.append(RowError(row, N_("kriteria {number} di berkas: {file_name}; di sistem: {system_name}. "
+                                           "Di sistem, “{file_name}” adalah kriteria {other}."),
+                                   {**values, "other": str(wrong.system_number)}))
+        else:
+            errors.append(RowError(row, N_("kriteria {number} di berkas: {file_name}; di sistem: {system_name}. "
+                                           "Nama itu tidak cocok dengan kriteria mana pun."), values))
+    if errors:
+        listing = "; ".join(f"{n}. {c.name}" for n, c in known.items())
+        errors.insert(0, RowError(0, N_("Nama kriteria di berkas tidak sesuai dengan nomor kriteria di sistem. "
+                                        "Urutan kriteria berbeda antar sumber, jadi nomor tidak dicocokkan begitu "
+                                        "saja: sesuaikan kolom kriteria dengan nomor di sistem ({criteria})."),
+                                  {"criteria": listing}))
+    return errors
 
 
 def import_catalog(

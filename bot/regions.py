@@ -14,7 +14,10 @@ spaces and punctuation removed, so "Banjar Baru" == "Banjarbaru". Keys have tier
 The best tier wins, so a bare "Banjar" is Kabupaten Banjar (Kalsel), not Kota Banjar
 (Jawa Barat): type "Kota Banjar" for the city. Several matches in the best tier are
 ambiguous ("Mura", "Martapura") and come back as candidates, the asker's own province
-first.
+first. A province's name or alias that is also a kab/kota's key ("Gorontalo": the province,
+the kabupaten and the kota; "Bengkulu", "Jambi", "Jogja") puts all of them in tier 0: asked.
+A former name written with its kind word ("Kabupaten Pontianak", now Mempawah) is found
+with that word only: a bare "Pontianak" stays Kota Pontianak.
 
 When the whole text is no key, it is read as a form, in this order:
 
@@ -35,17 +38,27 @@ words the text abbreviates ("Tapteng" -> Tapanuli Tengah).
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 
 from bot.reference import ProvinceRef, RegionRef, provinces, regions
+from bot.region_text import (
+    FUZZY_ANY_EDIT_LENGTH,
+    KIND_PROVINCE,
+    STOP_WORDS,
+    abbreviates,
+    derived_names,
+    looks_like_abbreviation,
+    max_edits,
+    name_words,
+    normalise,
+    slip,
+    split_kind,
+    variants,
+)
 
 SUGGESTIONS = 3
 ABBREVIATION_SUGGESTIONS = 6  # "KBB" abbreviates Bandung Barat, Bangka Barat, Batu Bara...: show them all
-FUZZY_MIN_LENGTH = 6  # shorter texts may be abbreviations ("Tuba", "Barut"), never guessed as typos
-FUZZY_ANY_EDIT_LENGTH = 8  # below this, only a letter left out or two letters swapped ("Bireun", "Bulelng")
-KIND_PROVINCE = "provinsi"
 
 # Which keys a typo may be matched against: names, capitals, former names. Never aliases
 # (abbreviations are too short and too alike to guess: "Jakbar" is one edit from "Jabar").
@@ -53,42 +66,8 @@ SOURCE_NAME, SOURCE_ALIAS, SOURCE_CAPITAL, SOURCE_FORMER, SOURCE_CODE = "name", 
 SOURCE_FORM = "form"  # a name with its kind word ("Kota Batu"): a typo is read without it ("Kota Kotabaru")
 FUZZY_SOURCES = {SOURCE_NAME, SOURCE_CAPITAL, SOURCE_FORMER}
 
-_KIND_RE = re.compile(
-    r"^\s*(?:(?P<kabupaten>kabupaten|kab|pemkab|pemerintah\s+kabupaten)"
-    r"|(?P<kota>kotamadya|kota\s+madya|kodya|pemkot|pemerintah\s+kota|kota)"
-    r"|(?P<provinsi>provinsi|propinsi|prov|pemprov|pemerintah\s+provinsi))\b\.?\s*"
-    r"(?:(?:administrasi|adm)\b\.?\s*)?",
-    re.IGNORECASE,
-)
-_EXPANSIONS = (
-    (re.compile(r"\bkep\b\.?\s*", re.IGNORECASE), "Kepulauan "),
-    (re.compile(r"\b(?:tg|tj)\b\.?\s*", re.IGNORECASE), "Tanjung "),
-    (re.compile(r"\bp\.\s*", re.IGNORECASE), "Pulau "),
-    (re.compile(r"\bsumatra\b", re.IGNORECASE), "Sumatera"),
-)
 _PARENS_RE = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<qualifier>[^()]+)\)\s*$")
 _SEPARATOR_RE = re.compile(r"\s*(?:,|/|;|\s-\s)\s*")
-_STOP_WORDS = {"dan"}
-
-
-def normalise(text: str) -> str:
-    """Lower case, no accents, no punctuation or spaces: the form keys are compared in."""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]", "", text.lower())
-
-
-def _words(text: str) -> list[str]:
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return [w for w in re.split(r"[^a-z0-9]+", text.lower()) if w]
-
-
-def _max_edits(length: int) -> int:
-    """How many edits a typo of this length may carry and still be taken as meant."""
-    if length < FUZZY_MIN_LENGTH:
-        return 0
-    if length < 12:
-        return 1
-    return 2
 
 
 Target = RegionRef | ProvinceRef
@@ -170,7 +149,7 @@ class RegionIndex:
             self._add(r.code, 0, r, SOURCE_CODE)
             self._add(r.code.replace(".", ""), 0, r, SOURCE_CODE)
             self._add(r.name, 1 if r.kind == "kabupaten" else 2, r, SOURCE_NAME)
-            for variant in _derived_names(r.name):
+            for variant in derived_names(r.name):
                 self._add(variant, 1 if r.kind == "kabupaten" else 2, r, SOURCE_ALIAS)
             for alias in r.aliases:
                 self._add(alias, 1, r, SOURCE_ALIAS)
@@ -178,19 +157,24 @@ class RegionIndex:
                 self._add(r.capital, 2, r, SOURCE_CAPITAL)
             for former in r.former_names:
                 self._add(former, 3, r, SOURCE_FORMER)
-        # an alias of a province that is also a kab/kota's alias or name ("Jogja") is asked, not taken
+                kind, rest = split_kind(former)
+                if kind == r.kind and rest:  # "Kabupaten Pontianak": also "Kab. Pontianak", never bare "Pontianak"
+                    self._add(rest, 3, r, SOURCE_FORMER)
+        # a province's name or alias that is also a kab/kota's name, alias or capital ("Gorontalo", "Bengkulu",
+        # "Jambi", "Jogja") is asked with all of them offered, not taken
         for p in province_refs.values():
-            for alias in p.aliases:
-                bucket = self._keys.get(normalise(alias), {})
-                if any(isinstance(t, RegionRef) for _, t in bucket.values()):
+            for name in (p.name, *p.aliases):
+                bucket = self._keys.get(normalise(name), {})
+                if any(isinstance(t, RegionRef) and tier < 3 for tier, t in bucket.values()):
                     for tk, (tier, t) in list(bucket.items()):
-                        bucket[tk] = (0, t)
+                        if tier < 3:
+                            bucket[tk] = (0, t)
         self._choices = list(self._keys)
         self._fuzzy_choices = list(self._fuzzy_keys)
         # words of every target's name, for abbreviation-shaped suggestions ("Tapteng")
         self._word_lists: list[tuple[Target, list[str]]] = [
-            (p, [w for w in _words(p.name) if w not in _STOP_WORDS]) for p in province_refs.values()
-        ] + [(r, [w for w in _words(r.name) if w not in _STOP_WORDS]) for r in region_refs.values()]
+            (p, [w for w in name_words(p.name) if w not in STOP_WORDS]) for p in province_refs.values()
+        ] + [(r, [w for w in name_words(r.name) if w not in STOP_WORDS]) for r in region_refs.values()]
 
     def _add(self, key: str, tier: int, target: Target, source: str) -> None:
         norm = normalise(key)
@@ -229,11 +213,11 @@ class RegionIndex:
 
     def _lookup(self, query: str, text: str, scope: _Scope, prefer: str | None) -> Resolution | None:
         """The text as a key, then with its kind word taken as a restriction, then with abbreviations spelled out."""
-        for variant in _variants(text):
+        for variant in variants(text):
             found = self._exact(query, variant, scope, prefer)
             if found:
                 return found
-            kind, rest = _split_kind(variant)
+            kind, rest = split_kind(variant)
             if kind and rest and (scope.kind in (None, kind)):
                 found = self._exact(query, rest, _Scope(kind, scope.province), prefer)
                 if found:
@@ -257,8 +241,13 @@ class RegionIndex:
                 readings.append((" ".join(words[:-n]), code))
         return readings
 
+    def province_named(self, text: str) -> ProvinceRef | None:
+        """The province whose name or alias ``text`` is (also "Provinsi X"), whatever kab/kota share it."""
+        code = self._province_code(text)
+        return self.provinces[code] if code else None
+
     def _province_code(self, text: str) -> str | None:
-        for variant in _variants(text):
+        for variant in variants(text):
             code = self._province_keys.get(normalise(variant))
             if code:
                 return code
@@ -294,7 +283,7 @@ class RegionIndex:
 
     def _guess(self, query: str, text: str, scope: _Scope, prefer: str | None) -> Resolution:
         """No key matched: a clear typo of one name, else suggestions."""
-        kind, rest = _split_kind(_variants(text)[-1])
+        kind, rest = split_kind(variants(text)[-1])
         if kind and rest:
             text, scope = rest, _Scope(kind, scope.province)
         typo = self._typo(query, text, scope, prefer)
@@ -304,8 +293,8 @@ class RegionIndex:
 
     def _typo(self, query: str, text: str, scope: _Scope, prefer: str | None) -> Resolution | None:
         norm = normalise(text)
-        edits = _max_edits(len(norm))
-        if not edits or _looks_like_abbreviation(text):
+        edits = max_edits(len(norm))
+        if not edits or looks_like_abbreviation(text):
             return None
         from rapidfuzz import process  # here, not at the top: 3.6 MiB, needed only for a name that is no key
         from rapidfuzz.distance import OSA
@@ -313,7 +302,7 @@ class RegionIndex:
         hits = process.extract(norm, self._fuzzy_choices, scorer=OSA.distance, score_cutoff=edits, limit=30)
         by_distance: dict[int, list[str]] = {}
         for key, distance, _ in hits:
-            if len(norm) < FUZZY_ANY_EDIT_LENGTH and not _slip(norm, key):
+            if len(norm) < FUZZY_ANY_EDIT_LENGTH and not slip(norm, key):
                 continue
             if any(scope.admits(t) for _, t in self._fuzzy_keys[key].values()):
                 by_distance.setdefault(int(distance), []).append(key)
@@ -343,7 +332,7 @@ class RegionIndex:
 
         abbreviated = 0
         for t, words in self._word_lists:
-            if words and scope.admits(t) and _abbreviates(norm, words, kind_initial=kind_of(t)[0]):
+            if words and scope.admits(t) and abbreviates(norm, words, kind_initial=kind_of(t)[0]):
                 offer(t, 200.0 + fuzz.WRatio(norm, normalise(t.name)) / 10)
                 abbreviated += 1
         for key, score, _ in process.extract(norm, self._choices, scorer=fuzz.WRatio, limit=60):
@@ -356,71 +345,6 @@ class RegionIndex:
         return tuple(t for _, t in ranked[:max(SUGGESTIONS, min(abbreviated, ABBREVIATION_SUGGESTIONS))])
 
 
-def _derived_names(name: str) -> list[str]:
-    """Names people shorten by habit: "Kepulauan Seribu" -> "Seribu", "Pangkajene dan Kepulauan" without "dan"."""
-    out = []
-    if name.startswith("Kepulauan ") and len(name.split()) > 1:
-        out.append(name.removeprefix("Kepulauan "))
-    if " dan " in name:
-        out.append(name.replace(" dan ", " "))
-    return out
-
-
-def _variants(text: str) -> list[str]:
-    """The text as typed, then with abbreviated words spelled out ("Kep. Seribu")."""
-    expanded = text
-    for pattern, replacement in _EXPANSIONS:
-        expanded = pattern.sub(replacement, expanded)
-    expanded = expanded.strip()
-    return [text] if expanded == text else [text, expanded]
-
-
-def _split_kind(text: str) -> tuple[str | None, str]:
-    """``"Kab. HSS"`` -> ("kabupaten", "HSS"); a kind word must stand alone ("Kotabaru" has none)."""
-    m = _KIND_RE.match(text)
-    if not m:
-        return None, text
-    kind = next(k for k in ("kabupaten", "kota", KIND_PROVINCE) if m[k])
-    return kind, text[m.end():].strip()
-
-
-def _slip(typed: str, key: str) -> bool:
-    """One letter left out ("bireun" for "bireuen") or two neighbours swapped: the typos a short
-    text may carry. A letter changed or added is how abbreviations differ from names
-    ("barut"/"garut", "linggau"/"lingga"), so it is never guessed."""
-    if len(key) == len(typed) + 1:
-        return any(key[:i] + key[i + 1:] == typed for i in range(len(key)))
-    if len(key) == len(typed):
-        diffs = [i for i in range(len(key)) if key[i] != typed[i]]
-        return len(diffs) == 2 and diffs[1] == diffs[0] + 1 and typed[diffs[0]] == key[diffs[1]] and typed[diffs[1]] == key[diffs[0]]
-    return False
-
-
-def _looks_like_abbreviation(text: str) -> bool:
-    """"HSS", "TTS", "KBB": capitals only, one short word; never guessed as a typo."""
-    letters = re.sub(r"[^A-Za-z]", "", text)
-    return " " not in text.strip() and letters.isupper() and len(letters) <= 6
-
-
-def _abbreviates(norm: str, words: list[str], kind_initial: str = "") -> bool:
-    """Whether ``norm`` takes a leading piece of every word in order: "tapteng" ~ Tapanuli Tengah,
-    "hss" ~ Hulu Sungai Selatan, "kbb" ~ (Kabupaten) Bandung Barat. One word: no (a prefix of a
-    name is what the fuzzy ranking finds)."""
-    if len(norm) < 2 or len(words) < 2 or norm[0] not in (words[0][0], kind_initial):
-        return False
-
-    @cache
-    def fits(i: int, w: int) -> bool:
-        if w == len(words):
-            return i == len(norm)
-        word = words[w]
-        return any(
-            norm[i:i + n] == word[:n] and fits(i + n, w + 1) for n in range(1, min(len(word), len(norm) - i) + 1)
-        )
-
-    return fits(0, 0) or (bool(kind_initial) and norm[0] == kind_initial and fits(1, 0))
-
-
 @cache
 def default_index() -> RegionIndex:
     """The index of the shipped reference data, built on the first look-up (about 30 ms) and shared; not at
@@ -430,6 +354,11 @@ def default_index() -> RegionIndex:
 
 def resolve(query: str, prefer_province: str | None = None) -> Resolution:
     return default_index().resolve(query, prefer_province)
+
+
+def province_named(text: str) -> ProvinceRef | None:
+    """``Kalsel``, ``Provinsi Gorontalo``, ``Gorontalo`` -> the province, as the second part of "Tapin, Kalsel"."""
+    return default_index().province_named(text)
 
 
 def label(target: Target) -> str:

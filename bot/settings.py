@@ -64,6 +64,10 @@ class Settings(BaseModel):
         60, validation_alias=_env("PANTAU_PROVINCE_THRESHOLD", "province_threshold")
     )
     aksi_target: float = Field(60, ge=0, le=100, validation_alias=_env("PANTAU_AKSI_TARGET", "aksi_target"))
+    # the yearly template's Aksi HAM rakor: weeks before each period's usual reporting window (observed 6-11
+    # weeks, median 10: docs/notes/g.md)
+    aksi_rakor_weeks_before: int = Field(
+        10, ge=1, le=26, validation_alias=_env("PANTAU_AKSI_RAKOR_WEEKS_BEFORE", "aksi_rakor_weeks_before"))
     quiet_hours: str = Field("21:00-07:00", validation_alias=_env("PANTAU_QUIET_HOURS", "quiet_hours"))
     skip_weekends: bool = Field(True, validation_alias=_env("PANTAU_SKIP_WEEKENDS", "skip_weekends"))
     skip_holidays: bool = Field(True, validation_alias=_env("PANTAU_SKIP_HOLIDAYS", "skip_holidays"))

@@ -6,28 +6,24 @@ national event uses ``PANTAU_TIMEZONE``. ``starts_at`` keeps the UTC instant.
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
-from bot import limits
+from bot import limits, periods
 from bot.clock import Clock
 from bot.errors import UserError
 from bot.i18n import N_
 from bot.models import Event, EventKind, EventStatus, ScopeKind
 from bot.reference import ProvinceRef, RegionRef, provinces, regions
-from bot.regions import resolve
+from bot.regions import label, province_named, resolve
 from bot.settings import parse_clock
 from schedules.dates import is_date, parse_date, split_date
-from schedules.policy import Policy, anchor_day, canonical_offsets, offsets_for
+from schedules.policy import anchor_day, canonical_offsets, offsets_for
 
-TEMPLATE = Path(__file__).parent / "template.csv"
-PERIOD_RE = re.compile(r"\bB(04|08|12)\b", re.IGNORECASE)
 KIND_WORDS = {k.value: k for k in EventKind}
 NATIONAL_WORDS = {"nasional", "national", "semua"}
 FORM = "/jadwal_tambah <jenis> <wilayah|provinsi|nasional> <tanggal> [HH.MM] <judul> [| ingatkan H-3, H-1, 2 jam]"
@@ -82,8 +78,9 @@ def region_with_province(parts: list[str]) -> RegionRef | None:
     """``Tapin, Kalsel``: one kab/kota followed by its own province, as addresses are written."""
     if len(parts) != 2:
         return None
-    province = resolve(parts[1].strip()).target
-    if not isinstance(province, ProvinceRef):
+    # "Gorontalo" after a comma is the province (not asked); "63" or a typo as the resolver reads it
+    province = province_named(parts[1].strip()) or resolve(parts[1].strip()).province
+    if province is None:
         return None
     region = resolve(parts[0].strip(), prefer_province=province.code).target
     return region if isinstance(region, RegionRef) and region.province_code == province.code else None
@@ -108,7 +105,9 @@ def parse_scope(text: str) -> Scope:
         resolution = resolve(part)
         if resolution.target is None:
             if resolution.is_ambiguous:
-                raise UserError(N_("“{name}” bisa berarti beberapa wilayah; pakai kodenya (mis. 63.05)."), name=part)
+                raise UserError(N_("“{name}” bisa berarti beberapa wilayah: {choices}. Tulis nama lengkapnya, mis. "
+                                   "“{example}”."), name=part, choices="; ".join(map(label, resolution.candidates)),
+                                example=label(resolution.candidates[0]).split(" (")[0])
             raise UserError(N_("Wilayah “{name}” tidak ditemukan."), name=part)
         if resolution.target not in found:
             found.append(resolution.target)
@@ -120,13 +119,13 @@ def parse_scope(text: str) -> Scope:
 
 
 def period_for(kind: str, title: str, day: date) -> str | None:
-    """Aksi HAM period: ``B04``/``B08``/``B12`` from the title, else from the month of the deadline."""
+    """Aksi HAM period: ``B04``/``B08``/``B12`` from the title, else the period whose usual reporting window
+    is nearest to the deadline's month (``bot/periods.py``: June is B04, July B08, November B12)."""
     if kind != EventKind.AKSIHAM:
         return None
-    m = PERIOD_RE.search(title)
-    if m:
-        return f"B{m.group(1)}"
-    return "B04" if day.month <= 6 else "B08" if day.month <= 10 else "B12"
+    named = {w.upper() for w in re.findall(r"\b[Bb]\d{2}\b", title)}
+    found = next((code for code in periods.codes(day.year) if code in named), None)
+    return found or periods.period_for_deadline(day).code
 
 
 @dataclass(frozen=True)
@@ -376,41 +375,9 @@ def upcoming(session: Session, clock: Clock, region_codes: set[str] | None = Non
     return out
 
 
-def previous_working_day(day: date) -> date:
-    """The template's rule: a date on a weekend, a public holiday or a *cuti bersama* moves back to the
-    working day before it."""
-    policy = Policy(skip_weekends=True, skip_holidays=True)
-    for _ in range(31):
-        if policy.is_working_day(day):
-            return day
-        day -= timedelta(days=1)
-    return day
+def load_template(session: Session, clock: Clock, year: int, national_zone: str, actor: int | None,
+                  rakor_weeks_before: int | None = None) -> list[Event]:
+    """The usual yearly cycle as draft events: :func:`schedules.template.load_template`."""
+    from schedules.template import load_template as load
 
-
-def load_template(session: Session, clock: Clock, year: int, national_zone: str, actor: int | None) -> list[Event]:
-    """The usual yearly cycle as draft events ("tanggal perlu dikonfirmasi"); skips ones already there.
-
-    Dates on a non-working day move to the previous working day; a rakor is one event per province at
-    09:00 in its Kanwil's zone; nothing already past is created.
-    """
-    limits.check_year(year, clock.now())  # "template 0" or "template 99999": one clear sentence
-    existing = {(e.title, e.scope_codes, e.start_date.year) for e in session.exec(select(Event))}
-    created = []
-    with open(TEMPLATE, newline="", encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            title = row["title"].format(year=year, data_year=year - 1)
-            start = previous_working_day(date(year, int(row["month"]), int(row["day"])))
-            end = previous_working_day(date(year, int(row["end_month"]), int(row["end_day"]))) \
-                if row["end_month"] else None
-            start_time = parse_clock(row["time"]) if row["time"] else None
-            scopes = [Scope(ScopeKind.PROVINCES, (code,)) for code in sorted(provinces())] \
-                if row["scope"] == "provinsi" else [Scope(ScopeKind.NATIONAL)]
-            for scope in scopes:
-                if (title, scope.text, start.year) in existing:
-                    continue
-                if (end or start) < clock.now().astimezone(ZoneInfo(scope.zone(national_zone))).date():
-                    continue  # already past
-                draft = EventDraft(kind=row["kind"], scope=scope, start_date=start, start_time=start_time,
-                                   title=title, end_date=end)
-                created.append(create_event(session, clock, draft, national_zone, actor, EventStatus.DRAFT))
-    return created
+    return load(session, clock, year, national_zone, actor, rakor_weeks_before)

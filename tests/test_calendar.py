@@ -81,13 +81,14 @@ def test_yearly_template_is_drafts_and_idempotent(runtime):
     with runtime.session() as session:
         created = load_template(session, runtime.clock, 2026, "Asia/Jakarta", None)
         again = load_template(session, runtime.clock, 2026, "Asia/Jakarta", None)
-    assert len(created) == 8 + 4 * 38 and again == []  # a rakor per province
+    # a rakor per province: the January kickoff, data dukung, and one before each Aksi HAM period
+    assert len(created) == 8 + 5 * 38 and again == []
     assert {e.status for e in created} == {EventStatus.DRAFT.value}
     kinds = [e.kind for e in created if e.scope_kind == "nasional"]
     assert kinds.count("aksiham") == 3 and "hariham" in kinds
     hari_ham = next(e for e in created if e.kind == "hariham")
     assert hari_ham.start_date == date(2026, 12, 10)
-    assert "KKP HAM Tahun 2025 (penganugerahan 2026)" in hari_ham.title
+    assert hari_ham.title == "Peringatan Hari HAM Sedunia 2026: penganugerahan KKP HAM Tahun 2025"
     b08 = next(e for e in created if e.period == "B08")
     assert (b08.start_date, b08.end_date) == (date(2026, 8, 28), date(2026, 9, 4))  # 5 Sep 2026 is a Saturday
 
@@ -98,8 +99,10 @@ def test_template_dates_move_to_the_previous_working_day(runtime):
         y2027 = load_template(session, runtime.clock, 2027, "Asia/Jakarta", None)
     closing = next(e for e in y2026 if e.title.endswith("ditutup"))
     assert closing.start_date == date(2026, 5, 29)  # 31 May is Sunday and Waisak, 30 May a Saturday
+    kickoff = next(e for e in y2027 if e.title == "Rakor awal tahun Aksi HAM 2027" and e.scope_codes == "63")
+    assert kickoff.start_date == date(2027, 1, 22)  # 23 January 2027 is a Saturday
     kalsel_b12 = next(e for e in y2027 if e.title == "Rakor Aksi HAM B12 2027" and e.scope_codes == "63")
-    assert kalsel_b12.start_date == date(2027, 11, 19)  # 20 November 2027 is a Saturday
+    assert kalsel_b12.start_date == date(2027, 9, 17)  # ten weeks before 28 November: Sunday 19 September
     from schedules.policy import Policy
     assert all(Policy().is_working_day(e.start_date) for e in y2026 + y2027)
     assert all(Policy().is_working_day(e.end_date) for e in y2026 + y2027 if e.end_date)

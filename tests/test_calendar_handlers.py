@@ -287,8 +287,8 @@ async def test_aksi_target_is_a_setting_and_the_gap_is_shown(bot):
 
 async def test_aksi_with_an_invalid_period_says_so(bot):
     (reply,) = replies(await bot.say("/aksi Tapin B13"))
-    assert "Periode “B13” tidak sah: B04 (Januari–April), B08 (Januari–Agustus) atau B12 (Januari–Desember)." \
-        in reply.params["text"]
+    assert "Periode “B13” tidak sah; pakai salah satu periode Aksi HAM: B04, B08, B12 (laporan kumulatif sejak " \
+        "Januari)." in reply.params["text"]
 
 
 async def test_forged_reminder_buttons_are_refused_and_change_nothing(bot):

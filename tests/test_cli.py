@@ -83,22 +83,22 @@ def test_calendar_commands(env, tmp_path, capsys):
     assert main(["calendar", "change", "1", "tanggal", f"20-06-{year}", "10.00"]) == 0
     assert "pukul 10.00 WITA" in capsys.readouterr().out
     assert main(["calendar", "template", str(year)]) == 0
-    assert f"160 draf acara dibuat untuk {year}" in capsys.readouterr().out
+    assert f"198 draf acara dibuat untuk {year}" in capsys.readouterr().out  # 8 national, 5 rakor x 38
     assert main(["calendar", "list", "--wilayah", "Tapin"]) == 0
     listing = capsys.readouterr().out
     assert "Jadwal Kabupaten Tapin" in listing and "Draf: tanggal perlu dikonfirmasi" in listing
     assert main(["calendar", "list"]) == 0
     everything = capsys.readouterr().out
     assert "pukul 09.00 WIT ·" in everything and "pukul 09.00 WITA" in everything and "pukul 09.00 WIB" in everything
-    assert main(["calendar", "confirm", "161", f"{year}-12-10"]) == 0
+    assert main(["calendar", "confirm", "199", f"{year}-12-10"]) == 0  # the last row: Hari HAM
     assert "Hari HAM" in capsys.readouterr().out
     assert main(["calendar", "cancel", "1"]) == 0
     assert main(["calendar", "cancel", "1"]) == 1
     assert "sudah dibatalkan" in capsys.readouterr().err
     target = tmp_path / "jadwal.ics"
     assert main(["calendar", "export", str(target), "--wilayah", "Kalsel"]) == 0
-    assert "12 acara ditulis" in capsys.readouterr().out
-    assert len(Calendar.from_ical(target.read_bytes()).walk("VEVENT")) == 12
+    assert "13 acara ditulis" in capsys.readouterr().out  # 8 national and the 5 rakor of Kalsel
+    assert len(Calendar.from_ical(target.read_bytes()).walk("VEVENT")) == 13
 
 
 def test_argparse_speaks_indonesian(env, capsys):

@@ -130,7 +130,7 @@ def test_ten_criteria_as_in_the_regulation():
     cs = criteria()
     assert list(cs) == list(range(1, 11))
     assert cs[1].name == "Hak atas bantuan hukum"
-    assert cs[9].name == "Hak atas lingkungan yang baik dan sehat serta perumahan yang layak"
+    assert cs[9].name == "Hak atas lingkungan yang baik dan sehat serta hak atas perumahan yang layak"
     assert cs[10].name == "Hak perempuan dan anak"
     assert {c.group for n, c in cs.items() if n <= 5} == {"Hak sipil dan politik"}
     assert {c.group for n, c in cs.items() if n > 5} == {"Hak ekonomi, sosial, dan budaya"}

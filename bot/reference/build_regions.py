@@ -22,7 +22,10 @@ Where the data comes from (run ``python -m bot.reference.build_regions`` to rebu
 * Time zones per province (``PROVINCE_TZ``): Permen/Keppres on the three Indonesian
   time zones; Kalbar and Kalteng use ``Asia/Pontianak`` (same clock as WIB).
 * Province aliases (``PROVINCE_ALIASES``): the abbreviations used by the provincial
-  governments and the press (Kalsel, Sumut, NTT...).
+  governments and the press (Kalsel, Sumut, NTT...), and former names: Irian Jaya (Papua
+  since UU 21/2001), Irian Jaya Barat and its abbreviation Irjabar (Papua Barat since
+  PP 24/2007). A province name or alias that is also a kab/kota's name or alias (Gorontalo,
+  Bengkulu, Jambi, Jogja) is asked with buttons (``bot/regions.py``).
 * Capitals (ibu kota), aliases and former names of every kab/kota: ``aliases/*.csv``
   (``code,name,capital,aliases,former_names``), with the sources named per province in
   ``aliases/*_sources.csv``; plus ``EXTRA`` below (the five seed provinces of
@@ -71,7 +74,8 @@ PROVINCE_ALIASES = {
     "74": "Sultra",
     "76": "Sulbar",
     "82": "Malut",
-    "92": "Pabar",
+    "91": "Irian Jaya",
+    "92": "Pabar;Irian Jaya Barat;Irjabar",
     "93": "Pasel",
     "94": "Papteng",
     "95": "Papeg",
