@@ -56,6 +56,10 @@ class Settings(BaseModel):
     province_threshold: float = Field(
         60, validation_alias=_env("PANTAU_PROVINCE_THRESHOLD", "province_threshold")
     )
+    # the perkiraan predikat counts indicators the Kanwil verified; true: also those handed in, not yet verified
+    predikat_includes_handed_in: bool = Field(
+        False, validation_alias=_env("PANTAU_PREDIKAT_INCLUDES_HANDED_IN", "predikat_includes_handed_in")
+    )
     aksi_target: float = Field(60, ge=0, le=100, validation_alias=_env("PANTAU_AKSI_TARGET", "aksi_target"))
     quiet_hours: str = Field("21:00-07:00", validation_alias=_env("PANTAU_QUIET_HOURS", "quiet_hours"))
     skip_weekends: bool = Field(True, validation_alias=_env("PANTAU_SKIP_WEEKENDS", "skip_weekends"))
@@ -263,6 +267,7 @@ ALLOWED = {
     "threshold_cukup": N_("angka 0–100, dengan PEDULI ≥ CUKUP ≥ MULAI"),
     "threshold_mulai": N_("angka 0–100, dengan PEDULI ≥ CUKUP ≥ MULAI"),
     "province_threshold": N_("angka 0–100"),
+    "predikat_includes_handed_in": N_("true atau false"),
     "skip_weekends": N_("true atau false"),
     "skip_holidays": N_("true atau false"),
     "webhook_port": N_("nomor port 1–65535"),

@@ -18,12 +18,12 @@ async def say_as(bot, text: str, user_id: int, language_code: str, chat_id: int 
 
 async def test_english_telegram_gets_english_and_others_indonesian(bot):
     (english,) = replies(await say_as(bot, "/status Tapin", VIEWER, "en-GB"))
-    assert "Indicators complete" in english.params["text"]
+    assert "Verified by the Kanwil" in english.params["text"]
     assert "KKP HAM 2024 (awarded 2025)" in english.params["text"]
     (indonesian,) = replies(await say_as(bot, "/status Tapin", VIEWER, "id"))
-    assert "Indikator lengkap" in indonesian.params["text"]
+    assert "Terverifikasi Kanwil" in indonesian.params["text"]
     (other,) = replies(await say_as(bot, "/status Tapin", VIEWER, "de"))
-    assert "Indikator lengkap" in other.params["text"]
+    assert "Terverifikasi Kanwil" in other.params["text"]
 
 
 async def test_bahasa_is_stored_and_wins_over_telegram(bot):
@@ -32,11 +32,11 @@ async def test_bahasa_is_stored_and_wins_over_telegram(bot):
     with bot.runtime.session() as session:
         assert session.get(Person, VIEWER).language == "en"
     (reply,) = replies(await say_as(bot, "/status Tapin", VIEWER, "id"))
-    assert "Indicators complete" in reply.params["text"]
+    assert "Verified by the Kanwil" in reply.params["text"]
     (back,) = replies(await say_as(bot, "/bahasa id", VIEWER, "en"))
     assert "bahasa Indonesia" in back.params["text"]
     (reply,) = replies(await say_as(bot, "/status Tapin", VIEWER, "en"))
-    assert "Indikator lengkap" in reply.params["text"]
+    assert "Terverifikasi Kanwil" in reply.params["text"]
     (bad,) = replies(await say_as(bot, "/bahasa jawa", VIEWER, "id"))
     assert "Bahasa “jawa” tidak tersedia" in bad.params["text"]
 
@@ -45,13 +45,13 @@ async def test_a_group_reads_the_configured_language(bot):
     await bot.say("/langganan Tapin", ADMIN, chat_id=-100555)
     await say_as(bot, "/bahasa en", ADMIN, "id")
     (reply,) = replies(await say_as(bot, "/status Tapin", ADMIN, "en", chat_id=-100555))
-    assert "Indikator lengkap" in reply.params["text"]
+    assert "Terverifikasi Kanwil" in reply.params["text"]
 
 
 async def test_one_persons_language_does_not_leak_to_the_next(bot):
     await say_as(bot, "/status Tapin", VIEWER, "en")
     (reply,) = replies(await bot.say("/status Tapin", VIEWER))
-    assert "Indikator lengkap" in reply.params["text"]
+    assert "Terverifikasi Kanwil" in reply.params["text"]
 
 
 async def test_private_menus_offer_bahasa_in_both_languages(bot):
