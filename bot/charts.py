@@ -49,7 +49,7 @@ def progress_chart(progress: ProvinceProgress, title: str, threshold_label: str,
         if handed_in_label:
             handles.append(Patch(facecolor="#bdbdbd", hatch="///", edgecolor="#555555", label=handed_in_label))
         ax.set_xlim(0, 100)
-        ax.set_title(title, fontsize=11)
+        fig.suptitle(title, fontsize=11, y=1 - 0.15 / (height / DPI), va="top")  # over the figure: it is long
         ax.tick_params(axis="y", labelsize=8)
         ax.legend(handles=handles, loc="lower right", fontsize=8)
         fig.subplots_adjust(left=0.3, right=0.97, top=1 - 0.5 / (height / DPI), bottom=0.6 / (height / DPI))
