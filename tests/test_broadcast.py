@@ -68,7 +68,8 @@ async def test_preview_then_confirm_delivers_to_every_group_once(bot):
     assert "📢 <b>Hasil KKP HAM: Provinsi Kalimantan Selatan</b>" in text
     assert "Perkiraan predikat dari kelengkapan data dukung: 9 dari 13 kab/kota peduli (69,2%)" in text
     assert "syarat provinsi (sesuai pengaturan) 60%: tercapai ✅" in text
-    assert "Indikator terverifikasi Kanwil: 1.086 dari 1.560 (69,6%) · diajukan kab/kota, menunggu verifikasi: 154" in text
+    assert ("Indikator terverifikasi Kanwil: 1.086 dari 1.560 (69,6%) · diajukan kab/kota, menunggu verifikasi: "
+            "154") in text
     assert "Per kab/kota: indikator terverifikasi Kanwil (%) · perkiraan predikat" in text
     assert "Perlu pendampingan:" in text and "Paling tertinggal" not in text
     before = len(bot.api.calls)
