@@ -224,3 +224,28 @@ def test_the_setting_is_read_from_the_environment(monkeypatch):
     assert exc.value.problems == [("PANTAU_PREDIKAT_INCLUDES_HANDED_IN", "kadang", "true atau false")]
     monkeypatch.delenv("PANTAU_PREDIKAT_INCLUDES_HANDED_IN")
     assert Settings(_env_file=None).predikat_includes_handed_in is False
+
+
+def test_both_numbers_on_postgresql(pg_url, clock):
+    from bot.catalog import import_sample
+    from bot.checklist import national_progress, region_progress
+    from bot.runtime import Runtime
+    from tests.conftest import make_settings
+
+    rt = Runtime.start(make_settings(pg_url), clock)
+    try:
+        with rt.session() as session:
+            import_sample(session, rt.clock)
+        mark(rt, TAPIN, CODES[:90], IndicatorState.TERVERIFIKASI)
+        mark(rt, TAPIN, CODES[90:], IndicatorState.LENGKAP)
+        mark(rt, HSS, CODES, IndicatorState.LENGKAP)
+        with rt.session() as session:
+            national = national_progress(session, rt.cycle(session), rt.thresholds)
+            tapin = region_progress(session, rt.cycle(session), TAPIN, rt.thresholds)
+        assert (tapin.verified, tapin.handed_in, tapin.klass) == (90, 30, "peduli")
+        assert (national.above, national.indicators.verified, national.indicators.handed_in) == (1, 90, 150)
+        count_handed_in(rt)
+        with rt.session() as session:
+            assert national_progress(session, rt.cycle(session), rt.thresholds).above == 2
+    finally:
+        rt.engine.dispose()
