@@ -34,8 +34,9 @@ class BroadcastView:
 
 def view(session: Session, clock: Clock, cycle: Cycle, province: ProvinceRef, thresholds: Thresholds) -> BroadcastView:
     progress = province_progress(session, cycle, province, thresholds)
-    # a kab/kota with no data yet is not "furthest behind": it is listed as "belum ada data"
-    behind = tuple(r for r in reversed(progress.rows) if r.klass != "peduli" and r.last_updated)[:BEHIND]
+    # a kab/kota with no data yet is not "furthest behind" (it is listed as "belum ada data"), nor is one whose
+    # data dukung only wait for the Kanwil's verification
+    behind = progress.needing_assistance(BEHIND)
     codes = {r.region.code for r in progress.rows}
     events = [e for e in upcoming(session, clock, codes, include_drafts=False)
               if e.starts_at <= clock.now() + timedelta(days=60)][:NEXT_EVENTS]

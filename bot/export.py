@@ -3,8 +3,8 @@
 
 Both carry the sheet ``Progres`` with the columns of a progress import (``bot/progress_import.py``), so
 an exported report imported again changes nothing. The report adds a summary sheet (per kab/kota:
-complete of total, %, class or "belum ada data", Aksi HAM scores and average, last update), one sheet
-per criterion and the list of indicators not yet complete.
+verified by the Kanwil and handed in, of total, % verified, perkiraan predikat or "belum ada data", Aksi HAM
+scores and average, last update), one sheet per criterion and the list of indicators not yet complete.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from bot.clock import Clock
 from bot.i18n import Translator
 from bot.models import Cycle, IndicatorState
 from bot.reference import ProvinceRef, RegionRef, criteria, zone_abbreviation
-from bot.render.common import class_label, state_label
+from bot.render.common import class_label, projection_label, state_label
 from bot.spreadsheets import add_table, new_workbook, to_bytes
 
 Place = RegionRef | ProvinceRef
@@ -83,17 +83,18 @@ def report(session: Session, clock: Clock, cycle: Cycle, place: Place, threshold
         period_cells = [(reports[k].score if reports[k].score is not None else t.gettext("dilaporkan"))
                         if k in reports else "" for k in PERIODS]
         summary.append([
-            p.region.code, p.region.official_name, p.complete, p.total, p.fraction,
+            p.region.code, p.region.official_name, p.verified, p.handed_in, p.total, p.verified_fraction,
             class_label(t, p.klass) if p.last_updated else t.gettext("belum ada data"),
             *period_cells, round(sum(scores) / len(scores), 1) if scores else "",
             _stamp(p.last_updated, p.region.timezone),
         ])
     add_table(wb, t.gettext("Ringkasan"),
-              [t.gettext("kode"), t.gettext("kabupaten/kota"), t.gettext("lengkap"), t.gettext("jumlah indikator"),
-               t.gettext("persen"), t.gettext("kelas (proyeksi)"),
+              [t.gettext("kode"), t.gettext("kabupaten/kota"), t.gettext("terverifikasi Kanwil"),
+               t.gettext("diajukan kab/kota, menunggu verifikasi"), t.gettext("jumlah indikator"),
+               t.gettext("persen terverifikasi"), projection_label(t, thresholds.includes_handed_in).lower(),
                *(t.gettext("Aksi HAM {period} {year}").format(period=k, year=year) for k in PERIODS),
                t.gettext("rata-rata Aksi HAM {year}").format(year=year), t.gettext("terakhir diperbarui")],
-              summary, widths=[9, 28, 10, 10, 10, 18, 12, 12, 12, 12, 22], percent_columns=(5,))
+              summary, widths=[9, 28, 12, 14, 10, 12, 24, 12, 12, 12, 12, 22], percent_columns=(6,))
 
     progress = [row for r in members for row in _progress_rows(t, r, statuses[r.code], files)]
     add_table(wb, t.gettext("Progres"), progress_header(t), progress, widths=PROGRESS_WIDTHS, link_columns=(7,))

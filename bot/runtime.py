@@ -49,7 +49,8 @@ class Runtime:
     @property
     def thresholds(self) -> Thresholds:
         s = self.settings
-        return Thresholds(s.threshold_peduli, s.threshold_cukup, s.threshold_mulai, s.province_threshold)
+        return Thresholds(s.threshold_peduli, s.threshold_cukup, s.threshold_mulai, s.province_threshold,
+                          s.predikat_includes_handed_in)
 
     @property
     def t(self) -> Translator:

@@ -63,6 +63,10 @@ class Settings(BaseModel):
     province_threshold: float = Field(
         60, validation_alias=_env("PANTAU_PROVINCE_THRESHOLD", "province_threshold")
     )
+    # the perkiraan predikat counts indicators the Kanwil verified; true: also those handed in, not yet verified
+    predikat_includes_handed_in: bool = Field(
+        False, validation_alias=_env("PANTAU_PREDIKAT_INCLUDES_HANDED_IN", "predikat_includes_handed_in")
+    )
     aksi_target: float = Field(60, ge=0, le=100, validation_alias=_env("PANTAU_AKSI_TARGET", "aksi_target"))
     # the yearly template's Aksi HAM rakor: weeks before each period's usual reporting window (observed 6-11
     # weeks, median 10: docs/notes/g.md)
@@ -323,6 +327,7 @@ ALLOWED = {
     "threshold_cukup": N_("angka 0–100, dengan PEDULI ≥ CUKUP ≥ MULAI"),
     "threshold_mulai": N_("angka 0–100, dengan PEDULI ≥ CUKUP ≥ MULAI"),
     "province_threshold": N_("angka 0–100"),
+    "predikat_includes_handed_in": N_("true atau false"),
     "skip_weekends": N_("true atau false"),
     "skip_holidays": N_("true atau false"),
     "webhook_port": N_("nomor port 1–65535"),

@@ -73,8 +73,7 @@ async def preview(update: Update, context: ContextTypes.DEFAULT_TYPE, province) 
     text = render.results(t, view)
     from bot.charts import progress_chart  # matplotlib: loaded on the first /umumkan, not at start
 
-    chart = progress_chart(view.progress, t.plain("KKP HAM {name}", name=province.name),
-                           t.plain("batas peduli {value} (pengaturan)", value=t.number(rt.thresholds.peduli)))
+    chart = progress_chart(view.progress, **render.chart_labels(t, view))
     with rt.session() as session:
         broadcast = broadcasts.create(session, rt.clock, province, user_id(update), text, chart)
         groups = len(broadcasts.group_chats(session, province))

@@ -73,7 +73,7 @@ async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 def belum_reply(context: ContextTypes.DEFAULT_TYPE, region: RegionRef, criterion: int, page: int) -> Reply:
     rt = runtime(context)
     with rt.session() as session:
-        items = indicator_statuses(session, rt.cycle(session), region, criterion or None, incomplete_only=True)
+        items = indicator_statuses(session, rt.cycle(session), region, criterion or None)  # the renderer filters
         catalog = catalog_in_force(session)
     return render_checklist.belum(rt.t, region, items, criterion or None, page, bool(catalog and catalog.is_sample))
 

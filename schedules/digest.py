@@ -54,7 +54,7 @@ def build(session: Session, clock: Clock, settings: Settings, province: Province
     now = clock.now()
     since = now - timedelta(days=7)
     progress = province_progress(session, current_cycle(session, clock, settings.cycle), province, thresholds)
-    behind = tuple(r for r in reversed(progress.rows) if r.klass != "peduli" and r.last_updated)[:BEHIND]
+    behind = progress.needing_assistance(BEHIND)
     codes = {r.region.code for r in progress.rows}
     region_chats: dict[int, list[RegionRef]] = {}
     for sub in active_subscriptions(session):

@@ -66,7 +66,11 @@ async def test_preview_then_confirm_delivers_to_every_group_once(bot):
     text = message.params["text"]
     assert text.startswith("<b>Pratinjau</b>: akan dikirim ke 3 grup")
     assert "📢 <b>Hasil KKP HAM: Provinsi Kalimantan Selatan</b>" in text
-    assert "dari 13 kab/kota peduli" in text and "syarat provinsi (pengaturan) 60%" in text
+    assert "Perkiraan predikat dari kelengkapan data dukung: 9 dari 13 kab/kota peduli (69,2%)" in text
+    assert "syarat provinsi (sesuai pengaturan) 60%: tercapai ✅" in text
+    assert ("Indikator terverifikasi Kanwil: 1.086 dari 1.560 (69,6%) · diajukan kab/kota, menunggu verifikasi: "
+            "154") in text
+    assert "Per kab/kota: indikator terverifikasi Kanwil (%) · perkiraan predikat" in text
     assert "Perlu pendampingan:" in text and "Paling tertinggal" not in text
     before = len(bot.api.calls)
     assert not [c for c in bot.api.calls[before:] if c.params.get("chat_id") in GROUPS]
@@ -249,7 +253,7 @@ async def test_no_kirim_without_recipients_and_it_says_why(bot):
 async def test_a_region_without_data_is_not_named_as_behind(bot):
     from tests.conftest import ADMIN
 
-    await bot.say("/tandai Tapin 1.01 lengkap", ADMIN)  # only Tapin has any data
+    await bot.say("/tandai Tapin 1.01 terverifikasi", ADMIN)  # only Tapin has any data
     message = replies(await bot.say("/umumkan Kalsel", ADMIN))[-1]
     text = message.params["text"]
     assert text.rstrip().endswith("Perlu pendampingan: Kab. Tapin")

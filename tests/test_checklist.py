@@ -42,21 +42,24 @@ def test_empty_region_has_nothing_complete(catalog):
     assert p.sample_catalog
 
 
-def test_complete_counts_lengkap_and_terverifikasi_only(catalog):
+def test_verified_and_handed_in_are_two_numbers(catalog):
     mark(catalog, TAPIN, ["1.01", "1.02"], IndicatorState.LENGKAP)
     mark(catalog, TAPIN, ["1.03"], IndicatorState.TERVERIFIKASI)
     mark(catalog, TAPIN, ["2.01"], IndicatorState.PROSES)
     mark(catalog, TAPIN, ["2.02"], IndicatorState.DITOLAK)
     p = progress(catalog)
-    assert (p.complete, p.verified, p.in_progress, p.rejected) == (3, 1, 1, 1)
-    assert p.criteria[0].complete == 3 and p.criteria[1].complete == 0
-    assert p.score == pytest.approx(2.5)
+    assert (p.verified, p.handed_in, p.in_progress, p.rejected, p.not_started) == (1, 2, 1, 1, 115)
+    assert p.complete == 3  # handed in, verified or waiting: nothing left for the PIC there
+    assert (p.criteria[0].verified, p.criteria[0].handed_in) == (1, 2) and p.criteria[1].complete == 0
+    # the projection counts what the Kanwil verified, not what the kab/kota declared
+    assert p.verified_score == pytest.approx(100 / 120) and p.handed_in_score == pytest.approx(200 / 120)
+    assert p.score == pytest.approx(100 / 120) and not p.includes_handed_in
     assert p.last_updated == catalog.clock.now()
 
 
 def test_class_follows_thresholds(catalog):
     codes = [f"{c}.{i:02d}" for c in range(1, 11) for i in range(1, 13)]
-    mark(catalog, TAPIN, codes[:90])  # 75.0 exactly
+    mark(catalog, TAPIN, codes[:90], IndicatorState.TERVERIFIKASI)  # 75.0 exactly
     assert progress(catalog).klass is KkpClass.PEDULI
     mark(catalog, TAPIN, codes[89:90], IndicatorState.PROSES)  # 74.17
     assert progress(catalog).klass is KkpClass.CUKUP_PEDULI
@@ -77,7 +80,7 @@ def test_weights_change_the_score_not_the_count(catalog):
 
     with catalog.session() as session:
         session.get(Indicator, "1.01").weight = 13.0  # 13 of 132 weight units
-    mark(catalog, TAPIN, ["1.01"])
+    mark(catalog, TAPIN, ["1.01"], IndicatorState.TERVERIFIKASI)
     p = progress(catalog)
     assert p.complete == 1
     assert p.score == pytest.approx(100 * 13 / 132)
@@ -86,9 +89,9 @@ def test_weights_change_the_score_not_the_count(catalog):
 def test_province_view_sorted_with_threshold(catalog):
     codes = [f"{c}.{i:02d}" for c in range(1, 11) for i in range(1, 13)]
     kalsel = [r for r in regions().values() if r.province_code == "63"]
-    for region in kalsel[:8]:  # 8 of 13 complete -> 61.5% >= 60%
-        mark(catalog, region, codes)
-    mark(catalog, kalsel[8], codes[:60])
+    for region in kalsel[:8]:  # 8 of 13 verified -> 61.5% >= 60%
+        mark(catalog, region, codes, IndicatorState.TERVERIFIKASI)
+    mark(catalog, kalsel[8], codes[:60], IndicatorState.TERVERIFIKASI)
     with catalog.session() as session:
         p = province_progress(session, catalog.cycle(session), KALSEL, catalog.thresholds)
     assert len(p.rows) == 13
@@ -104,7 +107,7 @@ def test_province_below_threshold(catalog):
     codes = [f"{c}.{i:02d}" for c in range(1, 11) for i in range(1, 13)]
     kalsel = [r for r in regions().values() if r.province_code == "63"]
     for region in kalsel[:7]:  # 7 of 13 = 53.8%
-        mark(catalog, region, codes)
+        mark(catalog, region, codes, IndicatorState.TERVERIFIKASI)
     with catalog.session() as session:
         p = province_progress(session, catalog.cycle(session), KALSEL, catalog.thresholds)
     assert p.above == 7 and not p.meets_threshold

@@ -181,7 +181,7 @@ async def test_evidence_by_caption_raises_the_state_and_comes_back_with_one_butt
     assert "kini memiliki 2 berkas" in reply.params["text"] and "Status tetap: <b>lengkap</b>" in reply.params["text"]
     # the /checklist browser shows them and sends them back
     (menu,) = replies(await bot.say("/checklist Tapin", STAF))
-    (crit,) = replies(await bot.press(menu, "3. Hak turut serta dalam pemerintahan (1/12)", STAF))
+    (crit,) = replies(await bot.press(menu, "3. Hak turut serta dalam pemerintahan (0/12, 1 diajukan)", STAF))
     (detail,) = replies(await bot.press(crit, "🟢 3.02", STAF))
     assert "Berkas data dukung: 2" in detail.params["text"]
     calls = await bot.press(detail, "📂 Lihat 2 berkas", STAF)
@@ -192,7 +192,7 @@ async def test_evidence_by_caption_raises_the_state_and_comes_back_with_one_butt
     assert bot.api.refusals == []
     # a pemantau sees the count but gets no button
     (menu,) = replies(await bot.say("/checklist Tapin", VIEWER))
-    (crit,) = replies(await bot.press(menu, "3. Hak turut serta dalam pemerintahan (1/12)", VIEWER))
+    (crit,) = replies(await bot.press(menu, "3. Hak turut serta dalam pemerintahan (0/12, 1 diajukan)", VIEWER))
     (detail,) = replies(await bot.press(crit, "🟢 3.02", VIEWER))
     assert not any("berkas" in label for label, _ in buttons_of(detail))
 

@@ -39,7 +39,7 @@ async def test_a_stranger_forging_any_button_changes_and_sees_nothing(bot, data)
     calls = await _press(bot, own, data, STRANGER)
     assert counts(bot.runtime) == before, data
     shown = " ".join(str(c.params.get("text") or c.params.get("caption") or "") for c in calls)
-    for secret in ("Indikator lengkap", "Kabupaten Tapin", "Kalimantan Selatan", "Rakor"):
+    for secret in ("Terverifikasi Kanwil", "Kabupaten Tapin", "Kalimantan Selatan", "Rakor"):
         assert secret not in shown, shown
     assert not [c for c in calls if c.method in ("sendDocument", "sendPhoto")]
     assert not bot.api.refusals

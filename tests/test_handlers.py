@@ -52,10 +52,17 @@ async def test_status_of_a_region(bot):
     text = reply.params["text"]
     assert "<b>Kabupaten Tapin</b>, Kalimantan Selatan" in text
     assert "KKP HAM Tahun 2024 (penganugerahan 2025)" in text
-    assert "Indikator lengkap: <b>2</b> dari 120 (1,7%)" in text
-    assert "1. Hak atas bantuan hukum: 2/12" in text
-    assert "10. Hak perempuan dan anak: 0/12" in text
-    assert "Perkiraan kategori: <b>kurang peduli</b> (skor 1,7; batas peduli 75, pengaturan)" in text
+    # two numbers: what the Kanwil verified, and what the kab/kota handed in and waits for verification
+    assert "Terverifikasi Kanwil: <b>1</b> dari 120 indikator (0,8%)" in text
+    assert "Diajukan kab/kota, menunggu verifikasi: <b>1</b>" in text
+    assert "Proses 0 · perlu perbaikan 0 · belum dikerjakan 118" in text
+    assert "1. Hak atas bantuan hukum: 1/12 · diajukan 1" in text
+    assert "10. Hak perempuan dan anak: 0/12\n" in text
+    # the projection counts the verified one only, and is called what it is
+    assert ("Perkiraan predikat dari kelengkapan data dukung: <b>kurang peduli</b> (0,8 dari 100; batas peduli 75, "
+            "sesuai pengaturan)") in text
+    assert "Hanya indikator yang terverifikasi Kanwil yang dihitung." in text
+    assert "skor" not in text and "kategori" not in text
     assert "Terakhir diperbarui: Kamis, 25 Januari 2024 pukul 10.00 WITA" in text
     assert "katalog CONTOH" in text
     assert [label for label, _ in buttons_of(reply)] == ["Lihat yang belum", "Buka checklist"]
@@ -64,17 +71,18 @@ async def test_status_of_a_region(bot):
 async def test_status_of_a_province(bot):
     codes = " ".join(f"{c}.{i:02d}" for c in range(1, 11) for i in range(1, 13))
     for code in codes.split()[:100]:
-        await bot.say(f"/tandai Banjarmasin {code} lengkap", ADMIN)
+        await bot.say(f"/tandai Banjarmasin {code} terverifikasi", ADMIN)
     (reply,) = replies(await bot.say("/status Kalsel", VIEWER))
     text = reply.params["text"]
     assert "<b>Provinsi Kalimantan Selatan</b>" in text
-    assert "1 dari 13 kab/kota peduli (7,7%)" in text
-    assert "Syarat provinsi (pengaturan): 60% kab/kota peduli, belum tercapai" in text
+    assert "Perkiraan predikat dari kelengkapan data dukung: 1 dari 13 kab/kota peduli (7,7%)" in text
+    assert "Syarat provinsi (sesuai pengaturan): 60% kab/kota peduli, belum tercapai" in text
+    assert "Indikator terverifikasi Kanwil: 100 dari 1.560 (6,4%) · diajukan kab/kota, menunggu verifikasi: 0" in text
     lines = [line for line in text.split("\n") if re.match(r"^\d+\. ", line)]
     assert len(lines) == 13
-    assert lines[0] == "1. Kota Banjarmasin: 83,3% · peduli"
+    assert lines[0] == "1. Kota Banjarmasin: 83,3% terverifikasi · peduli"
     assert lines[-1].endswith(": belum ada data")  # nobody touched it: not "0% · kurang peduli"
-    assert "0% · kurang peduli" not in text
+    assert "kurang peduli" not in text
     for typed in ("Kalimantan Selatan", "63"):
         (again,) = replies(await bot.say(f"/status {typed}", VIEWER))
         assert again.params["text"] == text
@@ -240,7 +248,9 @@ async def test_english_locale(catalog):
         (reply,) = replies(await harness.say("/status Tapin", ADMIN))
     finally:
         await harness.app.shutdown()
-    assert "Indicators complete: <b>0</b> of 120 (0%)" in reply.params["text"]
+    assert "Verified by the Kanwil: <b>0</b> of 120 indicators (0%)" in reply.params["text"]
+    assert "Handed in by the regency/city, awaiting verification: <b>0</b>" in reply.params["text"]
+    assert "Projected rating from supporting-document completeness: no data yet." in reply.params["text"]
     assert "KKP HAM 2024 (awarded 2025)" in reply.params["text"]
 
 

@@ -187,14 +187,17 @@ def test_export_of_a_province_imports_back_unchanged(catalog):
     assert wb.sheetnames[:2] == ["Ringkasan", "Progres"] and wb.sheetnames[-1] == "Belum lengkap"
     assert len(wb.sheetnames) == 2 + 10 + 1
     summary = wb["Ringkasan"]
-    assert summary.freeze_panes == "A2" and summary["E2"].number_format == "0.0%"
+    assert summary.freeze_panes == "A2" and summary["F2"].number_format == "0.0%"
     rows = {r[0]: r for r in summary.iter_rows(min_row=2, values_only=True)}
-    assert rows["63.05"][2:6] == (1, 120, pytest.approx(1 / 120), "kurang peduli")
-    assert rows["63.05"][6:11] == (80, 90, None, 85, "2024-01-25 10:00 WITA")
-    assert rows["63.03"][6:10] == ("dilaporkan", None, None, None)
-    assert rows["63.01"][5] == "belum ada data"
+    # Tapin handed 1.01 in; the Kanwil has not verified it: two numbers, and the projection counts neither
+    assert rows["63.05"][2:7] == (0, 1, 120, 0, "kurang peduli")
+    assert rows["63.05"][7:12] == (80, 90, None, 85, "2024-01-25 10:00 WITA")
+    assert rows["63.03"][7:11] == ("dilaporkan", None, None, None)
+    assert rows["63.01"][6] == "belum ada data"
     header = next(summary.iter_rows(max_row=1, values_only=True))
-    assert header[6:10] == ("Aksi HAM B04 2024", "Aksi HAM B08 2024", "Aksi HAM B12 2024", "rata-rata Aksi HAM 2024")
+    assert header[2:7] == ("terverifikasi Kanwil", "diajukan kab/kota, menunggu verifikasi", "jumlah indikator",
+                           "persen terverifikasi", "perkiraan predikat dari kelengkapan data dukung")
+    assert header[7:11] == ("Aksi HAM B04 2024", "Aksi HAM B08 2024", "Aksi HAM B12 2024", "rata-rata Aksi HAM 2024")
     progress = wb["Progres"]
     link = next(c for c in progress["G"] if c.value == "https://x.example/a.pdf")
     assert link.hyperlink.target == "https://x.example/a.pdf"

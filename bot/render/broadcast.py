@@ -8,25 +8,41 @@ from bot.checklist import RegionProgress
 from bot.i18n import Translator
 from bot.render import Button, Reply, rows
 from bot.render.calendar import when
-from bot.render.common import class_label, has_data, region_row
+from bot.render.common import class_label, has_data, indicator_totals, projection_label, province_share
 from bot.render.status import cycle_line
 
 
 def _summary(t: Translator, v: BroadcastView) -> str:
     p = v.progress
     verdict = t.gettext("tercapai ✅") if p.meets_threshold else t.gettext("belum tercapai")
-    return t.fmt("{above} dari {n} kab/kota peduli ({pct}); syarat provinsi (pengaturan) {threshold}: {verdict}",
-                 above=p.above, n=len(p.rows), pct=t.percent(p.fraction_above),
+    return t.fmt("{share}; syarat provinsi (sesuai pengaturan) {threshold}: {verdict}",
+                 share=province_share(t, p.above, len(p.rows), p.includes_handed_in),
                  threshold=t.percent(p.threshold / 100), verdict=verdict)
+
+
+def _legend(t: Translator, includes_handed_in: bool) -> str:
+    if includes_handed_in:
+        return t.gettext("Per kab/kota: indikator terverifikasi Kanwil dan yang baru diajukan (%) · perkiraan predikat")
+    return t.gettext("Per kab/kota: indikator terverifikasi Kanwil (%) · perkiraan predikat")
+
+
+def _row(t: Translator, r: RegionProgress) -> str:
+    """``87,5% · peduli``: the share the predikat is read from (the legend says which); short, so that the
+    results of a province fit under the chart as its caption. The chart shows both numbers per kab/kota."""
+    if not has_data(r):
+        return t.gettext("belum ada data")
+    counted = r.verified + (r.handed_in if r.includes_handed_in else 0)
+    return t.fmt("{pct} · {klass}", pct=t.percent(counted / r.total if r.total else 0.0),
+                 klass=class_label(t, r.klass))
 
 
 def results(t: Translator, v: BroadcastView) -> str:
     """The message every group of the province receives (HTML)."""
     p = v.progress
     lines = [t.fmt("📢 <b>Hasil KKP HAM: Provinsi {name}</b>", name=p.province.name), cycle_line(t, p), "",
-             _summary(t, v), ""]
+             _summary(t, v), indicator_totals(t, p.indicators), "", _legend(t, p.includes_handed_in)]
     for i, r in enumerate(p.rows, start=1):
-        lines.append(t.fmt("{i}. {name}: {row}", i=str(i), name=r.region.short_name, row=region_row(t, r)))
+        lines.append(t.fmt("{i}. {name}: {row}", i=str(i), name=r.region.short_name, row=_row(t, r)))
     if v.behind:
         lines += ["", t.fmt("Perlu pendampingan: {names}", names=", ".join(r.region.short_name for r in v.behind))]
     if v.next_events:
@@ -37,16 +53,38 @@ def results(t: Translator, v: BroadcastView) -> str:
 
 
 def pic_line(t: Translator, v: BroadcastView, row: RegionProgress, rank: int) -> str:
-    """What a focal point receives: their own kab/kota's line, and the province in one sentence."""
+    """What a focal point receives: their own kab/kota's two numbers and perkiraan predikat, and the province
+    in one sentence."""
+    if has_data(row):
+        own = [
+            t.fmt("Terverifikasi Kanwil: {verified} dari {total} indikator ({pct}) · diajukan, menunggu verifikasi: "
+                  "{handed_in}", verified=t.number(row.verified), total=t.number(row.total),
+                  pct=t.percent(row.verified_fraction), handed_in=t.number(row.handed_in)),
+            t.fmt("{label}: {klass} · peringkat {rank} dari {n} di Provinsi {province}",
+                  label=projection_label(t, row.includes_handed_in), klass=class_label(t, row.klass), rank=str(rank),
+                  n=len(v.progress.rows), province=v.progress.province.name),
+        ]
+    else:
+        own = [t.fmt("Belum ada data checklist untuk {name} pada siklus ini.", name=row.region.short_name)]
     return "\n".join([
         t.fmt("📢 <b>Hasil KKP HAM: {name}</b>", name=row.region.official_name),
-        t.fmt("{pct} indikator lengkap · {klass} · peringkat {rank} dari {n} di Provinsi {province}",
-              pct=t.percent(row.fraction), klass=class_label(t, row.klass), rank=str(rank), n=len(v.progress.rows),
-              province=v.progress.province.name) if has_data(row) else
-        t.fmt("Belum ada data checklist untuk {name} pada siklus ini.", name=row.region.short_name),
+        *own,
         _summary(t, v),
         t.gettext("Lihat yang belum dengan /belum."),
     ])
+
+
+def chart_labels(t: Translator, v: BroadcastView) -> dict[str, str]:
+    """The words on the chart of ``bot.charts.progress_chart`` (plain text), in the audience's language."""
+    p = v.progress
+    threshold = p.rows[0].peduli_threshold if p.rows else 75.0
+    return {
+        "title": t.plain("KKP HAM {name}: perkiraan predikat dari kelengkapan data dukung", name=p.province.name),
+        "threshold_label": t.plain("batas peduli {value} (sesuai pengaturan)", value=t.number(threshold)),
+        "verified_label": t.gettext("terverifikasi Kanwil"),
+        "handed_in_label": t.gettext("diajukan kab/kota, ikut dihitung (sesuai pengaturan)") if p.includes_handed_in
+        else t.gettext("diajukan kab/kota, menunggu verifikasi (tidak dihitung)"),
+    }
 
 
 def preview(t: Translator, text: str, broadcast_id: int, groups: int, pics: int, to_pics: bool,

@@ -29,16 +29,25 @@ def _pages(count: int, size: int) -> int:
 
 def belum(t: Translator, region: RegionRef, items: list[IndicatorStatus], criterion: int | None, page: int,
           sample: bool) -> Reply:
-    """Unfinished indicators grouped by criterion, ``BELUM_PAGE`` a page."""
+    """Indicators the kab/kota has not handed in yet, grouped by criterion, ``BELUM_PAGE`` a page; ``items`` are
+    all of them (or a criterion's): those handed in and waiting for the Kanwil are counted, not listed."""
+    waiting = sum(1 for s in items if s.state is IndicatorState.LENGKAP)
+    items = [s for s in items if not s.state.is_complete]
     head = t.fmt("<b>Indikator belum lengkap: {name}</b>", name=region.official_name)
     if criterion:
         head += "\n" + t.fmt("Kriteria {number}. {name}", number=str(criterion), name=criteria()[criterion].name)
     if not items:
-        return Reply(head + "\n\n" + t.gettext("Semua indikator sudah lengkap. 🎉"))
+        done = t.nfmt("Semua indikator sudah diajukan; {n} di antaranya menunggu verifikasi Kanwil.",
+                      "Semua indikator sudah diajukan; {n} di antaranya menunggu verifikasi Kanwil.", waiting) \
+            if waiting else t.gettext("Semua indikator sudah terverifikasi Kanwil. 🎉")
+        return Reply(head + "\n\n" + done)
     pages = _pages(len(items), BELUM_PAGE)
     page = max(0, min(page, pages - 1))
     shown = items[page * BELUM_PAGE : (page + 1) * BELUM_PAGE]
     lines = [head, t.nfmt("{n} indikator belum lengkap", "{n} indikator belum lengkap", len(items))]
+    if waiting:
+        lines.append(t.nfmt("{n} indikator lain sudah diajukan dan menunggu verifikasi Kanwil.",
+                            "{n} indikator lain sudah diajukan dan menunggu verifikasi Kanwil.", waiting))
     if pages > 1:
         lines.append(t.fmt("Halaman {page} dari {pages}", page=page + 1, pages=pages))
     current = None
@@ -61,14 +70,18 @@ def belum(t: Translator, region: RegionRef, items: list[IndicatorStatus], criter
 def criteria_menu(t: Translator, progress: RegionProgress) -> Reply:
     text = "\n".join([
         t.fmt("<b>Checklist {name}</b>", name=progress.region.official_name),
-        t.fmt("Indikator lengkap: <b>{done}</b> dari {total} ({pct})",
-              done=progress.complete, total=progress.total, pct=t.percent(progress.fraction)),
-        t.gettext("Pilih kriteria:"),
+        t.fmt("Terverifikasi Kanwil: <b>{verified}</b> dari {total} indikator ({pct}) · diajukan, menunggu "
+              "verifikasi: <b>{handed_in}</b>", verified=t.number(progress.verified), total=t.number(progress.total),
+              pct=t.percent(progress.verified_fraction), handed_in=t.number(progress.handed_in)),
+        t.gettext("Pilih kriteria (terverifikasi/jumlah, lalu yang diajukan):"),
     ])
     buttons = [
         Button(
-            t.fmt("{number}. {name} ({done}/{total})", number=str(c.criterion.number), name=c.criterion.name,
-                  done=c.complete, total=c.total),
+            t.plain("{number}. {name} ({verified}/{total}, {handed_in} diajukan)", number=str(c.criterion.number),
+                    name=c.criterion.name, verified=c.verified, total=c.total, handed_in=c.handed_in)
+            if c.handed_in else
+            t.plain("{number}. {name} ({verified}/{total})", number=str(c.criterion.number), name=c.criterion.name,
+                    verified=c.verified, total=c.total),
             cb.build(cb.CRITERION, progress.region.code, c.criterion.number, 0, cb.IN_PLACE),
         )
         for c in progress.criteria

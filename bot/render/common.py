@@ -35,11 +35,47 @@ def has_data(progress) -> bool:
     return progress.last_updated is not None
 
 
+def projection_label(t: Translator, includes_handed_in: bool) -> str:
+    """What the projected predikat is, by name: never "skor" or "kategori" alone; when the setting counts the
+    indicators handed in but not yet verified, it says so."""
+    if includes_handed_in:
+        return t.gettext("Perkiraan predikat dari kelengkapan data dukung, termasuk yang baru diajukan kab/kota")
+    return t.gettext("Perkiraan predikat dari kelengkapan data dukung")
+
+
+def projection_basis(t: Translator, includes_handed_in: bool) -> str:
+    """One sentence on what the projection counts, and who gives the official value."""
+    if includes_handed_in:
+        return t.gettext("Indikator yang baru diajukan kab/kota ikut dihitung sebelum diverifikasi Kanwil (sesuai "
+                         "pengaturan). Nilai resmi ditetapkan Tim Penilai per indikator.")
+    return t.gettext("Hanya indikator yang terverifikasi Kanwil yang dihitung. Nilai resmi ditetapkan Tim Penilai "
+                     "per indikator.")
+
+
+def province_share(t: Translator, above: int, n: int, includes_handed_in: bool) -> str:
+    """``Perkiraan predikat dari kelengkapan data dukung: 9 dari 13 kab/kota peduli (69,2%)``."""
+    return t.fmt("{label}: {above} dari {n} kab/kota peduli ({pct})", label=projection_label(t, includes_handed_in),
+                 above=t.number(above), n=t.number(n), pct=t.percent(above / n if n else 0.0))
+
+
+def indicator_totals(t: Translator, totals) -> str:
+    """The two numbers of several kab/kota together: verified of all their indicators, and handed in."""
+    return t.fmt("Indikator terverifikasi Kanwil: {verified} dari {total} ({pct}) · diajukan kab/kota, menunggu "
+                 "verifikasi: {handed_in}", verified=t.number(totals.verified), total=t.number(totals.total),
+                 pct=t.percent(totals.verified_fraction), handed_in=t.number(totals.handed_in))
+
+
 def region_row(t: Translator, progress) -> str:
-    """``63% · cukup peduli``, or ``belum ada data``."""
+    """``87,5% terverifikasi · 4,2% diajukan · peduli``, or ``belum ada data``: shares of the kab/kota's
+    indicators, so that rows compare (and add up when the setting counts the handed-in ones)."""
     if not has_data(progress):
         return t.gettext("belum ada data")
-    return t.fmt("{pct} · {klass}", pct=t.percent(progress.fraction), klass=class_label(t, progress.klass))
+    klass = class_label(t, progress.klass)
+    if progress.handed_in:
+        return t.fmt("{verified} terverifikasi · {handed_in} diajukan · {klass}",
+                     verified=t.percent(progress.verified_fraction),
+                     handed_in=t.percent(progress.handed_in_fraction), klass=klass)
+    return t.fmt("{verified} terverifikasi · {klass}", verified=t.percent(progress.verified_fraction), klass=klass)
 
 
 def cycle_label(t: Translator, cycle) -> str:

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from bot.i18n import Translator
 from bot.render.calendar import when
-from bot.render.common import has_data, region_row
+from bot.render.common import has_data, indicator_totals, province_share, region_row
 from bot.render.status import cycle_line
 from schedules.digest import DigestView
 
@@ -17,13 +17,17 @@ def digest(t: Translator, v: DigestView) -> str:
     lines = [
         t.fmt("🗓️ <b>Ringkasan mingguan: Provinsi {name}</b>", name=v.province.name),
         cycle_line(t, p),
-        t.fmt("{above} dari {n} kab/kota peduli ({pct})", above=p.above, n=len(p.rows),
-              pct=t.percent(p.fraction_above)),
+        province_share(t, p.above, len(p.rows), p.includes_handed_in),
+        indicator_totals(t, p.indicators),
         "",
-        t.gettext("<b>Perlu pendampingan</b>"),
+        t.gettext("<b>Menunggu verifikasi Kanwil</b>"),
     ]
+    lines += [t.nfmt("• {name}: {count} indikator diajukan", "• {name}: {count} indikator diajukan", r.handed_in,
+                     name=r.region.short_name, count=t.number(r.handed_in)) for r in p.awaiting_verification()] \
+        or [t.gettext("• tidak ada")]
+    lines += ["", t.gettext("<b>Perlu pendampingan</b>")]
     lines += [t.fmt("• {name}: {row}", name=r.region.short_name, row=region_row(t, r)) for r in v.behind] \
-        or [t.gettext("• tidak ada: semua peduli 🎉")]
+        or [t.gettext("• tidak ada")]
     silent = [r.region.short_name for r in p.rows if not has_data(r)]
     if silent:
         lines.append(t.fmt("Belum ada data: {names}", names=", ".join(silent)))

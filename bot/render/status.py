@@ -8,7 +8,18 @@ from bot.i18n import Translator
 from bot.reference import ProvinceRef, RegionRef
 from bot.regions import Resolution, Target, label
 from bot.render import Button, Reply, rows
-from bot.render.common import bar, class_label, cycle_label, has_data, region_row, sample_notice
+from bot.render.common import (
+    bar,
+    class_label,
+    cycle_label,
+    has_data,
+    indicator_totals,
+    projection_basis,
+    projection_label,
+    province_share,
+    region_row,
+    sample_notice,
+)
 
 
 def target_data(action: str, target: Target, *rest: object) -> str:
@@ -31,27 +42,31 @@ def region_status(t: Translator, p: RegionProgress, also: tuple[Target, ...] = (
     if p.total == 0:
         lines.append(t.gettext("Katalog indikator belum dimuat. Admin: pantau-ham import catalog BERKAS.xlsx"))
         return Reply("\n".join(lines))
-    lines.append(
-        t.fmt("Indikator lengkap: <b>{done}</b> dari {total} ({pct})",
-              done=p.complete, total=p.total, pct=t.percent(p.fraction))
-    )
-    lines.append(
-        t.fmt("Terverifikasi {verified} · proses {in_progress} · perlu perbaikan {rejected}",
-              verified=p.verified, in_progress=p.in_progress, rejected=p.rejected)
-    )
-    lines.append("")
+    lines += [
+        t.fmt("Terverifikasi Kanwil: <b>{verified}</b> dari {total} indikator ({pct})",
+              verified=t.number(p.verified), total=t.number(p.total), pct=t.percent(p.verified_fraction)),
+        t.fmt("Diajukan kab/kota, menunggu verifikasi: <b>{handed_in}</b>", handed_in=t.number(p.handed_in)),
+        t.fmt("Proses {in_progress} · perlu perbaikan {rejected} · belum dikerjakan {not_started}",
+              in_progress=t.number(p.in_progress), rejected=t.number(p.rejected),
+              not_started=t.number(p.not_started)),
+        "",
+        t.gettext("Per kriteria (terverifikasi dari jumlah indikator):"),
+    ]
     for c in p.criteria:
-        lines.append(
-            t.fmt("{bar} {number}. {name}: {done}/{total}",
-                  bar=bar(c.fraction), number=str(c.criterion.number), name=c.criterion.name,
-                  done=c.complete, total=c.total)
-        )
+        line = t.fmt("{bar} {number}. {name}: {verified}/{total}", bar=bar(c.verified_fraction),
+                     number=str(c.criterion.number), name=c.criterion.name, verified=c.verified, total=c.total)
+        if c.handed_in:
+            line += t.fmt(" · diajukan {handed_in}", handed_in=c.handed_in)
+        lines.append(line)
     lines.append("")
-    lines.append(
-        t.fmt("Perkiraan kategori: <b>{klass}</b> (skor {score}; batas peduli {threshold}, pengaturan)",
-              klass=class_label(t, p.klass), score=t.number(p.score), threshold=t.number(p.peduli_threshold))
-        if has_data(p) else t.gettext("Perkiraan kategori: belum ada data.")
-    )
+    heading = projection_label(t, p.includes_handed_in)
+    if has_data(p):
+        lines.append(t.fmt("{label}: <b>{klass}</b> ({score} dari 100; batas peduli {threshold}, sesuai pengaturan)",
+                           label=heading, klass=class_label(t, p.klass), score=t.number(p.score),
+                           threshold=t.number(p.peduli_threshold)))
+        lines.append("<i>" + t.escape(projection_basis(t, p.includes_handed_in)) + "</i>")
+    else:
+        lines.append(t.fmt("{label}: belum ada data.", label=heading))
     if p.last_updated:
         lines.append(t.fmt("Terakhir diperbarui: {when}", when=t.datetime(p.last_updated, p.region.timezone)))
     else:
@@ -72,11 +87,11 @@ def province_status(t: Translator, p: ProvinceProgress) -> Reply:
         t.fmt("<b>Provinsi {name}</b>", name=p.province.name),
         cycle_line(t, p),
         "",
-        t.fmt("{above} dari {n} kab/kota peduli ({pct})",
-              above=p.above, n=n, pct=t.percent(p.fraction_above)),
-        t.fmt("Syarat provinsi (pengaturan): {threshold} kab/kota peduli, {verdict}",
+        province_share(t, p.above, n, p.includes_handed_in),
+        t.fmt("Syarat provinsi (sesuai pengaturan): {threshold} kab/kota peduli, {verdict}",
               threshold=t.percent(p.threshold / 100),
               verdict=t.gettext("tercapai ✅") if p.meets_threshold else t.gettext("belum tercapai")),
+        indicator_totals(t, p.indicators),
         "",
     ]
     for i, r in enumerate(p.rows, start=1):
@@ -96,18 +111,20 @@ def national_status(t: Translator, p: NationalProgress, timezone: str) -> Reply:
         t.gettext("<b>Nasional: seluruh provinsi</b>"),
         cycle_line(t, p),
         "",
-        t.fmt("{above} dari {n} kab/kota peduli ({pct})",
-              above=p.above, n=p.regions, pct=t.percent(p.above / p.regions if p.regions else 0.0)),
-        t.fmt("{m} dari {k} provinsi memenuhi syarat provinsi (pengaturan) {threshold} kab/kota peduli",
+        province_share(t, p.above, p.regions, p.includes_handed_in),
+        t.fmt("{m} dari {k} provinsi memenuhi syarat provinsi (sesuai pengaturan) {threshold} kab/kota peduli",
               m=p.provinces_meeting, k=len(p.provinces), threshold=t.percent(p.threshold / 100)),
+        indicator_totals(t, p.indicators),
         "",
     ]
     for i, prov in enumerate(p.provinces, start=1):
         if not prov.with_data:
             lines.append(t.fmt("{i}. {name}: belum ada data", i=str(i), name=prov.province.name))
             continue
-        line = t.fmt("{i}. {name}: {above} dari {n} kab/kota peduli ({pct})", i=str(i), name=prov.province.name,
-                     above=prov.above, n=prov.regions, pct=t.percent(prov.fraction_above))
+        line = t.fmt("{i}. {name}: {above} dari {n} kab/kota peduli ({pct}) · {verified} terverifikasi · "
+                     "{handed_in} diajukan", i=str(i), name=prov.province.name, above=prov.above, n=prov.regions,
+                     pct=t.percent(prov.fraction_above), verified=t.percent(prov.indicators.verified_fraction),
+                     handed_in=t.percent(prov.indicators.handed_in_fraction))
         if prov.without_data:
             line += t.fmt("; {k} kab/kota belum ada data", k=prov.without_data)
         lines.append(line + (" ✅" if prov.meets_threshold else ""))
