@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from bot import aksi_import, progress_import
-from bot.aksi_import import AksiRow
+from bot.aksi_import import AksiRow, ListChange
 from bot.progress_import import Plan
 from bot.spreadsheets import read_table, sheet_names
 
@@ -37,10 +37,11 @@ class Outcome:
     plan: Plan | None = None  # progress
     aksi_rows: tuple[AksiRow, ...] = ()  # aksi: every row
     aksi_changed: tuple[AksiRow, ...] = ()  # aksi: those that change something
+    aksi_lists: tuple[ListChange, ...] = ()  # aksi: lists of actions made longer or given titles
 
     @property
     def unchanged(self) -> int:
-        return self.rows - self.changed
+        return self.rows - (len(self.aksi_changed) if self.kind == "aksi" else self.changed)
 
 
 def kind_of(content: bytes, name: str) -> Kind:
@@ -69,10 +70,11 @@ def run(rt: Runtime, content: bytes, name: str, *, kind: Kind | None = None, gra
                 progress_import.apply(session, rt.clock, cycle, plan, actor, name)
         return Outcome(kind, plan.rows, len(plan.changes), apply, plan=plan)
     table = read_table(content, name, aksi_import.SHEETS)
-    rights = aksi_import.rights_of(grants) if grants is not None else None
+    default = rt.settings.aksi_actions
     with rt.session() as session:
-        rows = aksi_import.plan(session, table, rights, rt.clock.now())
-        changed = aksi_import.changed(rows)
+        planned = aksi_import.plan(session, table, grants, rt.clock.now(), default)
+        changed = planned.changed
         if apply:
-            aksi_import.apply(session, rt.clock, rows, actor, name)
-    return Outcome(kind, len(rows), len(changed), apply, aksi_rows=tuple(rows), aksi_changed=tuple(changed))
+            aksi_import.apply(session, rt.clock, planned, actor, name, default)
+    return Outcome(kind, len(planned.rows), len(changed) + len(planned.lists), apply, aksi_rows=tuple(planned.rows),
+                   aksi_changed=tuple(changed), aksi_lists=tuple(planned.lists))

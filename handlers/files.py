@@ -162,7 +162,8 @@ def _plan(rt: Runtime, g: Grants, actor: int | None, content: bytes, name: str, 
         return Reply(render_files.applied(rt.t, name, outcome.changed))
     if outcome.kind == "progress":
         return render_files.progress_preview(rt.t, name, outcome.plan, token)
-    return render_files.aksi_preview(rt.t, name, list(outcome.aksi_rows), list(outcome.aksi_changed), token)
+    return render_files.aksi_preview(rt.t, name, list(outcome.aksi_rows), list(outcome.aksi_changed), token,
+                                     list(outcome.aksi_lists))
 
 
 async def preview(update: Update, context: ContextTypes.DEFAULT_TYPE, incoming: IncomingFile) -> None:
