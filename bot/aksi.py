@@ -49,8 +49,9 @@ def looks_like_period(text: str) -> bool:
 
 
 def parse_period(text: str, year: int | None = None) -> str:
-    """``b08`` -> ``B08``, when it is a period of ``year`` (None: of the newest rows)."""
-    found = periods.period_of(text, year)
+    """``b08`` (or ``b8``) -> ``B08``, when it is a period of ``year`` (None: of the newest rows)."""
+    digits = text.strip()[1:]
+    found = periods.period_of(f"B{int(digits):02d}" if looks_like_period(text) else text, year)
     if found is None:
         raise UserError(N_("Periode “{value}” tidak sah; pakai salah satu periode Aksi HAM: {choices} (laporan "
                            "kumulatif sejak Januari)."), value=text, choices=", ".join(periods.codes(year)))

@@ -20,8 +20,9 @@ WHOLE = "❔"  # the period was reported as a whole: which actions, nobody recor
 STATUS_LABELS = {AksiStatus.LENGKAP: N_("lengkap"), AksiStatus.DIAJUKAN: N_("diajukan"),
                  AksiStatus.TIDAK_LENGKAP: N_("tidak lengkap")}
 LEVEL_LABELS = {"kabupaten/kota": N_("kabupaten/kota"), "provinsi": N_("provinsi")}
-TITLE_IN_GRID = 60  # characters of a title in the grid; the full title is in the detail of a period
-NOTE_IN_DETAIL = 200
+TITLE_IN_GRID = 60  # characters of a title in the grid (9 actions in one message, whatever their titles)
+TITLE_IN_DETAIL = 80  # in the detail of a period; the full titles are in the report's sheet "Aksi HAM"
+NOTE_IN_DETAIL = 150
 
 
 def status_label(t: Translator, status: AksiStatus | str) -> str:
@@ -179,8 +180,9 @@ def grid_reply(t: Translator, grid: Grid, recorded: str | None = None, hint: str
 
 def _detail_line(t: Translator, grid: Grid, period: PeriodView, number: int) -> str:
     title = grid.actions.title(number)
-    head = (t.fmt("{icon} <b>Aksi {number}</b> · {title}", icon=_cell(period, number), number=number, title=title)
-            if title else t.fmt("{icon} <b>Aksi {number}</b>", icon=_cell(period, number), number=number))
+    icon = _cell(period, number)
+    head = (t.fmt("{icon} <b>Aksi {number}</b> · {title}", icon=icon, number=number, title=_cut(title, TITLE_IN_DETAIL))
+            if title else t.fmt("{icon} <b>Aksi {number}</b>", icon=icon, number=number))
     report: AksiActionReport | None = period.reports.get(number)
     if report is None:
         return head + ": " + t.escape(t.gettext("dilaporkan per periode") if period.whole_only
