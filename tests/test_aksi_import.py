@@ -17,6 +17,7 @@ from bot.aksi_models import AksiAction, AksiActionReport, AksiStatus
 from bot.export import report
 from bot.i18n import translator
 from bot.models import AksiReport, AuditEntry
+from bot.offline import buttons_of
 from bot.people import Grants
 from bot.progress_import import ImportRejected
 from bot.reference import provinces, regions
@@ -192,3 +193,50 @@ def test_the_cli_imports_the_aksi_ham_sheet(catalog, tmp_path, monkeypatch, caps
     assert main(["import", "aksi", str(path)]) == 0
     assert state(catalog)[1] == [("63.05", year, "B04", 1, "lengkap", 80.0, None)]
     assert "1 berubah" in capsys.readouterr().out
+
+
+def _edited(content: bytes, edit) -> bytes:
+    wb = load_workbook(io.BytesIO(content))
+    edit(wb["Aksi HAM"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+async def test_the_report_filled_in_and_sent_to_the_bot_imports_both_sheets_together(bot):
+    from tests.conftest import STAF, replies
+    from tests.test_files import send_file
+
+    await bot.say("/aksi Tapin 2024 jumlah 7", STAF)
+    calls = await bot.say("/ekspor Tapin", STAF)
+    (doc,) = [c for c in calls if c.method == "sendDocument"]
+    (content,) = doc.files.values()
+    (same,) = replies(await send_file(bot, STAF, content, name="laporan.xlsx"))
+    assert "120 baris sah: 0 berubah, 120 tetap." in same.params["text"]
+    assert "<b>Pratinjau impor Aksi HAM</b>" in same.params["text"] and "21 baris sah: 0 berubah, 21 tetap." \
+        in same.params["text"]
+    assert "Tidak ada yang berubah" in same.params["text"] and not buttons_of(same)
+
+    def fill(ws) -> None:  # the Kanwil fills in two actions of B04 in the report's sheet
+        for row in ws.iter_rows(min_row=2):
+            if row[3].value == "B04" and row[4].value == 2:
+                row[6].value, row[7].value, row[8].value = "lengkap", 85, "laporan lengkap"
+            if row[3].value == "B04" and row[4].value == 7:
+                row[5].value, row[6].value = "Pelatihan aparatur", "tidak lengkap"
+
+    (preview,) = replies(await send_file(bot, STAF, _edited(content, fill), name="laporan.xlsx"))
+    assert "• Kabupaten Tapin B04 2024 Aksi 2: belum dilaporkan → lengkap, nilai 85" in preview.params["text"]
+    assert "• Kabupaten Tapin B04 2024 Aksi 7: belum dilaporkan → tidak lengkap" in preview.params["text"]
+    (done,) = replies(await bot.press(preview, "✅ Kirim", STAF))
+    assert "3 baris berubah" in done.params["text"]  # two reports and a title
+    assert state(bot.runtime)[1] == [("63.05", 2024, "B04", 2, "lengkap", 85.0, "laporan lengkap"),
+                                     ("63.05", 2024, "B04", 7, "tidak_lengkap", None, None)]
+
+    def spoil(ws) -> None:
+        ws.cell(row=3, column=7).value = "beres"
+
+    before = state(bot.runtime)
+    (rejected,) = replies(await send_file(bot, STAF, _edited(content, spoil), name="laporan.xlsx"))
+    assert "• Lembar “Aksi HAM”:\n• baris 3: status “beres” tidak dikenal" in rejected.params["text"]
+    assert state(bot.runtime) == before
+    assert not bot.api.refusals

@@ -48,7 +48,27 @@ def _buttons(t: Translator, token: str) -> tuple[tuple[Button, ...], ...]:
              Button(t.gettext("✖️ Batal"), cb.build(cb.IMPORT, "no", token))),)
 
 
+def _closing(t: Translator, lines: list[str], changes: int, token: str) -> Reply:
+    lines.append("")
+    if changes:
+        lines.append(t.gettext("Simpan perubahan ini? Semua baris disimpan sekaligus, atau tidak sama sekali."))
+        return Reply("\n".join(lines), _buttons(t, token))
+    lines.append(t.gettext("Tidak ada yang berubah; tidak ada yang perlu disimpan."))
+    return Reply("\n".join(lines))
+
+
+def report_preview(t: Translator, filename: str, plan: Plan, rows: list[AksiRow], changed: list[AksiRow],
+                   token: str, lists: list[ListChange]) -> Reply:
+    """A report (/ekspor) sent back: its sheets Progres and Aksi HAM, saved together or not at all."""
+    lines = _progress_lines(t, filename, plan) + [""] + _aksi_lines(t, filename, rows, changed, lists)
+    return _closing(t, lines, len(plan.changes) + len(changed) + len(lists), token)
+
+
 def progress_preview(t: Translator, filename: str, plan: Plan, token: str) -> Reply:
+    return _closing(t, _progress_lines(t, filename, plan), len(plan.changes), token)
+
+
+def _progress_lines(t: Translator, filename: str, plan: Plan) -> list[str]:
     lines = [t.fmt("<b>Pratinjau impor progres</b> “{file}”", file=filename),
              t.fmt("{rows} baris sah: {changed} berubah, {unchanged} tetap.", rows=plan.rows,
                    changed=len(plan.changes), unchanged=plan.unchanged)]
@@ -67,12 +87,7 @@ def progress_preview(t: Translator, filename: str, plan: Plan, token: str) -> Re
                                before=state_label(t, c.before), after=state_label(t, c.after)))
     if len(plan.regions) > PREVIEW_REGIONS:
         lines.append(t.fmt("… dan {n} kab/kota lain.", n=len(plan.regions) - PREVIEW_REGIONS))
-    lines.append("")
-    if plan.changes:
-        lines.append(t.gettext("Simpan perubahan ini? Semua baris disimpan sekaligus, atau tidak sama sekali."))
-        return Reply("\n".join(lines), _buttons(t, token))
-    lines.append(t.gettext("Tidak ada yang berubah; tidak ada yang perlu disimpan."))
-    return Reply("\n".join(lines))
+    return lines
 
 
 def _aksi_change(t: Translator, r: AksiRow) -> str:
@@ -92,7 +107,11 @@ def _aksi_change(t: Translator, r: AksiRow) -> str:
 def aksi_preview(t: Translator, filename: str, rows: list[AksiRow], changed: list[AksiRow], token: str,
                  lists: list[ListChange] | None = None) -> Reply:
     lists = lists or []
-    n_changed = len(changed) + len(lists)
+    return _closing(t, _aksi_lines(t, filename, rows, changed, lists), len(changed) + len(lists), token)
+
+
+def _aksi_lines(t: Translator, filename: str, rows: list[AksiRow], changed: list[AksiRow],
+                lists: list[ListChange]) -> list[str]:
     lines = [t.fmt("<b>Pratinjau impor Aksi HAM</b> “{file}”", file=filename),
              t.fmt("{rows} baris sah: {changed} berubah, {unchanged} tetap.", rows=len(rows), changed=len(changed),
                    unchanged=len(rows) - len(changed))]
@@ -104,12 +123,7 @@ def aksi_preview(t: Translator, filename: str, rows: list[AksiRow], changed: lis
         lines.append(_aksi_change(t, r))
     if len(changed) > PREVIEW_REGIONS:
         lines.append(t.fmt("… dan {n} baris lain.", n=len(changed) - PREVIEW_REGIONS))
-    lines.append("")
-    if n_changed:
-        lines.append(t.gettext("Simpan perubahan ini? Semua baris disimpan sekaligus, atau tidak sama sekali."))
-        return Reply("\n".join(lines), _buttons(t, token))
-    lines.append(t.gettext("Tidak ada yang berubah; tidak ada yang perlu disimpan."))
-    return Reply("\n".join(lines))
+    return lines
 
 
 def applied(t: Translator, filename: str, changed: int) -> str:
