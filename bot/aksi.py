@@ -43,6 +43,12 @@ STATUS_WORDS = {
 }
 
 
+def typed_name(region: RegionRef) -> str:
+    """How to name ``region`` in a command example: ``Tapin``, but ``Kota Sorong`` (a bare name is the
+    kabupaten: docs/decisions/0001)."""
+    return region.name if region.kind == "kabupaten" else region.official_name
+
+
 def looks_like_period(text: str) -> bool:
     """``B04``, ``b8``, ``B13``: meant as a period (valid or not), not as part of a region's name."""
     return bool(PERIOD_RE.match(text.strip()))
@@ -202,7 +208,7 @@ def record_action(session: Session, clock: Clock, g: Grants | None, region: Regi
                                 "ada. Ubah daftar aksinya dengan /aksi {name} {year} jumlah {number} atau impor "
                                 "berkas Aksi HAM."),
                         region=region.official_name, count=listed.count, year=str(year), number=number,
-                        name=region.name)
+                        name=typed_name(region))
     check_nilai(nilai)
     if note is not None:
         note = note.strip()

@@ -11,7 +11,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from bot import callbacks as cb
 from bot import limits
 from bot.access import Action, allowed, is_kanwil
-from bot.aksi import actions_of, record_action, record_report, set_list
+from bot.aksi import actions_of, record_action, record_report, set_list, typed_name
 from bot.aksi_command import AksiCommand, parse
 from bot.aksi_grid import grid
 from bot.errors import UserError
@@ -101,7 +101,7 @@ async def aksi(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if command.kind != "show" and not await require(update, context, needed, region):
         return
     if command.kind == "no_action":
-        await send(update, context, render_aksi.no_action(rt.t, region.name, command.period or ""))
+        await send(update, context, render_aksi.no_action(rt.t, typed_name(region), command.period or ""))
         return
     g = grants_of(update, context)
     try:

@@ -262,3 +262,15 @@ def test_the_forms_of_aksi(words, expected):
 def test_forms_that_cannot_be_meant_are_refused(words):
     with pytest.raises(UserError):
         parse(words.split())
+
+
+async def test_examples_name_a_kota_so_that_they_work_when_typed(bot):
+    (grid,) = replies(await bot.say("/aksi Kota Banjarmasin", STAF))
+    assert "<i>Catat: /aksi Kota Banjarmasin B04 2 lengkap 80 · /aksi Kota Banjarmasin B04 2 tidak lengkap " \
+           "[catatan]</i>" in text(grid)
+    (tapin,) = replies(await bot.say("/aksi Tapin", PIC))
+    assert "<i>Catat laporan yang sudah diajukan: /aksi Tapin B04 2 lengkap [catatan]</i>" in text(tapin)
+    (reader,) = replies(await bot.say("/aksi Tapin", VIEWER))
+    assert "Catat" not in text(reader)  # a pemantau reads, and is not told how to record
+    (sent,) = replies(await bot.say("/aksi Kota Banjarmasin B04 2 lengkap 80", STAF))
+    assert "Aksi 2 · B04 ✅" in text(sent)

@@ -6,7 +6,7 @@ from babel.dates import format_date, get_month_names
 
 from bot import callbacks as cb
 from bot import periods as aksi_periods
-from bot.aksi import ActionRecord
+from bot.aksi import ActionRecord, typed_name
 from bot.aksi_grid import Grid, Outstanding, PeriodView
 from bot.aksi_models import AksiActionReport, AksiStatus
 from bot.aksi_targets import Target
@@ -248,9 +248,9 @@ def hint(t: Translator, grid: Grid, kanwil: bool) -> str:
     period = (grid.focus or grid.periods[0]).code
     if kanwil:
         return t.fmt("<i>Catat: /aksi {name} {period} 2 lengkap 80 · /aksi {name} {period} 2 tidak lengkap "
-                     "[catatan]</i>", name=grid.region.name, period=period)
+                     "[catatan]</i>", name=typed_name(grid.region), period=period)
     return t.fmt("<i>Catat laporan yang sudah diajukan: /aksi {name} {period} 2 lengkap [catatan]</i>",
-                 name=grid.region.name, period=period)
+                 name=typed_name(grid.region), period=period)
 
 
 def period_recorded(t: Translator, period: str, year: int, nilai: float | None) -> str:
