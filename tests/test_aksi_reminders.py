@@ -93,6 +93,9 @@ async def test_reminders_name_the_missing_actions_and_stop_when_all_are_reported
     assert "• Kab. Tapin: Actions 5 and 6 not reported for B04; Action 2 incomplete" in opened[TAPIN_PIC]
     assert [label for label, _ in buttons_of(opened[-TAPIN_GROUP])] == ["✅ Sudah dilaporkan", "⏰ Ingatkan besok"]
     assert [label for label, _ in buttons_of(opened[-TAPIN_PIC])] == ["✅ Reported", "⏰ Remind me tomorrow"]
+    (acked,) = [c for c in await bot.press(opened[-TAPIN_PIC], "✅ Reported", TAPIN_PIC)
+                if c.method == "editMessageText"]
+    assert "✔️ Marked as reported by" in acked.params["text"]  # that chat's reminders of this window stop
 
     record(rt, FOCAL, TAPIN, 5, AksiStatus.LENGKAP)  # handed in by the focal point: diajukan
     record(rt, FOCAL, TAPIN, 2, AksiStatus.LENGKAP)  # handed in again
