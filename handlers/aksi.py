@@ -31,6 +31,7 @@ from handlers.common import (
     send,
     send_error,
     stale,
+    today,
     user_id,
 )
 
@@ -82,7 +83,7 @@ async def aksi(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await send_error(update, context, exc)
         return
     if not command.query:
-        await send(update, context, render_aksi.usage(rt.t, rt.clock.now().year))
+        await send(update, context, render_aksi.usage(rt.t, today(context).year))
         return
     needed = NEEDS[command.kind]
     if not await require(update, context, needed):
