@@ -182,8 +182,7 @@ class Subscription(SQLModel, table=True):
 
 
 class AksiReport(SQLModel, table=True):
-    """A kab/kota's Aksi HAM report of a whole period (B04/B08/B12) of one year: that it was reported, and the
-    period's nilai capaian (``score``) when known. The report of each action: ``bot.aksi_models``."""
+    """A whole period (B04/B08/B12) of a year reported, with its nilai capaian (``score``); actions: aksi_models."""
 
     __tablename__ = "aksi_report"
     __table_args__ = (UniqueConstraint("region_code", "year", "period"),)
