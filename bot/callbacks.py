@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, time
 
-from bot import limits
+from bot import limits, periods
 from bot.models import EventKind, IndicatorState
 from bot.reference import ProvinceRef, RegionRef, criteria, provinces, regions
 
@@ -37,6 +37,7 @@ JADWAL = "jd"  # jd|r:63.05  or  jd|p:63
 KALENDER = "kl"  # kl|r:63.05  or  kl|p:63
 LANGGANAN = "lg"  # lg|r:63.05  or  lg|p:63
 AKSI = "ak"  # ak|63.05
+AKSI_PERIOD = "ap"  # ap|63.05|2024|B04 (one period's detail) or ap|63.05|2024|- (every period): /aksi
 TARGETED = (STATUS, JADWAL, KALENDER, LANGGANAN)  # actions whose argument may be a province or a kab/kota
 WIZARD = "wz"  # wz|step|value: the guided /jadwal_tambah
 RIWAYAT = "rw"  # rw|63.05|page
@@ -133,7 +134,18 @@ class ReminderButton:
     reminder_id: int
 
 
-Decoded = PlaceButton | PageButton | IndicatorButton | ImportButton | WizardButton | BroadcastButton | ReminderButton
+@dataclass(frozen=True)
+class AksiPeriodButton:
+    """ap: a kab/kota's Aksi HAM of a year, every period (``period`` None) or one."""
+
+    region: RegionRef
+    year: int
+    period: str | None
+    in_place: bool = False
+
+
+Decoded = (PlaceButton | PageButton | IndicatorButton | ImportButton | WizardButton | BroadcastButton
+           | ReminderButton | AksiPeriodButton)
 
 
 def build(action: str, *args: object) -> str:
@@ -251,6 +263,20 @@ def _indicator(action: str) -> Callable[[str, tuple[date, date]], IndicatorButto
     return parse_indicator
 
 
+def _aksi_period(data: str, window: tuple[date, date]) -> AksiPeriodButton | None:
+    split = _split(data, (3,), in_place=True)
+    if split is None:
+        return None
+    (code, raw_year, period), moved = split
+    region = regions().get(code)
+    year = number(raw_year, window[0].year, window[1].year)
+    if region is None or year is None:
+        return None
+    if period == "-":
+        return AksiPeriodButton(region, year, None, moved)
+    return AksiPeriodButton(region, year, period, moved) if period in periods.codes(year) else None
+
+
 def _import(data: str, _window: tuple[date, date]) -> ImportButton | None:
     split = _split(data, (2,), in_place=False)
     if split is None:
@@ -315,6 +341,7 @@ PARSERS: dict[str, Callable[[str, tuple[date, date]], Decoded | None]] = {
                                              AKSI)},
     **{action: _page(action) for action in (BELUM, CRITERION, RIWAYAT)},
     **{action: _indicator(action) for action in (INDICATOR, SET_STATE, ADD_NOTE, FILES)},
+    AKSI_PERIOD: _aksi_period,
     IMPORT: _import,
     WIZARD: _wizard,
     UMUMKAN: _broadcast,

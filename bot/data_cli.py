@@ -81,7 +81,8 @@ def export_file(runtime: Runtime, t: Translator, query: str, path: Path) -> int:
               file=sys.stderr)
         return 1
     with runtime.session() as session:
-        book = report(session, runtime.clock, runtime.cycle(session), target, runtime.thresholds, t)
+        book = report(session, runtime.clock, runtime.cycle(session), target, runtime.thresholds, t,
+                      runtime.settings.aksi_actions)
     path.write_bytes(book.content)
     print(t.gettext("Laporan ditulis: {path}").format(path=path))
     return 0

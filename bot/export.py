@@ -4,7 +4,9 @@
 Both carry the sheet ``Progres`` with the columns of a progress import (``bot/progress_import.py``), so
 an exported report imported again changes nothing. The report adds a summary sheet (per kab/kota:
 verified by the Kanwil and handed in, of total, % verified, perkiraan predikat or "belum ada data", Aksi HAM
-scores and average, last update), one sheet per criterion and the list of indicators not yet complete.
+nilai capaian per period and their average, last update), one sheet per criterion, the list of indicators
+not yet complete, and the sheet ``Aksi HAM`` (every action × period, the columns of the Aksi HAM import:
+``bot/aksi_export.py``).
 """
 
 from __future__ import annotations
@@ -15,8 +17,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot import evidence
-from bot.aksi import PERIODS, reports_of
+from bot import aksi_export, evidence, periods
 from bot.catalog import active_indicators
 from bot.checklist import IndicatorStatus, Thresholds, indicator_statuses, province_progress, region_progress
 from bot.clock import Clock
@@ -63,7 +64,8 @@ def _progress_rows(t: Translator, region: RegionRef, items: list[IndicatorStatus
 
 
 def report(session: Session, clock: Clock, cycle: Cycle, place: Place, thresholds: Thresholds,
-           t: Translator) -> Workbook:
+           t: Translator, aksi_actions: int = 6) -> Workbook:
+    """``aksi_actions``: ``PANTAU_AKSI_ACTIONS``, for kab/kota without a list of actions."""
     if isinstance(place, ProvinceRef):
         rows = list(province_progress(session, cycle, place, thresholds).rows)
         name = place.name
@@ -77,27 +79,25 @@ def report(session: Session, clock: Clock, cycle: Cycle, place: Place, threshold
 
     summary = []
     year = clock.now().astimezone(ZoneInfo(rows[0].region.timezone if rows else "Asia/Jakarta")).year
-    for p in rows:
-        reports = reports_of(session, p.region, year)
-        scores = [reports[k].score for k in PERIODS if k in reports and reports[k].score is not None]
-        period_cells = [(reports[k].score if reports[k].score is not None else t.gettext("dilaporkan"))
-                        if k in reports else "" for k in PERIODS]
+    aksi = aksi_export.grids(session, clock, members, year, aksi_actions, 0.0)
+    codes = periods.codes(year)
+    for p, grid in zip(rows, aksi, strict=True):
         summary.append([
             p.region.code, p.region.official_name, p.verified, p.handed_in, p.total, p.verified_fraction,
             class_label(t, p.klass) if p.last_updated else t.gettext("belum ada data"),
-            *period_cells, round(sum(scores) / len(scores), 1) if scores else "",
-            _stamp(p.last_updated, p.region.timezone),
+            *aksi_export.summary_cells(t, grid), _stamp(p.last_updated, p.region.timezone),
         ])
     add_table(wb, t.gettext("Ringkasan"),
               [t.gettext("kode"), t.gettext("kabupaten/kota"), t.gettext("terverifikasi Kanwil"),
                t.gettext("diajukan kab/kota, menunggu verifikasi"), t.gettext("jumlah indikator"),
                t.gettext("persen terverifikasi"), projection_label(t, thresholds.includes_handed_in).lower(),
-               *(t.gettext("Aksi HAM {period} {year}").format(period=k, year=year) for k in PERIODS),
+               *(t.gettext("Aksi HAM {period} {year}").format(period=k, year=year) for k in codes),
                t.gettext("rata-rata Aksi HAM {year}").format(year=year), t.gettext("terakhir diperbarui")],
               summary, widths=[9, 28, 12, 14, 10, 12, 24, 12, 12, 12, 12, 22], percent_columns=(6,))
 
     progress = [row for r in members for row in _progress_rows(t, r, statuses[r.code], files)]
     add_table(wb, t.gettext("Progres"), progress_header(t), progress, widths=PROGRESS_WIDTHS, link_columns=(7,))
+    add_table(wb, "Aksi HAM", aksi_export.header(t), aksi_export.rows(t, aksi), widths=aksi_export.WIDTHS)
 
     catalog = active_indicators(session)
     state_of = {r.code: {s.indicator.code: s.state for s in statuses[r.code]} for r in members}

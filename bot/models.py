@@ -182,7 +182,7 @@ class Subscription(SQLModel, table=True):
 
 
 class AksiReport(SQLModel, table=True):
-    """That a kab/kota has reported its Aksi HAM for one period (B04/B08/B12) of one year."""
+    """A whole period (B04/B08/B12) of a year reported, with its nilai capaian (``score``); actions: aksi_models."""
 
     __tablename__ = "aksi_report"
     __table_args__ = (UniqueConstraint("region_code", "year", "period"),)
@@ -193,7 +193,7 @@ class AksiReport(SQLModel, table=True):
     period: str = Field(max_length=3)
     score: float | None = None
     reported_at: datetime = Field(sa_column=utc_column())
-    recorded_by: int | None = None
+    recorded_by: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
 
 
 class ReminderStatus(StrEnum):
@@ -399,3 +399,6 @@ class PollingLease(SQLModel, table=True):
     version: int = Field(default=0)
     acquired_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     renewed_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+
+
+import bot.aksi_models  # noqa: E402,F401  (Aksi HAM by action: registers its tables with these)

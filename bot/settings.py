@@ -67,7 +67,10 @@ class Settings(BaseModel):
     predikat_includes_handed_in: bool = Field(
         False, validation_alias=_env("PANTAU_PREDIKAT_INCLUDES_HANDED_IN", "predikat_includes_handed_in")
     )
+    # the Aksi HAM target where bot/reference/aksi_targets.csv has none for the year and level
     aksi_target: float = Field(60, ge=0, le=100, validation_alias=_env("PANTAU_AKSI_TARGET", "aksi_target"))
+    # how many Aksi HAM actions a kab/kota has in a year when no list was imported for it (6-9 observed)
+    aksi_actions: int = Field(6, ge=1, le=20, validation_alias=_env("PANTAU_AKSI_ACTIONS", "aksi_actions"))
     # the yearly template's Aksi HAM rakor: weeks before each period's usual reporting window (observed 6-11
     # weeks, median 10: docs/notes/g.md)
     aksi_rakor_weeks_before: int = Field(
@@ -327,6 +330,8 @@ ALLOWED = {
     "threshold_cukup": N_("angka 0–100, dengan PEDULI ≥ CUKUP ≥ MULAI"),
     "threshold_mulai": N_("angka 0–100, dengan PEDULI ≥ CUKUP ≥ MULAI"),
     "province_threshold": N_("angka 0–100"),
+    "aksi_target": N_("angka 0–100"),
+    "aksi_actions": N_("jumlah aksi 1–20"),
     "predikat_includes_handed_in": N_("true atau false"),
     "skip_weekends": N_("true atau false"),
     "skip_holidays": N_("true atau false"),

@@ -1,8 +1,8 @@
-"""/aksi: record that a kab/kota reported its Aksi HAM for a period, or show what it reported."""
+"""/aksi: a kab/kota's Aksi HAM of a year, action by action; record one action's report, the period's nilai
+capaian, or the list of actions (the forms: ``bot/aksi_command.py``; who may do what: ``bot/access.py``)."""
 
 from __future__ import annotations
 
-import re
 from zoneinfo import ZoneInfo
 
 from telegram import Update
@@ -10,16 +10,20 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 
 from bot import callbacks as cb
 from bot import limits
-from bot.access import Action
-from bot.aksi import looks_like_period, parse_period, record_report, reports_of
+from bot.access import Action, allowed, is_kanwil
+from bot.aksi import actions_of, record_action, record_report, set_list, typed_name
+from bot.aksi_command import AksiCommand, parse
+from bot.aksi_grid import grid
 from bot.errors import UserError
-from bot.i18n import N_
+from bot.people import Grants
 from bot.reference import RegionRef
 from bot.render import Reply
 from bot.render import aksi as render_aksi
-from bot.render import status as render_status
+from bot.runtime import Runtime
 from handlers.common import (
+    answer,
     button,
+    grants_of,
     offer_regions,
     require,
     resolve_or_ask,
@@ -31,78 +35,86 @@ from handlers.common import (
     user_id,
 )
 
-FORM = "/aksi <wilayah> [B04|B08|B12] [tahun] [skor]"
-EXAMPLE = "/aksi Tapin B08 {year} 87,5"  # this year: examples never go stale
+NEEDS = {"show": Action.VIEW, "action": Action.RECORD_AKSI, "no_action": Action.RECORD_AKSI,
+         "period": Action.ASSESS_AKSI, "count": Action.ASSESS_AKSI, "title": Action.ASSESS_AKSI}
 
 
-def split_args(args: list[str]) -> tuple[str, str | None, int | None, float | None]:
-    """``["Tanah", "Laut", "B08", "2025", "87,5"]`` -> ("Tanah Laut", "B08", 2025, 87.5)."""
-    at = next((i for i, a in enumerate(args) if looks_like_period(a)), None)
-    if at is None:
-        return " ".join(args), None, None, None
-    parse_period(args[at])  # "B13": the period is invalid, say so
-    year = score = None
-    for extra in args[at + 1 :]:
-        if re.fullmatch(r"[+-]?\d{4}", extra) and year is None:
-            year = int(extra)
-            if year <= 0:
-                raise UserError(N_("Tahun {value} tidak sah."), value=extra)
-        else:
-            try:
-                score = float(extra.replace(",", "."))
-            except ValueError:
-                raise UserError(N_("Skor harus 0-100.")) from None
-    return " ".join(args[:at]), args[at].upper(), year, score
+def _year(rt: Runtime, region: RegionRef, year: int | None) -> int:
+    return year or rt.clock.now().astimezone(ZoneInfo(region.timezone)).year
+
+
+def _grid_reply(rt: Runtime, session, g: Grants, region: RegionRef, year: int, recorded: str | None = None,
+                period: str | None = None) -> Reply:
+    view = grid(session, rt.clock, region, year, rt.settings.aksi_actions, rt.settings.aksi_target)
+    if period is not None:
+        return render_aksi.period_reply(rt.t, view, period)
+    hint = render_aksi.hint(rt.t, view, is_kanwil(g, region)) if allowed(g, Action.RECORD_AKSI, region) else None
+    return render_aksi.grid_reply(rt.t, view, recorded, hint)
+
+
+def _apply(rt: Runtime, g: Grants, actor: int | None, region: RegionRef, command: AksiCommand) -> Reply:
+    """Record what ``command`` asks (nothing for "show") and answer with the grid of that year."""
+    year, t, default = _year(rt, region, command.year), rt.t, rt.settings.aksi_actions
+    with rt.session() as session:
+        note = None
+        if command.kind == "action":
+            done = record_action(session, rt.clock, g, region, year, command.period, command.number,
+                                 command.status, command.nilai, command.text, actor, default)
+            note = render_aksi.recorded(t, done)
+        elif command.kind == "period":
+            record_report(session, rt.clock, region, year, command.period, command.nilai, actor)
+            note = render_aksi.period_recorded(t, command.period, year, command.nilai)
+        elif command.kind in ("count", "title"):
+            current = actions_of(session, region, year, default)
+            count = command.number if command.kind == "count" else current.count
+            titles = {command.number: command.text or ""} if command.kind == "title" else {}
+            changed = set_list(session, rt.clock, region, year, count, titles, default, actor)
+            note = render_aksi.list_recorded(t, changed, count, year)
+        return _grid_reply(rt, session, g, region, year, note)
 
 
 async def aksi(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     rt = runtime(context)
     try:
-        query, period, year, score = split_args(context.args or [])
-        if year is not None:
-            limits.check_year(year, rt.clock.now())
+        command = parse(context.args or [])
+        if command.year is not None:
+            limits.check_year(command.year, rt.clock.now())
     except UserError as exc:
         await send_error(update, context, exc)
         return
-    if not query:
-        await send(update, context, render_status.usage(rt.t, FORM, EXAMPLE.format(year=today(context).year)))
+    if not command.query:
+        await send(update, context, render_aksi.usage(rt.t, today(context).year))
         return
-    needed = Action.RECORD_AKSI if period else Action.VIEW
+    needed = NEEDS[command.kind]
     if not await require(update, context, needed):
         return
-    resolution = await resolve_or_ask(update, context, query, cb.AKSI)
+    resolution = await resolve_or_ask(update, context, command.query, cb.AKSI)
     if resolution is None:
         return
-    if resolution.region is None and period:  # a report is recorded for one kab/kota, typed out
+    if resolution.region is None and command.kind != "show":  # a report is recorded for one kab/kota, typed out
         await send(update, context, Reply(rt.t.fmt("{name} adalah provinsi; sebutkan kab/kota.",
                                                     name=resolution.province.name)))
         return
     if resolution.region is None:
         await offer_regions(update, context, resolution.province, cb.AKSI)
         return
-    if period and not await require(update, context, Action.RECORD_AKSI, resolution.region):
+    region = resolution.region
+    if command.kind != "show" and not await require(update, context, needed, region):
         return
-    await show(update, context, resolution.region, period, year, score)
-
-
-async def show(update: Update, context: ContextTypes.DEFAULT_TYPE, region: RegionRef, period: str | None = None,
-               year: int | None = None, score: float | None = None) -> None:
-    rt = runtime(context)
-    year = year or rt.clock.now().astimezone(ZoneInfo(region.timezone)).year
+    if command.kind == "no_action":
+        await send(update, context, render_aksi.no_action(rt.t, typed_name(region), command.period or ""))
+        return
+    g = grants_of(update, context)
     try:
-        with rt.session() as session:
-            if period:
-                record_report(session, rt.clock, region, year, parse_period(period), score, user_id(update))
-            reports = reports_of(session, region, year)
+        reply = _apply(rt, g, user_id(update), region, command)
     except UserError as exc:
         await send_error(update, context, exc)
         return
-    await send(update, context, render_aksi.reports(rt.t, region, year, reports, recorded=period,
-                                                    target=rt.settings.aksi_target))
+    await send(update, context, reply)
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """An ambiguous name in /aksi: the button shows that kab/kota's reports (recording needs the command)."""
+    """An ambiguous name in /aksi: the button shows that kab/kota's grid (recording needs the command)."""
     pressed = button(update, context, cb.PlaceButton)
     if pressed is None:
         await stale(update, context)
@@ -111,11 +123,28 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     await update.callback_query.answer()
     if isinstance(pressed.place, RegionRef):
-        await show(update, context, pressed.place)
+        await send(update, context, _apply(runtime(context), grants_of(update, context), user_id(update),
+                                           pressed.place, AksiCommand("show", pressed.place.name)))
     else:  # picked from an unclear name: its kab/kota
         await offer_regions(update, context, pressed.place, cb.AKSI)
+
+
+async def on_period(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """"Rincian B04" / "‹ Semua periode" under the grid: one period's detail, or the grid again (read only)."""
+    pressed = button(update, context, cb.AksiPeriodButton)
+    if pressed is None:
+        await stale(update, context)
+        return
+    if not await require(update, context, Action.VIEW):  # checked like /aksi
+        return
+    await update.callback_query.answer()
+    rt, g = runtime(context), grants_of(update, context)
+    with rt.session() as session:
+        reply = _grid_reply(rt, session, g, pressed.region, pressed.year, period=pressed.period)
+    await answer(update, context, reply)
 
 
 def register(application: Application) -> None:
     application.add_handler(CommandHandler("aksi", aksi))
     application.add_handler(CallbackQueryHandler(on_button, pattern=rf"^{cb.AKSI}\|"))
+    application.add_handler(CallbackQueryHandler(on_period, pattern=rf"^{cb.AKSI_PERIOD}\|"))

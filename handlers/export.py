@@ -35,7 +35,7 @@ def _report(rt: Runtime, place: Place) -> Workbook:
     only reads (the cycle, which a new year creates, is looked up in a short transaction of its own)."""
     cycle = _cycle(rt)
     with rt.session() as session:
-        return export.report(session, rt.clock, cycle, place, rt.thresholds, rt.t)
+        return export.report(session, rt.clock, cycle, place, rt.thresholds, rt.t, rt.settings.aksi_actions)
 
 
 def _template(rt: Runtime, region: RegionRef, states: list[IndicatorState]) -> Workbook:

@@ -5,10 +5,11 @@
   attached to that indicator, when the sender may change that indicator's evidence (``bot.access``:
   a verified indicator's evidence is the Kanwil's).
 - Otherwise an ``.xlsx``/``.csv`` sent in a private chat is a progress (sheet ``Progres``) or Aksi HAM
-  (sheet ``Aksi HAM``) import: a preview, then Kirim/Batal. The pending import is a conversation kept
-  in the database (the file's ``file_id``, not its content); "Kirim" claims it once (``bot.claims``),
-  then the file is downloaded and validated again, against the database as it is then, and applied all
-  or nothing. Reading, validating and saving run in a worker thread (``bot.imports``), off the event loop.
+  (sheet ``Aksi HAM``) import, or both (the report from ``/ekspor``): a preview, then Kirim/Batal. The
+  pending import is a conversation kept in the database (the file's ``file_id``, not its content); "Kirim"
+  claims it once (``bot.claims``), then the file is downloaded and validated again, against the database
+  as it is then, and applied all or nothing. Reading, validating and saving run in a worker thread
+  (``bot.imports``), off the event loop.
 - The "📂 Lihat berkas" button of an indicator sends its newest files back (at most ``SHOWN_FILES``).
 """
 
@@ -162,7 +163,11 @@ def _plan(rt: Runtime, g: Grants, actor: int | None, content: bytes, name: str, 
         return Reply(render_files.applied(rt.t, name, outcome.changed))
     if outcome.kind == "progress":
         return render_files.progress_preview(rt.t, name, outcome.plan, token)
-    return render_files.aksi_preview(rt.t, name, list(outcome.aksi_rows), list(outcome.aksi_changed), token)
+    if outcome.kind == "both":
+        return render_files.report_preview(rt.t, name, outcome.plan, list(outcome.aksi_rows),
+                                           list(outcome.aksi_changed), token, list(outcome.aksi_lists))
+    return render_files.aksi_preview(rt.t, name, list(outcome.aksi_rows), list(outcome.aksi_changed), token,
+                                     list(outcome.aksi_lists))
 
 
 async def preview(update: Update, context: ContextTypes.DEFAULT_TYPE, incoming: IncomingFile) -> None:

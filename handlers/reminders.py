@@ -1,4 +1,4 @@
-"""The buttons under a reminder: "Sudah dikerjakan" and "Ingatkan besok"."""
+"""The buttons under a reminder: "Sudah dikerjakan" ("Sudah dilaporkan" for Aksi HAM) and "Ingatkan besok"."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
 from bot import callbacks as cb
 from bot.errors import UserError
+from bot.models import EventKind
 from bot.render import Reply
 from handlers.common import button, is_gone, runtime, send, stale, user_id
 from schedules.actions import acknowledge, snooze
@@ -43,9 +44,11 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     try:
         with rt.session() as session:
             if pressed.action == cb.REMINDER_ACK:
-                acknowledge(session, rt.clock, pressed.reminder_id, user_id(update), chat_id)
+                done = acknowledge(session, rt.clock, pressed.reminder_id, user_id(update), chat_id)
                 who = update.effective_user.first_name if update.effective_user else ""
-                note = rt.t.fmt("✔️ Ditandai sudah dikerjakan oleh {name}.", name=who)
+                note = (rt.t.fmt("✔️ Ditandai sudah dilaporkan oleh {name}.", name=who)
+                        if done.event.kind == EventKind.AKSIHAM
+                        else rt.t.fmt("✔️ Ditandai sudah dikerjakan oleh {name}.", name=who))
             else:
                 _event, planned = snooze(session, rt.clock, rt.settings, pressed.reminder_id, user_id(update),
                                          chat_id)

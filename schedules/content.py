@@ -44,21 +44,23 @@ class EscalationView:
     now: datetime
 
 
-def reminder_view(session: Session, clock: Clock, row: Reminder, event: Event, cycle_setting: str | None
-                  ) -> ReminderView | NoticeView | EscalationView | None:
-    """None when there is nothing left to say (every kab/kota of the chat is done)."""
+def reminder_view(session: Session, clock: Clock, row: Reminder, event: Event, cycle_setting: str | None,
+                  aksi_actions: int | None = None) -> ReminderView | NoticeView | EscalationView | None:
+    """None when there is nothing left to say (every kab/kota of the chat is done). ``aksi_actions``:
+    ``PANTAU_AKSI_ACTIONS`` (None: read from the environment)."""
     now = clock.now()
     if row.offset_key in NOTICES:
         return NoticeView(event, row.offset_key, chat_zone(session, row.chat_id, event.timezone), now)
     if row.offset_key == ESCALATE:
-        return escalation_view(session, clock, event, cycle_setting)
-    found = recipients(session, clock, event, cycle_setting, only_chat=row.chat_id)
+        return escalation_view(session, clock, event, cycle_setting, aksi_actions)
+    found = recipients(session, clock, event, cycle_setting, only_chat=row.chat_id, aksi_actions=aksi_actions)
     if not found or not found[0].needs_reminder:
         return None
     return ReminderView(row.id, event, row.offset_key, found[0].zone, found[0].pending, now)
 
 
-def escalation_view(session: Session, clock: Clock, event: Event, cycle_setting: str | None) -> EscalationView | None:
+def escalation_view(session: Session, clock: Clock, event: Event, cycle_setting: str | None,
+                    aksi_actions: int | None = None) -> EscalationView | None:
     rows = session.exec(select(Reminder).where(
         Reminder.event_id == event.id, Reminder.offset_key != ESCALATE,
         Reminder.status == ReminderStatus.SENT.value,
@@ -69,7 +71,7 @@ def escalation_view(session: Session, clock: Clock, event: Event, cycle_setting:
     if not silent:
         return None
     laggards: list[RegionWork] = []
-    for recipient in recipients(session, clock, event, cycle_setting):
+    for recipient in recipients(session, clock, event, cycle_setting, aksi_actions=aksi_actions):
         if recipient.chat_id in silent:
             laggards.extend(w for w in recipient.pending if w not in laggards)
     if not laggards:

@@ -6,7 +6,7 @@ the inputs planning reads, each one cheap query. Then only:
 
 - events that changed are re-planned;
 - a checklist or catalog change re-plans the KKP HAM deadlines (who still has work), an Aksi HAM
-  report the Aksi HAM windows;
+  report (of a period or of an action) or list of actions the Aksi HAM windows;
 - a subscription added, moved or ended re-plans, for that chat only, the events whose scope covers its
   kab/kota or province; a staf role given or taken, for that person only, the events of that province
   (staf hear the escalation);
@@ -27,6 +27,7 @@ from datetime import UTC, timedelta
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from bot.aksi_models import AksiAction, AksiActionReport
 from bot.clock import Clock
 from bot.cycles import parse_cycle
 from bot.models import (
@@ -73,6 +74,8 @@ def read_inputs(session: Session, clock: Clock, settings: Settings) -> Inputs:
     catalog = one(select(func.max(Catalog.id)))
     checklist = one(select(func.count(), func.max(ChecklistEntry.updated_at), func.max(ChecklistEntry.id)))
     aksi = one(select(func.count(), func.max(AksiReport.id), func.max(AksiReport.reported_at)))
+    aksi += one(select(func.count(), func.max(AksiActionReport.id), func.max(AksiActionReport.recorded_at)))
+    aksi += one(select(func.count(), func.max(AksiAction.id), func.max(AksiAction.updated_at)))  # lists of actions
     config = json.dumps(settings.model_dump(), default=str, sort_keys=True)
     subscriptions = frozenset(tuple(row) for row in session.execute(
         select(Subscription.chat_id, Subscription.target_code).where(Subscription.active)))

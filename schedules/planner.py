@@ -197,7 +197,8 @@ def sync_event(session: Session, clock: Clock, event: Event, settings: Settings,
         cancel_pending(session, event, keep_current=True)
 
     def reminded(some: frozenset[int] | None) -> list[Recipient]:
-        return [r for r in recipients(session, clock, event, settings.cycle, some) if r.needs_reminder]
+        return [r for r in recipients(session, clock, event, settings.cycle, some, settings.aksi_actions)
+                if r.needs_reminder]
 
     found = reminded(only)
     anyone = bool(found) or (only is not None and bool(reminded(None)))  # the escalation needs someone reminded

@@ -2,7 +2,8 @@
 
 A chat bound to a kab/kota covers that kab/kota; a chat bound to a province covers its kab/kota.
 For a KKP HAM deadline a kab/kota has work while its checklist is incomplete; for an Aksi HAM
-window while it has not reported that period; for everything else (a rakor...) always.
+window while an action of that period is not reported (handed in or complete: ``bot.aksi_grid``), and
+the reminder names those actions; for everything else (a rakor...) always.
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from bot.aksi import reported_regions
+from bot.aksi_grid import outstanding
 from bot.catalog import active_indicators
 from bot.checklist import complete_counts
 from bot.clock import Clock
 from bot.cycles import current_cycle
 from bot.models import Event, EventKind, ScopeKind, Subscription
 from bot.reference import RegionRef, provinces, regions
+from bot.settings import get_settings
 from bot.subscriptions import active_subscriptions, of_chat
 from schedules.calendar import Scope, scope_of
 
@@ -28,8 +30,10 @@ from schedules.calendar import Scope, scope_of
 class RegionWork:
     region: RegionRef
     has_work: bool
-    missing: int = 0  # KKP HAM: indicators not complete
-    total: int = 0
+    missing: int = 0  # KKP HAM: indicators not complete; Aksi HAM: actions not reported or incomplete
+    total: int = 0  # KKP HAM: indicators; Aksi HAM: actions of the year
+    unreported: tuple[int, ...] = ()  # Aksi HAM: the actions with no report for the window's period
+    incomplete: tuple[int, ...] = ()  # Aksi HAM: those the Kanwil found incomplete
 
 
 @dataclass(frozen=True)
@@ -87,24 +91,28 @@ def covered_regions(session: Session, scope: Scope, chats: int | Collection[int]
     return out
 
 
-def work_of(session: Session, clock: Clock, event: Event, codes: set[str], cycle_setting: str | None
-            ) -> dict[str, RegionWork]:
+def work_of(session: Session, clock: Clock, event: Event, codes: set[str], cycle_setting: str | None,
+            aksi_actions: int | None = None) -> dict[str, RegionWork]:
+    """``aksi_actions``: ``PANTAU_AKSI_ACTIONS`` (None: read from the environment, for callers without
+    settings at hand)."""
     if event.kind == EventKind.KKPHAM:
         total = len(active_indicators(session))
         done = complete_counts(session, current_cycle(session, clock, cycle_setting), codes)
         return {c: RegionWork(regions()[c], total == 0 or done[c] < total, total - done[c], total) for c in codes}
     if event.kind == EventKind.AKSIHAM and event.period:
         year = (event.end_date or event.start_date).year
-        reported = reported_regions(session, year, event.period)
-        return {c: RegionWork(regions()[c], c not in reported) for c in codes}
+        default = aksi_actions if aksi_actions is not None else get_settings().aksi_actions
+        left = outstanding(session, year, event.period, codes, default)
+        return {c: RegionWork(regions()[c], w.has_work, len(w.unreported) + len(w.incomplete), w.total,
+                              w.unreported, w.incomplete) for c, w in left.items()}
     return {c: RegionWork(regions()[c], True) for c in codes}
 
 
 def recipients(session: Session, clock: Clock, event: Event, cycle_setting: str | None,
-               only_chat: int | Collection[int] | None = None) -> list[Recipient]:
+               only_chat: int | Collection[int] | None = None, aksi_actions: int | None = None) -> list[Recipient]:
     covered = covered_regions(session, scope_of(event), only_chat)
     codes = {r.code for c in covered.values() for r in c.regions}
-    work = work_of(session, clock, event, codes, cycle_setting)
+    work = work_of(session, clock, event, codes, cycle_setting, aksi_actions)
     return [
         Recipient(chat_id, c.zone, tuple(work[r.code] for r in sorted(c.regions, key=lambda r: r.code)), c.since)
         for chat_id, c in sorted(covered.items())

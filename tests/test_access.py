@@ -39,7 +39,12 @@ MATRIX = [
     ("/kalender {province}", None, READ),
     ("/aksi {region}", None, READ),
     ("/tandai {region} 1.01 proses", None, REGION_WRITE),
-    ("/aksi {region} B04 2024 80", None, REGION_WRITE),
+    ("/aksi {region} B04 2024 2 lengkap", None, REGION_WRITE),  # a PIC hands their own in (diajukan)
+    ("/aksi {region} B04 2024 2 lengkap 80", None, STAFF),  # a nilai capaian is the Kanwil's
+    ("/aksi {region} B04 2024 2 tidak lengkap", None, STAFF),  # so is "tidak lengkap"
+    ("/aksi {region} B04 2024 80", None, STAFF),  # the period's nilai (the old form)
+    ("/aksi {region} 2024 jumlah 8", None, STAFF),  # the list of actions
+    ("/aksi {region} 2024 judul 3 Layanan ramah disabilitas", None, STAFF),
     ("/riwayat {region}", None, REGION_WRITE),
     ("/jadwal_tambah rakor {region} 2024-06-19 09:00 Rakor", None, STAFF),
     ("/jadwal_tambah rakor {province} 2024-06-19 09:00 Rakor", None, STAFF),

@@ -27,7 +27,8 @@ from tests.conftest import ADMIN, PIC, STAF, VIEWER, BotHarness, grant, replies
 STRANGER = 999
 QUIET = "Tombol ini sudah tidak berlaku."
 PREFIXES = (cb.STATUS, cb.BELUM, cb.CHECKLIST, cb.CRITERION, cb.INDICATOR, cb.SET_STATE, cb.ADD_NOTE, cb.FILES,
-            cb.EKSPOR, cb.TEMPLAT, cb.IMPORT, cb.JADWAL, cb.KALENDER, cb.LANGGANAN, cb.AKSI, cb.WIZARD, cb.RIWAYAT,
+            cb.EKSPOR, cb.TEMPLAT, cb.IMPORT, cb.JADWAL, cb.KALENDER, cb.LANGGANAN, cb.AKSI, cb.AKSI_PERIOD,
+            cb.WIZARD, cb.RIWAYAT,
             cb.UMUMKAN, cb.REMINDER_ACK, cb.REMINDER_SNOOZE)
 # forged values from issue 16 (each crashed a handler), and their kin
 FORGED = ["kc|63.05|999|0|e", "bl|63.05|-1|999999|e", "kc|63.05", "wz|month|0001-01-01", "wz|month|9999-12-01",
@@ -35,7 +36,8 @@ FORGED = ["kc|63.05|999|0|e", "bl|63.05|-1|999999|e", "kc|63.05", "wz|month|0001
           "ks|63.05|1.01", "rw|63.05|-1|e", "rw|63.05|99999999999999999999|e", "st|r:99.99", "st|x:63",
           "bl|63.05|1|0|0|0", "um|send|1", "um|ok|0", "um|ok|abc", "ra|", "rz|1|2", "im|ok|", "im|maybe|abcd",
           "wz|time|2500", "wz|day|2024-02-30", "wz|kind|pesta", "wz|scope|99", "ex|", "jd|p:", "", "|", "zz|0",
-          "ki|63.05|" + "x" * 50, "st|r:63.05|e|e"]
+          "ki|63.05|" + "x" * 50, "st|r:63.05|e|e", "ap|63.05|2024|B05|e", "ap|63.05|1999|B04|e", "ap|63|2024|B04",
+          "ap|63.05|2024", "ap|63.05|2024|-|x"]
 
 
 def counts(rt) -> tuple[int, ...]:
@@ -70,7 +72,8 @@ def test_what_the_bot_builds_parses_back():
              cb.build(cb.IMPORT, "ok", "a1b2c3d4"), cb.build(cb.WIZARD, "month", "2024-02-01"),
              cb.build(cb.WIZARD, "day", "2024-01-25"), cb.build(cb.WIZARD, "time", "0900"), cb.build(cb.WIZARD, "noop"),
              cb.build(cb.UMUMKAN, "pic", 3, cb.IN_PLACE), cb.build(cb.UMUMKAN, "prov", "63"),
-             cb.build(cb.RIWAYAT, "63", 2, cb.IN_PLACE), cb.build(cb.REMINDER_SNOOZE, 2**63 - 1)]
+             cb.build(cb.RIWAYAT, "63", 2, cb.IN_PLACE), cb.build(cb.REMINDER_SNOOZE, 2**63 - 1),
+             cb.build(cb.AKSI_PERIOD, "63.05", 2024, "B12", cb.IN_PLACE), cb.build(cb.AKSI_PERIOD, "63.05", 2029, "-")]
     for data in built:
         assert cb.decode(data, today) is not None, data
     assert cb.decode("wz|day|2031-01-01", today) is None  # after 31 December five years ahead
@@ -146,6 +149,8 @@ SHAPES = {
     cb.WIZARD: (st.sampled_from([*cb.WIZARD_STEPS, "zz", ""]), WIZARD_VALUE),
     cb.UMUMKAN: (st.sampled_from(["prov", "ok", "pic", "no", "send", ""]), st.one_of(NUMBER, PLACE)),
     cb.REMINDER_ACK: (NUMBER,), cb.REMINDER_SNOOZE: (NUMBER,),
+    cb.AKSI_PERIOD: (REGION, st.sampled_from(["2024", "2022", "2031", "0", "", "99999"]),
+                     st.sampled_from(["B04", "B08", "B12", "B13", "-", "", "b04"])),
 }
 NOISE = st.one_of(st.sampled_from(["e", "", "0", "63.05"]), st.text(max_size=8))
 

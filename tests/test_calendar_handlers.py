@@ -145,16 +145,18 @@ async def test_langganan_binds_the_chat(bot):
 
 
 async def test_aksi_records_a_report(bot):
+    """The old form (a period and a score) still records the period's nilai capaian (tests/test_aksi*.py: by action)."""
     (reply,) = replies(await bot.say("/aksi Tapin B08 2024 87,5"))
     text = reply.params["text"]
-    assert "✔️ Laporan Aksi HAM B08 2024 dicatat." in text
-    assert "Target capaian: 60 (pengaturan)" in text
-    assert "B04 (Januari–April): belum dilaporkan" in text
-    assert "B08 (Januari–Agustus): dilaporkan, capaian 87,5 · mencapai target" in text
-    assert "B12 (Januari–Desember): belum dilaporkan" in text
+    assert "✔️ Nilai capaian Aksi HAM B08 2024 dicatat: 87,5." in text
+    assert "Target capaian: 60 (sesuai pengaturan)" in text
+    assert "B04 (Januari–April): 0 dari 6 aksi dilaporkan · belum ada nilai capaian" in text
+    assert ("B08 (Januari–Agustus): dilaporkan per periode, rincian per aksi belum tercatat · nilai capaian "
+            "<b>87,5</b> (nilai periode) · mencapai target") in text
+    assert "B12 (Januari–Desember): 0 dari 6 aksi dilaporkan · belum ada nilai capaian" in text
     assert "Rata-rata sejauh ini (1 periode): <b>87,5</b>" in text
     (view,) = replies(await bot.say("/aksi Tapin", VIEWER))
-    assert "B08 (Januari–Agustus): dilaporkan, capaian 87,5" in view.params["text"]
+    assert "nilai capaian <b>87,5</b> (nilai periode)" in view.params["text"]
     (denied,) = replies(await bot.say("/aksi Tapin B12", VIEWER))
     assert "tidak berwenang" in denied.params["text"]
     with bot.runtime.session() as session:
@@ -280,8 +282,8 @@ async def test_aksi_target_is_a_setting_and_the_gap_is_shown(bot):
     await bot.say("/aksi Tapin B04 2024 70")
     (reply,) = replies(await bot.say("/aksi Tapin B08 2024 80"))
     text = reply.params["text"]
-    assert "Target capaian: 90 (pengaturan)" in text
-    assert "B04 (Januari–April): dilaporkan, capaian 70 · kurang 20 dari target" in text
+    assert "Target capaian: 90 (sesuai pengaturan)" in text  # no target in the data for 2024
+    assert "nilai capaian <b>70</b> (nilai periode) · kurang 20 dari target" in text
     assert "Rata-rata sejauh ini (2 periode): <b>75</b> · kurang 15 dari target" in text
 
 

@@ -219,7 +219,8 @@ async def test_unacknowledged_regions_escalate_to_admins_in_one_digest(world):
     await d.run_once()
     (digest,) = sender.texts(ADMIN)
     assert "Belum ditanggapi: Pelaporan Aksi HAM B04" in digest
-    assert "Kab. Tapin: laporan B04 belum tercatat" in digest and "Hulu Sungai Selatan" not in digest
+    assert "Kab. Tapin: belum satu pun dari 6 aksi dilaporkan untuk B04" in digest
+    assert "Hulu Sungai Selatan" not in digest
     assert event_id
 
 

@@ -268,14 +268,26 @@ async def test_ekspor_and_templat_send_workbooks_that_import_back(bot):
 
 
 async def test_aksi_spreadsheet_through_the_bot(bot):
+    """An old file (wilayah, tahun, periode, skor) from the Kanwil; a PIC's file hands actions in."""
     content = xlsx([["wilayah", "tahun", "periode", "skor"], ["Tapin", "2024", "B04", "85"]], sheet="Aksi HAM")
-    (preview,) = replies(await send_file(bot, PIC, content, name="aksi.xlsx"))
+    (preview,) = replies(await send_file(bot, STAF, content, name="aksi.xlsx"))
     assert "Pratinjau impor Aksi HAM" in preview.params["text"]
-    assert "Kabupaten Tapin B04 2024: skor 85" in preview.params["text"]
-    (done,) = replies(await bot.press(preview, "✅ Kirim", PIC))
+    assert "Kabupaten Tapin B04 2024: nilai capaian 85" in preview.params["text"]
+    (done,) = replies(await bot.press(preview, "✅ Kirim", STAF))
     assert "1 baris berubah" in done.params["text"]
     (shown,) = replies(await bot.say("/aksi Tapin", PIC))
-    assert "85" in shown.params["text"]
+    assert "nilai capaian <b>85</b> (nilai periode)" in shown.params["text"]
+    (refused,) = replies(await send_file(bot, PIC, xlsx([["wilayah", "tahun", "periode", "skor"],
+                                                          ["Tapin", "2024", "B08", "70"]], sheet="Aksi HAM"),
+                                         name="aksi.xlsx"))
+    assert "baris 2: Nilai capaian dan laporan seluruh periode ditetapkan oleh Kanwil" in refused.params["text"]
+    content = xlsx([["wilayah", "tahun", "periode", "aksi", "status", "catatan"],
+                    ["Tapin", "2024", "B08", "1", "lengkap", "diunggah ke SAPA-HAM"]], sheet="Aksi HAM")
+    (preview,) = replies(await send_file(bot, PIC, content, name="aksi-tapin.xlsx"))
+    assert "Kabupaten Tapin B08 2024 Aksi 1: belum dilaporkan → diajukan" in preview.params["text"]
+    (done,) = replies(await bot.press(preview, "✅ Kirim", PIC))
+    (shown,) = replies(await bot.say("/aksi Tapin", PIC))
+    assert "Aksi 1 · B04 ❔ B08 ☑️ B12 ⬜" in shown.params["text"]
 
 
 def test_file_url_follows_the_api_base_url():

@@ -18,7 +18,8 @@ FORGED = [
     "st|r:63.05", "st|p:63", "bl|63.05|0|0", "ck|63.05", "kc|63.05|1|0|e", "ki|63.05|1.01|e",
     "ks|63.05|1.01|terverifikasi|e", "kn|63.05|1.01", "kf|63.05|1.01", "ex|63", "tp|63.05", "im|ok|abcdef",
     "jd|p:63", "kl|p:63", "lg|r:63.05", "lg|p:63", "ak|63.05", "wz|kind|rakor", "wz|save|x", "rw|63.05|0",
-    "um|prov|63", "um|send|1", "um|pics|1", "ra|1", "rz|1", "ks|99999999999999999999|x|y", "zz|nothing",
+    "ap|63.05|2024|B04|e", "um|prov|63", "um|send|1", "um|pics|1", "ra|1", "rz|1", "ks|99999999999999999999|x|y",
+    "zz|nothing",
 ]
 
 

@@ -67,8 +67,12 @@ async def world(bot):
     await bot.say("/langganan Tapin", STAF, chat_id=KICKED_GROUP)
     await bot.app.process_update(bot.factory.my_member(KICKED_GROUP, "kicked", STAF, "Grup Lama"))
     await bot.say("/langganan Kalsel", STAF, chat_id=PROVINCE_GROUP)  # the broadcast's group
-    await bot.say("/aksi Tapin B08 2024 80", PIC)
-    await bot.say("/aksi Tapin B08 2024 87,5", PIC)  # a changed score
+    await bot.say("/aksi Tapin B08 2024 2 lengkap", PIC)  # handed in by the kab/kota: diajukan
+    await bot.say("/aksi Tapin B08 2024 2 lengkap 90", STAF)  # checked by the Kanwil, with a nilai
+    await bot.say("/aksi Tapin 2024 jumlah 8", STAF)  # the list of actions
+    await bot.say("/aksi Tapin 2024 judul 3 Layanan ramah disabilitas", STAF)
+    await bot.say("/aksi Tapin B08 2024 80", STAF)  # the period's nilai
+    await bot.say("/aksi Tapin B08 2024 87,5", STAF)  # a changed score
     with rt.session() as session:
         cycle = rt.cycle(session)
         event = add(session, rt.clock, rt.settings, parse_line("rakor Tapin 2024-06-19 09:00 Rakor evaluasi"), STAF)
@@ -91,9 +95,10 @@ async def world(bot):
                                   ["Tapin", "1.03", "proses"], ["Tapin", "1.04", "belum"]])
         progress_import.apply(session, rt.clock, cycle, progress_import.plan(session, cycle, table), PIC,
                               "progres-tapin.xlsx")
-        rows = aksi_import.plan(session, Table("Aksi HAM", [["wilayah", "tahun", "periode", "skor"],
-                                                            ["Tapin", "2024", "B04", "75"],
-                                                            ["HSS", "2024", "B04", ""]]))
+        rows = aksi_import.plan(session, Table("Aksi HAM", [["wilayah", "tahun", "periode", "aksi", "status", "skor"],
+                                                            ["Tapin", "2024", "B04", "", "", "75"],
+                                                            ["HSS", "2024", "B04", "", "", ""],
+                                                            ["Tapin", "2024", "B04", "3", "tidak lengkap", "40"]]))
         aksi_import.apply(session, rt.clock, rows, STAF, "aksi-kalsel.xlsx")
         evidence.attach(session, rt.clock, cycle, tapin, "3.02",
                         evidence.IncomingFile("document", "f1", "u1", "SK Bupati.pdf", "application/pdf", 1200), PIC)
@@ -145,8 +150,13 @@ async def test_every_entry_reads_as_one_full_sentence(world):
         "Pengguna (#333) menghubungkan grup “Grup HAM Tapin” dengan Kabupaten Tapin: grup itu menerima pengingat "
         "dan pengumuman.",
         "Pengguna (#333) menghentikan pengingat dan pengumuman Kabupaten Tapin di grup “Grup HAM Tapin”.",
-        "Pengguna (#444) mencatat laporan Aksi HAM B08 2024 untuk Kabupaten Tapin, capaian 80.",
-        "Pengguna (#444) mengubah capaian laporan Aksi HAM B08 2024 untuk Kabupaten Tapin dari 80 menjadi 87,5.",
+        "Pengguna (#444) mencatat laporan Aksi 2 B08 2024 untuk Kabupaten Tapin: diajukan.",
+        "Pengguna (#333) mencatat laporan Aksi 2 B08 2024 untuk Kabupaten Tapin: lengkap, nilai 90 (sebelumnya "
+        "diajukan).",
+        "Pengguna (#333) menetapkan daftar Aksi HAM 2024 untuk Kabupaten Tapin: 8 aksi (sebelumnya 6).",
+        "Pengguna (#333) menetapkan daftar Aksi HAM 2024 untuk Kabupaten Tapin: 8 aksi, judul Aksi 3 diubah.",
+        "Pengguna (#333) mencatat nilai capaian Aksi HAM B08 2024 untuk Kabupaten Tapin: 80.",
+        "Pengguna (#333) mengubah nilai capaian Aksi HAM B08 2024 untuk Kabupaten Tapin dari 80 menjadi 87,5.",
         "Pengguna (#333) membuat acara “Rakor evaluasi”, Rabu, 19 Juni 2024.",
         "Pengguna (#333) memindahkan acara “Rakor evaluasi” ke Kamis, 20 Juni 2024.",
         "Pengguna (#333) mengubah acara “Rakor evaluasi”.",
@@ -156,8 +166,9 @@ async def test_every_entry_reads_as_one_full_sentence(world):
         "Pengguna (#444) menandai pengingat acara “Rakor evaluasi” di chat pribadi Pengguna (#444) sudah dikerjakan.",
         "Pengguna (#444) mengimpor progres dari berkas “progres-tapin.xlsx”: 2 indikator diubah (Kab. Tapin 1.02 "
         "belum → lengkap, Kab. Tapin 1.03 belum → proses).",
-        "Pengguna (#333) mengimpor laporan Aksi HAM dari berkas “aksi-kalsel.xlsx”: 2 laporan dicatat (Kab. Tapin "
-        "B04 2024, capaian 75, Kab. Hulu Sungai Selatan B04 2024).",
+        "Pengguna (#333) mengimpor laporan Aksi HAM dari berkas “aksi-kalsel.xlsx”: 3 laporan dicatat (Kab. Tapin "
+        "B04 2024, nilai capaian 75, Kab. Hulu Sungai Selatan B04 2024, Kab. Tapin B04 2024 Aksi 3 tidak lengkap).",
+        "Pengguna (#333) mencatat laporan Aksi HAM B04 2024 untuk Kabupaten Hulu Sungai Selatan (seluruh periode).",
         "Pengguna (#444) melampirkan berkas data dukung “SK Bupati.pdf” pada indikator 3.02 (",
         "Pengguna (#333) mengirim pengumuman hasil Provinsi Kalimantan Selatan ke 1 grup.",
     ]

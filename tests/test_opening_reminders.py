@@ -118,12 +118,12 @@ async def test_a_window_counts_down_to_its_opening_then_to_its_close(harness):
     (today,) = opened_wita[TAPIN_GROUP]
     assert "Masa pelaporan dibuka: Pelaporan Aksi HAM B04" in text(today)
     assert "dibuka hari ini, Senin, 26 Februari 2024, dan ditutup Senin, 4 Maret 2024 (H-7)" in text(today)
-    assert [label for label, _ in buttons_of(today)] == ["✅ Sudah dikerjakan", "⏰ Ingatkan besok"]  # open now
+    assert [label for label, _ in buttons_of(today)] == ["✅ Sudah dilaporkan", "⏰ Ingatkan besok"]  # open now
     (today_en,) = opened_wit[JAYAPURA_PIC]
     assert "opens today, Monday, 26 February 2024, and closes on Monday, 4 March 2024 (in 7 days)" in text(today_en)
 
     # the window is open: "done" on the opening-day reminder ends the reminders to that chat
-    await bot.press(opened_wita[TAPIN_PIC][0], "✅ Done", TAPIN_PIC)
+    await bot.press(opened_wita[TAPIN_PIC][0], "✅ Reported", TAPIN_PIC)
     closing_wit = await step(bot, dispatcher, utc(2024, 2, 29, 23, 0))
     closing_wita = await step(bot, dispatcher, utc(2024, 3, 1, 0, 0))
     assert set(closing_wit) == set(WIT) and set(closing_wita) == {TAPIN_GROUP}

@@ -82,7 +82,7 @@ async def test_history_records_who_what_before_and_after(bot):
     await bot.say("/tandai Tapin 1.01 lengkap https://drive.example/a.pdf", PIC)
     await bot.say("/jadwal_tambah rakor Tapin 2024-06-19 09:00 Rakor", STAF)
     await bot.say("/langganan Tapin", STAF, chat_id=-100321)
-    await bot.say("/aksi Tapin B08 2024 87,5", PIC)
+    await bot.say("/aksi Tapin B08 2024 2 lengkap", PIC)
     (reply,) = replies(await bot.say("/riwayat Tapin", PIC))
     text = reply.params["text"]
     assert "<b>Riwayat Kabupaten Tapin</b>" in text
@@ -95,7 +95,7 @@ async def test_history_records_who_what_before_and_after(bot):
     assert "Kamis, 25 Januari 2024 pukul 10.00 WITA" in changes[0]
     assert "membuat acara “Rakor”, Rabu, 19 Juni 2024." in text
     assert "menghubungkan grup “Grup” dengan Kabupaten Tapin: grup itu menerima pengingat dan pengumuman." in text
-    assert "mencatat laporan Aksi HAM B08 2024 untuk Kabupaten Tapin, capaian 87,5." in text
+    assert "mencatat laporan Aksi 2 B08 2024 untuk Kabupaten Tapin: diajukan." in text
     for internal in ("state:", "None", "target:", "expires_at", "63.05/"):
         assert internal not in text
 

@@ -184,8 +184,8 @@ def test_export_of_a_province_imports_back_unchanged(catalog):
     from openpyxl import load_workbook
 
     wb = load_workbook(io.BytesIO(book.content))
-    assert wb.sheetnames[:2] == ["Ringkasan", "Progres"] and wb.sheetnames[-1] == "Belum lengkap"
-    assert len(wb.sheetnames) == 2 + 10 + 1
+    assert wb.sheetnames[:3] == ["Ringkasan", "Progres", "Aksi HAM"] and wb.sheetnames[-1] == "Belum lengkap"
+    assert len(wb.sheetnames) == 3 + 10 + 1
     summary = wb["Ringkasan"]
     assert summary.freeze_panes == "A2" and summary["F2"].number_format == "0.0%"
     rows = {r[0]: r for r in summary.iter_rows(min_row=2, values_only=True)}
@@ -266,7 +266,7 @@ def test_aksi_scores_by_spreadsheet(catalog):
     rows = [["wilayah", "tahun", "periode", "skor"], ["Tapin", "2025", "B04", "80"], ["63.03", "2025", "B08", "72,5"]]
     table = read_table(xlsx(rows, sheet="Aksi HAM"), "aksi.xlsx", aksi_import.SHEETS)
     with catalog.session() as session:
-        planned = aksi_import.plan(session, table, aksi_import.rights_of(STAF_KALSEL))
+        planned = aksi_import.plan(session, table, STAF_KALSEL)
         assert aksi_import.apply(session, catalog.clock, planned, 1, "aksi.xlsx") == 2
     with catalog.session() as session:
         assert reports_of(session, TAPIN, 2025)["B04"].score == 80
@@ -274,10 +274,10 @@ def test_aksi_scores_by_spreadsheet(catalog):
     bad = rows + [["Tapin", "2025", "B06", "101"], ["Tapin", "2040", "B04", ""]]
     with pytest.raises(ImportRejected) as exc, catalog.session() as session:
         aksi_import.plan(session, read_table(xlsx(bad, sheet="Aksi HAM"), "a.xlsx", aksi_import.SHEETS),
-                         aksi_import.rights_of(PIC_TAPIN), catalog.clock.now())
+                         PIC_TAPIN, catalog.clock.now())
     text = messages(exc.value, catalog)
     assert text[0].startswith("3: Anda tidak berwenang mencatat Aksi HAM Kabupaten Banjar")
-    assert any("periode “B06” tidak dikenal" in m for m in text) and any("skor “101”" in m for m in text)
+    assert any("periode “B06” tidak dikenal" in m for m in text) and any("nilai “101”" in m for m in text)
     assert "5: Tahun 2040 di luar rentang yang diterima: 2023 sampai 2029." in text
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from bot import callbacks as cb
-from bot.aksi_import import AksiRow
+from bot.aksi_import import AksiRow, ListChange
 from bot.catalog import RowError
 from bot.evidence import Attached
-from bot.i18n import Translator
+from bot.i18n import Markup, Translator
 from bot.progress_import import SHOWN_ERRORS, Plan
 from bot.render import Button, Reply
+from bot.render.aksi import status_label
 from bot.render.common import state_label
 
 PREVIEW_ROWS = 3  # changed rows shown per kab/kota
@@ -47,7 +48,27 @@ def _buttons(t: Translator, token: str) -> tuple[tuple[Button, ...], ...]:
              Button(t.gettext("✖️ Batal"), cb.build(cb.IMPORT, "no", token))),)
 
 
+def _closing(t: Translator, lines: list[str], changes: int, token: str) -> Reply:
+    lines.append("")
+    if changes:
+        lines.append(t.gettext("Simpan perubahan ini? Semua baris disimpan sekaligus, atau tidak sama sekali."))
+        return Reply("\n".join(lines), _buttons(t, token))
+    lines.append(t.gettext("Tidak ada yang berubah; tidak ada yang perlu disimpan."))
+    return Reply("\n".join(lines))
+
+
+def report_preview(t: Translator, filename: str, plan: Plan, rows: list[AksiRow], changed: list[AksiRow],
+                   token: str, lists: list[ListChange]) -> Reply:
+    """A report (/ekspor) sent back: its sheets Progres and Aksi HAM, saved together or not at all."""
+    lines = _progress_lines(t, filename, plan) + [""] + _aksi_lines(t, filename, rows, changed, lists)
+    return _closing(t, lines, len(plan.changes) + len(changed) + len(lists), token)
+
+
 def progress_preview(t: Translator, filename: str, plan: Plan, token: str) -> Reply:
+    return _closing(t, _progress_lines(t, filename, plan), len(plan.changes), token)
+
+
+def _progress_lines(t: Translator, filename: str, plan: Plan) -> list[str]:
     lines = [t.fmt("<b>Pratinjau impor progres</b> “{file}”", file=filename),
              t.fmt("{rows} baris sah: {changed} berubah, {unchanged} tetap.", rows=plan.rows,
                    changed=len(plan.changes), unchanged=plan.unchanged)]
@@ -66,30 +87,43 @@ def progress_preview(t: Translator, filename: str, plan: Plan, token: str) -> Re
                                before=state_label(t, c.before), after=state_label(t, c.after)))
     if len(plan.regions) > PREVIEW_REGIONS:
         lines.append(t.fmt("… dan {n} kab/kota lain.", n=len(plan.regions) - PREVIEW_REGIONS))
-    lines.append("")
-    if plan.changes:
-        lines.append(t.gettext("Simpan perubahan ini? Semua baris disimpan sekaligus, atau tidak sama sekali."))
-        return Reply("\n".join(lines), _buttons(t, token))
-    lines.append(t.gettext("Tidak ada yang berubah; tidak ada yang perlu disimpan."))
-    return Reply("\n".join(lines))
+    return lines
 
 
-def aksi_preview(t: Translator, filename: str, rows: list[AksiRow], changed: list[AksiRow], token: str) -> Reply:
+def _aksi_change(t: Translator, r: AksiRow) -> str:
+    place = t.fmt("{region} {period} {year}", region=r.region.official_name, period=r.period, year=str(r.year))
+    if r.action is None:
+        if r.score is None:
+            return t.fmt("• {place}: dilaporkan (seluruh periode)", place=Markup(place))
+        return t.fmt("• {place}: nilai capaian {score}", place=Markup(place), score=float(r.score))
+    before = status_label(t, r.before_status) if r.before_status else t.gettext("belum dilaporkan")
+    text = t.fmt("• {place} Aksi {action}: {before} → {after}", place=Markup(place), action=r.action, before=before,
+                 after=status_label(t, r.status))
+    if r.score is not None:
+        text += t.fmt(", nilai {score}", score=float(r.score))
+    return text
+
+
+def aksi_preview(t: Translator, filename: str, rows: list[AksiRow], changed: list[AksiRow], token: str,
+                 lists: list[ListChange] | None = None) -> Reply:
+    lists = lists or []
+    return _closing(t, _aksi_lines(t, filename, rows, changed, lists), len(changed) + len(lists), token)
+
+
+def _aksi_lines(t: Translator, filename: str, rows: list[AksiRow], changed: list[AksiRow],
+                lists: list[ListChange]) -> list[str]:
     lines = [t.fmt("<b>Pratinjau impor Aksi HAM</b> “{file}”", file=filename),
              t.fmt("{rows} baris sah: {changed} berubah, {unchanged} tetap.", rows=len(rows), changed=len(changed),
                    unchanged=len(rows) - len(changed))]
+    for c in lists[:PREVIEW_REGIONS]:
+        lines.append(t.fmt("• {region} {year}: daftar aksi {before} → {after} aksi", region=c.region.official_name,
+                           year=str(c.year), before=c.count_before, after=c.count)
+                     + (t.nfmt(", {n} judul", ", {n} judul", len(c.titles)) if c.titles else ""))
     for r in changed[:PREVIEW_REGIONS]:
-        score = t.number(r.score) if r.score is not None else "–"
-        lines.append(t.fmt("• {region} {period} {year}: skor {score}", region=r.region.official_name,
-                           period=r.period, year=str(r.year), score=score))
+        lines.append(_aksi_change(t, r))
     if len(changed) > PREVIEW_REGIONS:
         lines.append(t.fmt("… dan {n} baris lain.", n=len(changed) - PREVIEW_REGIONS))
-    lines.append("")
-    if changed:
-        lines.append(t.gettext("Simpan perubahan ini? Semua baris disimpan sekaligus, atau tidak sama sekali."))
-        return Reply("\n".join(lines), _buttons(t, token))
-    lines.append(t.gettext("Tidak ada yang berubah; tidak ada yang perlu disimpan."))
-    return Reply("\n".join(lines))
+    return lines
 
 
 def applied(t: Translator, filename: str, changed: int) -> str:

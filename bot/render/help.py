@@ -13,7 +13,7 @@ COMMANDS = (
     ("tandai", N_("Ubah status indikator (staf, PIC)")),
     ("jadwal", N_("Jadwal rakor dan tenggat")),
     ("kalender", N_("Jadwal sebagai berkas kalender (.ics)")),
-    ("aksi", N_("Laporan Aksi HAM B04/B08/B12")),
+    ("aksi", N_("Aksi HAM per aksi: B04/B08/B12, nilai capaian")),
     ("riwayat", N_("Riwayat perubahan")),
     ("ekspor", N_("Laporan XLSX kab/kota atau provinsi")),
     ("templat", N_("Templat XLSX untuk mengisi progres (staf, PIC)")),
@@ -94,7 +94,8 @@ def help_text(t: Translator, first_name: str | None = None, has_role: bool = Tru
         t.gettext("Status: belum, proses, lengkap, terverifikasi, perlu perbaikan."),
         "",
         t.gettext("/jadwal [<i>wilayah</i>]: rakor dan tenggat mendatang; /kalender: berkas .ics"),
-        t.gettext("/aksi <i>wilayah</i> [B04|B08|B12 [tahun] [skor]]: laporan Aksi HAM"),
+        t.gettext("/aksi <i>wilayah</i>: Aksi HAM per aksi dan periode; /aksi <i>wilayah</i> B04 <i>aksi</i> "
+                  "lengkap|tidak lengkap [<i>nilai</i>] [<i>catatan</i>]: catat laporan satu aksi (staf, PIC)"),
         t.gettext("/riwayat <i>wilayah</i>: perubahan terakhir"),
         t.gettext("/ekspor <i>wilayah atau provinsi</i>: laporan XLSX; /templat <i>wilayah</i>: XLSX untuk diisi "
                   "lalu dikirim kembali ke bot (impor dengan pratinjau)"),

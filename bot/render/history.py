@@ -257,12 +257,51 @@ def _aksi_record(ctx: _Ctx, e: AuditEntry, before: dict, after: dict) -> str:
     values = dict(period=after.get("period", ""), year=str(after.get("year", "")),
                   place=place(e.subject.partition("/")[0]))
     if before.get("score") is not None and after.get("score") is not None:
-        return t.fmt("mengubah capaian laporan Aksi HAM {period} {year} untuk {place} dari {before} menjadi {score}.",
+        return t.fmt("mengubah nilai capaian Aksi HAM {period} {year} untuk {place} dari {before} menjadi {score}.",
                      before=_score(ctx, before["score"]), score=_score(ctx, after["score"]), **values)
     if after.get("score") is None:
-        return t.fmt("mencatat laporan Aksi HAM {period} {year} untuk {place}.", **values)
-    return t.fmt("mencatat laporan Aksi HAM {period} {year} untuk {place}, capaian {score}.",
+        return t.fmt("mencatat laporan Aksi HAM {period} {year} untuk {place} (seluruh periode).", **values)
+    return t.fmt("mencatat nilai capaian Aksi HAM {period} {year} untuk {place}: {score}.",
                  score=_score(ctx, after["score"]), **values)
+
+
+def _aksi_status(t: Translator, value: object) -> str:
+    from bot.render.aksi import status_label
+
+    try:
+        return status_label(t, str(value))
+    except ValueError:
+        return str(value or "—")
+
+
+def _aksi_action(ctx: _Ctx, e: AuditEntry, before: dict, after: dict) -> str:
+    """``mencatat laporan Aksi 2 B04 2024 untuk Kabupaten Tapin: lengkap, nilai 80 (sebelumnya diajukan).``"""
+    t = ctx.t
+    text = t.fmt("mencatat laporan Aksi {action} {period} {year} untuk {place}: {status}",
+                 action=after.get("action", ""), period=after.get("period", ""), year=str(after.get("year", "")),
+                 place=place(e.subject.partition("/")[0]), status=_aksi_status(t, after.get("status")))
+    if after.get("nilai") is not None:
+        text += t.fmt(", nilai {score}", score=_score(ctx, after["nilai"]))
+    if before.get("status") and before.get("status") != after.get("status"):
+        text += t.fmt(" (sebelumnya {status})", status=_aksi_status(t, before["status"]))
+    return text + "."
+
+
+def _aksi_actions(ctx: _Ctx, e: AuditEntry, before: dict, after: dict) -> str:
+    """``menetapkan daftar Aksi HAM 2024 untuk Kabupaten Tapin: 8 aksi (sebelumnya 6), judul Aksi 3 diubah.``"""
+    t = ctx.t
+    count, was = _int(after.get("count")) or 0, _int(before.get("count")) or 0
+    text = t.nfmt("menetapkan daftar Aksi HAM {year} untuk {place}: {n} aksi",
+                  "menetapkan daftar Aksi HAM {year} untuk {place}: {n} aksi", count, year=str(after.get("year", "")),
+                  place=place(e.subject.partition("/")[0]))
+    if was != count:
+        text += t.fmt(" (sebelumnya {n})", n=was)
+    old, new = list(before.get("titles") or []), list(after.get("titles") or [])
+    renamed = [str(i) for i, title in enumerate(new, start=1)
+               if title and (old[i - 1] if i <= len(old) else None) != title]
+    if renamed:
+        text += t.fmt(", judul Aksi {numbers} diubah", numbers=", ".join(renamed))
+    return text + "."
 
 
 def _checklist_import(ctx: _Ctx, e: AuditEntry, before: dict, after: dict) -> str:
@@ -289,8 +328,16 @@ def _aksi_import(ctx: _Ctx, e: AuditEntry, before: dict, after: dict) -> str:
     for c in changes:
         values = dict(region=_region_prefix(ctx, c.get("region")), period=c.get("period", ""),
                       year=str(c.get("year", "")))
-        items.append(t.fmt("{region}{period} {year}, capaian {score}", score=_score(ctx, c["after"]), **values)
-                     if c.get("after") is not None else t.fmt("{region}{period} {year}", **values))
+        if "count" in c:  # a list of actions
+            items.append(t.fmt("{region}daftar aksi {year}: {count} aksi", count=c.get("count"), **values))
+        elif c.get("action"):
+            items.append(t.fmt("{region}{period} {year} Aksi {action} {status}", action=c["action"],
+                               status=_aksi_status(t, c.get("status")), **values))
+        elif c.get("after") is not None:
+            items.append(t.fmt("{region}{period} {year}, nilai capaian {score}", score=_score(ctx, c["after"]),
+                               **values))
+        else:
+            items.append(t.fmt("{region}{period} {year}", **values))
     return t.nfmt("mengimpor laporan Aksi HAM dari berkas “{file}”: {n} laporan dicatat ({changes}).",
                   "mengimpor laporan Aksi HAM dari berkas “{file}”: {n} laporan dicatat ({changes}).", len(changes),
                   file=file, changes=Markup(_listed(ctx, items)))
@@ -327,6 +374,8 @@ SENTENCES: dict[str, Sentence] = {
     "subscription.remove": _subscription_remove,
     "broadcast.confirm": _broadcast,
     "aksi.record": _aksi_record,
+    "aksi.action": _aksi_action,
+    "aksi.actions": _aksi_actions,
     "checklist.import": _checklist_import,
     "aksi.import": _aksi_import,
     "evidence.attach": _evidence,

@@ -6,9 +6,11 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot import callbacks as cb
+from bot.aksi_grid import Outstanding
 from bot.i18n import Translator
 from bot.models import Event, EventKind
 from bot.render import Button, Reply
+from bot.render.aksi import missing_sentence
 from bot.render.calendar import countdown, days_word, kind_label, when
 from schedules.calendar import anchor_of, opening_of
 from schedules.content import EscalationView, NoticeView, ReminderView
@@ -19,9 +21,13 @@ def _work_line(t: Translator, event: Event, work) -> str:
     if event.kind == EventKind.KKPHAM:
         return t.fmt("• {name}: {missing} dari {total} indikator belum lengkap",
                      name=work.region.short_name, missing=work.missing, total=work.total)
-    if event.kind == EventKind.AKSIHAM:
-        return t.fmt("• {name}: laporan {period} belum tercatat", name=work.region.short_name,
-                     period=event.period or "")
+    if event.kind == EventKind.AKSIHAM:  # the actions still missing: "Aksi 2, 5 dan 6 belum dilaporkan untuk B04"
+        if not work.unreported and not work.incomplete:
+            return t.fmt("• {name}: laporan {period} belum tercatat", name=work.region.short_name,
+                         period=event.period or "")
+        left = Outstanding(work.total, work.unreported, work.incomplete)
+        return t.fmt("• {name}: {missing}", name=work.region.short_name,
+                     missing=missing_sentence(t, event.period or "", left))
     return t.fmt("• {name}", name=work.region.short_name)
 
 
@@ -62,11 +68,13 @@ def opening(t: Translator, view: ReminderView) -> Reply:
 
 
 def _buttons(t: Translator, view: ReminderView, answerable: bool) -> tuple:
-    """"Sudah dikerjakan" and "Ingatkan besok" once there is something to do; "Lihat yang belum" for one
-    kab/kota's KKP HAM checklist."""
+    """"Sudah dikerjakan" ("Sudah dilaporkan" for an Aksi HAM window) and "Ingatkan besok" once there is
+    something to do; "Lihat yang belum" for one kab/kota's KKP HAM checklist."""
     rows = []
     if answerable:
-        rows.append((Button(t.gettext("✅ Sudah dikerjakan"), cb.build(cb.REMINDER_ACK, view.reminder_id)),
+        done = (t.gettext("✅ Sudah dilaporkan") if view.event.kind == EventKind.AKSIHAM
+                else t.gettext("✅ Sudah dikerjakan"))
+        rows.append((Button(done, cb.build(cb.REMINDER_ACK, view.reminder_id)),
                      Button(t.gettext("⏰ Ingatkan besok"), cb.build(cb.REMINDER_SNOOZE, view.reminder_id))))
     if view.event.kind == EventKind.KKPHAM and len(view.pending) == 1:
         rows.append((Button(t.gettext("Lihat yang belum"), cb.build(cb.BELUM, view.pending[0].region.code, 0, 0)),))
