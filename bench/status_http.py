@@ -1,9 +1,9 @@
 """/status from 20 users at once through an HTTP fake Bot API, against a bare PTB echo bot.
 
-Both bots are real processes polling the same local server (``bench/fake_bot_api.py``) in the same run,
-one after the other. Each user sends a message, waits for the answer, reads for a second (so Telegram's
-1 message/s per private chat never binds) and sends the next. Pantau HAM answers ``/status <wilayah>``
-on the national dataset (kab/kota and provinces); the echo bot echoes the same text.
+Both bots are real processes polling the same local server (``bench/fake_bot_api.py``, limits off) in the
+same run, one after the other. Each user sends a message, waits for the answer, reads for a second (so
+Telegram's 1 message/s per private chat never binds) and sends the next. Pantau HAM answers ``/status
+<wilayah>`` on the national dataset (kab/kota and provinces); the echo bot echoes the same text.
 Prints p50/p99 reply latency and replies per second, and the ratios.
 
     python -m bench.status_http [--users 20] [--requests 10]
@@ -20,10 +20,8 @@ from pathlib import Path
 
 from bench.dataset import PIC_BASE, build
 from bench.fake_bot_api import FakeBotAPI
+from bench.load import QUERIES, answered
 from bench.processes import echo, pantau, percentile
-
-QUERIES = ["Tapin", "Kota Surabaya", "Jawa Timur", "Sleman", "Kalsel", "Kab. Bogor", "Jayapura", "Banjarbaru",
-           "Kota Bandung", "Aceh"]
 
 
 def load(server: FakeBotAPI, token: str, users: int, requests: int, think: float) -> tuple[list[float], float]:
@@ -37,13 +35,10 @@ def load(server: FakeBotAPI, token: str, users: int, requests: int, think: float
         for i in range(requests):
             before = len(server.sent(token, uid))
             sent_at = server.message(token, f"/status {QUERIES[(n + i) % len(QUERIES)]}", uid)
-            ok = server.wait_for(lambda: len(server.sent(token, uid)) > before, 60)
-            if not ok:
-                raise RuntimeError(f"user {uid} got no answer")
-            reply = server.sent(token, uid)[before]
+            at = answered(server, token, uid, before)
             with lock:
-                latencies.append(reply.at - sent_at)
-                last[0] = max(last[0], reply.at)
+                latencies.append(at - sent_at)
+                last[0] = max(last[0], at)
             time.sleep(think)
 
     threads = [threading.Thread(target=user, args=(n,)) for n in range(users)]
@@ -63,9 +58,11 @@ def main() -> None:
     work = Path(tempfile.mkdtemp()) / "national.db"
     shutil.copyfile(build(), work)
     results = {}
+    bots = (("echo", lambda server: echo(server, "2:echo")),
+            ("pantau", lambda server: pantau(server, "1:pantau", work)))
     with FakeBotAPI() as server:
-        for name, start in (("echo", lambda: echo(server, "2:echo")), ("pantau", lambda: pantau(server, "1:pantau", work))):
-            with start() as bot:
+        for name, start in bots:
+            with start(server) as bot:
                 bot.wait_polling()
                 time.sleep(2)  # start-up planning and the command menus settle
                 results[name] = load(server, bot.token, args.users, args.requests, args.think)
