@@ -5,13 +5,16 @@ reference data and the sample catalog come from ``Runtime.start`` and ``import_s
 states are drawn per region like ``pantau-ham demo`` does and bulk-inserted (185,000 rows through
 ``set_state`` one by one would take minutes and only add audit rows). For the broadcast: one group per
 kab/kota of Jawa Timur (38) bound with ``subscribe`` and 500 focal points there (``RoleBinding``,
-``seen``). A staf of every province and an admin.
+``seen``); for the bigger one, Jawa Barat's 27 kab/kota with a group each and 2,000 focal points. A staf of
+every province and an admin. ``PANTAU_BENCH_DIR`` chooses where it is kept (default
+``/tmp/pantau-ham-bench``).
 
     python -m bench.dataset [PATH]     # builds (or reuses) the database, prints where it is
 """
 
 from __future__ import annotations
 
+import os
 import random
 import sys
 from datetime import UTC, datetime, timedelta
@@ -30,7 +33,7 @@ from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.subscriptions import subscribe
 
-DEFAULT = Path("/tmp/pantau-ham-bench/national.db")
+DEFAULT = Path(os.environ.get("PANTAU_BENCH_DIR") or "/tmp/pantau-ham-bench") / "national.db"
 CYCLES = ("2023/2024", "2024/2025", "2025/2026")
 CYCLE = CYCLES[-1]  # the one the benchmarks run with (PANTAU_CYCLE)
 ADMIN = 1
@@ -38,8 +41,12 @@ STAF = 2  # staf of every province
 BROADCAST_PROVINCE = "35"  # Jawa Timur: 38 kab/kota
 PIC_BASE = 10_000  # focal points 10_000 .. 10_499
 GROUP_BASE = -1_000_000_000_000  # groups -1000000000001 ...
+BIG_PROVINCE = "32"  # Jawa Barat: 27 kab/kota
+BIG_PICS = 2_000
+BIG_PIC_BASE = 20_000  # focal points 20_000 .. 21_999
+BIG_GROUP_BASE = -1_000_000_001_000  # groups -1000000001001 ...
 NOW = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)
-VERSION = "5"  # bump to rebuild cached datasets
+VERSION = "6"  # bump to rebuild cached datasets
 
 
 def settings_for(url: str, **extra) -> Settings:
@@ -84,6 +91,13 @@ def build(path: Path = DEFAULT) -> Path:
             session.add(RoleBinding(user_id=user, role="pic", target_code=members[i % len(members)].code,
                                     created_at=NOW))
             seen(session, clock, user, f"PIC {i}", None)
+        big = regions_of(BIG_PROVINCE)
+        for i, region in enumerate(big):
+            subscribe(session, clock, BIG_GROUP_BASE - i - 1, region, STAF)
+        for i in range(BIG_PICS):
+            session.add(RoleBinding(user_id=BIG_PIC_BASE + i, role="pic", target_code=big[i % len(big)].code,
+                                    created_at=NOW))
+            seen(session, clock, BIG_PIC_BASE + i, f"PIC {BIG_PIC_BASE + i}", None)
     rt.engine.dispose()
     marker.touch()
     return path

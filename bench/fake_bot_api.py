@@ -6,12 +6,14 @@
   a reply took after the update was queued.
 - ``limits=True`` enforces Telegram's sending limits per bot: 30 messages/s overall, 20/min per group,
   about 1/s per private chat (two messages closer than 0.9 s), answering 429 with ``retry_after``.
-  A refused message is not delivered (and counted in ``rejected``).
+  A refused message is not delivered (and counted in ``rejected``). With ``limits=False`` nothing is
+  limited, not even by the stand-in (a bare echo bot has no rate limiter: it is measured at its fastest).
+- :meth:`burst` queues many messages at one moment: the bot's next ``getUpdates`` takes them all.
 
 Answers come from :class:`bot.offline.OfflineBotAPI` (the project's strict stand-in, one per bot), so they
 are shaped like Telegram's and refused like Telegram's (unknown chats, bad HTML, its own rate windows:
-those 429s are counted in ``rejected`` too). Chats a bot may write to are registered with :meth:`know`;
-a message or button press queued for a chat registers it.
+those 429s are counted in ``rejected`` too; with ``limits=True`` only). Chats a bot may write to are
+registered with :meth:`know`; a message or button press queued for a chat registers it.
 """
 
 from __future__ import annotations
@@ -83,7 +85,9 @@ class FakeBotAPI(ThreadingHTTPServer):
     # -- feeding -----------------------------------------------------------------------------------
     def api(self, token: str) -> OfflineBotAPI:
         with self.lock:
-            return self.apis.setdefault(token, OfflineBotAPI())
+            if token not in self.apis:
+                self.apis[token] = OfflineBotAPI() if self.limits else _Unlimited()
+            return self.apis[token]
 
     def know(self, token: str, chat_ids) -> None:
         """Chats the bot may write to (people who started it, groups it was added to), as on Telegram."""
@@ -103,6 +107,11 @@ class FakeBotAPI(ThreadingHTTPServer):
         if text.startswith("/"):
             msg["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
         return self._queue(token, {"message": msg})
+
+    def burst(self, token: str, messages: list[tuple[str, int]]) -> list[float]:
+        """Queue ``(text, user_id)`` messages at one moment; the moments each was queued."""
+        with self.changed:  # held throughout: a polling bot sees all of them or none
+            return [self.message(token, text, user_id) for text, user_id in messages]
 
     def press(self, token: str, message: dict, data: str, user_id: int) -> float:
         self.know(token, [message["chat"]["id"]])
@@ -182,8 +191,17 @@ class FakeBotAPI(ThreadingHTTPServer):
         return 0.0
 
 
+class _Unlimited(OfflineBotAPI):
+    """The strict stand-in without Telegram's sending limits (``limits=False``)."""
+
+    def _check_rate(self, chat_id: int) -> None:
+        return None
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # TCP_NODELAY: headers and body are two writes; without it the body waited ~40 ms for the bot's delayed ACK
+    disable_nagle_algorithm = True
 
     def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
         server: FakeBotAPI = self.server  # type: ignore[assignment]
@@ -211,7 +229,7 @@ class _Handler(BaseHTTPRequestHandler):
                                       "description": f"Too Many Requests: retry after {retry}",
                                       "parameters": {"retry_after": retry}})
                     return
-            api = server.apis.setdefault(token, OfflineBotAPI())
+            api = server.api(token)
             status, body = api.handle(method, params, {})  # the project's strict stand-in answers
             if status == 429 and method in SENDING:
                 server.rejected += 1

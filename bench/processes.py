@@ -7,6 +7,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -21,7 +22,9 @@ class BotProcess:
         self.server, self.token = server, token
         full_env = {**os.environ, "TELEGRAM_BOT_TOKEN": token, "TELEGRAM_API_BASE_URL": server.base_url(),
                     "PYTHONPATH": str(ROOT), **(env or {})}
-        self.proc = subprocess.Popen(argv, env=full_env, cwd=cwd or ROOT, stdout=subprocess.PIPE,
+        # output to a file, not a pipe: a pipe nobody reads fills up (64 KiB of log) and the bot stops in a write
+        self._log = tempfile.TemporaryFile("w+")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen(argv, env=full_env, cwd=cwd or ROOT, stdout=self._log,
                                      stderr=subprocess.STDOUT, text=True)
         self.output = ""
 
@@ -43,10 +46,14 @@ class BotProcess:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGINT)
             try:
-                self.output, _ = self.proc.communicate(timeout=20)
+                self.proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
-                self.output, _ = self.proc.communicate()
+                self.proc.wait()
+        if not self._log.closed:
+            self._log.seek(0)
+            self.output = self._log.read()
+            self._log.close()
         return self.output
 
     def __enter__(self) -> BotProcess:

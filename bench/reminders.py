@@ -43,7 +43,8 @@ def main() -> None:
         for i, chat in enumerate(CHATS):
             subscribe(session, rt.clock, chat, regions()["63.05"], 2)
             due[chat] = first + timedelta(seconds=0.75 * i)
-        insert_rows(session, event, [Planned(chat, "snooze-bench", at, at + timedelta(days=1)) for chat, at in due.items()])
+        insert_rows(session, event,
+                    [Planned(chat, "snooze-bench", at, at + timedelta(days=1)) for chat, at in due.items()])
     rt.engine.dispose()
     wall_minus_mono = time.time() - time.monotonic()
     with FakeBotAPI() as server, pantau(server, TOKEN, work) as bot:

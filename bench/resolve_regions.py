@@ -44,7 +44,8 @@ def main() -> None:
             per_query[q] = min(per_query.get(q, elapsed), elapsed)
     times = sorted(per_query.values())
     print(f"{len(times)} queries, best of {args.rounds} rounds each:")
-    print(f"  median {statistics.median(times) * 1e6:.0f} µs, 95th percentile {times[int(len(times) * 0.95)] * 1e6:.0f} µs, "
+    print(f"  median {statistics.median(times) * 1e6:.0f} µs, "
+          f"95th percentile {times[int(len(times) * 0.95)] * 1e6:.0f} µs, "
           f"slowest {times[-1] * 1e3:.2f} ms ({max(per_query, key=per_query.get)!r})")
 
 

@@ -40,8 +40,8 @@ class _NoTime:
 async def through_the_bot(rt: Runtime, lines: list[str]) -> list[float]:
     fake = _NoTime()
     api = OfflineBotAPI(clock=fake.now)  # Telegram's limits on the limiter's clock: no real waiting
-    app = build_application(rt, request=api, token="1:bench",
-                            rate_limiter=ThrottledRateLimiter(Throttle(now=fake.now, sleep=fake.sleep), sleep=fake.sleep))
+    limiter = ThrottledRateLimiter(Throttle(now=fake.now, sleep=fake.sleep), sleep=fake.sleep)
+    app = build_application(rt, request=api, token="1:bench", rate_limiter=limiter)
     await app.initialize()
     factory = UpdateFactory(app.bot, api)
     times = []

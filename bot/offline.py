@@ -18,8 +18,10 @@ would have accepted the same calls:
   (``limits=False`` only for the console, whose "chat" is a terminal: it is neither paced nor limited).
 
 Every refusal is kept in ``refusals`` (besides the errors a test scripts with ``fail_next``), so a test
-can assert that a whole flow produced none. ``OfflineBotAPI.handle`` is transport-free: the local HTTP
-server of ``bot.offline_http`` answers with the same rules.
+can assert that a whole flow produced none. A sick Telegram is scripted with ``fail_next(method, Fault(...))``:
+the next calls answer 500, or no answer comes at all (a timeout; ``NoAnswer``), optionally after Telegram
+did the work (``delivered``: the message arrived, only its answer was lost). ``OfflineBotAPI.handle`` is
+transport-free: the local HTTP server of ``bot.offline_http`` answers with the same rules.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import Bot, Update
+from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
 
 from bot.telegram_text import MAX_CAPTION, MAX_TEXT, EntityError, parse_html, utf16_len
@@ -69,6 +72,23 @@ class ScriptedError:
     description: str
     retry_after: int | None = None
     migrate_to_chat_id: int | None = None
+
+
+@dataclass
+class Fault:
+    """A sick Telegram for one call: 500 Internal Server Error, or (``timeout``) no answer at all.
+
+    With ``delivered`` Telegram did the work first (the message arrived; only the answer was lost)."""
+
+    timeout: bool = False
+    delivered: bool = False
+
+
+SERVER_ERROR = ScriptedError(500, "Internal Server Error")
+
+
+class NoAnswer(Exception):
+    """The call got no answer (a scripted timeout): in-process a ``TimedOut``, over HTTP a dropped connection."""
 
 
 class Refused(Exception):
@@ -114,7 +134,7 @@ class OfflineBotAPI(BaseRequest):
         self.listener = listener
         self.clock = clock
         self._message_ids = itertools.count(1000)
-        self._errors: dict[str, deque[ScriptedError]] = {}
+        self._errors: dict[str, deque[ScriptedError | Fault]] = {}
         self.member_status: dict[tuple[int, int], str] = {}  # (chat, user) -> status; default administrator
         self.date = 1_700_000_000
         self.chats: dict[int, dict[str, Any]] = {}
@@ -148,7 +168,8 @@ class OfflineBotAPI(BaseRequest):
         self.migrated[old_chat_id] = new_chat_id
         self.register_chat(new_chat_id, "supergroup", self.chats.get(old_chat_id, {}).get("title"))
 
-    def fail_next(self, method: str, error: ScriptedError, times: int = 1) -> None:
+    def fail_next(self, method: str, error: ScriptedError | Fault, times: int = 1) -> None:
+        """The next ``times`` calls of ``method`` fail with ``error`` (a Telegram error, or a ``Fault``)."""
         self._errors.setdefault(method, deque()).extend([error] * times)
 
     # -- what tests look at --------------------------------------------------------
@@ -185,7 +206,10 @@ class OfflineBotAPI(BaseRequest):
             for name, part in (request_data.multipart_data or {}).items():
                 if isinstance(part, tuple) and len(part) >= 2 and isinstance(part[1], bytes):
                     files[name] = part[1]
-        status, body = self.handle(api_method, params, files)
+        try:
+            status, body = self.handle(api_method, params, files)
+        except NoAnswer:
+            raise TimedOut(f"no answer to {api_method} (scripted)") from None
         return status, json.dumps(body).encode()
 
     def download(self, url: str) -> tuple[int, bytes]:
@@ -203,8 +227,23 @@ class OfflineBotAPI(BaseRequest):
         queue = self._errors.get(method)
         if queue:
             err = queue.popleft()
+            if isinstance(err, Fault):
+                return self._fault(err, method, params, files)
             self.calls.append(ApiCall(method, params, files, result=err))
             return err.status, error_body(err)
+        return self._handle(method, params, files)
+
+    def _fault(self, fault: Fault, method: str, params: dict[str, Any], files: dict[str, bytes],
+               ) -> tuple[int, dict[str, Any]]:
+        if fault.delivered:
+            self._handle(method, params, files)
+        else:
+            self.calls.append(ApiCall(method, params, files, result=SERVER_ERROR))
+        if fault.timeout:
+            raise NoAnswer(method)
+        return SERVER_ERROR.status, error_body(SERVER_ERROR)
+
+    def _handle(self, method: str, params: dict[str, Any], files: dict[str, bytes]) -> tuple[int, dict[str, Any]]:
         try:
             result = self._answer(method, params, files)
         except Refused as refused:

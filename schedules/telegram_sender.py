@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Bot, InputFile
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot.ratelimit import retry_seconds
+from bot.ratelimit import BULK, retry_seconds
 from bot.render import Reply, split_message
 from handlers.common import NO_PREVIEW, keyboard
 from schedules.delivery import Outcome, SendResult
@@ -22,7 +22,8 @@ class TelegramSender:
             for i, chunk in enumerate(chunks):
                 last = i == len(chunks) - 1
                 message = await self.bot.send_message(
-                    chat_id, chunk, reply_markup=keyboard(reply) if last else None, link_preview_options=NO_PREVIEW
+                    chat_id, chunk, reply_markup=keyboard(reply) if last else None, link_preview_options=NO_PREVIEW,
+                    rate_limit_args=BULK,
                 )
             return message
 
@@ -30,7 +31,7 @@ class TelegramSender:
 
     async def send_photo(self, chat_id: int, png: bytes, caption: str) -> SendResult:
         return await self._guarded(lambda: self.bot.send_photo(chat_id, InputFile(png, filename="grafik.png"),
-                                                               caption=caption))
+                                                               caption=caption, rate_limit_args=BULK))
 
     async def _guarded(self, call) -> SendResult:
         try:

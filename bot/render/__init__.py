@@ -6,7 +6,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from bot.telegram_text import MAX_TEXT, cut_utf16, visible_length
+from bot.telegram_text import MAX_TEXT, cut_utf16, utf16_len, visible_length
 
 MAX_MESSAGE = MAX_TEXT
 
@@ -34,6 +34,8 @@ def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
     Renderers open and close their HTML tags on one line, so a split between lines never leaves a tag
     open. A single line too long for one message loses its formatting and is cut between characters.
     """
+    if utf16_len(text) <= limit:  # parsing only ever shortens: it fits (most replies; parsing is the cost)
+        return [text]
     chunks: list[str] = []
     current = ""
     for line in text.split("\n"):
