@@ -51,7 +51,8 @@ class ThrottledRateLimiter(BaseRateLimiter[int]):
     async def process_request(self, callback: Callable[..., Coroutine[Any, Any, Any]], args: Any,
                               kwargs: dict[str, Any], endpoint: str, data: dict[str, Any],
                               rate_limit_args: int | None) -> Any:
-        max_retries = self.max_retries if rate_limit_args is None else rate_limit_args
+        # an int is a number of retries; the delivery engine's {"kind": "bulk"} keeps the default
+        max_retries = rate_limit_args if isinstance(rate_limit_args, int) else self.max_retries
         attempt = 0
         sending = endpoint.startswith(SENDING)
         chat_id = data.get("chat_id")

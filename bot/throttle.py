@@ -69,6 +69,21 @@ class Throttle:
         self._prune(now)
         return at
 
+    def ready_at(self, chat_id: int | str | None) -> float:
+        """The earliest moment ``chat_id``'s own limits (1 a second, 20 a minute per group, a 429's wait) allow
+        one more message; nothing is reserved. The delivery engine waits for it before a message of that chat
+        takes a place among those in flight, so a chat that must wait holds up no other."""
+        now = self.now()
+        if chat_id is None:
+            return now
+        at = max(now, self._chat_next.get(chat_id, now))
+        if is_group(chat_id):
+            count, period = self.group_limit
+            sent = [t for t in self._group_sent.get(chat_id, ()) if t > now - period]
+            if len(sent) >= count:
+                at = max(at, sent[-count] + period)
+        return at
+
     async def wait(self, chat_id: int | str | None) -> None:
         """Return once one more message to ``chat_id`` keeps every limit; count it."""
         delay = self.reserve(chat_id) - self.now()

@@ -1,9 +1,7 @@
-"""What the dispatcher needs from a transport: send a reply to a chat, say how it went."""
+"""What the delivery engine needs from a transport: send a message to a chat, say how it went."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
@@ -14,7 +12,8 @@ from bot.render import Reply
 class Outcome(StrEnum):
     SENT = "sent"
     RETRY_AFTER = "retry_after"  # 429: wait ``retry_after`` seconds, then try again
-    TRANSIENT = "transient"  # network trouble or a 5xx: try again later
+    TRANSIENT = "transient"  # not delivered (a 5xx answer, no connection): try again later
+    UNSURE = "unsure"  # the request went out but no answer came (a timeout): it may have arrived
     BLOCKED = "blocked"  # 403 or unknown chat: stop sending there
     MIGRATED = "migrated"  # the group became a supergroup with ``new_chat_id``
     REJECTED = "rejected"  # any other refusal (400): give up on this message
@@ -30,16 +29,10 @@ class SendResult:
 
 
 class Sender(Protocol):
+    """A transport. It may also have ``async def ready(chat_id)``, returning once that chat's own limits
+    (1 a second, 20 a minute per group) allow one more message; the engine waits for it before the message
+    takes a place among those in flight."""
+
     async def send(self, chat_id: int, reply: Reply) -> SendResult: ...
 
     async def send_photo(self, chat_id: int, png: bytes, caption: str) -> SendResult: ...
-
-
-async def in_parallel(jobs: Iterable[Awaitable[None]]) -> None:
-    """Run ``jobs`` concurrently; the first error cancels the rest and is raised as itself."""
-    try:
-        async with asyncio.TaskGroup() as group:
-            for job in jobs:
-                group.create_task(job)
-    except BaseExceptionGroup as errors:
-        raise errors.exceptions[0] from None
