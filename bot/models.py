@@ -334,12 +334,15 @@ class Outbox(Delivery, table=True):
     """Messages that are not reminders (broadcasts, their delivery reports, digests): one row per (key), sent
     once. Keys: "broadcast:12:-100123" (":chart" for a chart of its own), "report:12", "digest:63:2026-W48:555"."""
 
-    __table_args__ = (Index("ix_outbox_status_due", "status", "due_at"),)
+    __table_args__ = (
+        Index("ix_outbox_status_due", "status", "due_at"),
+        Index("ix_outbox_broadcast_status", "broadcast_id", "status"),  # has a broadcast settled?
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=120, unique=True)
     chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
-    broadcast_id: int | None = Field(default=None, foreign_key="broadcast.id", index=True)
+    broadcast_id: int | None = Field(default=None, foreign_key="broadcast.id")
     text: str
     with_chart: bool = False
 
