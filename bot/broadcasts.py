@@ -13,7 +13,18 @@ from bot.checklist import ProvinceProgress, RegionProgress, Thresholds, province
 from bot.clock import Clock
 from bot.errors import UserError
 from bot.i18n import N_
-from bot.models import Broadcast, Chat, Cycle, Event, Outbox, ReminderStatus, Role, RoleBinding, Subscription
+from bot.models import (
+    Broadcast,
+    Chat,
+    Cycle,
+    Event,
+    Outbox,
+    Person,
+    ReminderStatus,
+    Role,
+    RoleBinding,
+    Subscription,
+)
 from bot.reference import ProvinceRef, regions
 from bot.telegram_text import fits_caption
 from schedules.calendar import upcoming
@@ -137,9 +148,10 @@ def report(session: Session, broadcast_id: int) -> tuple[DeliveryReport, bool]:
     every row has reached a final state."""
     broadcast = session.get(Broadcast, broadcast_id)
     rows = session.exec(select(Outbox).where(Outbox.broadcast_id == broadcast_id).order_by(Outbox.id)).all()
-    chats = {c.id: c for c in session.exec(select(Chat).where(Chat.id.in_([r.chat_id for r in rows])))}
-    names = {r.chat_id: (chats[r.chat_id].title if r.chat_id in chats and chats[r.chat_id].title else str(r.chat_id))
-             for r in rows}
+    ids = list({r.chat_id for r in rows})
+    names = {p.id: p.first_name for p in session.exec(select(Person).where(Person.id.in_(ids))) if p.first_name}
+    names |= {c.id: c.title for c in session.exec(select(Chat).where(Chat.id.in_(ids))) if c.title}
+    names = {chat: names.get(chat) or str(chat) for chat in ids}  # a group's title, a focal point's name
     blocked_chats = {r.chat_id for r in rows if r.status == "failed" and (r.last_error or "").startswith("blocked")}
     pending_chats = {r.chat_id for r in rows if r.status in UNSETTLED} - blocked_chats
     texts = [r for r in rows if not is_chart_row(r)]

@@ -24,7 +24,7 @@ from collections import Counter
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from bot.offline import SENDING
 
@@ -109,14 +109,17 @@ class FaultProxy(ThreadingHTTPServer):
 
 def _chat_of(body: bytes, content_type: str) -> int | None:
     """The chat id of a JSON or multipart request (what the bot sends), without parsing the whole body."""
+    value: Any
     if "json" in content_type:
         try:
-            value: Any = json.loads(body or b"{}").get("chat_id")
+            value = json.loads(body or b"{}").get("chat_id")
         except ValueError:
             return None
-    else:
+    elif "multipart" in content_type:
         found = re.search(rb'name="chat_id"\r\n(?:[^\r\n]+\r\n)*\r\n(-?\d+)', body)
         value = found.group(1).decode() if found else None
+    else:  # application/x-www-form-urlencoded, as python-telegram-bot posts
+        value = (parse_qs(body.decode(errors="replace")).get("chat_id") or [None])[0]
     try:
         return int(value) if value is not None else None
     except ValueError:
