@@ -24,7 +24,7 @@ from bot.models import Event, Reminder, ReminderStatus
 from bot.render import Reply
 from bot.render import reminders as render
 from schedules.content import EscalationView, NoticeView, reminder_view
-from schedules.engine import MAX_ATTEMPTS, DeliveryEngine, Item, Job, Report, Stopping, backoff
+from schedules.engine import MAX_ATTEMPTS, PER_CHAT, DeliveryEngine, Item, Job, Report, Stopping, backoff
 from schedules.planner import ESCALATE, NOTICES
 from schedules.recipients import chat_zone
 
@@ -51,6 +51,8 @@ def collapse(rows: list[Reminder]) -> list[tuple[Reminder, list[Reminder]]]:
 
 class ReminderSource:
     model = Reminder
+    per_chat = PER_CHAT  # a chat's due reminders together: collapsed, or folded into one summary
+    rank = None
 
     def jobs(self, engine: DeliveryEngine, chat_id: int, rows: list[Reminder]) -> list[Job]:
         now = engine.clock.now()

@@ -55,7 +55,7 @@ log = logging.getLogger(__name__)
 MAX_IN_FLIGHT = 30  # messages between hand-over to Telegram and their recorded outcome, per copy
 MIN_IN_FLIGHT = 2
 MAX_HELD = 200  # rows claimed and not yet settled, per copy
-PER_CHAT = 50  # rows of one chat claimed at once (a "terlewat" summary folds at most these)
+PER_CHAT = 50  # reminders of one chat claimed at once (a "terlewat" summary folds at most these)
 MAX_ATTEMPTS = 8
 LOOK_AGAIN = 1.0  # seconds: while sending, look for rows that fell due at least this often
 RETRY = (Outcome.TRANSIENT, Outcome.RETRY_AFTER, Outcome.MIGRATED, Outcome.UNSURE)
@@ -117,6 +117,8 @@ class Job:
 
 class Source(Protocol):
     model: Any  # a table with the ``bot.models.Delivery`` columns
+    per_chat: int  # rows of one chat claimed at once
+    rank: Any  # an SQL expression ordering due rows (lowest first), or None: by due time
 
     def jobs(self, engine: DeliveryEngine, chat_id: int, rows: list) -> list[Job]: ...
 
@@ -233,14 +235,14 @@ class DeliveryEngine:
         now, claimed = self.clock.now(), 0
         for source in self.sources:
             ids = ledger.claim(self.engine, source.model, now, self.lease, self.worker_id, self.batch - self._held,
-                               PER_CHAT)
+                               source.per_chat, source.rank)
             if not ids:
                 continue
             claimed += len(ids)
             self.report.claimed += len(ids)
             self._held += len(ids)
             by_chat: dict[int, list] = defaultdict(list)
-            for row in self._mine(source.model, ids):
+            for row in self._mine(source, ids):
                 by_chat[row.chat_id].append(row)
             for chat_id, rows in by_chat.items():
                 jobs = source.jobs(self, chat_id, rows)
@@ -251,11 +253,14 @@ class DeliveryEngine:
                     group.create_task(self._chat(chat_id))
         return claimed
 
-    def _mine(self, model, ids: list[int]) -> list:
+    def _mine(self, source: Source, ids: list[int]) -> list:
+        """The claimed rows, in the order they go out (per chat)."""
+        model = source.model
+        order = (model.due_at, model.id) if source.rank is None else (source.rank, model.due_at, model.id)
         with session_scope(self.engine) as session:
             rows = list(session.scalars(select(model).where(
                 model.id.in_(ids), model.claimed_by == self.worker_id, model.status == ReminderStatus.CLAIMED.value,
-            ).order_by(model.due_at, model.id)))
+            ).order_by(*order)))
             session.expunge_all()
         return rows
 

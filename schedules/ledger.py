@@ -14,7 +14,7 @@ from collections import Counter
 from datetime import datetime, timedelta
 from importlib import import_module
 
-from sqlalchemy import Engine, and_, func, or_, select, update
+from sqlalchemy import Engine, and_, func, literal, or_, select, update
 from sqlmodel import Session
 
 from bot.db import session_scope
@@ -47,31 +47,34 @@ def claimable(model, now: datetime, lease: timedelta):
 
 
 def claim(engine: Engine, model, now: datetime, lease: timedelta, worker: str, room: int,
-          per_chat: int | None = None, tries: int = 5) -> list[int]:
-    """Claim due rows for this ``worker``: at most ``room`` rows, at most ``per_chat`` of one chat. Rows another
-    copy takes between the look and the claim are looked for again (``tries`` times)."""
+          per_chat: int | None = None, rank=None, tries: int = 5) -> list[int]:
+    """Claim due rows for this ``worker``: at most ``room`` rows, at most ``per_chat`` of one chat, in the order
+    of ``rank`` (an SQL expression, lowest first: a sender's delivery report before a digest), then due time.
+    Rows another copy takes between the look and the claim are looked for again (``tries`` times)."""
     for _ in range(tries):
-        found, ids = _claim(engine, model, now, lease, worker, room, per_chat or room)
+        found, ids = _claim(engine, model, now, lease, worker, room, per_chat or room, rank)
         if ids or not found:
             return ids
     return []
 
 
 def _claim(engine: Engine, model, now: datetime, lease: timedelta, worker: str, room: int,
-           per_chat: int) -> tuple[bool, list[int]]:
+           per_chat: int, rank) -> tuple[bool, list[int]]:
     if room <= 0:
         return False, []
+    rank = rank if rank is not None else literal(0)
     free = claimable(model, now, lease)
     busy = select(model.chat_id).where(model.status == CLAIMED, model.claimed_at >= now - lease)
     with session_scope(engine) as session:
         chats = list(session.scalars(
             select(model.chat_id).where(model.due_at <= now, free, model.chat_id.not_in(busy))
-            .group_by(model.chat_id).order_by(func.min(model.due_at), func.min(model.id)).limit(room)))
+            .group_by(model.chat_id).order_by(func.min(rank), func.min(model.due_at), func.min(model.id))
+            .limit(room)))
         if not chats:
             return False, []
         candidates = session.execute(
             select(model.id, model.chat_id).where(model.chat_id.in_(chats), model.due_at <= now, free)
-            .order_by(model.due_at, model.id).with_for_update(skip_locked=True)).all()
+            .order_by(rank, model.due_at, model.id).with_for_update(skip_locked=True)).all()
         taken: Counter[int] = Counter()
         chosen: list[int] = []
         for row_id, chat_id in candidates:

@@ -14,7 +14,7 @@ import html
 from datetime import datetime
 from functools import partial
 
-from sqlalchemy import and_, or_, update
+from sqlalchemy import and_, case, or_, update
 from sqlmodel import Session
 
 from bot import broadcasts
@@ -34,6 +34,10 @@ __all__ = ["OutboxDispatcher", "OutboxReport", "OutboxSource"]
 
 class OutboxSource:
     model = Outbox
+    # a few at a time, so that a sender's delivery report (or the answer to Kirim) overtakes a long run of
+    # digests to the same person: it comes within a few seconds of the last outcome
+    per_chat = 3
+    rank = case((or_(Outbox.key.like("report:%"), Outbox.key.like("kirim:%")), 0), else_=1)
 
     def jobs(self, engine: DeliveryEngine, chat_id: int, rows: list[Outbox]) -> list[Job]:
         return [Job(self, [row.id], partial(self._item, engine, row)) for row in rows]
