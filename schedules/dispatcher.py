@@ -123,4 +123,4 @@ class ReminderSource:
         return None
 
 
-Dispatcher = DeliveryEngine  # the one engine; the name callers have long used for it
+Dispatcher = DeliveryEngine  # the one engine (it sends the outbox too); the name older callers use

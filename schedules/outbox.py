@@ -27,9 +27,9 @@ from bot.reference import provinces
 from bot.render import Reply, plain_text
 from bot.render.broadcast import delivery_report
 from bot.telegram_text import fits_caption
-from schedules.engine import DeliveryEngine, Item, Job, Photo, Report
+from schedules.engine import DeliveryEngine, Item, Job, Photo
 
-__all__ = ["OutboxDispatcher", "OutboxReport", "OutboxSource"]
+__all__ = ["OutboxDispatcher", "OutboxSource"]
 
 
 class OutboxSource:
@@ -108,5 +108,4 @@ class OutboxSource:
                     engine.poke()
 
 
-OutboxReport = Report
-OutboxDispatcher = DeliveryEngine  # the one engine; the name callers have long used for it
+OutboxDispatcher = DeliveryEngine  # the one engine (it sends reminders too); the name older callers use
