@@ -118,6 +118,20 @@ def _claimed_by_pid(url: str, model, pid: int) -> int:
         engine.dispose()
 
 
+def _quiet(api: DrillApi, calm: float = 0.3) -> None:
+    """Until the stand-in has answered everything it received: nothing served and nothing new for ``calm`` s."""
+    seen, since = -1, time.monotonic()
+    deadline = since + 30
+    while time.monotonic() < deadline:
+        now = (api.serving, len(api.calls()))
+        if now[0] or now[1] != seen:
+            seen, since = now[1], time.monotonic()
+        elif time.monotonic() - since >= calm:
+            return
+        time.sleep(0.02)
+    raise AssertionError("the stand-in kept answering after the bot was killed")
+
+
 def _kill_drill(api: DrillApi, url: str, tmp_path, model, key_of: Callable, low: int, high: int, seed: int) -> dict:
     """Kill ``KILLS`` times at the n-th (low..high) message accepted after each start, then let one copy finish.
     ``key_of(call)`` names the row an accepted message belongs to (None: not the drill's)."""
@@ -141,6 +155,8 @@ def _kill_drill(api: DrillApi, url: str, tmp_path, model, key_of: Callable, low:
         finally:
             bot.kill()
         killed.append(bot.proc.pid)
+        # requests the copy made before it died may still be being answered: count them with this kill
+        _quiet(api)
         keys = {key_of(c) for c in api.accepted()[before:]} - {None}
         # in flight at the kill: accepted by Telegram (so delivered), its outcome not committed (so sent again)
         in_flight_at_kill.append(sum(1 for s in _statuses(url, model, keys).values() if s != "sent"))
