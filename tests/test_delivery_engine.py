@@ -298,6 +298,51 @@ async def test_kirim_whose_answer_failed_still_sends_and_tells_the_sender(bot):
     assert all(len(bot.api.sent("sendPhoto", chat)) == 1 for chat in GROUPS)
 
 
+async def test_what_the_engine_sends_is_marked_bulk_and_replies_are_not(bot):
+    from schedules.telegram_sender import TelegramSender
+
+    seen: list[tuple[str, object]] = []
+    process = bot.limiter.process_request
+
+    async def recording(callback, args, kwargs, endpoint, data, rate_limit_args):
+        seen.append((endpoint, rate_limit_args))
+        return await process(callback, args, kwargs, endpoint, data, rate_limit_args)
+
+    bot.limiter.process_request = recording
+    await bot.say("/status Tapin")
+    replies_seen = list(seen)
+    bot.api.register_chat(5001)
+    outbox_rows(bot.runtime, [5001])
+    engine = DeliveryEngine(bot.runtime.engine, bot.runtime.clock, lambda: bot.runtime.settings,
+                            TelegramSender(bot.app.bot))
+    assert (await engine.run_until_idle()).sent == 1
+    assert ("sendMessage", None) in replies_seen
+    assert seen[len(replies_seen):] == [("sendMessage", {"kind": "bulk"})]
+
+
+async def test_a_chat_waits_for_its_own_limits_before_it_takes_a_place():
+    from schedules.telegram_sender import TelegramSender
+    from tests.fakes import FakeTime, fake_rate_limiter
+
+    clock = FakeTime()
+    limiter = fake_rate_limiter(clock)
+
+    class Bot:
+        rate_limiter = limiter
+
+    sender = TelegramSender(Bot())
+    for _ in range(20):  # a group's 20 a minute, one a second apart at most
+        await limiter.throttle.wait(-1001)
+    await limiter.throttle.wait(5001)
+    start = clock.now()
+    await sender.ready(-1002)  # another chat: at once
+    assert clock.now() == start
+    await sender.ready(5001)  # a private chat: a second after its last message
+    assert clock.now() == start + 1.0
+    await sender.ready(-1001)  # the group: a minute after the first of its 20
+    assert clock.now() == 60.0 and limiter.throttle.ready_at(-1001) == 60.0
+
+
 def test_classifying_telegrams_errors():
     import httpx
     from telegram.error import BadRequest, NetworkError, TimedOut
