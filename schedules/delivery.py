@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
 
@@ -26,6 +26,26 @@ class SendResult:
     retry_after: float = 0.0
     new_chat_id: int | None = None
     error: str | None = None
+
+
+@dataclass
+class Report:
+    claimed: int = 0
+    sent: int = 0
+    skipped: int = 0
+    superseded: int = 0
+    missed: int = 0
+    failed: int = 0
+    retried: int = 0
+    unsure: int = 0  # sends whose answer never came (it may have arrived)
+    blocked_chats: list[int] = field(default_factory=list)
+    reports: list[int] = field(default_factory=list)  # broadcasts whose final delivery report went out
+
+
+@dataclass(frozen=True)
+class Photo:
+    png: bytes
+    caption: str
 
 
 class Sender(Protocol):

@@ -24,7 +24,8 @@ from bot.models import Event, Reminder, ReminderStatus
 from bot.render import Reply
 from bot.render import reminders as render
 from schedules.content import EscalationView, NoticeView, reminder_view
-from schedules.engine import MAX_ATTEMPTS, PER_CHAT, DeliveryEngine, Item, Job, Report, Stopping, backoff
+from schedules.delivery import Report
+from schedules.engine import MAX_ATTEMPTS, PER_CHAT, DeliveryEngine, Item, Job, Stopping, backoff
 from schedules.planner import ESCALATE, NOTICES
 from schedules.recipients import chat_zone
 

@@ -31,10 +31,11 @@ import asyncio
 import logging
 import os
 import socket
+import time
 import uuid
 from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -48,7 +49,7 @@ from bot.render import Reply
 from bot.settings import Settings
 from bot.subscriptions import deactivate_chat, migrate_chat
 from schedules import ledger
-from schedules.delivery import Outcome, Sender, SendResult
+from schedules.delivery import Outcome, Photo, Report, Sender, SendResult
 
 log = logging.getLogger(__name__)
 
@@ -67,26 +68,6 @@ class Stopping(Exception):
 
 def backoff(attempts: int, base: float = 30.0) -> timedelta:
     return min(timedelta(seconds=base * 2 ** max(attempts - 1, 0)), timedelta(minutes=30))
-
-
-@dataclass
-class Report:
-    claimed: int = 0
-    sent: int = 0
-    skipped: int = 0
-    superseded: int = 0
-    missed: int = 0
-    failed: int = 0
-    retried: int = 0
-    unsure: int = 0  # sends whose answer never came (it may have arrived)
-    blocked_chats: list[int] = field(default_factory=list)
-    reports: list[int] = field(default_factory=list)  # broadcasts whose final delivery report went out
-
-
-@dataclass(frozen=True)
-class Photo:
-    png: bytes
-    caption: str
 
 
 @dataclass
@@ -180,7 +161,7 @@ class DeliveryEngine:
         self._limit = in_flight
         self._queues: dict[int, deque[Job]] = {}
         self._held = 0
-        self._stopped = False
+        self._stopped = self._poked = False
         self._changed: asyncio.Event | None = None
 
     # -- running ----------------------------------------------------------------------------------
@@ -194,15 +175,22 @@ class DeliveryEngine:
 
     def poke(self) -> None:
         """Something new may be due: claim now (a no-op when not running)."""
+        self._poked = True
         if self._changed is not None:
             self._changed.set()
+
+    def _time_to_claim(self, last: float) -> bool:
+        """Claim when poked, when idle, when a quarter of the room is free, or a second after the last claim: not
+        after every message (a claim looks at every due row)."""
+        return (self._poked or not self._queues or self.batch - self._held >= max(1, self.batch // 4)
+                or time.monotonic() - last >= LOOK_AGAIN)
 
     async def _run(self, max_rounds: int) -> Report:
         self.report, self.memo = Report(), {}
         self._queues, self._held, self._stopped = {}, 0, False
         self._changed = changed = asyncio.Event()
         self._gate = InFlight(self.in_flight, self._limit)
-        rounds = 0
+        rounds, last = 0, 0.0
         try:
             async with asyncio.TaskGroup() as group:
                 while True:
@@ -213,8 +201,11 @@ class DeliveryEngine:
                     if self._stopped:
                         break
                     changed.clear()
-                    claimed = self._claim_round(group) if rounds < max_rounds else 0
-                    rounds += 1 if claimed else 0
+                    claimed = 0
+                    if rounds < max_rounds and self._time_to_claim(last):
+                        self._poked, last = False, time.monotonic()
+                        claimed = self._claim_round(group)
+                        rounds += 1 if claimed else 0
                     if max_rounds == 1 or not (claimed or self._queues):
                         break
                     try:

@@ -27,7 +27,8 @@ from bot.reference import provinces
 from bot.render import Reply, plain_text
 from bot.render.broadcast import delivery_report
 from bot.telegram_text import fits_caption
-from schedules.engine import DeliveryEngine, Item, Job, Photo
+from schedules.delivery import Photo
+from schedules.engine import DeliveryEngine, Item, Job
 
 __all__ = ["OutboxDispatcher", "OutboxSource"]
 
