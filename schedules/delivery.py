@@ -30,6 +30,8 @@ class SendResult:
 
 @dataclass
 class Report:
+    """What one run of the delivery engine did (logged; tests read it)."""
+
     claimed: int = 0
     sent: int = 0
     skipped: int = 0
@@ -44,6 +46,8 @@ class Report:
 
 @dataclass(frozen=True)
 class Photo:
+    """A chart and its caption (Telegram HTML): one message."""
+
     png: bytes
     caption: str
 
