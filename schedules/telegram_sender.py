@@ -8,6 +8,7 @@ have arrived); a request that never left (no connection, a full pool) or a 5xx i
 
 from __future__ import annotations
 
+import math
 from collections.abc import Awaitable, Callable
 
 from telegram import Bot, InputFile, Message
@@ -60,13 +61,15 @@ class TelegramSender:
         self.throttle = getattr(limiter, "throttle", None)
 
     async def ready(self, chat_id: int) -> None:
+        """Until ``chat_id``'s own limits allow one more message (``Throttle.ready_at``)."""
         if self.throttle is None or not hasattr(self.throttle, "ready_at"):
             return
         for _ in range(20):  # a 429 arriving meanwhile may push the moment further
             delay = self.throttle.ready_at(chat_id) - self.throttle.now()
             if delay <= 0:
                 return
-            await self.throttle.sleep(delay)
+            # unknown while a message to that chat is in flight (a reply): look again shortly
+            await self.throttle.sleep(delay if math.isfinite(delay) else 0.05)
 
     async def send(self, chat_id: int, reply: Reply) -> SendResult:
         return await self._guarded(lambda: send_reply(self.bot, chat_id, reply, **self.options))
