@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import not_, update
 from sqlmodel import Session, select
@@ -15,7 +15,18 @@ from bot.claims import claimed
 from bot.clock import Clock
 from bot.errors import UserError
 from bot.i18n import N_
-from bot.models import Broadcast, Chat, Cycle, Event, Outbox, Role, RoleBinding, Subscription
+from bot.models import (
+    Broadcast,
+    Chat,
+    Cycle,
+    Event,
+    Outbox,
+    Person,
+    ReminderStatus,
+    Role,
+    RoleBinding,
+    Subscription,
+)
 from bot.reference import ProvinceRef, regions
 from bot.telegram_text import fits_caption
 from schedules.calendar import upcoming
@@ -23,6 +34,10 @@ from schedules.ledger import enqueue
 
 BEHIND = 3
 NEXT_EVENTS = 3
+# the sender's delivery report comes when every message has settled, at the latest this long after Kirim
+# (plus the time Telegram's 28 messages a second take); then it lists what is still pending
+REPORT_GRACE = timedelta(minutes=2)
+SENDING_RATE = 28.0  # messages a second: the delivery engine's pace, a little under Telegram's 30
 
 
 @dataclass(frozen=True)
@@ -91,7 +106,8 @@ def toggle_pics(session: Session, broadcast_id: int) -> Broadcast:
 
 
 def confirm(session: Session, clock: Clock, broadcast_id: int, actor: int | None, province: ProvinceRef,
-            pic_text: Callable[[], dict[str, str]] | dict[str, str]) -> int:
+            pic_text: Callable[[], dict[str, str]] | dict[str, str],
+            report_grace: timedelta = REPORT_GRACE) -> int:
     """Queue one outbox row per group (and focal point); returns how many.
 
     Confirmed once: the broadcast is claimed by one conditional UPDATE (preview -> confirmed); a second
@@ -118,6 +134,8 @@ def confirm(session: Session, clock: Clock, broadcast_id: int, actor: int | None
                       text=lines[code], with_chart=False, due_at=now)
                  for user, code in focal_points(session, province) if code in lines]
     queued = len({r["chat_id"] for r in rows}) if enqueue(session, rows) else 0
+    if queued:
+        queue_report(session, broadcast, now + report_grace + timedelta(seconds=len(rows) / SENDING_RATE))
     audit.record(session, clock, actor, "broadcast.confirm", f"broadcast#{broadcast.id}", None, province.code,
                  after={"groups": len(group_chats(session, province)), "to_pics": broadcast.to_pics})
     return queued
@@ -133,6 +151,14 @@ class DeliveryReport:
     sent: list[str]
     failed: list[str]
     blocked: list[str]
+    pending: list[str]  # still being sent (or retried)
+
+    @property
+    def final(self) -> bool:
+        return not self.pending
+
+
+UNSETTLED = (ReminderStatus.PENDING.value, ReminderStatus.CLAIMED.value)
 
 
 def report(session: Session, broadcast_id: int) -> tuple[DeliveryReport, bool]:
@@ -140,17 +166,86 @@ def report(session: Session, broadcast_id: int) -> tuple[DeliveryReport, bool]:
     every row has reached a final state."""
     broadcast = session.get(Broadcast, broadcast_id)
     rows = session.exec(select(Outbox).where(Outbox.broadcast_id == broadcast_id).order_by(Outbox.id)).all()
-    chats = {c.id: c for c in session.exec(select(Chat).where(Chat.id.in_([r.chat_id for r in rows])))}
-    names = {r.chat_id: (chats[r.chat_id].title if r.chat_id in chats and chats[r.chat_id].title else str(r.chat_id))
-             for r in rows}
+    ids = list({r.chat_id for r in rows})
+    names = {p.id: p.first_name for p in session.exec(select(Person).where(Person.id.in_(ids))) if p.first_name}
+    names |= {c.id: c.title for c in session.exec(select(Chat).where(Chat.id.in_(ids))) if c.title}
+    names = {chat: names.get(chat) or str(chat) for chat in ids}  # a group's title, a focal point's name
     blocked_chats = {r.chat_id for r in rows if r.status == "failed" and (r.last_error or "").startswith("blocked")}
+    pending_chats = {r.chat_id for r in rows if r.status in UNSETTLED} - blocked_chats
     texts = [r for r in rows if not is_chart_row(r)]
-    sent = [names[r.chat_id] for r in texts if r.status == "sent" and r.chat_id not in blocked_chats]
+    done = blocked_chats | pending_chats
+    sent = [names[r.chat_id] for r in texts if r.status == "sent" and r.chat_id not in done]
     blocked = [names[c] for c in dict.fromkeys(r.chat_id for r in texts) if c in blocked_chats]
-    failed = [names[r.chat_id] for r in texts if r.status == "failed" and r.chat_id not in blocked_chats]
-    final = all(r.status in ("sent", "failed") for r in rows)
-    return DeliveryReport(broadcast, sent, failed, blocked), final
+    pending = [names[c] for c in dict.fromkeys(r.chat_id for r in texts) if c in pending_chats]
+    failed = [names[r.chat_id] for r in texts if r.status == "failed" and r.chat_id not in done]
+    delivery = DeliveryReport(broadcast, sent, failed, blocked, pending)
+    return delivery, delivery.final
 
 
 def is_chart_row(row: Outbox) -> bool:
     return row.key.endswith(":chart")
+
+
+# -- the sender's delivery report (an outbox row of its own, composed when it is sent) ------------------------
+def report_keys(broadcast_id: int) -> tuple[str, str]:
+    """The report due at the deadline, and the final one that follows an interim report."""
+    return f"report:{broadcast_id}", f"report:{broadcast_id}:final"
+
+
+def report_of(key: str) -> int | None:
+    """The broadcast a report row is for (None: not a report row)."""
+    kind, _, rest = key.partition(":")
+    return int(rest.split(":")[0]) if kind == "report" else None
+
+
+def queue_report(session: Session, broadcast: Broadcast, deadline: datetime) -> None:
+    """Queue the sender's delivery report, due at ``deadline``; brought forward when everything settles."""
+    if broadcast.created_by is not None:
+        enqueue(session, [dict(key=report_keys(broadcast.id)[0], chat_id=broadcast.created_by, broadcast_id=None,
+                               text="", with_chart=False, due_at=deadline)])
+
+
+def settle(session: Session, clock: Clock, broadcast_id: int) -> bool:
+    """When every message of the broadcast has settled, its report is due now; True then."""
+    unsettled = session.exec(select(Outbox.id).where(
+        Outbox.broadcast_id == broadcast_id, Outbox.status.in_(UNSETTLED)).limit(1)).first()
+    if unsettled is not None:
+        return False
+    now = clock.now()
+    keys = report_keys(broadcast_id)
+    rows = session.exec(select(Outbox).where(Outbox.key.in_(keys))).all()
+    if not rows:  # confirmed before reports were queued at Kirim
+        broadcast = session.get(Broadcast, broadcast_id)
+        if broadcast is not None and broadcast.reported_at is None:
+            queue_report(session, broadcast, now)
+        return True
+    moved = session.execute(update(Outbox).where(
+        Outbox.key.in_(keys), Outbox.status == ReminderStatus.PENDING.value, Outbox.due_at > now,
+    ).values(due_at=now).execution_options(synchronize_session=False)).rowcount
+    if moved:
+        from schedules import wakeup  # noqa: PLC0415 - the delivery engine's timer, told after the commit
+
+        wakeup.after_commit(session)
+    return True
+
+
+def reported(session: Session, clock: Clock, broadcast_id: int, key: str) -> None:
+    """The final report is being sent (row ``key``): the other report rows of the broadcast are not needed."""
+    broadcast = session.get(Broadcast, broadcast_id)
+    if broadcast is not None and broadcast.reported_at is None:
+        broadcast.reported_at = clock.now()
+    session.execute(update(Outbox).where(
+        Outbox.key.in_(report_keys(broadcast_id)), Outbox.key != key, Outbox.status == ReminderStatus.PENDING.value,
+    ).values(status=ReminderStatus.CANCELLED.value).execution_options(synchronize_session=False))
+
+
+def follow_up(session: Session, clock: Clock, broadcast_id: int, chat_id: int) -> None:
+    """An interim report is being sent: the final one follows when the rest settles (at the latest a day later)."""
+    enqueue(session, [dict(key=report_keys(broadcast_id)[1], chat_id=chat_id, broadcast_id=None, text="",
+                           with_chart=False, due_at=clock.now() + timedelta(days=1))])
+
+
+def acknowledge_later(session: Session, clock: Clock, broadcast_id: int, chat_id: int, text: str) -> None:
+    """The answer to Kirim could not be shown (Telegram failed): the delivery engine sends it, with retries."""
+    enqueue(session, [dict(key=f"kirim:{broadcast_id}", chat_id=chat_id, broadcast_id=None, text=text,
+                           with_chart=False, due_at=clock.now())])

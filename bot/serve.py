@@ -149,7 +149,9 @@ async def serve(runtime: Runtime, t: Translator) -> int:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     vitals = Vitals(started=runtime.clock.now(), mode="webhook" if settings.webhook_url else "standby")
-    request = TrackingRequest(vitals, runtime.clock, connection_pool_size=16, connect_timeout=5.0,
+    # the delivery engine holds at most 30 connections (schedules/engine.py, MAX_IN_FLIGHT), even while Telegram
+    # hangs; replies to people and getUpdates keep the other 18
+    request = TrackingRequest(vitals, runtime.clock, connection_pool_size=48, connect_timeout=5.0,
                               read_timeout=10.0, write_timeout=10.0, pool_timeout=5.0)
     application = build_application(runtime, request=request)
     worker_id = liveness.new_worker_id()

@@ -85,6 +85,8 @@ class Settings(BaseModel):
     digest_weekday: int = Field(0, validation_alias=_env("PANTAU_DIGEST_WEEKDAY", "digest_weekday"))  # 0 = Monday
     digest_hour: str = Field("08:00", validation_alias=_env("PANTAU_DIGEST_HOUR", "digest_hour"))
     tick_seconds: float = Field(30, validation_alias=_env("PANTAU_TICK_SECONDS", "tick_seconds"))
+    # the delivery engine's first wait after a message Telegram did not take (5xx, no connection), doubling
+    retry_seconds: float = Field(30, gt=0, le=3600, validation_alias=_env("PANTAU_RETRY_SECONDS", "retry_seconds"))
     webhook_url: str | None = Field(None, validation_alias=_env("PANTAU_WEBHOOK_URL", "webhook_url"))
     webhook_listen: str = Field("0.0.0.0", validation_alias=_env("PANTAU_WEBHOOK_LISTEN", "webhook_listen"))
     webhook_port: int = Field(8443, validation_alias=_env("PANTAU_WEBHOOK_PORT", "webhook_port"))

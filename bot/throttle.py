@@ -136,6 +136,12 @@ class Throttle:
             state.until = max(state.until, until)
         self._pump()
 
+    def ready_at(self, chat_id: int | str | None) -> float:
+        """The earliest moment ``chat_id``'s own limits (its second, its group's minute, a 429) allow one
+        more message; nothing is reserved. Infinite while a message to it is in flight. The delivery engine
+        waits for it before a message of that chat takes a place among those in flight."""
+        return max(self.now(), self._chat_at(chat_id))
+
     def waiting(self) -> tuple[int, int]:
         """(replies, bulk messages) waiting for their moment."""
         return len(self._replies), len(self._bulk)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from telegram import InputFile, Update
+import logging
+
+from telegram import CallbackQuery, InputFile, Update
+from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import broadcasts
@@ -27,6 +30,8 @@ from handlers.common import (
     stale,
     user_id,
 )
+
+log = logging.getLogger(__name__)
 
 
 def _view(context: ContextTypes.DEFAULT_TYPE, province):
@@ -105,7 +110,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     province = provinces()[broadcast.province_code]
     if not await require(update, context, Action.BROADCAST, province):
         return
-    await query.answer()
+    await _answer_quietly(query)
     # no await inside a transaction: other updates run meanwhile, and SQLite has one writer
     try:
         if step == "pic":
@@ -130,9 +135,22 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     except UserError as exc:
         await send_error(update, context, exc)
         return
-    await edit(update, context, Reply(rt.t.nfmt(
-        "✔️ Dikirim ke {n} penerima melalui antrean; laporan pengiriman menyusul.",
-        "✔️ Dikirim ke {n} penerima melalui antrean; laporan pengiriman menyusul.", queued)))
+    done = rt.t.nfmt("✔️ Dikirim ke {n} penerima melalui antrean; laporan pengiriman menyusul.",
+                     "✔️ Dikirim ke {n} penerima melalui antrean; laporan pengiriman menyusul.", queued)
+    try:
+        await edit(update, context, Reply(done))
+    except TelegramError as exc:  # queued all the same: the delivery engine tells the sender, with retries
+        log.warning("the answer to Kirim could not be shown (%s): it follows through the outbox", exc)
+        with rt.session() as session:
+            broadcasts.acknowledge_later(session, rt.clock, broadcast.id, update.effective_chat.id, done)
+
+
+async def _answer_quietly(query: CallbackQuery) -> None:
+    """Stop the button's spinner; Telegram failing to take that must not stop what the button does."""
+    try:
+        await query.answer()
+    except TelegramError as exc:
+        log.warning("answering a button failed (%s); carrying on", exc)
 
 
 def register(application: Application) -> None:

@@ -7,7 +7,7 @@ from datetime import date
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, LinkPreviewOptions, Update
+from telegram import InputFile, Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
@@ -23,8 +23,8 @@ from bot.render import Reply, split_message
 from bot.render import status as render_status
 from bot.render.common import error
 from bot.runtime import Runtime
+from bot.sending import NO_PREVIEW, keyboard, send_reply
 
-NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 # what Telegram answers when the message a button sat on can no longer be edited: deleted, too old
 GONE = ("message to edit not found", "message can't be edited", "message_id_invalid")
 B = TypeVar("B")
@@ -35,23 +35,9 @@ def runtime(context: ContextTypes.DEFAULT_TYPE) -> Runtime:
     return context.application.bot_data["runtime"]
 
 
-def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
-    if not reply.buttons:
-        return None
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in reply.buttons]
-    )
-
-
 async def send(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> None:
     """Send ``reply`` to the chat of ``update``, split when longer than Telegram allows."""
-    chunks = split_message(reply.text)
-    chat_id = update.effective_chat.id
-    for i, chunk in enumerate(chunks):
-        last = i == len(chunks) - 1
-        await context.bot.send_message(
-            chat_id, chunk, reply_markup=keyboard(reply) if last else None, link_preview_options=NO_PREVIEW
-        )
+    await send_reply(context.bot, update.effective_chat.id, reply)
 
 
 async def edit(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> None:

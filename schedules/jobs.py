@@ -2,12 +2,12 @@
 
 Nothing is stored in the scheduler; losing the process loses nothing.
 
-- **Dispatch** (one timer for the reminder ledger, one for the outbox, so neither waits on the other)
-  runs when the table's next row falls due: after each run it looks up the earliest pending
-  ``due_at`` and sets a one-off job for that moment (at most ``tick_seconds`` ahead,
-  so rows written by another process are seen too). A commit that adds or moves rows in this process
-  (``schedules/wakeup.py``) brings the job forward to now. So a reminder leaves within moments of
-  falling due, not at the next tick.
+- **Dispatch**: the one delivery engine (``schedules/engine.py``) runs when the next row of the reminder
+  ledger or the outbox falls due: after each run the timer looks up the earliest pending ``due_at`` and sets
+  a one-off job for that moment (at most ``tick_seconds`` ahead, so rows written by another process are
+  seen too). While it runs, the engine claims newly due rows itself (a long broadcast never holds up a
+  reminder). A commit that adds or moves rows in this process (``schedules/wakeup.py``) brings the job
+  forward to now, or pokes the running engine. So a reminder leaves within moments of falling due.
 - **The tick** (every ``tick_seconds``) plans incrementally (``schedules/incremental.py``) in a worker
   thread, so the event loop keeps answering, and queues the weekly digests now and then.
 """
@@ -32,23 +32,19 @@ from bot.render.digest import digest as render_digest
 from bot.runtime import Runtime
 from schedules import wakeup
 from schedules.digest import enqueue_due
-from schedules.dispatcher import Dispatcher
+from schedules.engine import DeliveryEngine, Stopping
 from schedules.incremental import IncrementalPlanner, plan_now
-from schedules.outbox import OutboxDispatcher
 from schedules.telegram_sender import TelegramSender
+
+__all__ = ["DispatchTimer", "Stopping", "make_engine", "start_ticking", "tick"]
 
 log = logging.getLogger(__name__)
 
 DIGEST_EVERY = 10  # ticks: the weekly digest is looked at every 5 minutes
 
 
-class Stopping(Exception):
-    """The process is shutting down: send nothing more; claimed rows are given back on the way out."""
-
-
-def make_dispatchers(application: Application) -> tuple[Dispatcher, OutboxDispatcher]:
+def make_engine(application: Application) -> DeliveryEngine:
     rt: Runtime = application.bot_data["runtime"]
-    sender = TelegramSender(application.bot)
     worker = application.bot_data.get("worker_id")  # set by bot/serve.py: the heartbeat's id
     stopping = application.bot_data.get("stopping")
 
@@ -56,9 +52,8 @@ def make_dispatchers(application: Application) -> tuple[Dispatcher, OutboxDispat
         if step in ("before_claim", "before_send") and stopping is not None and stopping.is_set():
             raise Stopping
 
-    return (Dispatcher(rt.engine, rt.clock, lambda: rt.settings, sender, worker_id=worker, checkpoint=checkpoint),
-            OutboxDispatcher(rt.engine, rt.clock, lambda: rt.settings, sender, worker_id=worker,
-                             checkpoint=checkpoint))
+    return DeliveryEngine(rt.engine, rt.clock, lambda: rt.settings, TelegramSender(application.bot),
+                          worker_id=worker, checkpoint=checkpoint)
 
 
 def queue_digests(runtime: Runtime) -> int:
@@ -67,10 +62,12 @@ def queue_digests(runtime: Runtime) -> int:
                            translator(runtime.settings.locale), render_digest)  # not the last reader's language
 
 
-def next_due(runtime: Runtime, model: type[Reminder] | type[Outbox]) -> datetime | None:
-    """The earliest pending row of the ledger or the outbox (an indexed look-up)."""
+def next_due(runtime: Runtime) -> datetime | None:
+    """The earliest pending row of the ledger and the outbox (indexed look-ups)."""
     with runtime.session() as session:
-        return session.exec(select(func.min(model.due_at)).where(model.status == ReminderStatus.PENDING.value)).one()
+        due = [session.exec(select(func.min(model.due_at)).where(model.status == ReminderStatus.PENDING.value)).one()
+               for model in (Reminder, Outbox)]
+    return min((d for d in due if d is not None), default=None)
 
 
 def trim_memory() -> None:
@@ -83,14 +80,11 @@ def trim_memory() -> None:
 
 
 class DispatchTimer:
-    """One-off jobs at the next due moment of one table; never two runs of it at once.
+    """One-off jobs at the next due moment of the delivery engine's tables; never two runs at once."""
 
-    The reminders and the outbox have a timer each, so a long outbox run (38 digests to one person
-    go out at 1 a second) never holds up a reminder that falls due meanwhile."""
-
-    def __init__(self, application: Application, key: str, model: type[Reminder] | type[Outbox]) -> None:
+    def __init__(self, application: Application, key: str = "engine") -> None:
         self.application = application
-        self.key, self.model = key, model
+        self.key = key
         self.runtime: Runtime = application.bot_data["runtime"]
         self.job: Job | None = None
         self.running = False
@@ -113,6 +107,7 @@ class DispatchTimer:
     def _wake(self) -> None:
         if self.running:
             self.again = True
+            self.application.bot_data[self.key].poke()  # it claims what is new while it runs
         else:
             self.schedule(0.0)
 
@@ -140,13 +135,13 @@ class DispatchTimer:
             self.again = True
             return
         self.running = True
-        dispatcher = self.application.bot_data[self.key]
+        engine: DeliveryEngine = self.application.bot_data[self.key]
         stopping = False
         try:
             while True:
                 self.again = False
                 try:
-                    report = await dispatcher.run_until_idle()
+                    report = await engine.run_until_idle()
                 except Stopping:
                     stopping = True
                     return
@@ -167,7 +162,7 @@ class DispatchTimer:
     def _delay(self) -> float:
         cap = float(self.runtime.settings.tick_seconds)
         try:
-            due = next_due(self.runtime, self.model)
+            due = next_due(self.runtime)
         except Exception as exc:
             if not is_database_down(exc):
                 raise
@@ -184,7 +179,7 @@ async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
     outage = outage_of(data)
     try:
         if outage.down:  # rows this copy held when the database went away are not in flight: take them back
-            release_claims(rt.engine, [data["dispatcher"].worker_id, data["outbox"].worker_id])
+            release_claims(rt.engine, [data["engine"].worker_id])
         report = await asyncio.to_thread(plan_now, rt, data["planner"])
         if report.planned:
             log.info("planned %d events, %d new reminders%s", report.planned, report.added,
@@ -207,13 +202,12 @@ async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
 async def start_ticking(application: Application) -> None:
     """Called from post_init: plan once (off the event loop), then tick and dispatch."""
     rt: Runtime = application.bot_data["runtime"]
-    application.bot_data["dispatcher"], application.bot_data["outbox"] = make_dispatchers(application)
+    application.bot_data["engine"] = make_engine(application)
     application.bot_data["planner"] = planner = IncrementalPlanner()
     report = await asyncio.to_thread(plan_now, rt, planner)
     log.info("planned %d new reminders", report.added)
     trim_memory()
-    timers = application.bot_data["timers"] = [DispatchTimer(application, "dispatcher", Reminder),
-                                                DispatchTimer(application, "outbox", Outbox)]
+    timers = application.bot_data["timers"] = [DispatchTimer(application)]
     for timer in timers:
         timer.start()
     if application.job_queue is not None:

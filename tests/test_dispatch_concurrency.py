@@ -17,7 +17,7 @@ from bot.reference import regions
 from bot.runtime import Runtime
 from schedules.calendar import parse_line
 from schedules.delivery import Outcome, SendResult
-from schedules.dispatcher import Dispatcher
+from schedules.engine import DeliveryEngine
 from schedules.events import add
 from schedules.planner import Planned, insert_rows
 from tests.conftest import make_settings
@@ -61,7 +61,7 @@ def run_two_dispatchers(url: str, count: int) -> None:
 
     def worker(name: str) -> None:
         own = Runtime(settings, make_engine(url), FixedClock(NOW))  # migrated already
-        dispatcher = Dispatcher(own.engine, own.clock, lambda: settings, sender.for_worker(name),
+        dispatcher = DeliveryEngine(own.engine, own.clock, lambda: settings, sender.for_worker(name),
                                 worker_id=name, batch=25)
         asyncio.run(dispatcher.run_until_idle(max_rounds=1000))
         own.engine.dispose()

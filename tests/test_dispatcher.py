@@ -14,7 +14,7 @@ from bot.subscriptions import subscribe
 from schedules.actions import acknowledge
 from schedules.calendar import parse_line
 from schedules.delivery import Outcome, SendResult
-from schedules.dispatcher import Dispatcher
+from schedules.engine import DeliveryEngine
 from schedules.events import add, cancel, move
 from tests.fakes import RecordingSender
 
@@ -34,8 +34,8 @@ def world(catalog):
     return catalog
 
 
-def dispatcher(rt, sender, **kw) -> Dispatcher:
-    return Dispatcher(rt.engine, rt.clock, lambda: rt.settings, sender, **kw)
+def dispatcher(rt, sender, **kw) -> DeliveryEngine:
+    return DeliveryEngine(rt.engine, rt.clock, lambda: rt.settings, sender, **kw)
 
 
 def create(rt, line):

@@ -57,7 +57,8 @@ def _prepare(url: str):
         kalsel = provinces()["63"]
         cast = broadcasts.create(session, rt.clock, kalsel, ADMIN, "<b>Hasil dua salinan</b>\nIsi.", b"\x89PNG\r\n")
         broadcasts.confirm(session, rt.clock, cast.id, ADMIN, kalsel, {})
-        session.execute(update(Outbox).values(due_at=due))
+        # the messages fall due with the reminders; the sender's report follows when they have settled
+        session.execute(update(Outbox).where(Outbox.broadcast_id == cast.id).values(due_at=due))
     rt.engine.dispose()
     return due
 

@@ -115,11 +115,32 @@ def choose_province(t: Translator, provinces: list) -> Reply:
     return Reply(t.gettext("Umumkan hasil untuk provinsi mana?"), rows(buttons, 2))
 
 
+NAMES = 20  # recipients named per line of a delivery report; the rest are counted
+
+
+def _names(t: Translator, names: list[str]) -> str:
+    shown = ", ".join(names[:NAMES])
+    if len(names) > NAMES:
+        shown += ", " + t.plain("dan {n} lainnya", n=t.number(len(names) - NAMES))
+    return shown
+
+
 def delivery_report(t: Translator, r: DeliveryReport, province_name: str) -> Reply:
-    lines = [t.fmt("📬 <b>Laporan pengiriman</b>: pengumuman Provinsi {name}", name=province_name),
-             t.fmt("Terkirim: {n}", n=len(r.sent)) + (f" ({t.escape(', '.join(r.sent))})" if r.sent else "")]
+    """Final when every message has settled; otherwise interim, naming the recipients still pending."""
+    if r.final:
+        head = t.fmt("📬 <b>Laporan pengiriman</b>: pengumuman Provinsi {name}", name=province_name)
+    else:
+        head = t.fmt("📬 <b>Laporan pengiriman sementara</b>: pengumuman Provinsi {name}", name=province_name)
+    lines = [head, t.fmt("Terkirim: {n}", n=t.number(len(r.sent)))
+             + (f" ({t.escape(_names(t, r.sent))})" if r.sent else "")]
+    if r.pending:
+        lines.append(t.fmt("Masih diproses: {n} ({names})", n=t.number(len(r.pending)), names=_names(t, r.pending)))
     if r.blocked:
-        lines.append(t.fmt("Diblokir/dikeluarkan: {n} ({names})", n=len(r.blocked), names=", ".join(r.blocked)))
+        lines.append(t.fmt("Diblokir/dikeluarkan: {n} ({names})", n=t.number(len(r.blocked)),
+                           names=_names(t, r.blocked)))
     if r.failed:
-        lines.append(t.fmt("Gagal: {n} ({names})", n=len(r.failed), names=", ".join(r.failed)))
+        lines.append(t.fmt("Gagal: {n} ({names})", n=t.number(len(r.failed)), names=_names(t, r.failed)))
+    if r.pending:
+        lines.append(t.gettext("Pesan yang masih diproses dicoba lagi; laporan akhir menyusul setelah semuanya "
+                               "selesai."))
     return Reply("\n".join(lines))
