@@ -30,7 +30,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
 
-from bot.offline import OfflineBotAPI
+from bot.cli.offline import OfflineBotAPI
 
 SENDING = ("sendMessage", "sendPhoto", "sendDocument", "copyMessage", "forwardMessage")
 

@@ -19,11 +19,11 @@ from pathlib import Path
 from sqlalchemy import func
 from sqlmodel import select
 
-from bot.clock import FixedClock
-from bot.models import Event, EventStatus, Reminder, Role, RoleBinding, Subscription
+from bot.core.clock import FixedClock
+from bot.core.models import Event, EventStatus, Reminder, Role, RoleBinding, Subscription
 from bot.reference import regions
-from bot.runtime import Runtime
-from bot.settings import Settings
+from bot.domain.runtime import Runtime
+from bot.core.settings import Settings
 from schedules.calendar import load_template
 from schedules.incremental import IncrementalPlanner, plan_now
 from schedules.planner import sync_all

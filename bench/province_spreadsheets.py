@@ -12,15 +12,15 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot import backup, progress_import
-from bot.catalog import import_sample
-from bot.clock import FixedClock
-from bot.export import report
-from bot.models import ChecklistEntry, IndicatorState
+from bot.io import backup, progress_import
+from bot.domain.catalog import import_sample
+from bot.core.clock import FixedClock
+from bot.io.export import report
+from bot.core.models import ChecklistEntry, IndicatorState
 from bot.reference import provinces, regions_of
-from bot.runtime import Runtime
-from bot.settings import Settings
-from bot.spreadsheets import read_table
+from bot.domain.runtime import Runtime
+from bot.core.settings import Settings
+from bot.io.spreadsheets import read_table
 
 
 def main() -> None:

@@ -19,10 +19,10 @@ from pathlib import Path
 from bench.dataset import build, settings_for
 from bench.fake_bot_api import FakeBotAPI
 from bench.processes import pantau, percentile
-from bot.clock import SystemClock
+from bot.core.clock import SystemClock
 from bot.reference import regions
-from bot.runtime import Runtime
-from bot.subscriptions import subscribe
+from bot.domain.runtime import Runtime
+from bot.domain.subscriptions import subscribe
 from schedules.calendar import parse_line
 from schedules.events import add
 from schedules.planner import Planned, insert_rows

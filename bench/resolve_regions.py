@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from bot.reference import provinces, regions
-from bot.regions import RegionIndex
+from bot.domain.regions import RegionIndex
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 

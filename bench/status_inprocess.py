@@ -17,14 +17,14 @@ from pathlib import Path
 
 from bench.dataset import STAF, build, settings_for
 from bench.processes import percentile
-from bot.app import build_application
-from bot.checklist import national_progress, province_progress, region_progress
-from bot.clock import SystemClock
-from bot.offline import OfflineBotAPI, UpdateFactory
-from bot.ratelimit import ThrottledRateLimiter
+from bot.ops.app import build_application
+from bot.domain.checklist import national_progress, province_progress, region_progress
+from bot.core.clock import SystemClock
+from bot.cli.offline import OfflineBotAPI, UpdateFactory
+from bot.telegram.ratelimit import ThrottledRateLimiter
 from bot.reference import provinces, regions
-from bot.runtime import Runtime
-from bot.throttle import Throttle
+from bot.domain.runtime import Runtime
+from bot.telegram.throttle import Throttle
 
 
 class _NoTime:

@@ -8,18 +8,18 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot import callbacks as cb
-from bot import limits
-from bot.access import Action, allowed, is_kanwil
-from bot.aksi import actions_of, record_action, record_report, set_list, typed_name
-from bot.aksi_command import AksiCommand, parse
-from bot.aksi_grid import grid
-from bot.errors import UserError
-from bot.people import Grants
+from bot.core import limits
+from bot.core.errors import UserError
+from bot.domain.access import Action, allowed, is_kanwil
+from bot.domain.aksi import actions_of, record_action, record_report, set_list, typed_name
+from bot.domain.aksi_command import AksiCommand, parse
+from bot.domain.aksi_grid import grid
+from bot.domain.people import Grants
+from bot.domain.runtime import Runtime
 from bot.reference import RegionRef
 from bot.render import Reply
 from bot.render import aksi as render_aksi
-from bot.runtime import Runtime
+from bot.render import callbacks as cb
 from handlers.common import (
     answer,
     button,

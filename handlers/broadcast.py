@@ -8,15 +8,16 @@ from telegram import CallbackQuery, InputFile, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot import broadcasts
-from bot import callbacks as cb
-from bot.access import Action, allowed
-from bot.errors import UserError
-from bot.i18n import Translator, translator
-from bot.models import Broadcast
+from bot.core.errors import UserError
+from bot.core.i18n import Translator, translator
+from bot.core.models import Broadcast
+from bot.domain.access import Action, allowed
+from bot.messaging import broadcasts
 from bot.reference import ProvinceRef, provinces
 from bot.render import Reply
 from bot.render import broadcast as render
+from bot.render import callbacks as cb
+from bot.views import broadcast as broadcast_view
 from handlers.common import (
     button,
     edit,
@@ -37,7 +38,7 @@ log = logging.getLogger(__name__)
 def _view(context: ContextTypes.DEFAULT_TYPE, province):
     rt = runtime(context)
     with rt.session() as session:
-        return broadcasts.view(session, rt.clock, rt.cycle(session), province, rt.thresholds)
+        return broadcast_view.view(session, rt.clock, rt.cycle(session), province, rt.thresholds)
 
 
 def audience(context: ContextTypes.DEFAULT_TYPE) -> Translator:
@@ -76,7 +77,7 @@ async def preview(update: Update, context: ContextTypes.DEFAULT_TYPE, province) 
     view = _view(context, province)
     t = audience(context)
     text = render.results(t, view)
-    from bot.charts import progress_chart  # matplotlib: loaded on the first /umumkan, not at start
+    from bot.io.charts import progress_chart  # matplotlib: loaded on the first /umumkan, not at start
 
     chart = progress_chart(view.progress, **render.chart_labels(t, view))
     with rt.session() as session:
@@ -128,7 +129,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             return
         with rt.session() as session:  # confirmed once, whoever pressed "Kirim" first (bot.claims)
             def texts() -> dict[str, str]:
-                return pic_texts(context, broadcasts.view(session, rt.clock, rt.cycle(session), province,
+                return pic_texts(context, broadcast_view.view(session, rt.clock, rt.cycle(session), province,
                                                           rt.thresholds))
 
             queued = broadcasts.confirm(session, rt.clock, broadcast.id, user_id(update), province, texts)

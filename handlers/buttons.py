@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
-from bot import callbacks as cb
-from bot.runtime import Runtime
+from bot.domain.runtime import Runtime
+from bot.render import callbacks as cb
 from handlers.common import stale
 
 

@@ -7,16 +7,16 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot import callbacks as cb
-from bot import limits
-from bot.access import Action
-from bot.errors import UserError
-from bot.models import Event, ScopeKind
+from bot.core import limits
+from bot.core.errors import UserError
+from bot.core.models import Event, ScopeKind
+from bot.domain.access import Action
+from bot.domain.subscriptions import of_chat
 from bot.reference import ProvinceRef, provinces, regions_of
 from bot.render import Reply
 from bot.render import calendar as render_calendar
+from bot.render import callbacks as cb
 from bot.render import status as render_status
-from bot.subscriptions import of_chat
 from handlers.common import (
     button,
     grants_of,
@@ -116,7 +116,7 @@ async def send_calendar(update: Update, context: ContextTypes.DEFAULT_TYPE, head
         events = upcoming(session, rt.clock, codes, include_drafts=sees_drafts(update, context), limit=500)
     caption = rt.t.nfmt("{n} acara mendatang: {heading}", "{n} acara mendatang: {heading}", len(events),
                         heading=heading)
-    from schedules.ics import to_ics  # icalendar: loaded on the first /kalender
+    from bot.io.ics import to_ics  # icalendar: loaded on the first /kalender
 
     await send_file(update, context, "pantau-ham.ics", to_ics(events, rt.clock.now(), f"Pantau HAM: {heading}"),
                     caption)

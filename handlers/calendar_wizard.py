@@ -12,13 +12,13 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot import callbacks as cb
-from bot import conversations
-from bot.access import Action
-from bot.conversations import Conversation
-from bot.errors import UserError
-from bot.i18n import N_
+from bot.core.errors import UserError
+from bot.core.i18n import N_
+from bot.domain import conversations
+from bot.domain.access import Action
+from bot.domain.conversations import Conversation
 from bot.render import Reply
+from bot.render import callbacks as cb
 from bot.render import wizard as render
 from handlers.calendar import event_card, jadwal_tambah_line
 from handlers.common import button, edit, require, runtime, send, send_error, stale, user_id

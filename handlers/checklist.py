@@ -7,11 +7,12 @@ import re
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot import callbacks as cb
-from bot import conversations, evidence
-from bot.access import Action, allowed, may_change_evidence, may_set_state, settable_states
-from bot.catalog import active_indicators
-from bot.checklist import (
+from bot.core.errors import UserError
+from bot.core.i18n import N_
+from bot.domain import conversations, evidence
+from bot.domain.access import Action, allowed, may_change_evidence, may_set_state, settable_states
+from bot.domain.catalog import active_indicators
+from bot.domain.checklist import (
     ChecklistError,
     attach_evidence,
     indicator_statuses,
@@ -20,11 +21,10 @@ from bot.checklist import (
     region_progress,
     set_state,
 )
-from bot.conversations import Conversation
-from bot.errors import UserError
-from bot.i18n import N_
+from bot.domain.conversations import Conversation
 from bot.reference import ProvinceRef, RegionRef
 from bot.render import Reply
+from bot.render import callbacks as cb
 from bot.render import checklist as render_checklist
 from bot.render import status as render_status
 from bot.render.common import error

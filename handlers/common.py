@@ -11,19 +11,19 @@ from telegram import InputFile, Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot import callbacks as cb
-from bot.access import Action, Target, allowed
-from bot.catalog import catalog_in_force
-from bot.errors import UserError
-from bot.people import Grants, grants
+from bot.core.errors import UserError
+from bot.domain.access import Action, Target, allowed
+from bot.domain.catalog import catalog_in_force
+from bot.domain.people import Grants, grants
+from bot.domain.regions import Resolution, resolve
+from bot.domain.regions import Target as Place
+from bot.domain.runtime import Runtime
 from bot.reference import ProvinceRef, provinces, regions, regions_of
-from bot.regions import Resolution, resolve
-from bot.regions import Target as Place
 from bot.render import Reply, split_message
+from bot.render import callbacks as cb
 from bot.render import status as render_status
 from bot.render.common import error
-from bot.runtime import Runtime
-from bot.sending import NO_PREVIEW, keyboard, send_reply
+from bot.telegram.sending import NO_PREVIEW, keyboard, send_reply
 
 # what Telegram answers when the message a button sat on can no longer be edited: deleted, too old
 GONE = ("message to edit not found", "message can't be edited", "message_id_invalid")

@@ -15,12 +15,12 @@ from telegram import Update
 from telegram.error import Forbidden
 from telegram.ext import Application, ContextTypes, TypeHandler
 
-from bot import committed
-from bot.i18n import Translator
-from bot.logs import describe_update
-from bot.outage import is_database_down, outage_of
-from bot.ratelimit import undelivered
+from bot.core import committed
+from bot.core.i18n import Translator
+from bot.core.logs import describe_update
+from bot.core.outage import is_database_down, outage_of
 from bot.render import Reply
+from bot.telegram.ratelimit import undelivered
 from handlers.common import runtime, send
 
 log = logging.getLogger(__name__)

@@ -7,25 +7,15 @@ import asyncio
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot import callbacks as cb
-from bot import export
-from bot.access import Action, settable_states
-from bot.export import Workbook
-from bot.models import Cycle, IndicatorState
+from bot.core.models import Cycle, IndicatorState
+from bot.domain.access import Action, settable_states
+from bot.domain.runtime import Runtime
+from bot.io import export
+from bot.io.export import Workbook
 from bot.reference import ProvinceRef, RegionRef, regions_of
+from bot.render import callbacks as cb
 from bot.render import status as render_status
-from bot.runtime import Runtime
-from handlers.common import (
-    button,
-    grants_of,
-    offer_regions,
-    require,
-    resolve_or_ask,
-    runtime,
-    send,
-    send_file,
-    stale,
-)
+from handlers.common import button, grants_of, offer_regions, require, resolve_or_ask, runtime, send, send_file, stale
 
 Place = RegionRef | ProvinceRef
 

@@ -22,22 +22,23 @@ from telegram import Message, Update
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
-from bot import callbacks as cb
-from bot import conversations, evidence, imports
-from bot.access import Action, allowed, may_set_state
-from bot.catalog import active_indicators
-from bot.conversations import Conversation
-from bot.errors import UserError
-from bot.evidence import IncomingFile
-from bot.people import Grants
-from bot.progress_import import ImportRejected
+from bot.core.errors import UserError
+from bot.domain import conversations, evidence
+from bot.domain.access import Action, allowed, may_set_state
+from bot.domain.catalog import active_indicators
+from bot.domain.conversations import Conversation
+from bot.domain.evidence import IncomingFile
+from bot.domain.people import Grants
+from bot.domain.regions import resolve
+from bot.domain.runtime import Runtime
+from bot.io import imports
+from bot.io.progress_import import ImportRejected
+from bot.io.spreadsheets import SpreadsheetError, check_size, is_spreadsheet
 from bot.reference import provinces, regions
-from bot.regions import resolve
 from bot.render import Reply
+from bot.render import callbacks as cb
 from bot.render import files as render_files
 from bot.render.common import error
-from bot.runtime import Runtime
-from bot.spreadsheets import SpreadsheetError, check_size, is_spreadsheet
 from handlers.checklist import EVIDENCE
 from handlers.common import button, grants_of, require, runtime, send, stale, user_id
 

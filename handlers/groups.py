@@ -14,13 +14,13 @@ from telegram.ext import (
     filters,
 )
 
-from bot import audit
-from bot.access import Action
-from bot.models import Chat
-from bot.people import seen
+from bot.core.models import Chat
+from bot.domain import audit
+from bot.domain.access import Action
+from bot.domain.people import seen
+from bot.domain.subscriptions import deactivate_chat, migrate_chat, of_chat, unsubscribe
 from bot.reference import provinces, regions
 from bot.render import Reply
-from bot.subscriptions import deactivate_chat, migrate_chat, of_chat, unsubscribe
 from handlers.common import require, runtime, send, user_id
 
 GATE_GROUP = -1  # runs before every feature handler

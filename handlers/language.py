@@ -8,9 +8,9 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler, ContextTypes, TypeHandler
 
-from bot.errors import UserError
-from bot.i18n import locale_for, translator, use_locale
-from bot.language import choose_language, first_contact, parse_language
+from bot.core.errors import UserError
+from bot.core.i18n import locale_for, translator, use_locale
+from bot.domain.language import choose_language, first_contact, parse_language
 from bot.render import Reply
 from bot.render import status as render_status
 from handlers import menus

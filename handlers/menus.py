@@ -21,11 +21,11 @@ from telegram import (
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
-from bot.i18n import locale_for, translator
-from bot.language import chosen_language
-from bot.people import grants
+from bot.core.i18n import locale_for, translator
+from bot.domain.language import chosen_language
+from bot.domain.people import grants
+from bot.domain.runtime import Runtime
 from bot.render.help import DEFAULT, GROUP_ADMIN, READ, command_menu, menu_for
-from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 

@@ -6,15 +6,15 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 from telegram.helpers import create_deep_linked_url
 
-from bot import callbacks as cb
-from bot.access import Action, allowed
-from bot.audit import history_view
-from bot.errors import UserError
-from bot.i18n import N_
-from bot.models import Role, RoleBinding
-from bot.people import bindings_in, create_invite, find_person, parse_role, people_by_id, remove_bindings
+from bot.core.errors import UserError
+from bot.core.i18n import N_
+from bot.core.models import Role, RoleBinding
+from bot.domain.access import Action, allowed
+from bot.domain.audit import history_view
+from bot.domain.people import bindings_in, create_invite, find_person, parse_role, people_by_id, remove_bindings
 from bot.reference import provinces, regions
 from bot.render import Reply
+from bot.render import callbacks as cb
 from bot.render import history as render_history
 from bot.render import people as render
 from bot.render import status as render_status

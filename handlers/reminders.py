@@ -6,10 +6,10 @@ from telegram import Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
-from bot import callbacks as cb
-from bot.errors import UserError
-from bot.models import EventKind
+from bot.core.errors import UserError
+from bot.core.models import EventKind
 from bot.render import Reply
+from bot.render import callbacks as cb
 from handlers.common import button, is_gone, runtime, send, stale, user_id
 from schedules.actions import acknowledge, snooze
 from schedules.recipients import chat_zone

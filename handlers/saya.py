@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CommandHandler, ContextTypes
 
-from bot.profile import profile
+from bot.domain.profile import profile
 from bot.render import profile as render
 from handlers.common import runtime, send
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CommandHandler, ContextTypes
 
-from bot.errors import UserError
-from bot.people import accept_invite
+from bot.core.errors import UserError
+from bot.domain.people import accept_invite
 from bot.render.help import help_text, stranger_welcome
 from bot.render.people import welcome
 from handlers import menus

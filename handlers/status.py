@@ -5,14 +5,14 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot import callbacks as cb
-from bot.access import Action
-from bot.catalog import catalog_in_force
-from bot.checklist import indicator_statuses, national_progress, province_progress, region_progress
-from bot.errors import UserError
-from bot.i18n import N_
+from bot.core.errors import UserError
+from bot.core.i18n import N_
+from bot.domain.access import Action
+from bot.domain.catalog import catalog_in_force
+from bot.domain.checklist import indicator_statuses, national_progress, province_progress, region_progress
 from bot.reference import ProvinceRef, RegionRef, criteria, regions_of
 from bot.render import Reply
+from bot.render import callbacks as cb
 from bot.render import checklist as render_checklist
 from bot.render import status as render_status
 from handlers.common import (

@@ -7,12 +7,12 @@ import asyncio
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot import callbacks as cb
-from bot.access import Action
+from bot.domain.access import Action
+from bot.domain.subscriptions import subscribe
 from bot.render import Reply
+from bot.render import callbacks as cb
 from bot.render import status as render_status
 from bot.render.people import place
-from bot.subscriptions import subscribe
 from handlers.common import button, require, resolve_or_ask, runtime, send, stale, user_id
 from handlers.groups import is_group_admin
 from schedules.incremental import plan_now

@@ -13,8 +13,8 @@ import difflib
 from telegram import Update
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
 
-from bot import conversations
-from bot.i18n import N_
+from bot.core.i18n import N_
+from bot.domain import conversations
 from bot.render import Reply
 from handlers import calendar_wizard, checklist
 from handlers.common import runtime, send, user_id

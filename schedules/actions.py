@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from bot import audit
-from bot.clock import Clock
-from bot.errors import UserError
-from bot.i18n import N_
-from bot.models import Event, Reminder, ReminderStatus
-from bot.settings import Settings
+from bot.core.clock import Clock
+from bot.core.errors import UserError
+from bot.core.i18n import N_
+from bot.core.models import Event, Reminder, ReminderStatus
+from bot.core.settings import Settings
+from bot.domain import audit
 from schedules.planner import SNOOZE_PREFIX, Planned, insert_rows, policy_from
 from schedules.recipients import chat_zone
 

@@ -13,16 +13,18 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
-from bot import limits, periods
-from bot.clock import Clock
-from bot.errors import UserError
-from bot.i18n import N_
-from bot.models import Event, EventKind, EventStatus, ScopeKind
+from bot.core import limits
+from bot.core.clock import Clock
+from bot.core.errors import UserError
+from bot.core.i18n import N_
+from bot.core.models import Event, EventKind, EventStatus, ScopeKind
+from bot.core.offsets import canonical_offsets
+from bot.core.settings import parse_clock
+from bot.domain import periods
+from bot.domain.regions import label, province_named, resolve
 from bot.reference import ProvinceRef, RegionRef, provinces, regions
-from bot.regions import label, province_named, resolve
-from bot.settings import parse_clock
 from schedules.dates import is_date, parse_date, split_date
-from schedules.policy import anchor_day, canonical_offsets, offsets_for
+from schedules.policy import anchor_day, offsets_for
 
 KIND_WORDS = {k.value: k for k in EventKind}
 NATIONAL_WORDS = {"nasional", "national", "semua"}

@@ -15,9 +15,9 @@ from functools import cache
 from babel import Locale
 from babel.dates import format_date
 
-from bot import limits
-from bot.errors import UserError
-from bot.i18n import N_
+from bot.core import limits
+from bot.core.errors import UserError
+from bot.core.i18n import N_
 
 ISO_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 DMY_RE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")

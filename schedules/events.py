@@ -6,15 +6,16 @@ from datetime import date, time
 
 from sqlmodel import Session
 
-from bot import audit, limits
-from bot.clock import Clock
-from bot.errors import UserError
-from bot.i18n import N_
-from bot.models import Event, EventStatus, ScopeKind
-from bot.settings import Settings
+from bot.core import limits
+from bot.core.clock import Clock
+from bot.core.errors import UserError
+from bot.core.i18n import N_
+from bot.core.models import Event, EventStatus, ScopeKind
+from bot.core.offsets import canonical_offsets
+from bot.core.settings import Settings
+from bot.domain import audit
 from schedules.calendar import EventDraft, create_event, get_event, reschedule, scope_of
 from schedules.planner import CANCELLED, MOVED, notify_reminded, sync_event
-from schedules.policy import canonical_offsets
 
 EDITABLE = ("judul", "lokasi", "catatan", "ingatkan")
 

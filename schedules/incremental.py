@@ -27,10 +27,10 @@ from datetime import UTC, timedelta
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from bot.aksi_models import AksiAction, AksiActionReport
-from bot.clock import Clock
-from bot.cycles import parse_cycle
-from bot.models import (
+from bot.core.aksi_models import AksiAction, AksiActionReport
+from bot.core.clock import Clock
+from bot.core.cycle_years import parse_cycle
+from bot.core.models import (
     AksiReport,
     Catalog,
     ChecklistEntry,
@@ -42,9 +42,9 @@ from bot.models import (
     ScopeKind,
     Subscription,
 )
+from bot.core.settings import Settings
+from bot.domain.runtime import Runtime
 from bot.reference import regions
-from bot.runtime import Runtime
-from bot.settings import Settings
 from schedules.calendar import Scope, anchor_of
 from schedules.planner import sync_event
 from schedules.policy import deadline_in

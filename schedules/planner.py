@@ -16,13 +16,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, update
 from sqlmodel import Session, select
 
-from bot.clock import Clock
-from bot.models import Event, EventStatus, Reminder, ReminderStatus, Role, RoleBinding
+from bot.core import wakeup
+from bot.core.claims import dialect_insert
+from bot.core.clock import Clock
+from bot.core.models import Event, EventStatus, Reminder, ReminderStatus, Role, RoleBinding
+from bot.core.settings import Settings
 from bot.reference import regions
-from bot.settings import Settings
-from schedules import wakeup
 from schedules.calendar import anchor_of, is_window, opening_of, scope_of
-from schedules.ledger import dialect_insert
 from schedules.policy import Policy, anchor_day, deadline_in, offsets_for, start_in
 from schedules.recipients import Recipient, recipients
 

@@ -15,7 +15,6 @@ Pure functions of their arguments (no database, no clock), so they are tested in
 
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -23,20 +22,8 @@ from datetime import date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from bot import limits
-from bot.errors import UserError
-from bot.i18n import N_
-from bot.models import EventKind
-
-OFFSET_RE = re.compile(r"^(\d{1,4})([dhm])$")
-# Indonesian forms: "H-3" (three days before), "H" or "H-0" (the day itself), "2 jam", "30 menit".
-H_RE = re.compile(r"^h(?:\s*-\s*(\d{1,4}))?$")
-WORD_RE = re.compile(r"^(\d{1,4})\s*(hari|jam|menit)$")
-WORD_UNITS = {"hari": "d", "jam": "h", "menit": "m"}
-# "2h" stays the short form of "2 jam" (the default reminder before a meeting); from 3 up "Nh" may
-# just as well mean "H-N" (N hari), so it is refused with both readings.
-AMBIGUOUS_HOURS_FROM = 3
-LIMITS = {"d": 90, "h": 72, "m": 24 * 60}
+from bot.core.models import EventKind
+from bot.core.offsets import Offset, parse_offsets
 
 DAY_OFFSETS = {
     EventKind.RAKOR: (7, 3, 1, 0),
@@ -50,89 +37,10 @@ TIMED_EXTRA = ("2h",)  # timed events are also reminded two hours before
 OPENING_DEFAULT = "H-3, H"  # a reporting window: three days before it opens, and on its opening morning
 
 
-@dataclass(frozen=True, order=True)
-class Offset:
-    unit: str  # "d", "h" or "m"
-    amount: int
-
-    @property
-    def key(self) -> str:
-        return f"{self.amount}{self.unit}"
-
-    @property
-    def is_day_level(self) -> bool:
-        return self.unit == "d"
-
-    @property
-    def label_id(self) -> str:
-        """As a Kanwil writes it: ``H-3``, ``H`` (the day itself), ``2 jam``, ``30 menit``."""
-        if self.unit == "d":
-            return f"H-{self.amount}" if self.amount else "H"
-        return f"{self.amount} {'jam' if self.unit == 'h' else 'menit'}"
-
-    @property
-    def delta(self) -> timedelta:
-        return {"d": timedelta(days=self.amount), "h": timedelta(hours=self.amount),
-                "m": timedelta(minutes=self.amount)}[self.unit]
-
-
-def _one_offset(part: str, strict: bool) -> Offset:
-    m = H_RE.match(part)
-    if m:
-        return Offset("d", int(m.group(1) or 0))
-    m = WORD_RE.match(part)
-    if m:
-        return Offset(WORD_UNITS[m.group(2)], int(m.group(1)))
-    m = OFFSET_RE.match(part)
-    if m:
-        if strict and m.group(2) == "h" and int(m.group(1)) >= AMBIGUOUS_HOURS_FROM:
-            raise UserError(N_("Pengingat “{value}” bisa berarti H-{n} ({n} hari sebelum) atau {n} jam "
-                               "sebelum: tulis “H-{n}” atau “{n} jam”."), value=part, n=m.group(1))
-        return Offset(m.group(2), int(m.group(1)))
-    raise UserError(N_("Pengingat “{value}” tidak sah: pakai mis. H-3, H-1, 2 jam, 30 menit."), value=part)
-
-
-def parse_offsets(text: str, timed: bool, strict: bool = True) -> tuple[Offset, ...]:
-    """``"H-3, H-1, 2 jam, 30 menit"`` or ``"3d,1d,2h,15m"`` -> offsets; a clear error for anything else.
-
-    ``strict=False`` reads what is already stored (``3h`` as hours, as it was before).
-    """
-    out: list[Offset] = []
-    parts = []
-    for chunk in (c.strip() for c in text.strip().lower().split(",")):
-        whole = H_RE.match(chunk) or WORD_RE.match(chunk)
-        parts.extend([chunk] if whole else chunk.split())
-    for part in parts:
-        if not part:
-            continue
-        offset = _one_offset(part, strict)
-        if offset.amount > LIMITS[offset.unit]:
-            raise UserError(N_("Pengingat “{value}” terlalu jauh: paling lama {limit}."), value=part,
-                            limit=Offset(offset.unit, LIMITS[offset.unit]).label_id)
-        if not offset.is_day_level and not timed:
-            raise UserError(N_("Pengingat “{value}” perlu acara yang berjam (HH:MM)."), value=part)
-        if offset not in out:
-            out.append(offset)
-    if not out:
-        raise UserError(N_("Daftar pengingat kosong: pakai mis. H-3, H-1, 2 jam."))
-    limits.check_offsets(len(out))
-    return tuple(out)
-
-
-def canonical_offsets(text: str, timed: bool) -> str:
-    """What is stored: ``"H-3, 2 jam"`` -> ``"3d,2h"`` (validated)."""
-    return ",".join(o.key for o in parse_offsets(text, timed))
-
-
 def default_offsets(kind: str, timed: bool) -> tuple[Offset, ...]:
     days = tuple(Offset("d", n) for n in DAY_OFFSETS[EventKind(kind)])
     extra = tuple(parse_offsets(",".join(TIMED_EXTRA), True)) if timed else ()
     return days + extra
-
-
-def parse_opening(text: str) -> tuple[Offset, ...]:
-    """The opening reminders of a reporting window (day-level only; empty: none)."""
-    return parse_offsets(text, timed=False) if text.strip() else ()
 
 
 def offsets_for(kind: str, custom: str | None, timed: bool) -> tuple[Offset, ...]:

@@ -14,15 +14,15 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from bot.aksi_grid import outstanding
-from bot.catalog import active_indicators
-from bot.checklist import complete_counts
-from bot.clock import Clock
-from bot.cycles import current_cycle
-from bot.models import Event, EventKind, ScopeKind, Subscription
+from bot.core.clock import Clock
+from bot.core.models import Event, EventKind, ScopeKind, Subscription
+from bot.core.settings import get_settings
+from bot.domain.aksi_grid import outstanding
+from bot.domain.catalog import active_indicators
+from bot.domain.checklist import complete_counts
+from bot.domain.cycles import current_cycle
+from bot.domain.subscriptions import active_subscriptions, of_chat
 from bot.reference import RegionRef, provinces, regions
-from bot.settings import get_settings
-from bot.subscriptions import active_subscriptions, of_chat
 from schedules.calendar import Scope, scope_of
 
 

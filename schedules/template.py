@@ -22,12 +22,13 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
-from bot import limits, periods
-from bot.clock import Clock
-from bot.models import Event, EventStatus, ScopeKind
-from bot.periods import Period
+from bot.core import limits
+from bot.core.clock import Clock
+from bot.core.models import Event, EventStatus, ScopeKind
+from bot.core.settings import Settings, parse_clock
+from bot.domain import periods
+from bot.domain.periods import Period
 from bot.reference import provinces
-from bot.settings import Settings, parse_clock
 from schedules.calendar import EventDraft, Scope, create_event
 from schedules.policy import Policy
 

@@ -21,7 +21,7 @@ PY
 app)
     $pip install --no-cache-dir --disable-pip-version-check -q --no-deps ".[${extras}]"
     # the translation catalogs compiled where the bot reads them (.mo beside .po), so a start needs no compiling
-    (cd / && python -c 'from bot.i18n import SUPPORTED, catalog_path, compile_catalog
+    (cd / && python -c 'from bot.core.i18n import SUPPORTED, catalog_path, compile_catalog
 for locale in SUPPORTED: compile_catalog(catalog_path(locale))')
     ;;
 *)

@@ -13,13 +13,13 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import create_engine, text
 
-from bot.app import build_application
-from bot.catalog import import_sample
-from bot.clock import FixedClock
-from bot.db import normalise_url
-from bot.offline import ApiCall, OfflineBotAPI, UpdateFactory, buttons_of
-from bot.runtime import Runtime
-from bot.settings import Settings
+from bot.cli.offline import ApiCall, OfflineBotAPI, UpdateFactory, buttons_of
+from bot.core.clock import FixedClock
+from bot.core.db import normalise_url
+from bot.core.settings import Settings
+from bot.domain.catalog import import_sample
+from bot.domain.runtime import Runtime
+from bot.ops.app import build_application
 from tests.fakes import FakeTime, fake_rate_limiter
 
 ADMIN = 111
@@ -119,7 +119,7 @@ def replies(calls: list[ApiCall]) -> list[ApiCall]:
 
 
 def grant(rt: Runtime, user_id: int, role: str, code: str) -> None:
-    from bot.models import RoleBinding
+    from bot.core.models import RoleBinding
 
     with rt.session() as session:
         session.add(RoleBinding(user_id=user_id, role=role, target_code=code, created_at=rt.clock.now()))

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.ratelimit import ThrottledRateLimiter
-from bot.throttle import Throttle
-from schedules.delivery import Outcome, SendResult
+from bot.messaging.delivery import Outcome, SendResult
+from bot.telegram.ratelimit import ThrottledRateLimiter
+from bot.telegram.throttle import Throttle
 
 
 class FakeTime:

@@ -17,8 +17,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from bot.offline import ApiCall, ScriptedError
-from bot.offline_http import FakeTelegramServer
+from bot.cli.offline import ApiCall, ScriptedError
+from tests.offline_http import FakeTelegramServer
 
 TOKEN = "7412345678:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"  # the shape of a real token, never a real one
 
@@ -130,7 +130,7 @@ def http_get(url: str, timeout: float = 3.0) -> tuple[int, str]:
 
 def webhook_secret(token: str = TOKEN) -> str:
     """The secret a bot with this token and no ``PANTAU_WEBHOOK_SECRET`` registers with ``setWebhook``."""
-    from bot.settings import Settings
+    from bot.core.settings import Settings
 
     return Settings(_env_file=None, telegram_bot_token=token).webhook_secret_token or ""
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.models import RoleBinding
+from bot.core.models import RoleBinding
 from tests.conftest import ADMIN, PIC, STAF, VIEWER, grant, replies
 
 NOBODY = 999
@@ -60,7 +60,7 @@ MATRIX = [
 async def world(bot):
     grant(bot.runtime, OTHER_PIC, "pic", "64.72")
     await bot.say("/start", PIC)  # the bot meets people; @usernames come from their updates
-    from bot.people import seen
+    from bot.domain.people import seen
 
     with bot.runtime.session() as session:
         seen(session, bot.runtime.clock, PIC, "Pic", "pic_tapin")
@@ -110,7 +110,7 @@ async def test_a_refusal_changes_nothing(world):
         (reply,) = replies(await world.say(line, STAF))
         assert DENIED in reply.params["text"]
     assert bindings(world.runtime) == before
-    from bot.checklist import indicator_statuses
+    from bot.domain.checklist import indicator_statuses
     from bot.reference import regions
 
     with world.runtime.session() as session:
@@ -130,7 +130,7 @@ async def test_keluar(world):
 
 
 def _state_of(rt, code: str, indicator: str) -> str:
-    from bot.checklist import indicator_statuses
+    from bot.domain.checklist import indicator_statuses
     from bot.reference import regions
 
     with rt.session() as session:
@@ -187,7 +187,7 @@ async def test_state_buttons_offer_only_what_the_role_may_set(world, role, offer
     (menu,) = replies(await world.say("/checklist Tapin", ROLES[role]))
     (page,) = replies(await world.press(menu, "kc|63.05|3|0|e", ROLES[role]))
     (detail,) = replies(await world.press(page, "ki|63.05|3.06|e", ROLES[role]))
-    from bot.offline import buttons_of
+    from bot.cli.offline import buttons_of
 
     states = {d.split("|")[3] for _, d in buttons_of(detail) if d.startswith("ks|")}
     assert states == offered

@@ -9,17 +9,17 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import select
 
-from bot.access import aksi_refusal, aksi_status_as
-from bot.aksi_command import parse
-from bot.aksi_models import AksiAction, AksiActionReport, AksiStatus
-from bot.aksi_targets import read as read_targets
-from bot.aksi_targets import target_for
-from bot.errors import UserError
-from bot.models import AuditEntry
-from bot.offline import buttons_of
-from bot.people import Grants
+from bot.cli.offline import buttons_of
+from bot.core.aksi_models import AksiAction, AksiActionReport, AksiStatus
+from bot.core.errors import UserError
+from bot.core.models import AuditEntry
+from bot.core.telegram_text import MAX_TEXT, visible_length
+from bot.domain.access import aksi_refusal, aksi_status_as
+from bot.domain.aksi_command import parse
+from bot.domain.aksi_targets import read as read_targets
+from bot.domain.aksi_targets import target_for
+from bot.domain.people import Grants
 from bot.reference import regions
-from bot.telegram_text import MAX_TEXT, visible_length
 from tests.conftest import PIC, STAF, VIEWER, replies
 
 TAPIN = regions()["63.05"]

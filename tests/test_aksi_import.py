@@ -11,15 +11,15 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import select
 
-from bot import imports
-from bot.aksi import record_action, record_report, set_list
-from bot.aksi_models import AksiAction, AksiActionReport, AksiStatus
-from bot.export import report
-from bot.i18n import translator
-from bot.models import AksiReport, AuditEntry
-from bot.offline import buttons_of
-from bot.people import Grants
-from bot.progress_import import ImportRejected
+from bot.cli.offline import buttons_of
+from bot.core.aksi_models import AksiAction, AksiActionReport, AksiStatus
+from bot.core.i18n import translator
+from bot.core.models import AksiReport, AuditEntry
+from bot.domain.aksi import record_action, record_report, set_list
+from bot.domain.people import Grants
+from bot.io import imports
+from bot.io.export import report
+from bot.io.progress_import import ImportRejected
 from bot.reference import provinces, regions
 from tests.test_progress_import import messages, xlsx
 
@@ -182,7 +182,7 @@ def test_the_report_carries_an_aksi_ham_sheet_that_imports_back_unchanged(catalo
 
 
 def test_the_cli_imports_the_aksi_ham_sheet(catalog, tmp_path, monkeypatch, capsys):
-    from bot.cli import main
+    from bot.cli.main import main
 
     monkeypatch.setenv("DATABASE_URL", str(catalog.engine.url))
     year = datetime.now(UTC).year  # the CLI runs on the system's clock

@@ -7,13 +7,13 @@ from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
-from bot.aksi import record_action, record_report, set_list
-from bot.aksi_grid import grid, outstanding
-from bot.aksi_models import AksiStatus
-from bot.clock import FixedClock
-from bot.db import alembic_config, make_engine, upgrade
+from bot.core.aksi_models import AksiStatus
+from bot.core.clock import FixedClock
+from bot.core.db import alembic_config, make_engine, upgrade
+from bot.domain.aksi import record_action, record_report, set_list
+from bot.domain.aksi_grid import grid, outstanding
+from bot.domain.runtime import Runtime
 from bot.reference import regions
-from bot.runtime import Runtime
 from tests.conftest import NOW, make_settings
 
 REVISION = "i19_j_aksi_actions"

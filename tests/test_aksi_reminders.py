@@ -8,19 +8,19 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.aksi import record_action, record_report
-from bot.aksi_models import AksiStatus
-from bot.language import choose_language
-from bot.offline import buttons_of
-from bot.people import Grants
+from bot.cli.offline import buttons_of
+from bot.core.aksi_models import AksiStatus
+from bot.domain.aksi import record_action, record_report
+from bot.domain.language import choose_language
+from bot.domain.people import Grants
+from bot.domain.subscriptions import subscribe
+from bot.messaging.reminders import Dispatcher
 from bot.reference import provinces, regions
-from bot.subscriptions import subscribe
+from bot.telegram.sender import TelegramSender
 from schedules.calendar import parse_line
-from schedules.dispatcher import Dispatcher
 from schedules.events import add
 from schedules.incremental import IncrementalPlanner, plan_now
 from schedules.recipients import recipients
-from schedules.telegram_sender import TelegramSender
 from tests.conftest import ADMIN, PIC, STAF, BotHarness
 
 TAPIN, HSS, BANJAR = regions()["63.05"], regions()["63.06"], regions()["63.03"]
@@ -125,7 +125,7 @@ def test_a_period_reported_as_a_whole_counts_until_its_actions_are_recorded(cata
         record_report(session, rt.clock, BANJAR, 2024, "B04", None, ADMIN)  # as before: the period as a whole
 
     def work(code: str):
-        from bot.models import Event
+        from bot.core.models import Event
 
         with rt.session() as session:
             (found,) = recipients(session, rt.clock, session.get(Event, event_id), rt.settings.cycle,

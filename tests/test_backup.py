@@ -15,11 +15,11 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from bot import backup
-from bot.cli import main
-from bot.db import normalise_url
-from bot.demo import load_demo
-from bot.models import Worker
+from bot.cli.main import main
+from bot.core.db import normalise_url
+from bot.core.models import Worker
+from bot.domain.demo import load_demo
+from bot.io import backup
 
 
 def dump(path: Path) -> dict[str, list[tuple]]:
@@ -211,7 +211,7 @@ def pg_database():
 
 def test_postgresql_backup_is_private_and_a_newer_or_busy_database_is_not_restored(pg_database, tmp_path, clock,
                                                                                    monkeypatch, umask_022):
-    from bot.runtime import Runtime
+    from bot.domain.runtime import Runtime
     from tests.conftest import make_settings
 
     rt = Runtime.start(make_settings(pg_database), clock)

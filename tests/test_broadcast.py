@@ -6,14 +6,14 @@ import struct
 
 from sqlmodel import select
 
-from bot.broadcasts import view
-from bot.charts import chart_size, progress_chart
-from bot.demo import load_demo
-from bot.models import Chat, Outbox, Subscription
-from bot.offline import ScriptedError
+from bot.cli.offline import ScriptedError
+from bot.core.models import Chat, Outbox, Subscription
+from bot.domain.demo import load_demo
+from bot.io.charts import chart_size, progress_chart
+from bot.views.broadcast import view
+from bot.messaging.outbox import OutboxDispatcher
 from bot.reference import provinces
-from schedules.outbox import OutboxDispatcher
-from schedules.telegram_sender import TelegramSender
+from bot.telegram.sender import TelegramSender
 from tests.conftest import PIC, STAF, replies
 
 GROUPS = (-100701, -100702, -100703)
@@ -179,8 +179,8 @@ async def test_a_restart_half_way_skips_nobody_and_doubles_nobody(bot):
 
 
 async def test_a_text_too_long_for_a_caption_follows_the_photo(runtime):
-    from bot.models import Broadcast, Outbox
-    from bot.telegram_text import fits_caption
+    from bot.core.models import Broadcast, Outbox
+    from bot.core.telegram_text import fits_caption
     from tests.fakes import RecordingSender
 
     short = "📢 <b>Hasil &amp; capaian</b>\n" + "x" * 990
@@ -203,7 +203,7 @@ async def test_a_text_too_long_for_a_caption_follows_the_photo(runtime):
 async def test_one_slow_chat_does_not_hold_up_the_others(runtime):
     import asyncio
 
-    from bot.models import Outbox
+    from bot.core.models import Outbox
     from tests.fakes import RecordingSender
 
     now = runtime.clock.now()
@@ -239,7 +239,7 @@ async def test_umumkan_uses_its_argument(bot):
 
 
 async def test_no_kirim_without_recipients_and_it_says_why(bot):
-    from bot.offline import buttons_of
+    from bot.cli.offline import buttons_of
 
     calls = await bot.say("/umumkan", STAF)  # no group subscribed; one PIC (Tapin) registered
     message = replies(calls)[-1]

@@ -19,9 +19,18 @@ from hypothesis import strategies as st
 from sqlmodel import func, select
 from telegram.ext import CallbackQueryHandler
 
-from bot import callbacks as cb
-from bot.models import AuditEntry, Broadcast, ChecklistEntry, ConversationState, Event, Outbox, Reminder, Subscription
-from bot.offline import ApiCall, buttons_of
+from bot.cli.offline import ApiCall, buttons_of
+from bot.core.models import (
+    AuditEntry,
+    Broadcast,
+    ChecklistEntry,
+    ConversationState,
+    Event,
+    Outbox,
+    Reminder,
+    Subscription,
+)
+from bot.render import callbacks as cb
 from tests.conftest import ADMIN, PIC, STAF, VIEWER, BotHarness, grant, replies
 
 STRANGER = 999
@@ -213,12 +222,12 @@ PROCESS_FORGED = ["kc|63.05|999|0|e", "bl|63.05|-1|999999|e", "kc|63.05", "wz|mo
 
 
 def test_forged_buttons_posted_to_the_running_bot_are_answered_without_a_traceback(sqlite_url, tmp_path):
-    from bot.catalog import import_sample
-    from bot.clock import SystemClock
-    from bot.offline import UpdateFactory
-    from bot.offline_http import FakeTelegramServer
-    from bot.runtime import Runtime
+    from bot.cli.offline import UpdateFactory
+    from bot.core.clock import SystemClock
+    from bot.domain.catalog import import_sample
+    from bot.domain.runtime import Runtime
     from tests.conftest import make_settings
+    from tests.offline_http import FakeTelegramServer
     from tests.test_run import start_bot, stop_bot, wait_for
 
     rt = Runtime.start(make_settings(sqlite_url, cycle=None), SystemClock())

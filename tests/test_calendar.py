@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from bot.errors import UserError
-from bot.models import EventStatus, ScopeKind
+from bot.core.errors import UserError
+from bot.core.models import EventStatus, ScopeKind
+from bot.io.ics import to_ics
 from schedules.calendar import load_template, parse_line, parse_scope, upcoming
 from schedules.events import add
-from schedules.ics import to_ics
 
 
 def test_the_example_line():
@@ -120,7 +120,7 @@ def test_template_rakor_is_at_nine_in_each_kanwils_zone(runtime):
 
 
 def test_template_creates_nothing_in_the_past(runtime):
-    from bot.clock import FixedClock
+    from bot.core.clock import FixedClock
 
     mid_june = FixedClock(datetime(2026, 6, 15, 3, 0, tzinfo=UTC))
     with runtime.session() as session:
@@ -157,7 +157,7 @@ def test_ics_export(runtime):
 def test_changes_that_change_nothing_are_not_audited(runtime):
     from sqlmodel import select
 
-    from bot.models import AuditEntry
+    from bot.core.models import AuditEntry
     from schedules.events import confirm, edit
 
     with runtime.session() as session:

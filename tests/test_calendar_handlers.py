@@ -9,10 +9,10 @@ import pytest
 from icalendar import Calendar
 from sqlmodel import select
 
-from bot.models import AksiReport, Event, Reminder, Subscription
-from bot.offline import buttons_of
-from schedules.dispatcher import Dispatcher
-from schedules.telegram_sender import TelegramSender
+from bot.cli.offline import buttons_of
+from bot.core.models import AksiReport, Event, Reminder, Subscription
+from bot.messaging.reminders import Dispatcher
+from bot.telegram.sender import TelegramSender
 from tests.conftest import ADMIN, VIEWER, replies
 
 GROUP = -100123
@@ -220,7 +220,7 @@ async def test_dates_as_people_type_them(bot, typed, shown):
 
 
 async def test_relative_dates_are_read_in_the_regions_zone(bot):
-    from bot.clock import FixedClock
+    from bot.core.clock import FixedClock
 
     # 23:30 WIB on Thursday is already Friday 01:30 WIT in Papua
     bot.runtime.clock = FixedClock(datetime(2024, 1, 25, 16, 30, tzinfo=UTC))
@@ -245,7 +245,7 @@ async def test_three_h_is_refused_in_the_one_line_form(bot):
 
 
 async def test_window_counts_down_to_opening_then_close(bot):
-    from bot.clock import FixedClock
+    from bot.core.clock import FixedClock
 
     await bot.say("/jadwal_tambah aksiham Kalsel 2024-01-31..2024-02-06 Pelaporan Aksi HAM B04")
     (before,) = replies(await bot.say("/jadwal Kalsel"))
@@ -295,7 +295,7 @@ async def test_aksi_with_an_invalid_period_says_so(bot):
 
 async def test_forged_reminder_buttons_are_refused_and_change_nothing(bot):
     """A person with no role forges ``ra|<id>`` / ``rz|<id>`` from their own chat: refused, nothing changes."""
-    from bot.models import AuditEntry
+    from bot.core.models import AuditEntry
 
     message = await reminded(bot, "/jadwal_tambah kkpham Tapin 2024-03-21 Batas data dukung",
                              datetime(2024, 3, 14, 0, 0, tzinfo=UTC))
@@ -326,7 +326,7 @@ async def test_forged_reminder_buttons_are_refused_and_change_nothing(bot):
 
 
 async def test_answering_a_reminder_is_audited(bot):
-    from bot.models import AuditEntry
+    from bot.core.models import AuditEntry
 
     message = await reminded(bot, "/jadwal_tambah kkpham Tapin 2024-03-21 Batas data dukung",
                              datetime(2024, 3, 14, 0, 0, tzinfo=UTC))

@@ -8,8 +8,9 @@ import pytest
 from openpyxl import Workbook
 from sqlmodel import select
 
-from bot.catalog import CatalogImportError, active_indicators, catalog_in_force, import_catalog, import_sample
-from bot.models import Catalog, Indicator
+from bot.core.models import Catalog, Indicator
+from bot.domain.catalog import CatalogImportError, active_indicators, catalog_in_force, import_sample
+from bot.io.catalog_import import import_catalog
 
 
 def write_csv(path, rows):
@@ -175,7 +176,7 @@ def test_huge_files_are_refused_quickly(runtime, tmp_path):
 
 
 def test_the_cli_shows_the_first_50_errors_then_a_count(runtime, tmp_path, monkeypatch, capsys):
-    from bot.cli import main
+    from bot.cli.main import main
 
     rows = [GOOD[0]] + [[f"1.{i}", "11", "struktur", "Perda", "1"] for i in range(80)]
     path = write_csv(tmp_path / "salah.csv", rows)
@@ -188,7 +189,7 @@ def test_the_cli_shows_the_first_50_errors_then_a_count(runtime, tmp_path, monke
 
 def test_status_sees_a_new_catalog_at_once(runtime, tmp_path):
     """The catalog is cached for the status views; an import replaces it (no stale totals)."""
-    from bot.checklist import region_progress
+    from bot.domain.checklist import region_progress
     from bot.reference import regions
 
     tapin = regions()["63.05"]

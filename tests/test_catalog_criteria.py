@@ -9,13 +9,14 @@ import pytest
 from openpyxl import Workbook
 from sqlmodel import select
 
-from bot.catalog import CatalogImportError, import_catalog, import_sample
-from bot.cli import main
-from bot.data_cli import error_lines
-from bot.i18n import Translator
-from bot.models import Catalog, Criterion, Indicator
+from bot.cli.data import error_lines
+from bot.cli.main import main
+from bot.core.i18n import Translator
+from bot.core.models import Catalog, Criterion, Indicator
+from bot.domain.catalog import CatalogImportError, import_sample
+from bot.domain.seed import sync_reference
+from bot.io.catalog_import import import_catalog
 from bot.reference import criteria
-from bot.seed import sync_reference
 
 NINE = "Hak atas lingkungan yang baik dan sehat serta hak atas perumahan yang layak"
 TEN = "Hak perempuan dan anak"

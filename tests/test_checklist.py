@@ -6,7 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot.checklist import (
+from bot.core.models import IndicatorState
+from bot.domain.checklist import (
     ChecklistError,
     KkpClass,
     Thresholds,
@@ -15,7 +16,6 @@ from bot.checklist import (
     region_progress,
     set_state,
 )
-from bot.models import IndicatorState
 from bot.reference import provinces, regions
 
 TAPIN = regions()["63.05"]
@@ -76,7 +76,7 @@ def test_classify(score, klass):
 
 
 def test_weights_change_the_score_not_the_count(catalog):
-    from bot.models import Indicator
+    from bot.core.models import Indicator
 
     with catalog.session() as session:
         session.get(Indicator, "1.01").weight = 13.0  # 13 of 132 weight units

@@ -12,15 +12,16 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from bot import broadcasts, conversations
-from bot.catalog import import_sample
-from bot.conversations import Conversation
-from bot.errors import UserError
-from bot.models import AuditEntry, ConversationState, Invite, Outbox, Role, RoleBinding, Subscription
-from bot.people import accept_invite, create_invite
+from bot.core.errors import UserError
+from bot.core.models import AuditEntry, ConversationState, Invite, Outbox, Role, RoleBinding, Subscription
+from bot.domain import conversations
+from bot.domain.catalog import import_sample
+from bot.domain.conversations import Conversation
+from bot.domain.people import accept_invite, create_invite
+from bot.domain.runtime import Runtime
+from bot.domain.subscriptions import subscribe
+from bot.messaging import broadcasts
 from bot.reference import provinces, regions
-from bot.runtime import Runtime
-from bot.subscriptions import subscribe
 from handlers.files import IMPORT, _take
 from tests.conftest import make_settings
 

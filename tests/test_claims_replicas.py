@@ -14,14 +14,14 @@ import threading
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from bot.catalog import import_sample
-from bot.clock import SystemClock
-from bot.db import make_engine
-from bot.models import AuditEntry, Broadcast, ChecklistEntry, Role, RoleBinding, Subscription
-from bot.offline import ApiCall, buttons_of
-from bot.people import create_invite
+from bot.cli.offline import ApiCall, buttons_of
+from bot.core.clock import SystemClock
+from bot.core.db import make_engine
+from bot.core.models import AuditEntry, Broadcast, ChecklistEntry, Role, RoleBinding, Subscription
+from bot.domain.catalog import import_sample
+from bot.domain.people import create_invite
+from bot.domain.runtime import Runtime
 from bot.reference import regions
-from bot.runtime import Runtime
 from tests.conftest import make_settings
 from tests.http_bot_api import BotProcess, HttpBotApi, bot_env, command_update, free_port, http_post_json, wait_for
 from tests.test_progress_import import HEADER, xlsx

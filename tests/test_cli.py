@@ -7,10 +7,10 @@ import sys
 
 import pytest
 
-from bot.checklist import region_progress
-from bot.cli import main
+from bot.cli.main import main
+from bot.domain.checklist import region_progress
+from bot.domain.runtime import Runtime
 from bot.reference import regions
-from bot.runtime import Runtime
 from tests.conftest import make_settings
 
 
@@ -148,7 +148,7 @@ def test_console_viewer_reads_as_a_pemantau(env, monkeypatch, capsys):
 
 
 def test_run_warns_when_nobody_is_admin(env, tmp_path):
-    from bot.offline_http import FakeTelegramServer
+    from tests.offline_http import FakeTelegramServer
 
     server = FakeTelegramServer().start()
     proc = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=tmp_path, text=True,

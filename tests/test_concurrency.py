@@ -10,10 +10,10 @@ import random
 import pytest
 from sqlmodel import select
 
-from bot.flood import FloodGate
-from bot.models import Event
-from bot.offline import OfflineBotAPI
-from bot.processor import ChatOrderedProcessor
+from bot.cli.offline import OfflineBotAPI
+from bot.core.models import Event
+from bot.telegram.flood import FloodGate
+from bot.telegram.processor import ChatOrderedProcessor
 from tests.conftest import ADMIN, BotHarness, grant
 
 
@@ -98,7 +98,7 @@ async def test_guided_conversations_of_many_chats_do_not_mix(slow_bot):
 
 
 def _data(call, label: str) -> str:
-    from bot.offline import buttons_of
+    from bot.cli.offline import buttons_of
 
     found = [d for lbl, d in buttons_of(call) if label in (lbl, d)]
     assert found, (label, call.method, call.params.get("text", "")[:200], buttons_of(call))
@@ -109,7 +109,7 @@ async def test_a_flooding_person_is_answered_a_few_times_and_others_still_are(sl
     flooder, group = 777, -4242  # no role; the group is not bound: each message gets a refusal
     floods = [slow_bot.factory.message("/bantuan", flooder, group) for _ in range(45)]
     mine = slow_bot.factory.message("/bantuan", ADMIN, ADMIN)
-    with caplog.at_level("WARNING", logger="bot.flood"):
+    with caplog.at_level("WARNING", logger="bot.telegram.flood"):
         await asyncio.gather(*(feed(slow_bot, u) for u in floods[:20]), feed(slow_bot, mine),
                              *(feed(slow_bot, u) for u in floods[20:]))
     assert len(texts_to(slow_bot, ADMIN)) == 1

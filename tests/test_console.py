@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from bot.console import Console, plain, run_console
+from bot.cli.console import Console, plain, run_console
 from tests.conftest import ADMIN
 
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import select
 
-from bot.models import ChecklistEntry, Event
+from bot.core.models import ChecklistEntry, Event
 from tests.conftest import ADMIN, PIC, BotHarness, replies
 
 
@@ -91,8 +91,8 @@ async def test_unknown_commands_and_plain_text_get_a_hint(bot):
 
 
 def test_expired_rows_are_not_current(runtime):
-    from bot import conversations
-    from bot.conversations import Conversation
+    from bot.domain import conversations
+    from bot.domain.conversations import Conversation
 
     with runtime.session() as session:
         conversations.save(session, runtime.clock, 1, 2, Conversation("k", "s", {"a": 1}), ttl=timedelta(minutes=5))

@@ -10,13 +10,13 @@ import pytest
 from sqlalchemy import inspect
 from sqlmodel import select
 
-from bot import broadcasts
-from bot.models import Broadcast, Chat, Outbox, Reminder
+from bot.core.models import Broadcast, Chat, Outbox, Reminder
+from bot.domain.subscriptions import subscribe
+from bot.messaging import broadcasts
+from bot.messaging.delivery import Outcome, SendResult
+from bot.messaging.engine import MAX_IN_FLIGHT, DeliveryEngine, backoff
 from bot.reference import provinces, regions
-from bot.subscriptions import subscribe
 from schedules.calendar import parse_line
-from schedules.delivery import Outcome, SendResult
-from schedules.engine import MAX_IN_FLIGHT, DeliveryEngine, backoff
 from schedules.events import add
 from schedules.planner import Planned, insert_rows
 from tests.fakes import RecordingSender
@@ -278,8 +278,8 @@ async def test_a_report_names_twenty_recipients_and_counts_the_rest(runtime):
 
 
 async def test_kirim_whose_answer_failed_still_sends_and_tells_the_sender(bot):
-    from bot.offline import ScriptedError
-    from schedules.telegram_sender import TelegramSender
+    from bot.cli.offline import ScriptedError
+    from bot.telegram.sender import TelegramSender
     from tests.conftest import STAF, replies
 
     for chat in GROUPS:
@@ -300,7 +300,7 @@ async def test_kirim_whose_answer_failed_still_sends_and_tells_the_sender(bot):
 
 
 async def test_what_the_engine_sends_is_marked_bulk_and_replies_are_not(bot):
-    from schedules.telegram_sender import TelegramSender
+    from bot.telegram.sender import TelegramSender
 
     seen: list[tuple[str, object]] = []
     process = bot.limiter.process_request
@@ -322,7 +322,7 @@ async def test_what_the_engine_sends_is_marked_bulk_and_replies_are_not(bot):
 
 
 async def test_a_chat_waits_for_its_own_limits_before_it_takes_a_place():
-    from schedules.telegram_sender import TelegramSender
+    from bot.telegram.sender import TelegramSender
     from tests.fakes import FakeTime, fake_rate_limiter
 
     clock = FakeTime()
@@ -350,7 +350,7 @@ def test_classifying_telegrams_errors():
     import httpx
     from telegram.error import BadRequest, NetworkError, TimedOut
 
-    from schedules.telegram_sender import classify
+    from bot.telegram.sender import classify
 
     def caused(exc, cause):
         exc.__cause__ = cause
@@ -385,7 +385,7 @@ async def test_the_timer_looks_at_both_tables(bot):
 def _migrate_down_and_up(url: str) -> None:
     from alembic import command
 
-    from bot.db import alembic_config, make_engine, upgrade
+    from bot.core.db import alembic_config, make_engine, upgrade
 
     engine = make_engine(url)
     try:
@@ -410,7 +410,7 @@ def test_the_outbox_index_migration_on_postgresql(pg_url):
 
 
 def test_a_chat_is_claimed_by_one_copy_at_a_time(runtime):
-    from schedules import ledger
+    from bot.messaging import ledger
 
     outbox_rows(runtime, [5001, 5001, 5002])
     now = runtime.clock.now()

@@ -6,14 +6,15 @@ from datetime import UTC, datetime, time
 
 from sqlmodel import select
 
-from bot.checklist import set_state
-from bot.models import IndicatorState, Outbox
+from bot.core.models import IndicatorState, Outbox
+from bot.domain.checklist import set_state
+from bot.domain.subscriptions import subscribe
+from bot.messaging.digest import enqueue_due
+from bot.views.digest import build, due_week
+from bot.messaging.reminders import Dispatcher
 from bot.reference import provinces, regions
 from bot.render.digest import digest as render_digest
-from bot.subscriptions import subscribe
 from schedules.calendar import parse_line
-from schedules.digest import build, due_week, enqueue_due
-from schedules.dispatcher import Dispatcher
 from schedules.events import add
 from tests.conftest import STAF, grant
 from tests.fakes import RecordingSender
@@ -69,7 +70,7 @@ async def test_digest_content_and_once_a_week(catalog):
 
 
 def test_each_staf_reads_the_digest_in_their_language(catalog):
-    from bot.language import choose_language
+    from bot.domain.language import choose_language
 
     rt = catalog
     grant(rt, STAF, "staf", "63")

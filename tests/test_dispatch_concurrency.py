@@ -10,14 +10,14 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from bot.clock import FixedClock
-from bot.db import make_engine
-from bot.models import Reminder, Subscription
+from bot.core.clock import FixedClock
+from bot.core.db import make_engine
+from bot.core.models import Reminder, Subscription
+from bot.domain.runtime import Runtime
+from bot.messaging.delivery import Outcome, SendResult
+from bot.messaging.engine import DeliveryEngine
 from bot.reference import regions
-from bot.runtime import Runtime
 from schedules.calendar import parse_line
-from schedules.delivery import Outcome, SendResult
-from schedules.engine import DeliveryEngine
 from schedules.events import add
 from schedules.planner import Planned, insert_rows
 from tests.conftest import make_settings

@@ -7,14 +7,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from bot.checklist import set_state
-from bot.models import IndicatorState, Reminder, Subscription
+from bot.core.models import IndicatorState, Reminder, Subscription
+from bot.domain.checklist import set_state
+from bot.domain.subscriptions import subscribe
+from bot.messaging.delivery import Outcome, SendResult
+from bot.messaging.engine import DeliveryEngine
 from bot.reference import provinces, regions
-from bot.subscriptions import subscribe
 from schedules.actions import acknowledge
 from schedules.calendar import parse_line
-from schedules.delivery import Outcome, SendResult
-from schedules.engine import DeliveryEngine
 from schedules.events import add, cancel, move
 from tests.fakes import RecordingSender
 
@@ -226,8 +226,8 @@ async def test_unacknowledged_regions_escalate_to_admins_in_one_digest(world):
 
 async def test_through_telegram_429_is_waited_out(world):
     """The real Telegram adapter and rate limiter against the offline Bot API."""
-    from bot.offline import ScriptedError
-    from schedules.telegram_sender import TelegramSender
+    from bot.cli.offline import ScriptedError
+    from bot.telegram.sender import TelegramSender
     from tests.conftest import BotHarness
 
     harness = BotHarness(world)
@@ -248,8 +248,8 @@ async def test_through_telegram_429_is_waited_out(world):
 
 
 async def test_through_telegram_403_and_5xx(world):
-    from bot.offline import ScriptedError
-    from schedules.telegram_sender import TelegramSender
+    from bot.cli.offline import ScriptedError
+    from bot.telegram.sender import TelegramSender
     from tests.conftest import BotHarness
 
     harness = BotHarness(world)

@@ -7,10 +7,10 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from bot.access import may_change_evidence, may_set_state
-from bot.models import EvidenceFile, IndicatorState
-from bot.offline import buttons_of
-from bot.people import Grants
+from bot.cli.offline import buttons_of
+from bot.core.models import EvidenceFile, IndicatorState
+from bot.domain.access import may_change_evidence, may_set_state
+from bot.domain.people import Grants
 from bot.reference import regions
 from tests.conftest import PIC, STAF, replies
 from tests.test_files import send_file, snapshot

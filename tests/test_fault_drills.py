@@ -28,17 +28,17 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from bot import broadcasts
-from bot.clock import SystemClock
-from bot.db import make_engine
-from bot.models import Chat, Outbox, Reminder, Subscription
+from bot.core.clock import SystemClock
+from bot.core.db import make_engine
+from bot.core.models import Chat, Outbox, Reminder, Subscription
+from bot.domain.runtime import Runtime
+from bot.messaging import broadcasts
+from bot.messaging.engine import MAX_IN_FLIGHT
 from bot.reference import provinces
-from bot.runtime import Runtime
+from bot.telegram.sender import READ_TIMEOUT
 from schedules.calendar import parse_line
-from schedules.engine import MAX_IN_FLIGHT
 from schedules.events import add
 from schedules.planner import Planned, insert_rows
-from schedules.telegram_sender import READ_TIMEOUT
 from tests.conftest import make_settings
 from tests.fault_proxy import FaultProxy
 from tests.http_bot_api import BotProcess, HttpBotApi, bot_env, wait_for

@@ -11,12 +11,12 @@ from openpyxl import load_workbook
 from sqlmodel import select
 from telegram import Update
 
-from bot.app import build_application
-from bot.checklist import indicator_statuses
-from bot.models import AuditEntry, ChecklistEntry, EvidenceFile, IndicatorState
-from bot.offline import UpdateFactory, buttons_of
+from bot.cli.offline import UpdateFactory, buttons_of
+from bot.core.models import AuditEntry, ChecklistEntry, EvidenceFile, IndicatorState
+from bot.core.settings import Settings
+from bot.domain.checklist import indicator_statuses
+from bot.ops.app import build_application
 from bot.reference import regions
-from bot.settings import Settings
 from tests.conftest import PIC, STAF, VIEWER, replies
 from tests.fakes import fake_rate_limiter
 from tests.test_progress_import import HEADER, snapshot, xlsx

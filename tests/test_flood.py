@@ -10,11 +10,11 @@ import io
 
 import pytest
 
-from bot.app import update_processor_for
-from bot.console import Console
-from bot.flood import MEMBER, STRANGER, FloodGate
-from bot.offline import ApiCall, OfflineBotAPI, UpdateFactory, buttons_of
-from bot.processor import ChatOrderedProcessor
+from bot.cli.console import Console
+from bot.cli.offline import ApiCall, OfflineBotAPI, UpdateFactory, buttons_of
+from bot.ops.app import update_processor_for
+from bot.telegram.flood import MEMBER, STRANGER, FloodGate
+from bot.telegram.processor import ChatOrderedProcessor
 from tests.conftest import ADMIN, PIC, STAF, BotHarness, grant, replies
 from tests.fakes import FakeTime, fake_rate_limiter
 
@@ -26,7 +26,7 @@ class GatedBot(BotHarness):
     """The bot with the production update processor (flood gate and role lookup) on the fake clock."""
 
     def __init__(self, runtime) -> None:
-        from bot.app import build_application
+        from bot.ops.app import build_application
 
         self.runtime = runtime
         self.time = FakeTime()  # replies
@@ -78,7 +78,7 @@ def data_of(call: ApiCall, prefix: str, label: str | None = None) -> str:
 
 async def test_a_pic_tapping_through_all_120_indicators_at_one_tap_a_second_is_served_in_full(gated):
     """Open every indicator, mark it lengkap, go back: one tap a second for well over five minutes."""
-    from bot.checklist import indicator_statuses
+    from bot.domain.checklist import indicator_statuses
     from bot.reference import regions
 
     (menu,) = replies(await gated.type("/checklist Tapin", PIC))

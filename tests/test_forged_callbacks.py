@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import func, select
 
-from bot.models import AuditEntry, ChecklistEntry, Event, Outbox, Subscription
+from bot.core.models import AuditEntry, ChecklistEntry, Event, Outbox, Subscription
 from tests.conftest import ADMIN, PIC, replies
 
 STRANGER = 999

@@ -13,11 +13,12 @@ import string
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.catalog import CatalogImportError, parse, read_rows
-from bot.errors import UserError
-from bot.regions import resolve
+from bot.core.errors import UserError
+from bot.core.offsets import parse_offsets
+from bot.domain.catalog import CatalogImportError, parse
+from bot.domain.regions import resolve
+from bot.io.catalog_import import read_rows
 from schedules.calendar import parse_line, parse_when
-from schedules.policy import parse_offsets
 from tests.conftest import ADMIN, PIC, STAF, VIEWER, BotHarness, grant
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

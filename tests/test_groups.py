@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from bot.models import Chat, Subscription
+from bot.core.models import Chat, Subscription
 from tests.conftest import ADMIN, STAF, VIEWER, replies
 
 GROUP = -100555

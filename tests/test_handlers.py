@@ -7,11 +7,11 @@ import re
 import pytest
 from sqlmodel import select
 
-from bot.checklist import indicator_statuses
-from bot.models import ChecklistEntry, IndicatorState
-from bot.offline import buttons_of
+from bot.cli.offline import buttons_of
+from bot.core.models import ChecklistEntry, IndicatorState
+from bot.core.telegram_text import visible_length
+from bot.domain.checklist import indicator_statuses
 from bot.reference import regions
-from bot.telegram_text import visible_length
 from tests.conftest import ADMIN, STAF, VIEWER, replies
 
 TAPIN = regions()["63.05"]
@@ -267,7 +267,7 @@ async def test_an_unexpected_error_gets_a_short_apology(bot, monkeypatch):
 
 
 async def test_national_overview_lists_every_province_sorted(bot):
-    from bot.demo import load_demo
+    from bot.domain.demo import load_demo
 
     with bot.runtime.session() as session:
         load_demo(session, bot.runtime.clock, bot.runtime.cycle(session))
@@ -284,7 +284,7 @@ async def test_national_overview_lists_every_province_sorted(bot):
     assert [a / n for a, n in shares] == sorted((a / n for a, n in shares), reverse=True)
     kalsel = next(line for line in lines if "Kalimantan Selatan" in line)
     with bot.runtime.session() as session:
-        from bot.checklist import province_progress
+        from bot.domain.checklist import province_progress
         from bot.reference import provinces
 
         p = province_progress(session, bot.runtime.cycle(session), provinces()["63"], bot.runtime.thresholds)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from bot.models import AuditEntry, Reminder
+from bot.core.models import AuditEntry, Reminder
 from bot.reference import provinces, regions
 from bot.render.history import SENTENCES
 from tests.conftest import ADMIN, PIC, STAF, VIEWER, replies
@@ -42,10 +42,11 @@ def test_every_action_the_code_records_has_a_sentence():
 @pytest.fixture
 async def world(bot):
     """Each kind of entry, written by the code that writes it in production."""
-    from bot import aksi_import, evidence, progress_import
-    from bot.broadcasts import confirm as confirm_broadcast
-    from bot.broadcasts import create as create_broadcast
-    from bot.spreadsheets import Table
+    from bot.domain import evidence
+    from bot.io import aksi_import, progress_import
+    from bot.io.spreadsheets import Table
+    from bot.messaging.broadcasts import confirm as confirm_broadcast
+    from bot.messaging.broadcasts import create as create_broadcast
     from schedules.actions import acknowledge, snooze
     from schedules.calendar import parse_line
     from schedules.events import add, cancel, confirm, edit, move
@@ -118,13 +119,13 @@ async def riwayat(bot, query: str) -> list[str]:
 
 
 def _buttons(call):
-    from bot.offline import buttons_of
+    from bot.cli.offline import buttons_of
 
     return buttons_of(call)
 
 
 async def test_every_entry_reads_as_one_full_sentence(world):
-    from bot.telegram_text import parse_html
+    from bot.core.telegram_text import parse_html
 
     with world.runtime.session() as session:
         written = {e.action for e in session.exec(select(AuditEntry))}
@@ -203,8 +204,8 @@ async def test_history_in_english(world):
 def test_each_kind_renders_without_the_database():
     """Entries as older versions wrote them (the PIC's subscription by the inviter, a group removed or
     migrated, an unknown action) still read as sentences."""
-    from bot.audit import HistoryView, Page
-    from bot.i18n import translator
+    from bot.core.i18n import translator
+    from bot.domain.audit import HistoryView, Page
     from bot.render.history import history
 
     def entry(action, subject, after=None, before=None, actor=STAF, **codes):

@@ -9,7 +9,7 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from bot.i18n import LOCALES_DIR, Translator
+from bot.core.i18n import LOCALES_DIR, Translator
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "fmt": None, "nfmt": (1, 2), "error": (2,),
@@ -99,8 +99,8 @@ def test_every_message_is_html_telegram_accepts(locale):
 
     from babel.messages.pofile import read_po
 
-    from bot.i18n import LOCALES_DIR
-    from bot.telegram_text import EntityError, parse_html
+    from bot.core.i18n import LOCALES_DIR
+    from bot.core.telegram_text import EntityError, parse_html
 
     with open(LOCALES_DIR / locale / "LC_MESSAGES" / "messages.po", "rb") as fh:
         catalog = read_po(fh)
@@ -121,7 +121,7 @@ def test_a_catalog_is_compiled_once_and_an_edited_one_again(tmp_path):
     import os
     import shutil
 
-    from bot.i18n import load_catalog
+    from bot.core.i18n import load_catalog
 
     po = tmp_path / "en" / "LC_MESSAGES" / "messages.po"
     po.parent.mkdir(parents=True)
@@ -140,7 +140,7 @@ def test_a_catalog_is_compiled_once_and_an_edited_one_again(tmp_path):
 def test_a_read_only_installation_still_translates(tmp_path, monkeypatch):
     import shutil
 
-    from bot import i18n
+    from bot.core import i18n
 
     po = tmp_path / "id" / "LC_MESSAGES" / "messages.po"
     po.parent.mkdir(parents=True)

@@ -16,17 +16,17 @@ import sys
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from bot.clock import SystemClock
-from bot.db import make_engine
-from bot.i18n import SUPPORTED, catalog_path, load_catalog
-from bot.models import Reminder
-from bot.offline_http import FakeTelegramServer
+from bot.core.clock import SystemClock
+from bot.core.db import make_engine
+from bot.core.i18n import SUPPORTED, catalog_path, load_catalog
+from bot.core.models import Reminder
+from bot.domain.runtime import Runtime
+from bot.domain.subscriptions import subscribe
 from bot.reference import regions
-from bot.runtime import Runtime
-from bot.subscriptions import subscribe
 from schedules.calendar import parse_line
 from schedules.events import add
 from tests.conftest import make_settings
+from tests.offline_http import FakeTelegramServer
 from tests.test_run import CHAT, stop_bot, wait_for
 
 # run the bot, and once the file "dump" appears, write sys.modules to "modules.json"
@@ -38,7 +38,7 @@ def watch():
     with open("modules.json", "w") as fh:
         json.dump(sorted(sys.modules), fh)
 threading.Thread(target=watch, daemon=True).start()
-from bot.cli import main
+from bot.cli.main import main
 sys.exit(main(["run"]))
 """
 
@@ -79,7 +79,7 @@ def test_an_idle_bot_has_not_loaded_the_rarely_used_libraries(sqlite_url, tmp_pa
         output = stop_bot(proc, server)
     assert polled and (tmp_path / "modules.json").exists(), output
     loaded = set(json.loads((tmp_path / "modules.json").read_text()))
-    assert "bot.serve" in loaded and "telegram.ext" in loaded
+    assert "bot.ops.serve" in loaded and "telegram.ext" in loaded
     with Session(make_engine(sqlite_url)) as session:  # the rakor was planned (weekends and holidays looked at)
         assert session.exec(select(func.count()).select_from(Reminder).where(Reminder.chat_id == CHAT)).one() > 0
     assert {m for m in NOT_WHILE_IDLE if m in loaded} == set()

@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import select
 
-from bot.checklist import set_state
-from bot.models import Event, IndicatorState, Reminder, ReminderStatus, Subscription
+from bot.core import wakeup
+from bot.core.models import Event, IndicatorState, Reminder, ReminderStatus, Subscription
+from bot.domain.checklist import set_state
+from bot.domain.subscriptions import subscribe
 from bot.reference import regions
-from bot.subscriptions import subscribe
-from schedules import wakeup
 from schedules.incremental import IncrementalPlanner, plan_now
 from schedules.planner import ESCALATE, Planned, insert_rows, sync_all
 from tests.conftest import grant
@@ -182,9 +182,9 @@ async def test_the_dispatch_timer_sleeps_until_the_next_due_row(bot):
 
 
 def test_planning_and_the_national_overview_on_postgresql(pg_url, clock):
-    from bot.catalog import import_sample
-    from bot.checklist import national_progress, region_progress
-    from bot.runtime import Runtime
+    from bot.domain.catalog import import_sample
+    from bot.domain.checklist import national_progress, region_progress
+    from bot.domain.runtime import Runtime
     from tests.conftest import make_settings
 
     rt = Runtime.start(make_settings(pg_url), clock)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.models import Person
+from bot.core.models import Person
 from tests.conftest import ADMIN, PIC, VIEWER, replies
 
 
@@ -105,11 +105,11 @@ async def test_private_menus_offer_bahasa_and_follow_the_chosen_language(bot):
 async def test_reminders_reach_a_private_chat_in_its_persons_language(catalog):
     from datetime import UTC, datetime
 
-    from bot.language import choose_language
+    from bot.domain.language import choose_language
+    from bot.domain.subscriptions import subscribe
+    from bot.messaging.reminders import Dispatcher
     from bot.reference import regions
-    from bot.subscriptions import subscribe
     from schedules.calendar import parse_line
-    from schedules.dispatcher import Dispatcher
     from schedules.events import add
     from tests.fakes import RecordingSender
 
@@ -132,11 +132,11 @@ async def test_what_the_bot_sends_unasked_is_indonesian_unless_english_was_chose
     """No /bahasa chosen: a person whose Telegram app is in English gets reminders in Indonesian."""
     from datetime import UTC, datetime
 
-    from bot.language import reader_language
+    from bot.domain.language import reader_language
+    from bot.domain.subscriptions import subscribe
+    from bot.messaging.reminders import Dispatcher
     from bot.reference import regions
-    from bot.subscriptions import subscribe
     from schedules.calendar import parse_line
-    from schedules.dispatcher import Dispatcher
     from schedules.events import add
     from tests.fakes import RecordingSender
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from bot.models import AksiReport, AuditEntry, Event
+from bot.core.models import AksiReport, AuditEntry, Event
 from tests.conftest import ADMIN, PIC, replies
 
 

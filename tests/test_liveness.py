@@ -9,10 +9,10 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from bot import liveness
-from bot.models import Reminder, Worker
+from bot.core import liveness
+from bot.core.models import Reminder, Worker
+from bot.domain.subscriptions import subscribe
 from bot.reference import regions
-from bot.subscriptions import subscribe
 from schedules.calendar import parse_line
 from schedules.events import add
 from schedules.planner import Planned, insert_rows

@@ -13,10 +13,10 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
-from bot.catalog import import_sample
-from bot.clock import SystemClock
-from bot.models import RoleBinding
-from bot.runtime import Runtime
+from bot.core.clock import SystemClock
+from bot.core.models import RoleBinding
+from bot.domain.catalog import import_sample
+from bot.domain.runtime import Runtime
 from tests.conftest import PIC, make_settings
 from tests.test_progress_import import HEADER, xlsx
 from tests.test_run import interrupt

@@ -5,12 +5,12 @@ from __future__ import annotations
 from sqlalchemy import inspect, text
 from sqlmodel import SQLModel
 
-from bot.checklist import region_progress
-from bot.clock import FixedClock
-from bot.db import make_engine, upgrade
-from bot.demo import load_demo
+from bot.core.clock import FixedClock
+from bot.core.db import make_engine, upgrade
+from bot.domain.checklist import region_progress
+from bot.domain.demo import load_demo
+from bot.domain.runtime import Runtime
 from bot.reference import regions
-from bot.runtime import Runtime
 from tests.conftest import NOW, make_settings
 
 TABLES = {"province", "region", "criterion", "catalog", "indicator", "cycle", "checklist_entry", "alembic_version"}

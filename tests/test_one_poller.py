@@ -15,9 +15,10 @@ import time
 
 import pytest
 
-from bot import lease, liveness
-from bot.clock import SystemClock
-from bot.runtime import Runtime
+from bot.core import liveness
+from bot.core.clock import SystemClock
+from bot.domain.runtime import Runtime
+from bot.ops import lease
 from tests.conftest import make_settings
 from tests.http_bot_api import BotProcess, HttpBotApi, bot_env, command_update, free_port, http_get, wait_for
 

@@ -8,18 +8,18 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import select
 
-from bot.aksi import record_report
-from bot.language import choose_language
-from bot.models import Reminder
-from bot.offline import buttons_of
+from bot.cli.offline import buttons_of
+from bot.core.models import Reminder
+from bot.domain.aksi import record_report
+from bot.domain.language import choose_language
+from bot.domain.subscriptions import subscribe
+from bot.messaging.reminders import Dispatcher
 from bot.reference import regions
-from bot.subscriptions import subscribe
+from bot.telegram.sender import TelegramSender
 from schedules.calendar import parse_line
-from schedules.dispatcher import Dispatcher
 from schedules.events import add
 from schedules.incremental import IncrementalPlanner
 from schedules.planner import is_planned_key
-from schedules.telegram_sender import TelegramSender
 from tests.conftest import ADMIN, BotHarness
 
 TAPIN, JAYAPURA = regions()["63.05"], regions()["91.71"]  # WITA (UTC+8), WIT (UTC+9)
@@ -185,8 +185,8 @@ async def test_the_event_card_names_the_reminders_before_the_opening(harness):
 
 
 async def test_an_opening_reminder_is_never_counted_as_unanswered(harness):
+    from bot.views.digest import build
     from bot.reference import provinces
-    from schedules.digest import build
 
     bot, rt = harness, harness.runtime
     create(rt, WINDOW)

@@ -14,13 +14,13 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
-from bot.catalog import import_sample
-from bot.clock import SystemClock
-from bot.db import make_engine
-from bot.models import Reminder
+from bot.core.clock import SystemClock
+from bot.core.db import make_engine
+from bot.core.models import Reminder
+from bot.domain.catalog import import_sample
+from bot.domain.runtime import Runtime
+from bot.domain.subscriptions import subscribe
 from bot.reference import regions
-from bot.runtime import Runtime
-from bot.subscriptions import subscribe
 from schedules.calendar import parse_line
 from schedules.events import add
 from schedules.planner import Planned, insert_rows

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from icalendar import Calendar
 
+from bot.io.ics import to_ics
 from schedules.calendar import parse_line, upcoming
 from schedules.events import add
-from schedules.ics import to_ics
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]

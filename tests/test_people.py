@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from bot.models import RoleBinding, Subscription
+from bot.core.models import RoleBinding, Subscription
 from tests.conftest import ADMIN, PIC, STAF, replies
 
 NEWCOMER = 777
@@ -125,7 +125,7 @@ async def test_command_menus_by_scope_role_and_language(bot):
     await bot.say("/start", STAF)
     assert "umumkan" in menus[("chat", STAF, "")]
     # roles change: the menu follows
-    from bot.people import seen
+    from bot.domain.people import seen
 
     with bot.runtime.session() as session:
         seen(session, bot.runtime.clock, STAF, "Staf", "staf_kalsel")

@@ -8,10 +8,10 @@ from datetime import date
 import pytest
 from babel.dates import get_month_names
 
-from bot import periods
-from bot.aksi import parse_period
-from bot.errors import UserError
-from bot.periods import Period, period_for_deadline, period_for_month, period_of
+from bot.core.errors import UserError
+from bot.domain import periods
+from bot.domain.aksi import parse_period
+from bot.domain.periods import Period, period_for_deadline, period_for_month, period_of
 from tests.conftest import replies
 
 HEADER = "code,first_month,last_month,window_start,window_end,label,valid_from,valid_until,basis,basis_until,note\n"

@@ -6,11 +6,11 @@ from datetime import UTC, datetime
 
 from sqlmodel import select
 
-from bot.aksi import record_report
-from bot.checklist import set_state
-from bot.models import IndicatorState, Reminder
+from bot.core.models import IndicatorState, Reminder
+from bot.domain.aksi import record_report
+from bot.domain.checklist import set_state
+from bot.domain.subscriptions import subscribe
 from bot.reference import provinces, regions
-from bot.subscriptions import subscribe
 from schedules.calendar import parse_line
 from schedules.events import add, cancel, confirm, edit, move
 from schedules.planner import sync_all
@@ -149,7 +149,7 @@ def test_cancelling_cancels_everything_pending(catalog):
 
 
 def test_unsubscribed_chat_loses_its_pending_reminders(catalog):
-    from bot.subscriptions import deactivate_chat
+    from bot.domain.subscriptions import deactivate_chat
 
     setup_chats(catalog)
     create(catalog, "rakor Tapin 2024-02-15 09:00 Rakor")

@@ -6,10 +6,11 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from bot.errors import UserError
-from bot.models import Event
+from bot.core.errors import UserError
+from bot.core.models import Event
+from bot.core.offsets import Offset, parse_offsets
 from schedules.planner import plan_rows
-from schedules.policy import Offset, Policy, parse_offsets
+from schedules.policy import Policy
 
 WIB, WITA, WIT = "Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"
 
@@ -111,7 +112,7 @@ def test_parse_offsets(text, keys):
 
 
 def test_offsets_are_shown_as_a_kanwil_writes_them():
-    from bot.i18n import translator
+    from bot.core.i18n import translator
     from bot.render.calendar import offsets_text
 
     offsets = parse_offsets("3d, 0d, 2h, 30m", timed=True)

@@ -8,9 +8,10 @@ from datetime import timedelta
 
 import pytest
 
-from bot import lease, liveness
-from bot.clock import FixedClock
-from bot.db import make_engine, upgrade
+from bot.core import liveness
+from bot.core.clock import FixedClock
+from bot.core.db import make_engine, upgrade
+from bot.ops import lease
 from tests.conftest import NOW
 
 
@@ -133,10 +134,10 @@ def test_the_row_comes_back_if_someone_deleted_it(engine):
 
 async def test_after_a_409_the_senior_keeps_polling_the_newcomer_leaves_a_lost_lease_stands_by(runtime):
     """The decisions of ``bot/polling.py`` on Telegram's 409, on the lease of a real database."""
-    from bot.app import build_application
-    from bot.i18n import Translator
-    from bot.offline import OfflineBotAPI
-    from bot.polling import PollingRole
+    from bot.cli.offline import OfflineBotAPI
+    from bot.core.i18n import Translator
+    from bot.ops.app import build_application
+    from bot.ops.polling import PollingRole
 
     runtime.settings = runtime.settings.model_copy(update={"polling_lease_seconds": 2.0})
     application = build_application(runtime, request=OfflineBotAPI(), token="1:offline")

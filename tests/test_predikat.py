@@ -9,8 +9,8 @@ import re
 
 import pytest
 
-from bot.checklist import province_progress, set_state
-from bot.models import IndicatorState
+from bot.core.models import IndicatorState
+from bot.domain.checklist import province_progress, set_state
 from bot.reference import provinces, regions
 from tests.conftest import PIC, STAF, VIEWER, replies
 from tests.test_files import send_file
@@ -108,8 +108,8 @@ async def test_the_national_overview_shows_both_numbers(bot):
 
 
 async def test_the_broadcast_preview_shows_both_numbers_and_who_needs_assistance(bot):
-    from bot.broadcasts import view
-    from bot.i18n import translator
+    from bot.core.i18n import translator
+    from bot.views.broadcast import view
     from bot.render.broadcast import chart_labels
     from tests.test_broadcast import outbox, results
 
@@ -147,7 +147,7 @@ async def test_the_broadcast_preview_shows_both_numbers_and_who_needs_assistance
 def test_the_export_summary_has_both_numbers(catalog, include):
     from openpyxl import load_workbook
 
-    from bot.export import report
+    from bot.io.export import report
 
     if include:
         count_handed_in(catalog)
@@ -169,8 +169,8 @@ def test_the_export_summary_has_both_numbers(catalog, include):
 
 
 def test_the_digest_shows_what_waits_for_the_kanwil(catalog):
+    from bot.views.digest import build
     from bot.render.digest import digest
-    from schedules.digest import build
 
     mark(catalog, TAPIN, CODES, IndicatorState.LENGKAP, actor=PIC)
     mark(catalog, HSS, CODES[:10], IndicatorState.LENGKAP, actor=PIC)
@@ -214,7 +214,7 @@ async def test_belum_counts_what_waits_for_the_kanwil(bot):
 
 
 def test_the_setting_is_read_from_the_environment(monkeypatch):
-    from bot.settings import Settings, SettingsError, load_settings
+    from bot.core.settings import Settings, SettingsError, load_settings
 
     monkeypatch.setenv("PANTAU_PREDIKAT_INCLUDES_HANDED_IN", "true")
     assert Settings(_env_file=None).predikat_includes_handed_in is True
@@ -227,9 +227,9 @@ def test_the_setting_is_read_from_the_environment(monkeypatch):
 
 
 def test_both_numbers_on_postgresql(pg_url, clock):
-    from bot.catalog import import_sample
-    from bot.checklist import national_progress, region_progress
-    from bot.runtime import Runtime
+    from bot.domain.catalog import import_sample
+    from bot.domain.checklist import national_progress, region_progress
+    from bot.domain.runtime import Runtime
     from tests.conftest import make_settings
 
     rt = Runtime.start(make_settings(pg_url), clock)

@@ -9,16 +9,16 @@ import zipfile
 import pytest
 from sqlmodel import select
 
-from bot import aksi_import, progress_import
-from bot.aksi import record_report, reports_of
-from bot.checklist import set_state
-from bot.cli import main
-from bot.export import report, template
-from bot.models import AuditEntry, ChecklistEntry, IndicatorState
-from bot.people import Grants
-from bot.progress_import import ImportRejected
+from bot.cli.main import main
+from bot.core.models import AuditEntry, ChecklistEntry, IndicatorState
+from bot.domain.aksi import record_report, reports_of
+from bot.domain.checklist import set_state
+from bot.domain.people import Grants
+from bot.io import aksi_import, progress_import
+from bot.io.export import report, template
+from bot.io.progress_import import ImportRejected
+from bot.io.spreadsheets import MAX_BYTES, SpreadsheetError, read_table
 from bot.reference import provinces, regions
-from bot.spreadsheets import MAX_BYTES, SpreadsheetError, read_table
 
 TAPIN = regions()["63.05"]
 BANJAR = regions()["63.03"]
@@ -305,8 +305,8 @@ def test_cli_import_export_round_trip(catalog, tmp_path, monkeypatch, capsys):
 
 
 def test_import_and_round_trip_on_postgresql(pg_url, clock):
-    from bot.catalog import import_sample
-    from bot.runtime import Runtime
+    from bot.domain.catalog import import_sample
+    from bot.domain.runtime import Runtime
     from tests.conftest import make_settings
 
     rt = Runtime.start(make_settings(pg_url), clock)
@@ -327,7 +327,7 @@ def test_import_and_round_trip_on_postgresql(pg_url, clock):
 def test_imported_changes_count_in_the_weekly_changes(catalog):
     from datetime import timedelta
 
-    from bot.audit import changes_since
+    from bot.domain.audit import changes_since
 
     run_import(catalog, xlsx([HEADER, ["Tapin", "1.01", "lengkap", "", ""], ["Tapin", "1.02", "proses", "", ""],
                               ["Banjar", "1.01", "lengkap", "", ""], ["Banjar", "1.02", "belum", "", ""]]))
@@ -337,7 +337,7 @@ def test_imported_changes_count_in_the_weekly_changes(catalog):
 
 
 def test_an_english_report_imports_back_too(catalog):
-    from bot.i18n import translator
+    from bot.core.i18n import translator
 
     run_import(catalog, xlsx([HEADER, ["Tapin", "1.01", "lengkap", "https://x.example/a.pdf", "ok"],
                               ["Tapin", "1.02", "ditolak", "", "tanpa tanda tangan"]]))

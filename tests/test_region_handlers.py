@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.offline import buttons_of
+from bot.cli.offline import buttons_of
 from tests.conftest import VIEWER, replies
 
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.domain.regions import resolve
 from bot.reference import ProvinceRef, provinces, regions
-from bot.regions import resolve
 
 DATA = Path(__file__).parent / "data"
 

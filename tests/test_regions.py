@@ -6,8 +6,8 @@ import dataclasses
 
 import pytest
 
+from bot.domain.regions import RegionIndex, label, resolve
 from bot.reference import provinces, regions
-from bot.regions import RegionIndex, label, resolve
 
 
 @pytest.mark.parametrize("region", list(regions().values()), ids=lambda r: r.code)

@@ -15,17 +15,17 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import func, select
 
-from bot.i18n import translator
-from bot.models import Event, Reminder
+from bot.core.i18n import translator
+from bot.core.models import Event, Reminder
+from bot.domain.subscriptions import subscribe
+from bot.messaging.reminders import Dispatcher
 from bot.reference import regions
 from bot.render.calendar import countdown
-from bot.subscriptions import subscribe
+from bot.telegram.sender import TelegramSender
 from schedules.calendar import anchor_of, parse_line
-from schedules.dispatcher import Dispatcher
 from schedules.events import add
 from schedules.planner import ESCALATE
 from schedules.policy import deadline_in
-from schedules.telegram_sender import TelegramSender
 from tests.conftest import ADMIN, STAF, replies
 
 WITA = ZoneInfo("Asia/Makassar")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot import callbacks as cb
 from bot.render import MAX_MESSAGE, split_message
+from bot.render import callbacks as cb
 
 
 def test_short_text_is_one_chunk():

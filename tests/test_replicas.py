@@ -14,14 +14,14 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
-from bot import broadcasts
-from bot.catalog import import_sample
-from bot.clock import SystemClock
-from bot.db import make_engine
-from bot.models import Event, Outbox, Reminder, Subscription
-from bot.offline import ApiCall, buttons_of
+from bot.cli.offline import ApiCall, buttons_of
+from bot.core.clock import SystemClock
+from bot.core.db import make_engine
+from bot.core.models import Event, Outbox, Reminder, Subscription
+from bot.domain.catalog import import_sample
+from bot.domain.runtime import Runtime
+from bot.messaging import broadcasts
 from bot.reference import provinces
-from bot.runtime import Runtime
 from schedules.calendar import parse_line
 from schedules.events import add
 from schedules.planner import Planned, insert_rows

@@ -10,11 +10,11 @@ import pytest
 from sqlmodel import Session, select
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 
-from bot.db import make_engine
-from bot.models import Event
-from bot.offline import Fault
-from bot.ratelimit import BULK, ThrottledRateLimiter
-from bot.throttle import Throttle
+from bot.cli.offline import Fault
+from bot.core.db import make_engine
+from bot.core.models import Event
+from bot.telegram.ratelimit import BULK, ThrottledRateLimiter
+from bot.telegram.throttle import Throttle
 from tests.conftest import ADMIN, VIEWER, make_settings, replies
 from tests.fakes import FakeTime
 
@@ -54,7 +54,7 @@ def texts(calls) -> list[str]:
 async def test_a_429_is_logged_and_honoured_before_the_retry(caplog):
     rl, fake = limiter()
     call, attempts = flaky(fake, RetryAfter(9))
-    with caplog.at_level("WARNING", logger="bot.ratelimit"):
+    with caplog.at_level("WARNING", logger="bot.telegram.ratelimit"):
         assert await rl.process_request(call, (), {}, "sendMessage", {"chat_id": 7}, None) == "ok"
     assert attempts[1] - attempts[0] >= 9.0
     assert any("429" in r.getMessage() and "7" in r.getMessage() for r in caplog.records)
@@ -168,8 +168,8 @@ async def test_an_english_reader_is_told_in_english(bot):
 
 # -- through the real process -------------------------------------------------------------------------
 def test_over_http_a_saved_event_is_reported_as_saved_when_telegram_fails_first(sqlite_url, tmp_path):
-    from bot.clock import SystemClock
-    from bot.runtime import Runtime
+    from bot.core.clock import SystemClock
+    from bot.domain.runtime import Runtime
     from tests.http_bot_api import BotProcess, HttpBotApi, bot_env, command_update, wait_for
 
     Runtime.start(make_settings(sqlite_url, cycle=None), SystemClock()).engine.dispose()

@@ -11,18 +11,18 @@ from datetime import timedelta
 
 from sqlmodel import Session, select
 
-from bot.clock import SystemClock
-from bot.db import make_engine
-from bot.models import Reminder
-from bot.offline import UpdateFactory
-from bot.offline_http import FakeTelegramServer
+from bot.cli.offline import UpdateFactory
+from bot.core.clock import SystemClock
+from bot.core.db import make_engine
+from bot.core.models import Reminder
+from bot.domain.runtime import Runtime
+from bot.domain.subscriptions import subscribe
 from bot.reference import regions
-from bot.runtime import Runtime
-from bot.subscriptions import subscribe
 from schedules.calendar import parse_line
 from schedules.events import add
 from schedules.planner import Planned, insert_rows
 from tests.conftest import make_settings
+from tests.offline_http import FakeTelegramServer
 
 CHAT = 4242
 
@@ -98,7 +98,7 @@ def test_run_polls_ticks_and_sends_a_due_reminder(sqlite_url, tmp_path):
 def test_run_answers_people_and_greets_a_group_over_http(sqlite_url, tmp_path):
     """The first contact as Telegram sees it: every answer of the real process is accepted by the strict stand-in."""
     rt = Runtime.start(make_settings(sqlite_url, cycle=None), SystemClock())
-    from bot.catalog import import_sample
+    from bot.domain.catalog import import_sample
 
     with rt.session() as session:
         import_sample(session, rt.clock)

@@ -20,8 +20,8 @@ async def test_saya_tells_a_stranger_their_id_and_that_they_need_an_invitation(b
 
 
 async def test_saya_lists_roles_regions_and_reminders(bot):
+    from bot.domain.subscriptions import subscribe
     from bot.reference import regions
-    from bot.subscriptions import subscribe
 
     with bot.runtime.session() as session:
         subscribe(session, bot.runtime.clock, PIC, regions()["63.05"], PIC)
@@ -43,7 +43,7 @@ async def test_saya_in_a_group_points_to_the_private_chat(bot):
 async def test_saya_before_the_first_admin_says_how_to_become_one(catalog):
     from sqlmodel import delete
 
-    from bot.models import RoleBinding
+    from bot.core.models import RoleBinding
 
     catalog.settings = make_settings(str(catalog.engine.url), admin_ids=frozenset())
     with catalog.session() as session:  # a fresh installation: nobody is an admin yet

@@ -16,15 +16,15 @@ import httpx
 import pytest
 from sqlmodel import Session, select
 
-from bot import liveness
-from bot.clock import FixedClock, SystemClock
-from bot.db import make_engine, upgrade
-from bot.liveness import health
-from bot.logs import configure
-from bot.models import Reminder, Worker
+from bot.core import liveness
+from bot.core.clock import FixedClock, SystemClock
+from bot.core.db import make_engine, upgrade
+from bot.core.liveness import health
+from bot.core.logs import configure
+from bot.core.models import Reminder, Worker
+from bot.domain.runtime import Runtime
+from bot.domain.subscriptions import subscribe
 from bot.reference import regions
-from bot.runtime import Runtime
-from bot.subscriptions import subscribe
 from schedules.calendar import parse_line
 from schedules.events import add
 from schedules.planner import Planned, insert_rows
@@ -290,7 +290,7 @@ def test_health_command_without_a_listener_reads_the_database(sqlite_url, tmp_pa
 def test_an_event_line_names_update_chat_and_command_but_not_what_was_typed(capsys, own_logging):
     from telegram import Update
 
-    from bot.logs import describe_update
+    from bot.core.logs import describe_update
 
     configure("json", [TOKEN])
     update = Update.de_json(command_update(4711, "/status Kabupaten Rahasia", user_id=555, chat_id=-100999), None)

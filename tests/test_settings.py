@@ -7,8 +7,8 @@ from datetime import time
 import pytest
 from pydantic import ValidationError
 
-from bot.cycles import parse_cycle
-from bot.settings import Settings
+from bot.core.cycle_years import parse_cycle
+from bot.core.settings import Settings
 
 
 def test_defaults(monkeypatch):
@@ -35,7 +35,7 @@ def test_from_the_environment(monkeypatch):
 
 
 def test_opening_reminders_as_a_kanwil_writes_them(monkeypatch):
-    from schedules.policy import Offset
+    from bot.core.offsets import Offset
 
     monkeypatch.delenv("PANTAU_OPENING_REMINDERS", raising=False)
     assert Settings(_env_file=None).opening_offsets == (Offset("d", 3), Offset("d", 0))  # H-3, H

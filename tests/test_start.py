@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.db import _heads, alembic_config, make_engine, revisions
+from bot.core.db import _heads, alembic_config, make_engine, revisions
 from tests.http_bot_api import TOKEN, free_port
 
 

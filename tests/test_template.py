@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from pydantic import ValidationError
 
-from bot import periods
-from bot.cli import main
-from bot.models import Event
-from bot.settings import Settings
+from bot.cli.main import main
+from bot.core.models import Event
+from bot.core.settings import Settings
+from bot.domain import periods
 from schedules.calendar import load_template
 from schedules.policy import Policy
 from schedules.template import next_working_day, plan_year, previous_working_day

@@ -15,8 +15,8 @@ from itertools import pairwise
 
 import pytest
 
-from bot.offline import OfflineBotAPI
-from bot.throttle import Throttle
+from bot.cli.offline import OfflineBotAPI
+from bot.telegram.throttle import Throttle
 from tests.fakes import FakeTime
 
 

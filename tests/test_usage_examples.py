@@ -83,7 +83,7 @@ async def test_an_english_reader_reads_the_example_in_english(bot):
 
 
 def test_the_cli_help_uses_words_not_a_date(capsys):
-    from bot.cli import main
+    from bot.cli.main import main
 
     with pytest.raises(SystemExit):
         main(["calendar", "--help"])

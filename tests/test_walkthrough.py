@@ -11,11 +11,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.demo import load_demo
-from bot.offline import ApiCall, buttons_of
-from schedules.dispatcher import Dispatcher
-from schedules.outbox import OutboxDispatcher
-from schedules.telegram_sender import TelegramSender
+from bot.cli.offline import ApiCall, buttons_of
+from bot.domain.demo import load_demo
+from bot.messaging.outbox import OutboxDispatcher
+from bot.messaging.reminders import Dispatcher
+from bot.telegram.sender import TelegramSender
 from tests.conftest import ADMIN, PIC, STAF, VIEWER, BotHarness, grant
 
 GROUP = -100500

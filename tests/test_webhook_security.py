@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, func, select
 
-from bot.db import make_engine
-from bot.models import Invite
-from bot.offline import OfflineBotAPI
+from bot.cli.offline import OfflineBotAPI
+from bot.core.db import make_engine
+from bot.core.models import Invite
 from tests.http_bot_api import (
     TOKEN,
     BotProcess,

@@ -6,7 +6,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from bot.telegram_text import MAX_TEXT, cut_utf16, utf16_len, visible_length
+from bot.core.telegram_text import MAX_TEXT, cut_utf16, utf16_len, visible_length
 
 MAX_MESSAGE = MAX_TEXT
 

@@ -4,29 +4,24 @@ from __future__ import annotations
 
 from babel.dates import format_date, get_month_names
 
-from bot import callbacks as cb
-from bot import periods as aksi_periods
-from bot.aksi import ActionRecord, typed_name
-from bot.aksi_grid import Grid, Outstanding, PeriodView
-from bot.aksi_models import AksiActionReport, AksiStatus
-from bot.aksi_targets import Target
-from bot.i18n import N_, Markup, Translator
+from bot.core.aksi_models import AksiActionReport, AksiStatus
+from bot.core.i18n import N_, Markup, Translator
+from bot.domain import periods as aksi_periods
+from bot.domain.aksi import ActionRecord, typed_name
+from bot.domain.aksi_grid import Grid, Outstanding, PeriodView
+from bot.domain.aksi_targets import Target
+from bot.domain.labels import aksi_status_label as status_label
 from bot.render import Button, Reply
+from bot.render import callbacks as cb
 from bot.render.people import person_name
 
 ICONS = {AksiStatus.LENGKAP: "✅", AksiStatus.DIAJUKAN: "☑️", AksiStatus.TIDAK_LENGKAP: "❌"}
 UNREPORTED = "⬜"
 WHOLE = "❔"  # the period was reported as a whole: which actions, nobody recorded
-STATUS_LABELS = {AksiStatus.LENGKAP: N_("lengkap"), AksiStatus.DIAJUKAN: N_("diajukan"),
-                 AksiStatus.TIDAK_LENGKAP: N_("tidak lengkap")}
 LEVEL_LABELS = {"kabupaten/kota": N_("kabupaten/kota"), "provinsi": N_("provinsi")}
 TITLE_IN_GRID = 60  # characters of a title in the grid (9 actions in one message, whatever their titles)
 TITLE_IN_DETAIL = 80  # in the detail of a period; the full titles are in the report's sheet "Aksi HAM"
 NOTE_IN_DETAIL = 150
-
-
-def status_label(t: Translator, status: AksiStatus | str) -> str:
-    return t.gettext(STATUS_LABELS[AksiStatus(status)])
 
 
 def period_label(t: Translator, period: str, year: int | None = None) -> str:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from bot import callbacks as cb
-from bot.broadcasts import BroadcastView, DeliveryReport
-from bot.checklist import RegionProgress
-from bot.i18n import Translator
+from bot.core.i18n import Translator
+from bot.domain.checklist import RegionProgress
+from bot.domain.labels import class_label, projection_label
 from bot.render import Button, Reply, rows
+from bot.render import callbacks as cb
 from bot.render.calendar import when
-from bot.render.common import class_label, has_data, indicator_totals, projection_label, province_share
+from bot.render.common import has_data, indicator_totals, province_share
 from bot.render.status import cycle_line
+from bot.views.broadcast import BroadcastView, DeliveryReport
 
 
 def _summary(t: Translator, v: BroadcastView) -> str:

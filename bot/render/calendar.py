@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.i18n import N_, Translator
-from bot.models import Event, EventKind, EventStatus, ScopeKind
+from bot.core.i18n import N_, Translator
+from bot.core.models import Event, EventKind, EventStatus, ScopeKind
 from bot.reference import provinces, regions
 from bot.render import Reply
 from schedules.calendar import Scope, anchor_of, event_day, is_window, scope_of

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from bot import callbacks as cb
-from bot.checklist import IndicatorStatus, RegionProgress, StateChange
-from bot.i18n import Translator
-from bot.models import IndicatorState
+from bot.core.i18n import Translator
+from bot.core.models import IndicatorState
+from bot.domain.checklist import IndicatorStatus, RegionProgress, StateChange
+from bot.domain.labels import state_label
 from bot.reference import RegionRef, criteria
 from bot.render import Button, Reply, rows
-from bot.render.common import STATE_ICONS, sample_notice, state_label
+from bot.render import callbacks as cb
+from bot.render.common import STATE_ICONS, sample_notice
 
 BELUM_PAGE = 20
 CRITERION_PAGE = 10

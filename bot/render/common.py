@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.checklist import STATE_LABELS, KkpClass
-from bot.i18n import N_, Translator
-from bot.models import IndicatorState
+from bot.core.i18n import Translator
+from bot.core.models import IndicatorState
+from bot.domain.labels import class_label, projection_label
 
 STATE_ICONS = {
     IndicatorState.BELUM: "⚪",
@@ -14,33 +14,9 @@ STATE_ICONS = {
     IndicatorState.DITOLAK: "🔴",
 }
 
-CLASS_LABELS = {
-    KkpClass.PEDULI: N_("peduli"),
-    KkpClass.CUKUP_PEDULI: N_("cukup peduli"),
-    KkpClass.MULAI_PEDULI: N_("mulai peduli"),
-    KkpClass.KURANG_PEDULI: N_("kurang peduli"),
-}
-
-
-def state_label(t: Translator, state: IndicatorState) -> str:
-    return t.gettext(STATE_LABELS[state])
-
-
-def class_label(t: Translator, klass: KkpClass) -> str:
-    return t.gettext(CLASS_LABELS[klass])
-
-
 def has_data(progress) -> bool:
     """A kab/kota whose checklist nobody has touched this cycle has no data: not "0% · kurang peduli"."""
     return progress.last_updated is not None
-
-
-def projection_label(t: Translator, includes_handed_in: bool) -> str:
-    """What the projected predikat is, by name: never "skor" or "kategori" alone; when the setting counts the
-    indicators handed in but not yet verified, it says so."""
-    if includes_handed_in:
-        return t.gettext("Perkiraan predikat dari kelengkapan data dukung, termasuk yang baru diajukan kab/kota")
-    return t.gettext("Perkiraan predikat dari kelengkapan data dukung")
 
 
 def projection_basis(t: Translator, includes_handed_in: bool) -> str:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from bot.i18n import Translator
+from bot.core.i18n import Translator
 from bot.render.calendar import when
 from bot.render.common import has_data, indicator_totals, province_share, region_row
 from bot.render.status import cycle_line
-from schedules.digest import DigestView
+from bot.views.digest import DigestView
 
 
 def digest(t: Translator, v: DigestView) -> str:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from bot import callbacks as cb
-from bot.aksi_import import AksiRow, ListChange
-from bot.catalog import RowError
-from bot.evidence import Attached
-from bot.i18n import Markup, Translator
-from bot.progress_import import SHOWN_ERRORS, Plan
+from bot.core.i18n import Markup, Translator
+from bot.domain.catalog import RowError
+from bot.domain.evidence import Attached
+from bot.domain.labels import aksi_status_label as status_label
+from bot.domain.labels import state_label
+from bot.io.aksi_import import AksiRow, ListChange
+from bot.io.progress_import import SHOWN_ERRORS, Plan
 from bot.render import Button, Reply
-from bot.render.aksi import status_label
-from bot.render.common import state_label
+from bot.render import callbacks as cb
 
 PREVIEW_ROWS = 3  # changed rows shown per kab/kota
 PREVIEW_REGIONS = 40

@@ -11,13 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from bot import callbacks as cb
-from bot.audit import HistoryView, decoded
-from bot.i18n import N_, Markup, Translator
-from bot.models import AuditEntry, IndicatorState
+from bot.core.i18n import N_, Markup, Translator
+from bot.core.models import AuditEntry, IndicatorState
+from bot.domain.audit import HistoryView, decoded
+from bot.domain.labels import state_label
 from bot.reference import provinces, regions
 from bot.render import Button, Reply
-from bot.render.common import state_label
+from bot.render import callbacks as cb
 from bot.render.people import person_name, place, role_label
 
 LISTED = 10  # changes of an import named in its sentence; the rest are counted
@@ -266,7 +266,7 @@ def _aksi_record(ctx: _Ctx, e: AuditEntry, before: dict, after: dict) -> str:
 
 
 def _aksi_status(t: Translator, value: object) -> str:
-    from bot.render.aksi import status_label
+    from bot.domain.labels import aksi_status_label as status_label
 
     try:
         return status_label(t, str(value))

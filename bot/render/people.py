@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from babel.dates import get_day_names
 
-from bot.i18n import N_, Translator
-from bot.models import Invite, Person, Role, RoleBinding
+from bot.core.i18n import N_, Translator
+from bot.core.models import Invite, Person, Role, RoleBinding
 from bot.reference import provinces, regions
 from bot.render import Reply
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.i18n import Translator
-from bot.models import Role
-from bot.profile import Profile
+from bot.core.i18n import Translator
+from bot.core.models import Role
+from bot.domain.profile import Profile
 from bot.render import Reply
 from bot.render.people import place, role_label
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot import callbacks as cb
-from bot.aksi_grid import Outstanding
-from bot.i18n import Translator
-from bot.models import Event, EventKind
+from bot.core.i18n import Translator
+from bot.core.models import Event, EventKind
+from bot.domain.aksi_grid import Outstanding
 from bot.render import Button, Reply
+from bot.render import callbacks as cb
 from bot.render.aksi import missing_sentence
 from bot.render.calendar import countdown, days_word, kind_label, when
+from bot.views.reminders import EscalationView, NoticeView, ReminderView
 from schedules.calendar import anchor_of, opening_of
-from schedules.content import EscalationView, NoticeView, ReminderView
 from schedules.planner import MOVED
 
 

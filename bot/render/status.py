@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from bot import callbacks as cb
-from bot.checklist import NationalProgress, ProvinceProgress, RegionProgress
-from bot.i18n import Translator
+from bot.core.i18n import Translator
+from bot.domain.checklist import NationalProgress, ProvinceProgress, RegionProgress
+from bot.domain.regions import Resolution, Target, label
 from bot.reference import ProvinceRef, RegionRef
-from bot.regions import Resolution, Target, label
 from bot.render import Button, Reply, rows
+from bot.render import callbacks as cb
 from bot.render.common import (
     bar,
     class_label,

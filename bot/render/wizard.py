@@ -7,12 +7,12 @@ from datetime import date, timedelta
 
 from babel.dates import format_date, get_day_names
 
-from bot import callbacks as cb
-from bot import limits
-from bot.i18n import Translator
-from bot.models import EventKind
+from bot.core import limits
+from bot.core.i18n import Translator
+from bot.core.models import EventKind
 from bot.reference import provinces, zone_abbreviation
 from bot.render import Button, Reply, rows
+from bot.render import callbacks as cb
 from bot.render.calendar import kind_label
 from schedules.dates import examples
 

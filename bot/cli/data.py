@@ -1,0 +1,114 @@
+"""``pantau-ham import progress|aksi FILE``, ``export WILAYAH FILE.xlsx``, ``backup FILE``, ``restore FILE``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bot.core.i18n import Translator
+
+if TYPE_CHECKING:
+    from bot.core.settings import Settings
+    from bot.domain.catalog import RowError
+    from bot.domain.runtime import Runtime
+
+# The services are imported where they are used: `pantau-ham --help` builds these parsers and should
+# not pay for the database layer and the spreadsheet readers.
+
+
+def add_parsers(sub: argparse._SubParsersAction, t: Translator) -> None:
+    export = sub.add_parser("export", help=t.gettext("tulis laporan XLSX sebuah kab/kota atau provinsi"))
+    export.add_argument("wilayah")
+    export.add_argument("file", type=Path)
+    for name, text in (("backup", t.gettext("cadangkan basis data (aman selagi bot berjalan)")),
+                       ("restore", t.gettext("pulihkan basis data dari cadangan (hentikan bot dahulu)"))):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("file", type=Path)
+        p.add_argument("--force", action="store_true", help=t.gettext("timpa yang sudah ada"))
+
+
+def error_lines(t: Translator, errors: list[RowError]) -> list[str]:
+    """The first ``SHOWN_ERRORS`` errors, then how many more, as plain text."""
+    from bot.io.progress_import import SHOWN_ERRORS
+
+    lines = []
+    for err in errors[:SHOWN_ERRORS]:
+        message = t.plain(err.message, **err.values)
+        prefix = t.plain("baris {row}: ", row=err.row) if err.row else ""
+        lines.append(f"{prefix}{message}")
+    if len(errors) > SHOWN_ERRORS:
+        lines.append(t.plain("… dan {n} kesalahan lain.", n=len(errors) - SHOWN_ERRORS))
+    return lines
+
+
+def import_file(runtime: Runtime, t: Translator, what: str, path: Path, dry_run: bool) -> int:
+    from bot.io import imports
+    from bot.io.progress_import import ImportRejected
+    from bot.io.spreadsheets import SpreadsheetError
+
+    if not path.is_file():
+        print(t.gettext("Berkas tidak ditemukan: {path}").format(path=path), file=sys.stderr)
+        return 1
+    try:  # the same preview/apply as a file sent to the bot (bot.imports), with every right
+        outcome = imports.run(runtime, path.read_bytes(), path.name, kind=what, apply=not dry_run)
+    except SpreadsheetError as exc:
+        print(t.gettext("Impor dibatalkan; tidak ada yang diubah."), file=sys.stderr)
+        print("  " + t.plain(exc.message, **exc.values), file=sys.stderr)
+        return 1
+    except ImportRejected as exc:
+        print(t.gettext("Impor dibatalkan; tidak ada yang diubah. Perbaiki baris berikut:"), file=sys.stderr)
+        for line in error_lines(t, exc.errors):
+            print(f"  {line}", file=sys.stderr)
+        return 1
+    if dry_run:
+        print(t.gettext("Uji coba: {rows} baris sah, {changed} akan berubah; tidak ada yang disimpan.")
+              .format(rows=outcome.rows, changed=outcome.changed))
+    else:
+        print(t.gettext("Impor selesai: {rows} baris, {changed} berubah, {unchanged} tetap.")
+              .format(rows=outcome.rows, changed=outcome.changed, unchanged=outcome.unchanged))
+    return 0
+
+
+def export_file(runtime: Runtime, t: Translator, query: str, path: Path) -> int:
+    from bot.domain.regions import resolve
+    from bot.io.export import report
+
+    target = resolve(query).target
+    if target is None:
+        print(t.gettext("Wilayah “{name}” tidak dikenal atau ambigu; tulis kodenya (63.05, 63).").format(name=query),
+              file=sys.stderr)
+        return 1
+    with runtime.session() as session:
+        book = report(session, runtime.clock, runtime.cycle(session), target, runtime.thresholds, t,
+                      runtime.settings.aksi_actions)
+    path.write_bytes(book.content)
+    print(t.gettext("Laporan ditulis: {path}").format(path=path))
+    return 0
+
+
+def backup_or_restore(settings: Settings, t: Translator, command: str, path: Path, force: bool) -> int:
+    from bot.core.errors import UserError
+    from bot.io import backup
+
+    try:
+        if command == "backup":
+            outcome = backup.backup(settings.database_url, path, force)
+        else:
+            outcome = backup.restore(settings.database_url, path, force)
+    except UserError as exc:
+        print(t.plain(exc.message, **exc.values), file=sys.stderr)
+        return 1
+    if not outcome.done:
+        print(t.gettext("Alat PostgreSQL tidak terpasang; jalankan perintah ini:"))
+        print(" ".join(outcome.command))
+        if command == "backup":
+            print(t.gettext("Cadangan berisi nama, peran dan token undangan yang masih berlaku: jalankan dengan "
+                            "umask 077 agar hanya Anda yang dapat membacanya."))
+        return 0
+    if command == "backup":
+        print(t.gettext("Cadangan ditulis: {path}").format(path=path))
+    else:
+        print(t.gettext("Basis data dipulihkan dari {path}.").format(path=path))
+    return 0

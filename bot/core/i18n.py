@@ -1,0 +1,192 @@
+"""Translations (gettext catalogs in ``locales/``) and CLDR formatting through Babel.
+
+Message ids are written in Bahasa Indonesia, the bot's first language. The bot reads the
+compiled ``.mo`` files beside the ``.po`` catalogs; where one is missing or older than its
+``.po`` (a fresh checkout, an edited catalog), Babel compiles it on first use and the bot
+writes it for the next start (``scripts/install.sh`` compiles them when installing, and
+``pybabel compile -d locales`` works as well). Reading a ``.mo`` file needs only gettext:
+Babel's catalog tools (``babel.messages``, about 1 MiB with what they import) stay out of a
+bot whose catalogs are compiled.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import os
+import tempfile
+from contextvars import ContextVar
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_date, format_time
+from babel.numbers import format_decimal, format_percent
+from babel.support import Translations
+
+from bot.reference import zone_abbreviation
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent.parent / "locales"
+SUPPORTED = ("id", "en")
+DOMAIN = "messages"
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction; it is translated later, where it is shown."""
+    return message
+
+
+def catalog_path(locale: str) -> Path:
+    return LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def compile_catalog(po: Path) -> bytes:
+    """The ``.mo`` file of ``po`` (fuzzy and untranslated entries left out), written beside it when the
+    folder is writable (atomically: several processes may start at once)."""
+    from babel.messages.mofile import write_mo  # only when a catalog needs compiling
+    from babel.messages.pofile import read_po
+
+    with open(po, "rb") as fh:
+        catalog = read_po(fh, locale=po.parent.parent.name)
+    buf = io.BytesIO()
+    write_mo(buf, catalog)
+    data = buf.getvalue()
+    try:
+        fd, tmp = tempfile.mkstemp(dir=po.parent, prefix=".messages-", suffix=".mo")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o644)  # readable like the .po (mkstemp makes it private): the bot may run as another user
+        os.replace(tmp, po.with_suffix(".mo"))
+    except OSError:  # a read-only installation: compile again at the next start
+        pass
+    return data
+
+
+def load_catalog(po: Path) -> Translations:
+    """The translations of ``po``: from its ``.mo`` file when that is at least as new, else compiled now."""
+    mo = po.with_suffix(".mo")
+    try:
+        if mo.stat().st_mtime >= po.stat().st_mtime:
+            with open(mo, "rb") as fh:
+                return Translations(fh, domain=DOMAIN)
+    except FileNotFoundError:
+        pass
+    return Translations(io.BytesIO(compile_catalog(po)), domain=DOMAIN)
+
+
+@cache
+def _translations(locale: str) -> Translations:
+    return load_catalog(catalog_path(locale))
+
+
+class Translator:
+    """Everything a renderer needs to speak one language."""
+
+    def __init__(self, locale: str = "id") -> None:
+        if locale not in SUPPORTED:
+            raise ValueError(f"unsupported locale {locale!r}")
+        self.locale = locale
+        self._babel_locale = Locale.parse(locale)
+        self._t = _translations(locale)
+
+    def gettext(self, message: str) -> str:
+        return self._t.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self._t.ngettext(singular, plural, n)
+
+    def pgettext(self, context: str, message: str) -> str:
+        """A message whose translation depends on where it is used (``H-{n}`` as a reminder offset)."""
+        return self._t.pgettext(context, message)
+
+    def npgettext(self, context: str, singular: str, plural: str, n: int) -> str:
+        return self._t.npgettext(context, singular, plural, n)
+
+    _ = gettext
+
+    def fmt(self, message: str, **values: object) -> str:
+        """Translate ``message`` and fill its ``{placeholders}`` with HTML-escaped values."""
+        return self.gettext(message).format(**{k: self.escape(v) for k, v in values.items()})
+
+    def plain(self, message: str, **values: object) -> str:
+        """Translate and fill without HTML escaping: for plain-text places (alerts, the terminal)."""
+        return self.gettext(message).format(**{k: self._value(v) for k, v in values.items()})
+
+    def _value(self, value: object) -> object:
+        """A ``Term`` translated; a ``date`` spelled as typed in this language (``3 Desember 2026``)."""
+        if isinstance(value, Term):
+            return self.gettext(value)
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return format_date(value, "d MMMM y", locale=self._babel_locale)
+        return value
+
+    def nfmt(self, singular: str, plural: str, n: int, **values: object) -> str:
+        values.setdefault("n", n)
+        return self.ngettext(singular, plural, n).format(**{k: self.escape(v) for k, v in values.items()})
+
+    def escape(self, value: object) -> str:
+        if isinstance(value, Markup):
+            return str(value)
+        if isinstance(value, float):
+            return self.number(value)
+        return html.escape(str(self._value(value)), quote=False)
+
+    # -- CLDR formatting ---------------------------------------------------------
+    def number(self, value: float, digits: int = 1) -> str:
+        if isinstance(value, int):
+            return format_decimal(value, locale=self._babel_locale)
+        return format_decimal(round(value, digits), format=f"#,##0.{'#' * digits}", locale=self._babel_locale)
+
+    def percent(self, fraction: float, digits: int = 1) -> str:
+        """``0.875`` -> ``87,5%`` (id) / ``87.5%`` (en)."""
+        return format_percent(fraction, format=f"#,##0.{'#' * digits}%", locale=self._babel_locale)
+
+    def date(self, value: date) -> str:
+        """``Kamis, 25 Januari 2024``."""
+        return format_date(value, "EEEE, d MMMM y", locale=self._babel_locale)
+
+    def datetime(self, value: datetime, tz: str) -> str:
+        """``Kamis, 25 Januari 2024 pukul 10.15 WITA``, in the zone ``tz``."""
+        if value.tzinfo is None:
+            raise ValueError("naive datetime")
+        local = value.astimezone(ZoneInfo(tz))
+        clock = format_time(local, "HH.mm" if self.locale == "id" else "HH:mm", locale=self._babel_locale)
+        return self.gettext("{date} pukul {time} {zone}").format(
+            date=self.date(local.date()), time=clock, zone=zone_abbreviation(tz)
+        )
+
+
+class Markup(str):
+    """A string that is already safe HTML (built by the renderers themselves)."""
+
+
+class Term(str):
+    """A message id passed as a value (a state's label in an error): translated when it is filled in."""
+
+
+@cache
+def translator(locale: str = "id") -> Translator:
+    return Translator(locale)
+
+
+# The language of the person an update comes from, set once per update (handlers/language.py) and read
+# by ``Runtime.t``; unset outside an update (reminders, digests): the configured language.
+_current: ContextVar[str | None] = ContextVar("pantau_locale", default=None)
+
+
+def use_locale(locale: str | None) -> None:
+    _current.set(locale if locale in SUPPORTED else None)
+
+
+def current_locale() -> str | None:
+    return _current.get()
+
+
+def locale_for(chosen: str | None, default: str) -> str:
+    """What a person reads: their /bahasa choice, else ``default`` (``PANTAU_LOCALE``, Indonesian).
+
+    The language of their Telegram app does not count: many Indonesian civil servants keep Telegram in
+    English and work in Indonesian. They are told once that ``/bahasa en`` exists (``bot.language``)."""
+    return chosen if chosen in SUPPORTED else default

@@ -1,0 +1,24 @@
+"""Alembic environment: uses the engine handed over by :func:`bot.db.upgrade`."""
+
+from alembic import context
+from sqlmodel import SQLModel
+
+import bot.core.models  # noqa: F401  (registers the tables)
+from bot.core.db import make_engine
+
+config = context.config
+target_metadata = SQLModel.metadata
+
+
+def run_migrations_online() -> None:
+    engine = config.attributes.get("engine") or make_engine(config.get_main_option("sqlalchemy.url"))
+    with engine.begin() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=connection.dialect.name == "sqlite",
+        )
+        context.run_migrations()
+
+
+run_migrations_online()

@@ -1,0 +1,373 @@
+"""Every knob of the bot, read from the environment (and ``.env``), validated by pydantic.
+
+The environment is read here rather than by pydantic-settings, whose sources (and their imports) would stay
+in the running bot for reading some twenty variables once: about 1.6 MiB. The rules are the ones
+pydantic-settings applied: variable names in any case, the environment before ``.env``, keyword arguments
+before both.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+from datetime import time
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
+
+from bot.core.i18n import N_
+
+OFFICIAL_API_HOST = "api.telegram.org"
+TELEGRAM_WEBHOOK_PORTS = (443, 80, 88, 8443)
+SECRET_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+
+def parse_clock(text: str) -> time:
+    """``"08:00"`` or ``"8.00"`` -> time(8, 0); ValueError otherwise."""
+    m = re.fullmatch(r"\s*([01]?\d|2[0-3])[:.]([0-5]\d)\s*", text or "")
+    if not m:
+        raise ValueError(f"not a clock time (HH:MM): {text!r}")
+    return time(int(m.group(1)), int(m.group(2)))
+
+
+def _env(name: str, attr: str) -> AliasChoices:
+    return AliasChoices(name, attr)
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    telegram_bot_token: str | None = Field(None, validation_alias=_env("TELEGRAM_BOT_TOKEN", "telegram_bot_token"))
+    telegram_api_base_url: str = Field(
+        "https://api.telegram.org/bot",
+        validation_alias=_env("TELEGRAM_API_BASE_URL", "telegram_api_base_url"),
+    )
+    telegram_api_file_url: str | None = Field(
+        None, validation_alias=_env("TELEGRAM_API_FILE_URL", "telegram_api_file_url")
+    )
+    database_url: str = Field("sqlite:///var/pantau-ham.db", validation_alias=_env("DATABASE_URL", "database_url"))
+    admin_ids: frozenset[int] = Field(
+        frozenset(), validation_alias=_env("PANTAU_ADMIN_IDS", "admin_ids")
+    )
+    locale: str = Field("id", validation_alias=_env("PANTAU_LOCALE", "locale"))
+    timezone: str = Field("Asia/Jakarta", validation_alias=_env("PANTAU_TIMEZONE", "timezone"))
+    cycle: str | None = Field(None, validation_alias=_env("PANTAU_CYCLE", "cycle"))
+    threshold_peduli: float = Field(75, validation_alias=_env("PANTAU_THRESHOLD_PEDULI", "threshold_peduli"))
+    threshold_cukup: float = Field(50, validation_alias=_env("PANTAU_THRESHOLD_CUKUP", "threshold_cukup"))
+    threshold_mulai: float = Field(25, validation_alias=_env("PANTAU_THRESHOLD_MULAI", "threshold_mulai"))
+    province_threshold: float = Field(
+        60, validation_alias=_env("PANTAU_PROVINCE_THRESHOLD", "province_threshold")
+    )
+    # the perkiraan predikat counts indicators the Kanwil verified; true: also those handed in, not yet verified
+    predikat_includes_handed_in: bool = Field(
+        False, validation_alias=_env("PANTAU_PREDIKAT_INCLUDES_HANDED_IN", "predikat_includes_handed_in")
+    )
+    # the Aksi HAM target where bot/reference/aksi_targets.csv has none for the year and level
+    aksi_target: float = Field(60, ge=0, le=100, validation_alias=_env("PANTAU_AKSI_TARGET", "aksi_target"))
+    # how many Aksi HAM actions a kab/kota has in a year when no list was imported for it (6-9 observed)
+    aksi_actions: int = Field(6, ge=1, le=20, validation_alias=_env("PANTAU_AKSI_ACTIONS", "aksi_actions"))
+    # the yearly template's Aksi HAM rakor: weeks before each period's usual reporting window (observed 6-11
+    # weeks, median 10: docs/notes/g.md)
+    aksi_rakor_weeks_before: int = Field(
+        10, ge=1, le=26, validation_alias=_env("PANTAU_AKSI_RAKOR_WEEKS_BEFORE", "aksi_rakor_weeks_before"))
+    quiet_hours: str = Field("21:00-07:00", validation_alias=_env("PANTAU_QUIET_HOURS", "quiet_hours"))
+    skip_weekends: bool = Field(True, validation_alias=_env("PANTAU_SKIP_WEEKENDS", "skip_weekends"))
+    skip_holidays: bool = Field(True, validation_alias=_env("PANTAU_SKIP_HOLIDAYS", "skip_holidays"))
+    reminder_hour: str = Field("08:00", validation_alias=_env("PANTAU_REMINDER_HOUR", "reminder_hour"))
+    # before a reporting window opens (Aksi HAM, KKP HAM "A..B"): "H-3, H"; empty: no opening reminders
+    opening_reminders: str = Field("H-3, H", validation_alias=_env("PANTAU_OPENING_REMINDERS", "opening_reminders"))
+    invite_days: int = Field(7, validation_alias=_env("PANTAU_INVITE_DAYS", "invite_days"))
+    digest_weekday: int = Field(0, validation_alias=_env("PANTAU_DIGEST_WEEKDAY", "digest_weekday"))  # 0 = Monday
+    digest_hour: str = Field("08:00", validation_alias=_env("PANTAU_DIGEST_HOUR", "digest_hour"))
+    tick_seconds: float = Field(30, validation_alias=_env("PANTAU_TICK_SECONDS", "tick_seconds"))
+    # the delivery engine's first wait after a message Telegram did not take (5xx, no connection), doubling
+    retry_seconds: float = Field(30, gt=0, le=3600, validation_alias=_env("PANTAU_RETRY_SECONDS", "retry_seconds"))
+    webhook_url: str | None = Field(None, validation_alias=_env("PANTAU_WEBHOOK_URL", "webhook_url"))
+    webhook_listen: str = Field("0.0.0.0", validation_alias=_env("PANTAU_WEBHOOK_LISTEN", "webhook_listen"))
+    webhook_port: int = Field(8443, validation_alias=_env("PANTAU_WEBHOOK_PORT", "webhook_port"))
+    webhook_secret: str | None = Field(None, validation_alias=_env("PANTAU_WEBHOOK_SECRET", "webhook_secret"))
+    health_port: int | None = Field(None, validation_alias=_env("PANTAU_HEALTH_PORT", "health_port"))
+    # polling: how long a copy standing by waits for a silent active copy before it takes over (bot/lease.py)
+    polling_lease_seconds: float = Field(
+        20, ge=2, le=300, validation_alias=_env("PANTAU_POLLING_LEASE_SECONDS", "polling_lease_seconds"))
+    log_format: str = Field("text", validation_alias=_env("PANTAU_LOG_FORMAT", "log_format"))
+
+    def __init__(self, _env_file: str | Path | None = ".env", **values: object) -> None:
+        """Keyword arguments, else the environment, else the file ``_env_file`` (None: no file), else defaults."""
+        super().__init__(**{**_environment(_env_file), **values})
+
+    @field_validator("health_port", mode="before")
+    @classmethod
+    def _empty_port(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("webhook_url", mode="before")
+    @classmethod
+    def _webhook_url(cls, value: object, info) -> object:
+        """Telegram (api.telegram.org) delivers only to https on ports 443, 80, 88 or 8443; a self-hosted Bot API
+        server accepts any URL."""
+        if not isinstance(value, str):
+            return value
+        value = value.strip()
+        if not value:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("https", "http") or not parts.hostname:
+            raise ValueError("PANTAU_WEBHOOK_URL must be a full URL")
+        if urlsplit(str(info.data.get("telegram_api_base_url") or "")).hostname == OFFICIAL_API_HOST:
+            try:
+                port = parts.port or 443
+            except ValueError:
+                raise ValueError("PANTAU_WEBHOOK_URL has an invalid port") from None
+            if parts.scheme != "https" or port not in TELEGRAM_WEBHOOK_PORTS:
+                raise ValueError("Telegram needs https on port 443, 80, 88 or 8443")
+        return value
+
+    @field_validator("webhook_secret", mode="before")
+    @classmethod
+    def _webhook_secret(cls, value: object) -> object:
+        """What Telegram accepts as ``secret_token``: 1-256 characters A-Z a-z 0-9 _ -."""
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                return None
+            if not SECRET_SHAPE.fullmatch(value):
+                raise ValueError("PANTAU_WEBHOOK_SECRET: 1-256 characters A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @property
+    def webhook_secret_token(self) -> str | None:
+        """The secret Telegram sends with every webhook call: ``PANTAU_WEBHOOK_SECRET``, else derived from the
+        token (HMAC-SHA256), so that every copy sharing the token agrees on it without being told, and a new
+        token brings a new secret. Whoever knows the token can compute it, but whoever knows the token can
+        already set the webhook, read the updates and speak as the bot."""
+        if self.webhook_secret:
+            return self.webhook_secret
+        if not self.telegram_bot_token:
+            return None
+        return hmac.new(self.telegram_bot_token.encode(), b"pantau-ham webhook secret v1", hashlib.sha256).hexdigest()
+
+    @field_validator("log_format")
+    @classmethod
+    def _log_format(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value not in ("text", "json"):
+            raise ValueError("PANTAU_LOG_FORMAT must be 'text' or 'json'")
+        return value
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.replace(";", ",").split(",")]
+            return frozenset(int(p) for p in parts if p)
+        if isinstance(value, int):
+            return frozenset({value})
+        return value
+
+    @field_validator("locale")
+    @classmethod
+    def _known_locale(cls, value: str) -> str:
+        value = value.strip().lower().replace("-", "_").split("_")[0]
+        if value not in ("id", "en"):
+            raise ValueError("PANTAU_LOCALE must be 'id' or 'en'")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @field_validator("cycle")
+    @classmethod
+    def _cycle(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        from bot.core.cycle_years import parse_cycle
+
+        parse_cycle(value)
+        return value.strip()
+
+    @field_validator("digest_weekday")
+    @classmethod
+    def _weekday(cls, value: int) -> int:
+        if not 0 <= value <= 6:
+            raise ValueError("PANTAU_DIGEST_WEEKDAY must be 0 (Monday) to 6 (Sunday)")
+        return value
+
+    @field_validator("webhook_port")
+    @classmethod
+    def _port(cls, value: int) -> int:
+        if not 1 <= value <= 65535:
+            raise ValueError("port out of range")
+        return value
+
+    @field_validator("tick_seconds", "invite_days")
+    @classmethod
+    def _positive(cls, value: float) -> float:
+        if value <= 0:
+            raise ValueError("must be positive")
+        return value
+
+    @field_validator("reminder_hour", "digest_hour")
+    @classmethod
+    def _clock_time(cls, value: str) -> str:
+        parse_clock(value)
+        return value.strip()
+
+    @field_validator("opening_reminders")
+    @classmethod
+    def _opening(cls, value: str) -> str:
+        from bot.core.errors import UserError
+        from bot.core.offsets import parse_opening
+
+        try:
+            parse_opening(value)
+        except UserError as exc:
+            raise ValueError(f"PANTAU_OPENING_REMINDERS: {value!r} is not a list like H-3, H") from exc
+        return value.strip()
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet(cls, value: str) -> str:
+        value = value.strip()
+        if value:
+            start, sep, end = value.partition("-")
+            if not sep:
+                raise ValueError("PANTAU_QUIET_HOURS must look like 21:00-07:00 (or be empty)")
+            parse_clock(start)
+            parse_clock(end)
+        return value
+
+    @property
+    def api_file_url(self) -> str:
+        """Where files are downloaded: ``TELEGRAM_API_FILE_URL``, else derived from the API base URL
+        (``http://host:port/bot`` -> ``http://host:port/file/bot``, as a self-hosted Bot API server serves them)."""
+        if self.telegram_api_file_url:
+            return self.telegram_api_file_url
+        base = self.telegram_api_base_url.rstrip("/")
+        head, sep, tail = base.rpartition("/")
+        if sep and tail.startswith("bot"):
+            return f"{head}/file/{tail}"
+        return f"{base}/file/bot"
+
+    @property
+    def digest_time(self) -> time:
+        return parse_clock(self.digest_hour)
+
+    @property
+    def reminder_time(self) -> time:
+        return parse_clock(self.reminder_hour)
+
+    @property
+    def opening_offsets(self):
+        from bot.core.offsets import parse_opening
+
+        return parse_opening(self.opening_reminders)
+
+    @property
+    def quiet_window(self) -> tuple[time, time] | None:
+        if not self.quiet_hours:
+            return None
+        start, _, end = self.quiet_hours.partition("-")
+        return parse_clock(start), parse_clock(end)
+
+    @field_validator("threshold_mulai")
+    @classmethod
+    def _ordered(cls, value: float, info) -> float:
+        data = info.data
+        if not (data.get("threshold_peduli", 75) >= data.get("threshold_cukup", 50) >= value >= 0):
+            raise ValueError("thresholds must satisfy PEDULI >= CUKUP >= MULAI >= 0")
+        return value
+
+
+def _environment(env_file: str | Path | None) -> dict[str, str]:
+    """Each setting's value from the environment or, failing that, the ``.env`` file, by field name."""
+    found_in_env = {k.lower(): v for k, v in os.environ.items()}
+    in_file: dict[str, str] = {}
+    if env_file is not None and Path(env_file).is_file():
+        from dotenv import dotenv_values  # only when there is a file to read
+
+        in_file = {k.lower(): v for k, v in dotenv_values(env_file).items() if v is not None}
+    values = {}
+    for field, info in Settings.model_fields.items():
+        names = [str(choice).lower() for choice in info.validation_alias.choices]
+        for source in (found_in_env, in_file):
+            name = next((n for n in names if n in source), None)
+            if name is not None:
+                values[field] = source[name]
+                break
+    return values
+
+
+class SettingsError(Exception):
+    """The environment holds values the bot cannot run with: ``problems`` is (variable, value, allowed)."""
+
+    def __init__(self, problems: list[tuple[str, str, str]]) -> None:
+        super().__init__("; ".join(f"{name}={value!r}" for name, value, _ in problems))
+        self.problems = problems
+
+
+# what each setting accepts, as people read it (translated where shown)
+ALLOWED = {
+    "locale": N_("id atau en"),
+    "timezone": N_("nama zona waktu IANA, mis. Asia/Jakarta, Asia/Makassar atau Asia/Jayapura"),
+    "cycle": N_("tahun penganugerahan (mis. 2026) atau tahun data/tahun penganugerahan (mis. 2025/2026)"),
+    "admin_ids": N_("ID pengguna Telegram berupa angka, dipisah koma"),
+    "reminder_hour": N_("jam dalam bentuk HH:MM, mis. 08:00"),
+    "digest_hour": N_("jam dalam bentuk HH:MM, mis. 08:00"),
+    "quiet_hours": N_("rentang HH:MM-HH:MM, mis. 21:00-07:00, atau kosong"),
+    "opening_reminders": N_("hari sebelum jendela pelaporan dibuka, mis. H-3, H, atau kosong"),
+    "digest_weekday": N_("0 (Senin) sampai 6 (Minggu)"),
+    "threshold_peduli": N_("angka 0–100, dengan PEDULI ≥ CUKUP ≥ MULAI"),
+    "threshold_cukup": N_("angka 0–100, dengan PEDULI ≥ CUKUP ≥ MULAI"),
+    "threshold_mulai": N_("angka 0–100, dengan PEDULI ≥ CUKUP ≥ MULAI"),
+    "province_threshold": N_("angka 0–100"),
+    "aksi_target": N_("angka 0–100"),
+    "aksi_actions": N_("jumlah aksi 1–20"),
+    "predikat_includes_handed_in": N_("true atau false"),
+    "skip_weekends": N_("true atau false"),
+    "skip_holidays": N_("true atau false"),
+    "webhook_port": N_("nomor port 1–65535"),
+    "health_port": N_("nomor port 1–65535, atau kosong"),
+    "webhook_url": N_("alamat https:// lengkap; Telegram hanya mengirim ke port 443, 80, 88 atau 8443"),
+    "webhook_secret": N_("1–256 karakter A–Z, a–z, 0–9, _ dan -, atau kosong (dibuat dari token)"),
+    "polling_lease_seconds": N_("angka detik 2–300"),
+    "log_format": N_("text atau json"),
+    "tick_seconds": N_("angka detik lebih dari 0"),
+    "invite_days": N_("jumlah hari lebih dari 0"),
+}
+
+
+def load_settings(**overrides: object) -> Settings:
+    """``Settings()``, with every invalid variable named in :class:`SettingsError` instead of a traceback."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        names = {}  # whatever pydantic reports (field or variable) -> (field, variable)
+        for field, info in Settings.model_fields.items():
+            alias = info.validation_alias
+            variable = str(alias.choices[0]) if isinstance(alias, AliasChoices) else field.upper()
+            names[field] = names[variable] = (field, variable)
+        problems = []
+        for error in exc.errors():
+            loc = str(error["loc"][0]) if error["loc"] else ""
+            field, variable = names.get(loc, (loc, loc.upper()))
+            problems.append((variable, str(error.get("input", "")), ALLOWED.get(field, N_("nilai yang sah"))))
+        raise SettingsError(problems) from None
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,225 @@
+"""Indicator states per region: reading them, changing them (with the audit trail), and their words.
+
+The progress arithmetic (the two numbers *terverifikasi Kanwil* and *diajukan kab/kota*, and the
+*perkiraan predikat dari kelengkapan data dukung*) lives in :mod:`bot.progress`, the national overview in
+:mod:`bot.national`; their names are re-exported here for the modules that import them from this one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+
+from sqlmodel import Session, select
+
+from bot.core import limits
+from bot.core.clock import Clock
+from bot.core.errors import UserError
+from bot.core.i18n import N_, Term
+from bot.core.models import ChecklistEntry, Cycle, Indicator, IndicatorState
+from bot.domain import audit
+from bot.domain.catalog import IndicatorInfo, catalog_snapshot
+from bot.domain.national import NationalProgress, ProvinceShare, national_progress
+from bot.domain.progress import (
+    CriterionProgress,
+    IndicatorTotals,
+    KkpClass,
+    ProvinceProgress,
+    RegionProgress,
+    Thresholds,
+    complete_counts,
+    province_progress,
+    region_progress,
+)
+from bot.reference import RegionRef
+
+__all__ = [  # re-exported from bot.progress and bot.national
+    "CriterionProgress", "IndicatorTotals", "KkpClass", "NationalProgress", "ProvinceProgress", "ProvinceShare",
+    "RegionProgress", "Thresholds", "complete_counts", "national_progress", "province_progress",
+    "region_progress",
+]
+
+
+@dataclass(frozen=True)
+class IndicatorStatus:
+    indicator: IndicatorInfo
+    state: IndicatorState
+    link: str | None
+    note: str | None
+    updated_at: datetime | None
+    updated_by: int | None
+
+
+def _states(session: Session, cycle: Cycle, region_codes: list[str]) -> dict[str, dict[str, ChecklistEntry]]:
+    out: dict[str, dict[str, ChecklistEntry]] = {code: {} for code in region_codes}
+    if not region_codes:
+        return out
+    stmt = select(ChecklistEntry).where(
+        ChecklistEntry.cycle_id == cycle.id, ChecklistEntry.region_code.in_(region_codes)
+    )
+    for entry in session.exec(stmt):
+        out[entry.region_code][entry.indicator_code] = entry
+    return out
+
+
+def indicator_statuses(
+    session: Session, cycle: Cycle, region: RegionRef, criterion: int | None = None, incomplete_only: bool = False
+) -> list[IndicatorStatus]:
+    """The region's indicators in catalog order, optionally one criterion, optionally only the unfinished."""
+    entries = _states(session, cycle, [region.code])[region.code]
+    out = []
+    for ind in catalog_snapshot(session).indicators:
+        if criterion is not None and ind.criterion_number != criterion:
+            continue
+        e = entries.get(ind.code)
+        state = IndicatorState(e.state) if e else IndicatorState.BELUM
+        if incomplete_only and state.is_complete:
+            continue
+        out.append(
+            IndicatorStatus(ind, state, e.link if e else None, e.note if e else None,
+                            e.updated_at if e else None, e.updated_by if e else None)
+        )
+    return out
+
+
+class ChecklistError(UserError):
+    """Bad input to a checklist change."""
+
+
+URL_RE = re.compile(r"^(https?://\S+|www\.\S+\.\S+)$", re.IGNORECASE)
+
+
+def normalise_link(text: str) -> str | None:
+    """A data-dukung link, or None when ``text`` is not one: ``www.…`` without a scheme gets ``https://``."""
+    text = text.strip()
+    if not URL_RE.match(text):
+        return None
+    return text if text.lower().startswith(("http://", "https://")) else f"https://{text}"
+
+
+# The states as people read them (messages, spreadsheets); "ditolak" is only the stored value.
+STATE_LABELS = {
+    IndicatorState.BELUM: N_("belum"),
+    IndicatorState.PROSES: N_("proses"),
+    IndicatorState.LENGKAP: N_("lengkap"),
+    IndicatorState.TERVERIFIKASI: N_("terverifikasi"),
+    IndicatorState.DITOLAK: N_("perlu perbaikan"),  # stored as "ditolak"; a Kanwil says "perlu perbaikan"
+}
+STATE_WORDS = {"perbaikan": IndicatorState.DITOLAK}  # short for "perlu perbaikan"
+
+
+@cache
+def _state_words() -> dict[str, IndicatorState]:
+    """Every way a state is written: the stored value (``ditolak``), its label in each language."""
+    from bot.core.i18n import translator
+
+    words = {s.value: s for s in IndicatorState} | STATE_WORDS
+    for locale in ("id", "en"):
+        t = translator(locale)
+        words.update({_word_key(t.gettext(label)): state for state, label in STATE_LABELS.items()})
+    return words
+
+
+def _word_key(text: str) -> str:
+    return " ".join(text.strip().lower().replace("-", " ").replace("_", " ").split())
+
+
+def parse_state(text: str) -> IndicatorState | None:
+    """``lengkap``, ``perlu perbaikan`` (or ``perlu-perbaikan``, ``perbaikan``, ``ditolak``), ``complete``…"""
+    return _state_words().get(_word_key(text))
+
+
+@dataclass(frozen=True)
+class StateChange:
+    indicator: Indicator
+    before: IndicatorState
+    after: IndicatorState
+    link: str | None
+    note: str | None
+
+
+def refusal(indicator_code: str, before: IndicatorState, state: IndicatorState) -> ChecklistError:
+    """Why a change ``may_set`` refused is not the sender's to make (``bot.access.may_set_state``)."""
+    if before is IndicatorState.TERVERIFIKASI:
+        return ChecklistError(N_("Indikator {code} sudah diverifikasi Kanwil; status, data dukung, tautan dan "
+                                 "catatannya hanya dapat diubah staf Bidang HAM."), code=indicator_code)
+    return ChecklistError(N_("Status <b>{state}</b> hanya dapat diberikan oleh staf Bidang HAM Kanwil setelah "
+                             "memeriksa data dukung."), state=Term(STATE_LABELS[state]))
+
+
+MaySet = Callable[[IndicatorState, IndicatorState], bool]  # (before, after) -> allowed
+
+
+def set_state(
+    session: Session, clock: Clock, cycle: Cycle, region: RegionRef, indicator_code: str,
+    state: IndicatorState, actor_id: int | None, evidence: str | None = None,
+    may_set: MaySet | None = None,
+) -> StateChange:
+    """Set one indicator's state. ``evidence`` is a data-dukung link (http/https) or a note.
+
+    ``may_set(before, after)`` is the caller's right to make this change (see ``bot.access.may_set_state``);
+    when it says no, nothing is changed.
+    """
+    indicator = session.get(Indicator, indicator_code)
+    if indicator is None or not indicator.active:
+        raise ChecklistError(N_("Indikator {code} tidak ada di katalog."), code=indicator_code)
+    entry = session.exec(
+        select(ChecklistEntry).where(
+            ChecklistEntry.cycle_id == cycle.id,
+            ChecklistEntry.region_code == region.code,
+            ChecklistEntry.indicator_code == indicator_code,
+        )
+    ).first()
+    evidence = (evidence or "").strip()
+    is_link = bool(URL_RE.match(evidence))
+    if len(evidence) > limits.MAX_NOTE:
+        raise ChecklistError(limits.TOO_LONG["link" if is_link else "note"], length=str(len(evidence)),
+                             limit=str(limits.MAX_NOTE))
+    before = IndicatorState(entry.state) if entry else IndicatorState.BELUM
+    if may_set is not None and not may_set(before, state):
+        raise refusal(indicator_code, before, state)
+    old = {"state": before.value, "link": entry.link if entry else None, "note": entry.note if entry else None}
+    if _changes_nothing(old, state, evidence):
+        return StateChange(indicator, before, state, old["link"], old["note"])  # nothing to record
+    if entry is None:
+        entry = ChecklistEntry(cycle_id=cycle.id, region_code=region.code, indicator_code=indicator_code,
+                               state=state.value, updated_at=clock.now())
+        session.add(entry)
+    entry.state = state.value
+    entry.updated_at = clock.now()
+    entry.updated_by = actor_id
+    if evidence:
+        if is_link:
+            entry.link = normalise_link(evidence)
+        else:
+            entry.note = evidence
+    session.flush()
+    audit.record(session, clock, actor_id, "checklist.state", f"{region.code}/{indicator_code}", region.code,
+                 before=old, after={"state": state.value, "link": entry.link, "note": entry.note})
+    return StateChange(indicator, before, state, entry.link, entry.note)
+
+
+def _changes_nothing(old: dict, state: IndicatorState, evidence: str | None) -> bool:
+    """The same state, and no evidence or the same one again: nothing is changed, nothing recorded."""
+    if old["state"] != state.value:
+        return False
+    evidence = (evidence or "").strip()
+    if not evidence:
+        return True
+    return evidence == (old["link"] if URL_RE.match(evidence) else old["note"])
+
+
+def attach_evidence(
+    session: Session, clock: Clock, cycle: Cycle, region: RegionRef, indicator_code: str,
+    actor_id: int | None, evidence: str, may_set: MaySet | None = None,
+) -> StateChange:
+    """Add a link or note to an indicator without changing its state (``may_set(state, state)`` decides,
+    as for ``/tandai``: a verified indicator's evidence is the Kanwil's)."""
+    current = next(
+        (s for s in indicator_statuses(session, cycle, region) if s.indicator.code == indicator_code), None
+    )
+    state = current.state if current else IndicatorState.BELUM
+    return set_state(session, clock, cycle, region, indicator_code, state, actor_id, evidence, may_set)

@@ -1,0 +1,84 @@
+"""Which chats receive the reminders of which kab/kota or province."""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from bot.core.claims import claimed, dialect_insert
+from bot.core.clock import Clock
+from bot.core.models import Subscription
+from bot.domain import audit
+from bot.reference import ProvinceRef, RegionRef
+
+
+def subscribe(session: Session, clock: Clock, chat_id: int, target: RegionRef | ProvinceRef,
+              actor: int | None) -> tuple[Subscription, bool]:
+    """Bind ``chat_id`` to ``target``; returns (subscription, newly active). Two copies subscribing one chat
+    at once never collide: the row is inserted with ``ON CONFLICT DO NOTHING`` (``bot.claims``)."""
+    query = select(Subscription).where(Subscription.chat_id == chat_id, Subscription.target_code == target.code)
+    sub = session.exec(query).first()
+    was_active = sub is not None and sub.active
+    if sub is None:
+        inserted = session.execute(dialect_insert(session)(Subscription).values(
+            chat_id=chat_id, target_code=target.code, active=True, created_by=actor, created_at=clock.now(),
+        ).on_conflict_do_nothing(index_elements=["chat_id", "target_code"]).returning(Subscription.id)).all()
+        sub = session.exec(query).one()
+        was_active = not inserted and sub.active  # the other copy was first
+    elif not sub.active:
+        was_active = not claimed(session, update(Subscription).where(Subscription.id == sub.id, ~Subscription.active)
+                                 .values(active=True, created_at=clock.now(), created_by=actor))
+        # bound again after /berhenti or a block: reminded from now on, like a new one
+        session.refresh(sub)
+    session.flush()
+    if not was_active:
+        region, province = (target.code, None) if len(target.code) > 2 else (None, target.code)
+        audit.record(session, clock, actor, "subscription.add", f"chat:{chat_id}", region, province,
+                     after={"chat": chat_id, "target": target.code})
+    return sub, not was_active
+
+
+def active_subscriptions(session: Session) -> list[Subscription]:
+    return list(session.exec(select(Subscription).where(Subscription.active).order_by(Subscription.id)))
+
+
+def of_chat(session: Session, chat_id: int) -> list[Subscription]:
+    return list(session.exec(
+        select(Subscription).where(Subscription.chat_id == chat_id, Subscription.active).order_by(Subscription.id)
+    ))
+
+
+def deactivate_chat(session: Session, chat_id: int) -> int:
+    """The bot was blocked or removed: stop sending there. Returns how many were active."""
+    subs = of_chat(session, chat_id)
+    for sub in subs:
+        sub.active = False
+    session.flush()
+    return len(subs)
+
+
+def migrate_chat(session: Session, old_chat_id: int, new_chat_id: int) -> int:
+    """A group became a supergroup: its subscriptions follow it to the new id."""
+    moved = 0
+    for sub in session.exec(select(Subscription).where(Subscription.chat_id == old_chat_id)):
+        clash = session.exec(select(Subscription).where(
+            Subscription.chat_id == new_chat_id, Subscription.target_code == sub.target_code)).first()
+        if clash is None:
+            sub.chat_id = new_chat_id
+            moved += 1
+        else:
+            clash.active = clash.active or sub.active
+            session.delete(sub)
+    session.flush()
+    return moved
+
+
+def unsubscribe(session: Session, chat_id: int, target_code: str | None = None) -> int:
+    """Stop a chat's reminders (for one target, or all); returns how many were active."""
+    count = 0
+    for sub in of_chat(session, chat_id):
+        if target_code is None or sub.target_code == target_code:
+            sub.active = False
+            count += 1
+    session.flush()
+    return count

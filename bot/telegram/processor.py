@@ -1,0 +1,93 @@
+"""How updates are run: many at once, one chat at a time, floods dropped.
+
+python-telegram-bot calls :meth:`ChatOrderedProcessor.do_process_update` for every update, up to
+``max_concurrent_updates`` at once. Updates of *different* chats run concurrently (one waiting on the
+network or on a rate limit never holds up another chat); updates of the *same* chat run one after the
+other, in the order they arrived, so a conversation's steps (the ``/jadwal_tambah`` wizard, a button
+pressed right after a command) are never interleaved.
+
+Before that, the flood gate (:class:`bot.flood.FloodGate`) may limit a sender: a pressed button is then
+answered "Terlalu cepat, coba lagi dalam N detik" (so it never spins), a person who writes is told once,
+and their update is not handled. People at work never get there. Every handler opens its own database
+session; nothing mutable is shared between updates.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import BaseUpdateProcessor
+
+from bot.core.i18n import translator
+from bot.telegram.flood import FloodGate, Verdict
+
+log = logging.getLogger(__name__)
+
+
+class ChatOrderedProcessor(BaseUpdateProcessor):
+    """``flood``: None for no flood control (the console). ``language``: the locale a limited person reads."""
+
+    def __init__(self, max_concurrent_updates: int = 256, flood: FloodGate | None = None,
+                 language: Callable[[int | None], str] = lambda user_id: "id") -> None:
+        super().__init__(max_concurrent_updates)
+        self.flood = flood
+        self.language = language
+        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}  # chat -> (lock, updates holding or waiting)
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        if not isinstance(update, Update):
+            await coroutine
+            return
+        chat = update.effective_chat.id if update.effective_chat else None
+        if self.flood is not None and (update.message or update.callback_query):
+            verdict = self.flood.check(update.effective_user.id if update.effective_user else None, chat)
+            if not verdict.allowed:
+                coroutine.close()  # type: ignore[attr-defined]  # not handled: never awaited
+                await self._refuse(update, verdict)
+                return
+        if chat is None:
+            await coroutine
+            return
+        lock, users = self._locks.get(chat, (None, 0))
+        if lock is None:
+            lock = asyncio.Lock()
+        self._locks[chat] = (lock, users + 1)
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            lock, users = self._locks[chat]
+            if users <= 1:
+                del self._locks[chat]
+            else:
+                self._locks[chat] = (lock, users - 1)
+
+    async def _refuse(self, update: Update, verdict: Verdict) -> None:
+        """A button is always answered (it stops spinning); a person who writes is told once per limit."""
+        query, chat = update.callback_query, update.effective_chat
+        if query is None and (not verdict.tell or chat is None):
+            return
+        user_id = update.effective_user.id if update.effective_user else None
+        t = translator(self.language(user_id) if chat is None or chat.type == "private" else self.language(None))
+        try:
+            if query is not None:
+                await query.answer(t.nfmt("Terlalu cepat, coba lagi dalam {n} detik.",
+                                          "Terlalu cepat, coba lagi dalam {n} detik.", verdict.retry_in))
+            else:
+                await update.get_bot().send_message(chat.id, t.nfmt(
+                    "Terlalu cepat, coba lagi dalam {n} detik. Pesan yang dikirim sebelum itu tidak diproses.",
+                    "Terlalu cepat, coba lagi dalam {n} detik. Pesan yang dikirim sebelum itu tidak diproses.",
+                    verdict.retry_in))
+        except TelegramError as exc:
+            log.info("could not tell %s in %s that they are too fast: %s", user_id, chat.id if chat else None, exc)
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None

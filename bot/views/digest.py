@@ -1,0 +1,77 @@
+"""The weekly digest of a province for its staf: who is behind, what changed this week, reminders nobody
+answered, what waits for the Kanwil's verification, events of the next two weeks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, select
+
+from bot.core.clock import Clock
+from bot.core.models import Event, Reminder, ReminderStatus
+from bot.core.settings import Settings
+from bot.domain.audit import changes_since
+from bot.domain.checklist import ProvinceProgress, Thresholds, province_progress
+from bot.domain.cycles import current_cycle
+from bot.domain.subscriptions import active_subscriptions
+from bot.reference import ProvinceRef, RegionRef, regions
+from schedules.calendar import scope_of, upcoming
+from schedules.planner import ESCALATE, NOTICES, is_opening_key
+
+BEHIND = 5
+
+
+@dataclass(frozen=True)
+class DigestView:
+    province: ProvinceRef
+    progress: ProvinceProgress
+    behind: tuple
+    changes: dict[str, int]  # kab/kota code -> checklist changes this week
+    unanswered: tuple[tuple[Event, RegionRef], ...]
+    events: tuple[Event, ...]
+    since: datetime
+
+
+def due_week(now: datetime, tz: str, weekday: int, at) -> str | None:
+    """The ISO week label when this week's digest is due (it is past the digest moment), else None."""
+    local = now.astimezone(ZoneInfo(tz))
+    moment = datetime.combine(local.date() - timedelta(days=local.weekday() - weekday), at, tzinfo=ZoneInfo(tz))
+    if local < moment:
+        return None
+    year, week, _ = local.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def build(session: Session, clock: Clock, settings: Settings, province: ProvinceRef, thresholds: Thresholds
+          ) -> DigestView:
+    now = clock.now()
+    since = now - timedelta(days=7)
+    progress = province_progress(session, current_cycle(session, clock, settings.cycle), province, thresholds)
+    behind = progress.needing_assistance(BEHIND)
+    codes = {r.region.code for r in progress.rows}
+    region_chats: dict[int, list[RegionRef]] = {}
+    for sub in active_subscriptions(session):
+        if sub.target_code in codes:
+            region_chats.setdefault(sub.chat_id, []).append(regions()[sub.target_code])
+    unanswered: list[tuple[Event, RegionRef]] = []
+    rows = session.exec(select(Reminder).where(
+        Reminder.status == ReminderStatus.SENT.value, Reminder.acknowledged_at.is_(None),
+        Reminder.deadline_at > now, Reminder.chat_id.in_(list(region_chats) or [0]))).all()
+    acked = {(r.event_id, r.chat_id) for r in session.exec(select(Reminder).where(
+        Reminder.acknowledged_at.is_not(None), Reminder.chat_id.in_(list(region_chats) or [0])))}
+    seen: set[tuple[int, str]] = set()
+    for row in rows:
+        if row.offset_key in NOTICES or row.offset_key == ESCALATE or is_opening_key(row.offset_key) \
+                or (row.event_id, row.chat_id) in acked:
+            continue
+        event = session.get(Event, row.event_id)
+        for region in region_chats[row.chat_id]:
+            if (event.id, region.code) not in seen and scope_of(event).covers(region):
+                seen.add((event.id, region.code))
+                unanswered.append((event, region))
+    events = tuple(e for e in upcoming(session, clock, codes, include_drafts=False)
+                   if e.starts_at <= now + timedelta(days=14))
+    return DigestView(province, progress, behind, changes_since(session, province.code, since),
+                      tuple(unanswered), events, since)

@@ -1,0 +1,79 @@
+"""What a due ledger row says: gathered from the database at the moment it is sent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from bot.core.clock import Clock
+from bot.core.models import Event, Reminder, ReminderStatus
+from schedules.planner import ESCALATE, NOTICES, is_opening_key
+from schedules.recipients import RegionWork, chat_zone, recipients
+
+
+@dataclass(frozen=True)
+class ReminderView:
+    reminder_id: int
+    event: Event
+    key: str
+    zone: str
+    pending: tuple[RegionWork, ...]  # kab/kota of the chat that still have work
+    now: datetime
+
+    @property
+    def opening(self) -> bool:
+        """Before a reporting window opens: it says when it opens and closes, and asks nothing yet."""
+        return is_opening_key(self.key)
+
+
+@dataclass(frozen=True)
+class NoticeView:
+    event: Event
+    key: str  # "moved" or "cancelled"
+    zone: str
+    now: datetime
+
+
+@dataclass(frozen=True)
+class EscalationView:
+    event: Event
+    zone: str
+    laggards: tuple[RegionWork, ...]  # reminded, did not acknowledge, still have work
+    now: datetime
+
+
+def reminder_view(session: Session, clock: Clock, row: Reminder, event: Event, cycle_setting: str | None,
+                  aksi_actions: int | None = None) -> ReminderView | NoticeView | EscalationView | None:
+    """None when there is nothing left to say (every kab/kota of the chat is done). ``aksi_actions``:
+    ``PANTAU_AKSI_ACTIONS`` (None: read from the environment)."""
+    now = clock.now()
+    if row.offset_key in NOTICES:
+        return NoticeView(event, row.offset_key, chat_zone(session, row.chat_id, event.timezone), now)
+    if row.offset_key == ESCALATE:
+        return escalation_view(session, clock, event, cycle_setting, aksi_actions)
+    found = recipients(session, clock, event, cycle_setting, only_chat=row.chat_id, aksi_actions=aksi_actions)
+    if not found or not found[0].needs_reminder:
+        return None
+    return ReminderView(row.id, event, row.offset_key, found[0].zone, found[0].pending, now)
+
+
+def escalation_view(session: Session, clock: Clock, event: Event, cycle_setting: str | None,
+                    aksi_actions: int | None = None) -> EscalationView | None:
+    rows = session.exec(select(Reminder).where(
+        Reminder.event_id == event.id, Reminder.offset_key != ESCALATE,
+        Reminder.status == ReminderStatus.SENT.value,
+    )).all()
+    acknowledged = {r.chat_id for r in rows if r.acknowledged_at is not None}
+    # the reminders before a window opens ask nothing: only those of its close make a chat silent
+    silent = {r.chat_id for r in rows if not is_opening_key(r.offset_key)} - acknowledged
+    if not silent:
+        return None
+    laggards: list[RegionWork] = []
+    for recipient in recipients(session, clock, event, cycle_setting, aksi_actions=aksi_actions):
+        if recipient.chat_id in silent:
+            laggards.extend(w for w in recipient.pending if w not in laggards)
+    if not laggards:
+        return None
+    return EscalationView(event, event.timezone, tuple(sorted(laggards, key=lambda w: w.region.code)), clock.now())
