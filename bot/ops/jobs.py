@@ -140,7 +140,10 @@ class DispatchTimer:
         try:
             while True:
                 self.again = False
+                outage = outage_of(self.application.bot_data)
                 try:
+                    if outage.down:  # rows this copy held when the database went away: take them back first
+                        await asyncio.to_thread(release_claims, engine.engine, [engine.worker_id])
                     report = await engine.run_until_idle()
                 except Stopping:
                     stopping = True
@@ -148,8 +151,9 @@ class DispatchTimer:
                 except Exception as exc:
                     if not is_database_down(exc):
                         raise
-                    outage_of(self.application.bot_data).failed(exc)  # the tick catches up
+                    outage.failed(exc)  # the tick catches up
                     return
+                outage.ok()  # it answered: logged once if it had been away
                 if report.claimed:
                     log.info("%s: %s", self.key, report)
                 if not self.again:
