@@ -94,7 +94,7 @@ def snooze(session: Session, clock: Clock, settings: Settings, reminder_id: int,
     if due <= clock.now():
         due = clock.now() + timedelta(hours=1)
     if due >= row.deadline_at:
-        raise UserError(N_("Tenggatnya sebelum besok pagi, jadi pengingat tidak bisa ditunda."))
+        raise UserError(N_("Tenggatnya sebelum besok pagi, sehingga pengingat tidak dapat ditunda."))
     planned = Planned(row.chat_id, f"{SNOOZE_PREFIX}{tomorrow:%Y%m%d}", due, row.deadline_at)
     insert_rows(session, event, [planned])
     _audit(session, clock, user_id, "reminder.snooze", row, event, {"due_at": due.isoformat()})

@@ -106,7 +106,7 @@ def parse_date(text: str, today: date) -> date:
     first, last = limits.date_window(today)
     if not first <= found <= last:
         raise UserError(N_("Tanggal “{value}” di luar rentang yang diterima: {first} sampai {last}."),
-                        value=text.strip(), first=first.strftime("%d-%m-%Y"), last=last.strftime("%d-%m-%Y"))
+                        value=text.strip(), first=first, last=last)
     return found
 
 

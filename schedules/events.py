@@ -79,7 +79,7 @@ def edit(session: Session, clock: Clock, settings: Settings, event_id: int, fiel
     elif field == "ingatkan":
         event.offsets = canonical_offsets(value, event.start_time is not None) if value else None
     else:
-        raise UserError(N_("Bagian “{value}” tidak bisa diubah."), value=field)
+        raise UserError(N_("Bagian “{value}” tidak dapat diubah."), value=field)
     if snapshot(event) == before:
         return event  # a change that changes nothing is not recorded
     event.updated_at = clock.now()

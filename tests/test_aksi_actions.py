@@ -59,13 +59,13 @@ async def test_a_grid_of_nine_actions_fits_one_message_in_both_languages(bot):
     assert "B04 (Januari–April): 9 dari 9 aksi dilaporkan · nilai capaian <b>65</b> (rata-rata nilai 9 aksi)" in body
     assert "B08 (Januari–Agustus): 9 dari 9 aksi dilaporkan · belum ada nilai capaian" in body
     assert "B12 (Januari–Desember): 0 dari 9 aksi dilaporkan · nilai capaian belum lengkap (1 dari 9 aksi " \
-           "bernilai)" in body
+           "sudah dinilai)" in body
     assert "<b>B04</b> (masa pelaporan biasanya 28 April–6 Mei): semua aksi sudah dilaporkan." in body
     assert [label for label, _ in buttons_of(grid)] == ["Rincian B04", "Rincian B08", "Rincian B12"]
     (detail,) = replies(await bot.press(grid, "Rincian B12", VIEWER))
     assert detail.method == "editMessageText" and visible_length(text(detail)) <= MAX_TEXT
     assert "❌ <b>Aksi 9</b> · Peningkatan" in text(detail)
-    assert ": tidak lengkap · nilai 40 · dicatat Pengguna (#333), Kamis, 25 Januari 2024 pukul 10.00 WITA · " \
+    assert ": tidak lengkap · nilai capaian 40 · dicatat Pengguna (#333), Kamis, 25 Januari 2024 pukul 10.00 WITA · " \
            "“foto kegiatan belum ada”" in text(detail)
     assert "⬜ <b>Aksi 1</b> · Peningkatan" in text(detail)
     (b04,) = replies(await bot.press(detail, "Rincian B04", VIEWER))
@@ -106,11 +106,11 @@ async def test_the_kanwil_checks_what_a_pic_hands_in(bot):
     assert reports(rt) == {("B04", 2): ("diajukan", None, "sudah diunggah ke SAPA-HAM")}
 
     (checked,) = replies(await bot.say("/aksi Tapin B04 2 tidak lengkap 40 foto kegiatan belum ada", STAF))
-    assert "dicatat: <b>tidak lengkap</b>, nilai 40." in text(checked)
+    assert "dicatat: <b>tidak lengkap</b>, nilai capaian 40." in text(checked)
     (again,) = replies(await bot.say("/aksi Tapin B04 2 lengkap foto sudah dilampirkan", PIC))  # handed in again
-    assert "<b>diajukan</b>, nilai 40 (menunggu pemeriksaan Kanwil)" in text(again)
+    assert "<b>diajukan</b>, nilai capaian 40 (menunggu pemeriksaan Kanwil)" in text(again)
     (verified,) = replies(await bot.say("/aksi Tapin B04 2 lengkap 85", STAF))
-    assert "dicatat: <b>lengkap</b>, nilai 85." in text(verified) and "Aksi 2 · B04 ✅" in text(verified)
+    assert "dicatat: <b>lengkap</b>, nilai capaian 85." in text(verified) and "Aksi 2 · B04 ✅" in text(verified)
     (closed,) = replies(await bot.say("/aksi Tapin B04 2 lengkap catatan baru", PIC))
     assert "sudah dinyatakan lengkap oleh Kanwil; PIC tidak berwenang mengubahnya" in text(closed)
     assert reports(rt) == {("B04", 2): ("lengkap", 85.0, "foto sudah dilampirkan")}
@@ -122,7 +122,7 @@ async def test_the_kanwil_checks_what_a_pic_hands_in(bot):
 async def test_bad_input_gets_a_clear_message_and_changes_nothing(bot):
     rt = bot.runtime
     cases = {
-        "/aksi Tapin B04 7 lengkap": "Kabupaten Tapin punya 6 aksi pada 2024 (sesuai pengaturan); aksi 7 tidak ada. "
+        "/aksi Tapin B04 7 lengkap": "Kabupaten Tapin memiliki 6 aksi pada 2024 (sesuai pengaturan); aksi 7 tidak ada. "
                                      "Ubah daftar aksinya dengan /aksi Tapin 2024 jumlah 7",
         "/aksi Tapin B04 2": "“2” bisa berarti aksi 2 atau nilai capaian 2.",
         "/aksi Tapin B04 2 selesai": "Status “selesai” tidak dikenal: tulis lengkap atau tidak lengkap",
@@ -133,7 +133,7 @@ async def test_bad_input_gets_a_clear_message_and_changes_nothing(bot):
         "/aksi Tapin B04 2040 2 lengkap": "Tahun 2040 di luar rentang yang diterima",
         "/aksi Tapin jumlah 0": "Jumlah aksi harus 1–20; “0” tidak sah.",
         "/aksi Tapin jumlah banyak": "Tulis jumlah aksi sebagai angka",
-        "/aksi Tapin B04 2 lengkap " + "x" * 1001: "Catatan terlalu panjang: 1001 karakter, paling banyak 1000.",
+        "/aksi Tapin B04 2 lengkap " + "x" * 1001: "Catatan terlalu panjang: 1.001 karakter, paling banyak 1.000.",
         "/aksi Tapin B04": "Laporan Aksi HAM dicatat per aksi. Sebutkan nomor aksi dan statusnya",
         "/aksi Kalsel B04 2 lengkap": "Kalimantan Selatan adalah provinsi; sebutkan kab/kota.",
     }
@@ -153,7 +153,7 @@ async def test_the_list_of_actions_and_its_limits(bot):
     assert "✔️ Daftar aksi 2024 dicatat: 8 aksi." in text(longer) and "8 aksi (daftar aksi tahun ini)" in text(longer)
     await bot.say("/aksi Tapin B04 8 lengkap", STAF)
     (refused,) = replies(await bot.say("/aksi Tapin 2024 jumlah 7", STAF))
-    assert "Aksi 8 Kabupaten Tapin 2024 sudah punya laporan; daftar aksi tidak dapat dikurangi sampai 7." \
+    assert "Aksi 8 Kabupaten Tapin 2024 sudah memiliki laporan; daftar aksi tidak dapat dikurangi menjadi 7 aksi." \
         in text(refused)
     (titled,) = replies(await bot.say("/aksi Tapin judul 2 Layanan bantuan hukum gratis", STAF))
     assert "Aksi 2 · B04 ⬜ B08 ⬜ B12 ⬜ · Layanan bantuan hukum gratis" in text(titled)
@@ -176,14 +176,14 @@ async def test_capaian_per_period_the_year_and_the_target(bot):
     body = text(grid)
     assert "✔️ Nilai capaian Aksi HAM B12 2024 dicatat: 87,5." in body
     assert "nilai capaian <b>67,5</b> (rata-rata nilai 6 aksi) · mencapai target" in body
-    assert "B08 (Januari–Agustus): 1 dari 6 aksi dilaporkan · nilai capaian <b>70</b> (nilai periode)" in body
+    assert "B08 (Januari–Agustus): 1 dari 6 aksi dilaporkan · nilai capaian <b>70</b> (dinilai per periode)" in body
     assert "B12 (Januari–Desember): dilaporkan per periode, rincian per aksi belum tercatat · nilai capaian " \
-           "<b>87,5</b> (nilai periode)" in body
-    assert "Capaian tahunan (rata-rata B04, B08, B12): <b>75</b> · mencapai target" in body
+           "<b>87,5</b> (dinilai per periode)" in body
+    assert "Nilai capaian tahunan (rata-rata B04, B08, B12): <b>75</b> · mencapai target" in body
     bot.runtime.settings = bot.runtime.settings.model_copy(update={"aksi_target": 80})
     (higher,) = replies(await bot.say("/aksi Tapin", STAF))
     assert "Target capaian: 80 (sesuai pengaturan)" in text(higher)
-    assert "Capaian tahunan (rata-rata B04, B08, B12): <b>75</b> · kurang 5 dari target" in text(higher)
+    assert "Nilai capaian tahunan (rata-rata B04, B08, B12): <b>75</b> · kurang 5 dari target" in text(higher)
 
 
 async def test_a_year_with_a_target_in_the_data_names_it(bot):
@@ -191,7 +191,7 @@ async def test_a_year_with_a_target_in_the_data_names_it(bot):
     bot.runtime.settings = bot.runtime.settings.model_copy(update={"aksi_target": 70})
     (grid,) = replies(await bot.say("/aksi Tapin B04 nilai 62,5", STAF))
     assert "Target capaian 2022 untuk kabupaten/kota: 60" in text(grid)  # not the setting
-    assert "nilai capaian <b>62,5</b> (nilai periode) · mencapai target" in text(grid)
+    assert "nilai capaian <b>62,5</b> (dinilai per periode) · mencapai target" in text(grid)
     # 1 September: B04's usual window is over, B08's (28 August-5 September) is on
     assert "<b>B08</b> (masa pelaporan biasanya 28 Agustus–5 September): belum satu pun dari 6 aksi dilaporkan " \
            "untuk B08." in text(grid)

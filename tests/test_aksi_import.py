@@ -136,7 +136,7 @@ def test_row_errors_name_the_row_and_change_nothing(catalog):
         "4: status kosong: tulis lengkap, tidak lengkap atau diajukan",
         "5: periode “B05” tidak dikenal: B04, B08, B12",
         "6: kolom aksi kosong: status, judul dan catatan hanya untuk laporan satu aksi",
-        "7: nilai “101” harus angka 0-100",
+        "7: nilai capaian “101” harus angka 0–100",
         "9: judul aksi 5 berbeda dengan baris 8",
         "10: Kabupaten Tapin B08 2024 aksi 5 sudah ada di baris 9",
     ]
@@ -225,7 +225,7 @@ async def test_the_report_filled_in_and_sent_to_the_bot_imports_both_sheets_toge
                 row[5].value, row[6].value = "Pelatihan aparatur", "tidak lengkap"
 
     (preview,) = replies(await send_file(bot, STAF, _edited(content, fill), name="laporan.xlsx"))
-    assert "• Kabupaten Tapin B04 2024 Aksi 2: belum dilaporkan → lengkap, nilai 85" in preview.params["text"]
+    assert "• Kabupaten Tapin B04 2024 Aksi 2: belum dilaporkan → lengkap, nilai capaian 85" in preview.params["text"]
     assert "• Kabupaten Tapin B04 2024 Aksi 7: belum dilaporkan → tidak lengkap" in preview.params["text"]
     (done,) = replies(await bot.press(preview, "✅ Kirim", STAF))
     assert "3 baris berubah" in done.params["text"]  # two reports and a title

@@ -152,11 +152,11 @@ async def test_aksi_records_a_report(bot):
     assert "Target capaian: 60 (sesuai pengaturan)" in text
     assert "B04 (Januari–April): 0 dari 6 aksi dilaporkan · belum ada nilai capaian" in text
     assert ("B08 (Januari–Agustus): dilaporkan per periode, rincian per aksi belum tercatat · nilai capaian "
-            "<b>87,5</b> (nilai periode) · mencapai target") in text
+            "<b>87,5</b> (dinilai per periode) · mencapai target") in text
     assert "B12 (Januari–Desember): 0 dari 6 aksi dilaporkan · belum ada nilai capaian" in text
-    assert "Rata-rata sejauh ini (1 periode): <b>87,5</b>" in text
+    assert "Rata-rata nilai capaian sejauh ini (1 periode): <b>87,5</b>" in text
     (view,) = replies(await bot.say("/aksi Tapin", VIEWER))
-    assert "nilai capaian <b>87,5</b> (nilai periode)" in view.params["text"]
+    assert "nilai capaian <b>87,5</b> (dinilai per periode)" in view.params["text"]
     (denied,) = replies(await bot.say("/aksi Tapin B12", VIEWER))
     assert "tidak berwenang" in denied.params["text"]
     with bot.runtime.session() as session:
@@ -195,7 +195,7 @@ async def test_reminder_buttons_snooze_and_show_what_is_missing(bot):
     with bot.runtime.session() as session:
         snoozed = session.exec(select(Reminder).where(Reminder.offset_key == "snooze-20240315")).one()
     assert snoozed.due_at == datetime(2024, 3, 15, 0, 0, tzinfo=UTC)
-    calls = replies(await bot.press(message, "Lihat yang belum", VIEWER))
+    calls = replies(await bot.press(message, "Lihat yang belum lengkap", VIEWER))
     assert "120 indikator belum lengkap" in calls[-1].params["text"]
 
 
@@ -204,7 +204,7 @@ async def test_snooze_refused_when_the_deadline_is_before_tomorrow(bot):
                              datetime(2024, 3, 20, 23, 0, tzinfo=UTC))  # 07:00 WITA, 2h before
     calls = await bot.press(message, "⏰ Ingatkan besok", VIEWER)
     alert = next(c for c in calls if c.method == "answerCallbackQuery")
-    assert "tidak bisa ditunda" in alert.params["text"] and alert.params["show_alert"]
+    assert "sehingga pengingat tidak dapat ditunda" in alert.params["text"] and alert.params["show_alert"]
 
 
 @pytest.mark.parametrize("typed,shown", [
@@ -234,7 +234,8 @@ async def test_relative_dates_are_read_in_the_regions_zone(bot):
 async def test_dates_outside_the_window_are_refused(bot, typed):
     (reply,) = replies(await bot.say(f"/jadwal_tambah rakor Kalsel {typed} Rakor"))
     text = reply.params["text"]
-    assert "di luar rentang yang diterima: 01-01-2023 sampai 31-12-2029" in text and "Tidak ada yang dibuat." in text
+    assert "di luar rentang yang diterima: 1 Januari 2023 sampai 31 Desember 2029" in text
+    assert "Tidak ada yang dibuat." in text
     (moved,) = replies(await bot.say(f"/jadwal_ubah 1 tanggal {typed}"))
     assert "Acara #1 tidak ada" in moved.params["text"] or "di luar rentang" in moved.params["text"]
 
@@ -253,6 +254,23 @@ async def test_window_counts_down_to_opening_then_close(bot):
     bot.runtime.clock = FixedClock(datetime(2024, 2, 4, 2, 0, tzinfo=UTC))
     (during,) = replies(await bot.say("/jadwal Kalsel"))
     assert "ditutup H-2" in during.params["text"]
+
+
+async def test_far_countdowns_read_in_days_not_h_minus(bot):
+    """Staff count down "H-14" at most: a window opening in 144 days reads "dibuka 144 hari lagi" beside its
+    dates, never "dibuka H-144"; two weeks ahead is still "H-14"."""
+    from bot.core.i18n import translator
+    from bot.render.calendar import days_word
+
+    await bot.say("/jadwal_tambah aksiham Kalsel 2024-06-17..2024-06-24 Pelaporan Aksi HAM B08")
+    await bot.say("/jadwal_tambah rakor Kalsel 2024-02-08 09:00 Rakor data dukung")
+    (agenda,) = replies(await bot.say("/jadwal Kalsel"))
+    text = agenda.params["text"]
+    assert "Senin, 17 Juni 2024 s.d. Senin, 24 Juni 2024 · dibuka 144 hari lagi" in text
+    assert "Kamis, 8 Februari 2024 pukul 09.00 WITA · H-14" in text
+    assert "H-144" not in text
+    assert days_word(translator("en"), 144) == "in 144 days" and days_word(translator("en"), 14) == "in 14 days"
+    assert days_word(translator("id"), 1500) == "1.500 hari lagi"
 
 
 async def test_admins_agenda_shows_each_event_in_its_zone(bot):
@@ -283,8 +301,8 @@ async def test_aksi_target_is_a_setting_and_the_gap_is_shown(bot):
     (reply,) = replies(await bot.say("/aksi Tapin B08 2024 80"))
     text = reply.params["text"]
     assert "Target capaian: 90 (sesuai pengaturan)" in text  # no target in the data for 2024
-    assert "nilai capaian <b>70</b> (nilai periode) · kurang 20 dari target" in text
-    assert "Rata-rata sejauh ini (2 periode): <b>75</b> · kurang 15 dari target" in text
+    assert "nilai capaian <b>70</b> (dinilai per periode) · kurang 20 dari target" in text
+    assert "Rata-rata nilai capaian sejauh ini (2 periode): <b>75</b> · kurang 15 dari target" in text
 
 
 async def test_aksi_with_an_invalid_period_says_so(bot):

@@ -40,7 +40,7 @@ def test_import_catalog_reports_rows_and_changes_nothing(env, tmp_path, capsys):
     assert main(["import", "catalog", str(bad)]) == 1
     err = capsys.readouterr().err
     assert "Impor dibatalkan; katalog tidak berubah" in err
-    assert "baris 3: kriteria “12” harus nomor 1-10" in err
+    assert "baris 3: kriteria “12” harus nomor 1–10" in err
     good = tmp_path / "good.csv"
     good.write_text("kode,kriteria,jenis,indikator\n1.1,1,struktur,Perda\n", encoding="utf-8")
     assert main(["import", "catalog", str(good)]) == 0
@@ -116,13 +116,14 @@ def test_argparse_speaks_indonesian(env, capsys):
 
 
 @pytest.mark.parametrize("variable,value,locale,expected", [
-    ("PANTAU_LOCALE", "fr", None, "Pengaturan PANTAU_LOCALE tidak valid: \"fr\". Yang diperbolehkan: id atau en."),
-    ("PANTAU_CYCLE", "bogus", None, "Pengaturan PANTAU_CYCLE tidak valid: \"bogus\""),
-    ("PANTAU_CYCLE", "bogus", "en", "The setting PANTAU_CYCLE is not valid: \"bogus\""),
+    ("PANTAU_LOCALE", "fr", None, "Pengaturan PANTAU_LOCALE tidak valid: “fr”. Yang diperbolehkan: id atau en."),
+    ("PANTAU_CYCLE", "bogus", None, "Pengaturan PANTAU_CYCLE tidak valid: “bogus”"),
+    ("PANTAU_CYCLE", "bogus", "en", "The setting PANTAU_CYCLE is not valid: “bogus”"),
     ("PANTAU_REMINDER_HOUR", "25:00", None, "jam dalam bentuk HH:MM"),
     ("PANTAU_DIGEST_WEEKDAY", "9", None, "0 (Senin) sampai 6 (Minggu)"),
     ("PANTAU_ADMIN_IDS", "abc", None, "PANTAU_ADMIN_IDS"),
     ("PANTAU_TIMEZONE", "Mars/Olympus", None, "Asia/Jakarta"),
+    ("PANTAU_OPENING_REMINDERS", "besok", None, "hari sebelum masa pelaporan dibuka, mis. H-3, H, atau kosong"),
 ])
 def test_settings_mistakes_get_one_clear_line_and_exit_2(env, variable, value, locale, expected):
     environment = {"DATABASE_URL": env, "PATH": "", variable: value}

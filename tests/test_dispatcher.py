@@ -65,9 +65,9 @@ async def test_sends_when_due_and_only_once(world):
     text = sender.texts(TAPIN_CHAT)[0]
     assert "⏰ <b>Pengingat: Batas data dukung KKP HAM</b>" in text
     assert "Tenggat KKP HAM · Kamis, 21 Maret 2024 · <b>H-7</b>" in text
-    assert "• Kab. Tapin: 120 dari 120 indikator belum lengkap" in text
+    assert "• Kab. Tapin: 120 dari 120 indikator belum diajukan" in text
     labels = [b.label for row in sender.replies[0][1].buttons for b in row]
-    assert labels == ["✅ Sudah dikerjakan", "⏰ Ingatkan besok", "Lihat yang belum"]
+    assert labels == ["✅ Sudah dikerjakan", "⏰ Ingatkan besok", "Lihat yang belum lengkap"]
     assert (await d.run_once()).sent == 0
     assert statuses(world, TAPIN_CHAT)[0] == ("7d", "sent")
 

@@ -130,11 +130,12 @@ async def test_malformed_files_are_refused_with_the_reason_and_nothing_changes(b
          "baris 2: sel D2 berisi rumus"),
         (xlsx([HEADER, ["Tapin", "1.01", "lengkap", "", ""]], sheet="Data"), "progres.xlsx",
          "Lembar “Progres” tidak ada di berkas (lembar yang ada: Data)"),
-        (b"PK\x03\x04 not really a zip", "progres.xlsx", "Berkas XLSX rusak atau bukan XLSX"),
-        ("wilayah;kode;status\nTapin;1.01;lengkap\n".encode("utf-16"), "progres.csv", "harus berpenyandian UTF-8"),
-        (zip_bomb(), "progres.xlsx", "Berkas XLSX tidak wajar (isi terkompresi berlebihan)"),
+        (b"PK\x03\x04 not really a zip", "progres.xlsx", "Berkas rusak atau bukan berkas Excel (.xlsx)"),
+        ("wilayah;kode;status\nTapin;1.01;lengkap\n".encode("utf-16"), "progres.csv",
+         "harus memakai encoding UTF-8 (Excel: Simpan Sebagai → CSV UTF-8)"),
+        (zip_bomb(), "progres.xlsx", "Berkas Excel (.xlsx) tidak wajar (isi terkompresi berlebihan)"),
         (("wilayah;kode;status\n" + "Tapin;1.01;lengkap\n" * 10_001).encode(), "progres.csv",
-         "Terlalu banyak baris (lebih dari 10000)"),
+         "Terlalu banyak baris (lebih dari 10.000)"),
     ]
     for content, name, reason in cases:
         (reply,) = replies(await send_file(bot, STAF, content, name=name))
@@ -234,7 +235,8 @@ async def test_evidence_refusals(bot):
     (reply,) = replies(await send_file(bot, VIEWER, b"x", name="a.pdf", caption="3.02"))
     assert "tidak berwenang" in reply.params["text"]
     (reply,) = replies(await send_file(bot, PIC, b"x", name="a.pdf", caption="Tapim Kalsl 3.02"))
-    assert "Kab/kota “Tapim Kalsl” tidak dikenal atau ambigu; berkas tidak dilampirkan" in reply.params["text"]
+    assert "Kab/kota “Tapim Kalsl” tidak dikenal atau bisa berarti beberapa kab/kota; berkas tidak dilampirkan" \
+        in reply.params["text"]
     # in a group only a caption that is just a code is answered ("rapat 1.5 jam" is somebody's message)
     (reply,) = replies(await send_file(bot, PIC, b"x", name="a.pdf", caption="3.99", chat_id=-100777))
     assert "Indikator “3.99” tidak ada" in reply.params["text"]
@@ -276,7 +278,7 @@ async def test_aksi_spreadsheet_through_the_bot(bot):
     (done,) = replies(await bot.press(preview, "✅ Kirim", STAF))
     assert "1 baris berubah" in done.params["text"]
     (shown,) = replies(await bot.say("/aksi Tapin", PIC))
-    assert "nilai capaian <b>85</b> (nilai periode)" in shown.params["text"]
+    assert "nilai capaian <b>85</b> (dinilai per periode)" in shown.params["text"]
     (refused,) = replies(await send_file(bot, PIC, xlsx([["wilayah", "tahun", "periode", "skor"],
                                                           ["Tapin", "2024", "B08", "70"]], sheet="Aksi HAM"),
                                          name="aksi.xlsx"))
@@ -316,7 +318,7 @@ async def test_a_doubled_column_and_an_overlong_note_are_named(bot):
     assert "Kolom ganda: status." in reply.params["text"] and not buttons_of(reply)
     long_note = f"wilayah,kode,status,catatan\nTapin,1.01,lengkap,{'x' * 200_000}\n".encode()
     (reply,) = replies(await send_file(bot, STAF, long_note, name="progres.csv"))
-    assert "baris 2: Catatan terlalu panjang: 200000 karakter, paling banyak 1000." in reply.params["text"]
+    assert "baris 2: Catatan terlalu panjang: 200.000 karakter, paling banyak 1.000." in reply.params["text"]
     assert "rusak" not in reply.params["text"]
     assert snapshot(bot.runtime) == []
 

@@ -19,7 +19,7 @@ from tests.conftest import ADMIN, PIC, STAF, BotHarness, grant, replies
 from tests.fakes import FakeTime, fake_rate_limiter
 
 STRANGER_ID = 8080
-TOO_FAST = "Terlalu cepat, coba lagi dalam"
+TOO_FAST = "Terlalu banyak pesan dalam waktu singkat; coba lagi dalam"
 
 
 class GatedBot(BotHarness):
@@ -193,7 +193,7 @@ async def test_limited_people_read_their_own_language(gated):
     calls = []
     for _ in range(20):
         calls += await gated.type("/status Tapin", STRANGER_ID)
-    (limited,) = [t for t in texts(calls, STRANGER_ID) if "Too fast" in t]
+    (limited,) = [t for t in texts(calls, STRANGER_ID) if "Too many messages in a short time" in t]
     assert "try again in 60 seconds" in limited
 
 

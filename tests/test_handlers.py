@@ -64,8 +64,8 @@ async def test_status_of_a_region(bot):
     assert "Hanya indikator yang terverifikasi Kanwil yang dihitung." in text
     assert "skor" not in text and "kategori" not in text
     assert "Terakhir diperbarui: Kamis, 25 Januari 2024 pukul 10.00 WITA" in text
-    assert "katalog CONTOH" in text
-    assert [label for label, _ in buttons_of(reply)] == ["Lihat yang belum", "Buka checklist"]
+    assert "Daftar indikator yang dipakai adalah CONTOH, bukan daftar indikator resmi." in text
+    assert [label for label, _ in buttons_of(reply)] == ["Lihat yang belum lengkap", "Buka daftar indikator"]
 
 
 async def test_status_of_a_province(bot):
@@ -151,7 +151,7 @@ async def test_belum_for_a_multiword_region_with_criterion(bot):
 
 async def test_checklist_browser_sets_a_state(bot):
     (menu,) = replies(await bot.say("/checklist Tapin", ADMIN))
-    assert "<b>Checklist Kabupaten Tapin</b>" in menu.params["text"]
+    assert "<b>Daftar indikator Kabupaten Tapin</b>" in menu.params["text"]
     assert len(buttons_of(menu)) == 10
     (crit,) = replies(await bot.press(menu, "2. Hak atas informasi (0/12)"))
     assert crit.method == "editMessageText"
@@ -327,7 +327,7 @@ async def test_without_a_catalog_every_reading_command_says_so(runtime, line):
     finally:
         await harness.app.shutdown()
     text = "\n".join(c.params["text"] for c in calls)
-    assert "Katalog indikator KKP HAM belum diimpor" in text and "pantau-ham import catalog" in text
+    assert "Daftar indikator KKP HAM belum diimpor" in text and "pantau-ham import catalog" in text
     for wrong in ("Semua indikator sudah lengkap", "0 dari 0", "kurang peduli", "0%"):
         assert wrong not in text
     assert not harness.api.refusals

@@ -152,7 +152,7 @@ async def test_every_entry_reads_as_one_full_sentence(world):
         "dan pengumuman.",
         "Pengguna (#333) menghentikan pengingat dan pengumuman Kabupaten Tapin di grup “Grup HAM Tapin”.",
         "Pengguna (#444) mencatat laporan Aksi 2 B08 2024 untuk Kabupaten Tapin: diajukan.",
-        "Pengguna (#333) mencatat laporan Aksi 2 B08 2024 untuk Kabupaten Tapin: lengkap, nilai 90 (sebelumnya "
+        "Pengguna (#333) mencatat laporan Aksi 2 B08 2024 untuk Kabupaten Tapin: lengkap, nilai capaian 90 (sebelumnya "
         "diajukan).",
         "Pengguna (#333) menetapkan daftar Aksi HAM 2024 untuk Kabupaten Tapin: 8 aksi (sebelumnya 6).",
         "Pengguna (#333) menetapkan daftar Aksi HAM 2024 untuk Kabupaten Tapin: 8 aksi, judul Aksi 3 diubah.",

@@ -78,8 +78,21 @@ def test_english_is_the_second_language():
     t = Translator("en")
     assert t.date(date(2024, 1, 25)) == "Thursday, 25 January 2024"
     assert t.percent(0.875) == "87.5%"
-    assert t.gettext("Lihat yang belum") == "See what is missing"
+    assert t.gettext("Lihat yang belum lengkap") == "See what is missing"
     assert t.nfmt("{n} indikator belum lengkap", "{n} indikator belum lengkap", 1) == "1 indicator not yet complete"
+
+
+def test_counts_carry_the_thousands_separator_of_the_language():
+    """A count filled into a message reads 5.704 in Indonesian, 5,704 in English; a number that names
+    something (a year, an id) is passed as text and stays as it is."""
+    message = "Impor selesai: {rows} baris, {changed} berubah, {unchanged} tetap."
+    assert Translator("id").plain(message, rows=61680, changed=5704, unchanged=0) == \
+        "Impor selesai: 61.680 baris, 5.704 berubah, 0 tetap."
+    assert Translator("en").plain(message, rows=61680, changed=5704, unchanged=0) == \
+        "Import done: 61,680 rows, 5,704 changed, 0 unchanged."
+    assert Translator("id").fmt("KKP HAM Tahun {data} (penganugerahan {award})", data="2025", award="2026") == \
+        "KKP HAM Tahun 2025 (penganugerahan 2026)"
+    assert Translator("id").nfmt("{n} hari lagi", "{n} hari lagi", 1500) == "1.500 hari lagi"
 
 
 def test_values_are_escaped():

@@ -17,7 +17,8 @@ def events(rt) -> list[Event]:
 @pytest.mark.parametrize("line,expected", [
     ("/jadwal_tambah rakor Tapin 0001-01-01 09:00 Rakor purba", "di luar rentang yang diterima"),
     ("/jadwal_tambah rakor Tapin 9999-12-31 Rakor masa depan", "di luar rentang yang diterima"),
-    ("/jadwal_tambah rakor Tapin 2024-06-19 Rakor | lokasi " + "x" * 5200, "Lokasi terlalu panjang: 5200"),
+    ("/jadwal_tambah rakor Tapin 2024-06-19 Rakor | lokasi " + "x" * 5200,
+     "Lokasi terlalu panjang: 5.200 karakter, paling banyak 200."),
     ("/jadwal_tambah rakor Tapin 2024-06-19 Rakor | catatan " + "x" * 5200, "Catatan terlalu panjang"),
     ("/jadwal_tambah rakor Tapin 2024-06-19 " + "Judul " * 100, "Judul acara terlalu panjang"),
     ("/jadwal_tambah rakor Tapin 2024-06-19 09:00 Rakor | ingatkan "
@@ -62,7 +63,7 @@ async def test_aksi_year_must_be_sane(bot):
 
 async def test_long_note_on_an_indicator_is_refused(bot):
     (reply,) = replies(await bot.say("/tandai Tapin 1.01 proses " + "n" * 1200, ADMIN))
-    assert "Catatan terlalu panjang: 1200" in reply.params["text"]
+    assert "Catatan terlalu panjang: 1.200 karakter, paling banyak 1.000." in reply.params["text"]
     with bot.runtime.session() as session:
         assert not session.exec(select(AuditEntry).where(AuditEntry.action == "checklist.state")).all()
 

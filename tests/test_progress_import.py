@@ -87,12 +87,18 @@ def test_import_sets_states_links_and_notes_and_audits_once(catalog):
 
 @pytest.mark.parametrize("rows, expected", [
     ([HEADER, ["Atlantis", "1.01", "lengkap", "", ""]], "2: wilayah “Atlantis” tidak dikenal"),
-    ([HEADER, ["63.05", "99.99", "lengkap", "", ""]], "2: indikator 99.99 tidak ada di katalog"),
+    ([HEADER, ["63.05", "99.99", "lengkap", "", ""]], "2: indikator 99.99 tidak ada di daftar indikator"),
     ([HEADER, ["63.05", "1.01", "selesai", "", ""]], "2: status “selesai” tidak dikenal"),
     ([HEADER, ["Kalsel", "1.01", "lengkap", "", ""]], "2: “Kalsel” adalah provinsi"),
+    # a name shared by a province and its capital, or by two kabupaten: ask for the full name, not a code
+    ([HEADER, ["Bengkulu", "1.01", "lengkap", "", ""]],
+     "2: wilayah “Bengkulu” bisa berarti beberapa wilayah; tulis nama lengkap kab/kotanya, mis. “Kota Bengkulu”"),
+    ([HEADER, ["Mura", "1.01", "lengkap", "", ""]],
+     "2: wilayah “Mura” bisa berarti beberapa wilayah; tulis nama lengkap kab/kotanya, mis. “Kabupaten Musi Rawas”, "
+     "“Kabupaten Murung Raya”"),
     ([HEADER, ["63.05", "1.01", "lengkap", "bukan tautan", ""]], "2: tautan “bukan tautan” bukan alamat web"),
     ([HEADER, ["63.05", "1.01", "lengkap", "https://x.example/" + "a" * 1000, ""]],
-     "2: Tautan terlalu panjang: 1018 karakter, paling banyak 1000."),
+     "2: Tautan terlalu panjang: 1.018 karakter, paling banyak 1.000."),
     ([HEADER, ["63.05", "1.01", "lengkap", "", ""], ["Tapin", "1.01", "proses", "", ""]],
      "3: Kabupaten Tapin indikator 1.01 sudah ada di baris 2"),
     ([["wilayah", "kode", "catatan"], ["63.05", "1.01", ""]], "1: Kolom wajib tidak ada: status."),
@@ -197,7 +203,8 @@ def test_export_of_a_province_imports_back_unchanged(catalog):
     header = next(summary.iter_rows(max_row=1, values_only=True))
     assert header[2:7] == ("terverifikasi Kanwil", "diajukan kab/kota, menunggu verifikasi", "jumlah indikator",
                            "persen terverifikasi", "perkiraan predikat dari kelengkapan data dukung")
-    assert header[7:11] == ("Aksi HAM B04 2024", "Aksi HAM B08 2024", "Aksi HAM B12 2024", "rata-rata Aksi HAM 2024")
+    assert header[7:11] == ("Aksi HAM B04 2024", "Aksi HAM B08 2024", "Aksi HAM B12 2024",
+                           "rata-rata nilai capaian Aksi HAM 2024")
     progress = wb["Progres"]
     link = next(c for c in progress["G"] if c.value == "https://x.example/a.pdf")
     assert link.hyperlink.target == "https://x.example/a.pdf"
@@ -277,7 +284,7 @@ def test_aksi_scores_by_spreadsheet(catalog):
                          PIC_TAPIN, catalog.clock.now())
     text = messages(exc.value, catalog)
     assert text[0].startswith("3: Anda tidak berwenang mencatat Aksi HAM Kabupaten Banjar")
-    assert any("periode “B06” tidak dikenal" in m for m in text) and any("nilai “101”" in m for m in text)
+    assert any("periode “B06” tidak dikenal" in m for m in text) and any("nilai capaian “101”" in m for m in text)
     assert "5: Tahun 2040 di luar rentang yang diterima: 2023 sampai 2029." in text
 
 

@@ -12,7 +12,7 @@ STRANGER = 8080
 async def test_saya_tells_a_stranger_their_id_and_that_they_need_an_invitation(bot):
     (reply,) = replies(await bot.say("/saya", STRANGER))
     text = reply.params["text"]
-    assert "<b>Tentang Anda</b>" in text and "Id Telegram: <code>8080</code>" in text
+    assert "<b>Tentang Anda</b>" in text and "ID Telegram: <code>8080</code>" in text
     assert "Nama: Pengguna" in text and "Peran: belum ada." in text and "Bahasa: Indonesia" in text
     assert "mintalah tautan undangan kepada Bidang HAM Kanwil di provinsi Anda" in text
     assert "PANTAU_ADMIN_IDS" not in text  # there is an admin: no operator's advice for a stranger
@@ -55,7 +55,7 @@ async def test_saya_before_the_first_admin_says_how_to_become_one(catalog):
     finally:
         await harness.app.shutdown()
     text = reply.params["text"]
-    assert "Id Telegram: <code>5555</code>" in text
+    assert "ID Telegram: <code>5555</code>" in text
     assert "Belum ada admin" in text and "<code>PANTAU_ADMIN_IDS</code>" in text and "<code>.env</code>" in text
     assert not harness.api.refusals
 
@@ -63,7 +63,7 @@ async def test_saya_before_the_first_admin_says_how_to_become_one(catalog):
 async def test_saya_in_english_for_those_who_chose_it(bot):
     await bot.say("/bahasa en", STRANGER)
     (reply,) = replies(await bot.say("/saya", STRANGER))
-    assert "<b>About you</b>" in reply.params["text"] and "Telegram id: <code>8080</code>" in reply.params["text"]
+    assert "<b>About you</b>" in reply.params["text"] and "Telegram ID: <code>8080</code>" in reply.params["text"]
     assert "Language: English (chosen with /bahasa en)" in reply.params["text"]
 
 
@@ -81,6 +81,10 @@ async def test_a_strangers_start_says_they_need_an_invitation_from_their_kanwil(
     assert text.startswith("Halo, Pengguna!")
     assert "Anda belum terdaftar: mintalah tautan undangan kepada Bidang HAM Kanwil di provinsi Anda" in text
     assert "/saya" in text and "/checklist" not in text and "/umumkan" not in text  # not every command
+    # where the bot introduces itself, the institutions and programmes are named in full
+    assert ("<b>Pantau HAM</b> membantu Bidang HAM Kantor Wilayah Kementerian Hak Asasi Manusia (Kanwil) dan "
+            "pemerintah kabupaten/kota memantau Kabupaten/Kota Peduli HAM (KKP HAM) dan Aksi HAM dalam Rencana Aksi "
+            "Nasional HAM (RANHAM).") in text
     (help_,) = replies(await bot.say("/bantuan", STRANGER))
     assert "mintalah tautan undangan" in help_.params["text"] and "/checklist" in help_.params["text"]
     (pic_help,) = replies(await bot.say("/bantuan", PIC))

@@ -64,7 +64,7 @@ async def test_examples_follow_the_clock(bot):
     (ubah,) = replies(await bot.say("/jadwal_ubah 1"))
     assert "/jadwal_ubah 12 tanggal 6 Agustus 2031 09.00" in ubah.params["text"]
     (aksi,) = replies(await bot.say("/aksi"))
-    assert "/aksi Tapin B08 2031 87,5" in aksi.params["text"]
+    assert "/aksi Tapin B08 2031 nilai 87,5" in aksi.params["text"]
     await bot.say("/jadwal_tambah rakor Kalsel 2031-08-01 Rakor")
     (hint,) = replies(await bot.say("/jadwal_ubah 1 tanggal kapan"))
     assert "tulis mis. 6 Agustus 2031, 06-08-2031, 2031-08-06, besok, lusa atau Senin depan" in hint.params["text"]

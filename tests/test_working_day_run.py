@@ -35,17 +35,17 @@ def test_people_at_work_are_served_strangers_limited_and_saya_answers(sqlite_url
             server.push(factory.message_data("/status Tapin" if i % 2 else "/belum Tapin", PIC))
             server.push(factory.message_data("/status Tapin", STRANGER))
         server.push(factory.message_data("/saya", NEWCOMER, language_code="en-US"))
-        saya = wait_for(lambda: [t for t in texts(NEWCOMER) if "Id Telegram" in t], 60)
+        saya = wait_for(lambda: [t for t in texts(NEWCOMER) if "ID Telegram" in t], 60)
         answered = wait_for(lambda: len(texts(PIC)) >= 15 and texts(PIC), 90)
-        limited = wait_for(lambda: [t for t in texts(STRANGER) if "Terlalu cepat" in t], 30)
+        limited = wait_for(lambda: [t for t in texts(STRANGER) if "Terlalu banyak pesan" in t], 30)
     finally:
         output = stop_bot(proc, server)
     assert saya and answered and limited, output
     assert len(texts(PIC)) == 15 and all("Kabupaten Tapin" in t for t in texts(PIC))  # every one answered
-    assert not any("Terlalu cepat" in t for t in texts(PIC))
+    assert not any("Terlalu banyak pesan" in t for t in texts(PIC))
     assert len(limited) == 1 and len(texts(STRANGER)) == 11  # ten polite refusals, one word, then silence
     assert texts(NEWCOMER)[0] == "This bot answers in Indonesian. For answers in English, send /bahasa en."
-    assert "Id Telegram: <code>8081</code>" in saya[0] and "Peran: belum ada." in saya[0]
+    assert "ID Telegram: <code>8081</code>" in saya[0] and "Peran: belum ada." in saya[0]
     assert len(texts(NEWCOMER)) == 2
     assert not server.api.refusals, [(c.method, c.result) for c in server.api.refusals]
     assert "Traceback" not in output, output

@@ -33,7 +33,7 @@ def add_parser(sub: argparse._SubParsersAction, t: Translator) -> None:
     cal = sub.add_parser("calendar", help=t.gettext("jadwal: tambah, ubah, batal, templat tahunan, ekspor .ics"))
     verbs = cal.add_subparsers(dest="verb", required=True)
     add = verbs.add_parser(
-        "add", help=t.gettext('tambah acara: "rakor Kalsel Senin depan 09.00 Judul | ingatkan H-3, H-1"'))
+        "add", help=t.gettext("tambah acara: “rakor Kalsel Senin depan 09.00 Judul | ingatkan H-3, H-1”"))
     add.add_argument("line")
     lst = verbs.add_parser("list", help=t.gettext("acara mendatang"))
     lst.add_argument("--wilayah")
@@ -110,7 +110,7 @@ def run(rt: Runtime, t: Translator, args: argparse.Namespace) -> int:
                 created = load_template(session, rt.clock, args.year, rt.settings.timezone, None,
                                         rt.settings.aksi_rakor_weeks_before)
                 print(t.plain("{n} draf acara dibuat untuk {year}; konfirmasi tanggalnya dengan "
-                              "pantau-ham calendar confirm ID.", n=len(created), year=args.year))
+                              "pantau-ham calendar confirm ID.", n=len(created), year=str(args.year)))
             elif args.verb == "export":
                 codes, heading, _zone = _codes(args.wilayah)
                 events = upcoming(session, rt.clock, codes, limit=5000)

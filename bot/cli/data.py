@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 
 
 def add_parsers(sub: argparse._SubParsersAction, t: Translator) -> None:
-    export = sub.add_parser("export", help=t.gettext("tulis laporan XLSX sebuah kab/kota atau provinsi"))
+    export = sub.add_parser(
+        "export", help=t.gettext("tulis laporan sebuah kab/kota atau provinsi ke berkas Excel (.xlsx)"))
     export.add_argument("wilayah")
     export.add_argument("file", type=Path)
     for name, text in (("backup", t.gettext("cadangkan basis data (aman selagi bot berjalan)")),
@@ -36,7 +37,7 @@ def error_lines(t: Translator, errors: list[RowError]) -> list[str]:
     lines = []
     for err in errors[:SHOWN_ERRORS]:
         message = t.plain(err.message, **err.values)
-        prefix = t.plain("baris {row}: ", row=err.row) if err.row else ""
+        prefix = t.plain("baris {row}: ", row=str(err.row)) if err.row else ""
         lines.append(f"{prefix}{message}")
     if len(errors) > SHOWN_ERRORS:
         lines.append(t.plain("… dan {n} kesalahan lain.", n=len(errors) - SHOWN_ERRORS))
@@ -77,8 +78,9 @@ def export_file(runtime: Runtime, t: Translator, query: str, path: Path) -> int:
 
     target = resolve(query).target
     if target is None:
-        print(t.gettext("Wilayah “{name}” tidak dikenal atau ambigu; tulis kodenya (63.05, 63).").format(name=query),
-              file=sys.stderr)
+        print(t.gettext("Wilayah “{name}” tidak dikenal atau bisa berarti beberapa wilayah; tulis nama lengkapnya "
+                        "(mis. “Kabupaten Tapin”, “Provinsi Kalimantan Selatan”) atau kodenya (63.05, 63).")
+              .format(name=query), file=sys.stderr)
         return 1
     with runtime.session() as session:
         book = report(session, runtime.clock, runtime.cycle(session), target, runtime.thresholds, t,

@@ -54,7 +54,7 @@ def _settings_error(exc: SettingsError) -> int:
     wanted = os.environ.get("PANTAU_LOCALE", "id").strip().lower()[:2]
     t = Translator(wanted if wanted in ("id", "en") else "id")
     for name, value, allowed in exc.problems:
-        print(t.plain("Pengaturan {name} tidak valid: \"{value}\". Yang diperbolehkan: {allowed}.",
+        print(t.plain("Pengaturan {name} tidak valid: “{value}”. Yang diperbolehkan: {allowed}.",
                       name=name, value=value, allowed=t.gettext(allowed)), file=sys.stderr)
     return 2
 

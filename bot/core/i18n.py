@@ -115,9 +115,13 @@ class Translator:
         return self.gettext(message).format(**{k: self._value(v) for k, v in values.items()})
 
     def _value(self, value: object) -> object:
-        """A ``Term`` translated; a ``date`` spelled as typed in this language (``3 Desember 2026``)."""
+        """A ``Term`` translated; a ``date`` spelled as typed in this language (``3 Desember 2026``); a count
+        with the thousands separator of this language (``5.704``). Numbers that name something (a year, an
+        id, a row) are passed as ``str`` and stay as they are."""
         if isinstance(value, Term):
             return self.gettext(value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return self.number(value)
         if isinstance(value, date) and not isinstance(value, datetime):
             return format_date(value, "d MMMM y", locale=self._babel_locale)
         return value

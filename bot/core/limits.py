@@ -33,7 +33,7 @@ def text(value: str, field: str, limit: int) -> str:
     """``value`` stripped; ``field`` is a key of ``TOO_LONG`` (which message names it)."""
     value = value.strip()
     if len(value) > limit:
-        raise UserError(TOO_LONG[field], length=str(len(value)), limit=str(limit))
+        raise UserError(TOO_LONG[field], length=len(value), limit=limit)
     return value
 
 
@@ -41,7 +41,7 @@ def event_id(value: str) -> int:
     """``#12`` or ``12`` → 12; anything else, or beyond a database id, → a clear error."""
     digits = value.strip().lstrip("#")
     if not digits.isdigit() or not 0 < int(digits) <= MAX_ID:
-        raise UserError(N_("Nomor acara harus berupa angka, misalnya 12; \"{value}\" tidak sah."), value=value[:40])
+        raise UserError(N_("Nomor acara harus berupa angka, misalnya 12; “{value}” tidak sah."), value=value[:40])
     return int(digits)
 
 
@@ -54,7 +54,7 @@ def check_date(day: date, now: datetime) -> date:
     first, last = date_window(now.date())
     if not first <= day <= last:
         raise UserError(N_("Tanggal {value} di luar rentang yang diterima: {first} sampai {last}."),
-                        value=day.isoformat(), first=first.isoformat(), last=last.isoformat())
+                        value=day, first=first, last=last)
     return day
 
 
@@ -69,6 +69,6 @@ def check_year(year: int, now: datetime) -> int:
 def check_offsets(count: int) -> None:
     if count > MAX_OFFSETS:
         raise UserError(N_("Terlalu banyak pengingat: {count}, paling banyak {limit} per acara."),
-                        count=str(count), limit=str(MAX_OFFSETS))
+                        count=count, limit=MAX_OFFSETS)
 
 

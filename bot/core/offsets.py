@@ -81,10 +81,10 @@ def parse_offsets(text: str, timed: bool, strict: bool = True) -> tuple[Offset, 
             continue
         offset = _one_offset(part, strict)
         if offset.amount > LIMITS[offset.unit]:
-            raise UserError(N_("Pengingat “{value}” terlalu jauh: paling lama {limit}."), value=part,
+            raise UserError(N_("Pengingat “{value}” terlalu jauh: paling jauh {limit}."), value=part,
                             limit=Offset(offset.unit, LIMITS[offset.unit]).label_id)
         if not offset.is_day_level and not timed:
-            raise UserError(N_("Pengingat “{value}” perlu acara yang berjam (HH:MM)."), value=part)
+            raise UserError(N_("Pengingat “{value}” hanya untuk acara yang memiliki jam (mis. 09.00)."), value=part)
         if offset not in out:
             out.append(offset)
     if not out:

@@ -326,7 +326,7 @@ ALLOWED = {
     "reminder_hour": N_("jam dalam bentuk HH:MM, mis. 08:00"),
     "digest_hour": N_("jam dalam bentuk HH:MM, mis. 08:00"),
     "quiet_hours": N_("rentang HH:MM-HH:MM, mis. 21:00-07:00, atau kosong"),
-    "opening_reminders": N_("hari sebelum jendela pelaporan dibuka, mis. H-3, H, atau kosong"),
+    "opening_reminders": N_("hari sebelum masa pelaporan dibuka, mis. H-3, H, atau kosong"),
     "digest_weekday": N_("0 (Senin) sampai 6 (Minggu)"),
     "threshold_peduli": N_("angka 0–100, dengan PEDULI ≥ CUKUP ≥ MULAI"),
     "threshold_cukup": N_("angka 0–100, dengan PEDULI ≥ CUKUP ≥ MULAI"),

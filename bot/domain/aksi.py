@@ -138,7 +138,7 @@ def check_title(title: str) -> str:
     title = " ".join(title.split())
     if len(title) > MAX_TITLE:
         raise UserError(N_("Judul aksi terlalu panjang: {length} karakter, paling banyak {limit}."),
-                        length=str(len(title)), limit=str(MAX_TITLE))
+                        length=len(title), limit=MAX_TITLE)
     return title
 
 
@@ -158,8 +158,9 @@ def set_list(session: Session, clock: Clock, region: RegionRef, year: int, count
     rows = _rows(session, region, year)
     before = actions_of(session, region, year, default)
     if dropped := sorted(_reported_numbers(session, region, year) - set(range(1, count + 1))):
-        raise UserError(N_("Aksi {number} {region} {year} sudah punya laporan; daftar aksi tidak dapat dikurangi "
-                           "sampai {count}."), number=dropped[0], region=region.official_name, year=str(year),
+        raise UserError(N_("Aksi {number} {region} {year} sudah memiliki laporan; daftar aksi tidak dapat "
+                           "dikurangi menjadi {count} aksi."), number=dropped[0], region=region.official_name,
+                        year=str(year),
                         count=count)
     wanted = tuple(check_title(titles[n]) or None if n in titles else before.title(n) for n in range(1, count + 1))
     if before.listed and wanted == before.titles:
@@ -202,10 +203,10 @@ def record_action(session: Session, clock: Clock, g: Grants | None, region: Regi
     period = parse_period(period, year)
     listed = actions_of(session, region, year, default)
     if number not in listed.numbers:
-        raise UserError(N_("{region} punya {count} aksi pada {year}; aksi {number} tidak ada. Ubah daftar aksinya "
+        raise UserError(N_("{region} memiliki {count} aksi pada {year}; aksi {number} tidak ada. Ubah daftar aksinya "
                            "dengan /aksi {name} {year} jumlah {number} atau impor berkas Aksi HAM.") if listed.listed
-                        else N_("{region} punya {count} aksi pada {year} (sesuai pengaturan); aksi {number} tidak "
-                                "ada. Ubah daftar aksinya dengan /aksi {name} {year} jumlah {number} atau impor "
+                        else N_("{region} memiliki {count} aksi pada {year} (sesuai pengaturan); aksi {number} "
+                                "tidak ada. Ubah daftar aksinya dengan /aksi {name} {year} jumlah {number} atau impor "
                                 "berkas Aksi HAM."),
                         region=region.official_name, count=listed.count, year=str(year), number=number,
                         name=typed_name(region))
@@ -214,7 +215,7 @@ def record_action(session: Session, clock: Clock, g: Grants | None, region: Regi
         note = note.strip()
         if len(note) > MAX_NOTE:
             raise UserError(N_("Catatan terlalu panjang: {length} karakter, paling banyak {limit}."),
-                            length=str(len(note)), limit=str(MAX_NOTE))
+                            length=len(note), limit=MAX_NOTE)
         note = note or None
     report = session.exec(select(AksiActionReport).where(
         AksiActionReport.region_code == region.code, AksiActionReport.year == year,

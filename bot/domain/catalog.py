@@ -134,14 +134,14 @@ def parse(rows: list[list[str]]) -> list[ParsedIndicator]:
                 raise ValueError
         except ValueError:
             crit_number = 0
-            row_errors.append(RowError(number, N_("kriteria “{value}” harus nomor 1-10"), {"value": crit}))
+            row_errors.append(RowError(number, N_("kriteria “{value}” harus nomor 1–10"), {"value": crit}))
         if kind.lower() not in {k.value for k in IndicatorKind}:
             row_errors.append(RowError(number, N_("jenis “{value}” tidak dikenal (struktur, proses, hasil)"), {"value": kind}))
         if not text:
             row_errors.append(RowError(number, N_("teks indikator kosong")))
         elif len(text) > MAX_TEXT:
             row_errors.append(RowError(number, N_("teks indikator terlalu panjang ({length} karakter, paling banyak "
-                                                  "{limit})"), {"length": str(len(text)), "limit": str(MAX_TEXT)}))
+                                                  "{limit})"), {"length": len(text), "limit": MAX_TEXT}))
         weight = 1.0
         if weight_raw:
             try:

@@ -165,7 +165,7 @@ def set_state(
     """
     indicator = session.get(Indicator, indicator_code)
     if indicator is None or not indicator.active:
-        raise ChecklistError(N_("Indikator {code} tidak ada di katalog."), code=indicator_code)
+        raise ChecklistError(N_("Indikator {code} tidak ada di daftar indikator."), code=indicator_code)
     entry = session.exec(
         select(ChecklistEntry).where(
             ChecklistEntry.cycle_id == cycle.id,
@@ -176,8 +176,8 @@ def set_state(
     evidence = (evidence or "").strip()
     is_link = bool(URL_RE.match(evidence))
     if len(evidence) > limits.MAX_NOTE:
-        raise ChecklistError(limits.TOO_LONG["link" if is_link else "note"], length=str(len(evidence)),
-                             limit=str(limits.MAX_NOTE))
+        raise ChecklistError(limits.TOO_LONG["link" if is_link else "note"], length=len(evidence),
+                             limit=limits.MAX_NOTE)
     before = IndicatorState(entry.state) if entry else IndicatorState.BELUM
     if may_set is not None and not may_set(before, state):
         raise refusal(indicator_code, before, state)

@@ -68,7 +68,7 @@ def unknown_code(caption: str, codes: set[str], whole: bool = False) -> str | No
 def current_state(session: Session, cycle: Cycle, region: RegionRef, code: str) -> IndicatorState:
     status = next((s for s in indicator_statuses(session, cycle, region) if s.indicator.code == code), None)
     if status is None:
-        raise UserError(N_("Indikator {code} tidak ada di katalog."), code=code)
+        raise UserError(N_("Indikator {code} tidak ada di daftar indikator."), code=code)
     return status.state
 
 

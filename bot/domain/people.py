@@ -189,11 +189,11 @@ def find_person(session: Session, text: str) -> int:
     text = text.strip()
     if text.lstrip("-").isdigit():
         if not 0 < int(text) < 2**63:
-            raise UserError(N_("Pengguna “{value}” tidak dikenal; pakai id Telegram atau @username."), value=text[:40])
+            raise UserError(N_("Pengguna “{value}” tidak dikenal; pakai ID Telegram atau @username."), value=text[:40])
         return int(text)
     person = session.exec(select(Person).where(Person.username == text.lstrip("@"))).first()
     if person is None:
-        raise UserError(N_("Pengguna “{value}” tidak dikenal; pakai id Telegram atau @username."), value=text)
+        raise UserError(N_("Pengguna “{value}” tidak dikenal; pakai ID Telegram atau @username."), value=text)
     return person.id
 
 

@@ -122,7 +122,7 @@ def _score(text: str, number: int, errors: list[RowError]) -> float | None:
         if not 0 <= score <= 100:
             raise ValueError
     except ValueError:
-        errors.append(RowError(number, N_("nilai “{value}” harus angka 0-100"), {"value": text[:20]}))
+        errors.append(RowError(number, N_("nilai capaian “{value}” harus angka 0–100"), {"value": text[:20]}))
         return None
     return score
 
@@ -209,7 +209,8 @@ def plan(session: Session, table: Table, grants: Grants | None = None, now: date
                 message = (N_("{region} {period} {year} aksi {action} sudah ada di baris {other}") if action
                            else N_("{region} {period} {year} sudah ada di baris {other}"))
                 row_errors.append(RowError(number, message, {"region": region.official_name, "period": period,
-                                                             "year": year, "action": action, "other": seen[key]}))
+                                                             "year": str(year), "action": action,
+                                                             "other": str(seen[key])}))
             seen.setdefault(key, number)
         if row_errors:
             errors.extend(row_errors)
@@ -222,7 +223,7 @@ def plan(session: Session, table: Table, grants: Grants | None = None, now: date
                 other = ask["titles"].get(action)
                 if other is not None and other[0] != title:
                     errors.append(RowError(number, N_("judul aksi {action} berbeda dengan baris {other}"),
-                                           {"action": action, "other": other[1]}))
+                                           {"action": action, "other": str(other[1])}))
                 ask["titles"].setdefault(action, (title, number))
         parsed.append((number, region, year, period, action, status, score, note))
     lists = _lists(session, grants, wanted, default_actions, errors)

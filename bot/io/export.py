@@ -93,7 +93,8 @@ def report(session: Session, clock: Clock, cycle: Cycle, place: Place, threshold
                t.gettext("diajukan kab/kota, menunggu verifikasi"), t.gettext("jumlah indikator"),
                t.gettext("persen terverifikasi"), projection_label(t, thresholds.includes_handed_in).lower(),
                *(t.gettext("Aksi HAM {period} {year}").format(period=k, year=year) for k in codes),
-               t.gettext("rata-rata Aksi HAM {year}").format(year=year), t.gettext("terakhir diperbarui")],
+               t.gettext("rata-rata nilai capaian Aksi HAM {year}").format(year=year),
+               t.gettext("terakhir diperbarui")],
               summary, widths=[9, 28, 12, 14, 10, 12, 24, 12, 12, 12, 12, 22], percent_columns=(6,))
 
     progress = [row for r in members for row in _progress_rows(t, r, statuses[r.code], files)]
@@ -133,13 +134,14 @@ def template(session: Session, clock: Clock, cycle: Cycle, region: RegionRef, t:
     wb = new_workbook()
     guide = wb.create_sheet(t.gettext("Petunjuk"))
     lines = [
-        t.gettext("Templat progres KKP HAM: {name}").format(name=region.official_name),
-        t.gettext("Siklus KKP HAM {award} (data tahun {data})").format(award=cycle.award_year, data=cycle.data_year),
+        t.gettext("Format isian progres KKP HAM: {name}").format(name=region.official_name),
+        t.gettext("KKP HAM Tahun {data} (penganugerahan {award})").format(data=cycle.data_year, award=cycle.award_year),
         "",
         t.gettext("1. Isi lembar “Progres”: satu baris per indikator. Jangan ubah kolom wilayah dan kode."),
         t.gettext("2. Kolom status: pilih dari daftar ({states}).").format(states=", ".join(labels)),
-        t.gettext("3. Kolom tautan: alamat data dukung (https://… atau www.…). Kosong: tautan lama tetap."),
-        t.gettext("4. Kolom catatan: keterangan singkat. Kosong: catatan lama tetap."),
+        t.gettext("3. Kolom tautan: alamat data dukung (https://… atau www.…). Bila kosong, tautan lama tetap "
+                  "berlaku."),
+        t.gettext("4. Kolom catatan: keterangan singkat. Bila kosong, catatan lama tetap berlaku."),
         t.gettext("5. Isi dengan nilai, bukan rumus. Ukuran berkas paling besar 5 MB."),
         t.gettext("6. Kirim berkas ini ke bot; bot menampilkan pratinjau perubahan lalu tombol Kirim/Batal."),
         t.gettext("Satu baris saja yang salah membuat seluruh berkas ditolak, dengan nomor baris dan alasannya."),

@@ -178,8 +178,13 @@ class RegionLookup:
             return resolution.region
         if resolution.province is not None:
             return RowError(0, N_("“{value}” adalah provinsi; sebutkan kab/kota"), {"value": text})
-        if resolution.is_ambiguous:
-            return RowError(0, N_("wilayah “{value}” bisa berarti beberapa kab/kota; tulis kodenya"), {"value": text})
+        if resolution.is_ambiguous:  # "Bengkulu": the province or Kota Bengkulu; "Mura": two kabupaten
+            named = [c for c in resolution.candidates if isinstance(c, RegionRef)]
+            if not named:
+                return RowError(0, N_("“{value}” adalah provinsi; sebutkan kab/kota"), {"value": text})
+            return RowError(0, N_("wilayah “{value}” bisa berarti beberapa wilayah; tulis nama lengkap kab/kotanya, "
+                                  "mis. {examples}"),
+                            {"value": text, "examples": ", ".join(f"“{r.official_name}”" for r in named)})
         return RowError(0, N_("wilayah “{value}” tidak dikenal"), {"value": text})
 
 
@@ -205,7 +210,7 @@ def plan(session: Session, cycle: Cycle, table: Table, may_change: RightsCheck |
         if not code:
             row_errors.append(RowError(number, N_("kode indikator kosong")))
         elif code not in codes:
-            row_errors.append(RowError(number, N_("indikator {code} tidak ada di katalog"), {"code": code}))
+            row_errors.append(RowError(number, N_("indikator {code} tidak ada di daftar indikator"), {"code": code}))
         state_text = get("state")
         state = parse_state(state_text)
         if state is None:
@@ -218,15 +223,15 @@ def plan(session: Session, cycle: Cycle, table: Table, may_change: RightsCheck |
                                        {"value": link_text[:60]}))
         if len(link_text) > limits.MAX_LINK:
             row_errors.append(RowError(number, limits.TOO_LONG["link"],
-                                       {"length": str(len(link_text)), "limit": str(limits.MAX_LINK)}))
+                                       {"length": len(link_text), "limit": limits.MAX_LINK}))
         elif len(note) > MAX_NOTE:
             row_errors.append(RowError(number, limits.TOO_LONG["note"],
-                                       {"length": str(len(note)), "limit": str(MAX_NOTE)}))
+                                       {"length": len(note), "limit": MAX_NOTE}))
         if region is not None and code in codes:
             key = (region.code, code)
             if key in seen:
                 row_errors.append(RowError(number, N_("{region} indikator {code} sudah ada di baris {other}"),
-                                           {"region": region.official_name, "code": code, "other": seen[key]}))
+                                           {"region": region.official_name, "code": code, "other": str(seen[key])}))
             seen.setdefault(key, number)
         if row_errors:
             errors.extend(row_errors)

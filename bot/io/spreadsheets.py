@@ -84,15 +84,16 @@ def _check_zip(content: bytes) -> None:
         with zipfile.ZipFile(io.BytesIO(content)) as zf:
             infos = zf.infolist()
             if len(infos) > MAX_MEMBERS:
-                raise SpreadsheetError(N_("Berkas XLSX tidak wajar (terlalu banyak bagian); tidak diimpor."))
+                raise SpreadsheetError(N_("Berkas Excel (.xlsx) tidak wajar (terlalu banyak bagian); tidak diimpor."))
             total = 0
             for info in infos:
                 total += info.file_size
                 ratio = info.file_size / max(info.compress_size, 1)
                 if total > MAX_UNPACKED or (info.file_size > 1024 * 1024 and ratio > MAX_RATIO):
-                    raise SpreadsheetError(N_("Berkas XLSX tidak wajar (isi terkompresi berlebihan); tidak diimpor."))
+                    raise SpreadsheetError(N_("Berkas Excel (.xlsx) tidak wajar (isi terkompresi berlebihan); tidak "
+                                              "diimpor."))
     except zipfile.BadZipFile:
-        raise SpreadsheetError(N_("Berkas XLSX rusak atau bukan XLSX; tidak dapat dibaca.")) from None
+        raise SpreadsheetError(N_("Berkas rusak atau bukan berkas Excel (.xlsx); tidak dapat dibaca.")) from None
 
 
 def sheet_names(content: bytes, filename: str) -> list[str]:
@@ -106,7 +107,7 @@ def sheet_names(content: bytes, filename: str) -> list[str]:
     try:
         wb = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds on a damaged file
-        raise SpreadsheetError(N_("Berkas XLSX rusak atau bukan XLSX; tidak dapat dibaca.")) from None
+        raise SpreadsheetError(N_("Berkas rusak atau bukan berkas Excel (.xlsx); tidak dapat dibaca.")) from None
     try:
         return list(wb.sheetnames)
     finally:
@@ -122,14 +123,15 @@ def read_table(content: bytes, filename: str, sheets: tuple[str, ...]) -> Table:
         return _read_csv(content)
     if name.endswith(".xlsx"):
         return _read_xlsx(content, sheets)
-    raise SpreadsheetError(N_("Format berkas tidak dikenal: gunakan .xlsx atau .csv."))
+    raise SpreadsheetError(N_("Jenis berkas tidak dikenal: gunakan berkas Excel (.xlsx) atau CSV (.csv)."))
 
 
 def _read_csv(content: bytes) -> Table:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise SpreadsheetError(N_("Berkas CSV harus berpenyandian UTF-8.")) from None
+        raise SpreadsheetError(N_("Berkas CSV harus memakai encoding UTF-8 (Excel: Simpan Sebagai → CSV "
+                                  "UTF-8).")) from None
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
@@ -160,7 +162,7 @@ def _read_xlsx(content: bytes, sheets: tuple[str, ...]) -> Table:
     try:
         wb = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except Exception:  # noqa: BLE001 - as above
-        raise SpreadsheetError(N_("Berkas XLSX rusak atau bukan XLSX; tidak dapat dibaca.")) from None
+        raise SpreadsheetError(N_("Berkas rusak atau bukan berkas Excel (.xlsx); tidak dapat dibaca.")) from None
     try:
         wanted = {s.lower() for s in sheets}
         sheet = next((s for s in wb.sheetnames if not wanted or s.strip().lower() in wanted), None)
@@ -182,7 +184,7 @@ def _read_xlsx(content: bytes, sheets: tuple[str, ...]) -> Table:
         except SpreadsheetError:
             raise
         except Exception:  # noqa: BLE001 - as above
-            raise SpreadsheetError(N_("Berkas XLSX rusak atau bukan XLSX; tidak dapat dibaca.")) from None
+            raise SpreadsheetError(N_("Berkas rusak atau bukan berkas Excel (.xlsx); tidak dapat dibaca.")) from None
         return table
     finally:
         wb.close()

@@ -78,10 +78,10 @@ def _capaian(t: Translator, period: PeriodView, target: float) -> str:
     if value is None:
         scored = len(period.action_nilai)
         if scored:
-            return Markup(t.fmt("nilai capaian belum lengkap ({n} dari {total} aksi bernilai)", n=scored,
+            return Markup(t.fmt("nilai capaian belum lengkap ({n} dari {total} aksi sudah dinilai)", n=scored,
                                 total=period.total))
         return Markup(t.escape(t.gettext("belum ada nilai capaian")))
-    source = (t.gettext("nilai periode") if period.capaian_from_period
+    source = (t.gettext("dinilai per periode") if period.capaian_from_period
               else t.fmt("rata-rata nilai {n} aksi", n=period.total))
     return Markup(t.fmt("nilai capaian <b>{value}</b> ({source}) · {gap}", value=float(value), source=Markup(source),
                         gap=_gap(t, value, target)))
@@ -141,15 +141,15 @@ def grid_reply(t: Translator, grid: Grid, recorded: str | None = None, hint: str
                            progress=_progress(t, p), capaian=_capaian(t, p, grid.target.value)))
     average = grid.average
     if average is None:
-        lines.append(t.gettext("Capaian tahunan: belum ada nilai capaian."))
+        lines.append(t.gettext("Nilai capaian tahunan: belum ada penilaian."))
     elif grid.complete_year:
-        lines.append(t.fmt("Capaian tahunan (rata-rata {periods}): <b>{score}</b> · {gap}",
+        lines.append(t.fmt("Nilai capaian tahunan (rata-rata {periods}): <b>{score}</b> · {gap}",
                            periods=", ".join(p.code for p in grid.periods), score=float(average),
                            gap=_gap(t, average, grid.target.value)))
     else:
         n = len(grid.capaian)
-        lines.append(t.nfmt("Rata-rata sejauh ini ({n} periode): <b>{score}</b> · {gap}",
-                            "Rata-rata sejauh ini ({n} periode): <b>{score}</b> · {gap}", n,
+        lines.append(t.nfmt("Rata-rata nilai capaian sejauh ini ({n} periode): <b>{score}</b> · {gap}",
+                            "Rata-rata nilai capaian sejauh ini ({n} periode): <b>{score}</b> · {gap}", n,
                             score=float(average), gap=_gap(t, average, grid.target.value)))
     if grid.focus is not None and grid.focus_window is not None:
         focus = grid.focus
@@ -184,7 +184,7 @@ def _detail_line(t: Translator, grid: Grid, period: PeriodView, number: int) -> 
                                       else t.gettext("belum dilaporkan"))
     parts = [t.escape(status_label(t, report.status))]
     if report.nilai is not None:
-        parts.append(t.fmt("nilai {value}", value=float(report.nilai)))
+        parts.append(t.fmt("nilai capaian {value}", value=float(report.nilai)))
     who = (person_name(grid.people.get(report.recorded_by), report.recorded_by)
            if report.recorded_by is not None else t.gettext("Sistem"))
     parts.append(t.fmt("dicatat {who}, {when}", who=who, when=t.datetime(report.recorded_at, grid.region.timezone)))
@@ -214,7 +214,7 @@ def recorded(t: Translator, record: ActionRecord) -> str:
     text = t.fmt("✔️ Laporan Aksi {number} {period} {year} dicatat: <b>{status}</b>", number=record.number,
                  period=record.period, year=str(record.year), status=status_label(t, record.status))
     if record.nilai is not None:
-        text += t.fmt(", nilai {value}", value=float(record.nilai))
+        text += t.fmt(", nilai capaian {value}", value=float(record.nilai))
     if record.status is AksiStatus.DIAJUKAN:
         text += t.gettext(" (menunggu pemeriksaan Kanwil)")
     return text + "."
@@ -227,10 +227,10 @@ def usage(t: Translator, year: int) -> Reply:
         t.gettext("<code>/aksi Tapin</code>: setiap aksi tahun ini per periode (B04, B08, B12), nilai capaian dan "
                   "target"),
         t.fmt("<code>/aksi Tapin B04 {year} 2 lengkap 80</code>: laporan Aksi 2 periode B04 lengkap, nilai capaian "
-              "80 (tahun, nilai dan catatan boleh tidak ditulis)", year=str(year)),
+              "80 (tahun, nilai capaian dan catatan boleh tidak ditulis)", year=str(year)),
         t.gettext("<code>/aksi Tapin B04 2 tidak lengkap foto kegiatan belum ada</code>: tidak lengkap, dengan "
                   "catatan"),
-        t.fmt("<code>/aksi Tapin B08 {year} 87,5</code>: nilai capaian periode B08 (Kanwil)", year=str(year)),
+        t.fmt("<code>/aksi Tapin B08 {year} nilai 87,5</code>: nilai capaian periode B08 (Kanwil)", year=str(year)),
         t.gettext("<code>/aksi Tapin jumlah 8</code>, <code>/aksi Tapin judul 3 Layanan ramah disabilitas</code>: "
                   "daftar aksi tahun ini (Kanwil)"),
         t.gettext("PIC mencatat laporan aksi yang sudah diajukan (<code>lengkap</code>); Kanwil memeriksanya: "

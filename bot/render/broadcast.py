@@ -66,12 +66,12 @@ def pic_line(t: Translator, v: BroadcastView, row: RegionProgress, rank: int) ->
                   n=len(v.progress.rows), province=v.progress.province.name),
         ]
     else:
-        own = [t.fmt("Belum ada data checklist untuk {name} pada siklus ini.", name=row.region.short_name)]
+        own = [t.fmt("Belum ada data untuk {name} pada siklus ini.", name=row.region.short_name)]
     return "\n".join([
         t.fmt("📢 <b>Hasil KKP HAM: {name}</b>", name=row.region.official_name),
         *own,
         _summary(t, v),
-        t.gettext("Lihat yang belum dengan /belum."),
+        t.gettext("Lihat indikator yang belum lengkap dengan /belum."),
     ])
 
 
@@ -93,7 +93,8 @@ def preview(t: Translator, text: str, broadcast_id: int, groups: int, pics: int,
     """"Kirim" is offered only when someone would receive it; otherwise the preview says why."""
     head = t.fmt("<b>Pratinjau</b>: akan dikirim ke {groups} grup", groups=groups)
     if to_pics:
-        head += t.fmt(" dan {pics} PIC (narahubung kab/kota; masing-masing baris wilayahnya sendiri)", pics=pics)
+        head += t.fmt(" dan {pics} PIC (narahubung kab/kota; masing-masing menerima hasil wilayahnya sendiri)",
+                      pics=pics)
     toggle = t.gettext("👥 PIC: ya") if to_pics else t.gettext("👥 PIC: tidak")
     row = []
     if groups or (to_pics and pics):

@@ -37,18 +37,25 @@ def when(t: Translator, event: Event, zone: str) -> str:
     return text
 
 
+COUNTDOWN_DAYS = 14  # "H-14" is how people count down; beyond two weeks the date beside it says more
+
+
 def days_word(t: Translator, days: int) -> str:
+    """``hari ini``, ``besok``, ``H-3`` up to ``H-14``, then ``30 hari lagi`` (never ``H-144``)."""
     if days == 0:
         return t.gettext("hari ini")
     if days == 1:
         return t.gettext("besok")
     if days < 0:
         return t.gettext("sudah lewat")
+    if days > COUNTDOWN_DAYS:
+        return t.ngettext("{n} hari lagi", "{n} hari lagi", days).format(n=t.number(days))
     return t.gettext("H-{n}").format(n=days)
 
 
 def countdown(t: Translator, event: Event, zone: str, now: datetime) -> str:
-    """``H-3``, ``besok``, ``2 jam lagi``; a reporting window: ``dibuka H-6``, then ``ditutup H-2``."""
+    """``H-3``, ``besok``, ``2 jam lagi``, ``30 hari lagi``; a reporting window: ``dibuka H-6`` (``dibuka 30 hari
+    lagi``), then ``ditutup H-2``."""
     today = now.astimezone(ZoneInfo(zone)).date()
     if is_window(event):
         if today < event.start_date:

@@ -70,7 +70,7 @@ def belum(t: Translator, region: RegionRef, items: list[IndicatorStatus], criter
 
 def criteria_menu(t: Translator, progress: RegionProgress) -> Reply:
     text = "\n".join([
-        t.fmt("<b>Checklist {name}</b>", name=progress.region.official_name),
+        t.fmt("<b>Daftar indikator {name}</b>", name=progress.region.official_name),
         t.fmt("Terverifikasi Kanwil: <b>{verified}</b> dari {total} indikator ({pct}) · diajukan, menunggu "
               "verifikasi: <b>{handed_in}</b>", verified=t.number(progress.verified), total=t.number(progress.total),
               pct=t.percent(progress.verified_fraction), handed_in=t.number(progress.handed_in)),

@@ -66,7 +66,7 @@ def bar(fraction: float, width: int = 10) -> str:
 
 
 def sample_notice(t: Translator) -> str:
-    return "<i>" + t.gettext("Memakai katalog CONTOH, bukan daftar indikator resmi.") + "</i>"
+    return "<i>" + t.gettext("Daftar indikator yang dipakai adalah CONTOH, bukan daftar indikator resmi.") + "</i>"
 
 
 def error(t: Translator, message: str, **values: object) -> str:

@@ -33,7 +33,7 @@ def rejected(t: Translator, filename: str, errors: list[RowError]) -> str:
     lines = [t.fmt("⚠️ Berkas “{file}” ditolak; tidak ada yang diubah. Perbaiki lalu kirim lagi:", file=filename)]
     for err in errors[:SHOWN_ERRORS]:
         message = t.fmt(err.message, **err.values)
-        lines.append(("• " + t.fmt("baris {row}: ", row=err.row) if err.row else "• ") + message)
+        lines.append(("• " + t.fmt("baris {row}: ", row=str(err.row)) if err.row else "• ") + message)
     if len(errors) > SHOWN_ERRORS:
         lines.append(t.fmt("… dan {n} kesalahan lain.", n=len(errors) - SHOWN_ERRORS))
     return "\n".join(lines)
@@ -83,7 +83,7 @@ def _progress_lines(t: Translator, filename: str, plan: Plan) -> list[str]:
         if only_evidence:
             lines.append(t.fmt("  tautan/catatan saja: {n}", n=only_evidence))
         for c in summary.changes[:PREVIEW_ROWS]:
-            lines.append(t.fmt("  • baris {row}: <code>{code}</code> {before} → {after}", row=c.row, code=c.code,
+            lines.append(t.fmt("  • baris {row}: <code>{code}</code> {before} → {after}", row=str(c.row), code=c.code,
                                before=state_label(t, c.before), after=state_label(t, c.after)))
     if len(plan.regions) > PREVIEW_REGIONS:
         lines.append(t.fmt("… dan {n} kab/kota lain.", n=len(plan.regions) - PREVIEW_REGIONS))
@@ -100,7 +100,7 @@ def _aksi_change(t: Translator, r: AksiRow) -> str:
     text = t.fmt("• {place} Aksi {action}: {before} → {after}", place=Markup(place), action=r.action, before=before,
                  after=status_label(t, r.status))
     if r.score is not None:
-        text += t.fmt(", nilai {score}", score=float(r.score))
+        text += t.fmt(", nilai capaian {score}", score=float(r.score))
     return text
 
 
@@ -144,8 +144,8 @@ def not_your_region(t: Translator, region: str, own: list[str]) -> str:
 
 
 def unknown_region(t: Translator, name: str, code: str) -> str:
-    return t.fmt("⚠️ Kab/kota “{name}” tidak dikenal atau ambigu; berkas tidak dilampirkan. Tulis nama lengkapnya "
-                 "di keterangan berkas, mis. “Tapin {code}”.", name=name, code=code)
+    return t.fmt("⚠️ Kab/kota “{name}” tidak dikenal atau bisa berarti beberapa kab/kota; berkas tidak dilampirkan. "
+                 "Tulis nama lengkapnya di keterangan berkas, mis. “Kabupaten Tapin {code}”.", name=name, code=code)
 
 
 def more_files(t: Translator, shown: int, total: int) -> str:
@@ -162,5 +162,6 @@ def send_hint(t: Translator) -> str:
         t.gettext("Berkas ini tidak dapat diproses."),
         t.gettext("• Data dukung: kirim dokumen atau foto dengan keterangan kode indikator (mis. “3.02”, atau "
                   "“Tapin 3.02”), atau balas pesan indikator dari /checklist."),
-        t.gettext("• Impor progres: kirim berkas .xlsx (lembar “Progres”) atau .csv; templatnya dari /templat."),
+        t.gettext("• Impor progres: kirim berkas Excel (.xlsx) dengan lembar “Progres”, atau berkas CSV; format "
+                  "isiannya dari /templat."),
     ])

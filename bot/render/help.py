@@ -9,20 +9,20 @@ from bot.render import Reply
 COMMANDS = (
     ("status", N_("Progres KKP HAM kab/kota atau provinsi")),
     ("belum", N_("Indikator yang belum lengkap")),
-    ("checklist", N_("Buka checklist indikator")),
+    ("checklist", N_("Buka daftar indikator")),
     ("tandai", N_("Ubah status indikator (staf, PIC)")),
     ("jadwal", N_("Jadwal rakor dan tenggat")),
     ("kalender", N_("Jadwal sebagai berkas kalender (.ics)")),
     ("aksi", N_("Aksi HAM per aksi: B04/B08/B12, nilai capaian")),
     ("riwayat", N_("Riwayat perubahan")),
-    ("ekspor", N_("Laporan XLSX kab/kota atau provinsi")),
-    ("templat", N_("Templat XLSX untuk mengisi progres (staf, PIC)")),
+    ("ekspor", N_("Laporan kab/kota atau provinsi (berkas Excel)")),
+    ("templat", N_("Format isian progres, berkas Excel (staf, PIC)")),
     ("jadwal_tambah", N_("Tambah acara (staf)")),
     ("umumkan", N_("Umumkan hasil ke grup (staf)")),
     ("langganan", N_("Hubungkan chat ini dengan wilayah (staf)")),
     ("undang", N_("Undang staf, PIC atau pemantau (staf)")),
     ("anggota", N_("Siapa terhubung ke wilayah mana (staf)")),
-    ("saya", N_("Id Telegram, peran dan wilayah Anda")),
+    ("saya", N_("ID Telegram, peran dan wilayah Anda")),
     ("bahasa", N_("Pilih bahasa: id atau en")),
     ("keluar", N_("Berhenti memakai bot")),
     ("bantuan", N_("Cara memakai bot")),
@@ -58,7 +58,9 @@ def menu_for(admin: bool, staf: bool, pic: bool, has_role: bool) -> tuple[str, .
     return names[:-1] + ("saya", "bahasa") + names[-1:]  # about oneself, one's language: private menus
 
 
-INTRO = N_("<b>Pantau HAM</b> membantu Bidang HAM Kanwil dan kab/kota memantau KKP HAM dan Aksi HAM.")
+INTRO = N_("<b>Pantau HAM</b> membantu Bidang HAM Kantor Wilayah Kementerian Hak Asasi Manusia (Kanwil) dan "
+           "pemerintah kabupaten/kota memantau Kabupaten/Kota Peduli HAM (KKP HAM) dan Aksi HAM dalam Rencana "
+           "Aksi Nasional HAM (RANHAM).")
 INVITATION = N_("Bot ini dipakai oleh staf Bidang HAM Kanwil dan PIC (narahubung) kab/kota yang diundang. Anda "
                 "belum terdaftar: mintalah tautan undangan kepada Bidang HAM Kanwil di provinsi Anda, lalu buka "
                 "tautan itu di Telegram.")
@@ -72,7 +74,7 @@ def stranger_welcome(t: Translator, first_name: str | None = None) -> Reply:
         "",
         t.gettext(INVITATION),
         "",
-        t.gettext("/saya: id Telegram Anda (untuk admin yang mendaftarkan Anda)"),
+        t.gettext("/saya: ID Telegram Anda (untuk admin yang mendaftarkan Anda)"),
         t.gettext("/bantuan: daftar perintah"),
     ]
     return Reply("\n".join(lines))
@@ -97,16 +99,17 @@ def help_text(t: Translator, first_name: str | None = None, has_role: bool = Tru
         t.gettext("/aksi <i>wilayah</i>: Aksi HAM per aksi dan periode; /aksi <i>wilayah</i> B04 <i>aksi</i> "
                   "lengkap|tidak lengkap [<i>nilai</i>] [<i>catatan</i>]: catat laporan satu aksi (staf, PIC)"),
         t.gettext("/riwayat <i>wilayah</i>: perubahan terakhir"),
-        t.gettext("/ekspor <i>wilayah atau provinsi</i>: laporan XLSX; /templat <i>wilayah</i>: XLSX untuk diisi "
-                  "lalu dikirim kembali ke bot (impor dengan pratinjau)"),
+        t.gettext("/ekspor <i>wilayah atau provinsi</i>: laporan dalam berkas Excel (.xlsx); /templat <i>wilayah</i>: "
+                  "format isian (.xlsx) untuk diisi lalu dikirim kembali ke bot (impor dengan pratinjau)"),
         t.gettext("Data dukung: kirim dokumen atau foto dengan keterangan kode indikator (mis. 3.02)."),
         t.gettext("Staf: /jadwal_tambah, /jadwal_ubah, /jadwal_batal, /langganan <i>wilayah</i>, /berhenti, "
                   "/umumkan, /undang <i>peran</i> <i>wilayah</i>, /anggota, /cabut"),
-        t.gettext("Staf dan admin: /status nasional: setiap provinsi, berapa kab/kota yang peduli"),
+        t.gettext("Staf dan admin: /status nasional: setiap provinsi, berapa kab/kota yang perkiraan predikatnya "
+                  "peduli"),
         "",
         t.gettext("Nama wilayah boleh disingkat (HSS, Jaksel, Sergai), memakai ibu kota (Rantau, Timika) atau "
                   "nama lama (Toba Samosir). Bila ada nama yang sama di provinsi lain, sebutkan provinsinya, "
                   "misalnya: Martapura, Kalsel."),
-        t.gettext("/saya: id Telegram, peran dan wilayah Anda; /bahasa id|en: bahasa jawaban bot untuk Anda"),
+        t.gettext("/saya: ID Telegram, peran dan wilayah Anda; /bahasa id|en: bahasa jawaban bot untuk Anda"),
     ]
     return Reply("\n".join(lines))

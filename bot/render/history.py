@@ -281,7 +281,7 @@ def _aksi_action(ctx: _Ctx, e: AuditEntry, before: dict, after: dict) -> str:
                  action=after.get("action", ""), period=after.get("period", ""), year=str(after.get("year", "")),
                  place=place(e.subject.partition("/")[0]), status=_aksi_status(t, after.get("status")))
     if after.get("nilai") is not None:
-        text += t.fmt(", nilai {score}", score=_score(ctx, after["nilai"]))
+        text += t.fmt(", nilai capaian {score}", score=_score(ctx, after["nilai"]))
     if before.get("status") and before.get("status") != after.get("status"):
         text += t.fmt(" (sebelumnya {status})", status=_aksi_status(t, before["status"]))
     return text + "."

@@ -44,7 +44,7 @@ def welcome(t: Translator, binding: RoleBinding, reminder_hour: str = "08:00", d
                    place=place(binding.target_code))]
     if role is Role.PIC:
         lines.append(t.fmt("Anda akan menerima pengingat rakor dan tenggat di chat ini, pada pukul {hour} "
-                           "waktu setempat. Perbarui checklist dengan /checklist dan /tandai.",
+                           "waktu setempat. Perbarui status indikator dengan /checklist dan /tandai.",
                            hour=reminder_hour.replace(":", ".") if t.locale == "id" else reminder_hour))
     elif role is Role.STAF:
         lines.append(t.fmt("Anda dapat mengelola jadwal, grup, pengumuman dan anggota provinsi ini, "

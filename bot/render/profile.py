@@ -13,7 +13,7 @@ def profile(t: Translator, p: Profile) -> Reply:
     handle = f" @{p.username}" if p.username else ""
     lines = [
         t.gettext("<b>Tentang Anda</b>"),
-        t.fmt("Id Telegram: <code>{id}</code>", id=p.user_id),
+        t.fmt("ID Telegram: <code>{id}</code>", id=str(p.user_id)),
         t.fmt("Nama: {name}", name=f"{p.first_name}{handle}".strip() or "—"),
     ]
     if p.has_role:
@@ -38,11 +38,11 @@ def profile(t: Translator, p: Profile) -> Reply:
             lines.append(t.gettext("Untuk memakai bot ini, mintalah tautan undangan kepada Bidang HAM Kanwil di "
                                    "provinsi Anda, lalu buka tautan itu di Telegram."))
         else:
-            lines.append(t.gettext("Belum ada admin. Operator bot menjadikan Anda admin pertama dengan menulis id "
+            lines.append(t.gettext("Belum ada admin. Operator bot menjadikan Anda admin pertama dengan menulis ID "
                                    "di atas pada pengaturan <code>PANTAU_ADMIN_IDS</code> (misalnya di berkas "
                                    "<code>.env</code>), lalu menjalankan ulang bot."))
     return Reply("\n".join(lines))
 
 
 def private_only(t: Translator) -> Reply:
-    return Reply(t.gettext("Kirim /saya di chat pribadi dengan bot: id dan peran Anda tidak ditampilkan di grup."))
+    return Reply(t.gettext("Kirim /saya di chat pribadi dengan bot: ID dan peran Anda tidak ditampilkan di grup."))

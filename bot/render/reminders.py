@@ -19,7 +19,7 @@ from schedules.planner import MOVED
 
 def _work_line(t: Translator, event: Event, work) -> str:
     if event.kind == EventKind.KKPHAM:
-        return t.fmt("• {name}: {missing} dari {total} indikator belum lengkap",
+        return t.fmt("• {name}: {missing} dari {total} indikator belum diajukan",
                      name=work.region.short_name, missing=work.missing, total=work.total)
     if event.kind == EventKind.AKSIHAM:  # the actions still missing: "Aksi 2, 5 dan 6 belum dilaporkan untuk B04"
         if not work.unreported and not work.incomplete:
@@ -69,7 +69,7 @@ def opening(t: Translator, view: ReminderView) -> Reply:
 
 def _buttons(t: Translator, view: ReminderView, answerable: bool) -> tuple:
     """"Sudah dikerjakan" ("Sudah dilaporkan" for an Aksi HAM window) and "Ingatkan besok" once there is
-    something to do; "Lihat yang belum" for one kab/kota's KKP HAM checklist."""
+    something to do; "Lihat yang belum lengkap" for one kab/kota's KKP HAM checklist."""
     rows = []
     if answerable:
         done = (t.gettext("✅ Sudah dilaporkan") if view.event.kind == EventKind.AKSIHAM
@@ -77,7 +77,8 @@ def _buttons(t: Translator, view: ReminderView, answerable: bool) -> tuple:
         rows.append((Button(done, cb.build(cb.REMINDER_ACK, view.reminder_id)),
                      Button(t.gettext("⏰ Ingatkan besok"), cb.build(cb.REMINDER_SNOOZE, view.reminder_id))))
     if view.event.kind == EventKind.KKPHAM and len(view.pending) == 1:
-        rows.append((Button(t.gettext("Lihat yang belum"), cb.build(cb.BELUM, view.pending[0].region.code, 0, 0)),))
+        rows.append((Button(t.gettext("Lihat yang belum lengkap"),
+                            cb.build(cb.BELUM, view.pending[0].region.code, 0, 0)),))
     return tuple(rows)
 
 

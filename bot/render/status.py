@@ -40,7 +40,7 @@ def region_status(t: Translator, p: RegionProgress, also: tuple[Target, ...] = (
         "",
     ]
     if p.total == 0:
-        lines.append(t.gettext("Katalog indikator belum dimuat. Admin: pantau-ham import catalog BERKAS.xlsx"))
+        lines.append(t.gettext("Daftar indikator belum dimuat. Admin: pantau-ham import catalog BERKAS.xlsx"))
         return Reply("\n".join(lines))
     lines += [
         t.fmt("Terverifikasi Kanwil: <b>{verified}</b> dari {total} indikator ({pct})",
@@ -74,8 +74,8 @@ def region_status(t: Translator, p: RegionProgress, also: tuple[Target, ...] = (
     if p.sample_catalog:
         lines.append(sample_notice(t))
     buttons = [
-        Button(t.gettext("Lihat yang belum"), target_data(cb.BELUM, p.region, 0, 0)),
-        Button(t.gettext("Buka checklist"), target_data(cb.CHECKLIST, p.region)),
+        Button(t.gettext("Lihat yang belum lengkap"), target_data(cb.BELUM, p.region, 0, 0)),
+        Button(t.gettext("Buka daftar indikator"), target_data(cb.CHECKLIST, p.region)),
     ]
     extra = [Button(label(o), target_data(cb.STATUS, o)) for o in also[:3]]
     return Reply("\n".join(lines), rows(buttons, 2) + rows(extra, 1))
@@ -167,8 +167,8 @@ def usage(t: Translator, form: str, example: str) -> Reply:
 def no_catalog(t: Translator) -> Reply:
     """Before any indicator catalog is imported there is nothing to count: say so, never "complete" or a class."""
     return Reply("\n".join([
-        t.gettext("⚠️ Katalog indikator KKP HAM belum diimpor, sehingga progres belum dapat dihitung."),
-        t.gettext("Admin dapat mengimpor daftar 120 indikator (lampiran Permenkumham 22/2021) dengan "
+        t.gettext("⚠️ Daftar indikator KKP HAM belum diimpor, sehingga progres belum dapat dihitung."),
+        t.gettext("Admin dapat mengimpor daftar 120 indikator (lampiran Permenkumham Nomor 22 Tahun 2021) dengan "
                   "<code>pantau-ham import catalog BERKAS.xlsx</code>, atau memuat contoh untuk mencoba dengan "
                   "<code>pantau-ham demo</code>."),
     ]))

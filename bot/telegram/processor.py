@@ -76,12 +76,15 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         t = translator(self.language(user_id) if chat is None or chat.type == "private" else self.language(None))
         try:
             if query is not None:
-                await query.answer(t.nfmt("Terlalu cepat, coba lagi dalam {n} detik.",
-                                          "Terlalu cepat, coba lagi dalam {n} detik.", verdict.retry_in))
+                await query.answer(t.nfmt("Terlalu banyak pesan dalam waktu singkat; coba lagi dalam {n} detik.",
+                                          "Terlalu banyak pesan dalam waktu singkat; coba lagi dalam {n} detik.",
+                                          verdict.retry_in))
             else:
                 await update.get_bot().send_message(chat.id, t.nfmt(
-                    "Terlalu cepat, coba lagi dalam {n} detik. Pesan yang dikirim sebelum itu tidak diproses.",
-                    "Terlalu cepat, coba lagi dalam {n} detik. Pesan yang dikirim sebelum itu tidak diproses.",
+                    "Terlalu banyak pesan dalam waktu singkat; coba lagi dalam {n} detik. Pesan yang dikirim sebelum "
+                    "itu tidak diproses.",
+                    "Terlalu banyak pesan dalam waktu singkat; coba lagi dalam {n} detik. Pesan yang dikirim sebelum "
+                    "itu tidak diproses.",
                     verdict.retry_in))
         except TelegramError as exc:
             log.info("could not tell %s in %s that they are too fast: %s", user_id, chat.id if chat else None, exc)
