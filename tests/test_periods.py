@@ -105,7 +105,7 @@ def test_period_dataclass_window_and_validity():
 async def test_aksi_says_when_the_periods_are_assumed(bot):
     (reply,) = replies(await bot.say("/aksi Tapin B04 2026 80"))
     text = reply.params["text"]
-    assert "B04 (Januari–April): dilaporkan, capaian 80" in text
+    assert "B04 (Januari–April): dilaporkan per periode" in text and "nilai capaian <b>80</b>" in text
     assert "Periode pelaporan mengikuti Perpres 53/2021 (RANHAM 2021–2025); diasumsikan berlanjut sampai ada " \
         "Perpres baru." in text
     (reply,) = replies(await bot.say("/aksi Tapin"))  # 2024: within RANHAM 2021-2025
