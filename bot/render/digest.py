@@ -22,9 +22,11 @@ def digest(t: Translator, v: DigestView) -> str:
         "",
         t.gettext("<b>Menunggu verifikasi Kanwil</b>"),
     ]
-    lines += [t.nfmt("• {name}: {count} indikator diajukan", "• {name}: {count} indikator diajukan", r.handed_in,
-                     name=r.region.short_name, count=t.number(r.handed_in)) for r in p.awaiting_verification()] \
+    lines += [t.nfmt("• {name}: {count} indikator diajukan", "• {name}: {count} indikator diajukan", n,
+                     name=region.short_name, count=t.number(n)) for region, n in v.waiting.per_region] \
         or [t.gettext("• tidak ada")]
+    if v.waiting.total:
+        lines.append(t.gettext("Periksa dengan /verifikasi."))
     lines += ["", t.gettext("<b>Perlu pendampingan</b>")]
     lines += [t.fmt("• {name}: {row}", name=r.region.short_name, row=region_row(t, r)) for r in v.behind] \
         or [t.gettext("• tidak ada")]
