@@ -63,23 +63,23 @@ class Batch:
 
 
 def take_batch(session: Session, region_code: str) -> Batch | None:
-    """The decisions of ``region_code`` not yet told, taken as one batch; None when another copy of the bot took
-    (some of) them first. One conditional UPDATE whose row count decides (``bot.core.claims``), in a savepoint:
-    taken by exactly one copy, or by none (and looked at again at the next tick)."""
-    notices = tuple(session.exec(select(ReviewNotice).where(
-        ReviewNotice.region_code == region_code, ReviewNotice.batch.is_(None)).order_by(ReviewNotice.id)).all())
+    """The decisions of ``region_code`` not yet told, taken as one batch by this caller; None when none is left.
+
+    Taken with one conditional UPDATE (``batch IS NULL``) whose returned rows decide (``bot.core.claims``): a
+    decision is taken by exactly one copy of the bot. Should two copies read overlapping decisions at once, each
+    gets the ones it took: nothing is told twice, nothing is lost. The batch is named after the newest decision
+    it took, so two batches never share a name (nor their messages a key)."""
+    notices = session.exec(select(ReviewNotice).where(
+        ReviewNotice.region_code == region_code, ReviewNotice.batch.is_(None)).order_by(ReviewNotice.id)).all()
     if not notices:
         return None
     ids = [n.id for n in notices]
-    number = max(ids)
-    savepoint = session.begin_nested()
-    taken = session.execute(update(ReviewNotice).where(ReviewNotice.id.in_(ids), ReviewNotice.batch.is_(None))
-                            .values(batch=number).execution_options(synchronize_session=False)).rowcount
-    if taken != len(ids):
-        savepoint.rollback()
+    taken = set(session.execute(
+        update(ReviewNotice).where(ReviewNotice.id.in_(ids), ReviewNotice.batch.is_(None)).values(batch=max(ids))
+        .returning(ReviewNotice.id).execution_options(synchronize_session=False)).scalars())
+    if not taken:
         return None
-    savepoint.commit()
-    return Batch(region_code, number, notices)
+    return Batch(region_code, max(taken), tuple(n for n in notices if n.id in taken))
 
 
 def latest_per_indicator(notices: tuple[ReviewNotice, ...]) -> list[ReviewNotice]:
