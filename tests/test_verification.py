@@ -193,3 +193,26 @@ def test_the_daily_count_can_stop_at_a_moment(catalog):
     with rt.session() as session:
         assert v.waiting(session, rt.cycle(session), KALSEL).total == 2
         assert v.waiting(session, rt.cycle(session), KALSEL, handed_in_before=moment).total == 1
+
+
+def test_an_import_hands_in_and_decides_like_the_commands(catalog):
+    """A spreadsheet sent back by the Kanwil: ``lengkap`` rows are hand-ins (queued), ``perlu perbaikan`` with a
+    note and ``terverifikasi`` rows are decisions told to the PIC, the note being the reason."""
+    from bot.io import progress_import
+    from bot.io.spreadsheets import read_table
+    from tests.test_progress_import import HEADER, csv_bytes
+
+    rt = catalog
+    hand_in(rt, TAPIN, "1.01", note="catatan PIC")
+    rows = [HEADER, ["Tapin", "1.01", "perlu perbaikan", "", "Dokumen bukan tahun yang dinilai"],
+            ["Tapin", "1.02", "terverifikasi", "", ""], ["Tapin", "1.03", "lengkap", "", ""]]
+    table = read_table(csv_bytes(rows), "progres.csv", progress_import.SHEETS)
+    rt.clock.advance(timedelta(minutes=1))
+    with rt.session() as session:
+        plan = progress_import.plan(session, rt.cycle(session), table)
+        progress_import.apply(session, rt.clock, rt.cycle(session), plan, STAF, "progres.csv")
+        notices = [(n.indicator_code, n.verdict, n.reason, n.decided_by) for n in session.exec(select(ReviewNotice))]
+    assert notices == [("1.01", "ditolak", "Dokumen bukan tahun yang dinilai", STAF),
+                       ("1.02", "terverifikasi", None, STAF)]
+    item = card(rt, TAPIN).item
+    assert (item.indicator.code, item.handed_in_by, item.handed_in_at) == ("1.03", STAF, rt.clock.now())
