@@ -195,6 +195,15 @@ def test_a_bot_down_at_the_hour_sends_the_line_later_that_morning_never_at_night
 
 
 # -- exactly once with two copies on PostgreSQL ---------------------------------------------------------------
+def one_copy(settings, url: str, at: datetime, barrier: threading.Barrier, counts: list[int]) -> None:
+    """A copy of the bot at its tick, released together with the other one."""
+    own = Runtime(settings, make_engine(url), FixedClock(at))
+    barrier.wait()
+    with own.session() as session:
+        counts.append(enqueue_notices(session, own.clock, own.settings, own.t))
+    own.engine.dispose()
+
+
 def test_two_copies_tell_each_pic_once_on_postgresql(pg_url):
     start = NOW
     settings = make_settings(pg_url, admin_ids=frozenset())
@@ -214,15 +223,8 @@ def test_two_copies_tell_each_pic_once_on_postgresql(pg_url):
         rt.clock.advance(timedelta(minutes=6))
         barrier = threading.Barrier(2)
         counts: list[int] = []
-
-        def copy() -> None:
-            own = Runtime(settings, make_engine(pg_url), FixedClock(rt.clock.now()))
-            barrier.wait()
-            with own.session() as session:
-                counts.append(enqueue_notices(session, own.clock, own.settings, own.t))
-            own.engine.dispose()
-
-        threads = [threading.Thread(target=copy) for _ in range(2)]
+        threads = [threading.Thread(target=one_copy, args=(settings, pg_url, rt.clock.now(), barrier, counts))
+                   for _ in range(2)]
         for thread in threads:
             thread.start()
         for thread in threads:
