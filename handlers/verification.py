@@ -183,7 +183,13 @@ async def on_reason(update: Update, context: ContextTypes.DEFAULT_TYPE, conversa
     chat, person = update.effective_chat.id, user_id(update)
     with rt.session() as session:
         region = service.entry_region(session, rt.cycle(session), awaited.entry_id)
-    if scope is None or region is None or not await require(update, context, Action.VERIFY, region):
+        if scope is None or region is None:  # the indicator is gone (a new catalog, another cycle)
+            conversations.end(session, chat, person)
+    if scope is None or region is None:
+        await send(update, context, Reply(error(rt.t, "Kartu ini sudah tidak berlaku; ketik /verifikasi untuk "
+                                                      "melanjutkan. Tidak ada yang diubah.")))
+        return
+    if not await require(update, context, Action.VERIFY, region):
         return
     try:
         reason = service.check_reason(update.effective_message.text or "")

@@ -201,3 +201,31 @@ async def test_a_staf_clears_a_province_queue_of_120_in_one_sitting(gated, langu
     assert sum(s == "ditolak" and note == "Dokumen tidak lengkap" for s, note in final.values()) == 24
     assert not gated.api.refusals, gated.api.refusals[:3]
     assert not [c for c in gated.api.calls if c.method == "sendMessage" and TOO_FAST in c.params.get("text", "")]
+
+
+async def test_an_unclear_name_is_asked_and_a_file_telegram_refuses_is_said_plainly(bot):
+    from bot.cli.offline import ScriptedError
+
+    rt = bot.runtime
+    (choice,) = replies(await bot.say("/verifikasi Mura", ADMIN))  # Musi Rawas or Murung Raya
+    assert "bisa berarti beberapa wilayah" in choice.params["text"]
+    calls = await bot.press(choice, "vo|16.05", ADMIN)
+    (card,) = replies(calls)
+    assert "✅ Tidak ada yang menunggu verifikasi di Kabupaten Musi Rawas." in card.params["text"]
+
+    photo(rt, TAPIN, "1.01", "ph-hilang")
+    hand_in(rt, TAPIN, ["1.01"])
+    (card,) = replies(await bot.say("/verifikasi Tapin", STAF))
+    bot.api.fail_next("sendPhoto", ScriptedError(400, "Bad Request: wrong file identifier/HTTP URL specified"))
+    (said,) = replies(await bot.press(card, "🖼️ foto-1.01.jpg", STAF))
+    assert "Telegram tidak dapat mengirim ulang berkas ini" in said.params["text"]
+    from bot.domain import verification as v
+
+    with rt.session() as session:  # a reason awaited for an indicator that is gone (a new catalog, another cycle)
+        v.ask_reason(session, rt.clock, STAF, STAF, TAPIN, 999_999, 1, None)
+    (gone,) = replies(await bot.say("Dokumen tidak lengkap", STAF))
+    assert "Kartu ini sudah tidak berlaku" in gone.params["text"]
+    (hint,) = replies(await bot.say("Dokumen tidak lengkap", STAF))  # the conversation ended with it
+    assert "/bantuan" in hint.params["text"]
+    assert states(rt)[("63.05", "1.01")][0] == "lengkap"
+    assert [c.method for c in bot.api.refusals] == []  # the scripted refusal is not the stand-in's own
