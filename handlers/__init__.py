@@ -23,6 +23,7 @@ from handlers import (
     status,
     subscriptions,
     text,
+    verification,
 )
 
 
@@ -43,6 +44,7 @@ def register(application: Application) -> None:
     checklist.register(application)
     export.register(application)
     files.register(application)
+    verification.register(application)
     buttons.register_leftover(application)  # after every button handler: what none of them took
     text.register(application)  # last: typed answers to conversations, /batal, hints for the rest
     errors.register(application)

@@ -15,13 +15,15 @@ from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandl
 
 from bot.core.i18n import N_
 from bot.domain import conversations
+from bot.domain.verification import REASON
 from bot.render import Reply
-from handlers import calendar_wizard, checklist
+from handlers import calendar_wizard, checklist, verification
 from handlers.common import runtime, send, user_id
 
 ROUTES = {
     calendar_wizard.KIND_NAME: calendar_wizard.on_text,
     checklist.EVIDENCE: checklist.on_evidence,
+    REASON: verification.on_reason,  # the reason typed after "Tulis alasan" (/verifikasi)
 }
 
 

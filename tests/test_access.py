@@ -53,6 +53,8 @@ MATRIX = [
     ("/undang staf {province}", None, STAFF),
     ("/anggota {province}", None, STAFF),
     ("/cabut {person} {region}", None, STAFF),
+    ("/verifikasi {region}", None, STAFF),  # the Kanwil checks what a kab/kota handed in
+    ("/verifikasi {province}", None, STAFF),
 ]
 
 

@@ -31,6 +31,7 @@ from bot.core.models import (
     Subscription,
 )
 from bot.render import callbacks as cb
+from bot.render import review_callbacks as vcb
 from tests.conftest import ADMIN, PIC, STAF, VIEWER, BotHarness, grant, replies
 
 STRANGER = 999
@@ -38,7 +39,7 @@ QUIET = "Tombol ini sudah tidak berlaku."
 PREFIXES = (cb.STATUS, cb.BELUM, cb.CHECKLIST, cb.CRITERION, cb.INDICATOR, cb.SET_STATE, cb.ADD_NOTE, cb.FILES,
             cb.EKSPOR, cb.TEMPLAT, cb.IMPORT, cb.JADWAL, cb.KALENDER, cb.LANGGANAN, cb.AKSI, cb.AKSI_PERIOD,
             cb.WIZARD, cb.RIWAYAT,
-            cb.UMUMKAN, cb.REMINDER_ACK, cb.REMINDER_SNOOZE)
+            cb.UMUMKAN, cb.REMINDER_ACK, cb.REMINDER_SNOOZE, vcb.VERIFY, vcb.VERIFY_FILE, vcb.VERIFY_OPEN)
 # forged values from issue 16 (each crashed a handler), and their kin
 FORGED = ["kc|63.05|999|0|e", "bl|63.05|-1|999999|e", "kc|63.05", "wz|month|0001-01-01", "wz|month|9999-12-01",
           "wz|month|garbage", "kc|63.05|0|0|e", "kc|63|1|0|e", "ki|63.05", "ks|63.05|1.01|selesai|e",
@@ -46,7 +47,10 @@ FORGED = ["kc|63.05|999|0|e", "bl|63.05|-1|999999|e", "kc|63.05", "wz|month|0001
           "bl|63.05|1|0|0|0", "um|send|1", "um|ok|0", "um|ok|abc", "ra|", "rz|1|2", "im|ok|", "im|maybe|abcd",
           "wz|time|2500", "wz|day|2024-02-30", "wz|kind|pesta", "wz|scope|99", "ex|", "jd|p:", "", "|", "zz|0",
           "ki|63.05|" + "x" * 50, "st|r:63.05|e|e", "ap|63.05|2024|B05|e", "ap|63.05|1999|B04|e", "ap|63|2024|B04",
-          "ap|63.05|2024", "ap|63.05|2024|-|x"]
+          "ap|63.05|2024", "ap|63.05|2024|-|x",
+          # the verification queue: an entry or file that does not exist, a place or action out of range
+          "vf|ok|63.05|1|1706148000", "vf|zz|63|1|1706148000", "vf|ok|r:63.05|1|1", "vf|ok|63.05|1", "vf|r6|63|1|1",
+          "vf|ok|63|0|1", "vf|ok|99|1|1", "vf|ok|63|1|-1", "vb|0", "vb|99", "vb|1|2", "vo|99", "vo|", "vo|63|x"]
 
 
 def counts(rt) -> tuple[int, ...]:
@@ -160,6 +164,8 @@ SHAPES = {
     cb.REMINDER_ACK: (NUMBER,), cb.REMINDER_SNOOZE: (NUMBER,),
     cb.AKSI_PERIOD: (REGION, st.sampled_from(["2024", "2022", "2031", "0", "", "99999"]),
                      st.sampled_from(["B04", "B08", "B12", "B13", "-", "", "b04"])),
+    vcb.VERIFY: (st.sampled_from([*vcb.CARD_ACTIONS, "r0", "r9", "zz", ""]), PLACE, NUMBER, NUMBER),
+    vcb.VERIFY_FILE: (NUMBER,), vcb.VERIFY_OPEN: (PLACE,),
 }
 NOISE = st.one_of(st.sampled_from(["e", "", "0", "63.05"]), st.text(max_size=8))
 

@@ -120,6 +120,9 @@ class ChecklistEntry(SQLModel, table=True):
     note: str | None = None
     updated_at: datetime = Field(sa_column=utc_column())
     updated_by: int | None = None
+    # when (and by whom) it last went to ``lengkap``: the Kanwil's verification queue, oldest first
+    handed_in_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    handed_in_by: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
 
 
 class EventKind(StrEnum):
@@ -346,6 +349,7 @@ class Outbox(Delivery, table=True):
     broadcast_id: int | None = Field(default=None, foreign_key="broadcast.id")
     text: str
     with_chart: bool = False
+    buttons: str | None = None  # an inline keyboard, JSON (``bot.messaging.buttons``)
 
 
 class ConversationState(SQLModel, table=True):
@@ -409,3 +413,4 @@ class PollingLease(SQLModel, table=True):
 
 
 import bot.core.aksi_models  # noqa: E402,F401  (Aksi HAM by action: registers its tables with these)
+import bot.core.review_models  # noqa: E402,F401  (the Kanwil's decisions, told to the PIC: review_notice)

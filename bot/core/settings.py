@@ -85,6 +85,9 @@ class Settings(BaseModel):
     digest_weekday: int = Field(0, validation_alias=_env("PANTAU_DIGEST_WEEKDAY", "digest_weekday"))  # 0 = Monday
     digest_hour: str = Field("08:00", validation_alias=_env("PANTAU_DIGEST_HOUR", "digest_hour"))
     tick_seconds: float = Field(30, validation_alias=_env("PANTAU_TICK_SECONDS", "tick_seconds"))
+    # the Kanwil's decisions on a kab/kota are told to its PIC in one message, this long after the last of them
+    review_batch_minutes: float = Field(
+        5, ge=0, le=1440, validation_alias=_env("PANTAU_REVIEW_BATCH_MINUTES", "review_batch_minutes"))
     # the delivery engine's first wait after a message Telegram did not take (5xx, no connection), doubling
     retry_seconds: float = Field(30, gt=0, le=3600, validation_alias=_env("PANTAU_RETRY_SECONDS", "retry_seconds"))
     webhook_url: str | None = Field(None, validation_alias=_env("PANTAU_WEBHOOK_URL", "webhook_url"))
@@ -344,6 +347,7 @@ ALLOWED = {
     "polling_lease_seconds": N_("angka detik 2–300"),
     "log_format": N_("text atau json"),
     "tick_seconds": N_("angka detik lebih dari 0"),
+    "review_batch_minutes": N_("angka menit 0–1440"),
     "invite_days": N_("jumlah hari lebih dari 0"),
 }
 

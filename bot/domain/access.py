@@ -24,6 +24,7 @@ class Action(StrEnum):
     EDIT_CHECKLIST = "edit_checklist"  # /tandai, state buttons in /checklist
     RECORD_AKSI = "record_aksi"  # /aksi <wilayah> <periode> <aksi> <status> ...: see aksi_status_as/aksi_refusal
     ASSESS_AKSI = "assess_aksi"  # the Kanwil's: nilai capaian, a whole period, the list of actions (jumlah, judul)
+    VERIFY = "verify"  # /verifikasi: the Kanwil checks what a kab/kota handed in (staf of the province, admins)
     MANAGE_EVENTS = "manage_events"  # /jadwal_tambah, /jadwal_ubah, /jadwal_batal
     SUBSCRIBE = "subscribe"  # /langganan, /berhenti
     BROADCAST = "broadcast"  # /umumkan
@@ -35,7 +36,7 @@ class Action(StrEnum):
 
 
 STAFF_ACTIONS = {Action.MANAGE_EVENTS, Action.SUBSCRIBE, Action.BROADCAST, Action.INVITE, Action.MEMBERS,
-                 Action.REVOKE, Action.ASSESS_AKSI}
+                 Action.REVOKE, Action.ASSESS_AKSI, Action.VERIFY}
 REGION_ACTIONS = {Action.EDIT_CHECKLIST, Action.RECORD_AKSI, Action.HISTORY}
 
 # What a focal point may set on their own kab/kota's checklist; verifying (terverifikasi) and sending back

@@ -20,7 +20,7 @@ from bot.core.clock import Clock
 from bot.core.errors import UserError
 from bot.core.i18n import N_, Term
 from bot.core.models import ChecklistEntry, Cycle, Indicator, IndicatorState
-from bot.domain import audit
+from bot.domain import audit, decisions
 from bot.domain.catalog import IndicatorInfo, catalog_snapshot
 from bot.domain.national import NationalProgress, ProvinceShare, national_progress
 from bot.domain.progress import (
@@ -196,6 +196,7 @@ def set_state(
             entry.link = normalise_link(evidence)
         else:
             entry.note = evidence
+    decisions.changed(session, clock, entry, before, state, actor_id, None if is_link else evidence)
     session.flush()
     audit.record(session, clock, actor_id, "checklist.state", f"{region.code}/{indicator_code}", region.code,
                  before=old, after={"state": state.value, "link": entry.link, "note": entry.note})

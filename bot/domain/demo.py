@@ -65,10 +65,13 @@ def load_demo(session: Session, clock: Clock, cycle: Cycle) -> int:
                 state = draw_state(rng, target, verified)
                 if state is None:
                     continue
+                changed_at = now - timedelta(minutes=rng.randint(30, 60 * 24 * 45))
+                handed_in = state is IndicatorState.LENGKAP  # waiting in the Kanwil's verification queue
                 session.add(ChecklistEntry(
                     cycle_id=cycle.id, region_code=region.code, indicator_code=ind.code, state=state.value,
                     note="Dokumen belum ditandatangani" if state is IndicatorState.DITOLAK else None,
-                    updated_at=now - timedelta(minutes=rng.randint(30, 60 * 24 * 45)), updated_by=DEMO_USER,
+                    updated_at=changed_at, updated_by=DEMO_USER, handed_in_at=changed_at if handed_in else None,
+                    handed_in_by=DEMO_USER if handed_in else None,
                 ))
                 written += 1
     session.flush()

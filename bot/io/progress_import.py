@@ -31,7 +31,7 @@ from bot.core import limits
 from bot.core.clock import Clock
 from bot.core.i18n import N_, Term
 from bot.core.models import ChecklistEntry, Cycle, IndicatorState
-from bot.domain import audit
+from bot.domain import audit, decisions
 from bot.domain.catalog import RowError, active_indicators
 from bot.domain.checklist import STATE_LABELS, normalise_link, parse_state
 from bot.domain.regions import resolve
@@ -290,6 +290,8 @@ def apply(session: Session, clock: Clock, cycle: Cycle, the_plan: Plan, actor: i
         entry.note = c.note[1]
         entry.updated_at = now
         entry.updated_by = actor
+        reason = c.note[1] if c.note[0] != c.note[1] else None  # a note given with a sending back is its reason
+        decisions.changed(session, clock, entry, c.before, c.after, actor, reason)
     region_codes = list(the_plan.regions)
     province_codes = {regions()[code].province_code for code in region_codes}
     audit.record(

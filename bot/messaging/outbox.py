@@ -24,6 +24,7 @@ from bot.core.telegram_text import fits_caption
 from bot.domain.language import reader_language
 from bot.messaging import broadcasts
 from bot.messaging.broadcasts import report_of
+from bot.messaging.buttons import reply_of
 from bot.messaging.delivery import Photo
 from bot.messaging.engine import DeliveryEngine, Item, Job
 from bot.reference import provinces
@@ -57,7 +58,7 @@ class OutboxSource:
         elif chart:  # a row queued before charts had rows of their own: photo and text
             parts = [Photo(chart, title), Reply(row.text)]
         else:
-            parts = [Reply(row.text)]
+            parts = [reply_of(row.text, row.buttons)]  # with its buttons, when it was queued with some
         return Item(self, row, [row.id], parts)
 
     @staticmethod

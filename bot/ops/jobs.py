@@ -9,7 +9,8 @@ Nothing is stored in the scheduler; losing the process loses nothing.
   reminder). A commit that adds or moves rows in this process (``schedules/wakeup.py``) brings the job
   forward to now, or pokes the running engine. So a reminder leaves within moments of falling due.
 - **The tick** (every ``tick_seconds``) plans incrementally (``schedules/incremental.py``) in a worker
-  thread, so the event loop keeps answering, and queues the weekly digests now and then.
+  thread, so the event loop keeps answering, queues the PIC's messages of review sittings that are over
+  (``bot/messaging/review.py``), and now and then the weekly digests and the staf's daily verification line.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from bot.core.outage import is_database_down, outage_of
 from bot.domain.runtime import Runtime
 from bot.messaging.digest import enqueue_due
 from bot.messaging.engine import DeliveryEngine, Stopping
+from bot.messaging.review import enqueue_notices, enqueue_queue_lines
 from bot.render.digest import digest as render_digest
 from bot.telegram.sender import TelegramSender
 from schedules.incremental import IncrementalPlanner, plan_now
@@ -60,6 +62,16 @@ def queue_digests(runtime: Runtime) -> int:
     with runtime.session() as session:
         return enqueue_due(session, runtime.clock, runtime.settings, runtime.thresholds,
                            translator(runtime.settings.locale), render_digest)  # not the last reader's language
+
+
+def queue_reviews(runtime: Runtime, daily_lines: bool) -> int:
+    """The PIC's messages of review sittings that are over; with ``daily_lines``, the staf's daily line."""
+    t = translator(runtime.settings.locale)
+    with runtime.session() as session:
+        queued = enqueue_notices(session, runtime.clock, runtime.settings, t)
+        if daily_lines:
+            queued += enqueue_queue_lines(session, runtime.clock, runtime.settings, t)
+    return queued
 
 
 def next_due(runtime: Runtime) -> datetime | None:
@@ -192,6 +204,7 @@ async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
                 trim_memory()
         if data["ticks"] % DIGEST_EVERY == 1:
             await asyncio.to_thread(queue_digests, rt)
+        await asyncio.to_thread(queue_reviews, rt, data["ticks"] % DIGEST_EVERY == 1)
     except Exception as exc:
         if not is_database_down(exc):
             raise

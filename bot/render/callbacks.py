@@ -361,3 +361,9 @@ def decode(data: object, today: date | None = None) -> Decoded | None:
     if parser is None:
         return None
     return parser(data, limits.date_window(today) if today is not None else SANE_DATES)
+
+
+# the verification queue's buttons (vf, vb, vo) are parsed in a module of their own, registered here
+from bot.render import review_callbacks  # noqa: E402  (it imports the helpers above)
+
+PARSERS.update(review_callbacks.PARSERS)

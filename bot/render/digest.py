@@ -22,17 +22,19 @@ def digest(t: Translator, v: DigestView) -> str:
         "",
         t.gettext("<b>Menunggu verifikasi Kanwil</b>"),
     ]
-    lines += [t.nfmt("• {name}: {count} indikator diajukan", "• {name}: {count} indikator diajukan", r.handed_in,
-                     name=r.region.short_name, count=t.number(r.handed_in)) for r in p.awaiting_verification()] \
+    lines += [t.nfmt("• {name}: {count} indikator diajukan", "• {name}: {count} indikator diajukan", n,
+                     name=region.short_name, count=t.number(n)) for region, n in v.waiting.per_region] \
         or [t.gettext("• tidak ada")]
+    if v.waiting.total:
+        lines.append(t.gettext("Periksa dengan /verifikasi."))
     lines += ["", t.gettext("<b>Perlu pendampingan</b>")]
     lines += [t.fmt("• {name}: {row}", name=r.region.short_name, row=region_row(t, r)) for r in v.behind] \
         or [t.gettext("• tidak ada")]
     silent = [r.region.short_name for r in p.rows if not has_data(r)]
     if silent:
         lines.append(t.fmt("Belum ada data: {names}", names=", ".join(silent)))
-    lines += ["", t.fmt("<b>Perubahan status indikator sejak {when}</b>",
-                        when=t.date(v.since.astimezone(ZoneInfo(tz)).date()))]
+    since = t.date(v.since.astimezone(ZoneInfo(tz)).date())
+    lines += ["", t.fmt("<b>Perubahan status indikator sejak {when}</b>", when=since)]
     if v.changes:
         names = {r.region.code: r.region.short_name for r in p.rows}
         lines += [t.nfmt("• {name}: {n} perubahan", "• {name}: {n} perubahan", n, name=names.get(code, code))

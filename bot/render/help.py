@@ -18,6 +18,7 @@ COMMANDS = (
     ("ekspor", N_("Laporan kab/kota atau provinsi (berkas Excel)")),
     ("templat", N_("Format isian progres, berkas Excel (staf, PIC)")),
     ("jadwal_tambah", N_("Tambah acara (staf)")),
+    ("verifikasi", N_("Periksa data dukung yang diajukan kab/kota (staf)")),
     ("umumkan", N_("Umumkan hasil ke grup (staf)")),
     ("langganan", N_("Hubungkan chat ini dengan wilayah (staf)")),
     ("undang", N_("Undang staf, PIC atau pemantau (staf)")),
@@ -39,7 +40,8 @@ DESCRIPTIONS = dict(COMMANDS) | {
 READ = ("status", "belum", "checklist", "jadwal", "kalender", "aksi", "bantuan")
 DEFAULT = READ[:-1] + ("saya", "bantuan")  # private chats without a menu of their own
 PIC = READ[:3] + ("tandai", "riwayat", "ekspor", "templat") + READ[3:6] + ("keluar", "bantuan")
-STAFF = PIC[:-2] + ("jadwal_tambah", "umumkan", "langganan", "undang", "anggota", "keluar", "bantuan")
+STAFF = PIC[:-2] + ("verifikasi", "jadwal_tambah", "umumkan", "langganan", "undang", "anggota", "keluar",
+                    "bantuan")
 GROUP_ADMIN = READ[:-1] + ("langganan", "berhenti", "bantuan")
 
 
@@ -102,6 +104,8 @@ def help_text(t: Translator, first_name: str | None = None, has_role: bool = Tru
         t.gettext("/ekspor <i>wilayah atau provinsi</i>: laporan dalam berkas Excel (.xlsx); /templat <i>wilayah</i>: "
                   "format isian (.xlsx) untuk diisi lalu dikirim kembali ke bot (impor dengan pratinjau)"),
         t.gettext("Data dukung: kirim dokumen atau foto dengan keterangan kode indikator (mis. 3.02)."),
+        t.gettext("Staf: /verifikasi [<i>wilayah atau provinsi</i>]: periksa data dukung yang diajukan kab/kota, satu "
+                  "kartu per indikator: terverifikasi, perlu perbaikan (dengan alasan) atau lewati"),
         t.gettext("Staf: /jadwal_tambah, /jadwal_ubah, /jadwal_batal, /langganan <i>wilayah</i>, /berhenti, "
                   "/umumkan, /undang <i>peran</i> <i>wilayah</i>, /anggota, /cabut"),
         t.gettext("Staf dan admin: /status nasional: setiap provinsi, berapa kab/kota yang perkiraan predikatnya "

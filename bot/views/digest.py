@@ -16,6 +16,7 @@ from bot.domain.audit import changes_since
 from bot.domain.checklist import ProvinceProgress, Thresholds, province_progress
 from bot.domain.cycles import current_cycle
 from bot.domain.subscriptions import active_subscriptions
+from bot.domain.verification import Waiting, waiting
 from bot.reference import ProvinceRef, RegionRef, regions
 from schedules.calendar import scope_of, upcoming
 from schedules.planner import ESCALATE, NOTICES, is_opening_key
@@ -32,6 +33,7 @@ class DigestView:
     unanswered: tuple[tuple[Event, RegionRef], ...]
     events: tuple[Event, ...]
     since: datetime
+    waiting: Waiting = Waiting()  # handed in, not yet verified: the verification queue's own count
 
 
 def due_week(now: datetime, tz: str, weekday: int, at) -> str | None:
@@ -48,7 +50,8 @@ def build(session: Session, clock: Clock, settings: Settings, province: Province
           ) -> DigestView:
     now = clock.now()
     since = now - timedelta(days=7)
-    progress = province_progress(session, current_cycle(session, clock, settings.cycle), province, thresholds)
+    cycle = current_cycle(session, clock, settings.cycle)
+    progress = province_progress(session, cycle, province, thresholds)
     behind = progress.needing_assistance(BEHIND)
     codes = {r.region.code for r in progress.rows}
     region_chats: dict[int, list[RegionRef]] = {}
@@ -74,4 +77,4 @@ def build(session: Session, clock: Clock, settings: Settings, province: Province
     events = tuple(e for e in upcoming(session, clock, codes, include_drafts=False)
                    if e.starts_at <= now + timedelta(days=14))
     return DigestView(province, progress, behind, changes_since(session, province.code, since),
-                      tuple(unanswered), events, since)
+                      tuple(unanswered), events, since, waiting(session, cycle, province))
