@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     t = Translator(settings.locale)
     localize(t)
     args = _parser(t).parse_args(argv)
-    logs.configure(settings.log_format, [settings.telegram_bot_token or "", settings.webhook_secret_token or ""])
+    logs.configure(settings.log_format, settings.log_secrets)
     try:
         return _command(settings, t, args)
     except DatabaseUnavailable as exc:
@@ -172,7 +172,7 @@ def _import_catalog(runtime: Runtime, t: Translator, path: Path, label: str | No
 
 
 def _run(settings: Settings, t: Translator) -> int:
-    if not settings.telegram_bot_token:
+    if settings.telegram_bot_token is None:
         print(t.gettext("TELEGRAM_BOT_TOKEN belum diisi. Isi token dari @BotFather di lingkungan atau berkas .env, "
                         "atau coba bot tanpa Telegram: pantau-ham console"), file=sys.stderr)
         return 2
