@@ -18,7 +18,6 @@ from sqlmodel import Session, select
 
 from bot.core.clock import SystemClock
 from bot.core.db import make_engine
-from bot.core.i18n import SUPPORTED, catalog_path, load_catalog
 from bot.core.models import Reminder
 from bot.domain.runtime import Runtime
 from bot.domain.subscriptions import subscribe
@@ -50,14 +49,11 @@ NOT_WHILE_IDLE = (
     "openpyxl",  # the first spreadsheet
     "icalendar",  # the first /kalender file
     "alembic",  # only when the schema needs a migration
-    "pydantic_settings",  # not a dependency: bot/settings.py reads the environment itself
-    "babel.messages",  # the catalogs are compiled (.mo files) once, not at every start
+    "babel.messages",  # the catalogs are compiled when the package is built (setup.py), never by the bot
 )
 
 
 def test_an_idle_bot_has_not_loaded_the_rarely_used_libraries(sqlite_url, tmp_path):
-    for locale in SUPPORTED:  # as installed (scripts/install.sh), or as a previous start left them
-        load_catalog(catalog_path(locale))
     # a restart (the schema is current) with a rakor to plan: its reminders skip weekends and holidays
     settings = make_settings(sqlite_url, cycle=None)
     rt = Runtime.start(settings, SystemClock())

@@ -16,7 +16,7 @@ from bot.cli import data as data_cli
 from bot.cli.text import localize
 from bot.core import logs
 from bot.core.db import DatabaseUnavailable, Upgrade
-from bot.core.i18n import Translator
+from bot.core.i18n import CatalogMissing, Translator
 from bot.core.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
@@ -86,9 +86,12 @@ def schema_report(t: Translator, schema: Upgrade | None) -> str:
 def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings()
+        t = Translator(settings.locale)
     except SettingsError as exc:
         return _settings_error(exc)
-    t = Translator(settings.locale)
+    except CatalogMissing as exc:  # an install without its compiled translations: one line, not a traceback
+        print(exc, file=sys.stderr)
+        return 2
     localize(t)
     args = _parser(t).parse_args(argv)
     logs.configure(settings.log_format, settings.log_secrets)
