@@ -43,7 +43,7 @@ sys.exit(main(["run"]))
 
 NOT_WHILE_IDLE = (
     "sqlalchemy.dialects.postgresql",  # SQLite has its own INSERT ... ON CONFLICT
-    "holidays",  # asked of a child process (schedules/policy.py)
+    "holidays",  # not even installed with the bot: bot/reference/holidays.csv is the table
     "rapidfuzz",  # a region name that is no key (a typo)
     "matplotlib",  # the first chart (/umumkan)
     "openpyxl",  # the first spreadsheet
