@@ -17,7 +17,7 @@ COPY scripts/install.sh ./scripts/install.sh
 RUN sh scripts/install.sh deps postgres
 
 # 2. the bot itself
-COPY README.md babel.cfg ./
+COPY README.md babel.cfg setup.py ./
 COPY bot ./bot
 COPY handlers ./handlers
 COPY schedules ./schedules

@@ -15,8 +15,7 @@ Pure functions of their arguments (no database, no clock), so they are tested in
 
 from __future__ import annotations
 
-import subprocess
-import sys
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
@@ -24,6 +23,9 @@ from zoneinfo import ZoneInfo
 
 from bot.core.models import EventKind
 from bot.core.offsets import Offset, parse_offsets
+from bot.reference import holidays_by_year
+
+log = logging.getLogger(__name__)
 
 DAY_OFFSETS = {
     EventKind.RAKOR: (7, 3, 1, 0),
@@ -87,27 +89,18 @@ class Policy:
         return due if due < deadline else None
 
 
-HOLIDAYS = """
-import sys, holidays
-found = holidays.country_holidays("ID", years=int(sys.argv[1]), categories=("public", "government"))
-print(" ".join(day.isoformat() for day in sorted(found)))
-"""
-
-
 @cache
 def indonesian_holidays(year: int) -> frozenset[date]:
-    """Public holidays and *cuti bersama* (the ``government`` category of the ``holidays`` package).
-
-    Asked of a short-lived child process (about 0.1 s, once a year per process): to answer for one
-    country the package imports every country it knows, some 8 MiB that the bot would keep for good."""
-    try:
-        out = subprocess.run([sys.executable, "-c", HOLIDAYS, str(year)], capture_output=True, text=True,
-                             check=True, timeout=60).stdout
-        return frozenset(date.fromisoformat(day) for day in out.split())
-    except (OSError, subprocess.SubprocessError):  # no child process possible here: ask in this one
-        import holidays
-
-        return frozenset(holidays.country_holidays("ID", years=year, categories=("public", "government")))
+    """Public holidays and *cuti bersama* of ``year``: ``bot/reference/holidays.csv``, generated from the
+    ``holidays`` package (``bot/reference/build_holidays.py``). A year the table does not cover has none:
+    only weekends are skipped then, and the log says so once per year."""
+    known = holidays_by_year()
+    if year not in known:
+        log.warning("no holidays known for %d (bot/reference/holidays.csv covers %d-%d): reminders that year "
+                    "skip weekends only; regenerate the table with python -m bot.reference.build_holidays",
+                    year, min(known), max(known))
+        return frozenset()
+    return known[year]
 
 
 def anchor_day(anchor: datetime | date, zone: str) -> date:

@@ -19,10 +19,8 @@ PY
     rm -f .deps.txt
     ;;
 app)
+    # builds the wheel (setup.py compiles the translation catalogs into it) and installs it
     $pip install --no-cache-dir --disable-pip-version-check -q --no-deps ".[${extras}]"
-    # the translation catalogs compiled where the bot reads them (.mo beside .po), so a start needs no compiling
-    (cd / && python -c 'from bot.core.i18n import SUPPORTED, catalog_path, compile_catalog
-for locale in SUPPORTED: compile_catalog(catalog_path(locale))')
     ;;
 *)
     echo "usage: $0 deps|app [EXTRAS]" >&2

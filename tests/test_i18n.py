@@ -129,39 +129,41 @@ def test_every_message_is_html_telegram_accepts(locale):
     assert not refused
 
 
-def test_a_catalog_is_compiled_once_and_an_edited_one_again(tmp_path):
-    """The bot reads the .mo file beside a catalog; a missing or older one is compiled (by Babel) and written."""
-    import os
-    import shutil
+@pytest.mark.parametrize("locale", ["id", "en"])
+def test_the_compiled_catalog_the_bot_reads_says_what_its_po_says(locale):
+    """The .mo files are compiled at install (setup.py; pip install -e . in a checkout), never by the bot."""
+    import gettext
+    import io
 
-    from bot.core.i18n import load_catalog
+    from babel.messages.mofile import write_mo
 
-    po = tmp_path / "en" / "LC_MESSAGES" / "messages.po"
-    po.parent.mkdir(parents=True)
-    shutil.copyfile(LOCALES_DIR / "en" / "LC_MESSAGES" / "messages.po", po)
-    first = load_catalog(po)
-    assert first.gettext("Jadwal berikutnya:") == "Coming up:"
-    mo = po.with_suffix(".mo")
-    assert mo.exists() and load_catalog(po)._catalog == first._catalog  # read back from the file
-    edited = po.read_text(encoding="utf-8").replace('msgstr "Coming up:"', 'msgstr "Next on the calendar:"')
-    po.write_text(edited, encoding="utf-8")
-    os.utime(mo, (mo.stat().st_mtime - 10, mo.stat().st_mtime - 10))  # the catalog is newer than its .mo
-    assert load_catalog(po).gettext("Jadwal berikutnya:") == "Next on the calendar:"
-    assert mo.stat().st_mtime >= po.stat().st_mtime
+    from bot.core.i18n import compiled_catalog
+
+    with open(LOCALES_DIR / locale / "LC_MESSAGES" / "messages.po", "rb") as fh:
+        catalog = read_po(fh, locale=locale)
+    buf = io.BytesIO()
+    write_mo(buf, catalog)
+    buf.seek(0)
+    expected = gettext.GNUTranslations(buf)._catalog
+    with open(compiled_catalog(locale), "rb") as fh:
+        shipped = gettext.GNUTranslations(fh)._catalog
+    assert shipped == expected, "an edited catalog: run pybabel compile -d locales (or pip install -e . again)"
+    t = Translator(locale)
+    assert t.gettext("Jadwal berikutnya:") == {"id": "Jadwal berikutnya:", "en": "Coming up:"}[locale]
 
 
-def test_a_read_only_installation_still_translates(tmp_path, monkeypatch):
-    import shutil
-
+def test_without_its_compiled_catalogs_the_bot_says_how_to_compile_them(tmp_path, monkeypatch, capsys):
+    from bot.cli.main import main
     from bot.core import i18n
 
-    po = tmp_path / "id" / "LC_MESSAGES" / "messages.po"
-    po.parent.mkdir(parents=True)
-    shutil.copyfile(LOCALES_DIR / "id" / "LC_MESSAGES" / "messages.po", po)
-
-    def refused(*_args, **_kwargs):
-        raise PermissionError(13, "Permission denied")
-
-    monkeypatch.setattr(i18n.tempfile, "mkstemp", refused)  # the folder cannot be written
-    assert i18n.load_catalog(po).gettext("Jadwal berikutnya:") == "Jadwal berikutnya:"
-    assert not po.with_suffix(".mo").exists()
+    monkeypatch.setattr(i18n, "LOCALES_DIR", tmp_path / "locales")
+    i18n._translations.cache_clear()
+    try:
+        with pytest.raises(i18n.CatalogMissing):
+            Translator("en")
+        assert main(["--help"]) == 2
+    finally:
+        i18n._translations.cache_clear()
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "messages.mo is missing" in err and "pybabel compile -d locales" in err
+    assert not (tmp_path / "locales").exists(), "nothing is written"

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from datetime import timedelta
 
+import pytest
 from sqlmodel import select
 
 from bot.core import liveness
@@ -24,7 +25,7 @@ def _claimed_rows(rt, owners: list[str]) -> None:
     with rt.session() as session:
         now = rt.clock.now()
         event = add(session, rt.clock, rt.settings, parse_line(f"rakor Tapin {now.year + 1}-06-19 09:00 Rakor"), 1)
-        for i, owner in enumerate(owners):
+        for i in range(len(owners)):
             chat = 7000 + i
             subscribe(session, rt.clock, chat, regions()["63.05"], 1)
             insert_rows(session, event, [Planned(chat, "snooze-live", now, now + timedelta(days=1))])
@@ -39,6 +40,13 @@ def _status(rt) -> dict[str, str]:
         return {f"{r.chat_id}": r.status for r in rows}
 
 
+def _elsewhere(rt, *workers: str, machine: str = "another-boot/4026532999") -> None:
+    """These copies registered themselves on another machine, or in another container (pid namespace)."""
+    with rt.session() as session:
+        for worker in workers:
+            session.get(Worker, worker).machine = machine
+
+
 def _dead_pid() -> int:
     proc = subprocess.Popen([sys.executable, "-c", "pass"])
     proc.wait()
@@ -50,6 +58,7 @@ def test_rows_of_a_silent_a_stopped_or_a_dead_copy_come_back_and_a_living_copys_
     silent, stopped, dead, alive = "far:11:silent", "far:12:stopped", f"{HERE}:{_dead_pid()}:dead", "far:13:alive"
     for worker in (me, silent, stopped, dead, alive):
         liveness.register(runtime.engine, runtime.clock, worker, "webhook")
+    _elsewhere(runtime, silent, stopped, alive)
     _claimed_rows(runtime, [silent, stopped, dead, alive])
     runtime.clock.advance(timedelta(seconds=10))
     liveness.beat(runtime.engine, runtime.clock, alive, None, None)
@@ -72,3 +81,61 @@ def test_a_clean_stop_gives_back_what_it_held(runtime):
     assert set(_status(runtime).values()) == {"pending"}
     with runtime.session() as session:
         assert session.get(Worker, me).stopped_at == runtime.clock.now()
+
+
+def test_a_copy_in_another_container_on_this_host_is_judged_by_its_heartbeat_only(runtime):
+    """Containers with host networking share the hostname and are each pid 1: a pid says nothing across them."""
+    import os
+
+    me = f"{HERE}:{os.getpid()}:mine"
+    twin, other = f"{HERE}:{os.getpid()}:twin", f"{HERE}:{_dead_pid()}:other"  # same name, same or absent pid
+    restarted = f"{HERE}:{os.getpid()}:before"  # this very container before its restart: same namespace
+    for worker in (me, twin, other, restarted):
+        liveness.register(runtime.engine, runtime.clock, worker, "webhook")
+    boot = liveness.this_machine().partition("/")[0]
+    _elsewhere(runtime, twin, other, machine=f"{boot}/4026532999")  # same boot, another pid namespace
+    _claimed_rows(runtime, [twin, other, restarted])
+    runtime.clock.advance(timedelta(seconds=10))
+    liveness.beat(runtime.engine, runtime.clock, twin, None, None)
+    liveness.beat(runtime.engine, runtime.clock, other, None, None)
+    assert liveness.known_dead(runtime.engine, [twin, other]) == set()
+    assert liveness.reap(runtime.engine, runtime.clock, me) == 1  # only the restarted container's own past
+    assert _status(runtime) == {"7000": "claimed", "7001": "claimed", "7002": "pending"}
+    runtime.clock.advance(timedelta(seconds=20))  # silent for 20 s: gone, wherever they ran
+    assert liveness.reap(runtime.engine, runtime.clock, me) == 2
+    assert set(_status(runtime).values()) == {"pending"}
+
+
+CONTAINER = """
+import sys
+from bot.core import liveness
+from bot.core.clock import SystemClock
+from bot.core.db import make_engine
+engine, clock = make_engine(sys.argv[1]), SystemClock()
+me = liveness.new_worker_id()
+liveness.register(engine, clock, me, "webhook")
+print(me, liveness.this_machine(), *liveness.dead_workers(engine, clock, me))
+"""
+
+
+def test_two_pid_namespaces_sharing_a_hostname_never_take_each_others_rows(runtime, sqlite_url):
+    """Two real processes, each pid 1 in its own pid namespace (``unshare``, as two containers are)."""
+    import shutil
+
+    unshare = shutil.which("unshare")
+    if unshare is None:
+        pytest.skip("no unshare here")
+    for prefix in ([unshare, "--pid", "--fork"], [unshare, "--user", "--map-root-user", "--pid", "--fork"]):
+        if subprocess.run([*prefix, "true"], capture_output=True).returncode == 0:
+            break
+    else:
+        pytest.skip("no pid namespaces for this user")
+    first, second = (subprocess.run([*prefix, sys.executable, "-c", CONTAINER, sqlite_url], capture_output=True,
+                                    text=True, timeout=120) for _ in range(2))
+    assert first.returncode == second.returncode == 0, first.stderr + second.stderr
+    first_id, first_machine = first.stdout.split()
+    second_id, second_machine, *dead_for_second = second.stdout.split()
+    assert first_id.split(":")[:2] == second_id.split(":")[:2] == [HERE, "1"]  # same hostname, both pid 1
+    assert first_machine != second_machine != liveness.this_machine()
+    assert first_machine.partition("/")[0] == liveness.this_machine().partition("/")[0]  # one boot
+    assert dead_for_second == [], "the first container's pid 1 is not the second one's"

@@ -147,9 +147,15 @@ def test_two_copies_started_together_end_with_one_polling(database, tmp_path):
 def test_a_lease_nobody_renews_is_taken_after_the_lease_time(sqlite_url, tmp_path):
     """A holder on another host (so no pid to look at) renews, then falls silent: the standby waits the whole
     lease time of its own watching, then takes over."""
+    from sqlalchemy import update
+
+    from bot.core.models import Worker
+
     rt = Runtime.start(make_settings(sqlite_url, cycle=None), SystemClock())
     holder = "farhost:4242:abcdef01"
     liveness.register(rt.engine, rt.clock, holder, "polling")
+    with rt.engine.begin() as conn:  # as that host registered it: its boot, not this one
+        conn.execute(update(Worker).where(Worker.id == holder).values(machine="farhost-boot/4026531836"))
     assert lease.take(rt.engine, rt.clock, holder, lease.read(rt.engine).version)
     silent = threading.Event()
 

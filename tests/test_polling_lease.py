@@ -109,6 +109,10 @@ def test_a_released_or_dead_holders_lease_is_taken_at_once(engine):
 
 
 def test_known_dead_trusts_a_stop_or_a_missing_pid_on_this_host_never_a_silent_heartbeat(engine):
+    from sqlalchemy import update
+
+    from bot.core.models import Worker
+
     clock = FixedClock(NOW)
     here = liveness.new_worker_id()
     host = here.split(":")[0]
@@ -116,6 +120,8 @@ def test_known_dead_trusts_a_stop_or_a_missing_pid_on_this_host_never_a_silent_h
     liveness.register(engine, clock, f"{host}:999999:b", "polling")  # this host, no such process
     liveness.register(engine, clock, f"{host}:1:c", "polling")  # this host, a process that exists
     liveness.register(engine, clock, "farhost:2:d", "polling")
+    with engine.begin() as conn:  # as the other host registered them: its boot, not this one
+        conn.execute(update(Worker).where(Worker.id.like("farhost:%")).values(machine="farhost-boot/4026531836"))
     liveness.stop(engine, clock, "farhost:2:d")
     clock.advance(timedelta(hours=1))
     dead = liveness.known_dead(engine, ["farhost:1:a", f"{host}:999999:b", f"{host}:1:c", "farhost:2:d"])

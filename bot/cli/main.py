@@ -16,7 +16,7 @@ from bot.cli import data as data_cli
 from bot.cli.text import localize
 from bot.core import logs
 from bot.core.db import DatabaseUnavailable, Upgrade
-from bot.core.i18n import Translator
+from bot.core.i18n import CatalogMissing, Translator
 from bot.core.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
@@ -86,12 +86,15 @@ def schema_report(t: Translator, schema: Upgrade | None) -> str:
 def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings()
+        t = Translator(settings.locale)
     except SettingsError as exc:
         return _settings_error(exc)
-    t = Translator(settings.locale)
+    except CatalogMissing as exc:  # an install without its compiled translations: one line, not a traceback
+        print(exc, file=sys.stderr)
+        return 2
     localize(t)
     args = _parser(t).parse_args(argv)
-    logs.configure(settings.log_format, [settings.telegram_bot_token or "", settings.webhook_secret_token or ""])
+    logs.configure(settings.log_format, settings.log_secrets)
     try:
         return _command(settings, t, args)
     except DatabaseUnavailable as exc:
@@ -172,7 +175,7 @@ def _import_catalog(runtime: Runtime, t: Translator, path: Path, label: str | No
 
 
 def _run(settings: Settings, t: Translator) -> int:
-    if not settings.telegram_bot_token:
+    if settings.telegram_bot_token is None:
         print(t.gettext("TELEGRAM_BOT_TOKEN belum diisi. Isi token dari @BotFather di lingkungan atau berkas .env, "
                         "atau coba bot tanpa Telegram: pantau-ham console"), file=sys.stderr)
         return 2

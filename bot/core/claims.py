@@ -15,9 +15,9 @@ PostgreSQL behind a barrier, many trials) and ``tests/test_claims_replicas.py`` 
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import Any
 
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Delete, Update
 from sqlmodel import Session
 
@@ -29,6 +29,5 @@ def claimed(session: Session, statement: Update | Delete) -> bool:
 
 
 def dialect_insert(session: Session) -> Any:
-    """INSERT with ON CONFLICT for the session's database (SQLite or PostgreSQL), looked up by name so that
-    SQLite never loads the PostgreSQL dialect."""
-    return import_module(f"sqlalchemy.dialects.{session.get_bind().dialect.name}").insert
+    """INSERT with ON CONFLICT (``on_conflict_do_nothing``/``_do_update``) for the session's database."""
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert

@@ -1,20 +1,15 @@
 """Translations (gettext catalogs in ``locales/``) and CLDR formatting through Babel.
 
-Message ids are written in Bahasa Indonesia, the bot's first language. The bot reads the
-compiled ``.mo`` files beside the ``.po`` catalogs; where one is missing or older than its
-``.po`` (a fresh checkout, an edited catalog), Babel compiles it on first use and the bot
-writes it for the next start (``scripts/install.sh`` compiles them when installing, and
-``pybabel compile -d locales`` works as well). Reading a ``.mo`` file needs only gettext:
-Babel's catalog tools (``babel.messages``, about 1 MiB with what they import) stay out of a
-bot whose catalogs are compiled.
+Message ids are written in Bahasa Indonesia, the bot's first language. The catalogs are compiled when the
+package is built (``setup.py``: a wheel ships ``locales/<lang>/LC_MESSAGES/messages.mo``; ``pip install -e .``
+writes them beside the ``.po`` files of a checkout), and the bot only reads them, with the standard library's
+gettext. A missing ``.mo`` stops the start with one line saying how to compile it (:class:`CatalogMissing`).
 """
 
 from __future__ import annotations
 
+import gettext
 import html
-import io
-import os
-import tempfile
 from contextvars import ContextVar
 from datetime import date, datetime
 from functools import cache
@@ -24,11 +19,10 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel.dates import format_date, format_time
 from babel.numbers import format_decimal, format_percent
-from babel.support import Translations
 
 from bot.reference import zone_abbreviation
 
-LOCALES_DIR = Path(__file__).resolve().parent.parent.parent / "locales"
+LOCALES_DIR = Path(__file__).resolve().parent.parent.parent / "locales"  # site-packages/locales once installed
 SUPPORTED = ("id", "en")
 DOMAIN = "messages"
 
@@ -38,47 +32,26 @@ def N_(message: str) -> str:
     return message
 
 
-def catalog_path(locale: str) -> Path:
-    return LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+class CatalogMissing(RuntimeError):
+    """A compiled catalog is not where the bot reads it: a checkout that was never installed, or a copied tree."""
+
+    def __init__(self, mo: Path) -> None:
+        super().__init__(f"{mo} is missing: the translations are compiled when the package is installed "
+                         f"(pip install . or pip install -e .); in a checkout, run: pybabel compile -d locales")
 
 
-def compile_catalog(po: Path) -> bytes:
-    """The ``.mo`` file of ``po`` (fuzzy and untranslated entries left out), written beside it when the
-    folder is writable (atomically: several processes may start at once)."""
-    from babel.messages.mofile import write_mo  # only when a catalog needs compiling
-    from babel.messages.pofile import read_po
-
-    with open(po, "rb") as fh:
-        catalog = read_po(fh, locale=po.parent.parent.name)
-    buf = io.BytesIO()
-    write_mo(buf, catalog)
-    data = buf.getvalue()
-    try:
-        fd, tmp = tempfile.mkstemp(dir=po.parent, prefix=".messages-", suffix=".mo")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)  # readable like the .po (mkstemp makes it private): the bot may run as another user
-        os.replace(tmp, po.with_suffix(".mo"))
-    except OSError:  # a read-only installation: compile again at the next start
-        pass
-    return data
-
-
-def load_catalog(po: Path) -> Translations:
-    """The translations of ``po``: from its ``.mo`` file when that is at least as new, else compiled now."""
-    mo = po.with_suffix(".mo")
-    try:
-        if mo.stat().st_mtime >= po.stat().st_mtime:
-            with open(mo, "rb") as fh:
-                return Translations(fh, domain=DOMAIN)
-    except FileNotFoundError:
-        pass
-    return Translations(io.BytesIO(compile_catalog(po)), domain=DOMAIN)
+def compiled_catalog(locale: str) -> Path:
+    return LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.mo"
 
 
 @cache
-def _translations(locale: str) -> Translations:
-    return load_catalog(catalog_path(locale))
+def _translations(locale: str) -> gettext.GNUTranslations:
+    mo = compiled_catalog(locale)
+    try:
+        with open(mo, "rb") as fh:
+            return gettext.GNUTranslations(fh)
+    except FileNotFoundError:
+        raise CatalogMissing(mo) from None
 
 
 class Translator:

@@ -2,9 +2,14 @@
 
 Every running copy has a ``worker`` row whose ``beat_at`` it renews every few seconds (its id is the
 ``claimed_by`` of the reminder and outbox rows it takes). A copy is dead when it said so on the way out
-(``stopped_at``), when its heartbeat is older than ``stale``, or when it ran on this host and its pid is
-gone. The rows a dead copy still held go back to ``pending`` at once, instead of waiting for the claim's
-5-minute lease: a kill can double at most the one message that was in flight.
+(``stopped_at``), when its heartbeat is older than ``stale``, or when its pid is gone from the pid namespace
+this copy runs in (same boot, same namespace: :func:`this_machine`). The rows a dead copy still held go back
+to ``pending`` at once, instead of waiting for the claim's 5-minute lease: a kill can double at most the one
+message that was in flight.
+
+The hostname is not enough to judge a pid: containers with host networking share the host's name and each is
+pid 1 in its own namespace, where the others' pids do not exist. A copy in another namespace (or one
+registered before ``worker.machine`` existed) is judged by its heartbeat alone.
 """
 
 from __future__ import annotations
@@ -14,7 +19,9 @@ import socket
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
 from sqlalchemy import Engine, func, or_, select, text, update
 
@@ -36,12 +43,24 @@ def new_worker_id() -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
+@cache
+def this_machine() -> str | None:
+    """Where this process's pids mean something: the kernel's boot id and this process's pid namespace,
+    ``"<boot id>/<namespace inode>"``; None where ``/proc`` does not tell (then no pid is judged from here)."""
+    try:
+        boot = Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+        namespace = os.readlink("/proc/self/ns/pid")  # "pid:[4026531836]"
+    except OSError:
+        return None
+    return f"{boot}/{namespace.removeprefix('pid:').strip('[]')}"[:80]
+
+
 def register(engine: Engine, clock: Clock, worker_id: str, mode: str) -> None:
     host, pid = _host_pid(worker_id)
     now = clock.now()
     with session_scope(engine) as session:
-        session.merge(Worker(id=worker_id, host=host, pid=pid, version=app_version()[:20], mode=mode,
-                             started_at=now, beat_at=now))
+        session.merge(Worker(id=worker_id, host=host, pid=pid, machine=this_machine(), version=app_version()[:20],
+                             mode=mode, started_at=now, beat_at=now))
 
 
 def beat(engine: Engine, clock: Clock, worker_id: str, last_tick: datetime | None,
@@ -78,34 +97,36 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+def _here(machine: str | None) -> bool:
+    """The copy ran in this boot and pid namespace: its pid means what it means for this process."""
+    return machine is not None and machine == this_machine()
+
+
 def dead_workers(engine: Engine, clock: Clock, me: str, stale: timedelta = STALE) -> list[str]:
     now = clock.now()
-    here = socket.gethostname()[:40]
     with session_scope(engine) as session:
-        rows = session.execute(select(Worker.id, Worker.host, Worker.pid, Worker.beat_at, Worker.stopped_at)
+        rows = session.execute(select(Worker.id, Worker.machine, Worker.pid, Worker.beat_at, Worker.stopped_at)
                                .where(Worker.id != me)).all()
     dead = []
-    for wid, host, pid, beat_at, stopped_at in rows:
+    for wid, machine, pid, beat_at, stopped_at in rows:
         if stopped_at is not None or beat_at < now - stale:
             dead.append(wid)
-        elif host == here and pid != os.getpid() and not _pid_alive(pid):
-            dead.append(wid)
-        elif host == here and pid == os.getpid() and wid != me:  # pid 1 in a restarted container
+        elif _here(machine) and (pid == os.getpid() or not _pid_alive(pid)):  # pid 1 in a restarted container
             dead.append(wid)
     return dead
 
 
 def known_dead(engine: Engine, worker_ids: list[str]) -> set[str]:
-    """Of these copies, the ones certainly gone: they said so (``stopped_at``), or they ran on this host and
-    their pid is no longer there. A silent heartbeat proves nothing here (the database may have been away)."""
+    """Of these copies, the ones certainly gone: they said so (``stopped_at``), or they ran in this boot and pid
+    namespace and their pid is no longer there. A silent heartbeat proves nothing here (the database may have
+    been away)."""
     if not worker_ids:
         return set()
-    here = socket.gethostname()[:40]
     with session_scope(engine) as session:
-        rows = session.execute(select(Worker.id, Worker.host, Worker.pid, Worker.stopped_at)
+        rows = session.execute(select(Worker.id, Worker.machine, Worker.pid, Worker.stopped_at)
                                .where(Worker.id.in_(worker_ids))).all()
-    return {wid for wid, host, pid, stopped_at in rows
-            if stopped_at is not None or (host == here and pid != os.getpid() and not _pid_alive(pid))}
+    return {wid for wid, machine, pid, stopped_at in rows
+            if stopped_at is not None or (_here(machine) and pid != os.getpid() and not _pid_alive(pid))}
 
 
 def running(engine: Engine, clock: Clock, stale: timedelta = STALE) -> Worker | None:

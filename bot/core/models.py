@@ -393,6 +393,8 @@ class Worker(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=64)  # "host:pid:random", the ``claimed_by`` of its rows
     host: str = Field(max_length=64)
     pid: int
+    # the boot and pid namespace the pid belongs to (bot/core/liveness.py, this_machine); None: not known
+    machine: str | None = Field(default=None, max_length=80)
     version: str = Field(default="", max_length=20)
     mode: str = Field(default="", max_length=10)  # polling, webhook
     started_at: datetime = Field(sa_column=utc_column())

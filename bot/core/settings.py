@@ -1,26 +1,32 @@
-"""Every knob of the bot, read from the environment (and ``.env``), validated by pydantic.
+"""Every knob of the bot, read from the environment (and ``.env``) by pydantic-settings.
 
-The environment is read here rather than by pydantic-settings, whose sources (and their imports) would stay
-in the running bot for reading some twenty variables once: about 1.6 MiB. The rules are the ones
-pydantic-settings applied: variable names in any case, the environment before ``.env``, keyword arguments
-before both.
+A variable is ``PANTAU_`` and the field's name in any case (``PANTAU_QUIET_HOURS``), except the four that
+other Telegram and database tools know by their own names: ``TELEGRAM_BOT_TOKEN``, ``TELEGRAM_API_BASE_URL``,
+``TELEGRAM_API_FILE_URL`` and ``DATABASE_URL``. Keyword arguments come first, then the environment, then the
+``.env`` file of the working directory, then the defaults. The token and the webhook secret are ``SecretStr``:
+they print as ``**********`` and are read with ``get_secret_value()`` only where they are used (the Bot API
+client, the webhook secret, the log scrubber). :func:`load_settings` turns a refusal into one line per
+variable: its name and what it accepts.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import re
 from datetime import time
 from functools import lru_cache
-from pathlib import Path
+from typing import Annotated
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.core.cycle_years import parse_cycle
+from bot.core.errors import UserError
 from bot.core.i18n import N_
+from bot.core.offsets import Offset, parse_opening
 
 OFFICIAL_API_HOST = "api.telegram.org"
 TELEGRAM_WEBHOOK_PORTS = (443, 80, 88, 8443)
@@ -35,78 +41,67 @@ def parse_clock(text: str) -> time:
     return time(int(m.group(1)), int(m.group(2)))
 
 
-def _env(name: str, attr: str) -> AliasChoices:
-    return AliasChoices(name, attr)
+def _unprefixed(variable: str) -> AliasChoices:
+    """A variable without the ``PANTAU_`` prefix, also given by field name as a keyword (tests, tools)."""
+    return AliasChoices(variable, variable.lower())
 
 
-class Settings(BaseModel):
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+class Settings(BaseSettings):
+    """Each field is the variable ``PANTAU_<NAME>`` (any case), except the four named by ``validation_alias``;
+    keyword arguments (by field name) first, then the environment, then ``.env`` (``_env_file=None``: no file),
+    then the defaults."""
 
-    telegram_bot_token: str | None = Field(None, validation_alias=_env("TELEGRAM_BOT_TOKEN", "telegram_bot_token"))
-    telegram_api_base_url: str = Field(
-        "https://api.telegram.org/bot",
-        validation_alias=_env("TELEGRAM_API_BASE_URL", "telegram_api_base_url"),
-    )
-    telegram_api_file_url: str | None = Field(
-        None, validation_alias=_env("TELEGRAM_API_FILE_URL", "telegram_api_file_url")
-    )
-    database_url: str = Field("sqlite:///var/pantau-ham.db", validation_alias=_env("DATABASE_URL", "database_url"))
-    admin_ids: frozenset[int] = Field(
-        frozenset(), validation_alias=_env("PANTAU_ADMIN_IDS", "admin_ids")
-    )
-    locale: str = Field("id", validation_alias=_env("PANTAU_LOCALE", "locale"))
-    timezone: str = Field("Asia/Jakarta", validation_alias=_env("PANTAU_TIMEZONE", "timezone"))
-    cycle: str | None = Field(None, validation_alias=_env("PANTAU_CYCLE", "cycle"))
-    threshold_peduli: float = Field(75, validation_alias=_env("PANTAU_THRESHOLD_PEDULI", "threshold_peduli"))
-    threshold_cukup: float = Field(50, validation_alias=_env("PANTAU_THRESHOLD_CUKUP", "threshold_cukup"))
-    threshold_mulai: float = Field(25, validation_alias=_env("PANTAU_THRESHOLD_MULAI", "threshold_mulai"))
-    province_threshold: float = Field(
-        60, validation_alias=_env("PANTAU_PROVINCE_THRESHOLD", "province_threshold")
-    )
+    model_config = SettingsConfigDict(env_prefix="PANTAU_", env_file=".env", env_file_encoding="utf-8",
+                                      case_sensitive=False, extra="ignore")
+
+    telegram_bot_token: SecretStr | None = Field(None, validation_alias=_unprefixed("TELEGRAM_BOT_TOKEN"))
+    telegram_api_base_url: str = Field("https://api.telegram.org/bot",
+                                       validation_alias=_unprefixed("TELEGRAM_API_BASE_URL"))
+    telegram_api_file_url: str | None = Field(None, validation_alias=_unprefixed("TELEGRAM_API_FILE_URL"))
+    database_url: str = Field("sqlite:///var/pantau-ham.db", validation_alias=_unprefixed("DATABASE_URL"))
+    admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()  # "12, 34": not JSON
+    locale: str = "id"
+    timezone: str = "Asia/Jakarta"
+    cycle: str | None = None
+    threshold_peduli: float = 75
+    threshold_cukup: float = 50
+    threshold_mulai: float = 25
+    province_threshold: float = 60
     # the perkiraan predikat counts indicators the Kanwil verified; true: also those handed in, not yet verified
-    predikat_includes_handed_in: bool = Field(
-        False, validation_alias=_env("PANTAU_PREDIKAT_INCLUDES_HANDED_IN", "predikat_includes_handed_in")
-    )
+    predikat_includes_handed_in: bool = False
     # the Aksi HAM target where bot/reference/aksi_targets.csv has none for the year and level
-    aksi_target: float = Field(60, ge=0, le=100, validation_alias=_env("PANTAU_AKSI_TARGET", "aksi_target"))
+    aksi_target: float = Field(60, ge=0, le=100)
     # how many Aksi HAM actions a kab/kota has in a year when no list was imported for it (6-9 observed)
-    aksi_actions: int = Field(6, ge=1, le=20, validation_alias=_env("PANTAU_AKSI_ACTIONS", "aksi_actions"))
+    aksi_actions: int = Field(6, ge=1, le=20)
     # the yearly template's Aksi HAM rakor: weeks before each period's usual reporting window (observed 6-11
     # weeks, median 10: docs/notes/g.md)
-    aksi_rakor_weeks_before: int = Field(
-        10, ge=1, le=26, validation_alias=_env("PANTAU_AKSI_RAKOR_WEEKS_BEFORE", "aksi_rakor_weeks_before"))
-    quiet_hours: str = Field("21:00-07:00", validation_alias=_env("PANTAU_QUIET_HOURS", "quiet_hours"))
-    skip_weekends: bool = Field(True, validation_alias=_env("PANTAU_SKIP_WEEKENDS", "skip_weekends"))
-    skip_holidays: bool = Field(True, validation_alias=_env("PANTAU_SKIP_HOLIDAYS", "skip_holidays"))
-    reminder_hour: str = Field("08:00", validation_alias=_env("PANTAU_REMINDER_HOUR", "reminder_hour"))
+    aksi_rakor_weeks_before: int = Field(10, ge=1, le=26)
+    quiet_hours: str = "21:00-07:00"
+    skip_weekends: bool = True
+    skip_holidays: bool = True
+    reminder_hour: str = "08:00"
     # before a reporting window opens (Aksi HAM, KKP HAM "A..B"): "H-3, H"; empty: no opening reminders
-    opening_reminders: str = Field("H-3, H", validation_alias=_env("PANTAU_OPENING_REMINDERS", "opening_reminders"))
-    invite_days: int = Field(7, validation_alias=_env("PANTAU_INVITE_DAYS", "invite_days"))
-    digest_weekday: int = Field(0, validation_alias=_env("PANTAU_DIGEST_WEEKDAY", "digest_weekday"))  # 0 = Monday
-    digest_hour: str = Field("08:00", validation_alias=_env("PANTAU_DIGEST_HOUR", "digest_hour"))
-    tick_seconds: float = Field(30, validation_alias=_env("PANTAU_TICK_SECONDS", "tick_seconds"))
+    opening_reminders: str = "H-3, H"
+    invite_days: int = 7
+    digest_weekday: int = 0  # 0 = Monday
+    digest_hour: str = "08:00"
+    tick_seconds: float = 30
     # the Kanwil's decisions on a kab/kota are told to its PIC in one message, this long after the last of them
-    review_batch_minutes: float = Field(
-        5, ge=0, le=1440, validation_alias=_env("PANTAU_REVIEW_BATCH_MINUTES", "review_batch_minutes"))
+    review_batch_minutes: float = Field(5, ge=0, le=1440)
     # the delivery engine's first wait after a message Telegram did not take (5xx, no connection), doubling
-    retry_seconds: float = Field(30, gt=0, le=3600, validation_alias=_env("PANTAU_RETRY_SECONDS", "retry_seconds"))
-    webhook_url: str | None = Field(None, validation_alias=_env("PANTAU_WEBHOOK_URL", "webhook_url"))
-    webhook_listen: str = Field("0.0.0.0", validation_alias=_env("PANTAU_WEBHOOK_LISTEN", "webhook_listen"))
-    webhook_port: int = Field(8443, validation_alias=_env("PANTAU_WEBHOOK_PORT", "webhook_port"))
-    webhook_secret: str | None = Field(None, validation_alias=_env("PANTAU_WEBHOOK_SECRET", "webhook_secret"))
-    health_port: int | None = Field(None, validation_alias=_env("PANTAU_HEALTH_PORT", "health_port"))
-    # polling: how long a copy standing by waits for a silent active copy before it takes over (bot/lease.py)
-    polling_lease_seconds: float = Field(
-        20, ge=2, le=300, validation_alias=_env("PANTAU_POLLING_LEASE_SECONDS", "polling_lease_seconds"))
-    log_format: str = Field("text", validation_alias=_env("PANTAU_LOG_FORMAT", "log_format"))
+    retry_seconds: float = Field(30, gt=0, le=3600)
+    webhook_url: str | None = None
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8443
+    webhook_secret: SecretStr | None = None
+    health_port: int | None = None
+    # polling: how long a copy standing by waits for a silent active copy before it takes over (bot/ops/polling.py)
+    polling_lease_seconds: float = Field(20, ge=2, le=300)
+    log_format: str = "text"
 
-    def __init__(self, _env_file: str | Path | None = ".env", **values: object) -> None:
-        """Keyword arguments, else the environment, else the file ``_env_file`` (None: no file), else defaults."""
-        super().__init__(**{**_environment(_env_file), **values})
-
-    @field_validator("health_port", mode="before")
+    @field_validator("telegram_bot_token", "telegram_api_file_url", "health_port", mode="before")
     @classmethod
-    def _empty_port(cls, value: object) -> object:
+    def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("webhook_url", mode="before")
@@ -149,11 +144,18 @@ class Settings(BaseModel):
         token (HMAC-SHA256), so that every copy sharing the token agrees on it without being told, and a new
         token brings a new secret. Whoever knows the token can compute it, but whoever knows the token can
         already set the webhook, read the updates and speak as the bot."""
-        if self.webhook_secret:
-            return self.webhook_secret
-        if not self.telegram_bot_token:
+        if self.webhook_secret is not None:
+            return self.webhook_secret.get_secret_value()
+        if self.telegram_bot_token is None:
             return None
-        return hmac.new(self.telegram_bot_token.encode(), b"pantau-ham webhook secret v1", hashlib.sha256).hexdigest()
+        token = self.telegram_bot_token.get_secret_value().encode()
+        return hmac.new(token, b"pantau-ham webhook secret v1", hashlib.sha256).hexdigest()
+
+    @property
+    def log_secrets(self) -> list[str]:
+        """What no log line may show (``bot/core/logs.py`` replaces them): the token and the webhook secret."""
+        token = self.telegram_bot_token.get_secret_value() if self.telegram_bot_token else ""
+        return [value for value in (token, self.webhook_secret_token) if value]
 
     @field_validator("log_format")
     @classmethod
@@ -195,8 +197,6 @@ class Settings(BaseModel):
     def _cycle(cls, value: str | None) -> str | None:
         if value is None or not value.strip():
             return None
-        from bot.core.cycle_years import parse_cycle
-
         parse_cycle(value)
         return value.strip()
 
@@ -230,9 +230,6 @@ class Settings(BaseModel):
     @field_validator("opening_reminders")
     @classmethod
     def _opening(cls, value: str) -> str:
-        from bot.core.errors import UserError
-        from bot.core.offsets import parse_opening
-
         try:
             parse_opening(value)
         except UserError as exc:
@@ -272,9 +269,7 @@ class Settings(BaseModel):
         return parse_clock(self.reminder_hour)
 
     @property
-    def opening_offsets(self):
-        from bot.core.offsets import parse_opening
-
+    def opening_offsets(self) -> tuple[Offset, ...]:
         return parse_opening(self.opening_reminders)
 
     @property
@@ -291,25 +286,6 @@ class Settings(BaseModel):
         if not (data.get("threshold_peduli", 75) >= data.get("threshold_cukup", 50) >= value >= 0):
             raise ValueError("thresholds must satisfy PEDULI >= CUKUP >= MULAI >= 0")
         return value
-
-
-def _environment(env_file: str | Path | None) -> dict[str, str]:
-    """Each setting's value from the environment or, failing that, the ``.env`` file, by field name."""
-    found_in_env = {k.lower(): v for k, v in os.environ.items()}
-    in_file: dict[str, str] = {}
-    if env_file is not None and Path(env_file).is_file():
-        from dotenv import dotenv_values  # only when there is a file to read
-
-        in_file = {k.lower(): v for k, v in dotenv_values(env_file).items() if v is not None}
-    values = {}
-    for field, info in Settings.model_fields.items():
-        names = [str(choice).lower() for choice in info.validation_alias.choices]
-        for source in (found_in_env, in_file):
-            name = next((n for n in names if n in source), None)
-            if name is not None:
-                values[field] = source[name]
-                break
-    return values
 
 
 class SettingsError(Exception):
@@ -352,23 +328,28 @@ ALLOWED = {
 }
 
 
+def variable(field: str) -> str:
+    """The environment variable of a field: ``locale`` -> ``PANTAU_LOCALE``, ``database_url`` -> ``DATABASE_URL``."""
+    alias = Settings.model_fields[field].validation_alias
+    if isinstance(alias, AliasChoices):
+        return str(alias.choices[0])
+    return f"{Settings.model_config['env_prefix']}{field}".upper()
+
+
 def load_settings(**overrides: object) -> Settings:
     """``Settings()``, with every invalid variable named in :class:`SettingsError` instead of a traceback."""
-    from pydantic import ValidationError
-
     try:
         return Settings(**overrides)
     except ValidationError as exc:
-        names = {}  # whatever pydantic reports (field or variable) -> (field, variable)
-        for field, info in Settings.model_fields.items():
-            alias = info.validation_alias
-            variable = str(alias.choices[0]) if isinstance(alias, AliasChoices) else field.upper()
-            names[field] = names[variable] = (field, variable)
+        names = {}  # whatever pydantic reports (the field or the variable, any case) -> the field
+        for field in Settings.model_fields:
+            names[field] = names[variable(field).lower()] = field
         problems = []
         for error in exc.errors():
             loc = str(error["loc"][0]) if error["loc"] else ""
-            field, variable = names.get(loc, (loc, loc.upper()))
-            problems.append((variable, str(error.get("input", "")), ALLOWED.get(field, N_("nilai yang sah"))))
+            field = names.get(loc.lower(), loc)
+            name = variable(field) if field in Settings.model_fields else loc.upper()
+            problems.append((name, str(error.get("input", "")), ALLOWED.get(field, N_("nilai yang sah"))))
         raise SettingsError(problems) from None
 
 

@@ -42,9 +42,10 @@ def build_application(runtime: Runtime, request: BaseRequest | None = None, toke
 
     ``paced=False`` leaves out the rate limiter and ``flood=False`` the flood control: the console, whose
     replies go to a terminal, not to Telegram."""
+    secret = runtime.settings.telegram_bot_token
     builder = (
         ApplicationBuilder()
-        .token(token or runtime.settings.telegram_bot_token or "")
+        .token(token or (secret.get_secret_value() if secret else ""))
         .base_url(runtime.settings.telegram_api_base_url)
         .base_file_url(runtime.settings.api_file_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML))

@@ -16,8 +16,6 @@ Nothing is stored in the scheduler; losing the process loses nothing.
 from __future__ import annotations
 
 import asyncio
-import ctypes
-import gc
 import logging
 from datetime import datetime, timedelta
 
@@ -80,15 +78,6 @@ def next_due(runtime: Runtime) -> datetime | None:
         due = [session.exec(select(func.min(model.due_at)).where(model.status == ReminderStatus.PENDING.value)).one()
                for model in (Reminder, Outbox)]
     return min((d for d in due if d is not None), default=None)
-
-
-def trim_memory() -> None:
-    """Give memory freed after a big piece of work (start-up, a full re-plan) back to the system."""
-    gc.collect()
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc
-        pass
 
 
 class DispatchTimer:
@@ -200,8 +189,6 @@ async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
         if report.planned:
             log.info("planned %d events, %d new reminders%s", report.planned, report.added,
                      " (everything)" if report.full else "")
-            if report.full:
-                trim_memory()
         if data["ticks"] % DIGEST_EVERY == 1:
             await asyncio.to_thread(queue_digests, rt)
         await asyncio.to_thread(queue_reviews, rt, data["ticks"] % DIGEST_EVERY == 1)
@@ -223,7 +210,6 @@ async def start_ticking(application: Application) -> None:
     application.bot_data["planner"] = planner = IncrementalPlanner()
     report = await asyncio.to_thread(plan_now, rt, planner)
     log.info("planned %d new reminders", report.added)
-    trim_memory()
     timers = application.bot_data["timers"] = [DispatchTimer(application)]
     for timer in timers:
         timer.start()

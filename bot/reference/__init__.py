@@ -1,13 +1,15 @@
-"""Shipped reference data: provinces, kab/kota, the ten KKP HAM criteria, the sample catalog.
+"""Shipped reference data: provinces, kab/kota, the ten KKP HAM criteria, the sample catalog, holidays.
 
 The files sit beside this module; ``build_regions.py`` documents where the region data
-comes from. Everything here is read once and cached; it never changes while the bot runs.
+comes from, ``build_holidays.py`` where the holidays and cuti bersama come from. Everything
+here is read once and cached; it never changes while the bot runs.
 """
 
 from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -88,6 +90,16 @@ def regions() -> dict[str, RegionRef]:
 @cache
 def criteria() -> dict[int, CriterionRef]:
     return {int(r["number"]): CriterionRef(int(r["number"]), r["group"], r["name"]) for r in _rows("criteria.csv")}
+
+
+@cache
+def holidays_by_year() -> dict[int, frozenset[date]]:
+    """Public holidays and cuti bersama (``holidays.csv``) by year; a year not in the table is not a key."""
+    found: dict[int, set[date]] = {}
+    for r in _rows("holidays.csv"):
+        day = date.fromisoformat(r["date"])
+        found.setdefault(day.year, set()).add(day)
+    return {year: frozenset(days) for year, days in found.items()}
 
 
 def regions_of(province_code: str) -> list[RegionRef]:

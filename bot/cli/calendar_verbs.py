@@ -1,0 +1,85 @@
+"""The verbs of ``pantau-ham calendar``: add, list, change, confirm, cancel, template, export."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from bot.core.errors import UserError
+from bot.core.i18n import N_, Translator
+from bot.domain.regions import resolve
+from bot.io.ics import to_ics
+from bot.reference import ProvinceRef, regions_of
+from bot.render import calendar as render_calendar
+from bot.render import plain_text as plain
+from schedules import events as event_service
+from schedules.calendar import get_event, load_template, parse_line, parse_when, upcoming
+
+if TYPE_CHECKING:
+    from bot.domain.runtime import Runtime
+
+
+def _codes(query: str | None) -> tuple[set[str] | None, str, str | None]:
+    """The kab/kota, a heading and the zone to show (None: each event in its own zone)."""
+    if not query:
+        return None, "Pantau HAM", None
+    resolution = resolve(query)
+    target = resolution.target
+    if target is None:
+        raise UserError(N_("Wilayah “{name}” tidak ditemukan."), name=query)
+    if isinstance(target, ProvinceRef):
+        return {r.code for r in regions_of(target.code)}, target.name, target.timezone
+    return {target.code}, target.official_name, target.timezone
+
+
+def _today(rt: Runtime, session, event_id: int):
+    event = get_event(session, event_id)
+    return rt.clock.now().astimezone(ZoneInfo(event.timezone if event else rt.settings.timezone)).date()
+
+
+def _card(rt: Runtime, event) -> str:
+    offsets = render_calendar.reminders_text(rt.t, event, rt.settings.opening_offsets)
+    return plain(render_calendar.event_card(rt.t, event, event.timezone, rt.clock.now(), offsets).text)
+
+
+def run(rt: Runtime, t: Translator, args: argparse.Namespace) -> int:
+    try:
+        with rt.session() as session:
+            if args.verb == "add":
+                draft = parse_line(args.line, rt.clock.now(), rt.settings.timezone)
+                print(_card(rt, event_service.add(session, rt.clock, rt.settings, draft, None)))
+            elif args.verb == "list":
+                codes, heading, zone = _codes(args.wilayah)
+                events = upcoming(session, rt.clock, codes, limit=500)
+                print(plain(render_calendar.agenda(t, heading, events, zone, rt.clock.now()).text))
+            elif args.verb == "change":
+                value = " ".join(args.value)
+                if args.field == "tanggal":
+                    when = parse_when(value, _today(rt, session, args.id))
+                    event, _ = event_service.move(session, rt.clock, rt.settings, args.id, *when)
+                else:
+                    event = event_service.edit(session, rt.clock, rt.settings, args.id, args.field, value)
+                print(_card(rt, event))
+            elif args.verb == "confirm":
+                if args.when:
+                    when = parse_when(" ".join(args.when), _today(rt, session, args.id))
+                    event_service.move(session, rt.clock, rt.settings, args.id, *when)
+                print(_card(rt, event_service.confirm(session, rt.clock, rt.settings, args.id)))
+            elif args.verb == "cancel":
+                print(_card(rt, event_service.cancel(session, rt.clock, rt.settings, args.id)))
+            elif args.verb == "template":
+                created = load_template(session, rt.clock, args.year, rt.settings.timezone, None,
+                                        rt.settings.aksi_rakor_weeks_before)
+                print(t.plain("{n} draf acara dibuat untuk {year}; konfirmasi tanggalnya dengan "
+                              "pantau-ham calendar confirm ID.", n=len(created), year=str(args.year)))
+            elif args.verb == "export":
+                codes, heading, _zone = _codes(args.wilayah)
+                events = upcoming(session, rt.clock, codes, limit=5000)
+                args.file.write_bytes(to_ics(events, rt.clock.now(), f"Pantau HAM: {heading}"))
+                print(t.plain("{n} acara ditulis ke {path}.", n=len(events), path=args.file))
+    except UserError as exc:
+        print("⚠️ " + t.plain(exc.message, **exc.values), file=sys.stderr)
+        return 1
+    return 0
