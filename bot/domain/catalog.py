@@ -116,7 +116,7 @@ def parse(rows: list[list[str]]) -> list[ParsedIndicator]:
     known_criteria = criteria()
     named: dict[tuple[int, str], int] = {}  # (criterion number, name in the file) -> first row
     for number, row in enumerate(rows[1:], start=2):
-        def get(name: str) -> str:
+        def get(name: str, row: list[str] = row) -> str:
             i = col.get(name)
             return row[i].strip() if i is not None and i < len(row) else ""
 
@@ -125,9 +125,11 @@ def parse(rows: list[list[str]]) -> list[ParsedIndicator]:
         crit_name = get("criterion_name") or inline_name
         row_errors: list[RowError] = []
         if not CODE_RE.match(code):
-            row_errors.append(RowError(number, N_("kode “{code}” tidak sah (tanpa spasi, maks. 20 karakter)"), {"code": code}))
+            row_errors.append(RowError(number, N_("kode “{code}” tidak sah (tanpa spasi, maks. 20 karakter)"),
+                                       {"code": code}))
         elif code in seen:
-            row_errors.append(RowError(number, N_("kode {code} sudah dipakai di baris {other}"), {"code": code, "other": str(seen[code])}))
+            row_errors.append(RowError(number, N_("kode {code} sudah dipakai di baris {other}"),
+                                       {"code": code, "other": str(seen[code])}))
         try:
             crit_number = int(float(crit))
             if crit_number not in known_criteria:
@@ -136,7 +138,8 @@ def parse(rows: list[list[str]]) -> list[ParsedIndicator]:
             crit_number = 0
             row_errors.append(RowError(number, N_("kriteria “{value}” harus nomor 1-10"), {"value": crit}))
         if kind.lower() not in {k.value for k in IndicatorKind}:
-            row_errors.append(RowError(number, N_("jenis “{value}” tidak dikenal (struktur, proses, hasil)"), {"value": kind}))
+            row_errors.append(RowError(number, N_("jenis “{value}” tidak dikenal (struktur, proses, hasil)"),
+                                       {"value": kind}))
         if not text:
             row_errors.append(RowError(number, N_("teks indikator kosong")))
         elif len(text) > MAX_TEXT:

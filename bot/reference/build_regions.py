@@ -289,7 +289,8 @@ def build(out_dir: Path = HERE, report: bool = True) -> list[str]:
         for name in _split(row.get("former_names", "")):
             others = names.get(_norm(name), set()) - {r["code"]}
             if others:
-                notes.append(f"{r['code']}: former name {name!r} dropped, it is the name of {', '.join(sorted(others))}")
+                taken = ", ".join(sorted(others))
+                notes.append(f"{r['code']}: former name {name!r} dropped, it is the name of {taken}")
             elif _norm(name) != _norm(r["name"]) and name not in former:
                 former.append(name)
         r.update(capital=capital, aliases=aliases, former=former)

@@ -31,7 +31,8 @@ def digest(t: Translator, v: DigestView) -> str:
     silent = [r.region.short_name for r in p.rows if not has_data(r)]
     if silent:
         lines.append(t.fmt("Belum ada data: {names}", names=", ".join(silent)))
-    lines += ["", t.fmt("<b>Perubahan checklist sejak {when}</b>", when=t.date(v.since.astimezone(ZoneInfo(tz)).date()))]
+    since = v.since.astimezone(ZoneInfo(tz)).date()
+    lines += ["", t.fmt("<b>Perubahan checklist sejak {when}</b>", when=t.date(since))]
     if v.changes:
         names = {r.region.code: r.region.short_name for r in p.rows}
         lines += [t.nfmt("• {name}: {n} perubahan", "• {name}: {n} perubahan", n, name=names.get(code, code))
