@@ -31,10 +31,11 @@ import threading
 from dataclasses import dataclass, field
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.core.clock import Clock
 from bot.core.i18n import N_
+from bot.core.ids import key_of
 from bot.core.models import Catalog, Indicator, IndicatorKind
 from bot.domain import criterion_names
 from bot.reference import SAMPLE_CATALOG, criteria
@@ -65,7 +66,7 @@ CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-_/]{0,19}$")
 class RowError:
     row: int  # spreadsheet row number (the header is row 1); 0 for the file as a whole
     message: str  # a gettext message id, translated where it is shown
-    values: dict = field(default_factory=dict)
+    values: dict[str, str] = field(default_factory=dict)
 
 
 class CatalogImportError(Exception):
@@ -209,7 +210,8 @@ def replace_catalog(session: Session, clock: Clock, rows: list[list[str]], label
             weight=item.weight, position=item.position, active=True,
         )
         if ind is None:
-            session.add(Indicator(code=item.code, **values))
+            session.add(Indicator(code=item.code, criterion_number=item.criterion, kind=item.kind, text=item.text,
+                                  weight=item.weight, position=item.position, active=True))
             added += 1
         else:
             if any(getattr(ind, k) != v for k, v in values.items()):
@@ -225,7 +227,7 @@ def replace_catalog(session: Session, clock: Clock, rows: list[list[str]], label
     session.add(catalog)
     session.flush()
     invalidate_snapshot()
-    return ImportResult(catalog.id, added, updated, deactivated, len(items))
+    return ImportResult(key_of(catalog), added, updated, deactivated, len(items))
 
 
 def import_sample(session: Session, clock: Clock) -> ImportResult:
@@ -236,13 +238,13 @@ def import_sample(session: Session, clock: Clock) -> ImportResult:
 
 
 def catalog_in_force(session: Session) -> Catalog | None:
-    return session.exec(select(Catalog).order_by(Catalog.id.desc())).first()
+    return session.exec(select(Catalog).order_by(col(Catalog.id).desc())).first()
 
 
 def active_indicators(session: Session) -> list[Indicator]:
     return list(
         session.exec(
-            select(Indicator).where(Indicator.active).order_by(Indicator.criterion_number, Indicator.position)
+            select(Indicator).where(Indicator.active).order_by(col(Indicator.criterion_number), col(Indicator.position))
         )
     )
 
@@ -297,7 +299,7 @@ def catalog_snapshot(session: Session) -> CatalogSnapshot:
     The key is the database and the newest catalog's id (one indexed look-up per call), so an import
     in another process (``pantau-ham import catalog``) is seen at the next call too."""
     catalog_id = session.exec(select(func.max(Catalog.id))).one()
-    key = (str(session.get_bind().url), catalog_id)
+    key = (str(session.get_bind().engine.url), catalog_id)
     cached = _snapshots.get(key)
     if cached is not None:
         return cached
