@@ -74,10 +74,11 @@ class OutboxSource:
         is still pending (and the final one is queued to follow)."""
         settings = engine.settings()
         with session_scope(engine.engine) as session:
-            delivery, final = report(session, broadcast_id)
-            if delivery.broadcast is None:
+            found = report(session, broadcast_id)
+            if found is None:
                 engine.report.skipped += engine.finish(self, [row.id], ReminderStatus.SKIPPED)
                 return None
+            delivery, final = found
             t = translator(reader_language(session, row.chat_id, settings.locale))
             province = provinces()[delivery.broadcast.province_code].name
             text = delivery_report(t, delivery, province).text
