@@ -66,7 +66,7 @@ CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-_/]{0,19}$")
 class RowError:
     row: int  # spreadsheet row number (the header is row 1); 0 for the file as a whole
     message: str  # a gettext message id, translated where it is shown
-    values: dict[str, str] = field(default_factory=dict)
+    values: dict[str, object] = field(default_factory=dict)
 
 
 class CatalogImportError(Exception):
@@ -179,7 +179,7 @@ def _name_errors(named: dict[tuple[int, str], int]) -> list[RowError]:
         wrong = criterion_names.check(number, name, known)
         if wrong is None:
             continue
-        values = {"number": str(number), "file_name": name, "system_name": wrong.system_name}
+        values: dict[str, object] = {"number": str(number), "file_name": name, "system_name": wrong.system_name}
         if wrong.system_number is not None:
             errors.append(RowError(row, N_("kriteria {number} di berkas: {file_name}; di sistem: {system_name}. "
                                            "Di sistem, “{file_name}” adalah kriteria {other}."),
