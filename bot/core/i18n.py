@@ -99,7 +99,8 @@ class Translator:
 
     def pgettext(self, context: str, message: str) -> str:
         """A message whose translation depends on where it is used (``H-{n}`` as a reminder offset)."""
-        return self._t.pgettext(context, message)
+        found = self._t.pgettext(context, message)  # Babel types it ``str | object``
+        return found if isinstance(found, str) else message
 
     def npgettext(self, context: str, singular: str, plural: str, n: int) -> str:
         return self._t.npgettext(context, singular, plural, n)

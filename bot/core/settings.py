@@ -15,12 +15,16 @@ import re
 from datetime import time
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from bot.core.i18n import N_
+
+if TYPE_CHECKING:
+    from bot.core.offsets import Offset
 
 OFFICIAL_API_HOST = "api.telegram.org"
 TELEGRAM_WEBHOOK_PORTS = (443, 80, 88, 8443)
@@ -108,7 +112,7 @@ class Settings(BaseModel):
 
     @field_validator("webhook_url", mode="before")
     @classmethod
-    def _webhook_url(cls, value: object, info) -> object:
+    def _webhook_url(cls, value: object, info: ValidationInfo) -> object:
         """Telegram (api.telegram.org) delivers only to https on ports 443, 80, 88 or 8443; a self-hosted Bot API
         server accepts any URL."""
         if not isinstance(value, str):
@@ -269,7 +273,7 @@ class Settings(BaseModel):
         return parse_clock(self.reminder_hour)
 
     @property
-    def opening_offsets(self):
+    def opening_offsets(self) -> tuple[Offset, ...]:
         from bot.core.offsets import parse_opening
 
         return parse_opening(self.opening_reminders)
@@ -283,7 +287,7 @@ class Settings(BaseModel):
 
     @field_validator("threshold_mulai")
     @classmethod
-    def _ordered(cls, value: float, info) -> float:
+    def _ordered(cls, value: float, info: ValidationInfo) -> float:
         data = info.data
         if not (data.get("threshold_peduli", 75) >= data.get("threshold_cukup", 50) >= value >= 0):
             raise ValueError("thresholds must satisfy PEDULI >= CUKUP >= MULAI >= 0")
@@ -300,7 +304,8 @@ def _environment(env_file: str | Path | None) -> dict[str, str]:
         in_file = {k.lower(): v for k, v in dotenv_values(env_file).items() if v is not None}
     values = {}
     for field, info in Settings.model_fields.items():
-        names = [str(choice).lower() for choice in info.validation_alias.choices]
+        alias = info.validation_alias
+        names = [str(choice).lower() for choice in (alias.choices if isinstance(alias, AliasChoices) else [alias])]
         for source in (found_in_env, in_file):
             name = next((n for n in names if n in source), None)
             if name is not None:
@@ -348,7 +353,7 @@ ALLOWED = {
 }
 
 
-def load_settings(**overrides: object) -> Settings:
+def load_settings(**overrides: Any) -> Settings:
     """``Settings()``, with every invalid variable named in :class:`SettingsError` instead of a traceback."""
     from pydantic import ValidationError
 
