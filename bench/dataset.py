@@ -22,16 +22,16 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from bot.domain.catalog import active_indicators, import_sample
 from bot.core.clock import FixedClock
+from bot.core.models import ChecklistEntry, RoleBinding
+from bot.core.settings import Settings
+from bot.domain.catalog import active_indicators, import_sample
 from bot.domain.cycles import current_cycle
 from bot.domain.demo import draw_state
-from bot.core.models import ChecklistEntry, RoleBinding
 from bot.domain.people import seen
-from bot.reference import provinces, regions, regions_of
 from bot.domain.runtime import Runtime
-from bot.core.settings import Settings
 from bot.domain.subscriptions import subscribe
+from bot.reference import provinces, regions, regions_of
 
 DEFAULT = Path(os.environ.get("PANTAU_BENCH_DIR") or "/tmp/pantau-ham-bench") / "national.db"
 CYCLES = ("2023/2024", "2024/2025", "2025/2026")

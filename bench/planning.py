@@ -21,9 +21,9 @@ from sqlmodel import select
 
 from bot.core.clock import FixedClock
 from bot.core.models import Event, EventStatus, Reminder, Role, RoleBinding, Subscription
-from bot.reference import regions
-from bot.domain.runtime import Runtime
 from bot.core.settings import Settings
+from bot.domain.runtime import Runtime
+from bot.reference import regions
 from schedules.calendar import load_template
 from schedules.incremental import IncrementalPlanner, plan_now
 from schedules.planner import sync_all

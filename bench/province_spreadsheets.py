@@ -12,15 +12,15 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.io import backup, progress_import
-from bot.domain.catalog import import_sample
 from bot.core.clock import FixedClock
-from bot.io.export import report
 from bot.core.models import ChecklistEntry, IndicatorState
-from bot.reference import provinces, regions_of
-from bot.domain.runtime import Runtime
 from bot.core.settings import Settings
+from bot.domain.catalog import import_sample
+from bot.domain.runtime import Runtime
+from bot.io import backup, progress_import
+from bot.io.export import report
 from bot.io.spreadsheets import read_table
+from bot.reference import provinces, regions_of
 
 
 def main() -> None:

@@ -20,9 +20,9 @@ from bench.dataset import build, settings_for
 from bench.fake_bot_api import FakeBotAPI
 from bench.processes import pantau, percentile
 from bot.core.clock import SystemClock
-from bot.reference import regions
 from bot.domain.runtime import Runtime
 from bot.domain.subscriptions import subscribe
+from bot.reference import regions
 from schedules.calendar import parse_line
 from schedules.events import add
 from schedules.planner import Planned, insert_rows

@@ -13,8 +13,8 @@ import statistics
 import time
 from pathlib import Path
 
-from bot.reference import provinces, regions
 from bot.domain.regions import RegionIndex
+from bot.reference import provinces, regions
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 

@@ -17,13 +17,13 @@ from pathlib import Path
 
 from bench.dataset import STAF, build, settings_for
 from bench.processes import percentile
-from bot.ops.app import build_application
-from bot.domain.checklist import national_progress, province_progress, region_progress
-from bot.core.clock import SystemClock
 from bot.cli.offline import OfflineBotAPI, UpdateFactory
-from bot.telegram.ratelimit import ThrottledRateLimiter
-from bot.reference import provinces, regions
+from bot.core.clock import SystemClock
+from bot.domain.checklist import national_progress, province_progress, region_progress
 from bot.domain.runtime import Runtime
+from bot.ops.app import build_application
+from bot.reference import provinces, regions
+from bot.telegram.ratelimit import ThrottledRateLimiter
 from bot.telegram.throttle import Throttle
 
 

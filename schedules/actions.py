@@ -7,8 +7,9 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from bot.core.claims import rowcount
 from bot.core.clock import Clock
 from bot.core.errors import UserError
 from bot.core.i18n import N_
@@ -32,11 +33,13 @@ def _reminder(session: Session, reminder_id: int, chat_id: int) -> tuple[Reminde
         raise UserError(N_("Pengingat ini sudah tidak ada."))
     if row.chat_id != chat_id:
         raise UserError(N_("Tombol ini hanya berlaku di chat yang menerima pengingatnya."))
-    return row, session.get(Event, row.event_id)
+    event = session.get(Event, row.event_id)
+    assert event is not None  # the reminder's foreign key
+    return row, event
 
 
 def _audit(session: Session, clock: Clock, user_id: int | None, action: str, row: Reminder, event: Event,
-           after: dict) -> None:
+           after: dict[str, object]) -> None:
     codes = [c for c in event.scope_codes.split(",") if c]
     audit.record(session, clock, user_id, action, f"event:{event.id}",
                  region_code=codes[0] if len(codes) == 1 and "." in codes[0] else None,
@@ -50,7 +53,7 @@ def is_acknowledged(session: Session, row: Reminder) -> bool:
     scheduled now: a moved event reminds again, and may be snoozed again)."""
     return session.exec(select(Reminder.id).where(
         Reminder.event_id == row.event_id, Reminder.event_version == row.event_version,
-        Reminder.chat_id == row.chat_id, Reminder.acknowledged_at.is_not(None),
+        Reminder.chat_id == row.chat_id, col(Reminder.acknowledged_at).is_not(None),
     ).limit(1)).first() is not None
 
 
@@ -63,14 +66,15 @@ def acknowledge(session: Session, clock: Clock, reminder_id: int, user_id: int |
         row.acknowledged_by = user_id
     result = session.execute(
         update(Reminder)
-        .where(Reminder.event_id == row.event_id, Reminder.chat_id == row.chat_id,
-               Reminder.status == ReminderStatus.PENDING.value)
+        .where(col(Reminder.event_id) == row.event_id, col(Reminder.chat_id) == row.chat_id,
+               col(Reminder.status) == ReminderStatus.PENDING.value)
         .values(status=ReminderStatus.CANCELLED.value)
         .execution_options(synchronize_session=False)
     )
     session.flush()
-    _audit(session, clock, user_id, "reminder.ack", row, event, {"cancelled": result.rowcount or 0})
-    return Acknowledged(event, result.rowcount or 0)
+    cancelled = rowcount(result)
+    _audit(session, clock, user_id, "reminder.ack", row, event, {"cancelled": cancelled})
+    return Acknowledged(event, cancelled)
 
 
 def snooze(session: Session, clock: Clock, settings: Settings, reminder_id: int, user_id: int | None,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.core import limits
 from bot.core.clock import Clock
@@ -56,7 +56,7 @@ class Scope:
             return provinces()[self.codes[0]].timezone
         return regions()[self.codes[0]].timezone
 
-    def targets(self) -> tuple:
+    def targets(self) -> tuple[RegionRef | ProvinceRef | str, ...]:
         """What access control checks: the provinces or kab/kota, or "nasional"."""
         if self.kind is ScopeKind.NATIONAL:
             return ("nasional",)
@@ -237,7 +237,10 @@ def parse_line(text: str, now: datetime | None = None, national_zone: str = "Asi
     if date_at is None:
         raise UserError(N_("Tanggal tidak ditemukan setelah jenis dan wilayah."))
     scope = parse_scope(" ".join(tokens[1:date_at]))
-    start, end, used = _take_when(tokens[date_at:], today_in(now, scope.zone(national_zone)))
+    when = _take_when(tokens[date_at:], today_in(now, scope.zone(national_zone)))
+    if when is None:  # cannot be: a date starts there
+        raise UserError(N_("Tanggal tidak ditemukan setelah jenis dan wilayah."))
+    start, end, used = when
     if end is not None and end < start:
         raise UserError(N_("Tanggal akhir sebelum tanggal mulai."))
     rest = tokens[date_at + used :]
@@ -247,22 +250,22 @@ def parse_line(text: str, now: datetime | None = None, national_zone: str = "Asi
     title = " ".join(rest).strip()
     if not title:
         raise UserError(N_("Judul acara kosong."))
-    draft = dict(kind=kind.value, scope=scope, start_date=start, start_time=start_time,
-                 title=limits.text(title, "title", limits.MAX_TITLE), end_date=end)
+    offsets = location = notes = None
     for option in options:
         word, _, value = option.partition(" ")
         word = word.lower()
         if word in ("ingatkan", "pengingat"):
-            draft["offsets"] = canonical_offsets(value, start_time is not None)
+            offsets = canonical_offsets(value, start_time is not None)
         elif word == "lokasi":
-            draft["location"] = limits.text(value, "place", limits.MAX_PLACE)
+            location = limits.text(value, "place", limits.MAX_PLACE)
         elif word == "catatan":
-            draft["notes"] = limits.text(value, "note", limits.MAX_NOTE)
+            notes = limits.text(value, "note", limits.MAX_NOTE)
         else:
             raise UserError(N_("Bagian “{value}” tidak dikenal: pakai “| ingatkan …”, “| lokasi …” atau "
                                "“| catatan …”."),
                             value=option)
-    return EventDraft(**draft)
+    return EventDraft(kind.value, scope, start, start_time, limits.text(title, "title", limits.MAX_TITLE), end,
+                      offsets, location, notes)
 
 
 def local_instant(day: date, at: time | None, zone: str) -> datetime:
@@ -273,9 +276,8 @@ def anchor_of(event: Event) -> datetime | date:
     """What reminders count down to: the end of a reporting window or deadline, else the start (a window
     is also reminded before it opens: :func:`opening_of`)."""
     zone = ZoneInfo(event.timezone)
-    use_end = event.end_date is not None and event.kind in (EventKind.AKSIHAM, EventKind.KKPHAM)
-    day = event.end_date if use_end else event.start_date
-    at = event.end_time if use_end else event.start_time
+    end = event.end_date if event.kind in (EventKind.AKSIHAM, EventKind.KKPHAM) else None
+    day, at = (end, event.end_time) if end is not None else (event.start_date, event.start_time)
     if at is None:
         return day
     return datetime.combine(day, at, tzinfo=zone)
@@ -359,7 +361,8 @@ def upcoming(session: Session, clock: Clock, region_codes: set[str] | None = Non
              include_drafts: bool = True, limit: int = 30) -> list[Event]:
     """Events not over yet, soonest first; only those touching ``region_codes`` when given."""
     since = clock.now() - timedelta(days=1)
-    stmt = select(Event).where(Event.status != EventStatus.CANCELLED.value).order_by(Event.starts_at, Event.id)
+    stmt = (select(Event).where(Event.status != EventStatus.CANCELLED.value)
+            .order_by(col(Event.starts_at), col(Event.id)))
     out = []
     for event in session.exec(stmt):
         anchor = anchor_of(event)

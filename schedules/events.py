@@ -20,12 +20,13 @@ from schedules.planner import CANCELLED, MOVED, notify_reminded, sync_event
 EDITABLE = ("judul", "lokasi", "catatan", "ingatkan")
 
 
-def snapshot(event: Event) -> dict:
+def snapshot(event: Event) -> dict[str, object]:
     return {"title": event.title, "kind": event.kind, "start": event.start_date, "time": event.start_time,
             "end": event.end_date, "status": event.status, "offsets": event.offsets, "location": event.location}
 
 
-def _audit(session: Session, clock: Clock, actor: int | None, action: str, event: Event, before: dict | None) -> None:
+def _audit(session: Session, clock: Clock, actor: int | None, action: str, event: Event,
+           before: dict[str, object] | None) -> None:
     """One entry per province or kab/kota of the scope, so each one's /riwayat shows it."""
     scope = scope_of(event)
     places = [(None, None)] if scope.kind is ScopeKind.NATIONAL else [

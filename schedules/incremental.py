@@ -24,12 +24,14 @@ import threading
 from dataclasses import dataclass, field
 from datetime import UTC, timedelta
 
-from sqlalchemy import func
-from sqlmodel import Session, select
+import sqlalchemy as sa
+from sqlalchemy import Executable, func
+from sqlmodel import Session, col, select
 
 from bot.core.aksi_models import AksiAction, AksiActionReport
 from bot.core.clock import Clock
 from bot.core.cycle_years import parse_cycle
+from bot.core.ids import key_of
 from bot.core.models import (
     AksiReport,
     Catalog,
@@ -52,9 +54,9 @@ from schedules.policy import deadline_in
 
 @dataclass(frozen=True)
 class Inputs:
-    everything: tuple  # a change here re-plans every event
-    checklist: tuple
-    aksi: tuple
+    everything: tuple[object, ...]  # a change here re-plans every event
+    checklist: tuple[object, ...]
+    aksi: tuple[object, ...]
     subscriptions: frozenset[tuple[int, str]]  # (chat, kab/kota or province) of every active one
     staff: frozenset[tuple[int, str]]  # (person, province) of every staf role
 
@@ -68,7 +70,7 @@ def cycle_years(clock: Clock, setting: str | None) -> tuple[int, int]:
 
 
 def read_inputs(session: Session, clock: Clock, settings: Settings) -> Inputs:
-    def one(stmt) -> tuple:
+    def one(stmt: Executable) -> tuple[object, ...]:
         return tuple(session.execute(stmt).one())
 
     catalog = one(select(func.max(Catalog.id)))
@@ -103,15 +105,15 @@ class PlanReport:
 @dataclass
 class IncrementalPlanner:
     inputs: Inputs | None = None
-    events: dict[int, tuple] = field(default_factory=dict)
-    _pending: tuple | None = None
+    events: dict[int, tuple[object, ...]] = field(default_factory=dict)
+    _pending: tuple[Inputs, dict[int, tuple[object, ...]]] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)  # the ticking job and an edit may plan at once
 
     def sync(self, session: Session, clock: Clock, settings: Settings) -> PlanReport:
         """Plan what changed since the last accepted sync; call :meth:`accept` once committed."""
         now_inputs = read_inputs(session, clock, settings)
-        rows = session.execute(select(Event.id, Event.version, Event.updated_at, Event.status, Event.kind,
-                                      Event.scope_kind, Event.scope_codes)).all()
+        rows = session.execute(sa.select(col(Event.id), col(Event.version), col(Event.updated_at), col(Event.status),
+                                         col(Event.kind), col(Event.scope_kind), col(Event.scope_codes))).all()
         seen = {row[0]: tuple(row[1:5]) for row in rows}
         before = self.inputs
         report = PlanReport(full=before is None or before.everything != now_inputs.everything)
@@ -137,11 +139,11 @@ class IncrementalPlanner:
         ids = sorted(todo)
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
-            for event in session.exec(select(Event).where(Event.id.in_(chunk)).order_by(Event.id)):
+            for event in session.exec(select(Event).where(col(Event.id).in_(chunk)).order_by(col(Event.id))):
                 past = deadline_in(anchor_of(event), event.timezone) < horizon
                 if event.status == EventStatus.CONFIRMED.value and past:
                     continue
-                report.added += sync_event(session, clock, event, settings, todo[event.id])
+                report.added += sync_event(session, clock, event, settings, todo[key_of(event)])
                 report.planned += 1
         self._pending = (now_inputs, seen)
         return report

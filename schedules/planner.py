@@ -10,11 +10,12 @@ periodically from the ticking job.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, or_, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.core import wakeup
 from bot.core.claims import dialect_insert
@@ -22,7 +23,7 @@ from bot.core.clock import Clock
 from bot.core.models import Event, EventStatus, Reminder, ReminderStatus, Role, RoleBinding
 from bot.core.settings import Settings
 from bot.reference import regions
-from schedules.calendar import anchor_of, is_window, opening_of, scope_of
+from schedules.calendar import Scope, anchor_of, is_window, opening_of, scope_of
 from schedules.policy import Policy, anchor_day, deadline_in, offsets_for, start_in
 from schedules.recipients import Recipient, recipients
 
@@ -60,9 +61,9 @@ class Planned:
     deadline_at: datetime
 
 
-def plan_rows(event: Event, chats: list[tuple[int, str]], policy: Policy, admins: frozenset[int] | dict,
-              not_before: datetime | None = None, anyone: bool | None = None,
-              since: dict[int, datetime] | None = None) -> list[Planned]:
+def plan_rows(event: Event, chats: list[tuple[int, str]], policy: Policy,
+              admins: frozenset[int] | Mapping[int, datetime | None], not_before: datetime | None = None,
+              anyone: bool | None = None, since: Mapping[int, datetime | None] | None = None) -> list[Planned]:
     """Rows for ``chats`` [(chat id, zone)], plus one escalation per admin (``admins``: ids, or id -> since
     when) when anyone is reminded (``anyone``: when ``chats`` are not all of them); none due before
     ``not_before`` (the event's last change), and none for a chat (or admin) due before it became one
@@ -93,9 +94,9 @@ def plan_rows(event: Event, chats: list[tuple[int, str]], policy: Policy, admins
         due = escalation_due(event, policy)
         if due is not None and not (not_before and due < not_before):
             deadline = deadline_in(anchor, event.timezone)
-            starts = admins if isinstance(admins, dict) else dict.fromkeys(admins)
-            rows.extend(Planned(admin, ESCALATE, due, deadline) for admin in sorted(starts)
-                        if starts[admin] is None or due >= starts[admin])
+            starts = admins if isinstance(admins, Mapping) else dict.fromkeys(admins)
+            rows.extend(Planned(admin, ESCALATE, due, deadline) for admin, became in sorted(starts.items())
+                        if became is None or due >= became)
     return rows
 
 
@@ -110,8 +111,12 @@ def close_dues(event: Event, policy: Policy, zone: str) -> list[tuple[datetime, 
     opens_at = start_in(opening, zone) if opening is not None else None
     seen: dict[datetime, str] = {}
     for offset in sorted(offsets, key=lambda o: o.delta, reverse=True):
-        due = policy.day_level_due(anchor_day(anchor, zone), offset.amount, zone, deadline) \
-            if offset.is_day_level else anchor - offset.delta
+        if offset.is_day_level:
+            due = policy.day_level_due(anchor_day(anchor, zone), offset.amount, zone, deadline)
+        elif isinstance(anchor, datetime):
+            due = anchor - offset.delta
+        else:  # hours or minutes before a day without a time: offsets_for gives none
+            continue
         if due is None or due >= deadline or (opens_at is not None and due < opens_at):
             continue
         seen[due] = offset.key  # two offsets moved onto one morning: keep the nearer one
@@ -139,7 +144,7 @@ def escalation_due(event: Event, policy: Policy) -> datetime | None:
     return due
 
 
-def _opening_dues(policy: Policy, opening, zone: str, deadline: datetime, not_before: datetime | None
+def _opening_dues(policy: Policy, opening: datetime | date, zone: str, deadline: datetime, not_before: datetime | None
                   ) -> dict[datetime, str]:
     """The mornings before a window opens (in ``zone``), keyed ``open-3d``...; they are useful until its close."""
     out: dict[datetime, str] = {}
@@ -177,9 +182,10 @@ def insert_rows(session: Session, event: Event, rows: list[Planned], known_empty
 
 
 def cancel_pending(session: Session, event: Event, keep_current: bool) -> None:
-    stmt = update(Reminder).where(Reminder.event_id == event.id, Reminder.status == ReminderStatus.PENDING.value)
+    stmt = update(Reminder).where(col(Reminder.event_id) == event.id,
+                                  col(Reminder.status) == ReminderStatus.PENDING.value)
     if keep_current:
-        stmt = stmt.where(Reminder.event_version != event.version)
+        stmt = stmt.where(col(Reminder.event_version) != event.version)
     session.execute(stmt.values(status=ReminderStatus.CANCELLED.value))
 
 
@@ -214,7 +220,7 @@ def sync_event(session: Session, clock: Clock, event: Event, settings: Settings,
         Reminder.status == ReminderStatus.PENDING.value,
     )
     if only is not None:  # the escalations too: whether anyone is reminded may have changed
-        query = query.where(or_(Reminder.chat_id.in_(sorted(only)), Reminder.offset_key == ESCALATE))
+        query = query.where(or_(col(Reminder.chat_id).in_(sorted(only)), col(Reminder.offset_key) == ESCALATE))
     for row in session.exec(query).all():
         if not is_planned_key(row.offset_key):
             continue
@@ -228,12 +234,12 @@ def sync_event(session: Session, clock: Clock, event: Event, settings: Settings,
     return insert_rows(session, event, planned)
 
 
-def staff_of(session: Session, scope) -> dict[int, datetime]:
+def staff_of(session: Session, scope: Scope) -> dict[int, datetime]:
     """The staf of every province the scope touches (they hear when a region does not respond), each with
     since when they are staf there (nothing is planned for them before)."""
     touched = {regions()[c].province_code for c in scope.region_codes()}
     rows = session.exec(select(RoleBinding.user_id, RoleBinding.created_at).where(
-        RoleBinding.role == Role.STAF.value, RoleBinding.target_code.in_(touched))).all()
+        RoleBinding.role == Role.STAF.value, col(RoleBinding.target_code).in_(touched))).all()
     out: dict[int, datetime] = {}
     for user, since in rows:
         out[user] = min(out.get(user, since), since)

@@ -76,7 +76,7 @@ class Policy:
     def morning_of(self, day: date, zone: str) -> datetime:
         """The reminder hour of ``day`` in ``zone``, pushed past the quiet hours, moved back to a working day."""
         clock = self.reminder_time
-        if self.in_quiet_hours(clock):
+        if self.quiet is not None and self.in_quiet_hours(clock):
             clock = self.quiet[1]
         for _ in range(31):  # a long holiday season is far shorter than a month
             if self.is_working_day(day):

@@ -12,7 +12,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.core.clock import Clock
 from bot.core.models import Event, EventKind, ScopeKind, Subscription
@@ -68,13 +68,13 @@ def covered_regions(session: Session, scope: Scope, chats: int | Collection[int]
         subs = of_chat(session, chats)
     elif chats is not None:
         subs = list(session.exec(select(Subscription).where(
-            Subscription.active, Subscription.chat_id.in_(sorted(chats))).order_by(Subscription.id)))
+            Subscription.active, col(Subscription.chat_id).in_(sorted(chats))).order_by(col(Subscription.id))))
     elif scope.kind is ScopeKind.NATIONAL:
         subs = active_subscriptions(session)
     else:  # only the chats bound to these kab/kota or their provinces (a province's rakor: a few rows)
         wanted = in_scope | {regions()[c].province_code for c in in_scope}
         subs = list(session.exec(select(Subscription).where(
-            Subscription.active, Subscription.target_code.in_(sorted(wanted))).order_by(Subscription.id)))
+            Subscription.active, col(Subscription.target_code).in_(sorted(wanted))).order_by(col(Subscription.id))))
     for sub in subs:
         code = sub.target_code
         if code in provinces():

@@ -132,7 +132,10 @@ def plan_year(year: int, rakor_weeks_before: int = DEFAULT_RAKOR_WEEKS) -> list[
                           periods="/".join(periods.codes(year)),
                           period=period.code if period else "", label=period.label if period else "")
             move = next_working_day if row.move == "next" else previous_working_day
-            start = move(_day(row.start, year, period, rakor_weeks_before))
+            start_raw = _day(row.start, year, period, rakor_weeks_before)
+            if start_raw is None:  # read_template refuses such a row
+                raise ValueError(f"template row without a start: {row.title!r}")
+            start = move(start_raw)
             end_raw = _day(row.end, year, period, rakor_weeks_before)
             out.append(PlannedEvent(row.kind, row.scope == "provinsi", start,
                                     move(end_raw) if end_raw else None, row.time,

@@ -10,10 +10,10 @@ from bot.cli.offline import ScriptedError
 from bot.core.models import Chat, Outbox, Subscription
 from bot.domain.demo import load_demo
 from bot.io.charts import chart_size, progress_chart
-from bot.views.broadcast import view
 from bot.messaging.outbox import OutboxDispatcher
 from bot.reference import provinces
 from bot.telegram.sender import TelegramSender
+from bot.views.broadcast import view
 from tests.conftest import PIC, STAF, replies
 
 GROUPS = (-100701, -100702, -100703)

@@ -59,7 +59,7 @@ async def test_many_chats_at_once_each_get_every_answer_once_and_in_order(slow_b
     for chat in chats:
         got = texts_to(slow_bot, chat)
         assert len(got) == len(names), (chat, got)
-        for name, text in zip(names, got):  # the order the chat asked in
+        for name, text in zip(names, got, strict=True):  # the order the chat asked in
             assert name in text, (chat, name, text[:80])
 
 

@@ -129,7 +129,8 @@ def test_the_installed_bot_runs_from_elsewhere_as_a_non_root_user(image):
             proc = subprocess.Popen([*user, exe, "run"], cwd=work, env=env, stdout=subprocess.PIPE,
                                     stderr=subprocess.STDOUT, text=True)
             try:
-                wait_for(lambda: proc.poll() is not None or _healthy(health_port), 60, what="the installed bot's /healthz")
+                wait_for(lambda: proc.poll() is not None or _healthy(health_port), 60,
+                         what="the installed bot's /healthz")
                 assert proc.poll() is None, proc.communicate()[0]
                 check = subprocess.run([*user, exe, "health"], cwd=work, env=env, capture_output=True, text=True,
                                        timeout=60)

@@ -10,10 +10,10 @@ from bot.core.models import IndicatorState, Outbox
 from bot.domain.checklist import set_state
 from bot.domain.subscriptions import subscribe
 from bot.messaging.digest import enqueue_due
-from bot.views.digest import build, due_week
 from bot.messaging.reminders import Dispatcher
 from bot.reference import provinces, regions
 from bot.render.digest import digest as render_digest
+from bot.views.digest import build, due_week
 from schedules.calendar import parse_line
 from schedules.events import add
 from tests.conftest import STAF, grant

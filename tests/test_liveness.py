@@ -25,7 +25,7 @@ def _claimed_rows(rt, owners: list[str]) -> None:
     with rt.session() as session:
         now = rt.clock.now()
         event = add(session, rt.clock, rt.settings, parse_line(f"rakor Tapin {now.year + 1}-06-19 09:00 Rakor"), 1)
-        for i in range(len(owners)):
+        for i, _owner in enumerate(owners):
             chat = 7000 + i
             subscribe(session, rt.clock, chat, regions()["63.05"], 1)
             insert_rows(session, event, [Planned(chat, "snooze-live", now, now + timedelta(days=1))])

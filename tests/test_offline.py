@@ -57,7 +57,8 @@ def test_html_telegram_refuses(api, text, reason):
     "<b>b</b> <strong>s</strong> <i>i</i> <em>e</em> <u>u</u> <ins>n</ins> <s>s</s> <strike>k</strike> <del>d</del>",
     '<span class="tg-spoiler">x</span> <tg-spoiler>y</tg-spoiler> <a href="https://x.id/?a=1&amp;b=2">t</a>',
     '<pre><code class="language-python">x</code></pre> <code>c</code> <blockquote expandable>q</blockquote>',
-    "&lt;wilayah&gt; &amp; &quot;kutip&quot; &#33; &#x21;", "<B>upper</B>", '<tg-emoji emoji-id="5368324170671202286">👍</tg-emoji>',
+    "&lt;wilayah&gt; &amp; &quot;kutip&quot; &#33; &#x21;", "<B>upper</B>",
+    '<tg-emoji emoji-id="5368324170671202286">👍</tg-emoji>',
 ])
 def test_html_telegram_accepts(api, text):
     status, body = send(api, text)

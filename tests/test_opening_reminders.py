@@ -156,7 +156,7 @@ async def test_a_window_created_once_open_gets_no_opening_reminders(harness):
 
 
 async def test_opening_reminders_follow_the_setting_the_reports_and_the_planner(harness):
-    bot, rt = harness, harness.runtime
+    rt = harness.runtime
     rt.settings = rt.settings.model_copy(update={"opening_reminders": "H-1"})
     with rt.session() as session:
         record_report(session, rt.clock, JAYAPURA, 2024, "B04", 80, ADMIN)  # Jayapura has nothing to do
@@ -185,8 +185,8 @@ async def test_the_event_card_names_the_reminders_before_the_opening(harness):
 
 
 async def test_an_opening_reminder_is_never_counted_as_unanswered(harness):
-    from bot.views.digest import build
     from bot.reference import provinces
+    from bot.views.digest import build
 
     bot, rt = harness, harness.runtime
     create(rt, WINDOW)

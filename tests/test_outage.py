@@ -117,7 +117,8 @@ def test_the_database_goes_away_the_bot_apologises_logs_once_and_catches_up(pg_u
     with rt.session() as session:
         import_sample(session, rt.clock)
         subscribe(session, rt.clock, CHAT, regions()["63.05"], 111)
-        event = add(session, rt.clock, settings, parse_line(f"rakor Tapin {rt.clock.now().year + 1}-06-19 09:00 Rakor saat gangguan"), 111)
+        line = parse_line(f"rakor Tapin {rt.clock.now().year + 1}-06-19 09:00 Rakor saat gangguan")
+        event = add(session, rt.clock, settings, line, 111)
         insert_rows(session, event, [Planned(CHAT, "snooze-outage", due, due + timedelta(days=1))])
     rt.engine.dispose()
 
@@ -143,7 +144,8 @@ def test_the_database_goes_away_the_bot_apologises_logs_once_and_catches_up(pg_u
             for i in range(3):
                 before = len(api.sent())
                 assert http_post_json(f"{base}/hook", command_update(100 + i, "/status Tapin")) == 200
-                wait_for(lambda: len(api.sent()) > before, 20, what="an answer while the database is away")
+                wait_for(lambda before=before: len(api.sent()) > before, 20,
+                         what="an answer while the database is away")
                 answers.append(api.sent()[-1]["text"])
             wait_for(lambda: _health(base) == 503, 20, what="/healthz to say 503")
             while time.time() < due.timestamp() + 2 or time.monotonic() - went_down < OUTAGE_SECONDS:

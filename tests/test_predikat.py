@@ -109,8 +109,8 @@ async def test_the_national_overview_shows_both_numbers(bot):
 
 async def test_the_broadcast_preview_shows_both_numbers_and_who_needs_assistance(bot):
     from bot.core.i18n import translator
-    from bot.views.broadcast import view
     from bot.render.broadcast import chart_labels
+    from bot.views.broadcast import view
     from tests.test_broadcast import outbox, results
 
     mark(bot.runtime, TAPIN, CODES, IndicatorState.LENGKAP, actor=PIC)  # everything waits for the Kanwil
@@ -169,8 +169,8 @@ def test_the_export_summary_has_both_numbers(catalog, include):
 
 
 def test_the_digest_shows_what_waits_for_the_kanwil(catalog):
-    from bot.views.digest import build
     from bot.render.digest import digest
+    from bot.views.digest import build
 
     mark(catalog, TAPIN, CODES, IndicatorState.LENGKAP, actor=PIC)
     mark(catalog, HSS, CODES[:10], IndicatorState.LENGKAP, actor=PIC)

@@ -109,7 +109,8 @@ def test_one_bad_row_rejects_the_whole_file(catalog, rows, expected):
     before = snapshot(catalog)
     with pytest.raises(ImportRejected) as exc:
         run_import(catalog, xlsx(rows + good) if len(rows) > 1 else xlsx(rows))
-    assert any(m.startswith(expected) or expected in m for m in messages(exc.value, catalog)), messages(exc.value, catalog)
+    said = messages(exc.value, catalog)
+    assert any(m.startswith(expected) or expected in m for m in said), said
     assert snapshot(catalog) == before
 
 

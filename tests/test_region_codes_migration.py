@@ -20,7 +20,8 @@ def _database_of_before(url: str):
     cfg = alembic_config(engine)
     command.upgrade(cfg, ScriptDirectory.from_config(cfg).get_revision("i9_region_codes").down_revision)
     with engine.begin() as conn:
-        conn.execute(text("INSERT INTO province (code, name, timezone) VALUES ('96', 'Papua Barat Daya', 'Asia/Jayapura')"))
+        conn.execute(text("INSERT INTO province (code, name, timezone) "
+                          "VALUES ('96', 'Papua Barat Daya', 'Asia/Jayapura')"))
         for code, name in OLD.items():
             kind = "kota" if code == "96.71" else "kabupaten"
             conn.execute(text("INSERT INTO region (code, province_code, kind, name, timezone) "

@@ -44,7 +44,8 @@ def test_enough_queries_from_every_province():
 
 
 def test_every_expected_answer_exists():
-    unknown = [(q, e, where) for q, e, _n, where in QUERIES if e != "ASK" and e not in regions() and e not in provinces()]
+    unknown = [(q, e, where) for q, e, _n, where in QUERIES
+               if e != "ASK" and e not in regions() and e not in provinces()]
     assert unknown == []
 
 

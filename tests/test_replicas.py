@@ -51,8 +51,8 @@ def _prepare(url: str):
         now = rt.clock.now()
         session.add_all([Subscription(chat_id=c, target_code="63.05", created_by=ADMIN, created_at=now) for c in CHATS])
         session.add_all([Subscription(chat_id=g, target_code="63", created_by=ADMIN, created_at=now) for g in GROUPS])
-        event = add(session, rt.clock, settings, parse_line(f"rakor Tapin {now.year + 1}-06-19 09:00 Rakor dua salinan"),
-                    ADMIN)
+        line = parse_line(f"rakor Tapin {now.year + 1}-06-19 09:00 Rakor dua salinan")
+        event = add(session, rt.clock, settings, line, ADMIN)
         insert_rows(session, event, [Planned(c, "snooze-replica", due, due + timedelta(days=1)) for c in CHATS])
         kalsel = provinces()["63"]
         cast = broadcasts.create(session, rt.clock, kalsel, ADMIN, "<b>Hasil dua salinan</b>\nIsi.", b"\x89PNG\r\n")

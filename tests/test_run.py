@@ -69,7 +69,8 @@ def test_run_polls_ticks_and_sends_a_due_reminder(sqlite_url, tmp_path):
     with rt.session() as session:
         subscribe(session, rt.clock, CHAT, regions()["63.05"], 111)
         now = rt.clock.now()
-        event = add(session, rt.clock, settings, parse_line(f"rakor Tapin {now.year + 1}-06-19 09:00 Rakor uji coba"), 111)
+        line = parse_line(f"rakor Tapin {now.year + 1}-06-19 09:00 Rakor uji coba")
+        event = add(session, rt.clock, settings, line, 111)
         now = rt.clock.now()
         # an "Ingatkan besok" row that is due now (the planner leaves snoozes alone)
         insert_rows(session, event, [Planned(CHAT, "snooze-test", now - timedelta(seconds=1), now + timedelta(days=1))])

@@ -44,7 +44,7 @@ async def walk(bot: BotHarness, calls: list[ApiCall], user: int, depth: int) -> 
         return
     for call in list(calls):
         if isinstance(call.result, dict):
-            for label, data in buttons_of(call):
+            for _label, data in buttons_of(call):
                 if not data or data.startswith(("um|send", "ra|", "rz|")):  # sending and answering: below
                     continue
                 more = await bot.press(call, data, user)

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from bot.core.settings import Settings
     from bot.domain.catalog import RowError
     from bot.domain.runtime import Runtime
+    from bot.io.imports import Kind
 
 # The services are imported where they are used: `pantau-ham --help` builds these parsers and should
 # not pay for the database layer and the spreadsheet readers.
@@ -44,7 +45,7 @@ def error_lines(t: Translator, errors: list[RowError]) -> list[str]:
     return lines
 
 
-def import_file(runtime: Runtime, t: Translator, what: str, path: Path, dry_run: bool) -> int:
+def import_file(runtime: Runtime, t: Translator, what: Kind | None, path: Path, dry_run: bool) -> int:
     from bot.io import imports
     from bot.io.progress_import import ImportRejected
     from bot.io.spreadsheets import SpreadsheetError
@@ -104,7 +105,7 @@ def backup_or_restore(settings: Settings, t: Translator, command: str, path: Pat
         return 1
     if not outcome.done:
         print(t.gettext("Alat PostgreSQL tidak terpasang; jalankan perintah ini:"))
-        print(" ".join(outcome.command))
+        print(" ".join(outcome.command or []))
         if command == "backup":
             print(t.gettext("Cadangan berisi nama, peran dan token undangan yang masih berlaku: jalankan dengan "
                             "umask 077 agar hanya Anda yang dapat membacanya."))

@@ -146,7 +146,8 @@ class OfflineBotAPI(BaseRequest):
         self._windows: dict[object, deque[float]] = {}
         self.pending_updates: list[dict[str, Any]] = []
         self.webhook: str | None = None  # set by setWebhook: getUpdates is refused (409) meanwhile
-        self.menus: dict[tuple, list[str]] = {}  # (scope type, chat id, language) -> commands  # for getUpdates (bot.offline_http)
+        # (scope type, chat id, language) -> commands  # for getUpdates (bot.offline_http)
+        self.menus: dict[tuple, list[str]] = {}
 
     # -- what tests arrange ----------------------------------------------------------
     def register_chat(self, chat_id: int, kind: str | None = None, title: str | None = None) -> None:

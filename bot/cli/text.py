@@ -41,5 +41,5 @@ def localize(t: Translator) -> None:
     def ngettext(singular: str, plural: str, n: int) -> str:
         return singular if n == 1 else plural
 
-    argparse._ = gettext  # argparse calls its module-level ``_`` each time it prints
-    argparse.ngettext = ngettext
+    setattr(argparse, "_", gettext)  # noqa: B010  argparse calls its module-level ``_`` each time it prints
+    setattr(argparse, "ngettext", ngettext)  # noqa: B010  (names typeshed does not declare)

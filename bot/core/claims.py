@@ -18,14 +18,20 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import CursorResult, Result
 from sqlalchemy.sql.dml import Delete, Update
 from sqlmodel import Session
 
 
 def claimed(session: Session, statement: Update | Delete) -> bool:
     """Run one conditional UPDATE/DELETE; True when it changed exactly one row (this caller won)."""
-    result = session.execute(statement.execution_options(synchronize_session=False))
-    return result.rowcount == 1
+    return rowcount(session.execute(statement.execution_options(synchronize_session=False))) == 1
+
+
+def rowcount(result: Result[Any]) -> int:
+    """The rows an UPDATE or DELETE matched (executing one always gives a :class:`CursorResult`)."""
+    assert isinstance(result, CursorResult)
+    return result.rowcount
 
 
 def dialect_insert(session: Session) -> Any:

@@ -15,12 +15,13 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from bot.core.models import AuditEntry
 
 AUDITED = "pantau_audited"  # key in Session.info: this transaction wrote an audit entry
+AUDIT_TABLE = inspect(AuditEntry).local_table
 
 
 @dataclass
@@ -50,7 +51,7 @@ def _flushed(session: Session, _context: Any) -> None:
 
 @event.listens_for(Session, "do_orm_execute")
 def _executed(state: ORMExecuteState) -> None:
-    if state.is_insert and getattr(state.statement, "table", None) is AuditEntry.__table__:
+    if state.is_insert and getattr(state.statement, "table", None) is AUDIT_TABLE:
         state.session.info[AUDITED] = True
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,7 +18,9 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session
 
 if TYPE_CHECKING:
@@ -72,7 +75,7 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")
-        def _pragmas(dbapi_conn, _record) -> None:
+        def _pragmas(dbapi_conn: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA foreign_keys=ON")
@@ -191,13 +194,11 @@ def startup_lock(engine: Engine) -> Iterator[None]:
                 lock.commit()
         return
     database = engine.url.database
-    try:
-        import fcntl
-    except ImportError:  # not POSIX
-        fcntl = None
-    if fcntl is None or not database or database == ":memory:":
+    if sys.platform == "win32" or not database or database == ":memory:":  # no flock off POSIX
         yield
         return
+    import fcntl
+
     fd = os.open(Path(database).resolve().parent, os.O_RDONLY)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)

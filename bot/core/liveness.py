@@ -23,8 +23,10 @@ from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from sqlalchemy import Engine, func, or_, select, text, update
+from sqlalchemy import Engine, delete, func, select, text, update
+from sqlmodel import col
 
+from bot.core.claims import rowcount
 from bot.core.clock import Clock
 from bot.core.db import session_scope
 from bot.core.models import Outbox, Reminder, ReminderStatus, Worker
@@ -65,17 +67,17 @@ def register(engine: Engine, clock: Clock, worker_id: str, mode: str) -> None:
 
 def beat(engine: Engine, clock: Clock, worker_id: str, last_tick: datetime | None,
          last_telegram: datetime | None, mode: str | None = None) -> None:
-    values: dict = {"beat_at": clock.now(), "last_tick_at": last_tick, "last_telegram_at": last_telegram}
+    values: dict[str, object] = {"beat_at": clock.now(), "last_tick_at": last_tick, "last_telegram_at": last_telegram}
     if mode is not None:  # polling, standby (a copy waiting for the polling lease) or webhook
         values["mode"] = mode
     with session_scope(engine) as session:
-        session.execute(update(Worker).where(Worker.id == worker_id).values(**values))
+        session.execute(update(Worker).where(col(Worker.id) == worker_id).values(**values))
 
 
 def stop(engine: Engine, clock: Clock, worker_id: str) -> int:
     """A clean exit: say so, and give back every row still claimed (in flight or not yet sent)."""
     with session_scope(engine) as session:
-        session.execute(update(Worker).where(Worker.id == worker_id).values(stopped_at=clock.now()))
+        session.execute(update(Worker).where(col(Worker.id) == worker_id).values(stopped_at=clock.now()))
     return release_claims(engine, [worker_id])
 
 
@@ -105,8 +107,8 @@ def _here(machine: str | None) -> bool:
 def dead_workers(engine: Engine, clock: Clock, me: str, stale: timedelta = STALE) -> list[str]:
     now = clock.now()
     with session_scope(engine) as session:
-        rows = session.execute(select(Worker.id, Worker.machine, Worker.pid, Worker.beat_at, Worker.stopped_at)
-                               .where(Worker.id != me)).all()
+        rows = session.execute(select(col(Worker.id), col(Worker.machine), col(Worker.pid), col(Worker.beat_at),
+                                      col(Worker.stopped_at)).where(col(Worker.id) != me)).all()
     dead = []
     for wid, machine, pid, beat_at, stopped_at in rows:
         if stopped_at is not None or beat_at < now - stale:
@@ -123,8 +125,8 @@ def known_dead(engine: Engine, worker_ids: list[str]) -> set[str]:
     if not worker_ids:
         return set()
     with session_scope(engine) as session:
-        rows = session.execute(select(Worker.id, Worker.machine, Worker.pid, Worker.stopped_at)
-                               .where(Worker.id.in_(worker_ids))).all()
+        rows = session.execute(select(col(Worker.id), col(Worker.machine), col(Worker.pid), col(Worker.stopped_at))
+                               .where(col(Worker.id).in_(worker_ids))).all()
     return {wid for wid, machine, pid, stopped_at in rows
             if stopped_at is not None or (_here(machine) and pid != os.getpid() and not _pid_alive(pid))}
 
@@ -132,8 +134,9 @@ def known_dead(engine: Engine, worker_ids: list[str]) -> set[str]:
 def running(engine: Engine, clock: Clock, stale: timedelta = STALE) -> Worker | None:
     """The copy with the freshest heartbeat, if one is alive (beat within ``stale``, not stopped)."""
     with session_scope(engine) as session:
-        return session.execute(select(Worker).where(Worker.stopped_at.is_(None), Worker.beat_at >= clock.now() - stale)
-                               .order_by(Worker.beat_at.desc()).limit(1)).scalars().first()
+        return session.execute(select(Worker).where(col(Worker.stopped_at).is_(None),
+                                                    col(Worker.beat_at) >= clock.now() - stale)
+                               .order_by(col(Worker.beat_at).desc()).limit(1)).scalars().first()
 
 
 def reap(engine: Engine, clock: Clock, me: str, stale: timedelta = STALE) -> int:
@@ -141,8 +144,8 @@ def reap(engine: Engine, clock: Clock, me: str, stale: timedelta = STALE) -> int
     dead = dead_workers(engine, clock, me, stale)
     released = release_claims(engine, dead) if dead else 0
     with session_scope(engine) as session:
-        session.execute(Worker.__table__.delete().where(
-            Worker.id.in_(dead), Worker.beat_at < clock.now() - timedelta(days=1)))
+        session.execute(delete(Worker).where(
+            col(Worker.id).in_(dead), col(Worker.beat_at) < clock.now() - timedelta(days=1)))
     return released
 
 
@@ -150,11 +153,12 @@ def release_claims(engine: Engine, worker_ids: list[str]) -> int:
     released = 0
     with session_scope(engine) as session:
         for model in (Reminder, Outbox):
-            released += session.execute(
-                update(model).where(model.claimed_by.in_(worker_ids), model.status == ReminderStatus.CLAIMED.value)
+            released += rowcount(session.execute(
+                update(model).where(col(model.claimed_by).in_(worker_ids),
+                                    col(model.status) == ReminderStatus.CLAIMED.value)
                 .values(status=ReminderStatus.PENDING.value, claimed_by=None, claimed_at=None)
                 .execution_options(synchronize_session=False)
-            ).rowcount
+            ))
     return released
 
 
@@ -170,8 +174,10 @@ class Health:
     version: str
     mode: str
 
-    def as_json(self) -> dict:
-        iso = lambda d: d.isoformat() if d else None  # noqa: E731
+    def as_json(self) -> dict[str, object]:
+        def iso(d: datetime | None) -> str | None:
+            return d.isoformat() if d else None
+
         return {"status": "ok" if self.ok else "fail", "database": self.database, "ticker": self.ticker,
                 "last_tick": iso(self.last_tick), "last_telegram_ok": iso(self.last_telegram),
                 "pending_reminders": self.pending_reminders, "pending_outbox": self.pending_outbox,
@@ -187,9 +193,9 @@ def health(engine: Engine, clock: Clock, started: datetime | None, last_tick: da
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
             for name, model in (("reminders", Reminder), ("outbox", Outbox)):
-                pending[name] = conn.execute(select(func.count()).select_from(model).where(or_(
-                    model.status == ReminderStatus.PENDING.value, model.status == ReminderStatus.CLAIMED.value),
-                    model.due_at <= clock.now())).scalar_one()
+                pending[name] = conn.execute(select(func.count()).select_from(model).where(
+                    col(model.status).in_([ReminderStatus.PENDING.value, ReminderStatus.CLAIMED.value]),
+                    col(model.due_at) <= clock.now())).scalar_one()
         database = True
     except Exception:  # noqa: BLE001 - any failure means "not reachable" to a health check
         database = False

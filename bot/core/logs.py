@@ -12,6 +12,7 @@ import logging
 import re
 import sys
 from datetime import UTC, datetime
+from typing import Any, TextIO
 
 TOKEN_SHAPE = re.compile(r"\d{5,}:[A-Za-z0-9_-]{20,}")
 URL_TOKEN = re.compile(r"(/bot)[^/\s\"']+(/)")
@@ -65,15 +66,15 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
-class _Stderr(logging.StreamHandler):
+class _Stderr(logging.StreamHandler[TextIO]):
     """Writes to whatever ``sys.stderr`` is at the time (a test runner swaps it between tests)."""
 
     @property
-    def stream(self):
+    def stream(self) -> TextIO:
         return sys.stderr
 
     @stream.setter
-    def stream(self, _value) -> None:
+    def stream(self, _value: TextIO) -> None:
         pass
 
 
@@ -93,13 +94,13 @@ def configure(log_format: str = "text", secrets: list[str] | None = None, level:
 
 
 
-def describe_update(update: object) -> dict:
+def describe_update(update: object) -> dict[str, Any]:
     """update id, chat, user and command of an incoming update (never the free text someone typed).
     Duck-typed on python-telegram-bot's ``Update``, so this module needs no Telegram import."""
     update_id = getattr(update, "update_id", None)
     if update_id is None:
         return {}
-    info: dict = {"update_id": update_id}
+    info: dict[str, Any] = {"update_id": update_id}
     chat, user = getattr(update, "effective_chat", None), getattr(update, "effective_user", None)
     if chat is not None:
         info["chat_id"] = chat.id

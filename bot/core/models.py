@@ -5,30 +5,47 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Column, DateTime, Index, LargeBinary, String, TypeDecorator, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
 from sqlmodel import Field, SQLModel
 
 
-class UTCDateTime(TypeDecorator):
+class UTCDateTime(TypeDecorator[datetime]):
     """Stores naive UTC (portable to SQLite), hands back aware UTC datetimes."""
 
     impl = DateTime(timezone=False)
     cache_ok = True
 
-    def process_bind_param(self, value, dialect):
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to a UTC column")
         return value.astimezone(UTC).replace(tzinfo=None)
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         return value.replace(tzinfo=UTC)
 
 
-def utc_column(nullable: bool = False) -> Column:
+# A Telegram user id (above 2^31 today) in a column that was created INTEGER: BIGINT on PostgreSQL (migration
+# i18_n_bigint_ids). SQLite stores every integer in up to 8 bytes whatever the declared type, and rebuilding
+# ``event`` to rename its type is refused while reminders reference it, so there it stays INTEGER.
+TELEGRAM_ID = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def utc_column(nullable: bool = False) -> Column[datetime]:
     return Column(UTCDateTime(), nullable=nullable)
 
 
@@ -119,7 +136,7 @@ class ChecklistEntry(SQLModel, table=True):
     link: str | None = None
     note: str | None = None
     updated_at: datetime = Field(sa_column=utc_column())
-    updated_by: int | None = None
+    updated_by: int | None = Field(default=None, sa_column=Column(TELEGRAM_ID, nullable=True))
     # when (and by whom) it last went to ``lengkap``: the Kanwil's verification queue, oldest first
     handed_in_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     handed_in_by: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
@@ -166,7 +183,7 @@ class Event(SQLModel, table=True):
     offsets: str | None = Field(default=None, max_length=100)  # "3d,1d,2h"; None: defaults of the kind
     status: str = Field(default=EventStatus.CONFIRMED.value, max_length=10)
     version: int = 1  # grows whenever the date or time changes
-    created_by: int | None = None
+    created_by: int | None = Field(default=None, sa_column=Column(TELEGRAM_ID, nullable=True))
     created_at: datetime = Field(sa_column=utc_column())
     updated_at: datetime = Field(sa_column=utc_column())
 
@@ -180,7 +197,7 @@ class Subscription(SQLModel, table=True):
     chat_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
     target_code: str = Field(max_length=5)  # "63.05" (kab/kota) or "63" (province)
     active: bool = True
-    created_by: int | None = None
+    created_by: int | None = Field(default=None, sa_column=Column(TELEGRAM_ID, nullable=True))
     created_at: datetime = Field(sa_column=utc_column())  # when it (last) became active: nothing is planned before
 
 
@@ -244,7 +261,7 @@ class Reminder(Delivery, table=True):
     offset_key: str = Field(max_length=20)  # "7d", "2h", "15m", "open-3d", "snooze-20250618", "moved", "escalate"
     deadline_at: datetime = Field(sa_column=utc_column())  # after this the reminder is useless
     acknowledged_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
-    acknowledged_by: int | None = None
+    acknowledged_by: int | None = Field(default=None, sa_column=Column(TELEGRAM_ID, nullable=True))
 
 
 class Role(StrEnum):

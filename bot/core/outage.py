@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
@@ -34,5 +35,7 @@ class Outage:
             log.warning("database reachable again; catching up")
 
 
-def outage_of(bot_data: dict) -> Outage:
-    return bot_data.setdefault("outage", Outage())
+def outage_of(bot_data: dict[str, Any]) -> Outage:
+    outage = bot_data.setdefault("outage", Outage())
+    assert isinstance(outage, Outage)  # only this function writes the key
+    return outage

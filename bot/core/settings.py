@@ -16,11 +16,11 @@ import hmac
 import re
 from datetime import time
 from functools import lru_cache
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.core.cycle_years import parse_cycle
@@ -106,7 +106,7 @@ class Settings(BaseSettings):
 
     @field_validator("webhook_url", mode="before")
     @classmethod
-    def _webhook_url(cls, value: object, info) -> object:
+    def _webhook_url(cls, value: object, info: ValidationInfo) -> object:
         """Telegram (api.telegram.org) delivers only to https on ports 443, 80, 88 or 8443; a self-hosted Bot API
         server accepts any URL."""
         if not isinstance(value, str):
@@ -281,7 +281,7 @@ class Settings(BaseSettings):
 
     @field_validator("threshold_mulai")
     @classmethod
-    def _ordered(cls, value: float, info) -> float:
+    def _ordered(cls, value: float, info: ValidationInfo) -> float:
         data = info.data
         if not (data.get("threshold_peduli", 75) >= data.get("threshold_cukup", 50) >= value >= 0):
             raise ValueError("thresholds must satisfy PEDULI >= CUKUP >= MULAI >= 0")
@@ -336,7 +336,7 @@ def variable(field: str) -> str:
     return f"{Settings.model_config['env_prefix']}{field}".upper()
 
 
-def load_settings(**overrides: object) -> Settings:
+def load_settings(**overrides: Any) -> Settings:
     """``Settings()``, with every invalid variable named in :class:`SettingsError` instead of a traceback."""
     try:
         return Settings(**overrides)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from sqlalchemy import event
 from sqlmodel import Session
 
-_listeners: list[weakref.WeakMethod] = []  # bound methods, forgotten with their object
+_listeners: list[weakref.WeakMethod[Callable[[], None]]] = []  # bound methods, forgotten with their object
 
 
 def listen(callback: Callable[[], None]) -> None:

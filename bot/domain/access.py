@@ -55,7 +55,7 @@ def _provinces_of(target: Target) -> set[str] | None:
     return None
 
 
-def allowed(g: Grants, action: Action, target: Target = None, targets: tuple = ()) -> bool:
+def allowed(g: Grants, action: Action, target: Target = None, targets: tuple[Target, ...] = ()) -> bool:
     """``targets``: several at once (an event's scope); all must be allowed."""
     if targets:
         return all(allowed(g, action, t) for t in targets)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.core.aksi_models import AksiAction, AksiActionReport, AksiStatus
 from bot.core.clock import Clock
@@ -109,7 +109,7 @@ class ActionList:
 
 def _rows(session: Session, region: RegionRef, year: int) -> list[AksiAction]:
     return list(session.exec(select(AksiAction).where(AksiAction.region_code == region.code, AksiAction.year == year)
-                             .order_by(AksiAction.number)))
+                             .order_by(col(AksiAction.number))))
 
 
 def actions_of(session: Session, region: RegionRef, year: int, default: int) -> ActionList:
@@ -123,7 +123,7 @@ def action_counts(session: Session, codes: set[str], year: int, default: int) ->
     """How many actions each of ``codes`` has in ``year`` (the default where no list was given)."""
     counts = dict.fromkeys(codes, 0)
     for code in session.exec(select(AksiAction.region_code).where(AksiAction.year == year,
-                                                                   AksiAction.region_code.in_(sorted(codes)))):
+                                                                   col(AksiAction.region_code).in_(sorted(codes)))):
         counts[code] += 1
     return {code: n or default for code, n in counts.items()}
 

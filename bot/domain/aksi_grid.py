@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.core.aksi_models import AksiActionReport, AksiStatus
 from bot.core.clock import Clock
@@ -120,7 +120,7 @@ def grid(session: Session, clock: Clock, region: RegionRef, year: int, default_a
     today = clock.now().astimezone(ZoneInfo(region.timezone)).date()
     focus, window = _focus(year, today)
     ids = {r.recorded_by for r in reports.values() if r.recorded_by is not None}
-    people = {p.id: p for p in session.exec(select(Person).where(Person.id.in_(sorted(ids))))} if ids else {}
+    people = {p.id: p for p in session.exec(select(Person).where(col(Person.id).in_(sorted(ids))))} if ids else {}
     return Grid(region, year, actions, views, target_for(year, target_setting),
                 next((v for v in views if focus and v.code == focus.code), None), window, people)
 
@@ -150,10 +150,10 @@ def outstanding(session: Session, year: int, period: str, codes: set[str], defau
     for code, number, status in session.exec(select(
             AksiActionReport.region_code, AksiActionReport.action, AksiActionReport.status).where(
             AksiActionReport.year == year, AksiActionReport.period == period,
-            AksiActionReport.region_code.in_(sorted(codes)))):
+            col(AksiActionReport.region_code).in_(sorted(codes)))):
         found[code][number] = status
     whole = set(session.exec(select(AksiReport.region_code).where(
-        AksiReport.year == year, AksiReport.period == period, AksiReport.region_code.in_(sorted(codes)))))
+        AksiReport.year == year, AksiReport.period == period, col(AksiReport.region_code).in_(sorted(codes)))))
     out: dict[str, Outstanding] = {}
     for code in codes:
         total, reports = counts[code], found[code]

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, or_
-from sqlmodel import Session, select
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
 from bot.core.clock import Clock
 from bot.core.models import AuditEntry, Chat, Indicator, Person
@@ -39,15 +40,13 @@ class Page:
 
 def history(session: Session, code: str, page: int = 0, size: int = 15) -> Page:
     """Newest first, for a kab/kota (its own entries) or a province (all of it)."""
-    if code in provinces():
-        where = or_(AuditEntry.province_code == code)
-    else:
-        where = AuditEntry.region_code == code
+    column = col(AuditEntry.province_code) if code in provinces() else col(AuditEntry.region_code)
+    where = column == code
     total = session.exec(select(func.count()).select_from(AuditEntry).where(where)).one()
     pages = max(1, -(-total // size))
     page = max(0, min(page, pages - 1))
     entries = session.exec(
-        select(AuditEntry).where(where).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        select(AuditEntry).where(where).order_by(col(AuditEntry.at).desc(), col(AuditEntry.id).desc())
         .offset(page * size).limit(size)
     ).all()
     return Page(list(entries), page, pages)
@@ -63,12 +62,12 @@ class HistoryView:
     indicators: dict[str, str]  # indicator code -> text
 
 
-def _chat_id(entry: AuditEntry, before: dict, after: dict) -> int | None:
+def _chat_id(entry: AuditEntry, before: dict[str, Any], after: dict[str, Any]) -> int | None:
     for value in (after.get("chat"), before.get("chat"), entry.subject.removeprefix("chat:")):
-        try:
+        if isinstance(value, int):
+            return value
+        if isinstance(value, str) and value.lstrip("-").isdigit():
             return int(value)
-        except (TypeError, ValueError):
-            continue
     return None
 
 
@@ -94,14 +93,14 @@ def history_view(session: Session, code: str, page: int = 0, size: int = 15) -> 
                 chat_ids.add(after["migrated_from"])
         if e.action in ("checklist.state", "evidence.attach"):
             codes.add(e.subject.partition("/")[2])
-    people = {p.id: p for p in session.exec(select(Person).where(Person.id.in_(people_ids)))} if people_ids else {}
-    chats = {c.id: c.title for c in session.exec(select(Chat).where(Chat.id.in_(chat_ids)))} if chat_ids else {}
-    indicators = ({i.code: i.text for i in session.exec(select(Indicator).where(Indicator.code.in_(codes)))}
+    people = {p.id: p for p in session.exec(select(Person).where(col(Person.id).in_(people_ids)))} if people_ids else {}
+    chats = {c.id: c.title for c in session.exec(select(Chat).where(col(Chat.id).in_(chat_ids)))} if chat_ids else {}
+    indicators = ({i.code: i.text for i in session.exec(select(Indicator).where(col(Indicator.code).in_(codes)))}
                   if codes else {})
     return HistoryView(found, people, chats, indicators)
 
 
-def _dict(value: object) -> dict:
+def _dict(value: object) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
@@ -120,7 +119,7 @@ def changes_since(session: Session, province_code: str, since: datetime) -> dict
                AuditEntry.action == "checklist.import")
     ).all()
     for after in imports:  # one entry per imported file, with its changes per kab/kota
-        for code, n in (decoded(after) or {}).get("regions", {}).items():
+        for code, n in _dict(decoded(after)).get("regions", {}).items():
             if n:
                 counts[code] = counts.get(code, 0) + n
     return counts

@@ -31,10 +31,11 @@ import threading
 from dataclasses import dataclass, field
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.core.clock import Clock
 from bot.core.i18n import N_
+from bot.core.ids import key_of
 from bot.core.models import Catalog, Indicator, IndicatorKind
 from bot.domain import criterion_names
 from bot.reference import SAMPLE_CATALOG, criteria
@@ -65,7 +66,7 @@ CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-_/]{0,19}$")
 class RowError:
     row: int  # spreadsheet row number (the header is row 1); 0 for the file as a whole
     message: str  # a gettext message id, translated where it is shown
-    values: dict = field(default_factory=dict)
+    values: dict[str, object] = field(default_factory=dict)
 
 
 class CatalogImportError(Exception):
@@ -116,7 +117,7 @@ def parse(rows: list[list[str]]) -> list[ParsedIndicator]:
     known_criteria = criteria()
     named: dict[tuple[int, str], int] = {}  # (criterion number, name in the file) -> first row
     for number, row in enumerate(rows[1:], start=2):
-        def get(name: str) -> str:
+        def get(name: str, row: list[str] = row) -> str:
             i = col.get(name)
             return row[i].strip() if i is not None and i < len(row) else ""
 
@@ -125,9 +126,11 @@ def parse(rows: list[list[str]]) -> list[ParsedIndicator]:
         crit_name = get("criterion_name") or inline_name
         row_errors: list[RowError] = []
         if not CODE_RE.match(code):
-            row_errors.append(RowError(number, N_("kode “{code}” tidak sah (tanpa spasi, maks. 20 karakter)"), {"code": code}))
+            row_errors.append(RowError(number, N_("kode “{code}” tidak sah (tanpa spasi, maks. 20 karakter)"),
+                                       {"code": code}))
         elif code in seen:
-            row_errors.append(RowError(number, N_("kode {code} sudah dipakai di baris {other}"), {"code": code, "other": str(seen[code])}))
+            row_errors.append(RowError(number, N_("kode {code} sudah dipakai di baris {other}"),
+                                       {"code": code, "other": str(seen[code])}))
         try:
             crit_number = int(float(crit))
             if crit_number not in known_criteria:
@@ -136,7 +139,8 @@ def parse(rows: list[list[str]]) -> list[ParsedIndicator]:
             crit_number = 0
             row_errors.append(RowError(number, N_("kriteria “{value}” harus nomor 1–10"), {"value": crit}))
         if kind.lower() not in {k.value for k in IndicatorKind}:
-            row_errors.append(RowError(number, N_("jenis “{value}” tidak dikenal (struktur, proses, hasil)"), {"value": kind}))
+            row_errors.append(RowError(number, N_("jenis “{value}” tidak dikenal (struktur, proses, hasil)"),
+                                       {"value": kind}))
         if not text:
             row_errors.append(RowError(number, N_("teks indikator kosong")))
         elif len(text) > MAX_TEXT:
@@ -175,7 +179,7 @@ def _name_errors(named: dict[tuple[int, str], int]) -> list[RowError]:
         wrong = criterion_names.check(number, name, known)
         if wrong is None:
             continue
-        values = {"number": str(number), "file_name": name, "system_name": wrong.system_name}
+        values: dict[str, object] = {"number": str(number), "file_name": name, "system_name": wrong.system_name}
         if wrong.system_number is not None:
             errors.append(RowError(row, N_("kriteria {number} di berkas: {file_name}; di sistem: {system_name}. "
                                            "Di sistem, “{file_name}” adalah kriteria {other}."),
@@ -206,7 +210,8 @@ def replace_catalog(session: Session, clock: Clock, rows: list[list[str]], label
             weight=item.weight, position=item.position, active=True,
         )
         if ind is None:
-            session.add(Indicator(code=item.code, **values))
+            session.add(Indicator(code=item.code, criterion_number=item.criterion, kind=item.kind, text=item.text,
+                                  weight=item.weight, position=item.position, active=True))
             added += 1
         else:
             if any(getattr(ind, k) != v for k, v in values.items()):
@@ -222,7 +227,7 @@ def replace_catalog(session: Session, clock: Clock, rows: list[list[str]], label
     session.add(catalog)
     session.flush()
     invalidate_snapshot()
-    return ImportResult(catalog.id, added, updated, deactivated, len(items))
+    return ImportResult(key_of(catalog), added, updated, deactivated, len(items))
 
 
 def import_sample(session: Session, clock: Clock) -> ImportResult:
@@ -233,13 +238,13 @@ def import_sample(session: Session, clock: Clock) -> ImportResult:
 
 
 def catalog_in_force(session: Session) -> Catalog | None:
-    return session.exec(select(Catalog).order_by(Catalog.id.desc())).first()
+    return session.exec(select(Catalog).order_by(col(Catalog.id).desc())).first()
 
 
 def active_indicators(session: Session) -> list[Indicator]:
     return list(
         session.exec(
-            select(Indicator).where(Indicator.active).order_by(Indicator.criterion_number, Indicator.position)
+            select(Indicator).where(Indicator.active).order_by(col(Indicator.criterion_number), col(Indicator.position))
         )
     )
 
@@ -294,7 +299,7 @@ def catalog_snapshot(session: Session) -> CatalogSnapshot:
     The key is the database and the newest catalog's id (one indexed look-up per call), so an import
     in another process (``pantau-ham import catalog``) is seen at the next call too."""
     catalog_id = session.exec(select(func.max(Catalog.id))).one()
-    key = (str(session.get_bind().url), catalog_id)
+    key = (str(session.get_bind().engine.url), catalog_id)
     cached = _snapshots.get(key)
     if cached is not None:
         return cached

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.core import limits
 from bot.core.clock import Clock
 from bot.core.errors import UserError
 from bot.core.i18n import N_, Term
+from bot.core.ids import key_of
 from bot.core.models import ChecklistEntry, Cycle, Indicator, IndicatorState
 from bot.domain import audit, decisions
 from bot.domain.catalog import IndicatorInfo, catalog_snapshot
@@ -58,7 +59,7 @@ def _states(session: Session, cycle: Cycle, region_codes: list[str]) -> dict[str
     if not region_codes:
         return out
     stmt = select(ChecklistEntry).where(
-        ChecklistEntry.cycle_id == cycle.id, ChecklistEntry.region_code.in_(region_codes)
+        ChecklistEntry.cycle_id == cycle.id, col(ChecklistEntry.region_code).in_(region_codes)
     )
     for entry in session.exec(stmt):
         out[entry.region_code][entry.indicator_code] = entry
@@ -181,11 +182,12 @@ def set_state(
     before = IndicatorState(entry.state) if entry else IndicatorState.BELUM
     if may_set is not None and not may_set(before, state):
         raise refusal(indicator_code, before, state)
-    old = {"state": before.value, "link": entry.link if entry else None, "note": entry.note if entry else None}
+    old: dict[str, str | None] = {"state": before.value, "link": entry.link if entry else None,
+                                  "note": entry.note if entry else None}
     if _changes_nothing(old, state, evidence):
         return StateChange(indicator, before, state, old["link"], old["note"])  # nothing to record
     if entry is None:
-        entry = ChecklistEntry(cycle_id=cycle.id, region_code=region.code, indicator_code=indicator_code,
+        entry = ChecklistEntry(cycle_id=key_of(cycle), region_code=region.code, indicator_code=indicator_code,
                                state=state.value, updated_at=clock.now())
         session.add(entry)
     entry.state = state.value
@@ -203,7 +205,7 @@ def set_state(
     return StateChange(indicator, before, state, entry.link, entry.note)
 
 
-def _changes_nothing(old: dict, state: IndicatorState, evidence: str | None) -> bool:
+def _changes_nothing(old: dict[str, str | None], state: IndicatorState, evidence: str | None) -> bool:
     """The same state, and no evidence or the same one again: nothing is changed, nothing recorded."""
     if old["state"] != state.value:
         return False

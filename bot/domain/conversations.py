@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, update
-from sqlmodel import Session
+from sqlalchemy import ColumnElement, delete, update
+from sqlmodel import Session, col
 
-from bot.core.claims import claimed, dialect_insert
+from bot.core.claims import claimed, dialect_insert, rowcount
 from bot.core.clock import Clock
 from bot.core.models import ConversationState
 
@@ -34,8 +34,8 @@ class Conversation:
     stored: str | None = field(default=None, compare=False, repr=False)  # the data as read, for claim()
 
 
-def _key(chat_id: int, user_id: int) -> tuple:
-    return ConversationState.chat_id == chat_id, ConversationState.user_id == user_id
+def _key(chat_id: int, user_id: int) -> tuple[ColumnElement[bool], ...]:
+    return col(ConversationState.chat_id) == chat_id, col(ConversationState.user_id) == user_id
 
 
 def current(session: Session, clock: Clock, chat_id: int, user_id: int, kind: str | None = None,
@@ -46,7 +46,7 @@ def current(session: Session, clock: Clock, chat_id: int, user_id: int, kind: st
         return None
     if row.expires_at <= clock.now():
         session.execute(delete(ConversationState).where(*_key(chat_id, user_id),
-                                                        ConversationState.expires_at <= clock.now())
+                                                        col(ConversationState.expires_at) <= clock.now())
                         .execution_options(synchronize_session=False))
         session.expunge(row)
         return None
@@ -72,10 +72,10 @@ def claim(session: Session, clock: Clock, chat_id: int, user_id: int, seen: Conv
     One conditional statement: True when the conversation was still exactly as read and unexpired; False
     when another update (on this copy or another) took it first, or it changed or expired meanwhile.
     """
-    where = (*_key(chat_id, user_id), ConversationState.kind == seen.kind, ConversationState.step == seen.step,
-             ConversationState.expires_at > clock.now())
+    where = (*_key(chat_id, user_id), col(ConversationState.kind) == seen.kind,
+             col(ConversationState.step) == seen.step, col(ConversationState.expires_at) > clock.now())
     if seen.stored is not None:
-        where += (ConversationState.data == seen.stored,)
+        where += (col(ConversationState.data) == seen.stored,)
     if step is None:
         return claimed(session, delete(ConversationState).where(*where))
     return claimed(session, update(ConversationState).where(*where).values(step=step,
@@ -86,4 +86,4 @@ def end(session: Session, chat_id: int, user_id: int) -> bool:
     """Close the person's conversation in this chat; True when there was one (and this call closed it)."""
     result = session.execute(delete(ConversationState).where(*_key(chat_id, user_id))
                              .execution_options(synchronize_session=False))
-    return result.rowcount > 0
+    return rowcount(result) > 0

@@ -9,9 +9,10 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
-from sqlmodel import Session, delete
+from sqlmodel import Session, col, delete
 
 from bot.core.clock import Clock
+from bot.core.ids import key_of
 from bot.core.models import ChecklistEntry, Cycle, IndicatorState
 from bot.domain.catalog import active_indicators, catalog_in_force, import_sample
 from bot.reference import regions_of
@@ -53,7 +54,7 @@ def load_demo(session: Session, clock: Clock, cycle: Cycle) -> int:
         for region in regions_of(province):
             session.exec(
                 delete(ChecklistEntry).where(
-                    ChecklistEntry.cycle_id == cycle.id, ChecklistEntry.region_code == region.code
+                    col(ChecklistEntry.cycle_id) == cycle.id, col(ChecklistEntry.region_code) == region.code
                 )
             )
             rng = random.Random(f"pantau-ham-demo-{region.code}")
@@ -68,7 +69,7 @@ def load_demo(session: Session, clock: Clock, cycle: Cycle) -> int:
                 changed_at = now - timedelta(minutes=rng.randint(30, 60 * 24 * 45))
                 handed_in = state is IndicatorState.LENGKAP  # waiting in the Kanwil's verification queue
                 session.add(ChecklistEntry(
-                    cycle_id=cycle.id, region_code=region.code, indicator_code=ind.code, state=state.value,
+                    cycle_id=key_of(cycle), region_code=region.code, indicator_code=ind.code, state=state.value,
                     note="Dokumen belum ditandatangani" if state is IndicatorState.DITOLAK else None,
                     updated_at=changed_at, updated_by=DEMO_USER, handed_in_at=changed_at if handed_in else None,
                     handed_in_by=DEMO_USER if handed_in else None,

@@ -11,11 +11,12 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.core.clock import Clock
 from bot.core.errors import UserError
 from bot.core.i18n import N_
+from bot.core.ids import key_of
 from bot.core.models import Cycle, EvidenceFile, Indicator, IndicatorState
 from bot.domain import audit
 from bot.domain.checklist import MaySet, StateChange, indicator_statuses, refusal, set_state
@@ -84,7 +85,7 @@ def attach(session: Session, clock: Clock, cycle: Cycle, region: RegionRef, code
         if before in RAISED_TO_PROSES and not may_set(before, IndicatorState.PROSES):
             raise refusal(code, before, IndicatorState.PROSES)
     row = EvidenceFile(
-        cycle_id=cycle.id, region_code=region.code, indicator_code=code, kind=incoming.kind,
+        cycle_id=key_of(cycle), region_code=region.code, indicator_code=code, kind=incoming.kind,
         file_id=incoming.file_id, file_unique_id=incoming.file_unique_id, file_name=incoming.file_name[:255],
         mime_type=incoming.mime_type, file_size=incoming.file_size, uploaded_by=actor, uploaded_at=clock.now(),
     )
@@ -96,13 +97,15 @@ def attach(session: Session, clock: Clock, cycle: Cycle, region: RegionRef, code
     if before in RAISED_TO_PROSES:
         change = set_state(session, clock, cycle, region, code, IndicatorState.PROSES, actor)
     count = len(files_of(session, cycle, region, code))
-    return Attached(region, session.get(Indicator, code), row, change, change.after if change else before, count)
+    indicator = session.get(Indicator, code)
+    assert indicator is not None  # the row's foreign key, flushed above
+    return Attached(region, indicator, row, change, change.after if change else before, count)
 
 
 def files_of(session: Session, cycle: Cycle, region: RegionRef, code: str) -> list[EvidenceFile]:
     return list(session.exec(
         select(EvidenceFile).where(EvidenceFile.cycle_id == cycle.id, EvidenceFile.region_code == region.code,
-                                   EvidenceFile.indicator_code == code).order_by(EvidenceFile.id)))
+                                   EvidenceFile.indicator_code == code).order_by(col(EvidenceFile.id))))
 
 
 def count(session: Session, cycle: Cycle, region: RegionRef, code: str) -> int:
@@ -115,7 +118,7 @@ def newest(session: Session, cycle: Cycle, region: RegionRef, code: str, limit: 
     where = (EvidenceFile.cycle_id == cycle.id, EvidenceFile.region_code == region.code,
              EvidenceFile.indicator_code == code)
     total = session.exec(select(func.count()).select_from(EvidenceFile).where(*where)).one()
-    rows = session.exec(select(EvidenceFile).where(*where).order_by(EvidenceFile.id.desc()).limit(limit)).all()
+    rows = session.exec(select(EvidenceFile).where(*where).order_by(col(EvidenceFile.id).desc()).limit(limit)).all()
     return list(reversed(rows)), total
 
 
@@ -125,6 +128,6 @@ def counts(session: Session, cycle: Cycle, region_codes: list[str]) -> dict[tupl
         return {}
     rows = session.exec(
         select(EvidenceFile.region_code, EvidenceFile.indicator_code, func.count())
-        .where(EvidenceFile.cycle_id == cycle.id, EvidenceFile.region_code.in_(region_codes))
+        .where(EvidenceFile.cycle_id == cycle.id, col(EvidenceFile.region_code).in_(region_codes))
         .group_by(EvidenceFile.region_code, EvidenceFile.indicator_code))
     return {(r, c): n for r, c, n in rows}

@@ -40,7 +40,7 @@ def reader_language(session: Session, chat_id: int, default: str) -> str:
 
 
 def english_app(telegram_code: str | None) -> bool:
-    return bool(telegram_code) and telegram_code.lower().startswith("en")
+    return telegram_code is not None and telegram_code.lower().startswith("en")
 
 
 def first_contact(session: Session, clock: Clock, user_id: int, first_name: str, username: str | None,
@@ -53,8 +53,7 @@ def first_contact(session: Session, clock: Clock, user_id: int, first_name: str,
     chosen = person.language if person and person.language in SUPPORTED else None
     if chosen or not english_app(telegram_code) or (person and person.language_hint_at):
         return chosen, False
-    seen(session, clock, user_id, first_name, username, telegram_code)
-    person = session.get(Person, user_id)
+    person = seen(session, clock, user_id, first_name, username, telegram_code)
     person.language_hint_at = clock.now()
     session.flush()
     return None, not choosing
@@ -62,7 +61,6 @@ def first_contact(session: Session, clock: Clock, user_id: int, first_name: str,
 
 def choose_language(session: Session, clock: Clock, user_id: int, first_name: str, username: str | None,
                     locale: str) -> None:
-    seen(session, clock, user_id, first_name, username)
-    person = session.get(Person, user_id)
+    person = seen(session, clock, user_id, first_name, username)
     person.language = locale
     session.flush()

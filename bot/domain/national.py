@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.core.models import ChecklistEntry, Cycle, Indicator
 from bot.domain.catalog import catalog_snapshot
@@ -74,8 +74,8 @@ def national_progress(session: Session, cycle: Cycle, thresholds: Thresholds) ->
     catalog = catalog_snapshot(session)
     done = session.exec(
         select(ChecklistEntry.region_code, ChecklistEntry.state, func.count(), func.sum(Indicator.weight))
-        .join(Indicator, Indicator.code == ChecklistEntry.indicator_code)
-        .where(ChecklistEntry.cycle_id == cycle.id, ChecklistEntry.state.in_([VERIFIED, HANDED_IN]),
+        .join(Indicator, col(Indicator.code) == ChecklistEntry.indicator_code)
+        .where(ChecklistEntry.cycle_id == cycle.id, col(ChecklistEntry.state).in_([VERIFIED, HANDED_IN]),
                Indicator.active)
         .group_by(ChecklistEntry.region_code, ChecklistEntry.state)
     ).all()

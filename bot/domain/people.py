@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.core.claims import claimed, dialect_insert
 from bot.core.clock import Clock
@@ -59,19 +59,21 @@ class Grants:
 
 
 def seen(session: Session, clock: Clock, user_id: int, first_name: str, username: str | None,
-         language_code: str | None = None) -> None:
+         language_code: str | None = None) -> Person:
     """Remember a person's names and the language of their Telegram app (for what the bot sends unasked)."""
     person = session.get(Person, user_id)
     now = clock.now()
     code = (language_code or "")[:10] or None
     if person is None:
-        session.add(Person(id=user_id, first_name=first_name, username=username, created_at=now, last_seen=now,
-                           telegram_language=code))
+        person = Person(id=user_id, first_name=first_name, username=username, created_at=now, last_seen=now,
+                        telegram_language=code)
+        session.add(person)
     elif ((person.first_name, person.username) != (first_name, username) or now - person.last_seen > SEEN_EVERY
           or (code and code != person.telegram_language)):
         person.first_name, person.username, person.last_seen = first_name, username, now
         person.telegram_language = code or person.telegram_language
     session.flush()
+    return person
 
 
 def grants(session: Session, admin_ids: frozenset[int], user_id: int | None, chat_id: int | None) -> Grants:
@@ -139,8 +141,8 @@ def accept_invite(session: Session, clock: Clock, token: str, user_id: int) -> R
     if invite is None:
         raise UserError(N_("Tautan undangan tidak dikenal."))
     now = clock.now()
-    if not claimed(session, update(Invite).where(Invite.token == invite.token, Invite.used_at.is_(None),
-                                                 Invite.expires_at > now).values(used_at=now, used_by=user_id)):
+    if not claimed(session, update(Invite).where(col(Invite.token) == invite.token, col(Invite.used_at).is_(None),
+                                                 col(Invite.expires_at) > now).values(used_at=now, used_by=user_id)):
         session.refresh(invite)  # as the one who came first left it
         if invite.used_at is not None and invite.used_by == user_id:  # the same person, twice: already theirs
             binding = _binding(session, user_id, invite.role, invite.target_code)
@@ -153,6 +155,7 @@ def accept_invite(session: Session, clock: Clock, token: str, user_id: int) -> R
         user_id=user_id, role=invite.role, target_code=invite.target_code, created_by=invite.created_by,
         created_at=now).on_conflict_do_nothing(index_elements=["user_id", "role", "target_code"]))
     binding = _binding(session, user_id, invite.role, invite.target_code)
+    assert binding is not None  # inserted just now, or there already (the conflict)
     if invite.role == Role.PIC.value:
         subscribe(session, clock, user_id, regions()[invite.target_code], user_id)  # their own doing
     audit.record(session, clock, user_id, "binding.add", f"user:{user_id}", *_codes(invite.target_code),
@@ -168,8 +171,8 @@ def _binding(session: Session, user_id: int, role: str, target_code: str) -> Rol
 
 def bindings_in(session: Session, code: str | None) -> list[RoleBinding]:
     """Bindings of a kab/kota, of a province (its staf and its kab/kota's people), or all."""
-    rows = session.exec(select(RoleBinding).order_by(RoleBinding.role, RoleBinding.target_code,
-                                                     RoleBinding.user_id)).all()
+    rows = session.exec(select(RoleBinding).order_by(col(RoleBinding.role), col(RoleBinding.target_code),
+                                                     col(RoleBinding.user_id))).all()
     if code is None:
         return list(rows)
     if code in provinces():
@@ -181,7 +184,7 @@ def bindings_in(session: Session, code: str | None) -> list[RoleBinding]:
 def people_by_id(session: Session, ids: set[int]) -> dict[int, Person]:
     if not ids:
         return {}
-    return {p.id: p for p in session.exec(select(Person).where(Person.id.in_(ids)))}
+    return {p.id: p for p in session.exec(select(Person).where(col(Person.id).in_(ids)))}
 
 
 def find_person(session: Session, text: str) -> int:

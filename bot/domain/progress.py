@@ -23,8 +23,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+import sqlalchemy as sa
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.core.models import ChecklistEntry, Cycle, Indicator, IndicatorState
 from bot.domain.catalog import CatalogSnapshot, catalog_snapshot
@@ -194,16 +195,16 @@ class _Tally:
 def _tallies(session: Session, cycle: Cycle, region_codes: list[str] | None) -> dict[str, _Tally]:
     """One GROUP BY over the active catalog's entries (``None``: every region)."""
     stmt = (
-        select(ChecklistEntry.region_code, Indicator.criterion_number, ChecklistEntry.state,
-               func.count(), func.sum(Indicator.weight), func.max(ChecklistEntry.updated_at))
-        .join(Indicator, Indicator.code == ChecklistEntry.indicator_code)
-        .where(ChecklistEntry.cycle_id == cycle.id, Indicator.active)
-        .group_by(ChecklistEntry.region_code, Indicator.criterion_number, ChecklistEntry.state)
+        sa.select(col(ChecklistEntry.region_code), col(Indicator.criterion_number), col(ChecklistEntry.state),
+                  func.count(), func.sum(Indicator.weight), func.max(ChecklistEntry.updated_at))
+        .join(Indicator, col(Indicator.code) == ChecklistEntry.indicator_code)
+        .where(col(ChecklistEntry.cycle_id) == cycle.id, col(Indicator.active))
+        .group_by(col(ChecklistEntry.region_code), col(Indicator.criterion_number), col(ChecklistEntry.state))
     )
     if region_codes is not None:
-        stmt = stmt.where(ChecklistEntry.region_code.in_(region_codes))
+        stmt = stmt.where(col(ChecklistEntry.region_code).in_(region_codes))
     out: dict[str, _Tally] = {}
-    for code, number, state, count, weight, updated in session.exec(stmt):
+    for code, number, state, count, weight, updated in session.execute(stmt):
         tally = out.setdefault(code, _Tally({}))
         tally.states[state] = tally.states.get(state, 0) + count
         if state in (VERIFIED, HANDED_IN):
@@ -289,9 +290,9 @@ def complete_counts(session: Session, cycle: Cycle, region_codes: set[str] | Non
     (``lengkap`` or ``terverifikasi``), in one query: what is left for its focal point is the rest."""
     stmt = (
         select(ChecklistEntry.region_code, func.count())
-        .join(Indicator, Indicator.code == ChecklistEntry.indicator_code)
+        .join(Indicator, col(Indicator.code) == ChecklistEntry.indicator_code)
         .where(ChecklistEntry.cycle_id == cycle.id, Indicator.active,
-               ChecklistEntry.state.in_([HANDED_IN, VERIFIED]))
+               col(ChecklistEntry.state).in_([HANDED_IN, VERIFIED]))
         .group_by(ChecklistEntry.region_code)
     )
     counts = dict(session.exec(stmt).all())

@@ -203,7 +203,7 @@ class RegionIndex:
         top = [t for tier, t in entries if tier == best]
         lower = [t for tier, t in entries if tier > best and tier < 3]
         if len(top) == 1:
-            also = [t for t in lower if isinstance(t, RegionRef) and isinstance(top[0], RegionRef)]
+            also: list[Target] = [t for t in lower if isinstance(t, RegionRef) and isinstance(top[0], RegionRef)]
             return Resolution(query, target=top[0], also=self._order(also, prefer))
         return Resolution(query, candidates=self._order(top, prefer))
 
@@ -273,8 +273,8 @@ class RegionIndex:
             if elsewhere:
                 # the name exists, in another province ("Sorong, Papua Barat" since Papua Barat Daya):
                 # the province typed contradicts it, so offer it rather than answer
-                found = (elsewhere.target,) if elsewhere.target else elsewhere.candidates
-                return Resolution(query, suggestions=tuple(found) + elsewhere.also)
+                offered = (elsewhere.target,) if elsewhere.target else elsewhere.candidates
+                return Resolution(query, suggestions=offered + elsewhere.also)
             guess = self._guess(query, name, _Scope(province=code), prefer_province)
             if guess.target or guess.candidates or guess.suggestions:
                 return guess

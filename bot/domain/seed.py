@@ -8,7 +8,7 @@ from bot import reference
 from bot.core.models import Criterion, Province, Region
 
 
-def _upsert(session: Session, model: type[SQLModel], key: str, rows: list[dict]) -> None:
+def _upsert(session: Session, model: type[SQLModel], key: str, rows: list[dict[str, object]]) -> None:
     existing = {getattr(obj, key): obj for obj in session.exec(select(model))}
     for row in rows:
         obj = existing.get(row[key])

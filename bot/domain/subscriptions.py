@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.core.claims import claimed, dialect_insert
 from bot.core.clock import Clock
@@ -26,8 +26,8 @@ def subscribe(session: Session, clock: Clock, chat_id: int, target: RegionRef | 
         sub = session.exec(query).one()
         was_active = not inserted and sub.active  # the other copy was first
     elif not sub.active:
-        was_active = not claimed(session, update(Subscription).where(Subscription.id == sub.id, ~Subscription.active)
-                                 .values(active=True, created_at=clock.now(), created_by=actor))
+        reactivate = update(Subscription).where(col(Subscription.id) == sub.id, ~col(Subscription.active))
+        was_active = not claimed(session, reactivate.values(active=True, created_at=clock.now(), created_by=actor))
         # bound again after /berhenti or a block: reminded from now on, like a new one
         session.refresh(sub)
     session.flush()
@@ -39,12 +39,12 @@ def subscribe(session: Session, clock: Clock, chat_id: int, target: RegionRef | 
 
 
 def active_subscriptions(session: Session) -> list[Subscription]:
-    return list(session.exec(select(Subscription).where(Subscription.active).order_by(Subscription.id)))
+    return list(session.exec(select(Subscription).where(Subscription.active).order_by(col(Subscription.id))))
 
 
 def of_chat(session: Session, chat_id: int) -> list[Subscription]:
     return list(session.exec(
-        select(Subscription).where(Subscription.chat_id == chat_id, Subscription.active).order_by(Subscription.id)
+        select(Subscription).where(Subscription.chat_id == chat_id, Subscription.active).order_by(col(Subscription.id))
     ))
 
 

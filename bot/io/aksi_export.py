@@ -8,6 +8,7 @@ nilai and note.
 
 from __future__ import annotations
 
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -28,7 +29,7 @@ def header(t: Translator) -> list[str]:
             t.gettext("diperbarui")]
 
 
-def _stamp(value, tz: str) -> str:
+def _stamp(value: datetime | None, tz: str) -> str:
     if value is None:
         return ""
     return f"{value.astimezone(ZoneInfo(tz)):%Y-%m-%d %H:%M} {zone_abbreviation(tz)}"
@@ -39,8 +40,8 @@ def grids(session: Session, clock: Clock, members: list[RegionRef], year: int, d
     return [grid(session, clock, r, year, default_actions, target) for r in members]
 
 
-def rows(t: Translator, views: list[Grid]) -> list[list]:
-    out: list[list] = []
+def rows(t: Translator, views: list[Grid]) -> list[list[object]]:
+    out: list[list[object]] = []
     for g in views:
         r = g.region
         for p in g.periods:

@@ -32,10 +32,11 @@ from datetime import datetime
 from sqlmodel import Session
 
 from bot.core import limits
-from bot.core.aksi_models import AksiStatus
+from bot.core.aksi_models import AksiActionReport, AksiStatus
 from bot.core.clock import Clock
 from bot.core.errors import UserError
 from bot.core.i18n import N_, Term
+from bot.core.models import AksiReport
 from bot.domain import access, audit, periods
 from bot.domain.aksi import (
     MAX_ACTIONS,
@@ -105,6 +106,29 @@ class AksiPlan:
         return [r for r in self.rows if r.changes]
 
 
+@dataclass
+class _ListAsk:
+    """What the rows of one (kab/kota, year) ask of its list of actions."""
+
+    top: int = 0  # the highest action number named
+    top_row: int = 0  # the row that names it
+    titles: dict[int, tuple[str, int]] = field(default_factory=dict)  # action -> (title, first row)
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    """A row that passed the checks of its own."""
+
+    row: int
+    region: RegionRef
+    year: int
+    period: str
+    action: int | None
+    status: AksiStatus | None
+    score: float | None
+    note: str | None
+
+
 def looks_like_aksi(table: Table) -> bool:
     header = next((r for r in table.rows if any(r)), [])
     return any(h.strip().lower() in ("periode", "period") for h in header)
@@ -127,18 +151,18 @@ def _score(text: str, number: int, errors: list[RowError]) -> float | None:
     return score
 
 
-def _lists(session: Session, g: Grants | None, wanted: dict[tuple[str, int], dict], default: int,
+def _lists(session: Session, g: Grants | None, wanted: dict[tuple[str, int], _ListAsk], default: int,
            errors: list[RowError]) -> list[ListChange]:
     """What the file asks of each (kab/kota, year)'s list of actions: longer, or new titles."""
     out = []
     for (code, year), ask in wanted.items():
         region = regions()[code]
         current = actions_of(session, region, year, default)
-        count = max(current.count, ask["top"])
-        titles = {n: t for n, (t, _row) in ask["titles"].items() if t != (current.title(n) or "")}
+        count = max(current.count, ask.top)
+        titles = {n: t for n, (t, _row) in ask.titles.items() if t != (current.title(n) or "")}
         if count == current.count and not titles:
             continue
-        first = min([ask["top_row"]] * (count > current.count) + [row for _t, row in ask["titles"].values()])
+        first = min([ask.top_row] * (count > current.count) + [row for _t, row in ask.titles.values()])
         if g is not None and not access.is_kanwil(g, region):
             errors.append(RowError(first, KANWIL_ONLY, {"what": Term(N_("Daftar aksi")),
                                                         "region": region.official_name}))
@@ -152,15 +176,15 @@ def plan(session: Session, table: Table, grants: Grants | None = None, now: date
     """Validate every row; ``grants``: the sender's rights (None: the operator at the CLI); ``now`` bounds
     the years (``bot.limits``: last year to five years ahead)."""
     errors = formula_errors(table)
-    col, numbered = body_rows(table, HEADERS, REQUIRED)
+    columns, numbered = body_rows(table, HEADERS, REQUIRED)
     lookup = RegionLookup()
-    parsed = []
-    seen: dict[tuple, int] = {}
-    wanted: dict[tuple[str, int], dict] = defaultdict(lambda: {"top": 0, "top_row": 0, "titles": {}})
+    parsed: list[_Parsed] = []
+    seen: dict[tuple[str, int, str, int | None], int] = {}
+    wanted: dict[tuple[str, int], _ListAsk] = defaultdict(_ListAsk)
     for number, row in numbered:
 
         def get(name: str, row: list[str] = row) -> str:
-            return cell(row, col, name)
+            return cell(row, columns, name)
 
         row_errors: list[RowError] = []
         region = lookup.region(get("region"), number, row_errors)
@@ -203,29 +227,28 @@ def plan(session: Session, table: Table, grants: Grants | None = None, now: date
                                                   "satu aksi")))
         elif get("action") and not get("status") and (score is not None or note):
             row_errors.append(RowError(number, N_("status kosong: tulis lengkap, tidak lengkap atau diajukan")))
-        if not row_errors:
-            key = (region.code, year, period, action)
-            if key in seen:
-                message = (N_("{region} {period} {year} aksi {action} sudah ada di baris {other}") if action
-                           else N_("{region} {period} {year} sudah ada di baris {other}"))
-                row_errors.append(RowError(number, message, {"region": region.official_name, "period": period,
-                                                             "year": str(year), "action": action,
-                                                             "other": str(seen[key])}))
-            seen.setdefault(key, number)
-        if row_errors:
+        if row_errors or region is None or year is None:  # a missing region or year is among the errors
             errors.extend(row_errors)
             continue
+        key = (region.code, year, period, action)
+        if key in seen:
+            message = (N_("{region} {period} {year} aksi {action} sudah ada di baris {other}") if action
+                       else N_("{region} {period} {year} sudah ada di baris {other}"))
+            errors.append(RowError(number, message, {"region": region.official_name, "period": period,
+                                                     "year": str(year), "action": action, "other": str(seen[key])}))
+            continue
+        seen[key] = number
         if action is not None:
             ask = wanted[(region.code, year)]
-            if action > ask["top"]:
-                ask["top"], ask["top_row"] = action, number
+            if action > ask.top:
+                ask.top, ask.top_row = action, number
             if title:
-                other = ask["titles"].get(action)
+                other = ask.titles.get(action)
                 if other is not None and other[0] != title:
                     errors.append(RowError(number, N_("judul aksi {action} berbeda dengan baris {other}"),
                                            {"action": action, "other": str(other[1])}))
-                ask["titles"].setdefault(action, (title, number))
-        parsed.append((number, region, year, period, action, status, score, note))
+                ask.titles.setdefault(action, (title, number))
+        parsed.append(_Parsed(number, region, year, period, action, status, score, note))
     lists = _lists(session, grants, wanted, default_actions, errors)
     rows = _rows(session, grants, parsed, lists, default_actions, errors)
     if not errors and not rows:
@@ -235,12 +258,14 @@ def plan(session: Session, table: Table, grants: Grants | None = None, now: date
     return AksiPlan(rows, lists)
 
 
-def _rows(session: Session, g: Grants | None, parsed: list, lists: list[ListChange], default: int,
+def _rows(session: Session, g: Grants | None, parsed: list[_Parsed], lists: list[ListChange], default: int,
           errors: list[RowError]) -> list[AksiRow]:
     """Each valid row against the database as it is: what it changes, and whether the sender may."""
-    cache: dict[tuple[str, int], tuple[dict, dict]] = {}
+    cache: dict[tuple[str, int], tuple[dict[str, AksiReport], dict[tuple[str, int], AksiActionReport]]] = {}
     out = []
-    for number, region, year, period, action, status, score, note in parsed:
+    for p in parsed:
+        number, region, year, period, action, status, score, note = (
+            p.row, p.region, p.year, p.period, p.action, p.status, p.score, p.note)
         if (region.code, year) not in cache:
             cache[(region.code, year)] = (reports_of(session, region, year), action_reports_of(session, region, year))
         wholes, actions = cache[(region.code, year)]
@@ -288,12 +313,13 @@ def apply(session: Session, clock: Clock, plan: AksiPlan, actor: int | None, fil
     for r in todo:
         if r.action is None:
             record_report(session, clock, r.region, r.year, r.period, r.score, actor)
-        else:
+        elif r.status is not None:  # a row without a status gives a title only: saved with the list above
             record_action(session, clock, None, r.region, r.year, r.period, r.action, r.status, r.score, r.note,
                           actor, default_actions)
     province_codes = {regions()[r.region.code].province_code for r in plan.rows}
-    changes: list[dict] = [{"region": c.region.code, "year": c.year, "count": c.count, "count_before": c.count_before,
-                            "titles": len(c.titles)} for c in plan.lists]
+    changes: list[dict[str, object]] = [
+        {"region": c.region.code, "year": c.year, "count": c.count, "count_before": c.count_before,
+         "titles": len(c.titles)} for c in plan.lists]
     changes += [{"region": r.region.code, "year": r.year, "period": r.period, "before": r.before, "after": r.score}
                 if r.action is None else
                 {"region": r.region.code, "year": r.year, "period": r.period, "action": r.action,

@@ -27,6 +27,7 @@ import subprocess
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO
 
 from sqlalchemy.engine import make_url
 
@@ -125,6 +126,7 @@ def _check_no_bot_running(database_url: str) -> None:
     """Refuse when a copy of the bot is running on this database (a fresh heartbeat that did not say it
     stopped): it would keep writing into, or over, what is being restored."""
     from sqlalchemy import create_engine, inspect, select
+    from sqlmodel import col
 
     from bot.core.db import normalise_url
     from bot.core.liveness import STALE
@@ -139,7 +141,7 @@ def _check_no_bot_running(database_url: str) -> None:
         if "worker" not in inspect(engine).get_table_names():
             return
         with engine.connect() as conn:
-            beats = conn.execute(select(Worker.beat_at).where(Worker.stopped_at.is_(None))).scalars().all()
+            beats = conn.execute(select(col(Worker.beat_at)).where(col(Worker.stopped_at).is_(None))).scalars().all()
     finally:
         engine.dispose()
     now = datetime.now(UTC)
@@ -235,7 +237,7 @@ def _pg_dump_revisions(source: Path) -> list[str]:
     return revisions
 
 
-def _run(command: list[str], database_url: str, stdout=None) -> Outcome:
+def _run(command: list[str], database_url: str, stdout: IO[bytes] | None = None) -> Outcome:
     if shutil.which(command[0]) is None:
         return Outcome(False, _shown(command, database_url))
     result = subprocess.run(command, stdout=stdout if stdout is not None else subprocess.PIPE,

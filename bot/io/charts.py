@@ -30,6 +30,7 @@ def progress_chart(progress: ProvinceProgress, title: str, threshold_label: str,
                    verified_label: str = "", handed_in_label: str = "") -> bytes:
     """Horizontal bars per kab/kota, 0-100: the verified share solid, coloured by the perkiraan predikat, and
     the share handed in but not yet verified hatched after it; the peduli threshold as a dashed line."""
+    from matplotlib.artist import Artist
     from matplotlib.patches import Patch
 
     rows = list(reversed(progress.rows))  # best at the top
@@ -43,7 +44,7 @@ def progress_chart(progress: ProvinceProgress, title: str, threshold_label: str,
                 alpha=0.35, hatch="///", edgecolor="#555555", linewidth=0)
         threshold = rows[0].peduli_threshold if rows else 75
         line = ax.axvline(threshold, color="#1a237e", linestyle="--", linewidth=1.5, label=threshold_label)
-        handles = [line]
+        handles: list[Artist] = [line]
         if verified_label:
             handles.append(Patch(facecolor="#757575", label=verified_label))
         if handed_in_label:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -41,7 +42,7 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def _stamp(value, tz: str) -> str:
+def _stamp(value: datetime | None, tz: str) -> str:
     if value is None:
         return ""
     local = value.astimezone(ZoneInfo(tz))
@@ -58,7 +59,7 @@ PROGRESS_WIDTHS = [10, 26, 9, 9, 60, 14, 40, 40, 8, 22]
 
 
 def _progress_rows(t: Translator, region: RegionRef, items: list[IndicatorStatus],
-                   files: dict[tuple[str, str], int]) -> list[list]:
+                   files: dict[tuple[str, str], int]) -> list[list[object]]:
     return [[region.code, region.official_name, s.indicator.code, s.indicator.criterion_number, s.indicator.text,
              state_label(t, s.state), s.link or "", s.note or "", files.get((region.code, s.indicator.code), 0),
              _stamp(s.updated_at, region.timezone)] for s in items]

@@ -43,4 +43,5 @@ def to_ics(events: list[Event], stamp: datetime, name: str = "Pantau HAM") -> by
         item.add("status", "TENTATIVE" if event.status == EventStatus.DRAFT else "CONFIRMED")
         cal.add_component(item)
     cal.add_missing_timezones()  # VTIMEZONE blocks, so Outlook shows the right hour
-    return cal.to_ical()
+    ics: bytes = cal.to_ical()
+    return ics

@@ -25,6 +25,7 @@ from bot.io.progress_import import ImportRejected, Plan
 from bot.io.spreadsheets import read_table, sheet_names
 
 if TYPE_CHECKING:
+    from bot.core.models import Cycle
     from bot.domain.people import Grants
     from bot.domain.runtime import Runtime
 
@@ -75,16 +76,18 @@ def run(rt: Runtime, content: bytes, name: str, *, kind: Kind | None = None, gra
     kind = kind or kind_of(content, name)
     progress = read_table(content, name, progress_import.SHEETS) if kind in ("progress", "both") else None
     aksi = read_table(content, name, aksi_import.SHEETS) if kind in ("aksi", "both") else None
-    if kind == "both" and not any(any(c.strip() for c in row) for row in aksi.rows[1:]):
+    if kind == "both" and aksi is not None and not any(any(c.strip() for c in row) for row in aksi.rows[1:]):
         kind, aksi = "progress", None  # a report without Aksi HAM rows: the progress alone
+    cycle: Cycle | None = None
     if progress is not None:
         with rt.session() as session:  # (a new year's cycle is created in a short transaction of its own)
             cycle = rt.cycle(session)
     default = rt.settings.aksi_actions
-    plan = planned = None
-    errors = []
+    plan: Plan | None = None
+    planned: aksi_import.AksiPlan | None = None
+    errors: list[RowError] = []
     with rt.session() as session:  # both sheets of a report: validated together, saved in one transaction
-        if progress is not None:
+        if progress is not None and cycle is not None:
             rights = progress_import.rights_of(grants) if grants is not None else None
             try:
                 plan = progress_import.plan(session, cycle, progress, rights)
@@ -97,11 +100,12 @@ def run(rt: Runtime, content: bytes, name: str, *, kind: Kind | None = None, gra
                 errors.extend(_of_sheet(kind, "Aksi HAM", exc.errors))
         if errors:
             raise ImportRejected(errors)
-        if apply and plan is not None:
+        if apply and plan is not None and cycle is not None:
             progress_import.apply(session, rt.clock, cycle, plan, actor, name)
         if apply and planned is not None:
             aksi_import.apply(session, rt.clock, planned, actor, name, default)
     if planned is None:
+        assert plan is not None  # neither sheet was read: kind_of always names one
         return Outcome(kind, plan.rows, len(plan.changes), apply, plan=plan)
     changed = planned.changed
     rows = len(planned.rows) + (plan.rows if plan else 0)

@@ -24,12 +24,14 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.core import limits
 from bot.core.clock import Clock
 from bot.core.i18n import N_, Term
+from bot.core.ids import key_of
 from bot.core.models import ChecklistEntry, Cycle, IndicatorState
 from bot.domain import audit, decisions
 from bot.domain.catalog import RowError, active_indicators
@@ -37,6 +39,9 @@ from bot.domain.checklist import STATE_LABELS, normalise_link, parse_state
 from bot.domain.regions import resolve
 from bot.io.spreadsheets import Table
 from bot.reference import RegionRef, provinces, regions
+
+if TYPE_CHECKING:
+    from bot.domain.people import Grants
 
 SHEETS = ("Progres", "Progress")
 HEADERS = {
@@ -79,7 +84,7 @@ class RegionSummary:
     changes: list[RowChange] = field(default_factory=list)
 
     @property
-    def transitions(self) -> Counter:
+    def transitions(self) -> Counter[tuple[IndicatorState, IndicatorState]]:
         return Counter((c.before, c.after) for c in self.changes if c.before is not c.after)
 
 
@@ -191,7 +196,7 @@ class RegionLookup:
 def plan(session: Session, cycle: Cycle, table: Table, may_change: RightsCheck | None = None) -> Plan:
     """Validate every row against the database as it is now; raise :class:`ImportRejected` listing all problems."""
     errors = formula_errors(table)
-    col, numbered = body_rows(table, HEADERS, REQUIRED)
+    columns, numbered = body_rows(table, HEADERS, REQUIRED)
     codes = {ind.code for ind in active_indicators(session)}
     lookup = RegionLookup()
     entries: dict[tuple[str, str], ChecklistEntry] = {}
@@ -200,7 +205,7 @@ def plan(session: Session, cycle: Cycle, table: Table, may_change: RightsCheck |
     for number, row in numbered:
 
         def get(name: str, row: list[str] = row) -> str:
-            return cell(row, col, name)
+            return cell(row, columns, name)
 
         row_errors: list[RowError] = []
         region = lookup.region(get("region"), number, row_errors)
@@ -233,22 +238,22 @@ def plan(session: Session, cycle: Cycle, table: Table, may_change: RightsCheck |
                 row_errors.append(RowError(number, N_("{region} indikator {code} sudah ada di baris {other}"),
                                            {"region": region.official_name, "code": code, "other": str(seen[key])}))
             seen.setdefault(key, number)
-        if row_errors:
+        if row_errors or region is None or state is None:  # a missing region or state is among the errors
             errors.extend(row_errors)
             continue
         parsed.append((number, region, code, state, link, note or None))
     region_codes = sorted({p[1].code for p in parsed})
     if region_codes:
-        for entry in session.exec(select(ChecklistEntry).where(
-                ChecklistEntry.cycle_id == cycle.id, ChecklistEntry.region_code.in_(region_codes))):
-            entries[(entry.region_code, entry.indicator_code)] = entry
+        for stored in session.exec(select(ChecklistEntry).where(
+                ChecklistEntry.cycle_id == cycle.id, col(ChecklistEntry.region_code).in_(region_codes))):
+            entries[(stored.region_code, stored.indicator_code)] = stored
     summaries: dict[str, RegionSummary] = {}
-    for number, region, code, state, link, note in parsed:
+    for number, region, code, state, link, given_note in parsed:
         entry = entries.get((region.code, code))
         before = IndicatorState(entry.state) if entry else IndicatorState.BELUM
         old_link, old_note = (entry.link, entry.note) if entry else (None, None)
         new_link = link if link is not None else old_link
-        new_note = note if note is not None else old_note
+        new_note = given_note if given_note is not None else old_note
         changes = (before, old_link, old_note) != (state, new_link, new_note)
         if may_change is not None:
             refused = may_change(region, before, state, changes)
@@ -273,16 +278,16 @@ def apply(session: Session, clock: Clock, cycle: Cycle, the_plan: Plan, actor: i
     now = clock.now()
     changes = the_plan.changes
     keys = {(c.region.code, c.code) for c in changes}
-    existing = {}
+    existing: dict[tuple[str, str], ChecklistEntry] = {}
     if keys:
-        for entry in session.exec(select(ChecklistEntry).where(
+        for stored in session.exec(select(ChecklistEntry).where(
                 ChecklistEntry.cycle_id == cycle.id,
-                ChecklistEntry.region_code.in_(sorted({k[0] for k in keys})))):
-            existing[(entry.region_code, entry.indicator_code)] = entry
+                col(ChecklistEntry.region_code).in_(sorted({k[0] for k in keys})))):
+            existing[(stored.region_code, stored.indicator_code)] = stored
     for c in changes:
         entry = existing.get((c.region.code, c.code))
         if entry is None:
-            entry = ChecklistEntry(cycle_id=cycle.id, region_code=c.region.code, indicator_code=c.code,
+            entry = ChecklistEntry(cycle_id=key_of(cycle), region_code=c.region.code, indicator_code=c.code,
                                    state=c.after.value, updated_at=now)
             session.add(entry)
         entry.state = c.after.value
@@ -309,7 +314,7 @@ def apply(session: Session, clock: Clock, cycle: Cycle, the_plan: Plan, actor: i
     session.flush()
 
 
-def rights_of(g) -> RightsCheck:
+def rights_of(g: Grants) -> RightsCheck:
     """The sender's limits (``bot.access``): their own kab/kota or province, and the changes they may make
     there (``may_set_state``, as for ``/tandai``: the states a PIC may set, and a verified indicator's
     state, link and note are the Kanwil's). A row that changes nothing is not checked against the

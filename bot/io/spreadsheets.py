@@ -15,9 +15,14 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from bot.core.errors import UserError
 from bot.core.i18n import N_
+
+if TYPE_CHECKING:  # openpyxl itself is imported only when a spreadsheet is read or written
+    from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_UNPACKED = 60 * 1024 * 1024
@@ -194,21 +199,22 @@ def _read_xlsx(content: bytes, sheets: tuple[str, ...]) -> Table:
 HEADER_FILL = "DDE7F0"
 
 
-def new_workbook():
+def new_workbook() -> Workbook:
     from openpyxl import Workbook
 
     wb = Workbook()
-    wb.remove(wb.active)
+    if wb.active is not None:
+        wb.remove(wb.active)
     return wb
 
 
-def add_table(wb, title: str, header: list[str], rows: list[list[object]], widths: list[int] | None = None,
-              percent_columns: tuple[int, ...] = (), link_columns: tuple[int, ...] = ()):
+def add_table(wb: Workbook, title: str, header: list[str], rows: list[list[object]], widths: list[int] | None = None,
+              percent_columns: tuple[int, ...] = (), link_columns: tuple[int, ...] = ()) -> Worksheet:
     """A sheet with a bold, frozen header row, column widths, percent cells and clickable links."""
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    ws = wb.create_sheet(safe_title(title))
+    ws: Worksheet = wb.create_sheet(safe_title(title))
     ws.append(header)
     for cell in ws[1]:
         cell.font = Font(bold=True)
@@ -240,7 +246,7 @@ def safe_title(title: str) -> str:
     return title[:31].strip() or "Sheet"
 
 
-def to_bytes(wb) -> bytes:
+def to_bytes(wb: Workbook) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

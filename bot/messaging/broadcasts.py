@@ -6,12 +6,13 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import not_, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from bot.core.claims import claimed
+from bot.core.claims import claimed, rowcount
 from bot.core.clock import Clock
 from bot.core.errors import UserError
 from bot.core.i18n import N_
+from bot.core.ids import key_of
 from bot.core.models import (
     Broadcast,
     Outbox,
@@ -36,7 +37,7 @@ def group_chats(session: Session, province: ProvinceRef) -> list[int]:
     """Groups bound to the province or to one of its kab/kota."""
     codes = {province.code} | {c for c, r in regions().items() if r.province_code == province.code}
     rows = session.exec(select(Subscription.chat_id).where(
-        Subscription.active, Subscription.target_code.in_(codes), Subscription.chat_id < 0)).all()
+        Subscription.active, col(Subscription.target_code).in_(codes), Subscription.chat_id < 0)).all()
     return sorted(set(rows))
 
 
@@ -66,16 +67,16 @@ def _open(session: Session, broadcast_id: int) -> Broadcast:
     return broadcast
 
 
-def _still_preview(session: Session, broadcast_id: int, **values) -> None:
+def _still_preview(session: Session, broadcast_id: int, **values: object) -> None:
     """One conditional UPDATE of a broadcast still in preview (``bot.claims``); refused when another
     press (on this copy or another) confirmed or cancelled it first."""
-    if not claimed(session, update(Broadcast).where(Broadcast.id == broadcast_id, Broadcast.status == "preview")
-                   .values(**values)):
+    if not claimed(session, update(Broadcast).where(col(Broadcast.id) == broadcast_id,
+                                                    col(Broadcast.status) == "preview").values(**values)):
         raise UserError(ALREADY_DONE)
 
 
 def toggle_pics(session: Session, broadcast_id: int) -> Broadcast:
-    _still_preview(session, broadcast_id, to_pics=not_(Broadcast.to_pics))
+    _still_preview(session, broadcast_id, to_pics=not_(col(Broadcast.to_pics)))
     return _open(session, broadcast_id)
 
 
@@ -90,12 +91,13 @@ def confirm(session: Session, clock: Clock, broadcast_id: int, actor: int | None
     get their line) is each kab/kota's line."""
     _still_preview(session, broadcast_id, status="confirmed")
     broadcast = session.get(Broadcast, broadcast_id, populate_existing=True)
+    assert broadcast is not None  # claimed just above
     now = clock.now()
     # a row is one Telegram message, so a crash doubles at most one: the chart with the text as its caption
     # when the text fits one (1024 characters), else the chart (captioned with the title) and then the text
     title = broadcast.text.split("\n", 1)[0]
     one_message = fits_caption(broadcast.text)
-    rows = []
+    rows: list[dict[str, object]] = []
     for chat in group_chats(session, province):
         if not one_message:
             rows.append(dict(key=f"broadcast:{broadcast.id}:{chat}:chart", chat_id=chat,
@@ -134,27 +136,27 @@ def report_of(key: str) -> int | None:
 def queue_report(session: Session, broadcast: Broadcast, deadline: datetime) -> None:
     """Queue the sender's delivery report, due at ``deadline``; brought forward when everything settles."""
     if broadcast.created_by is not None:
-        enqueue(session, [dict(key=report_keys(broadcast.id)[0], chat_id=broadcast.created_by, broadcast_id=None,
+        enqueue(session, [dict(key=report_keys(key_of(broadcast))[0], chat_id=broadcast.created_by, broadcast_id=None,
                                text="", with_chart=False, due_at=deadline)])
 
 
 def settle(session: Session, clock: Clock, broadcast_id: int) -> bool:
     """When every message of the broadcast has settled, its report is due now; True then."""
     unsettled = session.exec(select(Outbox.id).where(
-        Outbox.broadcast_id == broadcast_id, Outbox.status.in_(UNSETTLED)).limit(1)).first()
+        Outbox.broadcast_id == broadcast_id, col(Outbox.status).in_(UNSETTLED)).limit(1)).first()
     if unsettled is not None:
         return False
     now = clock.now()
     keys = report_keys(broadcast_id)
-    rows = session.exec(select(Outbox).where(Outbox.key.in_(keys))).all()
+    rows = session.exec(select(Outbox).where(col(Outbox.key).in_(keys))).all()
     if not rows:  # confirmed before reports were queued at Kirim
         broadcast = session.get(Broadcast, broadcast_id)
         if broadcast is not None and broadcast.reported_at is None:
             queue_report(session, broadcast, now)
         return True
-    moved = session.execute(update(Outbox).where(
-        Outbox.key.in_(keys), Outbox.status == ReminderStatus.PENDING.value, Outbox.due_at > now,
-    ).values(due_at=now).execution_options(synchronize_session=False)).rowcount
+    moved = rowcount(session.execute(update(Outbox).where(
+        col(Outbox.key).in_(keys), col(Outbox.status) == ReminderStatus.PENDING.value, col(Outbox.due_at) > now,
+    ).values(due_at=now).execution_options(synchronize_session=False)))
     if moved:
         from bot.core import wakeup  # noqa: PLC0415 - the delivery engine's timer, told after the commit
 
@@ -168,7 +170,8 @@ def reported(session: Session, clock: Clock, broadcast_id: int, key: str) -> Non
     if broadcast is not None and broadcast.reported_at is None:
         broadcast.reported_at = clock.now()
     session.execute(update(Outbox).where(
-        Outbox.key.in_(report_keys(broadcast_id)), Outbox.key != key, Outbox.status == ReminderStatus.PENDING.value,
+        col(Outbox.key).in_(report_keys(broadcast_id)), col(Outbox.key) != key,
+        col(Outbox.status) == ReminderStatus.PENDING.value,
     ).values(status=ReminderStatus.CANCELLED.value).execution_options(synchronize_session=False))
 
 

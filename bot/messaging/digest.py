@@ -5,7 +5,9 @@ on Monday sends it when it comes back that week."""
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from collections.abc import Callable
+
+from sqlmodel import Session, col, select
 
 from bot.core.clock import Clock
 from bot.core.i18n import Translator, translator
@@ -15,23 +17,23 @@ from bot.domain.checklist import Thresholds
 from bot.domain.language import reader_language
 from bot.messaging.ledger import enqueue
 from bot.reference import provinces
-from bot.views.digest import build, due_week
+from bot.views.digest import DigestView, build, due_week
 
 
 def enqueue_due(session: Session, clock: Clock, settings: Settings, thresholds: Thresholds, t: Translator,
-                render) -> int:
+                render: Callable[[Translator, DigestView], str]) -> int:
     """Queue this week's digest for every staf whose province's digest moment has passed."""
     staff: dict[str, list[int]] = {}
     for b in session.exec(select(RoleBinding).where(RoleBinding.role == Role.STAF.value)):
         staff.setdefault(b.target_code, []).append(b.user_id)
-    rows: list[dict] = []
+    rows: list[dict[str, object]] = []
     for code, users in sorted(staff.items()):
         province = provinces()[code]
         week = due_week(clock.now(), province.timezone, settings.digest_weekday, settings.digest_time)
         if week is None:
             continue
         keys = {u: f"digest:{code}:{week}:{u}" for u in users}
-        known = set(session.exec(select(Outbox.key).where(Outbox.key.in_(list(keys.values())))))
+        known = set(session.exec(select(Outbox.key).where(col(Outbox.key).in_(list(keys.values())))))
         todo = [u for u, k in keys.items() if k not in known]
         if not todo:
             continue

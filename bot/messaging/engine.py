@@ -39,12 +39,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import Engine, select
-from sqlmodel import Session
+from sqlalchemy import ColumnElement, Engine, select
+from sqlmodel import Session, col
 
 from bot.core.clock import Clock
 from bot.core.db import session_scope
-from bot.core.models import ReminderStatus
+from bot.core.models import Outbox, Reminder, ReminderStatus
 from bot.core.settings import Settings
 from bot.domain.subscriptions import deactivate_chat, migrate_chat
 from bot.messaging import ledger
@@ -83,7 +83,8 @@ class Item:
 
     @property
     def chat_id(self) -> int:
-        return self.row.chat_id
+        chat_id: int = self.row.chat_id
+        return chat_id
 
 
 @dataclass
@@ -97,11 +98,14 @@ class Job:
 
 
 class Source(Protocol):
-    model: Any  # a table with the ``bot.models.Delivery`` columns
-    per_chat: int  # rows of one chat claimed at once
-    rank: Any  # an SQL expression ordering due rows (lowest first), or None: by due time
+    @property
+    def model(self) -> ledger.Model: ...  # a table with the ``bot.models.Delivery`` columns
+    @property
+    def per_chat(self) -> int: ...  # rows of one chat claimed at once
+    @property
+    def rank(self) -> ColumnElement[Any] | None: ...  # orders due rows (lowest first); None: by due time
 
-    def jobs(self, engine: DeliveryEngine, chat_id: int, rows: list) -> list[Job]: ...
+    def jobs(self, engine: DeliveryEngine, chat_id: int, rows: list[Any]) -> list[Job]: ...  # rows of its model
 
     def give_up(self, engine: DeliveryEngine, item: Item, retry_at: datetime) -> ReminderStatus | None:
         """A status instead of another try at ``retry_at`` (the try would be useless), or None."""
@@ -154,7 +158,7 @@ class DeliveryEngine:
             from bot.messaging.reminders import ReminderSource  # noqa: PLC0415 - the sources import the engine
 
             sources = (ReminderSource(), OutboxSource())
-        self.sources = tuple(sources)
+        self.sources: tuple[Source, ...] = tuple(sources)
         self.report = Report()
         self.memo: dict[object, object] = {}  # what one run looks up once (a broadcast's chart)
         self.peak_in_flight = 0
@@ -232,7 +236,7 @@ class DeliveryEngine:
             claimed += len(ids)
             self.report.claimed += len(ids)
             self._held += len(ids)
-            by_chat: dict[int, list] = defaultdict(list)
+            by_chat: dict[int, list[Reminder | Outbox]] = defaultdict(list)
             for row in self._mine(source, ids):
                 by_chat[row.chat_id].append(row)
             for chat_id, rows in by_chat.items():
@@ -244,13 +248,15 @@ class DeliveryEngine:
                     group.create_task(self._chat(chat_id))
         return claimed
 
-    def _mine(self, source: Source, ids: list[int]) -> list:
+    def _mine(self, source: Source, ids: list[int]) -> list[Reminder | Outbox]:
         """The claimed rows, in the order they go out (per chat)."""
         model = source.model
-        order = (model.due_at, model.id) if source.rank is None else (source.rank, model.due_at, model.id)
+        by_time = (col(model.due_at), col(model.id))
+        order = by_time if source.rank is None else (source.rank, *by_time)
         with session_scope(self.engine) as session:
-            rows = list(session.scalars(select(model).where(
-                model.id.in_(ids), model.claimed_by == self.worker_id, model.status == ReminderStatus.CLAIMED.value,
+            rows: list[Reminder | Outbox] = list(session.scalars(select(model).where(
+                col(model.id).in_(ids), col(model.claimed_by) == self.worker_id,
+                col(model.status) == ReminderStatus.CLAIMED.value,
             ).order_by(*order)))
             session.expunge_all()
         return rows
@@ -265,13 +271,18 @@ class DeliveryEngine:
                     outcome = await self._job(job)
                 finally:
                     self._held -= len(job.ids)
-                    self._changed.set()
+                    self._wake()
                 if outcome is Outcome.BLOCKED:
                     self._fail_rest(queue)
         except Stopping:
             self._stopped = True
         finally:
             del self._queues[chat_id]
+            self._wake()
+
+    def _wake(self) -> None:
+        """Rows were settled or a chat's queue ended: the run loop looks again (a no-op when not running)."""
+        if self._changed is not None:
             self._changed.set()
 
     async def _job(self, job: Job) -> Outcome | None:
@@ -293,13 +304,15 @@ class DeliveryEngine:
 
     async def _send(self, item: Item) -> tuple[SendResult, int]:
         chat_id = item.chat_id
-        for _ in range(2):  # a second go after a supergroup migration
-            result = await self._send_parts(chat_id, item.parts)
+        result = await self._send_parts(chat_id, item.parts)
+        for again in (True, False):  # a group that became a supergroup: followed, and a second go there
             if result.outcome is not Outcome.MIGRATED or not result.new_chat_id:
                 break
             with session_scope(self.engine) as session:
                 migrate_chat(session, chat_id, result.new_chat_id)
             chat_id = result.new_chat_id
+            if again:
+                result = await self._send_parts(chat_id, item.parts)
         return result, chat_id
 
     async def _send_parts(self, chat_id: int, parts: list[Reply | Photo]) -> SendResult:

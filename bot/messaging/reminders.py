@@ -15,10 +15,11 @@ from datetime import datetime
 from functools import partial
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from bot.core.db import session_scope
 from bot.core.i18n import translator
+from bot.core.ids import key_of
 from bot.core.models import Event, Reminder, ReminderStatus
 from bot.domain.language import reader_language
 from bot.messaging.delivery import Report
@@ -59,27 +60,29 @@ class ReminderSource:
         now = engine.clock.now()
         late = [r for r in rows if r.deadline_at <= now]
         live = [r for r in rows if r.deadline_at > now]
-        jobs = [Job(self, [row.id] + [o.id for o in older], partial(self._one, engine, row, older))
+        jobs = [Job(self, [key_of(row)] + [key_of(o) for o in older], partial(self._one, engine, row, older))
                 for row, older in collapse(live)]
         if late:
-            jobs.append(Job(self, [r.id for r in late], partial(self._missed, engine, chat_id, late)))
+            jobs.append(Job(self, [key_of(r) for r in late], partial(self._missed, engine, chat_id, late)))
         return jobs
 
     def _one(self, engine: DeliveryEngine, row: Reminder, older: list[Reminder]) -> Item | None:
-        engine.report.superseded += engine.finish(self, [o.id for o in older], ReminderStatus.SUPERSEDED)
-        row, reply = self._compose(engine, row.id)
+        engine.report.superseded += engine.finish(self, [key_of(o) for o in older], ReminderStatus.SUPERSEDED)
+        row, reply = self._compose(engine, key_of(row))
         if reply is None:
-            engine.report.skipped += engine.finish(self, [row.id], ReminderStatus.SKIPPED)
+            engine.report.skipped += engine.finish(self, [key_of(row)], ReminderStatus.SKIPPED)
             return None
-        return Item(self, row, [row.id], [reply])
+        return Item(self, row, [key_of(row)], [reply])
 
     @staticmethod
     def _compose(engine: DeliveryEngine, row_id: int) -> tuple[Reminder, Reply | None]:
         settings = engine.settings()
         with session_scope(engine.engine) as session:
             row = session.get(Reminder, row_id)
+            assert row is not None  # claimed by this copy; reminders are never deleted
             t = translator(reader_language(session, row.chat_id, settings.locale))
             event = session.get(Event, row.event_id)
+            assert event is not None  # the reminder's foreign key
             view = reminder_view(session, engine.clock, row, event, settings.cycle, settings.aksi_actions)
             session.expunge_all()
         if view is None:
@@ -93,13 +96,15 @@ class ReminderSource:
     def _missed(self, engine: DeliveryEngine, chat_id: int, rows: list[Reminder]) -> Item:
         settings = engine.settings()
         with session_scope(engine.engine) as session:
-            events = {}
+            events: dict[int, Event] = {}
             for row in rows:
-                events.setdefault(row.event_id, session.get(Event, row.event_id))
+                event = events.get(row.event_id) or session.get(Event, row.event_id)
+                assert event is not None  # the reminder's foreign key
+                events[row.event_id] = event
             zone = chat_zone(session, chat_id, settings.timezone)
             session.expunge_all()
         reply = render.missed(translator(settings.locale), list(events.values()), zone)
-        return Item(self, rows[0], [r.id for r in rows], [reply], success=ReminderStatus.MISSED)
+        return Item(self, rows[0], [key_of(r) for r in rows], [reply], success=ReminderStatus.MISSED)
 
     def give_up(self, engine: DeliveryEngine, item: Item, retry_at: datetime) -> ReminderStatus | None:
         if item.success is ReminderStatus.MISSED:
@@ -109,10 +114,10 @@ class ReminderSource:
             return ReminderStatus.FAILED
         if is_plain(row):
             with session_scope(engine.engine) as session:
-                newer = session.scalars(select(Reminder.offset_key).where(
-                    Reminder.event_id == row.event_id, Reminder.chat_id == row.chat_id, Reminder.id != row.id,
-                    Reminder.status == ReminderStatus.PENDING.value, Reminder.due_at <= retry_at,
-                    Reminder.deadline_at > retry_at)).all()
+                newer = session.scalars(select(col(Reminder.offset_key)).where(
+                    col(Reminder.event_id) == row.event_id, col(Reminder.chat_id) == row.chat_id,
+                    col(Reminder.id) != row.id, col(Reminder.status) == ReminderStatus.PENDING.value,
+                    col(Reminder.due_at) <= retry_at, col(Reminder.deadline_at) > retry_at)).all()
             if any(key not in NOTICES and key != ESCALATE for key in newer):
                 return ReminderStatus.SUPERSEDED
         return None

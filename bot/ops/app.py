@@ -52,8 +52,8 @@ def build_application(runtime: Runtime, request: BaseRequest | None = None, toke
         .concurrent_updates(update_processor or update_processor_for(runtime, flood))
         .post_init(post_init)
     )
-    if paced:
-        builder = builder.rate_limiter(rate_limiter or ThrottledRateLimiter())
+    if paced:  # (the builder's methods set and return the builder itself)
+        builder.rate_limiter(rate_limiter or ThrottledRateLimiter())
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     application = builder.build()

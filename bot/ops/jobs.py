@@ -75,8 +75,9 @@ def queue_reviews(runtime: Runtime, daily_lines: bool) -> int:
 def next_due(runtime: Runtime) -> datetime | None:
     """The earliest pending row of the ledger and the outbox (indexed look-ups)."""
     with runtime.session() as session:
-        due = [session.exec(select(func.min(model.due_at)).where(model.status == ReminderStatus.PENDING.value)).one()
-               for model in (Reminder, Outbox)]
+        due: list[datetime | None] = [  # MIN of no rows is NULL
+            session.exec(select(func.min(model.due_at)).where(model.status == ReminderStatus.PENDING.value)).one()
+            for model in (Reminder, Outbox)]
     return min((d for d in due if d is not None), default=None)
 
 

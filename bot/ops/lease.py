@@ -24,9 +24,11 @@ import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import ColumnElement, Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import col
 
+from bot.core.claims import rowcount
 from bot.core.clock import Clock
 from bot.core.db import session_scope
 from bot.core.models import PollingLease
@@ -43,7 +45,7 @@ class LeaseState:
 def ensure(engine: Engine) -> None:
     """The row exists (the migration inserts it; this puts it back if someone deleted it)."""
     with session_scope(engine) as session:
-        if session.execute(select(PollingLease.name).where(PollingLease.name == NAME)).first() is not None:
+        if session.execute(select(col(PollingLease.name)).where(col(PollingLease.name) == NAME)).first() is not None:
             return
     try:
         with session_scope(engine) as session:
@@ -54,31 +56,31 @@ def ensure(engine: Engine) -> None:
 
 def read(engine: Engine) -> LeaseState:
     with session_scope(engine) as session:
-        row = session.execute(select(PollingLease.holder, PollingLease.version)
-                              .where(PollingLease.name == NAME)).one()
+        row = session.execute(select(col(PollingLease.holder), col(PollingLease.version))
+                              .where(col(PollingLease.name) == NAME)).one()
     return LeaseState(row.holder, row.version)
 
 
-def _write(engine: Engine, condition, **values) -> bool:
-    stmt = (update(PollingLease).where(PollingLease.name == NAME, condition)
-            .values(version=PollingLease.version + 1, **values).execution_options(synchronize_session=False))
+def _write(engine: Engine, condition: ColumnElement[bool], **values: object) -> bool:
+    stmt = (update(PollingLease).where(col(PollingLease.name) == NAME, condition)
+            .values(version=col(PollingLease.version) + 1, **values).execution_options(synchronize_session=False))
     with session_scope(engine) as session:
-        return session.execute(stmt).rowcount == 1
+        return rowcount(session.execute(stmt)) == 1
 
 
 def take(engine: Engine, clock: Clock, me: str, seen_version: int) -> bool:
     """Take the lease if nobody changed it since this copy read ``seen_version``."""
     now = clock.now()
-    return _write(engine, PollingLease.version == seen_version, holder=me, acquired_at=now, renewed_at=now)
+    return _write(engine, col(PollingLease.version) == seen_version, holder=me, acquired_at=now, renewed_at=now)
 
 
 def renew(engine: Engine, clock: Clock, me: str) -> bool:
     """Still mine? (and tell the copies standing by that this one is alive)."""
-    return _write(engine, PollingLease.holder == me, renewed_at=clock.now())
+    return _write(engine, col(PollingLease.holder) == me, renewed_at=clock.now())
 
 
 def release(engine: Engine, clock: Clock, me: str) -> bool:
-    return _write(engine, PollingLease.holder == me, holder=None, renewed_at=clock.now())
+    return _write(engine, col(PollingLease.holder) == me, holder=None, renewed_at=clock.now())
 
 
 class Observer:

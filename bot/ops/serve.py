@@ -19,8 +19,10 @@ import functools
 import logging
 import signal
 import sys
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import tornado.httpserver
 from telegram import Update
@@ -29,8 +31,10 @@ from telegram.ext import Application, TypeHandler
 from telegram.request import HTTPXRequest
 
 from bot.core import liveness
+from bot.core.clock import Clock
 from bot.core.i18n import Translator
 from bot.core.logs import describe_update
+from bot.core.settings import Settings
 from bot.domain.runtime import Runtime
 from bot.ops import webhook
 from bot.ops.app import build_application
@@ -58,18 +62,18 @@ class Vitals:
 class TrackingRequest(HTTPXRequest):
     """The network, noting the time of the last successful Bot API call (for /healthz)."""
 
-    def __init__(self, vitals: Vitals, clock, **kwargs) -> None:
+    def __init__(self, vitals: Vitals, clock: Clock, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.vitals, self.clock = vitals, clock
 
-    async def do_request(self, *args, **kwargs):
+    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
         code, payload = await super().do_request(*args, **kwargs)
         if code == 200:
             self.vitals.last_telegram = self.clock.now()
         return code, payload
 
 
-async def _log_update(update: object, _context) -> None:
+async def _log_update(update: object, _context: object) -> None:
     info = describe_update(update)
     log.info("update %s", info.get("command", "-"), extra=info)
 
@@ -81,7 +85,7 @@ def health_of(application: Application) -> liveness.Health:
                            vitals.last_telegram, rt.settings.tick_seconds, vitals.current_mode)
 
 
-async def _until(stop: asyncio.Event, coro) -> bool:
+async def _until(stop: asyncio.Event, coro: Awaitable[object]) -> bool:
     """Run ``coro`` unless ``stop`` is set first; True when it finished."""
     task = asyncio.ensure_future(coro)
     waiter = asyncio.ensure_future(stop.wait())
@@ -133,8 +137,10 @@ async def _heartbeat(application: Application, worker_id: str, stop: asyncio.Eve
             pass
 
 
-def _webhook_secret(settings) -> str:
+def _webhook_secret(settings: Settings) -> str:
     secret = settings.webhook_secret_token
+    if secret is None:  # `pantau-ham run` refuses to start without a token, and the secret is derived from it
+        raise RuntimeError("a webhook needs PANTAU_WEBHOOK_SECRET or the bot's token")
     if not settings.webhook_secret:
         log.info("webhook secret derived from the token (PANTAU_WEBHOOK_SECRET is not set)")
     elif len(secret) < 16:
@@ -188,6 +194,7 @@ async def serve(runtime: Runtime, t: Translator) -> int:
             await application.start()
             log.info("webhook on %s:%s%s", settings.webhook_listen, settings.webhook_port, path)
         else:
+            assert role is not None  # no webhook: this copy competes for polling (made above)
             await application.start()
             tasks.append(asyncio.create_task(role.run(), name="pantau-ham:polling-lease"))
         await stop.wait()

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 import tornado.httpserver
 import tornado.web
-from telegram import Update
+from telegram import Bot, Update
 from telegram.ext import Application
 
 from bot.core.liveness import Health
@@ -40,7 +40,7 @@ class BadUpdate(ValueError):
     """An authenticated body that is no update."""
 
 
-def parse_update(body: bytes, bot) -> Update:
+def parse_update(body: bytes, bot: Bot) -> Update:
     try:
         data = json.loads(body)
     except (ValueError, RecursionError):

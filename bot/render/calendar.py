@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.core.i18n import N_, Translator
 from bot.core.models import Event, EventKind, EventStatus, ScopeKind
+from bot.core.offsets import Offset
 from bot.reference import provinces, regions
 from bot.render import Reply
 from schedules.calendar import Scope, anchor_of, event_day, is_window, scope_of
@@ -57,7 +59,7 @@ def countdown(t: Translator, event: Event, zone: str, now: datetime) -> str:
     """``H-3``, ``besok``, ``2 jam lagi``, ``30 hari lagi``; a reporting window: ``dibuka H-6`` (``dibuka 30 hari
     lagi``), then ``ditutup H-2``."""
     today = now.astimezone(ZoneInfo(zone)).date()
-    if is_window(event):
+    if is_window(event) and event.end_date is not None:
         if today < event.start_date:
             return t.gettext("dibuka {when}").format(when=days_word(t, (event.start_date - today).days))
         days = (event.end_date - today).days
@@ -78,7 +80,7 @@ def countdown(t: Translator, event: Event, zone: str, now: datetime) -> str:
     return days_word(t, (event_day(event, zone) - today).days)
 
 
-def offset_label(t: Translator, offset) -> str:
+def offset_label(t: Translator, offset: Offset) -> str:
     """``H-3``, ``hari H``, ``2 jam``, ``30 menit``."""
     if offset.unit == "d":
         if offset.amount:
@@ -89,11 +91,11 @@ def offset_label(t: Translator, offset) -> str:
     return t.ngettext("{n} menit", "{n} menit", offset.amount).format(n=offset.amount)
 
 
-def offsets_text(t: Translator, offsets) -> str:
+def offsets_text(t: Translator, offsets: Iterable[Offset]) -> str:
     return ", ".join(offset_label(t, o) for o in offsets)
 
 
-def reminders_text(t: Translator, event: Event, opening=()) -> str:
+def reminders_text(t: Translator, event: Event, opening: tuple[Offset, ...] = ()) -> str:
     """The offsets of an event; a reporting window also names those before it opens (``opening``)."""
     text = offsets_text(t, offsets_for(event.kind, event.offsets, event.start_time is not None))
     if is_window(event) and opening:

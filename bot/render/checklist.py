@@ -107,7 +107,8 @@ def criterion_page(t: Translator, region: RegionRef, number: int, items: list[In
     if not items:
         lines.append(t.gettext("Tidak ada indikator pada kriteria ini."))
     buttons = [
-        Button(f"{STATE_ICONS[s.state]} {s.indicator.code}", cb.build(cb.INDICATOR, region.code, s.indicator.code, cb.IN_PLACE))
+        Button(f"{STATE_ICONS[s.state]} {s.indicator.code}",
+               cb.build(cb.INDICATOR, region.code, s.indicator.code, cb.IN_PLACE))
         for s in shown
     ]
     nav = _pager(t, cb.CRITERION, region, number, page, pages)
@@ -125,7 +126,8 @@ def indicator_detail(t: Translator, region: RegionRef, s: IndicatorStatus, may_e
     ind = s.indicator
     lines = [
         t.fmt("<b>{name}</b> · <code>{code}</code>", name=region.official_name, code=ind.code),
-        t.fmt("Kriteria {number}. {name}", number=str(ind.criterion_number), name=criteria()[ind.criterion_number].name),
+        t.fmt("Kriteria {number}. {name}", number=str(ind.criterion_number),
+              name=criteria()[ind.criterion_number].name),
         t.fmt("Jenis: {kind} · bobot {weight}", kind=ind.kind, weight=t.number(ind.weight)),
         "",
         t.escape(ind.text),
@@ -150,7 +152,8 @@ def indicator_detail(t: Translator, region: RegionRef, s: IndicatorStatus, may_e
         keyboard += ((Button(t.nfmt("📂 Lihat {n} berkas", "📂 Lihat {n} berkas", files),
                              cb.build(cb.FILES, region.code, ind.code)),),)
     keyboard += rows([
-        Button(f"{STATE_ICONS[st]} {state_label(t, st)}", cb.build(cb.SET_STATE, region.code, ind.code, st.value, cb.IN_PLACE))
+        Button(f"{STATE_ICONS[st]} {state_label(t, st)}",
+               cb.build(cb.SET_STATE, region.code, ind.code, st.value, cb.IN_PLACE))
         for st in states
     ], 2)
     if may_edit:

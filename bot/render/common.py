@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bot.core.i18n import Translator
-from bot.core.models import IndicatorState
+from bot.core.models import Cycle, IndicatorState
+from bot.domain.checklist import IndicatorTotals, RegionProgress
 from bot.domain.labels import class_label, projection_label
 
 STATE_ICONS = {
@@ -14,7 +15,7 @@ STATE_ICONS = {
     IndicatorState.DITOLAK: "🔴",
 }
 
-def has_data(progress) -> bool:
+def has_data(progress: RegionProgress) -> bool:
     """A kab/kota whose checklist nobody has touched this cycle has no data: not "0% · kurang peduli"."""
     return progress.last_updated is not None
 
@@ -34,14 +35,14 @@ def province_share(t: Translator, above: int, n: int, includes_handed_in: bool) 
                  above=t.number(above), n=t.number(n), pct=t.percent(above / n if n else 0.0))
 
 
-def indicator_totals(t: Translator, totals) -> str:
+def indicator_totals(t: Translator, totals: IndicatorTotals) -> str:
     """The two numbers of several kab/kota together: verified of all their indicators, and handed in."""
     return t.fmt("Indikator terverifikasi Kanwil: {verified} dari {total} ({pct}) · diajukan kab/kota, menunggu "
                  "verifikasi: {handed_in}", verified=t.number(totals.verified), total=t.number(totals.total),
                  pct=t.percent(totals.verified_fraction), handed_in=t.number(totals.handed_in))
 
 
-def region_row(t: Translator, progress) -> str:
+def region_row(t: Translator, progress: RegionProgress) -> str:
     """``87,5% terverifikasi · 4,2% diajukan · peduli``, or ``belum ada data``: shares of the kab/kota's
     indicators, so that rows compare (and add up when the setting counts the handed-in ones)."""
     if not has_data(progress):
@@ -54,7 +55,7 @@ def region_row(t: Translator, progress) -> str:
     return t.fmt("{verified} terverifikasi · {klass}", verified=t.percent(progress.verified_fraction), klass=klass)
 
 
-def cycle_label(t: Translator, cycle) -> str:
+def cycle_label(t: Translator, cycle: Cycle) -> str:
     """``KKP HAM Tahun 2025 (penganugerahan 2026)``: the year of the data, and the year of the award."""
     return t.fmt("KKP HAM Tahun {data} (penganugerahan {award})", data=str(cycle.data_year),
                  award=str(cycle.award_year))

@@ -39,7 +39,7 @@ def rejected(t: Translator, filename: str, errors: list[RowError]) -> str:
     return "\n".join(lines)
 
 
-def unreadable(t: Translator, filename: str, message: str, values: dict) -> str:
+def unreadable(t: Translator, filename: str, message: str, values: dict[str, object]) -> str:
     return t.fmt("⚠️ Berkas “{file}” ditolak; tidak ada yang diubah.", file=filename) + "\n" + t.fmt(message, **values)
 
 
@@ -97,8 +97,9 @@ def _aksi_change(t: Translator, r: AksiRow) -> str:
             return t.fmt("• {place}: dilaporkan (seluruh periode)", place=Markup(place))
         return t.fmt("• {place}: nilai capaian {score}", place=Markup(place), score=float(r.score))
     before = status_label(t, r.before_status) if r.before_status else t.gettext("belum dilaporkan")
+    after = status_label(t, r.status) if r.status else t.gettext("belum dilaporkan")  # a title only: unchanged
     text = t.fmt("• {place} Aksi {action}: {before} → {after}", place=Markup(place), action=r.action, before=before,
-                 after=status_label(t, r.status))
+                 after=after)
     if r.score is not None:
         text += t.fmt(", nilai capaian {score}", score=float(r.score))
     return text

@@ -51,6 +51,7 @@ def command_menu(t: Translator, names: tuple[str, ...] = READ) -> list[tuple[str
 
 def menu_for(admin: bool, staf: bool, pic: bool, has_role: bool) -> tuple[str, ...]:
     """The commands a person's private menu shows, by their roles."""
+    names: tuple[str, ...]
     if admin or staf:
         names = STAFF
     elif pic:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from bot.core.i18n import N_, Markup, Translator
 from bot.core.models import AuditEntry, IndicatorState
@@ -82,13 +83,14 @@ def _chat(ctx: _Ctx, chat_id: int | None) -> Markup:
 
 
 def _int(value: object) -> int | None:
-    try:
-        return int(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    return None
 
 
-def _chat_of(e: AuditEntry, before: dict, after: dict) -> int | None:
+def _chat_of(e: AuditEntry, before: dict[str, Any], after: dict[str, Any]) -> int | None:
     return _int(after.get("chat")) or _int(before.get("chat")) or _int(e.subject.removeprefix("chat:"))
 
 
@@ -115,16 +117,17 @@ def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _in_view(ctx: _Ctx, region_code: str | None) -> bool:
+def _in_view(ctx: _Ctx, region_code: object) -> bool:
     """Whether a change of ``region_code`` (an import's row) belongs in this history."""
     if ctx.code in provinces():
-        return region_code in regions() and regions()[region_code].province_code == ctx.code
+        return isinstance(region_code, str) and region_code in regions() \
+            and regions()[region_code].province_code == ctx.code
     return region_code == ctx.code
 
 
-def _region_prefix(ctx: _Ctx, region_code: str) -> str:
+def _region_prefix(ctx: _Ctx, region_code: object) -> str:
     """A province's history names each kab/kota; a kab/kota's own history need not."""
-    if ctx.code in provinces() and region_code in regions():
+    if ctx.code in provinces() and isinstance(region_code, str) and region_code in regions():
         return regions()[region_code].short_name + " "
     return ""
 
@@ -137,7 +140,7 @@ def _listed(ctx: _Ctx, items: list[str]) -> str:
 
 
 # -- one function per action --------------------------------------------------------------------------------
-def _checklist_change(t: Translator, before: dict, after: dict) -> str:
+def _checklist_change(t: Translator, before: dict[str, Any], after: dict[str, Any]) -> str:
     """``perlu perbaikan → lengkap, tautan data dukung ditambahkan``."""
     parts = []
     if before.get("state") != after.get("state"):
@@ -150,7 +153,7 @@ def _checklist_change(t: Translator, before: dict, after: dict) -> str:
     return ", ".join(parts)
 
 
-def _checklist_state(ctx: _Ctx, e: AuditEntry, before: dict, after: dict) -> str:
+def _checklist_state(ctx: _Ctx, e: AuditEntry, before: dict[str, Any], after: dict[str, Any]) -> str:
     region_code, _, code = e.subject.partition("/")
     change = _checklist_change(ctx.t, before, after)
     if not change:
@@ -169,7 +172,7 @@ EVENT_VERBS = {
 }
 
 
-def _event(ctx: _Ctx, e: AuditEntry, before: dict, after: dict) -> str:
+def _event(ctx: _Ctx, e: AuditEntry, before: dict[str, Any], after: dict[str, Any]) -> str:
     title = after.get("title") or before.get("title") or ctx.t.gettext("tanpa judul")
     day = after.get("start") or ""
     try:
@@ -182,7 +185,7 @@ def _event(ctx: _Ctx, e: AuditEntry, before: dict, after: dict) -> str:
     return ctx.t.fmt(verb, title=title, day=day)
 
 
-def _binding_add(ctx: _Ctx, e: AuditEntry, before: dict, after: dict) -> str:
+def _binding_add(ctx: _Ctx, e: AuditEntry, before: dict[str, Any], after: dict[str, Any]) -> str:
     inviter = _int(after.get("invite_by"))
     role, where = _role(ctx.t, after.get("role")), place(after.get("target") or "")
     if inviter is not None and inviter != e.actor_id:
@@ -191,7 +194,7 @@ def _binding_add(ctx: _Ctx, e: AuditEntry, before: dict, after: dict) -> str:
     return ctx.t.fmt("menerima peran {role} untuk {place}.", role=role, place=where)
 
 
-def _binding_remove(ctx: _Ctx, e: AuditEntry, before: dict, after: dict) -> str:
+def _binding_remove(ctx: _Ctx, e: AuditEntry, before: dict[str, Any], after: dict[str, Any]) -> str:
     user = _int(e.subject.removeprefix("user:"))
     role, target = _role(ctx.t, before.get("role")), before.get("target") or ""
     if user is not None and user == e.actor_id:
@@ -205,12 +208,12 @@ def _binding_remove(ctx: _Ctx, e: AuditEntry, before: dict, after: dict) -> str:
                      place=place(target))
 
 
-def _invite_create(ctx: _Ctx, e: AuditEntry, before: dict, after: dict) -> str:
+def _invite_create(ctx: _Ctx, e: AuditEntry, before: dict[str, Any], after: dict[str, Any]) -> str:
     return ctx.t.fmt("membuat undangan {role} untuk {place}.", role=_role(ctx.t, after.get("role")),
                      place=place(after.get("target") or ""))
 
 
-def _subscription_add(ctx: _Ctx, e: AuditEntry, before: dict, after: dict) -> str:
+def _subscription_add(ctx: _Ctx, e: AuditEntry, before: dict[str, Any], after: dict[str, Any]) -> str:
     t = ctx.t
     if "migrated_from" in after:
         return t.fmt("memindahkan langganan {chat} ke supergrup barunya.",
@@ -224,7 +227,7 @@ def _subscription_add(ctx: _Ctx, e: AuditEntry, before: dict, after: dict) -> st
     return t.fmt("mendaftarkan {chat} untuk menerima pengingat {place}.", chat=_chat(ctx, chat), place=where)
 
 
-def _subscription_remove(ctx: _Ctx, e: AuditEntry, before: dict, after: dict) -> str:
+def _subscription_remove(ctx: _Ctx, e: AuditEntry, before: dict[str, Any], after: dict[str, Any]) -> str:
     t = ctx.t
     chat = _chat_of(e, before, after)
     if "reason" in after:  # the bot was removed from a group, or blocked in a private chat
@@ -238,7 +241,7 @@ def _subscription_remove(ctx: _Ctx, e: AuditEntry, before: dict, after: dict) ->
     return t.fmt("menghentikan pengingat dan pengumuman di {chat}.", chat=_chat(ctx, chat))
 
 
-def _broadcast(ctx: _Ctx, e: AuditEntry, before: dict, after: dict) -> str:
+def _broadcast(ctx: _Ctx, e: AuditEntry, before: dict[str, Any], after: dict[str, Any]) -> str:
     n, where = _int(after.get("groups")) or 0, place(e.province_code or "")
     if after.get("to_pics"):
         return ctx.t.nfmt("mengirim pengumuman hasil {place} ke {n} grup dan ke PIC setiap kab/kota.",
@@ -252,7 +255,7 @@ def _score(ctx: _Ctx, value: object) -> str:
     return ctx.t.number(float(value)) if isinstance(value, int | float) else ""
 
 
-def _aksi_record(ctx: _Ctx, e: AuditEntry, before: dict, after: dict) -> str:
+def _aksi_record(ctx: _Ctx, e: AuditEntry, before: dict[str, Any], after: dict[str, Any]) -> str:
     t = ctx.t
     values = dict(period=after.get("period", ""), year=str(after.get("year", "")),
                   place=place(e.subject.partition("/")[0]))
@@ -274,7 +277,7 @@ def _aksi_status(t: Translator, value: object) -> str:
         return str(value or "—")
 
 
-def _aksi_action(ctx: _Ctx, e: AuditEntry, before: dict, after: dict) -> str:
+def _aksi_action(ctx: _Ctx, e: AuditEntry, before: dict[str, Any], after: dict[str, Any]) -> str:
     """``mencatat laporan Aksi 2 B04 2024 untuk Kabupaten Tapin: lengkap, nilai 80 (sebelumnya diajukan).``"""
     t = ctx.t
     text = t.fmt("mencatat laporan Aksi {action} {period} {year} untuk {place}: {status}",
@@ -287,7 +290,7 @@ def _aksi_action(ctx: _Ctx, e: AuditEntry, before: dict, after: dict) -> str:
     return text + "."
 
 
-def _aksi_actions(ctx: _Ctx, e: AuditEntry, before: dict, after: dict) -> str:
+def _aksi_actions(ctx: _Ctx, e: AuditEntry, before: dict[str, Any], after: dict[str, Any]) -> str:
     """``menetapkan daftar Aksi HAM 2024 untuk Kabupaten Tapin: 8 aksi (sebelumnya 6), judul Aksi 3 diubah.``"""
     t = ctx.t
     count, was = _int(after.get("count")) or 0, _int(before.get("count")) or 0
@@ -304,7 +307,7 @@ def _aksi_actions(ctx: _Ctx, e: AuditEntry, before: dict, after: dict) -> str:
     return text + "."
 
 
-def _checklist_import(ctx: _Ctx, e: AuditEntry, before: dict, after: dict) -> str:
+def _checklist_import(ctx: _Ctx, e: AuditEntry, before: dict[str, Any], after: dict[str, Any]) -> str:
     t = ctx.t
     changes = [c for c in after.get("changes") or [] if isinstance(c, dict) and _in_view(ctx, c.get("region"))]
     file = after.get("file") or e.subject.removeprefix("file:")
@@ -318,7 +321,7 @@ def _checklist_import(ctx: _Ctx, e: AuditEntry, before: dict, after: dict) -> st
                   file=file, changes=Markup(_listed(ctx, items)))
 
 
-def _aksi_import(ctx: _Ctx, e: AuditEntry, before: dict, after: dict) -> str:
+def _aksi_import(ctx: _Ctx, e: AuditEntry, before: dict[str, Any], after: dict[str, Any]) -> str:
     t = ctx.t
     changes = [c for c in after.get("changes") or [] if isinstance(c, dict) and _in_view(ctx, c.get("region"))]
     file = after.get("file") or e.subject.removeprefix("file:")
@@ -343,18 +346,18 @@ def _aksi_import(ctx: _Ctx, e: AuditEntry, before: dict, after: dict) -> str:
                   file=file, changes=Markup(_listed(ctx, items)))
 
 
-def _evidence(ctx: _Ctx, e: AuditEntry, before: dict, after: dict) -> str:
+def _evidence(ctx: _Ctx, e: AuditEntry, before: dict[str, Any], after: dict[str, Any]) -> str:
     region_code, _, code = e.subject.partition("/")
     return ctx.t.fmt("melampirkan berkas data dukung “{file}” pada indikator {indicator} di {place}.",
                      file=after.get("file") or "—", indicator=_indicator(ctx, code), place=place(region_code))
 
 
-def _reminder_ack(ctx: _Ctx, e: AuditEntry, before: dict, after: dict) -> str:
+def _reminder_ack(ctx: _Ctx, e: AuditEntry, before: dict[str, Any], after: dict[str, Any]) -> str:
     return ctx.t.fmt("menandai pengingat acara “{event}” di {chat} sudah dikerjakan.",
                      event=after.get("event") or ctx.t.gettext("tanpa judul"), chat=_chat(ctx, _int(after.get("chat"))))
 
 
-def _reminder_snooze(ctx: _Ctx, e: AuditEntry, before: dict, after: dict) -> str:
+def _reminder_snooze(ctx: _Ctx, e: AuditEntry, before: dict[str, Any], after: dict[str, Any]) -> str:
     event, chat = after.get("event") or ctx.t.gettext("tanpa judul"), _chat(ctx, _int(after.get("chat")))
     try:
         when = ctx.t.datetime(datetime.fromisoformat(str(after.get("due_at"))), ctx.tz)
@@ -363,7 +366,7 @@ def _reminder_snooze(ctx: _Ctx, e: AuditEntry, before: dict, after: dict) -> str
     return ctx.t.fmt("menunda pengingat acara “{event}” di {chat} sampai {when}.", event=event, chat=chat, when=when)
 
 
-Sentence = Callable[[_Ctx, AuditEntry, dict, dict], str]
+Sentence = Callable[[_Ctx, AuditEntry, dict[str, Any], dict[str, Any]], str]
 SENTENCES: dict[str, Sentence] = {
     "checklist.state": _checklist_state,
     **dict.fromkeys(EVENT_VERBS, _event),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.core.i18n import Translator
@@ -15,9 +15,10 @@ from bot.render.calendar import countdown, days_word, kind_label, when
 from bot.views.reminders import EscalationView, NoticeView, ReminderView
 from schedules.calendar import anchor_of, opening_of
 from schedules.planner import MOVED
+from schedules.recipients import RegionWork
 
 
-def _work_line(t: Translator, event: Event, work) -> str:
+def _work_line(t: Translator, event: Event, work: RegionWork) -> str:
     if event.kind == EventKind.KKPHAM:
         return t.fmt("• {name}: {missing} dari {total} indikator belum diajukan",
                      name=work.region.short_name, missing=work.missing, total=work.total)
@@ -31,7 +32,7 @@ def _work_line(t: Translator, event: Event, work) -> str:
     return t.fmt("• {name}", name=work.region.short_name)
 
 
-def _instant(t: Translator, value, zone: str) -> str:
+def _instant(t: Translator, value: datetime | date, zone: str) -> str:
     return t.datetime(value, zone) if isinstance(value, datetime) else t.date(value)
 
 
@@ -44,15 +45,17 @@ def opening(t: Translator, view: ReminderView) -> Reply:
     opens, closes = _instant(t, opening_of(event), zone), _instant(t, anchor_of(event), zone)
     today = view.now.astimezone(ZoneInfo(zone)).date()
     days = (event.start_date - today).days
+    end = event.end_date
+    assert end is not None  # reminded before it opens: a reporting window, which has an end
     if days > 0:
         sentence = t.fmt("Masa pelaporan dibuka {opens} ({countdown}) dan ditutup {closes}.",
                          opens=opens, countdown=days_word(t, days), closes=closes)
     elif days == 0:
         sentence = t.fmt("Masa pelaporan dibuka hari ini, {opens}, dan ditutup {closes} ({countdown}).",
-                         opens=opens, closes=closes, countdown=days_word(t, (event.end_date - today).days))
+                         opens=opens, closes=closes, countdown=days_word(t, (end - today).days))
     else:  # sent late (the bot was down): it is open already
         sentence = t.fmt("Masa pelaporan sudah dibuka sejak {opens} dan ditutup {closes} ({countdown}).",
-                         opens=opens, closes=closes, countdown=days_word(t, (event.end_date - today).days))
+                         opens=opens, closes=closes, countdown=days_word(t, (end - today).days))
     lines = [
         t.fmt("🔔 <b>Masa pelaporan dibuka: {title}</b>", title=event.title) if days <= 0
         else t.fmt("🔔 <b>Masa pelaporan segera dibuka: {title}</b>", title=event.title),
@@ -67,10 +70,10 @@ def opening(t: Translator, view: ReminderView) -> Reply:
     return Reply("\n".join(lines), _buttons(t, view, answerable=days <= 0))
 
 
-def _buttons(t: Translator, view: ReminderView, answerable: bool) -> tuple:
+def _buttons(t: Translator, view: ReminderView, answerable: bool) -> tuple[tuple[Button, ...], ...]:
     """"Sudah dikerjakan" ("Sudah dilaporkan" for an Aksi HAM window) and "Ingatkan besok" once there is
     something to do; "Lihat yang belum lengkap" for one kab/kota's KKP HAM checklist."""
-    rows = []
+    rows: list[tuple[Button, ...]] = []
     if answerable:
         done = (t.gettext("✅ Sudah dilaporkan") if view.event.kind == EventKind.AKSIHAM
                 else t.gettext("✅ Sudah dikerjakan"))

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from bot.core.i18n import Translator
 from bot.domain.checklist import NationalProgress, ProvinceProgress, RegionProgress
+from bot.domain.labels import class_label, projection_label
 from bot.domain.regions import Resolution, Target, label
 from bot.reference import ProvinceRef, RegionRef
 from bot.render import Button, Reply, rows
 from bot.render import callbacks as cb
 from bot.render.common import (
     bar,
-    class_label,
     cycle_label,
     has_data,
     indicator_totals,
     projection_basis,
-    projection_label,
     province_share,
     region_row,
     sample_notice,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.core.clock import Clock
 from bot.core.models import (
@@ -62,14 +62,17 @@ class DeliveryReport:
 UNSETTLED = (ReminderStatus.PENDING.value, ReminderStatus.CLAIMED.value)
 
 
-def report(session: Session, broadcast_id: int) -> tuple[DeliveryReport, bool]:
+def report(session: Session, broadcast_id: int) -> tuple[DeliveryReport, bool] | None:
     """The delivery report (one entry per recipient, whatever the number of its messages) and whether
-    every row has reached a final state."""
+    every row has reached a final state; None when the broadcast is gone."""
     broadcast = session.get(Broadcast, broadcast_id)
-    rows = session.exec(select(Outbox).where(Outbox.broadcast_id == broadcast_id).order_by(Outbox.id)).all()
+    if broadcast is None:
+        return None
+    rows = session.exec(select(Outbox).where(Outbox.broadcast_id == broadcast_id).order_by(col(Outbox.id))).all()
     ids = list({r.chat_id for r in rows})
-    names = {p.id: p.first_name for p in session.exec(select(Person).where(Person.id.in_(ids))) if p.first_name}
-    names |= {c.id: c.title for c in session.exec(select(Chat).where(Chat.id.in_(ids))) if c.title}
+    names = {p.id: p.first_name for p in session.exec(select(Person).where(col(Person.id).in_(ids)))
+             if p.first_name}
+    names |= {c.id: c.title for c in session.exec(select(Chat).where(col(Chat.id).in_(ids))) if c.title}
     names = {chat: names.get(chat) or str(chat) for chat in ids}  # a group's title, a focal point's name
     blocked_chats = {r.chat_id for r in rows if r.status == "failed" and (r.last_error or "").startswith("blocked")}
     pending_chats = {r.chat_id for r in rows if r.status in UNSETTLED} - blocked_chats

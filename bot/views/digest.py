@@ -4,16 +4,16 @@ answered, what waits for the Kanwil's verification, events of the next two weeks
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.core.clock import Clock
 from bot.core.models import Event, Reminder, ReminderStatus
 from bot.core.settings import Settings
 from bot.domain.audit import changes_since
-from bot.domain.checklist import ProvinceProgress, Thresholds, province_progress
+from bot.domain.checklist import ProvinceProgress, RegionProgress, Thresholds, province_progress
 from bot.domain.cycles import current_cycle
 from bot.domain.subscriptions import active_subscriptions
 from bot.domain.verification import Waiting, waiting
@@ -28,7 +28,7 @@ BEHIND = 5
 class DigestView:
     province: ProvinceRef
     progress: ProvinceProgress
-    behind: tuple
+    behind: tuple[RegionProgress, ...]
     changes: dict[str, int]  # kab/kota code -> checklist changes this week
     unanswered: tuple[tuple[Event, RegionRef], ...]
     events: tuple[Event, ...]
@@ -36,7 +36,7 @@ class DigestView:
     waiting: Waiting = Waiting()  # handed in, not yet verified: the verification queue's own count
 
 
-def due_week(now: datetime, tz: str, weekday: int, at) -> str | None:
+def due_week(now: datetime, tz: str, weekday: int, at: time) -> str | None:
     """The ISO week label when this week's digest is due (it is past the digest moment), else None."""
     local = now.astimezone(ZoneInfo(tz))
     moment = datetime.combine(local.date() - timedelta(days=local.weekday() - weekday), at, tzinfo=ZoneInfo(tz))
@@ -60,19 +60,20 @@ def build(session: Session, clock: Clock, settings: Settings, province: Province
             region_chats.setdefault(sub.chat_id, []).append(regions()[sub.target_code])
     unanswered: list[tuple[Event, RegionRef]] = []
     rows = session.exec(select(Reminder).where(
-        Reminder.status == ReminderStatus.SENT.value, Reminder.acknowledged_at.is_(None),
-        Reminder.deadline_at > now, Reminder.chat_id.in_(list(region_chats) or [0]))).all()
+        Reminder.status == ReminderStatus.SENT.value, col(Reminder.acknowledged_at).is_(None),
+        Reminder.deadline_at > now, col(Reminder.chat_id).in_(list(region_chats) or [0]))).all()
     acked = {(r.event_id, r.chat_id) for r in session.exec(select(Reminder).where(
-        Reminder.acknowledged_at.is_not(None), Reminder.chat_id.in_(list(region_chats) or [0])))}
+        col(Reminder.acknowledged_at).is_not(None), col(Reminder.chat_id).in_(list(region_chats) or [0])))}
     seen: set[tuple[int, str]] = set()
     for row in rows:
         if row.offset_key in NOTICES or row.offset_key == ESCALATE or is_opening_key(row.offset_key) \
                 or (row.event_id, row.chat_id) in acked:
             continue
         event = session.get(Event, row.event_id)
+        assert event is not None  # the reminder's foreign key
         for region in region_chats[row.chat_id]:
-            if (event.id, region.code) not in seen and scope_of(event).covers(region):
-                seen.add((event.id, region.code))
+            if (row.event_id, region.code) not in seen and scope_of(event).covers(region):
+                seen.add((row.event_id, region.code))
                 unanswered.append((event, region))
     events = tuple(e for e in upcoming(session, clock, codes, include_drafts=False)
                    if e.starts_at <= now + timedelta(days=14))

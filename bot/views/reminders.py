@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from bot.core.clock import Clock
+from bot.core.ids import key_of
 from bot.core.models import Event, Reminder, ReminderStatus
 from schedules.planner import ESCALATE, NOTICES, is_opening_key
 from schedules.recipients import RegionWork, chat_zone, recipients
@@ -56,7 +57,7 @@ def reminder_view(session: Session, clock: Clock, row: Reminder, event: Event, c
     found = recipients(session, clock, event, cycle_setting, only_chat=row.chat_id, aksi_actions=aksi_actions)
     if not found or not found[0].needs_reminder:
         return None
-    return ReminderView(row.id, event, row.offset_key, found[0].zone, found[0].pending, now)
+    return ReminderView(key_of(row), event, row.offset_key, found[0].zone, found[0].pending, now)
 
 
 def escalation_view(session: Session, clock: Clock, event: Event, cycle_setting: str | None,

@@ -11,7 +11,12 @@ target_metadata = SQLModel.metadata
 
 
 def run_migrations_online() -> None:
-    engine = config.attributes.get("engine") or make_engine(config.get_main_option("sqlalchemy.url"))
+    engine = config.attributes.get("engine")
+    if engine is None:
+        url = config.get_main_option("sqlalchemy.url")
+        if url is None:
+            raise RuntimeError("Alembic needs an engine (bot.core.db.upgrade) or sqlalchemy.url")
+        engine = make_engine(url)
     with engine.begin() as connection:
         context.configure(
             connection=connection,

@@ -6,7 +6,7 @@ Create Date: 2026-11-22 03:40:43.997506
 """
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 import bot.core.models

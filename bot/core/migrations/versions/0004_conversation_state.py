@@ -5,7 +5,7 @@ Revises: 0003
 """
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 import bot.core.models

@@ -5,7 +5,7 @@ Revises: i11_evidence
 """
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision = 'i10_person_language'

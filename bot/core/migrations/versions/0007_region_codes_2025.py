@@ -37,7 +37,7 @@ CODE_COLUMNS = [
 # conversation_state.data (JSON of a conversation in progress) is left alone: it expires within hours.
 
 
-def _move(conn, old: str, new: str) -> None:
+def _move(conn: sa.Connection, old: str, new: str) -> None:
     row = conn.execute(
         sa.text("SELECT province_code, kind, name, timezone FROM region WHERE code = :c"), {"c": old}
     ).first()

@@ -5,7 +5,7 @@ Revises: i9_region_codes
 """
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 import bot.core.models

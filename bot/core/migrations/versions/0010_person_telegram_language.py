@@ -5,7 +5,7 @@ Revises: i12_operate
 """
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision = "i10_telegram_language"

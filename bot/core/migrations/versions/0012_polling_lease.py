@@ -5,7 +5,7 @@ Revises: i10_telegram_language
 """
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 import bot.core.models

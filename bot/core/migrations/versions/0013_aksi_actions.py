@@ -11,7 +11,7 @@ Revises: a_polling_lease
 """
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 import bot.core.models

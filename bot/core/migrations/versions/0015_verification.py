@@ -10,7 +10,7 @@ Revises: i1617_c_outbox
 """
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 import bot.core.models

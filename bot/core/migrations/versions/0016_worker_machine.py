@@ -5,7 +5,7 @@ Revises: i1617_c_outbox
 """
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision = "i18_l_worker_machine"
