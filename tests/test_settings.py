@@ -192,3 +192,12 @@ def test_a_refusal_names_the_variable_and_what_it_accepts(monkeypatch):
         ("PANTAU_WEBHOOK_URL", "http://bot.kanwil.example/pantau",
          "alamat https:// lengkap; Telegram hanya mengirim ke port 443, 80, 88 atau 8443"),
     ]
+
+
+def test_every_setting_that_can_be_refused_says_what_it_accepts():
+    """A refused value names what the variable accepts, never only "nilai yang sah"."""
+    from bot.core.settings import ALLOWED
+
+    free_text = {"telegram_bot_token", "telegram_api_base_url", "telegram_api_file_url", "database_url",
+                 "webhook_listen"}  # any text is taken as it is (a wrong one fails where it is used, said there)
+    assert set(Settings.model_fields) - free_text == set(ALLOWED)

@@ -313,6 +313,7 @@ ALLOWED = {
     "province_threshold": N_("angka 0–100"),
     "aksi_target": N_("angka 0–100"),
     "aksi_actions": N_("jumlah aksi 1–20"),
+    "aksi_rakor_weeks_before": N_("jumlah minggu 1–26"),
     "predikat_includes_handed_in": N_("true atau false"),
     "skip_weekends": N_("true atau false"),
     "skip_holidays": N_("true atau false"),
@@ -323,6 +324,7 @@ ALLOWED = {
     "polling_lease_seconds": N_("angka detik 2–300"),
     "log_format": N_("text atau json"),
     "tick_seconds": N_("angka detik lebih dari 0"),
+    "retry_seconds": N_("angka detik lebih dari 0, paling lama 3600"),
     "review_batch_minutes": N_("angka menit 0–1440"),
     "invite_days": N_("jumlah hari lebih dari 0"),
 }
