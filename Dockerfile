@@ -1,5 +1,5 @@
 # Pantau HAM in a container. SQLite lives in the /app/var volume (owned by the bot's user) unless
-# DATABASE_URL points at PostgreSQL; see the README ("Running in a container") and compose.yaml.
+# DATABASE_URL points at PostgreSQL; see docs/operations.md ("In a container") and compose.yaml.
 # The two install steps are scripts/install.sh, which tests/test_container.py runs the same way.
 FROM python:3.11-slim
 

@@ -1,1 +1,3 @@
-"""Time: the calendar of deadlines, reminder policy, planner, dispatcher and the ticking job."""
+"""Time: the calendar of deadlines (``calendar``, ``events``, ``dates``, the yearly ``template``), when a
+reminder falls due (``policy``), who still has work (``recipients``), and the planner that writes the
+reminder ledger (``planner``, ``incremental``). Sending is ``bot.messaging``; the ticking job ``bot.ops.jobs``."""
