@@ -18,6 +18,11 @@ from schedules import events as event_service
 from schedules.calendar import get_event, load_template, parse_line, parse_when, upcoming
 
 if TYPE_CHECKING:
+    from datetime import date
+
+    from sqlmodel import Session
+
+    from bot.core.models import Event
     from bot.domain.runtime import Runtime
 
 
@@ -34,12 +39,13 @@ def _codes(query: str | None) -> tuple[set[str] | None, str, str | None]:
     return {target.code}, target.official_name, target.timezone
 
 
-def _today(rt: Runtime, session, event_id: int):
+def _today(rt: Runtime, session: Session, event_id: int) -> date:
+    """Today in the event's zone (an event that does not exist is a UserError)."""
     event = get_event(session, event_id)
-    return rt.clock.now().astimezone(ZoneInfo(event.timezone if event else rt.settings.timezone)).date()
+    return rt.clock.now().astimezone(ZoneInfo(event.timezone)).date()
 
 
-def _card(rt: Runtime, event) -> str:
+def _card(rt: Runtime, event: Event) -> str:
     offsets = render_calendar.reminders_text(rt.t, event, rt.settings.opening_offsets)
     return plain(render_calendar.event_card(rt.t, event, event.timezone, rt.clock.now(), offsets).text)
 

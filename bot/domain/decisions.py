@@ -20,9 +20,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.core.clock import Clock
+from bot.core.ids import key_of
 from bot.core.models import ChecklistEntry, IndicatorState
 from bot.core.review_models import ReviewNotice
 
@@ -51,7 +52,7 @@ def regions_due(session: Session, quiet_since: datetime) -> list[str]:
     """Kab/kota with decisions not yet told whose newest decision is older than ``quiet_since``: their review
     sitting is over (no decision for a few minutes)."""
     return sorted(session.exec(
-        select(ReviewNotice.region_code).where(ReviewNotice.batch.is_(None))
+        select(ReviewNotice.region_code).where(col(ReviewNotice.batch).is_(None))
         .group_by(ReviewNotice.region_code).having(func.max(ReviewNotice.decided_at) <= quiet_since)).all())
 
 
@@ -70,13 +71,15 @@ def take_batch(session: Session, region_code: str) -> Batch | None:
     gets the ones it took: nothing is told twice, nothing is lost. The batch is named after the newest decision
     it took, so two batches never share a name (nor their messages a key)."""
     notices = session.exec(select(ReviewNotice).where(
-        ReviewNotice.region_code == region_code, ReviewNotice.batch.is_(None)).order_by(ReviewNotice.id)).all()
+        ReviewNotice.region_code == region_code, col(ReviewNotice.batch).is_(None))
+        .order_by(col(ReviewNotice.id))).all()
     if not notices:
         return None
-    ids = [n.id for n in notices]
+    ids = [key_of(n) for n in notices]
     taken = set(session.execute(
-        update(ReviewNotice).where(ReviewNotice.id.in_(ids), ReviewNotice.batch.is_(None)).values(batch=max(ids))
-        .returning(ReviewNotice.id).execution_options(synchronize_session=False)).scalars())
+        update(ReviewNotice).where(col(ReviewNotice.id).in_(ids), col(ReviewNotice.batch).is_(None))
+        .values(batch=max(ids)).returning(col(ReviewNotice.id)).execution_options(synchronize_session=False))
+        .scalars())
     if not taken:
         return None
     return Batch(region_code, max(taken), tuple(n for n in notices if n.id in taken))
@@ -86,7 +89,7 @@ def latest_per_indicator(notices: tuple[ReviewNotice, ...]) -> list[ReviewNotice
     """The last decision on each indicator of a batch, in the order the indicators were first decided."""
     order: dict[str, int] = {}
     last: dict[str, ReviewNotice] = {}
-    for n in sorted(notices, key=lambda n: n.id):
+    for n in sorted(notices, key=key_of):
         order.setdefault(n.indicator_code, len(order))
         last[n.indicator_code] = n
     return sorted(last.values(), key=lambda n: order[n.indicator_code])

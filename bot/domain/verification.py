@@ -21,15 +21,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, func, or_, update
-from sqlmodel import Session, select
+from sqlalchemy import ColumnElement, SQLColumnExpression, and_, func, or_, update
+from sqlmodel import Session, col, select
 
 from bot.core import limits
 from bot.core.claims import claimed
 from bot.core.clock import Clock
 from bot.core.errors import UserError
 from bot.core.i18n import N_
+from bot.core.ids import key_of
 from bot.core.models import ChecklistEntry, Cycle, EvidenceFile, Indicator, IndicatorState, Person
 from bot.domain import audit, conversations, decisions
 from bot.domain.catalog import IndicatorInfo, catalog_snapshot
@@ -60,14 +62,14 @@ def codes_of(scope: Scope) -> list[str]:
     return [scope.code] if isinstance(scope, RegionRef) else [r.code for r in regions_of(scope.code)]
 
 
-def _handed() -> object:
+def _handed() -> ColumnElement[datetime]:
     """When an indicator was handed in (entries from before the column existed: their last change)."""
-    return func.coalesce(ChecklistEntry.handed_in_at, ChecklistEntry.updated_at)
+    return func.coalesce(col(ChecklistEntry.handed_in_at), col(ChecklistEntry.updated_at))
 
 
-def _in_queue(cycle: Cycle, codes: list[str]) -> tuple:
-    return (ChecklistEntry.cycle_id == cycle.id, ChecklistEntry.state == HANDED_IN,
-            ChecklistEntry.region_code.in_(codes), Indicator.active)
+def _in_queue(cycle: Cycle, codes: list[str]) -> tuple[SQLColumnExpression[bool], ...]:
+    return (col(ChecklistEntry.cycle_id) == cycle.id, col(ChecklistEntry.state) == HANDED_IN,
+            col(ChecklistEntry.region_code).in_(codes), col(Indicator.active))
 
 
 # -- the queue ---------------------------------------------------------------------------------------------
@@ -94,7 +96,7 @@ def waiting(session: Session, cycle: Cycle, scope: Scope, handed_in_before: date
         where += (_handed() <= handed_in_before,)
     rows = session.exec(
         select(ChecklistEntry.region_code, func.count())
-        .join(Indicator, Indicator.code == ChecklistEntry.indicator_code)
+        .join(Indicator, col(Indicator.code) == col(ChecklistEntry.indicator_code))
         .where(*where).group_by(ChecklistEntry.region_code)).all()
     return Waiting(tuple(sorted(((regions()[code], n) for code, n in rows if code in regions()),
                                 key=lambda rn: (-rn[1], rn[0].code))))
@@ -147,21 +149,22 @@ def _skipped(session: Session, cycle: Cycle, scope: Scope, after: Cursor) -> int
     at, entry_id = after
     handed = _handed()
     return session.exec(select(func.count()).select_from(ChecklistEntry)
-                        .join(Indicator, Indicator.code == ChecklistEntry.indicator_code)
+                        .join(Indicator, col(Indicator.code) == col(ChecklistEntry.indicator_code))
                         .where(*_in_queue(cycle, codes_of(scope)),
-                               or_(handed < at, and_(handed == at, ChecklistEntry.id <= entry_id)))).one()
+                               or_(handed < at, and_(handed == at, col(ChecklistEntry.id) <= entry_id)))).one()
 
 
 def next_card(session: Session, cycle: Cycle, scope: Scope, after: Cursor = None) -> Card:
     """The oldest hand-in of ``scope`` after ``after`` (the sitting's last skipped card), and the queue's counts."""
     handed = _handed()
-    later = ()
+    later: tuple[ColumnElement[bool], ...] = ()
     if after is not None:
         at, entry_id = after
-        later = (or_(handed > at, and_(handed == at, ChecklistEntry.id > entry_id)),)
-    entry = session.exec(select(ChecklistEntry).join(Indicator, Indicator.code == ChecklistEntry.indicator_code)
+        later = (or_(handed > at, and_(handed == at, col(ChecklistEntry.id) > entry_id)),)
+    entry = session.exec(select(ChecklistEntry)
+                         .join(Indicator, col(Indicator.code) == col(ChecklistEntry.indicator_code))
                          .where(*_in_queue(cycle, codes_of(scope)), *later)
-                         .order_by(handed, ChecklistEntry.id).limit(1)).first()
+                         .order_by(handed, col(ChecklistEntry.id)).limit(1)).first()
     return Card(scope, waiting(session, cycle, scope), _skipped(session, cycle, scope, after),
                 _item(session, entry) if entry else None)
 
@@ -179,16 +182,18 @@ def _item(session: Session, entry: ChecklistEntry) -> QueueItem:
     info = next((i for i in catalog_snapshot(session).indicators if i.code == entry.indicator_code), None)
     if info is None:  # not in the catalog in force (the queue joins active indicators): as stored
         ind = session.get(Indicator, entry.indicator_code)
+        assert ind is not None  # the entry's foreign key
         info = IndicatorInfo(ind.code, ind.criterion_number, ind.kind, ind.text, ind.weight, ind.position)
     where = (EvidenceFile.cycle_id == entry.cycle_id, EvidenceFile.region_code == entry.region_code,
              EvidenceFile.indicator_code == entry.indicator_code)
     total = session.exec(select(func.count()).select_from(EvidenceFile).where(*where)).one()
-    newest = session.exec(select(EvidenceFile).where(*where).order_by(EvidenceFile.id.desc()).limit(SHOWN_FILES)).all()
+    newest = session.exec(select(EvidenceFile).where(*where)
+                          .order_by(col(EvidenceFile.id).desc()).limit(SHOWN_FILES)).all()
     by = entry.handed_in_by if entry.handed_in_at is not None else entry.updated_by
     return QueueItem(
-        entry.id, regions()[entry.region_code], info, entry.handed_in_at or entry.updated_at, by,
+        key_of(entry), regions()[entry.region_code], info, entry.handed_in_at or entry.updated_at, by,
         person_name(session, by), entry.link, entry.note, stamp_of(entry.updated_at),
-        tuple(FileRef(f.id, f.kind, f.file_name) for f in reversed(newest)), total)
+        tuple(FileRef(key_of(f), f.kind, f.file_name) for f in reversed(newest)), total)
 
 
 def person_name(session: Session, user_id: int | None) -> str | None:
@@ -252,12 +257,12 @@ def decide(session: Session, clock: Clock, cycle: Cycle, entry_id: int, stamp: i
     region = regions()[entry.region_code]
     shown = datetime.fromtimestamp(stamp, UTC)
     before = {"state": entry.state, "link": entry.link, "note": entry.note}
-    values: dict = {"state": verdict.value, "updated_at": clock.now(), "updated_by": actor}
+    values: dict[str, object] = {"state": verdict.value, "updated_at": clock.now(), "updated_by": actor}
     if verdict is IndicatorState.DITOLAK:
         values["note"] = reason
     won = claimed(session, update(ChecklistEntry).where(
-        ChecklistEntry.id == entry_id, ChecklistEntry.state == HANDED_IN,
-        ChecklistEntry.updated_at >= shown, ChecklistEntry.updated_at < shown + timedelta(seconds=1),
+        col(ChecklistEntry.id) == entry_id, col(ChecklistEntry.state) == HANDED_IN,
+        col(ChecklistEntry.updated_at) >= shown, col(ChecklistEntry.updated_at) < shown + timedelta(seconds=1),
     ).values(**values))
     session.refresh(entry)
     if not won:
@@ -271,7 +276,7 @@ def decide(session: Session, clock: Clock, cycle: Cycle, entry_id: int, stamp: i
 
 
 # -- a sitting ---------------------------------------------------------------------------------------------------
-def _cursor(data: dict) -> Cursor:
+def _cursor(data: dict[str, Any]) -> Cursor:
     after = data.get("after")
     if not after:
         return None
@@ -298,7 +303,7 @@ def skip(session: Session, clock: Clock, cycle: Cycle, chat_id: int, user_id: in
     entry = session.get(ChecklistEntry, entry_id)
     after = sitting_cursor(session, clock, chat_id, user_id, scope)
     if entry is not None and entry.cycle_id == cycle.id:
-        key = (entry.handed_in_at or entry.updated_at, entry.id)
+        key = (entry.handed_in_at or entry.updated_at, key_of(entry))
         after = key if after is None or key > after else after
     keep_sitting(session, clock, chat_id, user_id, scope, after)
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.core.clock import Clock
 from bot.core.i18n import Translator, translator
@@ -41,7 +41,7 @@ from schedules.policy import Policy
 LATE = timedelta(hours=3)  # a daily line the bot could not send at the hour goes out until this much later
 
 
-def _row(key: str, chat_id: int, reply: Reply, now: datetime) -> dict:
+def _row(key: str, chat_id: int, reply: Reply, now: datetime) -> dict[str, object]:
     return dict(key=key, chat_id=chat_id, text=reply.text, buttons=stored(reply.buttons), due_at=now)
 
 
@@ -53,11 +53,11 @@ def _pics(session: Session, region_code: str) -> list[int]:
 def enqueue_notices(session: Session, clock: Clock, settings: Settings, t: Translator) -> int:
     """Queue the PIC's message for every kab/kota whose review sitting is over; how many rows were queued."""
     now = clock.now()
-    rows: list[dict] = []
+    rows: list[dict[str, object]] = []
     for code in decisions.regions_due(session, now - timedelta(minutes=settings.review_batch_minutes)):
         batch = decisions.take_batch(session, code)
         view = review_notice(session, batch) if batch is not None else None
-        if view is None:
+        if batch is None or view is None:
             continue
         replies: dict[str, Reply] = {}  # one rendering per language the PICs read
         for user in _pics(session, code):
@@ -88,7 +88,7 @@ def enqueue_queue_lines(session: Session, clock: Clock, settings: Settings, t: T
     for b in session.exec(select(RoleBinding).where(RoleBinding.role == Role.STAF.value)):
         if b.target_code in provinces():
             staff.setdefault(b.target_code, []).append(b.user_id)
-    rows: list[dict] = []
+    rows: list[dict[str, object]] = []
     cycle = None
     for code, users in sorted(staff.items()):
         province = provinces()[code]
@@ -96,7 +96,7 @@ def enqueue_queue_lines(session: Session, clock: Clock, settings: Settings, t: T
         if moment is None:
             continue
         keys = {u: f"antrean:{code}:{moment.date().isoformat()}:{u}" for u in sorted(set(users))}
-        known = set(session.exec(select(Outbox.key).where(Outbox.key.in_(list(keys.values())))))
+        known = set(session.exec(select(Outbox.key).where(col(Outbox.key).in_(list(keys.values())))))
         todo = [u for u, k in keys.items() if k not in known]
         if not todo:
             continue

@@ -14,11 +14,15 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, time
+from typing import TYPE_CHECKING, TypeAlias
 
 from bot.core import limits
 from bot.core.models import EventKind, IndicatorState
 from bot.domain import periods
 from bot.reference import ProvinceRef, RegionRef, criteria, provinces, regions
+
+if TYPE_CHECKING:
+    from bot.render.review_callbacks import VerifyButton, VerifyFileButton
 
 SEP = "|"
 IN_PLACE = "e"  # last field of buttons that navigate within the same message
@@ -145,8 +149,10 @@ class AksiPeriodButton:
     in_place: bool = False
 
 
-Decoded = (PlaceButton | PageButton | IndicatorButton | ImportButton | WizardButton | BroadcastButton
-           | ReminderButton | AksiPeriodButton)
+# what decode() gives; quoted because the verification queue's buttons are defined in review_callbacks, which
+# imports this module (its parsers are registered at the end of it)
+Decoded: TypeAlias = ("PlaceButton | PageButton | IndicatorButton | ImportButton | WizardButton | BroadcastButton"
+                      " | ReminderButton | AksiPeriodButton | VerifyButton | VerifyFileButton")
 
 
 def build(action: str, *args: object) -> str:

@@ -12,6 +12,7 @@ Registered in :data:`bot.render.callbacks.PARSERS` (imported at the end of that 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -69,5 +70,6 @@ def _file(data: str, _window: tuple[date, date]) -> VerifyFileButton | None:
     return VerifyFileButton(file_id) if file_id is not None else None
 
 
-PARSERS = {VERIFY: _verify, VERIFY_FILE: _file, VERIFY_OPEN: _place(VERIFY_OPEN)}
 Decoded = VerifyButton | VerifyFileButton | PlaceButton
+PARSERS: dict[str, Callable[[str, tuple[date, date]], Decoded | None]] = {
+    VERIFY: _verify, VERIFY_FILE: _file, VERIFY_OPEN: _place(VERIFY_OPEN)}

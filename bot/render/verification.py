@@ -132,6 +132,8 @@ def card(t: Translator, card: Card, viewer: int | None, prefix: str = "") -> Rep
 def reasons(t: Translator, card: Card, viewer: int | None) -> Reply:
     """The card again, asking why it goes back: a common reason, or "Tulis alasan"."""
     item = card.item
+    if item is None:  # nothing left to show in this sitting
+        return _finished(t, card, _head(t, card, ""))
     lines = _head(t, card, "") + _item_lines(t, item, viewer, item.region.timezone)
     lines += ["", t.gettext("<b>Mengapa perlu perbaikan?</b> Pilih alasannya, atau tulis sendiri.")]
     buttons = [(Button(t.gettext(reason), _data(f"r{i}", card.scope, item)),) for i, reason in enumerate(REASONS, 1)]

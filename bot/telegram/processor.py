@@ -79,7 +79,7 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
                 await query.answer(t.nfmt("Terlalu banyak pesan dalam waktu singkat; coba lagi dalam {n} detik.",
                                           "Terlalu banyak pesan dalam waktu singkat; coba lagi dalam {n} detik.",
                                           verdict.retry_in))
-            else:
+            elif chat is not None:  # always, without a button (see above)
                 await update.get_bot().send_message(chat.id, t.nfmt(
                     "Terlalu banyak pesan dalam waktu singkat; coba lagi dalam {n} detik. Pesan yang dikirim sebelum "
                     "itu tidak diproses.",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.core.models import ChecklistEntry, Cycle, IndicatorState
 from bot.domain.catalog import catalog_snapshot
@@ -43,10 +43,11 @@ def review_notice(session: Session, batch: Batch) -> ReviewNoticeView | None:
     if not latest:
         return None
     cycle = session.get(Cycle, latest[0].cycle_id)
+    assert cycle is not None  # the notice's foreign key
     codes = [n.indicator_code for n in latest]
     states = dict(session.exec(select(ChecklistEntry.indicator_code, ChecklistEntry.state).where(
         ChecklistEntry.cycle_id == cycle.id, ChecklistEntry.region_code == batch.region_code,
-        ChecklistEntry.indicator_code.in_(codes))).all())
+        col(ChecklistEntry.indicator_code).in_(codes))).all())
     texts = {i.code: i.text for i in catalog_snapshot(session).indicators}
     standing = [n for n in latest if states.get(n.indicator_code) == n.verdict]
     view = ReviewNoticeView(
