@@ -378,11 +378,3 @@ def upcoming(session: Session, clock: Clock, region_codes: set[str] | None = Non
         if len(out) >= limit:
             break
     return out
-
-
-def load_template(session: Session, clock: Clock, year: int, national_zone: str, actor: int | None,
-                  rakor_weeks_before: int | None = None) -> list[Event]:
-    """The usual yearly cycle as draft events: :func:`schedules.template.load_template`."""
-    from schedules.template import load_template as load
-
-    return load(session, clock, year, national_zone, actor, rakor_weeks_before)

@@ -11,8 +11,9 @@ from icalendar import Calendar
 from bot.core.errors import UserError
 from bot.core.models import EventStatus, ScopeKind
 from bot.io.ics import to_ics
-from schedules.calendar import load_template, parse_line, parse_scope, upcoming
+from schedules.calendar import parse_line, parse_scope, upcoming
 from schedules.events import add
+from schedules.template import load_template
 
 
 def test_the_example_line():

@@ -122,7 +122,7 @@ async def test_change_and_cancel(bot):
 
 
 async def test_confirming_a_template_draft(bot):
-    from schedules.calendar import load_template
+    from schedules.template import load_template
 
     with bot.runtime.session() as session:
         drafts = load_template(session, bot.runtime.clock, 2024, "Asia/Jakarta", None)
@@ -282,7 +282,7 @@ async def test_admins_agenda_shows_each_event_in_its_zone(bot):
 
 
 async def test_drafts_are_shown_to_staff_only(bot):
-    from schedules.calendar import load_template
+    from schedules.template import load_template
     from tests.conftest import grant
 
     with bot.runtime.session() as session:

@@ -15,7 +15,8 @@ from bot.reference import ProvinceRef, regions_of
 from bot.render import calendar as render_calendar
 from bot.render import plain_text as plain
 from schedules import events as event_service
-from schedules.calendar import get_event, load_template, parse_line, parse_when, upcoming
+from schedules.calendar import get_event, parse_line, parse_when, upcoming
+from schedules.template import load_template
 
 if TYPE_CHECKING:
     from datetime import date
