@@ -24,9 +24,9 @@ from bot.core.models import Event, EventStatus, Reminder, Role, RoleBinding, Sub
 from bot.core.settings import Settings
 from bot.domain.runtime import Runtime
 from bot.reference import regions
-from schedules.calendar import load_template
 from schedules.incremental import IncrementalPlanner, plan_now
 from schedules.planner import sync_all
+from schedules.template import load_template
 
 
 async def stall_while(job) -> tuple[float, float]:

@@ -127,7 +127,7 @@ def test_moving_an_event_cancels_old_reminders_and_plans_new_ones(catalog):
 
 
 def test_drafts_send_nothing_until_confirmed(catalog):
-    from schedules.calendar import load_template
+    from schedules.template import load_template
 
     setup_chats(catalog)
     with catalog.session() as session:

@@ -13,9 +13,8 @@ from bot.cli.main import main
 from bot.core.models import Event
 from bot.core.settings import Settings
 from bot.domain import periods
-from schedules.calendar import load_template
 from schedules.policy import Policy
-from schedules.template import next_working_day, plan_year, previous_working_day
+from schedules.template import load_template, next_working_day, plan_year, previous_working_day
 from tests.test_periods import HEADER
 
 
