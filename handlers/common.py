@@ -24,6 +24,7 @@ from bot.render import callbacks as cb
 from bot.render import status as render_status
 from bot.render.common import error
 from bot.telegram.sending import NO_PREVIEW, keyboard, send_reply
+from handlers import parts
 
 # what Telegram answers when the message a button sat on can no longer be edited: deleted, too old
 GONE = ("message to edit not found", "message can't be edited", "message_id_invalid")
@@ -37,12 +38,12 @@ def runtime(context: ContextTypes.DEFAULT_TYPE) -> Runtime:
 
 async def send(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> None:
     """Send ``reply`` to the chat of ``update``, split when longer than Telegram allows."""
-    await send_reply(context.bot, update.effective_chat.id, reply)
+    await send_reply(context.bot, parts.chat_id(update), reply)
 
 
 async def edit(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> None:
     """Replace the message a button was pressed on; a reply too long to fit is sent anew."""
-    query = update.callback_query
+    query = parts.query(update)
     chunks = split_message(reply.text)
     if len(chunks) > 1 or query.message is None:
         await send(update, context, reply)
@@ -65,7 +66,7 @@ def is_gone(exc: BadRequest) -> bool:
 
 async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> None:
     """Answer a button: in place for navigation buttons, as a new message otherwise."""
-    if cb.parse(update.callback_query.data).in_place:
+    if cb.parse(parts.data(update)).in_place:
         await edit(update, context, reply)
     else:
         await send(update, context, reply)
@@ -73,7 +74,7 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Repl
 
 async def send_file(update: Update, context: ContextTypes.DEFAULT_TYPE, name: str, content: bytes,
                     caption: str) -> None:
-    await context.bot.send_document(update.effective_chat.id, InputFile(content, filename=name), caption=caption)
+    await context.bot.send_document(parts.chat_id(update), InputFile(content, filename=name), caption=caption)
 
 
 async def send_error(update: Update, context: ContextTypes.DEFAULT_TYPE, exc: UserError) -> None:
@@ -89,14 +90,14 @@ def today(context: ContextTypes.DEFAULT_TYPE) -> date:
 def button(update: Update, context: ContextTypes.DEFAULT_TYPE, kind: type[B] | tuple[type, ...]) -> B | None:
     """The pressed button's data, checked (``bot.callbacks.decode``), when it is a ``kind`` (or one of
     several); else None."""
-    decoded = cb.decode(update.callback_query.data, today(context))
-    return decoded if isinstance(decoded, kind) else None
+    decoded: object = cb.decode(parts.data(update), today(context))
+    return decoded if isinstance(decoded, kind) else None  # type: ignore[return-value]  # checked: a B
 
 
 async def stale(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A button whose data is malformed, out of range or refers to nothing: a quiet answer, nothing changed."""
     log.info("button data not understood: answered quietly, nothing done")
-    await update.callback_query.answer(runtime(context).t.gettext("Tombol ini sudah tidak berlaku."))
+    await parts.query(update).answer(runtime(context).t.gettext("Tombol ini sudah tidak berlaku."))
 
 
 def user_id(update: Update) -> int | None:
