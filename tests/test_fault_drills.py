@@ -10,7 +10,7 @@ never more than the engine's cap (``MAX_IN_FLIGHT``), nor are the requests the s
 delivered, a share held (delivered, the answer kept 20 s, or past the bot's timeout so that the answer is
 lost). Nothing is lost, a message is doubled only when its answer was lost, and the sender's delivery report
 comes at its deadline naming what is still pending. The figures are printed (``pytest -s``) and kept in
-``docs/notes/c.md``.
+``docs/operations.md`` ("Fault drills").
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ def clashes() -> dict[str, set[str]]:
 
 
 def test_the_clashes_across_the_38_provinces_are_these():
-    """Checked over every province: a new alias that clashes shows up here (and in docs/notes/g.md)."""
+    """Checked over every province: a new alias that clashes shows up here (and in docs/reference/regions.md)."""
     assert clashes() == {
         "Jambi": {"15", "15.71"},
         "Bengkulu": {"17", "17.71"},

@@ -1,4 +1,4 @@
-"""Settings from the environment: the knobs the README documents."""
+"""Settings from the environment: the knobs documented in docs/reference/configuration.md."""
 
 from __future__ import annotations
 

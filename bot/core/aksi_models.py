@@ -9,7 +9,7 @@ Kept beside ``bot/models.py`` (which imports this module, so the tables register
   nilai capaian 0-100 and an optional note.
 - ``aksi_report`` (``bot.models.AksiReport``) stays the report of a *whole period*: the period's nilai
   capaian, and that the period was reported, from before reports were kept per action (see
-  ``docs/notes/j.md``).
+  ``docs/decisions/0031-aksi-ham-by-action.md``).
 """
 
 from __future__ import annotations

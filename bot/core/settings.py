@@ -74,7 +74,7 @@ class Settings(BaseSettings):
     # how many Aksi HAM actions a kab/kota has in a year when no list was imported for it (6-9 observed)
     aksi_actions: int = Field(6, ge=1, le=20)
     # the yearly template's Aksi HAM rakor: weeks before each period's usual reporting window (observed 6-11
-    # weeks, median 10: docs/notes/g.md)
+    # weeks, median 10: docs/reference/calendar.md)
     aksi_rakor_weeks_before: int = Field(10, ge=1, le=26)
     quiet_hours: str = "21:00-07:00"
     skip_weekends: bool = True

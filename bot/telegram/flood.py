@@ -10,14 +10,14 @@ Each sender has a token bucket, and so has each group. Two sizes:
 The admins of ``PANTAU_ADMIN_IDS`` (the operators) are exempt.
 
 Who is a member is asked lazily: only when a sender has used a stranger's bucket (``standing``, a
-database lookup in ``bot.standing``), and the answer "member" is remembered for ``member_ttl`` seconds.
-So an ordinary update costs two dictionary lookups and no query.
+database lookup in ``bot.domain.standing``), and the answer "member" is remembered for ``member_ttl``
+seconds. So an ordinary update costs two dictionary lookups and no query.
 
 A sender (or group) that runs out is **limited** for ``cooldown`` seconds: the update processor
-(``bot/processor.py``) answers a pressed button with "Terlalu cepat, coba lagi dalam N detik" every time,
-and tells a person who writes once (:attr:`Verdict.tell`) and then drops their messages without an
-answer until the cooldown ends, so a flood costs the bot one message and other chats nothing. No
-``telegram`` here; the clock is injectable.
+(``bot/telegram/processor.py``) answers a pressed button with "Terlalu banyak pesan dalam waktu singkat;
+coba lagi dalam N detik." every time, and tells a person who writes once (:attr:`Verdict.tell`) and then
+drops their messages without an answer until the cooldown ends, so a flood costs the bot one message and
+other chats nothing. No ``telegram`` here; the clock is injectable.
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ per action and period); aksi_report.recorded_by holds a Telegram id (BIGINT)
 Existing ``aksi_report`` rows keep their meaning: the kab/kota reported that period as a whole (which
 actions, nobody recorded), with the period's nilai capaian when a score was entered. No action report is
 invented from them: the grid shows such a period as "dilaporkan per periode" and the reminders of that
-period treat it as reported until someone records its actions one by one (``docs/notes/j.md``).
+period treat it as reported until someone records its actions one by one
+(``docs/decisions/0031-aksi-ham-by-action.md``).
 
 Revision ID: i19_j_aksi_actions
 Revises: a_polling_lease
