@@ -76,7 +76,7 @@ async def test_preview_then_confirm_delivers_to_every_group_once(bot):
     before = len(bot.api.calls)
     assert not [c for c in bot.api.calls[before:] if c.params.get("chat_id") in GROUPS]
     (done,) = replies(await bot.press(message, "✅ Kirim", STAF))
-    assert "Dikirim ke 3 penerima" in done.params["text"]
+    assert "Sedang dikirim ke 3 penerima" in done.params["text"]
     report = await outbox(bot).run_until_idle()
     # the text fits a caption: one row and one message per group (the chart with the text under it), and the
     # delivery report (an outbox row too)

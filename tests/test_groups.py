@@ -39,7 +39,7 @@ async def test_unbinding(bot):
     assert "tidak lagi menerima" in reply.params["text"]
     assert subs(bot.runtime) == [(GROUP, "63.05", False)]
     (reply,) = replies(await bot.say("/berhenti", STAF, chat_id=GROUP))
-    assert "tidak berlangganan apa pun" in reply.params["text"]
+    assert "belum terhubung dengan wilayah mana pun" in reply.params["text"]
 
 
 async def test_the_bound_group_sees_its_own_region(bot):
@@ -52,6 +52,8 @@ async def test_added_and_removed(bot):
     await bot.app.process_update(bot.factory.my_member(GROUP, "member", STAF, "Forum KKP HAM Kalsel"))
     greeting = bot.api.last()
     assert greeting.params["chat_id"] == GROUP and "/langganan" in greeting.params["text"]
+    assert ("Kabupaten/Kota Peduli HAM (KKP HAM) dan Aksi HAM untuk Bidang HAM Kantor Wilayah Kementerian Hak Asasi "
+            "Manusia") in greeting.params["text"]
     with bot.runtime.session() as session:
         chat = session.get(Chat, GROUP)
     assert (chat.title, chat.member) == ("Forum KKP HAM Kalsel", True)
