@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from sqlmodel import Session
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.core import limits
+from bot.core.aksi_models import AksiStatus
 from bot.core.errors import UserError
 from bot.domain.access import Action, allowed, is_kanwil
 from bot.domain.aksi import actions_of, record_action, record_report, set_list, typed_name
@@ -20,6 +22,7 @@ from bot.reference import RegionRef
 from bot.render import Reply
 from bot.render import aksi as render_aksi
 from bot.render import callbacks as cb
+from handlers import parts
 from handlers.common import (
     answer,
     button,
@@ -43,7 +46,7 @@ def _year(rt: Runtime, region: RegionRef, year: int | None) -> int:
     return year or rt.clock.now().astimezone(ZoneInfo(region.timezone)).year
 
 
-def _grid_reply(rt: Runtime, session, g: Grants, region: RegionRef, year: int, recorded: str | None = None,
+def _grid_reply(rt: Runtime, session: Session, g: Grants, region: RegionRef, year: int, recorded: str | None = None,
                 period: str | None = None) -> Reply:
     view = grid(session, rt.clock, region, year, rt.settings.aksi_actions, rt.settings.aksi_target)
     if period is not None:
@@ -57,19 +60,19 @@ def _apply(rt: Runtime, g: Grants, actor: int | None, region: RegionRef, command
     year, t, default = _year(rt, region, command.year), rt.t, rt.settings.aksi_actions
     with rt.session() as session:
         note = None
-        if command.kind == "action":
-            done = record_action(session, rt.clock, g, region, year, command.period, command.number,
-                                 command.status, command.nilai, command.text, actor, default)
-            note = render_aksi.recorded(t, done)
-        elif command.kind == "period":
-            record_report(session, rt.clock, region, year, command.period, command.nilai, actor)
-            note = render_aksi.period_recorded(t, command.period, year, command.nilai)
-        elif command.kind in ("count", "title"):
-            current = actions_of(session, region, year, default)
-            count = command.number if command.kind == "count" else current.count
-            titles = {command.number: command.text or ""} if command.kind == "title" else {}
-            changed = set_list(session, rt.clock, region, year, count, titles, default, actor)
-            note = render_aksi.list_recorded(t, changed, count, year)
+        match command:  # what parse() gives each kind (bot/domain/aksi_command.py)
+            case AksiCommand(kind="action", period=str(period), number=int(number), status=AksiStatus() as status):
+                done = record_action(session, rt.clock, g, region, year, period, number, status, command.nilai,
+                                     command.text, actor, default)
+                note = render_aksi.recorded(t, done)
+            case AksiCommand(kind="period", period=str(period)):
+                record_report(session, rt.clock, region, year, period, command.nilai, actor)
+                note = render_aksi.period_recorded(t, period, year, command.nilai)
+            case AksiCommand(kind="count" | "title" as kind, number=int(number)):
+                count = number if kind == "count" else actions_of(session, region, year, default).count
+                titles = {number: command.text or ""} if kind == "title" else {}
+                changed = set_list(session, rt.clock, region, year, count, titles, default, actor)
+                note = render_aksi.list_recorded(t, changed, count, year)
         return _grid_reply(rt, session, g, region, year, note)
 
 
@@ -91,14 +94,15 @@ async def aksi(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     resolution = await resolve_or_ask(update, context, command.query, cb.AKSI)
     if resolution is None:
         return
-    if resolution.region is None and command.kind != "show":  # a report is recorded for one kab/kota, typed out
-        await send(update, context, Reply(rt.t.fmt("{name} adalah provinsi; sebutkan kab/kota.",
-                                                    name=resolution.province.name)))
+    province, region = resolution.province, resolution.region
+    if province is not None and command.kind != "show":  # a report is recorded for one kab/kota, typed out
+        await send(update, context, Reply(rt.t.fmt("{name} adalah provinsi; sebutkan kab/kota.", name=province.name)))
         return
-    if resolution.region is None:
-        await offer_regions(update, context, resolution.province, cb.AKSI)
+    if province is not None:
+        await offer_regions(update, context, province, cb.AKSI)
         return
-    region = resolution.region
+    if region is None:  # resolve_or_ask answered an unclear name itself
+        return
     if command.kind != "show" and not await require(update, context, needed, region):
         return
     if command.kind == "no_action":
@@ -121,7 +125,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if not await require(update, context, Action.VIEW):  # checked like /aksi
         return
-    await update.callback_query.answer()
+    await parts.query(update).answer()
     if isinstance(pressed.place, RegionRef):
         await send(update, context, _apply(runtime(context), grants_of(update, context), user_id(update),
                                            pressed.place, AksiCommand("show", pressed.place.name)))
@@ -137,7 +141,7 @@ async def on_period(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if not await require(update, context, Action.VIEW):  # checked like /aksi
         return
-    await update.callback_query.answer()
+    await parts.query(update).answer()
     rt, g = runtime(context), grants_of(update, context)
     with rt.session() as session:
         reply = _grid_reply(rt, session, g, pressed.region, pressed.year, period=pressed.period)

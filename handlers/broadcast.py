@@ -10,7 +10,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 
 from bot.core.errors import UserError
 from bot.core.i18n import Translator, translator
-from bot.core.models import Broadcast
+from bot.core.ids import key_of
 from bot.domain.access import Action, allowed
 from bot.messaging import broadcasts
 from bot.reference import ProvinceRef, provinces
@@ -18,6 +18,8 @@ from bot.render import Reply
 from bot.render import broadcast as render
 from bot.render import callbacks as cb
 from bot.views import broadcast as broadcast_view
+from bot.views.broadcast import BroadcastView
+from handlers import parts
 from handlers.common import (
     button,
     edit,
@@ -35,7 +37,7 @@ from handlers.common import (
 log = logging.getLogger(__name__)
 
 
-def _view(context: ContextTypes.DEFAULT_TYPE, province):
+def _view(context: ContextTypes.DEFAULT_TYPE, province: ProvinceRef) -> BroadcastView:
     rt = runtime(context)
     with rt.session() as session:
         return broadcast_view.view(session, rt.clock, rt.cycle(session), province, rt.thresholds)
@@ -46,7 +48,7 @@ def audience(context: ContextTypes.DEFAULT_TYPE) -> Translator:
     return translator(runtime(context).settings.locale)
 
 
-def pic_texts(context: ContextTypes.DEFAULT_TYPE, view) -> dict[str, str]:
+def pic_texts(context: ContextTypes.DEFAULT_TYPE, view: BroadcastView) -> dict[str, str]:
     t = audience(context)
     return {row.region.code: render.pic_line(t, view, row, rank) for rank, row in enumerate(view.progress.rows, 1)}
 
@@ -58,10 +60,10 @@ async def umumkan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = " ".join(context.args or [])
     if query:  # /umumkan Kalsel: that province, if it is the sender's
         resolution = await resolve_or_ask(update, context, query, cb.STATUS)
-        if resolution is None:
+        target = resolution.target if resolution is not None else None
+        if target is None:
             return
-        province = resolution.target if isinstance(resolution.target, ProvinceRef) else \
-            provinces()[resolution.target.province_code]
+        province = target if isinstance(target, ProvinceRef) else provinces()[target.province_code]
         if await require(update, context, Action.BROADCAST, province):
             await preview(update, context, province)
         return
@@ -72,7 +74,7 @@ async def umumkan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await send(update, context, render.choose_province(runtime(context).t, choices))
 
 
-async def preview(update: Update, context: ContextTypes.DEFAULT_TYPE, province) -> None:
+async def preview(update: Update, context: ContextTypes.DEFAULT_TYPE, province: ProvinceRef) -> None:
     rt = runtime(context)
     view = _view(context, province)
     t = audience(context)
@@ -84,13 +86,13 @@ async def preview(update: Update, context: ContextTypes.DEFAULT_TYPE, province) 
         broadcast = broadcasts.create(session, rt.clock, province, user_id(update), text, chart)
         groups = len(broadcasts.group_chats(session, province))
         pics = len(broadcasts.focal_points(session, province))
-    await context.bot.send_photo(update.effective_chat.id, InputFile(chart, filename="grafik.png"),
+    await context.bot.send_photo(parts.chat_id(update), InputFile(chart, filename="grafik.png"),
                                  caption=rt.t.plain("Pratinjau grafik: {name}", name=province.name))
-    await send(update, context, render.preview(rt.t, text, broadcast.id, groups, pics, False, province.name))
+    await send(update, context, render.preview(rt.t, text, key_of(broadcast), groups, pics, False, province.name))
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
+    query = parts.query(update)
     pressed = button(update, context, cb.BroadcastButton)
     if pressed is None:
         await stale(update, context)
@@ -104,10 +106,11 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await preview(update, context, pressed.province)
         return
     with rt.session() as session:
-        broadcast = session.get(Broadcast, pressed.broadcast_id)
-    if broadcast is None:
+        found = broadcasts.find(session, pressed.broadcast_id)
+    if found is None:
         await stale(update, context)
         return
+    broadcast, broadcast_id = found, key_of(found)
     province = provinces()[broadcast.province_code]
     if not await require(update, context, Action.BROADCAST, province):
         return
@@ -116,15 +119,15 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     try:
         if step == "pic":
             with rt.session() as session:
-                broadcast = broadcasts.toggle_pics(session, broadcast.id)
+                broadcast = broadcasts.toggle_pics(session, broadcast_id)
                 groups = len(broadcasts.group_chats(session, province))
                 pics = len(broadcasts.focal_points(session, province))
-            await edit(update, context, render.preview(rt.t, broadcast.text, broadcast.id, groups, pics,
+            await edit(update, context, render.preview(rt.t, broadcast.text, broadcast_id, groups, pics,
                                                        broadcast.to_pics, province.name))
             return
         if step == "no":
             with rt.session() as session:
-                broadcasts.cancel(session, broadcast.id)
+                broadcasts.cancel(session, broadcast_id)
             await edit(update, context, Reply(rt.t.gettext("Dibatalkan; tidak ada yang dikirim.")))
             return
         with rt.session() as session:  # confirmed once, whoever pressed "Kirim" first (bot.claims)
@@ -132,18 +135,18 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 return pic_texts(context, broadcast_view.view(session, rt.clock, rt.cycle(session), province,
                                                           rt.thresholds))
 
-            queued = broadcasts.confirm(session, rt.clock, broadcast.id, user_id(update), province, texts)
+            queued = broadcasts.confirm(session, rt.clock, broadcast_id, user_id(update), province, texts)
     except UserError as exc:
         await send_error(update, context, exc)
         return
-    done = rt.t.nfmt("✔️ Dikirim ke {n} penerima melalui antrean; laporan pengiriman menyusul.",
-                     "✔️ Dikirim ke {n} penerima melalui antrean; laporan pengiriman menyusul.", queued)
+    done = rt.t.nfmt("✔️ Sedang dikirim ke {n} penerima; laporan pengiriman menyusul.",
+                     "✔️ Sedang dikirim ke {n} penerima; laporan pengiriman menyusul.", queued)
     try:
         await edit(update, context, Reply(done))
     except TelegramError as exc:  # queued all the same: the delivery engine tells the sender, with retries
         log.warning("the answer to Kirim could not be shown (%s): it follows through the outbox", exc)
         with rt.session() as session:
-            broadcasts.acknowledge_later(session, rt.clock, broadcast.id, update.effective_chat.id, done)
+            broadcasts.acknowledge_later(session, rt.clock, broadcast_id, parts.chat_id(update), done)
 
 
 async def _answer_quietly(query: CallbackQuery) -> None:

@@ -10,6 +10,7 @@ and no traceback.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from telegram import Update
@@ -20,7 +21,7 @@ from bot.render import callbacks as cb
 from handlers.common import stale
 
 
-def _refused_by(runtime: Runtime):
+def _refused_by(runtime: Runtime) -> Callable[[object], bool]:
     def refused(data: object) -> bool:
         today = runtime.clock.now().astimezone(ZoneInfo(runtime.settings.timezone)).date()
         return cb.decode(data, today) is None

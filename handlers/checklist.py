@@ -28,6 +28,7 @@ from bot.render import callbacks as cb
 from bot.render import checklist as render_checklist
 from bot.render import status as render_status
 from bot.render.common import error
+from handlers import parts
 from handlers.common import (
     answer,
     button,
@@ -69,7 +70,7 @@ def indicator_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, region: 
         status = next((s for s in indicator_statuses(session, rt.cycle(session), region) if s.indicator.code == code),
                       None)
     if status is None:
-        return Reply(error(rt.t, "Indikator {code} tidak ada di katalog.", code=code))
+        return Reply(error(rt.t, "Indikator {code} tidak ada di daftar indikator.", code=code))
     g = grants_of(update, context)
     may_see_files = allowed(g, Action.EDIT_CHECKLIST, region)
     may_edit = may_change_evidence(g, region, status.state)  # a verified indicator's evidence is the Kanwil's
@@ -95,7 +96,8 @@ async def checklist(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if resolution.province:
         await offer_regions(update, context, resolution.province, cb.CHECKLIST)
         return
-    await send(update, context, menu_reply(context, resolution.region))
+    if resolution.region is not None:
+        await send(update, context, menu_reply(context, resolution.region))
 
 
 def parse_tandai(args: list[str], indicator_codes: set[str]) -> tuple[str, str, str, str] | None:
@@ -123,10 +125,10 @@ def what_is_wrong(args: list[str], indicator_codes: set[str]) -> UserError:
             return UserError(N_("Status “{state}” tidak dikenal."), state=args[i + 1])
     for i, arg in enumerate(args):
         if parse_state(arg) and i >= 2:
-            return UserError(N_("Indikator “{code}” tidak ada di katalog yang berlaku."), code=args[i - 1])
+            return UserError(N_("Indikator “{code}” tidak ada di daftar indikator yang berlaku."), code=args[i - 1])
     for arg in args:
         if INDICATOR_CODE_RE.match(arg):
-            return UserError(N_("Indikator “{code}” tidak ada di katalog yang berlaku."), code=arg)
+            return UserError(N_("Indikator “{code}” tidak ada di daftar indikator yang berlaku."), code=arg)
     return UserError(N_("Format perintah tidak sesuai."))
 
 
@@ -152,9 +154,10 @@ async def tandai(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await send(update, context, Reply(error(rt.t, "{name} adalah provinsi; sebutkan kab/kota.",
                                                 name=resolution.province.name)))
         return
-    if not await require(update, context, Action.EDIT_CHECKLIST, resolution.region):
+    region = resolution.region
+    if region is None or not await require(update, context, Action.EDIT_CHECKLIST, region):
         return
-    reply = change_state(update, context, resolution.region, code, state_text, evidence)
+    reply = change_state(update, context, region, code, state_text, evidence)
     await send(update, context, reply)
 
 
@@ -175,8 +178,9 @@ def change_state(update: Update, context: ContextTypes.DEFAULT_TYPE, region: Reg
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
-    pressed = button(update, context, (cb.PlaceButton, cb.PageButton, cb.IndicatorButton))
+    query = parts.query(update)
+    pressed: cb.PlaceButton | cb.PageButton | cb.IndicatorButton | None = button(
+        update, context, (cb.PlaceButton, cb.PageButton, cb.IndicatorButton))
     if pressed is None:
         await stale(update, context)
         return
@@ -199,7 +203,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await answer(update, context, criterion_reply(context, place, pressed.criterion, pressed.page))
     elif pressed.action == cb.INDICATOR:
         await answer(update, context, indicator_reply(update, context, place, pressed.code))
-    elif pressed.action == cb.SET_STATE:
+    elif pressed.action == cb.SET_STATE and pressed.state is not None:  # the parser gives ks its state
         done = change_state(update, context, place, pressed.code, pressed.state.value, None)
         await answer(update, context, indicator_reply(update, context, place, pressed.code, prefix=done.text))
     elif pressed.action == cb.ADD_NOTE:
@@ -217,7 +221,7 @@ async def ask_evidence(update: Update, context: ContextTypes.DEFAULT_TYPE, regio
             problem = refusal(code, state, state)
         else:
             problem = None
-            conversations.save(session, rt.clock, update.effective_chat.id, user_id(update),
+            conversations.save(session, rt.clock, parts.chat_id(update), parts.sender(update).id,
                                Conversation(EVIDENCE, "note", {"region": region.code, "code": code}))
     if problem is not None:
         await send(update, context, Reply(error(rt.t, problem.message, **problem.values)))
@@ -233,19 +237,25 @@ def indicator_exists(context: ContextTypes.DEFAULT_TYPE, code: str) -> bool:
 
 async def on_evidence(update: Update, context: ContextTypes.DEFAULT_TYPE, conversation: Conversation) -> None:
     """A plain message after "Tambah tautan/catatan": attach it to that indicator."""
+    rt = runtime(context)
+    chat_id, sender = parts.chat_id(update), parts.sender(update).id
     region = target_from(conversation.data["region"])
+    if not isinstance(region, RegionRef):  # a kab/kota that no longer exists: the conversation ends
+        with rt.session() as session:
+            conversations.end(session, chat_id, sender)
+        await send(update, context, Reply(rt.t.gettext("Dibatalkan; tidak ada yang diubah.")))
+        return
     if not await require(update, context, Action.EDIT_CHECKLIST, region):
         return
-    rt = runtime(context)
-    text = (update.effective_message.text or "").strip()
+    text = parts.text(update).strip()
     g = grants_of(update, context)
     try:
         with rt.session() as session:  # taken once, even when two messages reach two copies at once
-            if not conversations.claim(session, rt.clock, update.effective_chat.id, user_id(update), conversation):
+            if not conversations.claim(session, rt.clock, chat_id, sender, conversation):
                 raise ChecklistError(N_("Tautan atau catatan untuk indikator ini sudah diterima dari pesan lain; "
                                         "tekan “Tambah tautan/catatan” lagi untuk menambah yang lain."))
             change = attach_evidence(session, rt.clock, rt.cycle(session), region, conversation.data["code"],
-                                     user_id(update), text,
+                                     sender, text,
                                      may_set=lambda before, after: may_set_state(g, region, after, before))
     except ChecklistError as exc:
         await send(update, context, Reply(error(rt.t, exc.message, **exc.values)))

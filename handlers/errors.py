@@ -42,19 +42,19 @@ def explain(t: Translator, error: BaseException | None, saved: bool, database_do
         return t.gettext("✔️ Perubahan Anda sudah tersimpan, tetapi terjadi kesalahan saat menyiapkan balasannya. "
                          "Periksa hasilnya sebelum mengulangi perintah; bila ada yang janggal, hubungi admin.")
     if database_down:
-        return t.gettext("Maaf, basis data sedang tidak dapat dihubungi. Coba lagi beberapa menit lagi; "
+        return t.gettext("Maaf, basis data sedang tidak dapat dihubungi. Silakan coba lagi dalam beberapa menit; "
                          "pengingat yang jatuh tempo akan tetap dikirim setelah pulih.")
     if lost:
         return t.gettext("Maaf, balasan bot tidak terkirim karena gangguan pada Telegram, dan tidak ada yang "
-                         "berubah. Coba lagi sebentar lagi.")
-    return t.gettext("Maaf, terjadi kesalahan. Coba lagi sebentar lagi; bila berulang, hubungi admin.")
+                         "berubah. Silakan coba lagi sebentar.")
+    return t.gettext("Maaf, terjadi kesalahan. Silakan coba lagi sebentar; bila berulang, hubungi admin.")
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     error = context.error
     database_down = is_database_down(error)
     saved = committed.changed()
-    if database_down:
+    if database_down and error is not None:
         outage_of(context.application.bot_data).failed(error)
     elif error is not None and undelivered(error):
         log.warning("Telegram did not take a reply (%s: %s); the change was %s", type(error).__name__, error,

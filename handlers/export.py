@@ -15,6 +15,7 @@ from bot.io.export import Workbook
 from bot.reference import ProvinceRef, RegionRef, regions_of
 from bot.render import callbacks as cb
 from bot.render import status as render_status
+from handlers import parts
 from handlers.common import button, grants_of, offer_regions, require, resolve_or_ask, runtime, send, send_file, stale
 
 Place = RegionRef | ProvinceRef
@@ -57,7 +58,7 @@ async def send_template(update: Update, context: ContextTypes.DEFAULT_TYPE, regi
     states = settable_states(grants_of(update, context), region)
     book = await asyncio.to_thread(_template, rt, region, states)
     await send_file(update, context, book.filename, book.content,
-                    rt.t.fmt("Templat progres {name}: isi lembar “Progres”, lalu kirim berkasnya ke sini.",
+                    rt.t.fmt("Format isian progres {name}: isi lembar “Progres”, lalu kirim berkasnya ke sini.",
                              name=region.official_name))
 
 
@@ -70,7 +71,7 @@ async def ekspor(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await send(update, context, render_status.usage(rt.t, "/ekspor <wilayah atau provinsi>", "/ekspor Kalsel"))
         return
     resolution = await resolve_or_ask(update, context, query, cb.EKSPOR)
-    if resolution is not None:
+    if resolution is not None and resolution.target is not None:
         await send_report(update, context, resolution.target)
 
 
@@ -89,11 +90,12 @@ async def templat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await send(update, context, render_status.pick_region(
             rt.t, resolution.province, regions_of(resolution.province.code), cb.TEMPLAT))
         return
-    await send_template(update, context, resolution.region)
+    if resolution.region is not None:
+        await send_template(update, context, resolution.region)
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
+    query = parts.query(update)
     pressed = button(update, context, cb.PlaceButton)
     if pressed is None:
         await stale(update, context)

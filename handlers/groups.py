@@ -14,13 +14,13 @@ from telegram.ext import (
     filters,
 )
 
-from bot.core.models import Chat
 from bot.domain import audit
 from bot.domain.access import Action
 from bot.domain.people import seen
-from bot.domain.subscriptions import deactivate_chat, migrate_chat, of_chat, unsubscribe
+from bot.domain.subscriptions import deactivate_chat, migrate_chat, of_chat, seen_chat, set_membership, unsubscribe
 from bot.reference import provinces, regions
 from bot.render import Reply
+from handlers import parts
 from handlers.common import require, runtime, send, user_id
 
 GATE_GROUP = -1  # runs before every feature handler
@@ -34,33 +34,28 @@ async def remember(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if user and not user.is_bot:
             seen(session, rt.clock, user.id, user.first_name or "", user.username, user.language_code)
         if chat:
-            row = session.get(Chat, chat.id)
-            title = chat.title or chat.full_name or ""
-            if row is None:
-                session.add(Chat(id=chat.id, kind=chat.type, title=title, updated_at=rt.clock.now()))
-            elif row.title != title or row.kind != chat.type:
-                row.title, row.kind, row.updated_at = title, chat.type, rt.clock.now()
+            seen_chat(session, rt.clock, chat.id, chat.type, chat.title or chat.full_name or "")
 
 
 async def on_my_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The bot was added to, or removed from, a chat (or blocked in a private chat)."""
     rt = runtime(context)
     change = update.my_chat_member
+    if change is None:  # registered for these updates only: a registration mistake, for the error handler
+        raise parts.MissingPart("update without a change of the bot's membership")
     chat = change.chat
     now_in = change.new_chat_member.status in (ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER)
     with rt.session() as session:
-        row = session.get(Chat, chat.id)
-        if row is None:
-            row = Chat(id=chat.id, kind=chat.type, title=chat.title or chat.full_name or "", updated_at=rt.clock.now())
-            session.add(row)
-        row.member, row.updated_at = now_in, rt.clock.now()
+        set_membership(session, rt.clock, chat.id, chat.type, chat.title or chat.full_name or "", now_in)
         if not now_in:
             deactivate_chat(session, chat.id)
-            audit.record(session, rt.clock, change.from_user.id if change.from_user else None,
-                         "subscription.remove", f"chat:{chat.id}", after={"reason": change.new_chat_member.status})
+            audit.record(session, rt.clock, change.from_user.id, "subscription.remove", f"chat:{chat.id}",
+                         after={"reason": change.new_chat_member.status})
     if now_in and chat.type in ("group", "supergroup"):
         await context.bot.send_message(chat.id, rt.t.gettext(
-            "Halo! Saya Pantau HAM. Admin atau staf Kanwil dapat menghubungkan grup ini dengan perintah "
+            "Halo! Saya Pantau HAM, bot pemantauan Kabupaten/Kota Peduli HAM (KKP HAM) dan Aksi HAM untuk Bidang "
+            "HAM Kantor Wilayah Kementerian Hak Asasi Manusia dan pemerintah kabupaten/kota. Admin atau staf "
+            "Kanwil dapat menghubungkan grup ini dengan perintah "
             "<code>/langganan</code> diikuti nama kab/kota atau provinsi, misalnya <code>/langganan Tapin</code> "
             "atau <code>/langganan Kalsel</code>; setelah itu grup menerima pengingat dan pengumuman. "
             "Petunjuk lengkap: /bantuan."))
@@ -68,7 +63,7 @@ async def on_my_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 async def on_migrate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A group became a supergroup: its subscriptions follow it to the new chat id."""
-    message = update.effective_message
+    message = parts.message(update)
     if message.migrate_to_chat_id:
         old, new = message.chat.id, message.migrate_to_chat_id
     elif message.migrate_from_chat_id:
@@ -83,10 +78,10 @@ async def on_migrate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 async def is_group_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     """In a group, the sender must also be one of its Telegram administrators."""
-    chat = update.effective_chat
+    chat = parts.chat(update)
     if chat.type == "private":
         return True
-    member = await context.bot.get_chat_member(chat.id, user_id(update))
+    member = await context.bot.get_chat_member(chat.id, parts.sender(update).id)
     if member.status in (ChatMember.ADMINISTRATOR, ChatMember.OWNER):
         return True
     await send(update, context, Reply(runtime(context).t.gettext(
@@ -97,11 +92,12 @@ async def is_group_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 async def berhenti(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Unbind this chat from everything it receives."""
     rt = runtime(context)
-    chat_id = update.effective_chat.id
+    chat_id = parts.chat_id(update)
     with rt.session() as session:
-        bound = [provinces().get(s.target_code) or regions().get(s.target_code) for s in of_chat(session, chat_id)]
+        codes = [s.target_code for s in of_chat(session, chat_id)]
+    bound = [t for t in (provinces().get(c) or regions().get(c) for c in codes) if t is not None]
     if not bound:
-        await send(update, context, Reply(rt.t.gettext("Chat ini tidak berlangganan apa pun.")))
+        await send(update, context, Reply(rt.t.gettext("Chat ini belum terhubung dengan wilayah mana pun.")))
         return
     if not await require(update, context, Action.SUBSCRIBE, targets=tuple(bound)):
         return

@@ -12,7 +12,9 @@ from __future__ import annotations
 import logging
 
 from telegram import (
+    Bot,
     BotCommand,
+    BotCommandScope,
     BotCommandScopeAllChatAdministrators,
     BotCommandScopeAllGroupChats,
     BotCommandScopeChat,
@@ -30,7 +32,7 @@ from bot.render.help import DEFAULT, GROUP_ADMIN, READ, command_menu, menu_for
 log = logging.getLogger(__name__)
 
 
-async def _publish(bot, names: tuple[str, ...], scope, locale: str) -> None:
+async def _publish(bot: Bot, names: tuple[str, ...], scope: BotCommandScope, locale: str) -> None:
     await bot.set_my_commands([BotCommand(c, d) for c, d in command_menu(translator(locale), names)], scope=scope)
     await bot.delete_my_commands(scope=scope, language_code="en")  # English apps read the same menu
 
@@ -46,7 +48,7 @@ async def set_command_menus(application: Application) -> None:
         await refresh_person(application.bot, rt, admin)
 
 
-async def refresh_person(bot, rt: Runtime, user_id: int) -> None:
+async def refresh_person(bot: Bot, rt: Runtime, user_id: int) -> None:
     """Publish ``user_id``'s own menu in their private chat, in their language, after their roles changed."""
     with rt.session() as session:
         g = grants(session, rt.settings.admin_ids, user_id, user_id)

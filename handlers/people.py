@@ -11,14 +11,23 @@ from bot.core.i18n import N_
 from bot.core.models import Role, RoleBinding
 from bot.domain.access import Action, allowed
 from bot.domain.audit import history_view
-from bot.domain.people import bindings_in, create_invite, find_person, parse_role, people_by_id, remove_bindings
+from bot.domain.people import (
+    Grants,
+    bindings_in,
+    create_invite,
+    find_person,
+    parse_role,
+    people_by_id,
+    remove_bindings,
+)
+from bot.domain.regions import Target
 from bot.reference import provinces, regions
 from bot.render import Reply
 from bot.render import callbacks as cb
 from bot.render import history as render_history
 from bot.render import people as render
 from bot.render import status as render_status
-from handlers import menus
+from handlers import menus, parts
 from handlers.common import (
     answer,
     button,
@@ -48,16 +57,16 @@ async def undang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await send_error(update, context, exc)
         return
     resolution = await resolve_or_ask(update, context, " ".join(args[1:]), cb.STATUS)
-    if resolution is None or not await require(update, context, Action.INVITE, resolution.target):
+    target = resolution.target if resolution is not None else None
+    if target is None or not await require(update, context, Action.INVITE, target):
         return
     try:
         with rt.session() as session:
-            invite = create_invite(session, rt.clock, role, resolution.target, user_id(update),
-                                   days=rt.settings.invite_days)
+            invite = create_invite(session, rt.clock, role, target, user_id(update), days=rt.settings.invite_days)
     except UserError as exc:
         await send_error(update, context, exc)
         return
-    tz = resolution.target.timezone
+    tz = target.timezone
     link = create_deep_linked_url(context.bot.username, invite.token)
     await send(update, context, render.invite_link(rt.t, invite, link, tz))
 
@@ -70,9 +79,10 @@ async def anggota(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     g = grants_of(update, context)
     if query:
         resolution = await resolve_or_ask(update, context, query, cb.STATUS)
-        if resolution is None or not await require(update, context, Action.MEMBERS, resolution.target):
+        target = resolution.target if resolution is not None else None
+        if target is None or not await require(update, context, Action.MEMBERS, target):
             return
-        code, heading = resolution.target.code, render.place(resolution.target.code)
+        code, heading = target.code, render.place(target.code)
     elif g.admin:
         code, heading = None, rt.t.gettext("semua wilayah")
     else:
@@ -84,7 +94,7 @@ async def anggota(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await send(update, context, render.members(rt.t, heading, found, people))
 
 
-def _may_revoke(g, binding: RoleBinding) -> bool:
+def _may_revoke(g: Grants, binding: RoleBinding) -> bool:
     if binding.role == Role.ADMIN.value:
         return g.admin
     target = provinces().get(binding.target_code) or regions().get(binding.target_code)
@@ -102,15 +112,17 @@ async def cabut(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     only = None
     if len(args) > 1:
         resolution = await resolve_or_ask(update, context, " ".join(args[1:]), cb.STATUS)
-        if resolution is None or not await require(update, context, Action.REVOKE, resolution.target):
+        target = resolution.target if resolution is not None else None
+        if target is None or not await require(update, context, Action.REVOKE, target):
             return
-        only = resolution.target.code
+        only = target.code
     g = grants_of(update, context)
     try:
         with rt.session() as session:
             target_user = find_person(session, args[0])
             if target_user in rt.settings.admin_ids:
-                raise UserError(N_("Admin dari PANTAU_ADMIN_IDS hanya bisa diubah lewat konfigurasi."))
+                raise UserError(N_("Admin yang ditetapkan di PANTAU_ADMIN_IDS hanya dapat diubah melalui pengaturan "
+                                 "bot."))
             removed = remove_bindings(
                 session, rt.clock, target_user, user_id(update),
                 keep=lambda b: not _may_revoke(g, b) or (only is not None and b.target_code != only))
@@ -118,7 +130,7 @@ async def cabut(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await send_error(update, context, exc)
         return
     if not removed:
-        await send(update, context, Reply(rt.t.gettext("Tidak ada peran yang bisa dicabut.")))
+        await send(update, context, Reply(rt.t.gettext("Tidak ada peran yang dapat dicabut.")))
         return
     places = ", ".join(f"{render.role_label(rt.t, b.role)} {render.place(b.target_code)}" for b in removed)
     await send(update, context, Reply(rt.t.fmt("✔️ Dicabut: {places}.", places=places)))
@@ -129,7 +141,7 @@ async def keluar(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not await require(update, context, Action.LEAVE):
         return
     rt = runtime(context)
-    me = user_id(update)
+    me = parts.sender(update).id
     with rt.session() as session:
         removed = remove_bindings(session, rt.clock, me, me, keep=lambda b: me in rt.settings.admin_ids)
     if removed:
@@ -137,15 +149,15 @@ async def keluar(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                                                        "Terima kasih!")))
         await menus.refresh(context, me)
     else:
-        await send(update, context, Reply(rt.t.gettext("Admin dari konfigurasi tidak bisa keluar lewat bot.")))
+        await send(update, context, Reply(rt.t.gettext(
+            "Admin yang ditetapkan di pengaturan bot (PANTAU_ADMIN_IDS) tidak dapat keluar melalui bot.")))
 
 
-def history_reply(context: ContextTypes.DEFAULT_TYPE, code: str, page: int) -> Reply:
+def history_reply(context: ContextTypes.DEFAULT_TYPE, target: Target, page: int) -> Reply:
     rt = runtime(context)
-    target = provinces().get(code) or regions().get(code)
     with rt.session() as session:
-        view = history_view(session, code, page)
-    return render_history.history(rt.t, code, view, target.timezone)
+        view = history_view(session, target.code, page)
+    return render_history.history(rt.t, target.code, view, target.timezone)
 
 
 async def riwayat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -166,7 +178,7 @@ async def riwayat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if not await require(update, context, Action.HISTORY, target):
         return
-    await send(update, context, history_reply(context, target.code, 0))
+    await send(update, context, history_reply(context, target, 0))
 
 
 async def on_history_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -176,8 +188,8 @@ async def on_history_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         return
     if not await require(update, context, Action.HISTORY, pressed.place):
         return
-    await update.callback_query.answer()
-    await answer(update, context, history_reply(context, pressed.place.code, pressed.page))
+    await parts.query(update).answer()
+    await answer(update, context, history_reply(context, pressed.place, pressed.page))
 
 
 def register(application: Application) -> None:

@@ -10,6 +10,7 @@ from bot.cli.offline import ScriptedError
 from bot.core.models import Chat, Outbox, Subscription
 from bot.domain.demo import load_demo
 from bot.io.charts import chart_size, progress_chart
+from bot.messaging import broadcasts
 from bot.messaging.outbox import OutboxDispatcher
 from bot.reference import provinces
 from bot.telegram.sender import TelegramSender
@@ -75,7 +76,7 @@ async def test_preview_then_confirm_delivers_to_every_group_once(bot):
     before = len(bot.api.calls)
     assert not [c for c in bot.api.calls[before:] if c.params.get("chat_id") in GROUPS]
     (done,) = replies(await bot.press(message, "✅ Kirim", STAF))
-    assert "Dikirim ke 3 penerima" in done.params["text"]
+    assert "Sedang dikirim ke 3 penerima" in done.params["text"]
     report = await outbox(bot).run_until_idle()
     # the text fits a caption: one row and one message per group (the chart with the text under it), and the
     # delivery report (an outbox row too)
@@ -259,3 +260,13 @@ async def test_a_region_without_data_is_not_named_as_behind(bot):
     assert text.rstrip().endswith("Perlu pendampingan: Kab. Tapin")
     assert "Kab. Tapin: 0,8% · kurang peduli" in text
     assert "Kab. Tanah Laut: belum ada data" in text and "0% · kurang peduli" not in text
+
+
+def test_a_broadcast_is_found_by_its_id_and_a_missing_one_is_none(runtime, clock):
+    with runtime.session() as session:
+        made = broadcasts.create(session, clock, provinces()["63"], STAF, "Hasil", b"png")
+        key = made.id
+    with runtime.session() as session:
+        found = broadcasts.find(session, key)
+        assert found is not None and (found.province_code, found.text, found.status) == ("63", "Hasil", "preview")
+        assert broadcasts.find(session, key + 1000) is None

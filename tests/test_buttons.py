@@ -140,7 +140,7 @@ async def test_the_template_button_of_a_province_lists_its_kab_kota(bot):
     assert data == ["tp|34.01", "tp|34.02", "tp|34.03", "tp|34.04", "tp|34.71"]
     calls = await bot.press(listing, "Kab. Sleman")
     (document,) = [c for c in calls if c.method == "sendDocument"]
-    assert "Templat progres Kabupaten Sleman" in document.params["caption"]
+    assert "Format isian progres Kabupaten Sleman" in document.params["caption"]
 
 
 # -- the property: any data, any prefix, any person ------------------------------------------------------

@@ -144,11 +144,11 @@ def test_one_time_things_pressed_on_two_copies_at_once(pg_url, tmp_path):
             def answered() -> list[str]:
                 return [c.params["text"] for c in to(api, ADMIN)[before:]]
             # both answers (the delivery report may come before or between them: wait for the two themselves)
-            wait_for(lambda: any("Dikirim ke 2 penerima" in t for t in answered())
+            wait_for(lambda: any("Sedang dikirim ke 2 penerima" in t for t in answered())
                      and any("Pengumuman ini sudah dikirim atau dibatalkan" in t for t in answered()),
                      30, what="both answers to Kirim")
             texts = answered()
-            assert sum("Dikirim ke 2 penerima" in t for t in texts) == 1, texts
+            assert sum("Sedang dikirim ke 2 penerima" in t for t in texts) == 1, texts
             assert sum("Pengumuman ini sudah dikirim atau dibatalkan" in t for t in texts) == 1, texts
             assert count(engine, AuditEntry, AuditEntry.action == "broadcast.confirm") == 1
             assert count(engine, Broadcast, Broadcast.status == "confirmed") == 1

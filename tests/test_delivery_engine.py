@@ -295,7 +295,7 @@ async def test_kirim_whose_answer_failed_still_sends_and_tells_the_sender(bot):
     report = await engine.run_until_idle()
     assert report.sent == 5  # three groups, the answer to Kirim, the delivery report
     told = [c.params["text"] for c in bot.api.sent("sendMessage", STAF)]
-    assert any("Dikirim ke 3 penerima" in t for t in told) and any("Laporan pengiriman" in t for t in told)
+    assert any("Sedang dikirim ke 3 penerima" in t for t in told) and any("Laporan pengiriman" in t for t in told)
     assert all(len(bot.api.sent("sendPhoto", chat)) == 1 for chat in GROUPS)
 
 

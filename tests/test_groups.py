@@ -3,9 +3,12 @@ becoming a supergroup, commands only, /command@botname."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlmodel import select
 
 from bot.core.models import Chat, Subscription
+from bot.domain.subscriptions import seen_chat, set_membership
 from tests.conftest import ADMIN, STAF, VIEWER, replies
 
 GROUP = -100555
@@ -36,7 +39,7 @@ async def test_unbinding(bot):
     assert "tidak lagi menerima" in reply.params["text"]
     assert subs(bot.runtime) == [(GROUP, "63.05", False)]
     (reply,) = replies(await bot.say("/berhenti", STAF, chat_id=GROUP))
-    assert "tidak berlangganan apa pun" in reply.params["text"]
+    assert "belum terhubung dengan wilayah mana pun" in reply.params["text"]
 
 
 async def test_the_bound_group_sees_its_own_region(bot):
@@ -49,6 +52,8 @@ async def test_added_and_removed(bot):
     await bot.app.process_update(bot.factory.my_member(GROUP, "member", STAF, "Forum KKP HAM Kalsel"))
     greeting = bot.api.last()
     assert greeting.params["chat_id"] == GROUP and "/langganan" in greeting.params["text"]
+    assert ("Kabupaten/Kota Peduli HAM (KKP HAM) dan Aksi HAM untuk Bidang HAM Kantor Wilayah Kementerian Hak Asasi "
+            "Manusia") in greeting.params["text"]
     with bot.runtime.session() as session:
         chat = session.get(Chat, GROUP)
     assert (chat.title, chat.member) == ("Forum KKP HAM Kalsel", True)
@@ -72,3 +77,31 @@ async def test_commands_only_and_the_bot_name(bot):
     (reply,) = replies(await bot.say("/status@PantauHAMBot Tapin", STAF, chat_id=GROUP))
     assert "<b>Kabupaten Tapin</b>" in reply.params["text"]
     assert replies(await bot.say("/status@BotLain Tapin", STAF, chat_id=GROUP)) == []
+
+
+def test_a_chat_is_remembered_and_its_new_title_kept(runtime, clock):
+    with runtime.session() as session:
+        seen_chat(session, clock, GROUP, "group", "HAM Kalsel")
+    first = clock.now()
+    clock.advance(timedelta(hours=1))
+    with runtime.session() as session:
+        seen_chat(session, clock, GROUP, "group", "HAM Kalsel")  # nothing changed: not touched
+    with runtime.session() as session:
+        row = session.get(Chat, GROUP)
+        assert (row.kind, row.title, row.member, row.updated_at) == ("group", "HAM Kalsel", True, first)
+        seen_chat(session, clock, GROUP, "supergroup", "HAM Kalimantan Selatan")
+    with runtime.session() as session:
+        row = session.get(Chat, GROUP)
+        assert (row.kind, row.title, row.updated_at) == ("supergroup", "HAM Kalimantan Selatan", clock.now())
+
+
+def test_the_bot_leaving_and_joining_a_chat_is_recorded(runtime, clock):
+    with runtime.session() as session:
+        set_membership(session, clock, GROUP, "group", "HAM Kalsel", False)  # met for the first time
+    with runtime.session() as session:
+        row = session.get(Chat, GROUP)
+        assert (row.kind, row.title, row.member) == ("group", "HAM Kalsel", False)
+        set_membership(session, clock, GROUP, "group", "another title", True)
+    with runtime.session() as session:
+        row = session.get(Chat, GROUP)
+        assert (row.title, row.member) == ("HAM Kalsel", True)  # the title is remember()'s business

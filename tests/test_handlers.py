@@ -302,7 +302,7 @@ async def test_belum_with_a_criterion_that_does_not_exist(bot):
 
 
 @pytest.mark.parametrize("line,expected", [
-    ("/tandai Tapin 99.99 lengkap", "Indikator “99.99” tidak ada di katalog yang berlaku."),
+    ("/tandai Tapin 99.99 lengkap", "Indikator “99.99” tidak ada di daftar indikator yang berlaku."),
     ("/tandai Tapin 1.02 selesai", "Status “selesai” tidak dikenal."),
     ("/tandai Tapin 1.02", "Sebutkan status setelah kode indikator 1.02."),
     ("/tandai Atlantis 1.02 lengkap", "Wilayah “Atlantis” tidak ditemukan."),

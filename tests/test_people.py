@@ -70,7 +70,7 @@ async def test_members_list_and_revoke(bot):
     (after,) = replies(await bot.say("/status Tapin", PIC))
     assert "tidak berwenang" in after.params["text"]
     (nothing,) = replies(await bot.say(f"/cabut {PIC} Tapin", STAF))
-    assert "Tidak ada peran yang bisa dicabut" in nothing.params["text"]
+    assert "Tidak ada peran yang dapat dicabut" in nothing.params["text"]
     (env_admin,) = replies(await bot.say(f"/cabut {ADMIN}", ADMIN))
     assert "PANTAU_ADMIN_IDS" in env_admin.params["text"]
 

@@ -7,7 +7,7 @@ from sqlmodel import Session, col, select
 
 from bot.core.claims import claimed, dialect_insert
 from bot.core.clock import Clock
-from bot.core.models import Subscription
+from bot.core.models import Chat, Subscription
 from bot.domain import audit
 from bot.reference import ProvinceRef, RegionRef
 
@@ -82,3 +82,25 @@ def unsubscribe(session: Session, chat_id: int, target_code: str | None = None) 
             count += 1
     session.flush()
     return count
+
+
+def seen_chat(session: Session, clock: Clock, chat_id: int, kind: str, title: str) -> Chat:
+    """Remember a chat's kind and title (for member lists and delivery reports); changed only when they did."""
+    row = session.get(Chat, chat_id)
+    if row is None:
+        row = Chat(id=chat_id, kind=kind, title=title, updated_at=clock.now())
+        session.add(row)
+    elif row.title != title or row.kind != kind:
+        row.title, row.kind, row.updated_at = title, kind, clock.now()
+    return row
+
+
+def set_membership(session: Session, clock: Clock, chat_id: int, kind: str, title: str, member: bool) -> Chat:
+    """The bot was added to (``member``) or removed from a chat; a chat met for the first time is remembered
+    with its kind and title."""
+    row = session.get(Chat, chat_id)
+    if row is None:
+        row = Chat(id=chat_id, kind=kind, title=title, updated_at=clock.now())
+        session.add(row)
+    row.member, row.updated_at = member, clock.now()
+    return row

@@ -57,6 +57,11 @@ def create(session: Session, clock: Clock, province: ProvinceRef, actor: int | N
     return broadcast
 
 
+def find(session: Session, broadcast_id: int) -> Broadcast | None:
+    """The broadcast a button names, or None when there is none (a forged or very old button)."""
+    return session.get(Broadcast, broadcast_id)
+
+
 ALREADY_DONE = N_("Pengumuman ini sudah dikirim atau dibatalkan.")
 
 
