@@ -173,7 +173,7 @@ async def jadwal_ubah(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
                 start, at, end = parse_when(rest, today_there)
                 event, changed = event_service.move(session, rt.clock, rt.settings, event_id, start, at, end,
                                                     actor=user_id(update))
-                head = (rt.t.gettext("✔️ Jadwal dipindah; yang sudah diingatkan diberi tahu.") if changed
+                head = (rt.t.gettext("✔️ Jadwal dipindahkan; yang sudah menerima pengingat diberi tahu.") if changed
                         else rt.t.gettext("Tanggal dan jam sama seperti sebelumnya."))
             elif field == "konfirmasi":
                 if rest:
@@ -221,7 +221,7 @@ async def jadwal_batal(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     except UserError as exc:
         await send_error(update, context, exc)
         return
-    head = rt.t.gettext("✔️ Acara dibatalkan; yang sudah diingatkan diberi tahu.")
+    head = rt.t.gettext("✔️ Acara dibatalkan; yang sudah menerima pengingat diberi tahu.")
     await send(update, context, Reply(f"{head}\n{card.text}"))
 
 

@@ -127,7 +127,7 @@ async def attach(update: Update, context: ContextTypes.DEFAULT_TYPE, incoming: I
         region = regions()[next(iter(g.pic))]
     if region is None:
         await send(update, context, Reply(error(
-            rt.t, "Sebutkan kab/kota di keterangan berkas, mis. “Tapin {code}”.", code=code)))
+            rt.t, "Sebutkan kab/kota di keterangan berkas, mis. “Kabupaten Tapin {code}”.", code=code)))
         return
     if (g.pic or g.staf) and not allowed(g, Action.EDIT_CHECKLIST, region):
         await send(update, context, Reply(render_files.not_your_region(rt.t, region.official_name, _own(g))))
