@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
@@ -12,11 +10,12 @@ from bot.core.errors import UserError
 from bot.core.models import Event, ScopeKind
 from bot.domain.access import Action
 from bot.domain.subscriptions import of_chat
-from bot.reference import ProvinceRef, provinces, regions_of
+from bot.reference import ProvinceRef, RegionRef, provinces, regions_of
 from bot.render import Reply
 from bot.render import calendar as render_calendar
 from bot.render import callbacks as cb
 from bot.render import status as render_status
+from handlers import parts
 from handlers.common import (
     button,
     grants_of,
@@ -31,11 +30,13 @@ from handlers.common import (
     user_id,
 )
 from schedules import events as event_service
-from schedules.calendar import EXAMPLE, FORM, Scope, parse_line, parse_when, scope_of, upcoming
+from schedules.calendar import EXAMPLE, FORM, Scope, parse_line, parse_when, upcoming
 from schedules.dates import example_day, spelled
 
 UBAH_FORM = "/jadwal_ubah <id> tanggal <tanggal> [HH.MM] | judul|lokasi|catatan|ingatkan <nilai> | konfirmasi"
 UBAH_EXAMPLE = "/jadwal_ubah 12 tanggal {date} 09.00"  # a date ahead: examples never go stale
+# what /jadwal and /kalender list: (heading, kab/kota codes or None for all, zone or None for each event's own)
+Selection = tuple[str, set[str] | None, str | None]
 USAGE = {cb.JADWAL: ("/jadwal <wilayah>", "/jadwal Kalsel"), cb.KALENDER: ("/kalender <wilayah>", "/kalender Kalsel")}
 
 
@@ -45,23 +46,23 @@ def example_date(context: ContextTypes.DEFAULT_TYPE) -> str:
     return spelled(example_day(today(context)), rt.t.locale)
 
 
-def target_selection(target):
+def target_selection(target: RegionRef | ProvinceRef) -> Selection:
     if isinstance(target, ProvinceRef):
         return target.name, {r.code for r in regions_of(target.code)}, target.timezone
     return target.official_name, {target.code}, target.timezone
 
 
-async def _selection(update: Update, context: ContextTypes.DEFAULT_TYPE, action: str):
+async def _selection(update: Update, context: ContextTypes.DEFAULT_TYPE, action: str) -> Selection | None:
     """(heading, kab/kota codes or None for all, zone) for /jadwal and /kalender; None when answered already."""
     rt = runtime(context)
     query = " ".join(context.args or [])
     if query:
         resolution = await resolve_or_ask(update, context, query, action)
-        if resolution is None:
+        if resolution is None or resolution.target is None:  # unclear or unknown: answered with buttons already
             return None
         return target_selection(resolution.target)
     with rt.session() as session:
-        subs = of_chat(session, update.effective_chat.id)
+        subs = of_chat(session, parts.chat_id(update))
     if subs:
         codes = [s.target_code for s in subs]
         scope = Scope(ScopeKind.PROVINCES if codes[0] in provinces() else ScopeKind.REGIONS,
@@ -110,7 +111,7 @@ async def kalender(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def send_calendar(update: Update, context: ContextTypes.DEFAULT_TYPE, heading: str, codes: set[str] | None,
-                        _zone: str) -> None:
+                        _zone: str | None) -> None:
     rt = runtime(context)
     with rt.session() as session:
         events = upcoming(session, rt.clock, codes, include_drafts=sees_drafts(update, context), limit=500)
@@ -125,7 +126,7 @@ async def send_calendar(update: Update, context: ContextTypes.DEFAULT_TYPE, head
 async def jadwal_tambah_line(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """``/jadwal_tambah <jenis> <wilayah> <YYYY-MM-DD> [HH:MM] <judul> [| ingatkan ...]``."""
     rt = runtime(context)
-    text = update.effective_message.text.split(maxsplit=1)[1] if context.args else ""
+    text = parts.text(update).split(maxsplit=1)[1] if context.args else ""
     try:
         draft = parse_line(text, rt.clock.now(), rt.settings.timezone)
         if not await require(update, context, Action.MANAGE_EVENTS, targets=draft.scope.targets()):
@@ -142,7 +143,7 @@ async def jadwal_tambah_line(update: Update, context: ContextTypes.DEFAULT_TYPE)
     await send(update, context, Reply(rt.t.gettext("✔️ Acara dibuat:") + "\n" + reply.text))
 
 
-def event_card(context: ContextTypes.DEFAULT_TYPE, event) -> Reply:
+def event_card(context: ContextTypes.DEFAULT_TYPE, event: Event) -> Reply:
     rt = runtime(context)
     offsets = render_calendar.reminders_text(rt.t, event, rt.settings.opening_offsets)
     return render_calendar.event_card(rt.t, event, event.timezone, rt.clock.now(), offsets)
@@ -167,15 +168,16 @@ async def jadwal_ubah(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     try:
         with rt.session() as session:
+            today_there = event_service.event_today(session, rt.clock, event_id, rt.settings.timezone)
             if field == "tanggal":
-                start, at, end = parse_when(rest, event_today(session, rt, event_id))
+                start, at, end = parse_when(rest, today_there)
                 event, changed = event_service.move(session, rt.clock, rt.settings, event_id, start, at, end,
                                                     actor=user_id(update))
-                head = rt.t.gettext("✔️ Jadwal dipindah; yang sudah diingatkan diberi tahu.") if changed else \
-                    rt.t.gettext("Tanggal dan jam sama seperti sebelumnya.")
+                head = (rt.t.gettext("✔️ Jadwal dipindahkan; yang sudah menerima pengingat diberi tahu.") if changed
+                        else rt.t.gettext("Tanggal dan jam sama seperti sebelumnya."))
             elif field == "konfirmasi":
                 if rest:
-                    start, at, end = parse_when(rest, event_today(session, rt, event_id))
+                    start, at, end = parse_when(rest, today_there)
                     event_service.move(session, rt.clock, rt.settings, event_id, start, at, end, actor=user_id(update))
                 event = event_service.confirm(session, rt.clock, rt.settings, event_id, actor=user_id(update))
                 head = rt.t.gettext("✔️ Acara dikonfirmasi; pengingat dijadwalkan.")
@@ -189,19 +191,11 @@ async def jadwal_ubah(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await send(update, context, Reply(f"{head}\n{card.text}"))
 
 
-def event_today(session, rt, event_id: int):
-    """Today in the event's zone (for "besok", "Senin depan" and the allowed range)."""
-    event = session.get(Event, event_id)
-    zone = event.timezone if event else rt.settings.timezone
-    return rt.clock.now().astimezone(ZoneInfo(zone)).date()
-
-
 async def may_manage(update: Update, context: ContextTypes.DEFAULT_TYPE, event_id: int) -> bool:
     """The event's whole scope must be the sender's to manage; an unknown id is left to the service."""
     rt = runtime(context)
     with rt.session() as session:
-        event = session.get(Event, event_id)
-        targets = scope_of(event).targets() if event else ()
+        targets = event_service.managed_targets(session, event_id)
     return not targets or await require(update, context, Action.MANAGE_EVENTS, targets=targets)
 
 
@@ -227,8 +221,8 @@ async def jadwal_batal(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     except UserError as exc:
         await send_error(update, context, exc)
         return
-    await send(update, context, Reply(rt.t.gettext("✔️ Acara dibatalkan; yang sudah diingatkan diberi tahu.")
-                                      + "\n" + card.text))
+    head = rt.t.gettext("✔️ Acara dibatalkan; yang sudah menerima pengingat diberi tahu.")
+    await send(update, context, Reply(f"{head}\n{card.text}"))
 
 
 async def on_target_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -238,7 +232,7 @@ async def on_target_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         return
     if not await require(update, context, Action.VIEW):  # checked like /jadwal and /kalender
         return
-    await update.callback_query.answer()
+    await parts.query(update).answer()
     if pressed.action == cb.JADWAL:
         await send(update, context, agenda_reply(update, context, *target_selection(pressed.place)))
     else:

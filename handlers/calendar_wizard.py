@@ -6,7 +6,7 @@ restart or another copy of the bot continues it; text steps reach it through ``h
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 from zoneinfo import ZoneInfo
 
 from telegram import Update
@@ -20,6 +20,7 @@ from bot.domain.conversations import Conversation
 from bot.render import Reply
 from bot.render import callbacks as cb
 from bot.render import wizard as render
+from handlers import parts
 from handlers.calendar import event_card, jadwal_tambah_line
 from handlers.common import button, edit, require, runtime, send, send_error, stale, user_id
 from schedules import events as event_service
@@ -34,20 +35,20 @@ BUTTONS_OF_STEP = {"kind": ("kind",), "scope": ("scope",), "date": ("month", "da
 def _load(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Conversation | None:
     rt = runtime(context)
     with rt.session() as session:
-        return conversations.current(session, rt.clock, update.effective_chat.id, user_id(update), KIND_NAME)
+        return conversations.current(session, rt.clock, parts.chat_id(update), parts.sender(update).id, KIND_NAME)
 
 
 def _store(update: Update, context: ContextTypes.DEFAULT_TYPE, step: str, draft: dict) -> None:
     rt = runtime(context)
     with rt.session() as session:
-        conversations.save(session, rt.clock, update.effective_chat.id, user_id(update),
+        conversations.save(session, rt.clock, parts.chat_id(update), parts.sender(update).id,
                            Conversation(KIND_NAME, step, draft))
 
 
 def _finish(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     rt = runtime(context)
     with rt.session() as session:
-        conversations.end(session, update.effective_chat.id, user_id(update))
+        conversations.end(session, parts.chat_id(update), parts.sender(update).id)
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -72,7 +73,7 @@ def _zone(context: ContextTypes.DEFAULT_TYPE, draft: dict) -> str:
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
+    query = parts.query(update)
     pressed = button(update, context, cb.WizardButton)  # each value typed and in range (bot.callbacks)
     if pressed is None:
         await stale(update, context)
@@ -91,19 +92,20 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     await query.answer()
     draft = conversation.data
-    if step == "kind":
+    # each step's value has the type its parser gives it (bot.render.callbacks); the checks say so to the reader
+    if step == "kind" and isinstance(value, str):
         draft["kind"] = value
         _store(update, context, "scope", draft)
         await edit(update, context, render.ask_scope(rt.t))
-    elif step == "scope":
+    elif step == "scope" and isinstance(value, str):
         await _scope(update, context, draft, value)
-    elif step == "month":
+    elif step == "month" and isinstance(value, date):
         await edit(update, context, render.ask_date(rt.t, value, _today(context)))
-    elif step == "day":
+    elif step == "day" and isinstance(value, date):
         draft["date"] = value.isoformat()
         _store(update, context, "time", draft)
         await edit(update, context, render.ask_time(rt.t, _zone(context, draft)))
-    elif step == "time":
+    elif step == "time" and (value is None or isinstance(value, time)):
         draft["time"] = value.strftime("%H:%M") if value is not None else None
         _store(update, context, "title", draft)
         await edit(update, context, render.ask_title(rt.t))
@@ -132,7 +134,7 @@ async def _scope(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: dict
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE, conversation: Conversation) -> None:
     """A typed answer to the step the conversation is at."""
-    text = (update.effective_message.text or "").strip()
+    text = parts.text(update).strip()
     draft = conversation.data
     step = conversation.step
     if step == "scope":
@@ -210,7 +212,7 @@ async def _save(update: Update, context: ContextTypes.DEFAULT_TYPE, conversation
     try:
         with rt.session() as session:  # saved once: "Simpan" pressed twice (or on two copies) claims one step
             card = None
-            if conversations.claim(session, rt.clock, update.effective_chat.id, user_id(update), conversation):
+            if conversations.claim(session, rt.clock, parts.chat_id(update), parts.sender(update).id, conversation):
                 event = event_service.add(session, rt.clock, rt.settings, event_draft, user_id(update))
                 card = event_card(context, event)
     except UserError as exc:

@@ -34,11 +34,12 @@ from bot.domain.runtime import Runtime
 from bot.io import imports
 from bot.io.progress_import import ImportRejected
 from bot.io.spreadsheets import SpreadsheetError, check_size, is_spreadsheet
-from bot.reference import provinces, regions
+from bot.reference import RegionRef, provinces, regions
 from bot.render import Reply
 from bot.render import callbacks as cb
 from bot.render import files as render_files
 from bot.render.common import error
+from handlers import parts
 from handlers.checklist import EVIDENCE
 from handlers.common import button, grants_of, require, runtime, send, stale, user_id
 
@@ -73,12 +74,12 @@ def replied_indicator(message: Message | None) -> tuple[str, str] | None:
 
 
 async def on_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    message = update.effective_message
+    message = parts.message(update)
     incoming = incoming_of(message)
     if incoming is None:
         return
     rt = runtime(context)
-    chat_id, person = update.effective_chat.id, user_id(update)
+    chat_id, person = parts.chat_id(update), parts.sender(update).id
     with rt.session() as session:
         codes = {ind.code for ind in active_indicators(session)}
     target = replied_indicator(message.reply_to_message)
@@ -89,9 +90,11 @@ async def on_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 target = (asked.data["region"], asked.data["code"])
     caption = message.caption or ""
     parsed = evidence.parse_caption(caption, codes)
-    private = update.effective_chat.type == "private"
-    if target or parsed:
-        await attach(update, context, incoming, target, parsed)
+    private = parts.chat(update).type == "private"
+    if target:
+        await attach(update, context, incoming, target[1], regions()[target[0]])
+    elif parsed:
+        await attach(update, context, incoming, parsed[1], where=parsed[0])
     elif private and incoming.kind == "document" and is_spreadsheet(incoming.file_name):
         await preview(update, context, incoming)
     elif unknown := evidence.unknown_code(caption, codes, whole=not private):
@@ -106,27 +109,26 @@ def _own(g: Grants) -> list[str]:
             + [provinces()[c].name for c in sorted(g.staf) if c in provinces()])
 
 
-async def attach(update: Update, context: ContextTypes.DEFAULT_TYPE, incoming: IncomingFile,
-                 target: tuple[str, str] | None, parsed: tuple[str, str] | None) -> None:
+async def attach(update: Update, context: ContextTypes.DEFAULT_TYPE, incoming: IncomingFile, code: str,
+                 known: RegionRef | None = None, where: str = "") -> None:
+    """Attach to indicator ``code`` of ``known`` (the indicator replied to, or asked for), else of the kab/kota
+    named ``where`` in the caption, else of the sender's only kab/kota."""
     rt = runtime(context)
     g = grants_of(update, context)
     if not await require(update, context, Action.EDIT_CHECKLIST):  # a pemantau, or someone without a role
         return
-    if target:
-        region, code = regions()[target[0]], target[1]
-    else:
-        where, code = parsed
-        if where:
-            region = resolve(where, g.home_province).region
-            if region is None:
-                await send(update, context, Reply(render_files.unknown_region(rt.t, where, code)))
-                return
-        elif len(g.pic) == 1:
-            region = regions()[next(iter(g.pic))]
-        else:
-            await send(update, context, Reply(error(
-                rt.t, "Sebutkan kab/kota di keterangan berkas, mis. “Tapin {code}”.", code=code)))
+    region = known
+    if region is None and where:
+        region = resolve(where, g.home_province).region
+        if region is None:
+            await send(update, context, Reply(render_files.unknown_region(rt.t, where, code)))
             return
+    elif region is None and len(g.pic) == 1:
+        region = regions()[next(iter(g.pic))]
+    if region is None:
+        await send(update, context, Reply(error(
+            rt.t, "Sebutkan kab/kota di keterangan berkas, mis. “Kabupaten Tapin {code}”.", code=code)))
+        return
     if (g.pic or g.staf) and not allowed(g, Action.EDIT_CHECKLIST, region):
         await send(update, context, Reply(render_files.not_your_region(rt.t, region.official_name, _own(g))))
         return
@@ -162,10 +164,11 @@ def _plan(rt: Runtime, g: Grants, actor: int | None, content: bytes, name: str, 
         return Reply(render_files.rejected(rt.t, name, exc.errors))
     if apply:
         return Reply(render_files.applied(rt.t, name, outcome.changed))
-    if outcome.kind == "progress":
-        return render_files.progress_preview(rt.t, name, outcome.plan, token)
-    if outcome.kind == "both":
-        return render_files.report_preview(rt.t, name, outcome.plan, list(outcome.aksi_rows),
+    plan = outcome.plan  # the sheet Progres, when there was one to read (and a cycle to read it against)
+    if plan is not None and outcome.kind == "progress":
+        return render_files.progress_preview(rt.t, name, plan, token)
+    if plan is not None:
+        return render_files.report_preview(rt.t, name, plan, list(outcome.aksi_rows),
                                            list(outcome.aksi_changed), token, list(outcome.aksi_lists))
     return render_files.aksi_preview(rt.t, name, list(outcome.aksi_rows), list(outcome.aksi_changed), token,
                                      list(outcome.aksi_lists))
@@ -186,13 +189,13 @@ async def preview(update: Update, context: ContextTypes.DEFAULT_TYPE, incoming: 
     reply = await asyncio.to_thread(_plan, rt, g, user_id(update), content, incoming.file_name, token, False)
     if reply.buttons:  # remembered in the database: Kirim works after a restart, on any copy of the bot
         with rt.session() as session:
-            conversations.save(session, rt.clock, update.effective_chat.id, user_id(update), Conversation(
+            conversations.save(session, rt.clock, parts.chat_id(update), parts.sender(update).id, Conversation(
                 IMPORT, "preview", {"token": token, "file_id": incoming.file_id, "name": incoming.file_name,
                                     "unique": incoming.file_unique_id, "size": incoming.file_size}))
     await send(update, context, reply)
 
 
-def _take(rt: Runtime, chat_id: int, person: int | None, token: str, ok: bool) -> Conversation | str:
+def _take(rt: Runtime, chat_id: int, person: int, token: str, ok: bool) -> Conversation | str:
     """Claim the pending import for this press: the conversation (now ``APPLYING``, or ended for Batal), or
     "stale" (no such preview any more) or "taken" (another press, here or on another copy, was first)."""
     with rt.session() as session:
@@ -206,19 +209,19 @@ def _take(rt: Runtime, chat_id: int, person: int | None, token: str, ok: bool) -
 
 
 async def on_import_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
+    query = parts.query(update)
     pressed = button(update, context, cb.ImportButton)
     if pressed is None:
         await stale(update, context)
         return
     rt = runtime(context)
-    chat_id, person = update.effective_chat.id, user_id(update)
+    chat_id, person = parts.chat_id(update), parts.sender(update).id
     ok = pressed.confirm
     taken = _take(rt, chat_id, person, pressed.token, ok)
     if taken == "stale":
         await query.answer(rt.t.gettext("Pratinjau ini sudah tidak berlaku; kirim berkasnya lagi."), show_alert=True)
         return
-    if taken == "taken":
+    if not isinstance(taken, Conversation):  # "taken": another press, here or on another copy, was first
         await query.answer(render_files.import_taken(rt.t), show_alert=True)
         return
     await query.answer()
@@ -244,7 +247,7 @@ async def on_import_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 
 async def on_files_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
+    query = parts.query(update)
     pressed = button(update, context, cb.IndicatorButton)
     if pressed is None:
         await stale(update, context)
@@ -256,7 +259,7 @@ async def on_files_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     rt = runtime(context)
     with rt.session() as session:
         files, total = evidence.newest(session, rt.cycle(session), region, pressed.code, SHOWN_FILES)
-    chat_id = update.effective_chat.id
+    chat_id = parts.chat_id(update)
     for f in files:
         caption = rt.t.fmt("{region} · <code>{code}</code> · {file}", region=region.short_name, code=f.indicator_code,
                            file=f.file_name)

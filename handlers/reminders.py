@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
@@ -10,6 +10,7 @@ from bot.core.errors import UserError
 from bot.core.models import EventKind
 from bot.render import Reply
 from bot.render import callbacks as cb
+from handlers import parts
 from handlers.common import button, is_gone, runtime, send, stale, user_id
 from schedules.actions import acknowledge, snooze
 from schedules.recipients import chat_zone
@@ -19,18 +20,18 @@ MEMBERS = ("creator", "administrator", "member")
 
 async def _is_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     """In a group, only its members answer its reminders (Telegram says who is one)."""
-    chat = update.effective_chat
+    chat, person = parts.chat(update), parts.sender(update).id
     if chat.type == "private":
-        return chat.id == user_id(update)
+        return chat.id == person
     try:
-        member = await context.bot.get_chat_member(chat.id, user_id(update))
+        member = await context.bot.get_chat_member(chat.id, person)
     except TelegramError:
         return False
     return member.status in MEMBERS or (member.status == "restricted" and getattr(member, "is_member", False))
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
+    query = parts.query(update)
     rt = runtime(context)
     pressed = button(update, context, cb.ReminderButton)
     if pressed is None:
@@ -58,10 +59,10 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer(rt.t.plain(exc.message, **exc.values), show_alert=True)
         return
     await query.answer()
-    message = query.message
-    shown = getattr(message, "text", None)
-    text = (message.text_html + "\n\n" + note) if shown else note
-    markup = None if pressed.action == cb.REMINDER_ACK else getattr(message, "reply_markup", None)
+    message = query.message  # too old to read (inaccessible): only the note, without buttons
+    shown = message if isinstance(message, Message) and message.text else None
+    text = (shown.text_html + "\n\n" + note) if shown else note
+    markup = None if pressed.action == cb.REMINDER_ACK or not isinstance(message, Message) else message.reply_markup
     try:
         await query.edit_message_text(text, reply_markup=markup)
     except BadRequest as exc:

@@ -11,16 +11,17 @@ from bot.core.errors import UserError
 from bot.domain.people import accept_invite
 from bot.render.help import help_text, stranger_welcome
 from bot.render.people import welcome
-from handlers import menus
+from handlers import menus, parts
 from handlers.common import grants_of, runtime, send, send_error, user_id
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     rt = runtime(context)
-    if context.args and update.effective_chat.type == "private":
+    private = parts.chat(update).type == "private"
+    if context.args and private:
         try:
             with rt.session() as session:
-                binding = accept_invite(session, rt.clock, context.args[0], user_id(update))
+                binding = accept_invite(session, rt.clock, context.args[0], parts.sender(update).id)
         except UserError as exc:
             await send_error(update, context, exc)
             return
@@ -29,7 +30,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     user = update.effective_user
     name = user.first_name if user else None
-    if update.effective_chat.type == "private":
+    if private:
         await menus.refresh(context, user_id(update))
         if not grants_of(update, context).has_role:
             await send(update, context, stranger_welcome(rt.t, name))

@@ -9,10 +9,12 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 
 from bot.domain.access import Action
 from bot.domain.subscriptions import subscribe
+from bot.reference import ProvinceRef, RegionRef
 from bot.render import Reply
 from bot.render import callbacks as cb
 from bot.render import status as render_status
 from bot.render.people import place
+from handlers import parts
 from handlers.common import button, require, resolve_or_ask, runtime, send, stale, user_id
 from handlers.groups import is_group_admin
 from schedules.incremental import plan_now
@@ -27,16 +29,16 @@ async def langganan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await send(update, context, render_status.usage(rt.t, "/langganan <wilayah atau provinsi>", "/langganan Tapin"))
         return
     resolution = await resolve_or_ask(update, context, query, cb.LANGGANAN)
-    if resolution is not None:
+    if resolution is not None and resolution.target is not None:  # else answered with buttons or suggestions
         await bind(update, context, resolution.target)
 
 
-async def bind(update: Update, context: ContextTypes.DEFAULT_TYPE, target) -> bool:
+async def bind(update: Update, context: ContextTypes.DEFAULT_TYPE, target: RegionRef | ProvinceRef) -> bool:
     if not await require(update, context, Action.SUBSCRIBE, target) or not await is_group_admin(update, context):
         return False
     rt = runtime(context)
     with rt.session() as session:
-        _sub, new = subscribe(session, rt.clock, update.effective_chat.id, target, user_id(update))
+        _sub, new = subscribe(session, rt.clock, parts.chat_id(update), target, user_id(update))
     # off the event loop, and only the events this chat's region is in (the shared planner knows the rest)
     await asyncio.to_thread(plan_now, rt, context.application.bot_data.get("planner"))
     name = place(target.code)
@@ -52,7 +54,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await stale(update, context)
         return
     if await bind(update, context, pressed.place):
-        await update.callback_query.answer()
+        await parts.query(update).answer()
 
 
 def register(application: Application) -> None:

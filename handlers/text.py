@@ -17,8 +17,8 @@ from bot.core.i18n import N_
 from bot.domain import conversations
 from bot.domain.verification import REASON
 from bot.render import Reply
-from handlers import calendar_wizard, checklist, verification
-from handlers.common import runtime, send, user_id
+from handlers import calendar_wizard, checklist, parts, verification
+from handlers.common import runtime, send
 
 ROUTES = {
     calendar_wizard.KIND_NAME: calendar_wizard.on_text,
@@ -29,11 +29,11 @@ ROUTES = {
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     rt = runtime(context)
-    chat = update.effective_chat
-    if chat is None or update.effective_user is None:
+    chat, person = update.effective_chat, update.effective_user
+    if chat is None or person is None:
         return
     with rt.session() as session:
-        conversation = conversations.current(session, rt.clock, chat.id, user_id(update))
+        conversation = conversations.current(session, rt.clock, chat.id, person.id)
     if conversation is not None and conversation.kind in ROUTES:
         await ROUTES[conversation.kind](update, context, conversation)
     elif chat.type == "private":
@@ -45,7 +45,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def batal(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     rt = runtime(context)
     with rt.session() as session:
-        ended = conversations.end(session, update.effective_chat.id, user_id(update))
+        ended = conversations.end(session, parts.chat_id(update), parts.sender(update).id)
     text = N_("Dibatalkan; tidak ada yang diubah.") if ended else N_("Tidak ada yang sedang berlangsung.")
     await send(update, context, Reply(rt.t.gettext(text)))
 
@@ -61,7 +61,7 @@ async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
         return
     word = message.text.split()[0][1:]
     name, _, addressee = word.partition("@")
-    if update.effective_chat.type != "private" and addressee.lower() != (context.bot.username or "").lower():
+    if parts.chat(update).type != "private" and addressee.lower() != (context.bot.username or "").lower():
         return
     rt = runtime(context)
     known = context.bot_data.get("commands", [])

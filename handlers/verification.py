@@ -24,6 +24,7 @@ from bot.render import review_callbacks as vcb
 from bot.render import status as render_status
 from bot.render import verification as render
 from bot.render.common import error
+from handlers import parts
 from handlers.common import (
     answer,
     button,
@@ -56,7 +57,7 @@ def opening(update: Update, context: ContextTypes.DEFAULT_TYPE, scope: service.S
     """A new sitting on ``scope``: from the oldest hand-in (cards skipped before come back)."""
     rt = runtime(context)
     with rt.session() as session:
-        service.keep_sitting(session, rt.clock, update.effective_chat.id, user_id(update), scope, None)
+        service.keep_sitting(session, rt.clock, parts.chat_id(update), parts.sender(update).id, scope, None)
         card = service.next_card(session, rt.cycle(session), scope)
     return render.card(rt.t, card, user_id(update))
 
@@ -65,16 +66,17 @@ async def verifikasi(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if not await require(update, context, Action.VERIFY) or not await require_catalog(update, context):
         return
     rt = runtime(context)
-    if update.effective_chat.type != "private":
+    if parts.chat(update).type != "private":
         await send(update, context, Reply(error(rt.t, "Verifikasi data dukung dilakukan di chat pribadi dengan bot, "
                                                       "bukan di grup.")))
         return
     query = " ".join(context.args or [])
+    scope: service.Scope | None
     if query:
         resolution = await resolve_or_ask(update, context, query, vcb.VERIFY_OPEN)
-        if resolution is None:
+        scope = resolution.target if resolution else None
+        if scope is None:  # unclear or unknown: answered with buttons or suggestions already
             return
-        scope = resolution.target
     else:
         scope = default_scope(update, context)
         if scope is None:
@@ -92,7 +94,7 @@ async def on_open(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if not await require(update, context, Action.VERIFY, pressed.place) or not await require_catalog(update, context):
         return
-    await update.callback_query.answer()
+    await parts.query(update).answer()
     await answer(update, context, opening(update, context, pressed.place))
 
 
@@ -110,7 +112,7 @@ async def on_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if not await require(update, context, Action.VERIFY, region):
         return
-    await update.callback_query.answer()
+    await parts.query(update).answer()
     if pressed.what in (vcb.SEND_BACK, vcb.BACK):
         await edit(update, context, again(update, context, scope, pressed))
     elif pressed.what == vcb.WRITE:
@@ -122,13 +124,14 @@ async def on_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 def act(update: Update, context: ContextTypes.DEFAULT_TYPE, scope: service.Scope, pressed: vcb.VerifyButton) -> Reply:
     """✅, a common reason, or ⏭: done, then the next card of the sitting."""
     rt = runtime(context)
-    chat, person = update.effective_chat.id, user_id(update)
+    chat, person = parts.chat_id(update), parts.sender(update).id
     with rt.session() as session:
         cycle = rt.cycle(session)
         if pressed.what == vcb.SKIP:
             service.skip(session, rt.clock, cycle, chat, person, scope, pressed.entry_id)
             entry = service.card_of(session, cycle, scope, pressed.entry_id)
-            prefix = render.skipped(rt.t, entry.item.region, entry.item.indicator.code) if entry else ""
+            item = entry.item if entry else None
+            prefix = render.skipped(rt.t, item.region, item.indicator.code) if item else ""
         else:
             reason = service.REASONS[pressed.reason] if pressed.reason is not None else None
             verdict = IndicatorState.TERVERIFIKASI if reason is None else IndicatorState.DITOLAK
@@ -145,12 +148,12 @@ def again(update: Update, context: ContextTypes.DEFAULT_TYPE, scope: service.Sco
     """The same card, asking for a reason (↩️) or back from that (‹ Kembali); when the indicator changed since
     the card was shown, the card as it is now (or the next one, when it left the queue), saying so."""
     rt = runtime(context)
-    chat, person = update.effective_chat.id, user_id(update)
+    chat, person = parts.chat_id(update), parts.sender(update).id
     with rt.session() as session:
         cycle = rt.cycle(session)
         after = service.sitting_cursor(session, rt.clock, chat, person, scope)
         card = service.card_of(session, cycle, scope, pressed.entry_id, after)
-        if card is not None and card.item.stamp == pressed.stamp:
+        if card is not None and card.item is not None and card.item.stamp == pressed.stamp:
             view = render.reasons if pressed.what == vcb.SEND_BACK else render.card
             return view(rt.t, card, person)
         if card is None:
@@ -162,16 +165,16 @@ async def write_reason(update: Update, context: ContextTypes.DEFAULT_TYPE, scope
                        pressed: vcb.VerifyButton) -> None:
     """"Tulis alasan": the next message of this person in this chat is the reason."""
     rt = runtime(context)
-    message = update.callback_query.message
+    message = parts.query(update).message
     with rt.session() as session:
         card = service.card_of(session, rt.cycle(session), scope, pressed.entry_id)
-        if card is not None and card.item.stamp == pressed.stamp:
-            service.ask_reason(session, rt.clock, update.effective_chat.id, user_id(update), scope, pressed.entry_id,
-                               pressed.stamp, message.message_id if message else None)
-    if card is None or card.item.stamp != pressed.stamp:
+        item = card.item if card is not None else None
+        if item is not None and item.stamp == pressed.stamp:
+            service.ask_reason(session, rt.clock, parts.chat_id(update), parts.sender(update).id, scope,
+                               pressed.entry_id, pressed.stamp, message.message_id if message else None)
+    if item is None or item.stamp != pressed.stamp:  # changed meanwhile: the card as it is now, saying so
         await edit(update, context, again(update, context, scope, pressed))
         return
-    item = card.item
     await send(update, context, render.ask_reason(rt.t, item.region, item.indicator.code, service.MAX_REASON))
 
 
@@ -180,7 +183,7 @@ async def on_reason(update: Update, context: ContextTypes.DEFAULT_TYPE, conversa
     rt = runtime(context)
     awaited = service.awaited_reason(conversation)
     scope = target_from(awaited.scope_code)
-    chat, person = update.effective_chat.id, user_id(update)
+    chat, person = parts.chat_id(update), parts.sender(update).id
     with rt.session() as session:
         region = service.entry_region(session, rt.cycle(session), awaited.entry_id)
         if scope is None or region is None:  # the indicator is gone (a new catalog, another cycle)
@@ -192,19 +195,20 @@ async def on_reason(update: Update, context: ContextTypes.DEFAULT_TYPE, conversa
     if not await require(update, context, Action.VERIFY, region):
         return
     try:
-        reason = service.check_reason(update.effective_message.text or "")
+        reason = service.check_reason(parts.text(update))
     except UserError as exc:
         await send_error(update, context, exc)  # the conversation stays: the next message is the reason
         return
+    decision: service.Decision | None = None
+    card: service.Card | None = None  # stays None when another message (or copy) took the reason first
     with rt.session() as session:
-        taken = conversations.claim(session, rt.clock, chat, person, conversation)  # once, even on two copies
-        if taken:
+        if conversations.claim(session, rt.clock, chat, person, conversation):  # once, even on two copies
             cycle = rt.cycle(session)
             decision = service.decide(session, rt.clock, cycle, awaited.entry_id, awaited.stamp,
                                       IndicatorState.DITOLAK, person, reason)
             service.keep_sitting(session, rt.clock, chat, person, scope, awaited.after)
             card = service.next_card(session, cycle, scope, awaited.after)
-    if not taken:
+    if card is None:
         await send(update, context, Reply(error(rt.t, "Alasan untuk indikator ini sudah diterima dari pesan lain.")))
         return
     line = render.decided(rt.t, decision) if decision else ""
@@ -231,8 +235,8 @@ async def on_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     row, region = found
     if not await require(update, context, Action.EDIT_CHECKLIST, region):  # as "Lihat berkas": staf, admin, PIC
         return
-    await update.callback_query.answer()
-    chat = update.effective_chat.id
+    await parts.query(update).answer()
+    chat = parts.chat_id(update)
     caption = render.file_caption(rt.t, region, row.indicator_code, row.file_name)
     try:
         if row.kind == "photo":

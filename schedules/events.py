@@ -1,8 +1,10 @@
-"""Changing the calendar, with the ledger kept in step: add, move, edit, confirm, cancel."""
+"""Changing the calendar, with the ledger kept in step: add, move, edit, confirm, cancel (and what a change
+needs to know first: the event's today, who must be allowed to manage it)."""
 
 from __future__ import annotations
 
 from datetime import date, time
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
@@ -14,6 +16,7 @@ from bot.core.models import Event, EventStatus, ScopeKind
 from bot.core.offsets import canonical_offsets
 from bot.core.settings import Settings
 from bot.domain import audit
+from bot.reference import ProvinceRef, RegionRef
 from schedules.calendar import EventDraft, create_event, get_event, reschedule, scope_of
 from schedules.planner import CANCELLED, MOVED, notify_reminded, sync_event
 
@@ -41,6 +44,25 @@ def add(session: Session, clock: Clock, settings: Settings, draft: EventDraft, a
     sync_event(session, clock, event, settings)
     _audit(session, clock, actor, "event.create", event, None)
     return event
+
+
+def _find(session: Session, event_id: int) -> Event | None:
+    """The event with that number, or None (an id no database holds is simply not there)."""
+    return session.get(Event, event_id) if 0 < event_id <= limits.MAX_ID else None
+
+
+def event_today(session: Session, clock: Clock, event_id: int, national_zone: str) -> date:
+    """Today in the event's zone, against which "besok", "Senin depan" and the accepted range of a new date are
+    read; in ``national_zone`` for an id no event has (the change itself then says so)."""
+    event = _find(session, event_id)
+    return clock.now().astimezone(ZoneInfo(event.timezone if event else national_zone)).date()
+
+
+def managed_targets(session: Session, event_id: int) -> tuple[RegionRef | ProvinceRef | str, ...]:
+    """What a person must be allowed to manage to change the event: every province or kab/kota of its scope, or
+    "nasional"; nothing for an id no event has (the change itself then says so)."""
+    event = _find(session, event_id)
+    return scope_of(event).targets() if event else ()
 
 
 def _open(session: Session, event_id: int) -> Event:

@@ -12,7 +12,7 @@ from bot.core.errors import UserError
 from bot.core.models import EventStatus, ScopeKind
 from bot.io.ics import to_ics
 from schedules.calendar import parse_line, parse_scope, upcoming
-from schedules.events import add
+from schedules.events import add, event_today, managed_targets
 from schedules.template import load_template
 
 
@@ -169,3 +169,28 @@ def test_changes_that_change_nothing_are_not_audited(runtime):
         edit(session, runtime.clock, runtime.settings, event.id, "judul", "Rakor B08", 1)
         actions = [a.action for a in session.exec(select(AuditEntry).order_by(AuditEntry.id))]
     assert actions == ["event.create", "event.edit"]
+
+
+def test_today_of_an_event_is_read_in_its_zone_and_an_unknown_id_in_the_national_one(runtime):
+    runtime.clock.set(datetime(2024, 6, 18, 16, 30, tzinfo=UTC))  # 23.30 WIB, already 00.30 WITA on the 19th
+    with runtime.session() as session:
+        tapin = add(session, runtime.clock, runtime.settings, parse_line("rakor Tapin 2024-07-01 09:00 R"), 1)
+        national = add(session, runtime.clock, runtime.settings, parse_line("hariham nasional 2024-12-10 H"), 1)
+        assert event_today(session, runtime.clock, tapin.id, "Asia/Jakarta") == date(2024, 6, 19)
+        assert event_today(session, runtime.clock, national.id, "Asia/Jakarta") == date(2024, 6, 18)
+        for unknown in (999, 0, -1, 2**63):
+            assert event_today(session, runtime.clock, unknown, "Asia/Jakarta") == date(2024, 6, 18)
+            assert event_today(session, runtime.clock, unknown, "Asia/Makassar") == date(2024, 6, 19)
+
+
+def test_who_may_change_an_event_is_asked_about_every_place_of_its_scope(runtime):
+    from bot.reference import provinces, regions
+
+    with runtime.session() as session:
+        two = add(session, runtime.clock, runtime.settings, parse_line("rakor Tapin, HSS 2025-06-19 R"), 1)
+        kalsel = add(session, runtime.clock, runtime.settings, parse_line("rakor Kalsel 2025-06-19 R"), 1)
+        national = add(session, runtime.clock, runtime.settings, parse_line("hariham nasional 2025-12-10 H"), 1)
+        assert managed_targets(session, two.id) == (regions()["63.05"], regions()["63.06"])
+        assert managed_targets(session, kalsel.id) == (provinces()["63"],)
+        assert managed_targets(session, national.id) == ("nasional",)
+        assert [managed_targets(session, unknown) for unknown in (999, 0, -1, 2**63)] == [(), (), (), ()]

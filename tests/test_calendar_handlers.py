@@ -108,7 +108,8 @@ async def test_kalender_sends_an_ics_file(bot):
 async def test_change_and_cancel(bot):
     await bot.say("/jadwal_tambah rakor Tapin 2024-06-19 09:00 Rakor")
     (moved,) = replies(await bot.say("/jadwal_ubah 1 tanggal 2024-06-21 10:00"))
-    assert "Jadwal dipindah" in moved.params["text"] and "Jumat, 21 Juni 2024 pukul 10.00 WITA" in moved.params["text"]
+    assert "Jadwal dipindahkan; yang sudah menerima pengingat diberi tahu." in moved.params["text"]
+    assert "Jumat, 21 Juni 2024 pukul 10.00 WITA" in moved.params["text"]
     (retitled,) = replies(await bot.say("/jadwal_ubah 1 judul Rakor Evaluasi B04"))
     assert "<b>Rakor Evaluasi B04</b>" in retitled.params["text"]
     (bad,) = replies(await bot.say("/jadwal_ubah 1 ingatkan 3x"))
@@ -116,7 +117,7 @@ async def test_change_and_cancel(bot):
     (missing,) = replies(await bot.say("/jadwal_ubah 99 judul X"))
     assert "Acara #99 tidak ada." in missing.params["text"]
     (gone,) = replies(await bot.say("/jadwal_batal 1"))
-    assert "Acara dibatalkan" in gone.params["text"]
+    assert "Acara dibatalkan; yang sudah menerima pengingat diberi tahu." in gone.params["text"]
     (again,) = replies(await bot.say("/jadwal_batal 1"))
     assert "sudah dibatalkan" in again.params["text"]
 

@@ -242,7 +242,7 @@ async def test_evidence_refusals(bot):
     assert "Indikator “3.99” tidak ada" in reply.params["text"]
     assert replies(await send_file(bot, PIC, b"x", name="a.pdf", caption="rapat 1.5 jam", chat_id=-100777)) == []
     (reply,) = replies(await send_file(bot, STAF, b"x", name="a.pdf", caption="3.02"))
-    assert "Sebutkan kab/kota di keterangan berkas" in reply.params["text"]
+    assert "Sebutkan kab/kota di keterangan berkas, mis. “Kabupaten Tapin 3.02”." in reply.params["text"]
     (reply,) = replies(await send_file(bot, PIC, b"x", name="a.pdf"))
     assert "Berkas ini tidak dapat diproses." in reply.params["text"]
     assert replies(await send_file(bot, PIC, b"x", name="a.xlsx", chat_id=-100777)) == []  # groups: no imports

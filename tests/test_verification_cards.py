@@ -85,7 +85,7 @@ async def test_a_staf_works_through_tapin_one_card_at_a_time(bot):
     (prompt,) = replies(await bot.press(card, "✍️ Tulis alasan", STAF))
     assert "Tulis alasan perlu perbaikan untuk Kabupaten Tapin, indikator <code>1.03</code>" in prompt.params["text"]
     (refused,) = replies(await bot.say("x" * 1001, STAF))  # too long: nothing changes, the next message counts
-    assert "Alasan terlalu panjang: 1001 karakter, paling banyak 1000." in refused.params["text"]
+    assert "Alasan terlalu panjang: 1.001 karakter, paling banyak 1.000." in refused.params["text"]
     calls = await bot.say("SK bupati <belum> diundangkan", STAF)
     old, new = replies(calls)
     assert old.method == "editMessageText" and int(old.params["message_id"]) == card.result["message_id"]

@@ -239,7 +239,7 @@ def check_reason(text: str) -> str:
         raise UserError(N_("Tulis alasannya dalam satu pesan, misalnya: Dokumen belum ditandatangani."))
     if len(text) > MAX_REASON:
         raise UserError(N_("Alasan terlalu panjang: {length} karakter, paling banyak {limit}."),
-                        length=str(len(text)), limit=str(MAX_REASON))
+                        length=len(text), limit=MAX_REASON)
     return text
 
 
