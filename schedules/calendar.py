@@ -344,6 +344,8 @@ def reschedule(session: Session, clock: Clock, event: Event, start: date, at: ti
             limits.check_date(day, clock.now())
     if event.end_date and end is None:
         end = start + (event.end_date - event.start_date)
+    if at is None:
+        at = event.start_time  # a new date without a time keeps the time it had, as a window keeps its span
     if event.offsets:
         offsets_for(event.kind, event.offsets, at is not None)
     changed = (start, at, end) != (event.start_date, event.start_time, event.end_date)

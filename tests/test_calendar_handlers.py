@@ -134,6 +134,18 @@ async def test_confirming_a_template_draft(bot):
     assert "dikonfirmasi" in reply.params["text"] and "Selasa, 10 Desember 2024 pukul 09.00 WIB" in reply.params["text"]
 
 
+async def test_a_new_date_without_a_time_keeps_the_time_and_its_reminders(bot):
+    """A rakor moved (or a draft confirmed) to another day, with no time written, still starts at 09.00 and keeps
+    the reminder two hours before: the staf typed a date, not "all day"."""
+    (made,) = replies(await bot.say("/jadwal_tambah rakor Tapin 2024-06-19 09:00 Rakor | ingatkan H-1, 2 jam"))
+    assert "Acara dibuat" in made.params["text"], made.params["text"]
+    (moved,) = replies(await bot.say("/jadwal_ubah 1 tanggal 2024-06-21"))
+    assert "Jumat, 21 Juni 2024 pukul 09.00 WITA" in moved.params["text"]
+    assert "2 jam" in moved.params["text"]
+    (retimed,) = replies(await bot.say("/jadwal_ubah 1 tanggal 2024-06-24 13.30"))
+    assert "Senin, 24 Juni 2024 pukul 13.30 WITA" in retimed.params["text"]
+
+
 async def test_langganan_binds_the_chat(bot):
     (reply,) = replies(await bot.say("/langganan Kalsel", ADMIN, chat_id=GROUP))
     assert "Chat ini menerima pengingat untuk Provinsi Kalimantan Selatan" in reply.params["text"]
