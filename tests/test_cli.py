@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import threading
@@ -51,7 +52,8 @@ def test_import_catalog_reports_rows_and_changes_nothing(env, tmp_path, capsys):
 
 def test_demo_is_deterministic(env, capsys):
     assert main(["demo"]) == 0
-    assert "Data demo dimuat" in capsys.readouterr().out
+    # a count written the Indonesian way, with a thousands separator
+    assert re.search(r"Data demo dimuat: \d{1,3}(\.\d{3})+ status indikator", capsys.readouterr().out)
     rt = Runtime.start(make_settings(env))
 
     def snapshot():

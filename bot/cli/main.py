@@ -139,7 +139,7 @@ def _command(settings: Settings, t: Translator, args: argparse.Namespace) -> int
 
         with runtime.session() as session:
             written = load_demo(session, runtime.clock, runtime.cycle(session))
-        print(t.gettext("Data demo dimuat: {n} status indikator di lima provinsi contoh.").format(n=written))
+        print(t.plain("Data demo dimuat: {n} status indikator di lima provinsi contoh.", n=written))
         return 0
     if args.command == "import" and args.what != "catalog":
         return data_cli.import_file(runtime, t, args.what, args.file, args.dry_run)
