@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import select
 
-from bot.cli.offline import buttons_of
 from bot.core.aksi_models import AksiAction, AksiActionReport, AksiStatus
 from bot.core.errors import UserError
 from bot.core.models import AuditEntry
@@ -21,6 +20,7 @@ from bot.domain.aksi_targets import target_for
 from bot.domain.people import Grants
 from bot.reference import regions
 from tests.conftest import PIC, STAF, VIEWER, replies
+from tests.fakes import buttons_of
 
 TAPIN = regions()["63.05"]
 STATUSES = (None, *AksiStatus)

@@ -11,7 +11,6 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import select
 
-from bot.cli.offline import buttons_of
 from bot.core.aksi_models import AksiAction, AksiActionReport, AksiStatus
 from bot.core.i18n import translator
 from bot.core.models import AksiReport, AuditEntry
@@ -21,6 +20,7 @@ from bot.io import imports
 from bot.io.export import report
 from bot.io.progress_import import ImportRejected
 from bot.reference import provinces, regions
+from tests.fakes import buttons_of
 from tests.test_progress_import import messages, xlsx
 
 TAPIN, BANJAR, KALSEL = regions()["63.05"], regions()["63.03"], provinces()["63"]

@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.cli.offline import buttons_of
 from bot.core.aksi_models import AksiStatus
 from bot.domain.aksi import record_action, record_report
 from bot.domain.language import choose_language
@@ -22,6 +21,7 @@ from schedules.events import add
 from schedules.incremental import IncrementalPlanner, plan_now
 from schedules.recipients import recipients
 from tests.conftest import ADMIN, PIC, STAF, BotHarness
+from tests.fakes import buttons_of
 
 TAPIN, HSS, BANJAR = regions()["63.05"], regions()["63.06"], regions()["63.03"]
 TAPIN_GROUP, HSS_GROUP, KALSEL_GROUP = -100701, -100702, -100703

@@ -6,7 +6,6 @@ import struct
 
 from sqlmodel import select
 
-from bot.cli.offline import ScriptedError
 from bot.core.models import Chat, Outbox, Subscription
 from bot.domain.demo import load_demo
 from bot.io.charts import chart_size, progress_chart
@@ -15,6 +14,7 @@ from bot.reference import provinces
 from bot.telegram.sender import TelegramSender
 from bot.views.broadcast import view
 from tests.conftest import PIC, STAF, replies
+from tests.fakes import ScriptedError
 
 GROUPS = (-100701, -100702, -100703)
 
@@ -239,7 +239,7 @@ async def test_umumkan_uses_its_argument(bot):
 
 
 async def test_no_kirim_without_recipients_and_it_says_why(bot):
-    from bot.cli.offline import buttons_of
+    from tests.fakes import buttons_of
 
     calls = await bot.say("/umumkan", STAF)  # no group subscribed; one PIC (Tapin) registered
     message = replies(calls)[-1]

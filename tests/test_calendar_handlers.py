@@ -9,11 +9,11 @@ import pytest
 from icalendar import Calendar
 from sqlmodel import select
 
-from bot.cli.offline import buttons_of
 from bot.core.models import AksiReport, Event, Reminder, Subscription
 from bot.messaging.reminders import Dispatcher
 from bot.telegram.sender import TelegramSender
 from tests.conftest import ADMIN, VIEWER, replies
+from tests.fakes import buttons_of
 
 GROUP = -100123
 

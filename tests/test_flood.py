@@ -11,12 +11,11 @@ import io
 import pytest
 
 from bot.cli.console import Console
-from bot.cli.offline import ApiCall, OfflineBotAPI, UpdateFactory, buttons_of
 from bot.ops.app import update_processor_for
 from bot.telegram.flood import MEMBER, STRANGER, FloodGate
 from bot.telegram.processor import ChatOrderedProcessor
 from tests.conftest import ADMIN, PIC, STAF, BotHarness, grant, replies
-from tests.fakes import FakeTime, fake_rate_limiter
+from tests.fakes import ApiCall, FakeTime, OfflineBotAPI, UpdateFactory, buttons_of, fake_rate_limiter
 
 STRANGER_ID = 8080
 TOO_FAST = "Terlalu banyak pesan dalam waktu singkat; coba lagi dalam"

@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import select
 
-from bot.cli.offline import buttons_of
 from bot.core.models import Reminder
 from bot.domain.aksi import record_report
 from bot.domain.language import choose_language
@@ -21,6 +20,7 @@ from schedules.events import add
 from schedules.incremental import IncrementalPlanner
 from schedules.planner import is_planned_key
 from tests.conftest import ADMIN, BotHarness
+from tests.fakes import buttons_of
 
 TAPIN, JAYAPURA = regions()["63.05"], regions()["91.71"]  # WITA (UTC+8), WIT (UTC+9)
 TAPIN_GROUP, TAPIN_PIC, JAYAPURA_GROUP, JAYAPURA_PIC = -100601, 4601, -100602, 4602

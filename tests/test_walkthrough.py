@@ -1,6 +1,6 @@
 """Every command, every button flow and every scheduled message, through the strict stand-in: zero refusals.
 
-Walked in both languages, in a private chat and in a group. The stand-in (``bot.offline``) refuses what
+Walked in both languages, in a private chat and in a group. The stand-in (``tests.fakes.bot_api``) refuses what
 Telegram refuses (HTML it cannot parse, lengths, unknown chats, 429s), so a refusal here is a message
 Telegram would not have delivered. The walk presses every button it meets (two levels deep).
 """
@@ -11,12 +11,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.cli.offline import ApiCall, buttons_of
 from bot.domain.demo import load_demo
 from bot.messaging.outbox import OutboxDispatcher
 from bot.messaging.reminders import Dispatcher
 from bot.telegram.sender import TelegramSender
 from tests.conftest import ADMIN, PIC, STAF, VIEWER, BotHarness, grant
+from tests.fakes import ApiCall, buttons_of
 
 GROUP = -100500
 APOLOGY = ("Maaf, terjadi kesalahan", "Sorry, something went wrong")

@@ -1,4 +1,4 @@
-"""The strict stand-in for the Bot API (``bot.offline``) served over local HTTP.
+"""The strict stand-in for the Bot API (``tests.fakes.bot_api``) served over local HTTP.
 
 A real ``pantau-ham run`` process talks to it as to Telegram (``TELEGRAM_API_BASE_URL=http://127.0.0.1:
 PORT/bot``): ``getUpdates`` long-polls updates queued with :meth:`FakeTelegramServer.push`, every call is
@@ -17,7 +17,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
 
-from bot.cli.offline import ApiCall, NoAnswer, OfflineBotAPI
+from bot.cli.local_api import ApiCall
+from tests.fakes.bot_api import NoAnswer, OfflineBotAPI
 
 TERMINATED = "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
 
