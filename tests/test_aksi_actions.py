@@ -9,9 +9,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import select
 
-from bot.core.aksi_models import AksiAction, AksiActionReport, AksiStatus
 from bot.core.errors import UserError
-from bot.core.models import AuditEntry
+from bot.core.models import AksiAction, AksiActionReport, AksiStatus, AuditEntry
 from bot.core.telegram_text import MAX_TEXT, visible_length
 from bot.domain.access import aksi_refusal, aksi_status_as
 from bot.domain.aksi_command import parse

@@ -11,9 +11,8 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import select
 
-from bot.core.aksi_models import AksiAction, AksiActionReport, AksiStatus
 from bot.core.i18n import translator
-from bot.core.models import AksiReport, AuditEntry
+from bot.core.models import AksiAction, AksiActionReport, AksiReport, AksiStatus, AuditEntry
 from bot.domain.aksi import record_action, record_report, set_list
 from bot.domain.people import Grants
 from bot.io import imports

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.core.aksi_models import AksiStatus
+from bot.core.models import AksiStatus
 from bot.domain.aksi import record_action, record_report
 from bot.domain.language import choose_language
 from bot.domain.people import Grants

@@ -14,8 +14,7 @@ from sqlmodel import select
 
 from bot.core.clock import FixedClock
 from bot.core.db import make_engine
-from bot.core.models import IndicatorState, Outbox
-from bot.core.review_models import ReviewNotice
+from bot.core.models import IndicatorState, Outbox, ReviewNotice
 from bot.domain import verification as v
 from bot.domain.catalog import import_sample
 from bot.domain.checklist import set_state

@@ -10,8 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from bot.core.models import AuditEntry, ChecklistEntry, IndicatorState
-from bot.core.review_models import ReviewNotice
+from bot.core.models import AuditEntry, ChecklistEntry, IndicatorState, ReviewNotice
 from bot.domain.catalog import active_indicators
 from bot.domain.checklist import set_state
 from bot.domain.evidence import IncomingFile, attach
