@@ -9,7 +9,7 @@ from sqlmodel import select
 from bot.core.models import Chat, Outbox, Subscription
 from bot.domain.demo import load_demo
 from bot.io.charts import chart_size, progress_chart
-from bot.messaging.outbox import OutboxDispatcher
+from bot.messaging.engine import DeliveryEngine
 from bot.reference import provinces
 from bot.telegram.sender import TelegramSender
 from bot.views.broadcast import view
@@ -48,7 +48,7 @@ def results(bot, chat):
 
 
 def outbox(bot):
-    return OutboxDispatcher(bot.runtime.engine, bot.runtime.clock, lambda: bot.runtime.settings,
+    return DeliveryEngine(bot.runtime.engine, bot.runtime.clock, lambda: bot.runtime.settings,
                             TelegramSender(bot.app.bot))
 
 
@@ -162,7 +162,7 @@ async def test_a_restart_half_way_skips_nobody_and_doubles_nobody(bot):
         if step == "after_send":
             sent_before_crash.append(row_id)
 
-    first = OutboxDispatcher(bot.runtime.engine, bot.runtime.clock, lambda: bot.runtime.settings,
+    first = DeliveryEngine(bot.runtime.engine, bot.runtime.clock, lambda: bot.runtime.settings,
                              TelegramSender(bot.app.bot), worker_id="old", checkpoint=die_after_first)
     try:
         await first.run_once()
@@ -194,7 +194,7 @@ async def test_a_text_too_long_for_a_caption_follows_the_photo(runtime):
         session.add(Outbox(key="a", chat_id=-1001, broadcast_id=b.id, text=short, with_chart=True, due_at=now))
         session.add(Outbox(key="b", chat_id=-1002, broadcast_id=b.id, text=long, with_chart=True, due_at=now))
     sender = RecordingSender()
-    report = await OutboxDispatcher(runtime.engine, runtime.clock, lambda: runtime.settings, sender).run_until_idle()
+    report = await DeliveryEngine(runtime.engine, runtime.clock, lambda: runtime.settings, sender).run_until_idle()
     assert report.sent == 2
     assert [(c, caption) for c, _png, caption in sender.photos] == [(-1001, short), (-1002, "📢 Hasil &amp; capaian")]
     assert sender.sent == [(-1002, long)]
@@ -222,7 +222,7 @@ async def test_one_slow_chat_does_not_hold_up_the_others(runtime):
             return result
 
     sender = SlowFirst()
-    report = await OutboxDispatcher(runtime.engine, runtime.clock, lambda: runtime.settings, sender).run_until_idle()
+    report = await DeliveryEngine(runtime.engine, runtime.clock, lambda: runtime.settings, sender).run_until_idle()
     assert report.sent == 3
     assert [c for c, _ in sender.sent][-1] == -1001
 

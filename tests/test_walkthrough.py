@@ -12,8 +12,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.domain.demo import load_demo
-from bot.messaging.outbox import OutboxDispatcher
-from bot.messaging.reminders import Dispatcher
+from bot.messaging.engine import DeliveryEngine
 from bot.telegram.sender import TelegramSender
 from tests.conftest import ADMIN, PIC, STAF, VIEWER, BotHarness, grant
 from tests.fakes import ApiCall, buttons_of
@@ -98,10 +97,10 @@ async def test_every_flow_is_accepted_by_telegram(catalog, locale, where):
         kirim = [data for _, data in buttons_of(toggled) if "|ok|" in data]  # only offered with a recipient
         if kirim:
             await bot.press(toggled, kirim[0], STAF)
-        outbox = OutboxDispatcher(rt.engine, rt.clock, lambda: rt.settings, TelegramSender(bot.app.bot))
+        outbox = DeliveryEngine(rt.engine, rt.clock, lambda: rt.settings, TelegramSender(bot.app.bot))
         await outbox.run_until_idle()
         # reminders, their buttons, a moved and a cancelled notice, the escalation, the "terlewat" summary
-        dispatcher = Dispatcher(rt.engine, rt.clock, lambda: rt.settings, TelegramSender(bot.app.bot))
+        dispatcher = DeliveryEngine(rt.engine, rt.clock, lambda: rt.settings, TelegramSender(bot.app.bot))
         await bot.say("/langganan Tapin", STAF, chat_id=GROUP)
         for when in (datetime(2024, 3, 14, 0, 0, tzinfo=UTC), datetime(2024, 3, 20, 0, 0, tzinfo=UTC)):
             rt.clock.set(when)
