@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.messaging.delivery import Outcome, SendResult
+from bot.render import Reply
 
 
 class RecordingSender:
@@ -10,12 +11,12 @@ class RecordingSender:
 
     def __init__(self) -> None:
         self.sent: list[tuple[int, str]] = []
-        self.replies = []
+        self.replies: list[tuple[int, Reply]] = []
         self.photos: list[tuple[int, bytes, str]] = []
         self.script: dict[int, list[SendResult]] = {}
         self._ids = 5000
 
-    async def send(self, chat_id, reply):
+    async def send(self, chat_id: int, reply: Reply) -> SendResult:
         scripted = self.script.get(chat_id)
         if scripted:
             result = scripted.pop(0)
@@ -26,7 +27,7 @@ class RecordingSender:
         self.replies.append((chat_id, reply))
         return SendResult(Outcome.SENT, message_id=self._ids)
 
-    async def send_photo(self, chat_id, png, caption):
+    async def send_photo(self, chat_id: int, png: bytes, caption: str) -> SendResult:
         scripted = self.script.get(chat_id)
         if scripted and scripted[0].outcome is not Outcome.SENT:
             return scripted.pop(0)
