@@ -10,7 +10,7 @@
   limited, not even by the stand-in (a bare echo bot has no rate limiter: it is measured at its fastest).
 - :meth:`burst` queues many messages at one moment: the bot's next ``getUpdates`` takes them all.
 
-Answers come from :class:`bot.offline.OfflineBotAPI` (the project's strict stand-in, one per bot), so they
+Answers come from :class:`tests.fakes.bot_api.OfflineBotAPI` (the project's strict stand-in, one per bot), so they
 are shaped like Telegram's and refused like Telegram's (unknown chats, bad HTML, its own rate windows:
 those 429s are counted in ``rejected`` too; with ``limits=True`` only). Chats a bot may write to are
 registered with :meth:`know`; a message or button press queued for a chat registers it.
@@ -30,7 +30,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
 
-from bot.cli.offline import OfflineBotAPI
+from tests.fakes import OfflineBotAPI
 
 SENDING = ("sendMessage", "sendPhoto", "sendDocument", "copyMessage", "forwardMessage")
 

@@ -17,7 +17,6 @@ from pathlib import Path
 
 from bench.dataset import STAF, build, settings_for
 from bench.processes import percentile
-from bot.cli.offline import OfflineBotAPI, UpdateFactory
 from bot.core.clock import SystemClock
 from bot.domain.checklist import national_progress, province_progress, region_progress
 from bot.domain.runtime import Runtime
@@ -25,6 +24,7 @@ from bot.ops.app import build_application
 from bot.reference import provinces, regions
 from bot.telegram.ratelimit import ThrottledRateLimiter
 from bot.telegram.throttle import Throttle
+from tests.fakes import OfflineBotAPI, UpdateFactory
 
 
 class _NoTime:

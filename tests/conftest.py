@@ -13,14 +13,13 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import create_engine, text
 
-from bot.cli.offline import ApiCall, OfflineBotAPI, UpdateFactory, buttons_of
 from bot.core.clock import FixedClock
 from bot.core.db import normalise_url
 from bot.core.settings import Settings
 from bot.domain.catalog import import_sample
 from bot.domain.runtime import Runtime
 from bot.ops.app import build_application
-from tests.fakes import FakeTime, fake_rate_limiter
+from tests.fakes import ApiCall, FakeTime, OfflineBotAPI, UpdateFactory, buttons_of, fake_rate_limiter
 
 ADMIN = 111
 VIEWER = 222  # pemantau of Kab. Tapin

@@ -26,7 +26,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from bot.cli.offline import SENDING
+from tests.fakes import SENDING
 
 ERROR_500 = b'{"ok":false,"error_code":500,"description":"Internal Server Error"}'
 

@@ -1,4 +1,4 @@
-"""A local HTTP stand-in for the Bot API (answers like ``bot/offline.py``), and the bot as a real process.
+"""A local HTTP stand-in for the Bot API (answers like ``tests/fakes/bot_api.py``), and the bot as a real process.
 
 Behaviours a test can switch on: ``conflict`` (getUpdates answers 409 like Telegram when another copy
 polls), ``hang`` (every call waits, as when Telegram does not answer), ``send_delay`` (each sendMessage
@@ -17,14 +17,14 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from bot.cli.offline import ApiCall, ScriptedError
-from tests.offline_http import FakeTelegramServer
+from tests.fakes import ApiCall, ScriptedError
+from tests.fakes.http_server import FakeTelegramServer
 
 TOKEN = "7412345678:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"  # the shape of a real token, never a real one
 
 
 class HttpBotApi(FakeTelegramServer):
-    """The strict stand-in over HTTP (``bot.offline_http``), with failures a drill needs."""
+    """The strict stand-in over HTTP (``tests.fakes.http_server``), with failures a drill needs."""
 
     def __init__(self) -> None:
         super().__init__()

@@ -189,7 +189,7 @@ async def test_state_buttons_offer_only_what_the_role_may_set(world, role, offer
     (menu,) = replies(await world.say("/checklist Tapin", ROLES[role]))
     (page,) = replies(await world.press(menu, "kc|63.05|3|0|e", ROLES[role]))
     (detail,) = replies(await world.press(page, "ki|63.05|3.06|e", ROLES[role]))
-    from bot.cli.offline import buttons_of
+    from tests.fakes import buttons_of
 
     states = {d.split("|")[3] for _, d in buttons_of(detail) if d.startswith("ks|")}
     assert states == offered

@@ -9,10 +9,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import select
 
-from bot.cli.offline import buttons_of
-from bot.core.aksi_models import AksiAction, AksiActionReport, AksiStatus
 from bot.core.errors import UserError
-from bot.core.models import AuditEntry
+from bot.core.models import AksiAction, AksiActionReport, AksiStatus, AuditEntry
 from bot.core.telegram_text import MAX_TEXT, visible_length
 from bot.domain.access import aksi_refusal, aksi_status_as
 from bot.domain.aksi_command import parse
@@ -21,6 +19,7 @@ from bot.domain.aksi_targets import target_for
 from bot.domain.people import Grants
 from bot.reference import regions
 from tests.conftest import PIC, STAF, VIEWER, replies
+from tests.fakes import buttons_of
 
 TAPIN = regions()["63.05"]
 STATUSES = (None, *AksiStatus)

@@ -11,16 +11,15 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import select
 
-from bot.cli.offline import buttons_of
-from bot.core.aksi_models import AksiAction, AksiActionReport, AksiStatus
 from bot.core.i18n import translator
-from bot.core.models import AksiReport, AuditEntry
+from bot.core.models import AksiAction, AksiActionReport, AksiReport, AksiStatus, AuditEntry
 from bot.domain.aksi import record_action, record_report, set_list
 from bot.domain.people import Grants
 from bot.io import imports
 from bot.io.export import report
 from bot.io.progress_import import ImportRejected
 from bot.reference import provinces, regions
+from tests.fakes import buttons_of
 from tests.test_progress_import import messages, xlsx
 
 TAPIN, BANJAR, KALSEL = regions()["63.05"], regions()["63.03"], provinces()["63"]

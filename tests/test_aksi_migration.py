@@ -7,9 +7,9 @@ from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
-from bot.core.aksi_models import AksiStatus
 from bot.core.clock import FixedClock
 from bot.core.db import alembic_config, make_engine, upgrade
+from bot.core.models import AksiStatus
 from bot.domain.aksi import record_action, record_report, set_list
 from bot.domain.aksi_grid import grid, outstanding
 from bot.domain.runtime import Runtime

@@ -8,13 +8,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.cli.offline import buttons_of
-from bot.core.aksi_models import AksiStatus
+from bot.core.models import AksiStatus
 from bot.domain.aksi import record_action, record_report
 from bot.domain.language import choose_language
 from bot.domain.people import Grants
 from bot.domain.subscriptions import subscribe
-from bot.messaging.reminders import Dispatcher
+from bot.messaging.engine import DeliveryEngine
 from bot.reference import provinces, regions
 from bot.telegram.sender import TelegramSender
 from schedules.calendar import parse_line
@@ -22,6 +21,7 @@ from schedules.events import add
 from schedules.incremental import IncrementalPlanner, plan_now
 from schedules.recipients import recipients
 from tests.conftest import ADMIN, PIC, STAF, BotHarness
+from tests.fakes import buttons_of
 
 TAPIN, HSS, BANJAR = regions()["63.05"], regions()["63.06"], regions()["63.03"]
 TAPIN_GROUP, HSS_GROUP, KALSEL_GROUP = -100701, -100702, -100703
@@ -59,7 +59,7 @@ def record(rt, g: Grants | None, region, number: int, status: AksiStatus, nilai:
                       g.user_id if g else None, rt.settings.aksi_actions)
 
 
-async def step(bot: BotHarness, dispatcher: Dispatcher, when: datetime) -> dict[int, str]:
+async def step(bot: BotHarness, dispatcher: DeliveryEngine, when: datetime) -> dict[int, str]:
     bot.runtime.clock.set(when)
     before = len(bot.api.calls)
     await dispatcher.run_once()
@@ -77,7 +77,7 @@ async def test_reminders_name_the_missing_actions_and_stop_when_all_are_reported
         add(session, rt.clock, rt.settings, parse_line(WINDOW), ADMIN)
     planner = IncrementalPlanner()
     plan_now(rt, planner)
-    dispatcher = Dispatcher(rt.engine, rt.clock, lambda: rt.settings, TelegramSender(bot.app.bot))
+    dispatcher = DeliveryEngine(rt.engine, rt.clock, lambda: rt.settings, TelegramSender(bot.app.bot))
 
     soon = await step(bot, dispatcher, utc(2024, 2, 23, 0, 0))  # three days before it opens, 08:00 WITA
     assert "• Kab. Tapin: belum satu pun dari 6 aksi dilaporkan untuk B04" in soon[TAPIN_GROUP]

@@ -6,16 +6,16 @@ import struct
 
 from sqlmodel import select
 
-from bot.cli.offline import ScriptedError
 from bot.core.models import Chat, Outbox, Subscription
 from bot.domain.demo import load_demo
 from bot.io.charts import chart_size, progress_chart
 from bot.messaging import broadcasts
-from bot.messaging.outbox import OutboxDispatcher
+from bot.messaging.engine import DeliveryEngine
 from bot.reference import provinces
 from bot.telegram.sender import TelegramSender
 from bot.views.broadcast import view
 from tests.conftest import PIC, STAF, replies
+from tests.fakes import ScriptedError
 
 GROUPS = (-100701, -100702, -100703)
 
@@ -49,7 +49,7 @@ def results(bot, chat):
 
 
 def outbox(bot):
-    return OutboxDispatcher(bot.runtime.engine, bot.runtime.clock, lambda: bot.runtime.settings,
+    return DeliveryEngine(bot.runtime.engine, bot.runtime.clock, lambda: bot.runtime.settings,
                             TelegramSender(bot.app.bot))
 
 
@@ -163,7 +163,7 @@ async def test_a_restart_half_way_skips_nobody_and_doubles_nobody(bot):
         if step == "after_send":
             sent_before_crash.append(row_id)
 
-    first = OutboxDispatcher(bot.runtime.engine, bot.runtime.clock, lambda: bot.runtime.settings,
+    first = DeliveryEngine(bot.runtime.engine, bot.runtime.clock, lambda: bot.runtime.settings,
                              TelegramSender(bot.app.bot), worker_id="old", checkpoint=die_after_first)
     try:
         await first.run_once()
@@ -195,7 +195,7 @@ async def test_a_text_too_long_for_a_caption_follows_the_photo(runtime):
         session.add(Outbox(key="a", chat_id=-1001, broadcast_id=b.id, text=short, with_chart=True, due_at=now))
         session.add(Outbox(key="b", chat_id=-1002, broadcast_id=b.id, text=long, with_chart=True, due_at=now))
     sender = RecordingSender()
-    report = await OutboxDispatcher(runtime.engine, runtime.clock, lambda: runtime.settings, sender).run_until_idle()
+    report = await DeliveryEngine(runtime.engine, runtime.clock, lambda: runtime.settings, sender).run_until_idle()
     assert report.sent == 2
     assert [(c, caption) for c, _png, caption in sender.photos] == [(-1001, short), (-1002, "📢 Hasil &amp; capaian")]
     assert sender.sent == [(-1002, long)]
@@ -223,7 +223,7 @@ async def test_one_slow_chat_does_not_hold_up_the_others(runtime):
             return result
 
     sender = SlowFirst()
-    report = await OutboxDispatcher(runtime.engine, runtime.clock, lambda: runtime.settings, sender).run_until_idle()
+    report = await DeliveryEngine(runtime.engine, runtime.clock, lambda: runtime.settings, sender).run_until_idle()
     assert report.sent == 3
     assert [c for c, _ in sender.sent][-1] == -1001
 
@@ -240,7 +240,7 @@ async def test_umumkan_uses_its_argument(bot):
 
 
 async def test_no_kirim_without_recipients_and_it_says_why(bot):
-    from bot.cli.offline import buttons_of
+    from tests.fakes import buttons_of
 
     calls = await bot.say("/umumkan", STAF)  # no group subscribed; one PIC (Tapin) registered
     message = replies(calls)[-1]

@@ -19,7 +19,6 @@ from hypothesis import strategies as st
 from sqlmodel import func, select
 from telegram.ext import CallbackQueryHandler
 
-from bot.cli.offline import ApiCall, buttons_of
 from bot.core.models import (
     AuditEntry,
     Broadcast,
@@ -33,6 +32,7 @@ from bot.core.models import (
 from bot.render import callbacks as cb
 from bot.render import review_callbacks as vcb
 from tests.conftest import ADMIN, PIC, STAF, VIEWER, BotHarness, grant, replies
+from tests.fakes import ApiCall, buttons_of
 
 STRANGER = 999
 QUIET = "Tombol ini sudah tidak berlaku."
@@ -228,12 +228,12 @@ PROCESS_FORGED = ["kc|63.05|999|0|e", "bl|63.05|-1|999999|e", "kc|63.05", "wz|mo
 
 
 def test_forged_buttons_posted_to_the_running_bot_are_answered_without_a_traceback(sqlite_url, tmp_path):
-    from bot.cli.offline import UpdateFactory
     from bot.core.clock import SystemClock
     from bot.domain.catalog import import_sample
     from bot.domain.runtime import Runtime
     from tests.conftest import make_settings
-    from tests.offline_http import FakeTelegramServer
+    from tests.fakes import UpdateFactory
+    from tests.fakes.http_server import FakeTelegramServer
     from tests.test_run import start_bot, stop_bot, wait_for
 
     rt = Runtime.start(make_settings(sqlite_url, cycle=None), SystemClock())

@@ -9,11 +9,11 @@ import pytest
 from icalendar import Calendar
 from sqlmodel import select
 
-from bot.cli.offline import buttons_of
 from bot.core.models import AksiReport, Event, Reminder, Subscription
-from bot.messaging.reminders import Dispatcher
+from bot.messaging.engine import DeliveryEngine
 from bot.telegram.sender import TelegramSender
 from tests.conftest import ADMIN, VIEWER, replies
+from tests.fakes import buttons_of
 
 GROUP = -100123
 
@@ -181,7 +181,7 @@ async def reminded(bot, line: str, when: datetime):
     await bot.say("/langganan Tapin", ADMIN, chat_id=GROUP)
     await bot.say(line)
     bot.runtime.clock.set(when)
-    dispatcher = Dispatcher(bot.runtime.engine, bot.runtime.clock, lambda: bot.runtime.settings,
+    dispatcher = DeliveryEngine(bot.runtime.engine, bot.runtime.clock, lambda: bot.runtime.settings,
                             TelegramSender(bot.app.bot))
     await dispatcher.run_once()
     return next(c for c in reversed(bot.api.calls) if c.method == "sendMessage" and c.params["chat_id"] == GROUP)

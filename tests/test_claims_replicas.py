@@ -14,7 +14,6 @@ import threading
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from bot.cli.offline import ApiCall, buttons_of
 from bot.core.clock import SystemClock
 from bot.core.db import make_engine
 from bot.core.models import AuditEntry, Broadcast, ChecklistEntry, Role, RoleBinding, Subscription
@@ -23,6 +22,7 @@ from bot.domain.people import create_invite
 from bot.domain.runtime import Runtime
 from bot.reference import regions
 from tests.conftest import make_settings
+from tests.fakes import ApiCall, buttons_of
 from tests.http_bot_api import BotProcess, HttpBotApi, bot_env, command_update, free_port, http_post_json, wait_for
 from tests.test_progress_import import HEADER, xlsx
 from tests.test_replicas import _status

@@ -152,7 +152,7 @@ def test_console_viewer_reads_as_a_pemantau(env, monkeypatch, capsys):
 
 
 def test_run_warns_when_nobody_is_admin(env, tmp_path):
-    from tests.offline_http import FakeTelegramServer
+    from tests.fakes.http_server import FakeTelegramServer
 
     server = FakeTelegramServer().start()
     proc = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=tmp_path, text=True,

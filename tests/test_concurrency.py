@@ -10,11 +10,11 @@ import random
 import pytest
 from sqlmodel import select
 
-from bot.cli.offline import OfflineBotAPI
 from bot.core.models import Event
 from bot.telegram.flood import FloodGate
 from bot.telegram.processor import ChatOrderedProcessor
 from tests.conftest import ADMIN, BotHarness, grant
+from tests.fakes import OfflineBotAPI
 
 
 class SlowOfflineAPI(OfflineBotAPI):
@@ -98,7 +98,7 @@ async def test_guided_conversations_of_many_chats_do_not_mix(slow_bot):
 
 
 def _data(call, label: str) -> str:
-    from bot.cli.offline import buttons_of
+    from tests.fakes import buttons_of
 
     found = [d for lbl, d in buttons_of(call) if label in (lbl, d)]
     assert found, (label, call.method, call.params.get("text", "")[:200], buttons_of(call))

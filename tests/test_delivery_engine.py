@@ -278,9 +278,9 @@ async def test_a_report_names_twenty_recipients_and_counts_the_rest(runtime):
 
 
 async def test_kirim_whose_answer_failed_still_sends_and_tells_the_sender(bot):
-    from bot.cli.offline import ScriptedError
     from bot.telegram.sender import TelegramSender
     from tests.conftest import STAF, replies
+    from tests.fakes import ScriptedError
 
     for chat in GROUPS:
         await bot.say("/langganan Kalsel", STAF, chat_id=chat)

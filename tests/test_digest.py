@@ -10,7 +10,7 @@ from bot.core.models import IndicatorState, Outbox
 from bot.domain.checklist import set_state
 from bot.domain.subscriptions import subscribe
 from bot.messaging.digest import enqueue_due
-from bot.messaging.reminders import Dispatcher
+from bot.messaging.engine import DeliveryEngine
 from bot.reference import provinces, regions
 from bot.render.digest import digest as render_digest
 from bot.views.digest import build, due_week
@@ -46,7 +46,7 @@ async def test_digest_content_and_once_a_week(catalog):
         add(session, rt.clock, rt.settings, parse_line("kkpham Kalsel 2024-03-31 Batas data dukung"), STAF)
     # the rakor's 7d reminder (Friday 26 Jan, 08:00 WITA) goes out and nobody answers
     rt.clock.set(datetime(2024, 1, 26, 0, 0, tzinfo=UTC))
-    await Dispatcher(rt.engine, rt.clock, lambda: rt.settings, RecordingSender()).run_once()
+    await DeliveryEngine(rt.engine, rt.clock, lambda: rt.settings, RecordingSender()).run_once()
 
     rt.clock.set(MONDAY_0759_WITA)
     with rt.session() as session:

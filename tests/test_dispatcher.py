@@ -226,9 +226,9 @@ async def test_unacknowledged_regions_escalate_to_admins_in_one_digest(world):
 
 async def test_through_telegram_429_is_waited_out(world):
     """The real Telegram adapter and rate limiter against the offline Bot API."""
-    from bot.cli.offline import ScriptedError
     from bot.telegram.sender import TelegramSender
     from tests.conftest import BotHarness
+    from tests.fakes import ScriptedError
 
     harness = BotHarness(world)
     harness.api.register_chat(5001)
@@ -248,9 +248,9 @@ async def test_through_telegram_429_is_waited_out(world):
 
 
 async def test_through_telegram_403_and_5xx(world):
-    from bot.cli.offline import ScriptedError
     from bot.telegram.sender import TelegramSender
     from tests.conftest import BotHarness
+    from tests.fakes import ScriptedError
 
     harness = BotHarness(world)
     await harness.app.initialize()

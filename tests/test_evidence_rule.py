@@ -7,12 +7,12 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from bot.cli.offline import buttons_of
 from bot.core.models import EvidenceFile, IndicatorState
 from bot.domain.access import may_change_evidence, may_set_state
 from bot.domain.people import Grants
 from bot.reference import regions
 from tests.conftest import PIC, STAF, replies
+from tests.fakes import buttons_of
 from tests.test_files import send_file, snapshot
 from tests.test_progress_import import HEADER, xlsx
 

@@ -11,14 +11,13 @@ from openpyxl import load_workbook
 from sqlmodel import select
 from telegram import Update
 
-from bot.cli.offline import UpdateFactory, buttons_of
 from bot.core.models import AuditEntry, ChecklistEntry, EvidenceFile, IndicatorState
 from bot.core.settings import Settings
 from bot.domain.checklist import indicator_statuses
 from bot.ops.app import build_application
 from bot.reference import regions
 from tests.conftest import PIC, STAF, VIEWER, replies
-from tests.fakes import fake_rate_limiter
+from tests.fakes import UpdateFactory, buttons_of, fake_rate_limiter
 from tests.test_progress_import import HEADER, snapshot, xlsx
 
 TAPIN = regions()["63.05"]

@@ -7,12 +7,12 @@ import re
 import pytest
 from sqlmodel import select
 
-from bot.cli.offline import buttons_of
 from bot.core.models import ChecklistEntry, IndicatorState
 from bot.core.telegram_text import visible_length
 from bot.domain.checklist import indicator_statuses
 from bot.reference import regions
 from tests.conftest import ADMIN, STAF, VIEWER, replies
+from tests.fakes import buttons_of
 
 TAPIN = regions()["63.05"]
 

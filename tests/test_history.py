@@ -119,7 +119,7 @@ async def riwayat(bot, query: str) -> list[str]:
 
 
 def _buttons(call):
-    from bot.cli.offline import buttons_of
+    from tests.fakes import buttons_of
 
     return buttons_of(call)
 

@@ -26,7 +26,7 @@ from bot.reference import regions
 from schedules.calendar import parse_line
 from schedules.events import add
 from tests.conftest import make_settings
-from tests.offline_http import FakeTelegramServer
+from tests.fakes.http_server import FakeTelegramServer
 from tests.test_run import CHAT, stop_bot, wait_for
 
 # run the bot, and once the file "dump" appears, write sys.modules to "modules.json"

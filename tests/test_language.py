@@ -107,7 +107,7 @@ async def test_reminders_reach_a_private_chat_in_its_persons_language(catalog):
 
     from bot.domain.language import choose_language
     from bot.domain.subscriptions import subscribe
-    from bot.messaging.reminders import Dispatcher
+    from bot.messaging.engine import DeliveryEngine
     from bot.reference import regions
     from schedules.calendar import parse_line
     from schedules.events import add
@@ -121,7 +121,7 @@ async def test_reminders_reach_a_private_chat_in_its_persons_language(catalog):
         add(session, rt.clock, rt.settings, parse_line("rakor Tapin 2024-02-02 09:00 Rakor evaluasi"), None)
     rt.clock.set(datetime(2024, 1, 26, 0, 0, tzinfo=UTC))  # the 7-day reminder, Friday 08:00 WITA
     sender = RecordingSender()
-    await Dispatcher(rt.engine, rt.clock, lambda: rt.settings, sender).run_once()
+    await DeliveryEngine(rt.engine, rt.clock, lambda: rt.settings, sender).run_once()
     (private,) = sender.texts(4242)
     (group,) = sender.texts(-100777)
     assert "Reminder" in private and "Pengingat" not in private
@@ -134,7 +134,7 @@ async def test_what_the_bot_sends_unasked_is_indonesian_unless_english_was_chose
 
     from bot.domain.language import reader_language
     from bot.domain.subscriptions import subscribe
-    from bot.messaging.reminders import Dispatcher
+    from bot.messaging.engine import DeliveryEngine
     from bot.reference import regions
     from schedules.calendar import parse_line
     from schedules.events import add
@@ -150,7 +150,7 @@ async def test_what_the_bot_sends_unasked_is_indonesian_unless_english_was_chose
         add(session, rt.clock, rt.settings, parse_line("rakor Tapin 2024-02-02 09:00 Rakor evaluasi"), None)
     rt.clock.set(datetime(2024, 1, 26, 0, 0, tzinfo=UTC))
     sender = RecordingSender()
-    await Dispatcher(rt.engine, rt.clock, lambda: rt.settings, sender).run_once()
+    await DeliveryEngine(rt.engine, rt.clock, lambda: rt.settings, sender).run_once()
     assert "Pengingat" in sender.texts(4343)[0] and "Pengingat" in sender.texts(4344)[0]
     await say_as(bot, "/bahasa en", 4343, "en-US")  # a choice is what counts
     with rt.session() as session:

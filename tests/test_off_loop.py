@@ -10,9 +10,9 @@ from collections.abc import Callable
 
 import pytest
 
-from bot.cli.offline import buttons_of
 from bot.io import export, progress_import
 from tests.conftest import ADMIN, PIC, STAF, VIEWER, replies
+from tests.fakes import buttons_of
 from tests.test_files import file_message, snapshot
 from tests.test_progress_import import HEADER, xlsx
 

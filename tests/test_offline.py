@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.cli.offline import OfflineBotAPI
 from bot.core.telegram_text import EntityError, parse_html, utf16_len
+from tests.fakes import OfflineBotAPI
 
 CHAT, GROUP = 42, -100042
 

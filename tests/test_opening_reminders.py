@@ -8,12 +8,11 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import select
 
-from bot.cli.offline import buttons_of
 from bot.core.models import Reminder
 from bot.domain.aksi import record_report
 from bot.domain.language import choose_language
 from bot.domain.subscriptions import subscribe
-from bot.messaging.reminders import Dispatcher
+from bot.messaging.engine import DeliveryEngine
 from bot.reference import regions
 from bot.telegram.sender import TelegramSender
 from schedules.calendar import parse_line
@@ -21,6 +20,7 @@ from schedules.events import add
 from schedules.incremental import IncrementalPlanner
 from schedules.planner import is_planned_key
 from tests.conftest import ADMIN, BotHarness
+from tests.fakes import buttons_of
 
 TAPIN, JAYAPURA = regions()["63.05"], regions()["91.71"]  # WITA (UTC+8), WIT (UTC+9)
 TAPIN_GROUP, TAPIN_PIC, JAYAPURA_GROUP, JAYAPURA_PIC = -100601, 4601, -100602, 4602
@@ -65,7 +65,7 @@ def ledger(rt, chat: int) -> list[tuple[str, datetime]]:
     return [(r.offset_key, r.due_at) for r in rows]
 
 
-async def step(bot: BotHarness, dispatcher: Dispatcher, when: datetime) -> dict[int, list]:
+async def step(bot: BotHarness, dispatcher: DeliveryEngine, when: datetime) -> dict[int, list]:
     """Move the clock, send what is due; what each chat received."""
     bot.runtime.clock.set(when)
     before = len(bot.api.calls)
@@ -92,7 +92,7 @@ async def test_a_window_counts_down_to_its_opening_then_to_its_close(harness):
     assert ledger(rt, JAYAPURA_PIC) == [("open-3d", utc(2024, 2, 22, 23)), ("open-0d", utc(2024, 2, 25, 23)),
                                         ("1d", utc(2024, 2, 29, 23)), ("0d", utc(2024, 3, 3, 23))]
     assert all(is_planned_key(key) for key, _ in ledger(rt, TAPIN_PIC))
-    dispatcher = Dispatcher(rt.engine, rt.clock, lambda: rt.settings, TelegramSender(bot.app.bot))
+    dispatcher = DeliveryEngine(rt.engine, rt.clock, lambda: rt.settings, TelegramSender(bot.app.bot))
 
     assert await step(bot, dispatcher, utc(2024, 2, 22, 22, 59)) == {}
     soon_wit = await step(bot, dispatcher, utc(2024, 2, 22, 23, 0))  # 08:00 WIT, 07:00 WITA
@@ -145,7 +145,7 @@ async def test_a_window_created_once_open_gets_no_opening_reminders(harness):
     create(rt, WINDOW)
     for chat in CHATS:
         assert [key for key, _ in ledger(rt, chat)] == ["1d", "0d"]
-    dispatcher = Dispatcher(rt.engine, rt.clock, lambda: rt.settings, TelegramSender(bot.app.bot))
+    dispatcher = DeliveryEngine(rt.engine, rt.clock, lambda: rt.settings, TelegramSender(bot.app.bot))
     sent = []
     for when in (utc(2024, 2, 27, 0), utc(2024, 2, 29, 23), utc(2024, 3, 1, 0), utc(2024, 3, 3, 23),
                  utc(2024, 3, 4, 0)):
@@ -190,7 +190,7 @@ async def test_an_opening_reminder_is_never_counted_as_unanswered(harness):
 
     bot, rt = harness, harness.runtime
     create(rt, WINDOW)
-    dispatcher = Dispatcher(rt.engine, rt.clock, lambda: rt.settings, TelegramSender(bot.app.bot))
+    dispatcher = DeliveryEngine(rt.engine, rt.clock, lambda: rt.settings, TelegramSender(bot.app.bot))
     assert set(await step(bot, dispatcher, utc(2024, 2, 23, 0, 0))) == set(CHATS)  # H-3 of the opening
     rt.clock.set(utc(2024, 2, 25, 1, 0))  # the Sunday after: nothing could have been answered yet
     with rt.session() as session:

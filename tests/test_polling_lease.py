@@ -140,10 +140,10 @@ def test_the_row_comes_back_if_someone_deleted_it(engine):
 
 async def test_after_a_409_the_senior_keeps_polling_the_newcomer_leaves_a_lost_lease_stands_by(runtime):
     """The decisions of ``bot/polling.py`` on Telegram's 409, on the lease of a real database."""
-    from bot.cli.offline import OfflineBotAPI
     from bot.core.i18n import Translator
     from bot.ops.app import build_application
     from bot.ops.polling import PollingRole
+    from tests.fakes import OfflineBotAPI
 
     runtime.settings = runtime.settings.model_copy(update={"polling_lease_seconds": 2.0})
     application = build_application(runtime, request=OfflineBotAPI(), token="1:offline")

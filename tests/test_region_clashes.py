@@ -6,13 +6,13 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from bot.cli.offline import buttons_of
 from bot.core.errors import UserError
 from bot.core.models import Event
 from bot.domain.regions import label, normalise, province_named, resolve
 from bot.reference import ProvinceRef, provinces, regions
 from schedules.calendar import parse_scope
 from tests.conftest import ADMIN, VIEWER, replies
+from tests.fakes import buttons_of
 
 
 def clashes() -> dict[str, set[str]]:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.cli.offline import buttons_of
 from tests.conftest import VIEWER, replies
+from tests.fakes import buttons_of
 
 
 async def test_name_with_its_province_and_the_bots_own_label(bot):

@@ -18,7 +18,7 @@ from sqlmodel import func, select
 from bot.core.i18n import translator
 from bot.core.models import Event, Reminder
 from bot.domain.subscriptions import subscribe
-from bot.messaging.reminders import Dispatcher
+from bot.messaging.engine import DeliveryEngine
 from bot.reference import regions
 from bot.render.calendar import countdown
 from bot.telegram.sender import TelegramSender
@@ -41,7 +41,7 @@ async def dispatch_until(bot, until: datetime) -> list[tuple[datetime, int, str,
     """Jump the clock to each pending row (plus a little latency) and send it, as the timer does:
     (when, chat, text, call) of every message sent."""
     rt = bot.runtime
-    dispatcher = Dispatcher(rt.engine, rt.clock, lambda: rt.settings, TelegramSender(bot.app.bot))
+    dispatcher = DeliveryEngine(rt.engine, rt.clock, lambda: rt.settings, TelegramSender(bot.app.bot))
     sent = []
     for _ in range(500):
         with rt.session() as session:

@@ -14,7 +14,6 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
-from bot.cli.offline import ApiCall, buttons_of
 from bot.core.clock import SystemClock
 from bot.core.db import make_engine
 from bot.core.models import Event, Outbox, Reminder, Subscription
@@ -26,6 +25,7 @@ from schedules.calendar import parse_line
 from schedules.events import add
 from schedules.planner import Planned, insert_rows
 from tests.conftest import make_settings
+from tests.fakes import ApiCall, buttons_of
 from tests.http_bot_api import (
     BotProcess,
     HttpBotApi,

@@ -10,13 +10,12 @@ import pytest
 from sqlmodel import Session, select
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 
-from bot.cli.offline import Fault
 from bot.core.db import make_engine
 from bot.core.models import Event
 from bot.telegram.ratelimit import BULK, ThrottledRateLimiter
 from bot.telegram.throttle import Throttle
 from tests.conftest import ADMIN, VIEWER, make_settings, replies
-from tests.fakes import FakeTime
+from tests.fakes import FakeTime, Fault
 
 EVENT = "/jadwal_tambah rakor Tapin 2024-06-19 09:00 Rakor evaluasi"
 SAVED = "✔️ Acara dibuat:"

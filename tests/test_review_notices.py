@@ -12,11 +12,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import select
 
-from bot.cli.offline import buttons_of
 from bot.core.clock import FixedClock
 from bot.core.db import make_engine
-from bot.core.models import IndicatorState, Outbox
-from bot.core.review_models import ReviewNotice
+from bot.core.models import IndicatorState, Outbox, ReviewNotice
 from bot.domain import verification as v
 from bot.domain.catalog import import_sample
 from bot.domain.checklist import set_state
@@ -28,7 +26,7 @@ from bot.messaging.review import enqueue_notices, enqueue_queue_lines
 from bot.reference import provinces, regions
 from bot.telegram.sender import TelegramSender
 from tests.conftest import NOW, PIC, STAF, grant, make_settings, replies
-from tests.fakes import RecordingSender
+from tests.fakes import RecordingSender, buttons_of
 
 TAPIN, HSS, PALEMBANG = regions()["63.05"], regions()["63.06"], regions()["16.71"]
 KALSEL, SUMSEL = provinces()["63"], provinces()["16"]

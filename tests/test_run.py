@@ -11,7 +11,6 @@ from datetime import timedelta
 
 from sqlmodel import Session, select
 
-from bot.cli.offline import UpdateFactory
 from bot.core.clock import SystemClock
 from bot.core.db import make_engine
 from bot.core.models import Reminder
@@ -22,7 +21,8 @@ from schedules.calendar import parse_line
 from schedules.events import add
 from schedules.planner import Planned, insert_rows
 from tests.conftest import make_settings
-from tests.offline_http import FakeTelegramServer
+from tests.fakes import UpdateFactory
+from tests.fakes.http_server import FakeTelegramServer
 
 CHAT = 4242
 

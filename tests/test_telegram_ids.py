@@ -14,10 +14,11 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import BigInteger, Column, Integer, inspect, text
 from sqlmodel import SQLModel, select
 
-from bot.core.aksi_models import AksiAction, AksiActionReport
 from bot.core.clock import FixedClock
 from bot.core.db import alembic_config, make_engine, upgrade
 from bot.core.models import (
+    AksiAction,
+    AksiActionReport,
     AksiReport,
     AuditEntry,
     Broadcast,
@@ -31,10 +32,10 @@ from bot.core.models import (
     Outbox,
     Person,
     Reminder,
+    ReviewNotice,
     RoleBinding,
     Subscription,
 )
-from bot.core.review_models import ReviewNotice
 from bot.domain.catalog import import_sample
 from bot.domain.runtime import Runtime
 from tests.conftest import NOW, make_settings

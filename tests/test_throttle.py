@@ -1,6 +1,6 @@
 """Telegram's limits (30/s overall, 20/min per group, 1/s per chat) with replies first, on virtual clocks.
 
-The strict stand-in (``bot.offline``) judges every message at the moment it *arrives*, on the same virtual
+The strict stand-in (``tests.fakes.bot_api``) judges every message at the moment it *arrives*, on the same virtual
 clock; the network between bot and stand-in takes a random time each way, and the event loop sometimes
 wakes sleepers late, so messages let go in one second can arrive in another.
 """
@@ -15,9 +15,8 @@ from itertools import pairwise
 
 import pytest
 
-from bot.cli.offline import OfflineBotAPI
 from bot.telegram.throttle import Throttle
-from tests.fakes import FakeTime
+from tests.fakes import FakeTime, OfflineBotAPI
 
 
 async def sends(throttle: Throttle, fake: FakeTime, chats: list[int]) -> list[float]:

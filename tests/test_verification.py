@@ -10,8 +10,7 @@ import pytest
 from sqlmodel import select
 
 from bot.core.errors import UserError
-from bot.core.models import AuditEntry, ChecklistEntry, IndicatorState
-from bot.core.review_models import ReviewNotice
+from bot.core.models import AuditEntry, ChecklistEntry, IndicatorState, ReviewNotice
 from bot.domain import verification as v
 from bot.domain.checklist import set_state
 from bot.domain.evidence import IncomingFile, attach

@@ -10,14 +10,13 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from bot.cli.offline import ApiCall, buttons_of
-from bot.core.models import AuditEntry, ChecklistEntry, IndicatorState
-from bot.core.review_models import ReviewNotice
+from bot.core.models import AuditEntry, ChecklistEntry, IndicatorState, ReviewNotice
 from bot.domain.catalog import active_indicators
 from bot.domain.checklist import set_state
 from bot.domain.evidence import IncomingFile, attach
 from bot.reference import regions
 from tests.conftest import ADMIN, PIC, STAF, grant, replies
+from tests.fakes import ApiCall, buttons_of
 from tests.test_flood import TOO_FAST, GatedBot, answers
 
 TAPIN, HSS, BANJAR = regions()["63.05"], regions()["63.06"], regions()["63.03"]
@@ -204,7 +203,7 @@ async def test_a_staf_clears_a_province_queue_of_120_in_one_sitting(gated, langu
 
 
 async def test_an_unclear_name_is_asked_and_a_file_telegram_refuses_is_said_plainly(bot):
-    from bot.cli.offline import ScriptedError
+    from tests.fakes import ScriptedError
 
     rt = bot.runtime
     (choice,) = replies(await bot.say("/verifikasi Mura", ADMIN))  # Musi Rawas or Murung Raya

@@ -5,12 +5,12 @@ one is verified, one sent back with a reason (one skipped); the PIC receives tha
 
 from __future__ import annotations
 
-from bot.cli.offline import ApiCall, UpdateFactory, buttons_of
 from bot.core.clock import SystemClock
 from bot.domain.catalog import import_sample
 from bot.domain.runtime import Runtime
 from tests.conftest import PIC, STAF, grant, make_settings
-from tests.offline_http import FakeTelegramServer
+from tests.fakes import ApiCall, UpdateFactory, buttons_of
+from tests.fakes.http_server import FakeTelegramServer
 from tests.test_run import start_bot, stop_bot, wait_for
 
 REASON = "Dokumen belum ditandatangani/disahkan"

@@ -1,6 +1,6 @@
 """Every command, every button flow and every scheduled message, through the strict stand-in: zero refusals.
 
-Walked in both languages, in a private chat and in a group. The stand-in (``bot.offline``) refuses what
+Walked in both languages, in a private chat and in a group. The stand-in (``tests.fakes.bot_api``) refuses what
 Telegram refuses (HTML it cannot parse, lengths, unknown chats, 429s), so a refusal here is a message
 Telegram would not have delivered. The walk presses every button it meets (two levels deep).
 """
@@ -11,12 +11,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.cli.offline import ApiCall, buttons_of
 from bot.domain.demo import load_demo
-from bot.messaging.outbox import OutboxDispatcher
-from bot.messaging.reminders import Dispatcher
+from bot.messaging.engine import DeliveryEngine
 from bot.telegram.sender import TelegramSender
 from tests.conftest import ADMIN, PIC, STAF, VIEWER, BotHarness, grant
+from tests.fakes import ApiCall, buttons_of
 
 GROUP = -100500
 APOLOGY = ("Maaf, terjadi kesalahan", "Sorry, something went wrong")
@@ -98,10 +97,10 @@ async def test_every_flow_is_accepted_by_telegram(catalog, locale, where):
         kirim = [data for _, data in buttons_of(toggled) if "|ok|" in data]  # only offered with a recipient
         if kirim:
             await bot.press(toggled, kirim[0], STAF)
-        outbox = OutboxDispatcher(rt.engine, rt.clock, lambda: rt.settings, TelegramSender(bot.app.bot))
+        outbox = DeliveryEngine(rt.engine, rt.clock, lambda: rt.settings, TelegramSender(bot.app.bot))
         await outbox.run_until_idle()
         # reminders, their buttons, a moved and a cancelled notice, the escalation, the "terlewat" summary
-        dispatcher = Dispatcher(rt.engine, rt.clock, lambda: rt.settings, TelegramSender(bot.app.bot))
+        dispatcher = DeliveryEngine(rt.engine, rt.clock, lambda: rt.settings, TelegramSender(bot.app.bot))
         await bot.say("/langganan Tapin", STAF, chat_id=GROUP)
         for when in (datetime(2024, 3, 14, 0, 0, tzinfo=UTC), datetime(2024, 3, 20, 0, 0, tzinfo=UTC)):
             rt.clock.set(when)

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, func, select
 
-from bot.cli.offline import OfflineBotAPI
 from bot.core.db import make_engine
 from bot.core.models import Invite
+from tests.fakes import OfflineBotAPI
 from tests.http_bot_api import (
     TOKEN,
     BotProcess,

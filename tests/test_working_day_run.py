@@ -4,13 +4,13 @@ message, and a newcomer learns their id with /saya (told once, in English, that 
 
 from __future__ import annotations
 
-from bot.cli.offline import UpdateFactory
 from bot.core.clock import SystemClock
 from bot.core.models import RoleBinding
 from bot.domain.catalog import import_sample
 from bot.domain.runtime import Runtime
 from tests.conftest import make_settings
-from tests.offline_http import FakeTelegramServer
+from tests.fakes import UpdateFactory
+from tests.fakes.http_server import FakeTelegramServer
 from tests.test_run import start_bot, stop_bot, wait_for
 
 PIC, STRANGER, NEWCOMER = 444, 8080, 8081

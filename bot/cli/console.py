@@ -17,7 +17,8 @@ from typing import TextIO
 
 from telegram.warnings import PTBUserWarning
 
-from bot.cli.offline import ApiCall, OfflineBotAPI, UpdateFactory, buttons_of
+from bot.cli.local_api import ApiCall, LocalBotAPI, buttons_of
+from bot.cli.updates import UpdateFactory
 from bot.domain.runtime import Runtime
 from bot.ops.app import build_application
 from bot.render import plain_text
@@ -34,7 +35,7 @@ class Console:
         self.t = runtime.t
         self.user_id = user_id
         # a terminal, not Telegram: replies are neither paced (no rate limiter) nor limited (no flood control)
-        self.api = OfflineBotAPI(listener=self._show, limits=False)
+        self.api = LocalBotAPI(listener=self._show)
         self.app = build_application(runtime, request=self.api, token="0:console", paced=False, flood=False)
         self.factory = UpdateFactory(self.app.bot, self.api)
         self.last_with_buttons: ApiCall | None = None

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from bot.core.aksi_models import AksiStatus
 from bot.core.i18n import N_
-from bot.core.models import IndicatorState
+from bot.core.models import AksiStatus, IndicatorState
 from bot.domain.people import Grants
 from bot.reference import ProvinceRef, RegionRef
 

@@ -19,12 +19,11 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from bot.core.aksi_models import AksiAction, AksiActionReport, AksiStatus
 from bot.core.clock import Clock
 from bot.core.errors import UserError
 from bot.core.i18n import N_
 from bot.core.limits import MAX_NOTE
-from bot.core.models import AksiReport
+from bot.core.models import AksiAction, AksiActionReport, AksiReport, AksiStatus
 from bot.domain import access, audit, periods
 from bot.domain.people import Grants
 from bot.reference import RegionRef

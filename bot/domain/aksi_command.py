@@ -19,9 +19,9 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.core.aksi_models import AksiStatus
 from bot.core.errors import UserError
 from bot.core.i18n import N_
+from bot.core.models import AksiStatus
 from bot.domain.aksi import MAX_ACTIONS, looks_like_period, parse_nilai, parse_period, parse_status
 
 YEAR_RE = re.compile(r"^[+-]?\d{4}$")

@@ -20,9 +20,8 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from bot.core.aksi_models import AksiActionReport, AksiStatus
 from bot.core.clock import Clock
-from bot.core.models import AksiReport, Person
+from bot.core.models import AksiActionReport, AksiReport, AksiStatus, Person
 from bot.domain import periods
 from bot.domain.aksi import ActionList, action_counts, action_reports_of, actions_of, reports_of
 from bot.domain.aksi_targets import Target, target_for

@@ -24,8 +24,7 @@ from sqlmodel import Session, col, select
 
 from bot.core.clock import Clock
 from bot.core.ids import key_of
-from bot.core.models import ChecklistEntry, IndicatorState
-from bot.core.review_models import ReviewNotice
+from bot.core.models import ChecklistEntry, IndicatorState, ReviewNotice
 
 VERDICTS = (IndicatorState.TERVERIFIKASI, IndicatorState.DITOLAK)
 

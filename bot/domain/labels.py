@@ -4,9 +4,8 @@ report's status. Shared by the renderers and the spreadsheets, which must write 
 
 from __future__ import annotations
 
-from bot.core.aksi_models import AksiStatus
 from bot.core.i18n import N_, Translator
-from bot.core.models import IndicatorState
+from bot.core.models import AksiStatus, IndicatorState
 from bot.domain.checklist import STATE_LABELS, KkpClass
 
 CLASS_LABELS = {

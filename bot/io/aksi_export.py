@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot.core.aksi_models import AksiStatus
 from bot.core.clock import Clock
 from bot.core.i18n import Translator
+from bot.core.models import AksiStatus
 from bot.domain.aksi_grid import Grid, PeriodView, grid
 from bot.domain.labels import aksi_status_label as status_label
 from bot.reference import RegionRef, zone_abbreviation

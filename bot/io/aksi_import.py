@@ -32,11 +32,10 @@ from datetime import datetime
 from sqlmodel import Session
 
 from bot.core import limits
-from bot.core.aksi_models import AksiActionReport, AksiStatus
 from bot.core.clock import Clock
 from bot.core.errors import UserError
 from bot.core.i18n import N_, Term
-from bot.core.models import AksiReport
+from bot.core.models import AksiActionReport, AksiReport, AksiStatus
 from bot.domain import access, audit, periods
 from bot.domain.aksi import (
     MAX_ACTIONS,

@@ -1,8 +1,9 @@
 """The one delivery engine: everything the bot sends on its own (reminders, broadcasts and their delivery
-reports, weekly digests) goes out through it. What it delivers comes from **sources** (``schedules/dispatcher.py``
-for the reminder ledger, ``schedules/outbox.py`` for the outbox); the engine does the rest the same way for all:
+reports, weekly digests) goes out through it. What it delivers comes from **sources** (``reminders.py`` for
+the reminder ledger, ``outbox.py`` for the outbox; what a source is: ``source.py``); the engine does the rest
+the same way for all:
 
-- **Claim** (``schedules/ledger.py``): due rows, a chat at a time, at most ``batch`` rows held by this copy and
+- **Claim** (``ledger.py``): due rows, a chat at a time, at most ``batch`` rows held by this copy and
   ``PER_CHAT`` of one chat, ``FOR UPDATE SKIP LOCKED`` on PostgreSQL.
 - **A continuous pipeline with a queue per chat**: each chat's rows go out in order, different chats in
   parallel. While it sends, it claims again whenever rows are settled, when poked (something new was queued)
@@ -35,12 +36,10 @@ import time
 import uuid
 from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, Engine, select
-from sqlmodel import Session, col
+from sqlalchemy import Engine, select
+from sqlmodel import col
 
 from bot.core.clock import Clock
 from bot.core.db import session_scope
@@ -49,71 +48,20 @@ from bot.core.settings import Settings
 from bot.domain.subscriptions import deactivate_chat, migrate_chat
 from bot.messaging import ledger
 from bot.messaging.delivery import Outcome, Photo, Report, Sender, SendResult
+from bot.messaging.outbox import OutboxSource
+from bot.messaging.reminders import ReminderSource
+from bot.messaging.source import MAX_ATTEMPTS, Item, Job, Source, Stopping, backoff
 from bot.render import Reply
+
+__all__ = ["MAX_IN_FLIGHT", "DeliveryEngine", "InFlight", "Stopping", "backoff"]
 
 log = logging.getLogger(__name__)
 
 MAX_IN_FLIGHT = 30  # messages between hand-over to Telegram and their recorded outcome, per copy
 MIN_IN_FLIGHT = 2
 MAX_HELD = 200  # rows claimed and not yet settled, per copy
-PER_CHAT = 50  # reminders of one chat claimed at once (a "terlewat" summary folds at most these)
-MAX_ATTEMPTS = 8
 LOOK_AGAIN = 1.0  # seconds: while sending, look for rows that fell due at least this often
 RETRY = (Outcome.TRANSIENT, Outcome.RETRY_AFTER, Outcome.MIGRATED, Outcome.UNSURE)
-
-
-class Stopping(Exception):
-    """The process is shutting down: send nothing more; claimed rows are given back on the way out."""
-
-
-def backoff(attempts: int, base: float = 30.0) -> timedelta:
-    return min(timedelta(seconds=base * 2 ** max(attempts - 1, 0)), timedelta(minutes=30))
-
-
-@dataclass
-class Item:
-    """One message (or a chart, then its text) to ``chat_id``; when it goes out, ``ids`` are settled."""
-
-    source: Source
-    row: Any  # the (detached) row it is for
-    ids: list[int]
-    parts: list[Reply | Photo]
-    success: ReminderStatus = ReminderStatus.SENT
-    report_of: int | None = None  # the broadcast whose final delivery report this is
-
-    @property
-    def chat_id(self) -> int:
-        chat_id: int = self.row.chat_id
-        return chat_id
-
-
-@dataclass
-class Job:
-    """Claimed rows waiting in their chat's queue; ``make`` builds the message from the database as it is
-    when its turn comes (None: nothing to send, the rows were settled)."""
-
-    source: Source
-    ids: list[int]
-    make: Callable[[], Item | None]
-
-
-class Source(Protocol):
-    @property
-    def model(self) -> ledger.Model: ...  # a table with the ``bot.models.Delivery`` columns
-    @property
-    def per_chat(self) -> int: ...  # rows of one chat claimed at once
-    @property
-    def rank(self) -> ColumnElement[Any] | None: ...  # orders due rows (lowest first); None: by due time
-
-    def jobs(self, engine: DeliveryEngine, chat_id: int, rows: list[Any]) -> list[Job]: ...  # rows of its model
-
-    def give_up(self, engine: DeliveryEngine, item: Item, retry_at: datetime) -> ReminderStatus | None:
-        """A status instead of another try at ``retry_at`` (the try would be useless), or None."""
-
-    def blocked(self, engine: DeliveryEngine, session: Session, item: Item, chat_id: int) -> None: ...
-
-    def settled(self, engine: DeliveryEngine, item: Item) -> None:
-        """After ``item``'s rows reached a final state."""
 
 
 class InFlight:
@@ -153,12 +101,7 @@ class DeliveryEngine:
         self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.lease, self.batch, self.in_flight, self.sleep = lease, batch, in_flight, sleep
         self.checkpoint = checkpoint or (lambda _step, _row: None)
-        if sources is None:
-            from bot.messaging.outbox import OutboxSource  # noqa: PLC0415
-            from bot.messaging.reminders import ReminderSource  # noqa: PLC0415 - the sources import the engine
-
-            sources = (ReminderSource(), OutboxSource())
-        self.sources: tuple[Source, ...] = tuple(sources)
+        self.sources: tuple[Source, ...] = tuple(sources or (ReminderSource(), OutboxSource()))
         self.report = Report()
         self.memo: dict[object, object] = {}  # what one run looks up once (a broadcast's chart)
         self.peak_in_flight = 0

@@ -1,4 +1,4 @@
-"""The outbox as the delivery engine sends it (``schedules/engine.py``): broadcasts, their delivery reports,
+"""The outbox as the delivery engine sends it (``engine.py``): broadcasts, their delivery reports,
 weekly digests, one row per Telegram message, each sent once.
 
 A broadcast row is the chart with the text as its caption when the text fits one, else the chart (captioned
@@ -27,13 +27,13 @@ from bot.messaging import broadcasts
 from bot.messaging.broadcasts import report_of
 from bot.messaging.buttons import reply_of
 from bot.messaging.delivery import Photo
-from bot.messaging.engine import DeliveryEngine, Item, Job
+from bot.messaging.source import EngineHandle, Item, Job
 from bot.reference import provinces
 from bot.render import Reply, plain_text
 from bot.render.broadcast import delivery_report
 from bot.views.broadcast import is_chart_row, report
 
-__all__ = ["OutboxDispatcher", "OutboxSource"]
+__all__ = ["OutboxSource"]
 
 
 class OutboxSource:
@@ -43,10 +43,10 @@ class OutboxSource:
     per_chat = 3
     rank = case((or_(col(Outbox.key).like("report:%"), col(Outbox.key).like("kirim:%")), 0), else_=1)
 
-    def jobs(self, engine: DeliveryEngine, chat_id: int, rows: list[Outbox]) -> list[Job]:
+    def jobs(self, engine: EngineHandle, chat_id: int, rows: list[Outbox]) -> list[Job]:
         return [Job(self, [key_of(row)], partial(self._item, engine, row)) for row in rows]
 
-    def _item(self, engine: DeliveryEngine, row: Outbox) -> Item | None:
+    def _item(self, engine: EngineHandle, row: Outbox) -> Item | None:
         broadcast_id = report_of(row.key)
         if broadcast_id is not None:
             return self._report(engine, row, broadcast_id)
@@ -64,7 +64,7 @@ class OutboxSource:
         return Item(self, row, [key_of(row)], parts)
 
     @staticmethod
-    def _chart(engine: DeliveryEngine, broadcast_id: int) -> bytes | None:
+    def _chart(engine: EngineHandle, broadcast_id: int) -> bytes | None:
         key = ("chart", broadcast_id)
         if key not in engine.memo:
             with session_scope(engine.engine) as session:
@@ -73,7 +73,7 @@ class OutboxSource:
         chart = engine.memo[key]
         return chart if isinstance(chart, bytes) else None
 
-    def _report(self, engine: DeliveryEngine, row: Outbox, broadcast_id: int) -> Item | None:
+    def _report(self, engine: EngineHandle, row: Outbox, broadcast_id: int) -> Item | None:
         """Composed when it is sent: final when every message has settled, else an interim one naming what
         is still pending (and the final one is queued to follow)."""
         settings = engine.settings()
@@ -94,10 +94,10 @@ class OutboxSource:
                             .execution_options(synchronize_session=False))
         return Item(self, row, [key_of(row)], [Reply(text)], report_of=broadcast_id if final else None)
 
-    def give_up(self, engine: DeliveryEngine, item: Item, retry_at: datetime) -> ReminderStatus | None:
+    def give_up(self, engine: EngineHandle, item: Item, retry_at: datetime) -> ReminderStatus | None:
         return None
 
-    def blocked(self, engine: DeliveryEngine, session: Session, item: Item, chat_id: int) -> None:
+    def blocked(self, engine: EngineHandle, session: Session, item: Item, chat_id: int) -> None:
         row: Outbox = item.row
         if row.broadcast_id:  # the rest of this broadcast for that chat would be refused as well
             session.execute(update(Outbox).where(
@@ -109,12 +109,10 @@ class OutboxSource:
             ).values(status=ReminderStatus.FAILED.value, last_error="blocked: an earlier message was refused")
                 .execution_options(synchronize_session=False))
 
-    def settled(self, engine: DeliveryEngine, item: Item) -> None:
+    def settled(self, engine: EngineHandle, item: Item) -> None:
         row: Outbox = item.row
         if row.broadcast_id:
             with session_scope(engine.engine) as session:
                 if broadcasts.settle(session, engine.clock, row.broadcast_id):
                     engine.poke()
 
-
-OutboxDispatcher = DeliveryEngine  # the one engine (it sends reminders too); the name older callers use

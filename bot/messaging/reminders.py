@@ -1,4 +1,4 @@
-"""Reminders as the delivery engine sends them (``schedules/engine.py``): from the ledger, once.
+"""Reminders as the delivery engine sends them (``engine.py``): from the ledger, once.
 
 Each reminder is built from the database as it is *when its turn comes* (a region that finished meanwhile
 is skipped). Rows that fell due while the bot was down are sent if their deadline has not passed (only the
@@ -22,15 +22,14 @@ from bot.core.i18n import translator
 from bot.core.ids import key_of
 from bot.core.models import Event, Reminder, ReminderStatus
 from bot.domain.language import reader_language
-from bot.messaging.delivery import Report
-from bot.messaging.engine import MAX_ATTEMPTS, PER_CHAT, DeliveryEngine, Item, Job, Stopping, backoff
+from bot.messaging.source import PER_CHAT, EngineHandle, Item, Job
 from bot.render import Reply
 from bot.render import reminders as render
 from bot.views.reminders import EscalationView, NoticeView, reminder_view
 from schedules.planner import ESCALATE, NOTICES
 from schedules.recipients import chat_zone
 
-__all__ = ["MAX_ATTEMPTS", "Dispatcher", "ReminderSource", "Report", "Stopping", "backoff"]
+__all__ = ["ReminderSource"]
 
 def is_plain(row: Reminder) -> bool:
     return row.offset_key not in NOTICES and row.offset_key != ESCALATE
@@ -56,7 +55,7 @@ class ReminderSource:
     per_chat = PER_CHAT  # a chat's due reminders together: collapsed, or folded into one summary
     rank = None
 
-    def jobs(self, engine: DeliveryEngine, chat_id: int, rows: list[Reminder]) -> list[Job]:
+    def jobs(self, engine: EngineHandle, chat_id: int, rows: list[Reminder]) -> list[Job]:
         now = engine.clock.now()
         late = [r for r in rows if r.deadline_at <= now]
         live = [r for r in rows if r.deadline_at > now]
@@ -66,7 +65,7 @@ class ReminderSource:
             jobs.append(Job(self, [key_of(r) for r in late], partial(self._missed, engine, chat_id, late)))
         return jobs
 
-    def _one(self, engine: DeliveryEngine, row: Reminder, older: list[Reminder]) -> Item | None:
+    def _one(self, engine: EngineHandle, row: Reminder, older: list[Reminder]) -> Item | None:
         engine.report.superseded += engine.finish(self, [key_of(o) for o in older], ReminderStatus.SUPERSEDED)
         row, reply = self._compose(engine, key_of(row))
         if reply is None:
@@ -75,7 +74,7 @@ class ReminderSource:
         return Item(self, row, [key_of(row)], [reply])
 
     @staticmethod
-    def _compose(engine: DeliveryEngine, row_id: int) -> tuple[Reminder, Reply | None]:
+    def _compose(engine: EngineHandle, row_id: int) -> tuple[Reminder, Reply | None]:
         settings = engine.settings()
         with session_scope(engine.engine) as session:
             row = session.get(Reminder, row_id)
@@ -93,7 +92,7 @@ class ReminderSource:
             return row, render.escalation(t, view)
         return row, render.reminder(t, view)
 
-    def _missed(self, engine: DeliveryEngine, chat_id: int, rows: list[Reminder]) -> Item:
+    def _missed(self, engine: EngineHandle, chat_id: int, rows: list[Reminder]) -> Item:
         settings = engine.settings()
         with session_scope(engine.engine) as session:
             events: dict[int, Event] = {}
@@ -106,7 +105,7 @@ class ReminderSource:
         reply = render.missed(translator(settings.locale), list(events.values()), zone)
         return Item(self, rows[0], [key_of(r) for r in rows], [reply], success=ReminderStatus.MISSED)
 
-    def give_up(self, engine: DeliveryEngine, item: Item, retry_at: datetime) -> ReminderStatus | None:
+    def give_up(self, engine: EngineHandle, item: Item, retry_at: datetime) -> ReminderStatus | None:
         if item.success is ReminderStatus.MISSED:
             return None
         row: Reminder = item.row
@@ -122,11 +121,9 @@ class ReminderSource:
                 return ReminderStatus.SUPERSEDED
         return None
 
-    def blocked(self, engine: DeliveryEngine, session: Session, item: Item, chat_id: int) -> None:
+    def blocked(self, engine: EngineHandle, session: Session, item: Item, chat_id: int) -> None:
         return None
 
-    def settled(self, engine: DeliveryEngine, item: Item) -> None:
+    def settled(self, engine: EngineHandle, item: Item) -> None:
         return None
 
-
-Dispatcher = DeliveryEngine  # the one engine (it sends the outbox too); the name older callers use

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from babel.dates import format_date, get_month_names
 
-from bot.core.aksi_models import AksiActionReport, AksiStatus
 from bot.core.i18n import N_, Markup, Translator
+from bot.core.models import AksiActionReport, AksiStatus
 from bot.domain import periods as aksi_periods
 from bot.domain.aksi import ActionRecord, typed_name
 from bot.domain.aksi_grid import Grid, Outstanding, PeriodView

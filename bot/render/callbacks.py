@@ -14,18 +14,21 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, time
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TypeAlias
 
 from bot.core import limits
 from bot.core.models import EventKind, IndicatorState
 from bot.domain import periods
 from bot.reference import ProvinceRef, RegionRef, criteria, provinces, regions
+from bot.render import review_callbacks
 
-if TYPE_CHECKING:
-    from bot.render.review_callbacks import VerifyButton, VerifyFileButton
-
-SEP = "|"
-IN_PLACE = "e"  # last field of buttons that navigate within the same message
+# the fields every parser reads; IN_PLACE, SEP, Place and PlaceButton are read through this module too (cb.IN_PLACE)
+from bot.render.callback_fields import IN_PLACE as IN_PLACE
+from bot.render.callback_fields import SEP as SEP
+from bot.render.callback_fields import Place as Place
+from bot.render.callback_fields import PlaceButton as PlaceButton
+from bot.render.callback_fields import day_in, number, place_of, place_parser, split_fields
+from bot.render.review_callbacks import VerifyButton, VerifyFileButton
 
 STATUS = "st"  # st|r:63.05  or  st|p:63
 BELUM = "bl"  # bl|63.05|criterion (0 = all)|page
@@ -60,9 +63,6 @@ BROADCAST_STEPS = ("ok", "pic", "no")  # with a broadcast id; "prov" carries a p
 IMPORT_CHOICES = ("ok", "no")
 SANE_DATES = (date(1900, 1, 1), date(2999, 12, 1))  # without a clock: still no calendar arithmetic overflows
 
-Place = RegionRef | ProvinceRef
-
-
 @dataclass(frozen=True)
 class Callback:
     """The raw fields of callback data (no checks): use the typed parsers below for anything acted on."""
@@ -77,15 +77,6 @@ class Callback:
     def in_place(self) -> bool:
         """Whether the answer replaces the message the button sits on."""
         return bool(self.args) and self.args[-1] == IN_PLACE
-
-
-@dataclass(frozen=True)
-class PlaceButton:
-    """st, ck, ex, tp, jd, kl, lg, ak: one kab/kota or province."""
-
-    action: str
-    place: Place
-    in_place: bool = False
 
 
 @dataclass(frozen=True)
@@ -149,10 +140,9 @@ class AksiPeriodButton:
     in_place: bool = False
 
 
-# what decode() gives; quoted because the verification queue's buttons are defined in review_callbacks, which
-# imports this module (its parsers are registered at the end of it)
-Decoded: TypeAlias = ("PlaceButton | PageButton | IndicatorButton | ImportButton | WizardButton | BroadcastButton"
-                      " | ReminderButton | AksiPeriodButton | VerifyButton | VerifyFileButton")
+# what decode() gives
+Decoded: TypeAlias = (PlaceButton | PageButton | IndicatorButton | ImportButton | WizardButton | BroadcastButton
+                      | ReminderButton | AksiPeriodButton | VerifyButton | VerifyFileButton)
 
 
 def build(action: str, *args: object) -> str:
@@ -171,65 +161,10 @@ def target(kind: str, code: str) -> str:
     return f"{kind}:{code}"
 
 
-# -- fields ------------------------------------------------------------------------------------------
-def place_of(text: str) -> Place | None:
-    """``r:63.05``, ``p:63`` or a bare ``63.05``/``63``; None for anything else."""
-    kind, _, code = text.rpartition(":")
-    if kind == "p":
-        return provinces().get(code)
-    if kind == "r":
-        return regions().get(code)
-    if kind:
-        return None
-    return provinces().get(code) or regions().get(code)
-
-
-def number(text: str, low: int, high: int) -> int | None:
-    """A plain decimal integer within [low, high] (no sign, spaces or other digits)."""
-    if not (text.isascii() and text.isdigit()) or len(text) > 19:
-        return None
-    value = int(text)
-    return value if low <= value <= high else None
-
-
-def _day(text: str, window: tuple[date, date]) -> date | None:
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        return None
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        return None
-    if not window[0] <= day <= window[1]:
-        return None
-    return day
-
-
-def _split(data: str, arities: tuple[int, ...], in_place: bool) -> tuple[tuple[str, ...], bool] | None:
-    """The fields after the prefix when their number is one of ``arities`` (plus ``e`` when allowed)."""
-    fields = tuple(data.split(SEP)[1:])
-    moved = in_place and bool(fields) and fields[-1] == IN_PLACE and len(fields) - 1 in arities
-    if moved:
-        fields = fields[:-1]
-    if len(fields) not in arities:
-        return None
-    return fields, moved
-
-
 # -- one parser per prefix ---------------------------------------------------------------------------
-def _place(action: str) -> Callable[[str, tuple[date, date]], PlaceButton | None]:
-    def parse_place(data: str, _window: tuple[date, date]) -> PlaceButton | None:
-        split = _split(data, (1,), in_place=True)
-        if split is None:
-            return None
-        place = place_of(split[0][0])
-        return PlaceButton(action, place, split[1]) if place is not None else None
-
-    return parse_place
-
-
 def _page(action: str) -> Callable[[str, tuple[date, date]], PageButton | None]:
     def parse_page(data: str, _window: tuple[date, date]) -> PageButton | None:
-        split = _split(data, (2,) if action == RIWAYAT else (3,), in_place=True)
+        split = split_fields(data, (2,) if action == RIWAYAT else (3,), in_place=True)
         if split is None:
             return None
         fields, moved = split
@@ -253,7 +188,7 @@ def _page(action: str) -> Callable[[str, tuple[date, date]], PageButton | None]:
 
 def _indicator(action: str) -> Callable[[str, tuple[date, date]], IndicatorButton | None]:
     def parse_indicator(data: str, _window: tuple[date, date]) -> IndicatorButton | None:
-        split = _split(data, (3,) if action == SET_STATE else (2,), in_place=True)
+        split = split_fields(data, (3,) if action == SET_STATE else (2,), in_place=True)
         if split is None:
             return None
         fields, moved = split
@@ -271,7 +206,7 @@ def _indicator(action: str) -> Callable[[str, tuple[date, date]], IndicatorButto
 
 
 def _aksi_period(data: str, window: tuple[date, date]) -> AksiPeriodButton | None:
-    split = _split(data, (3,), in_place=True)
+    split = split_fields(data, (3,), in_place=True)
     if split is None:
         return None
     (code, raw_year, period), moved = split
@@ -285,7 +220,7 @@ def _aksi_period(data: str, window: tuple[date, date]) -> AksiPeriodButton | Non
 
 
 def _import(data: str, _window: tuple[date, date]) -> ImportButton | None:
-    split = _split(data, (2,), in_place=False)
+    split = split_fields(data, (2,), in_place=False)
     if split is None:
         return None
     choice, token = split[0]
@@ -309,7 +244,7 @@ def _wizard(data: str, window: tuple[date, date]) -> WizardButton | None:
     if step == "scope":
         return WizardButton(step, value) if value == "nasional" or value in provinces() else None
     if step in ("month", "day"):
-        day = _day(value, window)
+        day = day_in(value, window)
         if day is None or (step == "month" and day.day != 1):
             return None
         return WizardButton(step, day)
@@ -324,7 +259,7 @@ def _broadcast(data: str, _window: tuple[date, date]) -> BroadcastButton | None:
     if len(fields) == 2 and fields[0] == "prov":
         province = provinces().get(fields[1])
         return BroadcastButton("prov", province) if province is not None else None
-    split = _split(data, (2,), in_place=True)
+    split = split_fields(data, (2,), in_place=True)
     if split is None or split[0][0] not in BROADCAST_STEPS:
         return None
     step, raw_id = split[0]
@@ -334,7 +269,7 @@ def _broadcast(data: str, _window: tuple[date, date]) -> BroadcastButton | None:
 
 def _reminder(action: str) -> Callable[[str, tuple[date, date]], ReminderButton | None]:
     def parse_reminder(data: str, _window: tuple[date, date]) -> ReminderButton | None:
-        split = _split(data, (1,), in_place=False)
+        split = split_fields(data, (1,), in_place=False)
         if split is None:
             return None
         reminder_id = number(split[0][0], 1, limits.MAX_ID)
@@ -344,7 +279,7 @@ def _reminder(action: str) -> Callable[[str, tuple[date, date]], ReminderButton 
 
 
 PARSERS: dict[str, Callable[[str, tuple[date, date]], Decoded | None]] = {
-    **{action: _place(action) for action in (STATUS, CHECKLIST, EKSPOR, TEMPLAT, JADWAL, KALENDER, LANGGANAN,
+    **{action: place_parser(action) for action in (STATUS, CHECKLIST, EKSPOR, TEMPLAT, JADWAL, KALENDER, LANGGANAN,
                                              AKSI)},
     **{action: _page(action) for action in (BELUM, CRITERION, RIWAYAT)},
     **{action: _indicator(action) for action in (INDICATOR, SET_STATE, ADD_NOTE, FILES)},
@@ -354,6 +289,7 @@ PARSERS: dict[str, Callable[[str, tuple[date, date]], Decoded | None]] = {
     UMUMKAN: _broadcast,
     REMINDER_ACK: _reminder(REMINDER_ACK),
     REMINDER_SNOOZE: _reminder(REMINDER_SNOOZE),
+    **review_callbacks.PARSERS,  # the verification queue's buttons (vf, vb, vo), parsed in a module of their own
 }
 
 
@@ -368,8 +304,3 @@ def decode(data: object, today: date | None = None) -> Decoded | None:
         return None
     return parser(data, limits.date_window(today) if today is not None else SANE_DATES)
 
-
-# the verification queue's buttons (vf, vb, vo) are parsed in a module of their own, registered here
-from bot.render import review_callbacks  # noqa: E402  (it imports the helpers above)
-
-PARSERS.update(review_callbacks.PARSERS)

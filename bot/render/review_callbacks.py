@@ -1,6 +1,6 @@
 """Callback data of the verification queue's buttons (``/verifikasi``), parsed as strictly as the others.
 
-Registered in :data:`bot.render.callbacks.PARSERS` (imported at the end of that module):
+Registered in :data:`bot.render.callbacks.PARSERS`:
 
 * ``vf|<what>|<scope>|<entry id>|<stamp>``: a card's buttons. ``what``: ``ok`` (✅ Terverifikasi), ``no``
   (↩️ Perlu perbaikan: the reasons), ``r1``..``r5`` (one of the common reasons), ``tw`` (✍️ Tulis alasan),
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.core import limits
-from bot.render.callbacks import Place, PlaceButton, _place, _split, number, place_of
+from bot.render.callback_fields import Place, PlaceButton, number, place_of, place_parser, split_fields
 
 VERIFY = "vf"
 VERIFY_FILE = "vb"
@@ -50,7 +50,7 @@ class VerifyFileButton:
 
 
 def _verify(data: str, _window: tuple[date, date]) -> VerifyButton | None:
-    split = _split(data, (4,), in_place=False)
+    split = split_fields(data, (4,), in_place=False)
     if split is None:
         return None
     what, scope, raw_id, raw_stamp = split[0]
@@ -63,7 +63,7 @@ def _verify(data: str, _window: tuple[date, date]) -> VerifyButton | None:
 
 
 def _file(data: str, _window: tuple[date, date]) -> VerifyFileButton | None:
-    split = _split(data, (1,), in_place=False)
+    split = split_fields(data, (1,), in_place=False)
     if split is None:
         return None
     file_id = number(split[0][0], 1, limits.MAX_ID)
@@ -72,4 +72,4 @@ def _file(data: str, _window: tuple[date, date]) -> VerifyFileButton | None:
 
 Decoded = VerifyButton | VerifyFileButton | PlaceButton
 PARSERS: dict[str, Callable[[str, tuple[date, date]], Decoded | None]] = {
-    VERIFY: _verify, VERIFY_FILE: _file, VERIFY_OPEN: _place(VERIFY_OPEN)}
+    VERIFY: _verify, VERIFY_FILE: _file, VERIFY_OPEN: place_parser(VERIFY_OPEN)}

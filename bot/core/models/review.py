@@ -1,7 +1,5 @@
 """The Kanwil's decisions on what a kab/kota handed in, kept until its focal points have been told.
 
-Kept beside ``bot/core/models.py`` (which imports this module, so the table registers with the others).
-
 ``review_notice``: one row per decision (an indicator of a kab/kota verified, or sent back for revision
 with its reason), however it was made: a card of ``/verifikasi``, ``/tandai``, a ``/checklist`` button or an
 import. ``batch`` stays empty until the decisions of one review sitting are told to the kab/kota's PIC in
@@ -16,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Column, Index, String, Text
 from sqlmodel import Field, SQLModel
 
-from bot.core.models import utc_column
+from bot.core.models.columns import utc_column
 
 
 class ReviewNotice(SQLModel, table=True):

@@ -1,30 +1,9 @@
-"""Test doubles that keep time without sleeping."""
+"""A Sender (``bot.messaging.delivery``) that records what the engine asked it to send."""
 
 from __future__ import annotations
 
 from bot.messaging.delivery import Outcome, SendResult
-from bot.telegram.ratelimit import ThrottledRateLimiter
-from bot.telegram.throttle import Throttle
-
-
-class FakeTime:
-    """A monotonic clock that only moves when somebody sleeps on it."""
-
-    def __init__(self) -> None:
-        self.t = 0.0
-        self.sleeps: list[float] = []
-
-    def now(self) -> float:
-        return self.t
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.t += max(0.0, seconds)
-
-
-def fake_rate_limiter(fake: FakeTime | None = None) -> ThrottledRateLimiter:
-    fake = fake or FakeTime()
-    return ThrottledRateLimiter(Throttle(now=fake.now, sleep=fake.sleep), sleep=fake.sleep)
+from bot.render import Reply
 
 
 class RecordingSender:
@@ -32,12 +11,12 @@ class RecordingSender:
 
     def __init__(self) -> None:
         self.sent: list[tuple[int, str]] = []
-        self.replies = []
+        self.replies: list[tuple[int, Reply]] = []
         self.photos: list[tuple[int, bytes, str]] = []
         self.script: dict[int, list[SendResult]] = {}
         self._ids = 5000
 
-    async def send(self, chat_id, reply):
+    async def send(self, chat_id: int, reply: Reply) -> SendResult:
         scripted = self.script.get(chat_id)
         if scripted:
             result = scripted.pop(0)
@@ -48,7 +27,7 @@ class RecordingSender:
         self.replies.append((chat_id, reply))
         return SendResult(Outcome.SENT, message_id=self._ids)
 
-    async def send_photo(self, chat_id, png, caption):
+    async def send_photo(self, chat_id: int, png: bytes, caption: str) -> SendResult:
         scripted = self.script.get(chat_id)
         if scripted and scripted[0].outcome is not Outcome.SENT:
             return scripted.pop(0)

@@ -1,4 +1,4 @@
-"""The strict stand-in for the Bot API (``bot.offline``) served over local HTTP.
+"""The strict stand-in for the Bot API (``tests.fakes.bot_api``) served over local HTTP.
 
 A real ``pantau-ham run`` process talks to it as to Telegram (``TELEGRAM_API_BASE_URL=http://127.0.0.1:
 PORT/bot``): ``getUpdates`` long-polls updates queued with :meth:`FakeTelegramServer.push`, every call is
@@ -17,7 +17,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
 
-from bot.cli.offline import ApiCall, NoAnswer, OfflineBotAPI
+from bot.cli.local_api import ApiCall
+from tests.fakes.bot_api import NoAnswer, OfflineBotAPI
 
 TERMINATED = "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
 
@@ -55,7 +56,7 @@ class FakeTelegramServer(ThreadingHTTPServer):
         with self.lock:
             return [c for c in self.api.calls if method is None or c.method == method]
 
-    def handle_call(self, method: str, params: dict[str, Any], files: dict[str, bytes]) -> tuple[int, dict]:
+    def handle_call(self, method: str, params: dict[str, Any], files: dict[str, bytes]) -> tuple[int, dict[str, Any]]:
         if method == "getUpdates":
             wait = min(float(params.get("timeout") or 0), self.poll_wait)
             deadline = time.monotonic() + wait
@@ -91,8 +92,9 @@ def _multipart(content_type: str, body: bytes) -> tuple[dict[str, Any], dict[str
     params: dict[str, Any] = {}
     files: dict[str, bytes] = {}
     for part in message.iter_parts():
-        name = part.get_param("name", header="content-disposition")
-        payload = part.get_payload(decode=True) or b""
+        name = str(part.get_param("name", header="content-disposition"))
+        raw = part.get_payload(decode=True)
+        payload = raw if isinstance(raw, bytes) else b""
         if part.get_filename():
             files[name] = payload
         else:
@@ -112,7 +114,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(payload)
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-        server: FakeTelegramServer = self.server
+        server = self.server
+        assert isinstance(server, FakeTelegramServer)
         if self.path.startswith("/file/bot"):
             file_id = self.path.rsplit("/", 1)[-1]
             with server.lock:
@@ -125,7 +128,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.do_POST()
 
     def do_POST(self) -> None:  # noqa: N802
-        server: FakeTelegramServer = self.server
+        server = self.server
+        assert isinstance(server, FakeTelegramServer)
         path, _, query = self.path.partition("?")
         method = path.rsplit("/", 1)[-1]
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))

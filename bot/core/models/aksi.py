@@ -1,13 +1,11 @@
-"""Aksi HAM by action: the actions of a kab/kota in a year, and one report per action and period.
-
-Kept beside ``bot/models.py`` (which imports this module, so the tables register with the others).
+"""Aksi HAM: the report of a whole period, the actions of a kab/kota in a year, and one report per action and period.
 
 - ``aksi_action``: the actions of a kab/kota in a year, numbered 1..n, each with an optional title. No rows
   for a (kab/kota, year): the kab/kota has ``PANTAU_AKSI_ACTIONS`` (default 6) untitled actions.
 - ``aksi_action_report``: the report of one action in one period (B04/B08/B12): ``diajukan`` (handed in
   by the kab/kota, not yet checked), ``lengkap`` or ``tidak_lengkap`` (the Kanwil's verdict), an optional
   nilai capaian 0-100 and an optional note.
-- ``aksi_report`` (``bot.models.AksiReport``) stays the report of a *whole period*: the period's nilai
+- ``aksi_report`` (``AksiReport``) stays the report of a *whole period*: the period's nilai
   capaian, and that the period was reported, from before reports were kept per action (see
   ``docs/decisions/0031-aksi-ham-by-action.md``).
 """
@@ -20,7 +18,22 @@ from enum import StrEnum
 from sqlalchemy import BigInteger, Column, Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from bot.core.models import utc_column
+from bot.core.models.columns import utc_column
+
+
+class AksiReport(SQLModel, table=True):
+    """A whole period (B04/B08/B12) of a year reported, with its nilai capaian (``score``); actions: below."""
+
+    __tablename__ = "aksi_report"
+    __table_args__ = (UniqueConstraint("region_code", "year", "period"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    region_code: str = Field(foreign_key="region.code", max_length=5)
+    year: int
+    period: str = Field(max_length=3)
+    score: float | None = None
+    reported_at: datetime = Field(sa_column=utc_column())
+    recorded_by: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
 
 
 class AksiStatus(StrEnum):
