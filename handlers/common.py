@@ -12,13 +12,12 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.core.errors import UserError
-from bot.domain.access import Action, Target, allowed
+from bot.domain.access import Action, Scope, allowed
 from bot.domain.people import Grants
 from bot.domain.regions import Resolution, resolve
-from bot.domain.regions import Target as Place
 from bot.domain.runtime import Runtime
 from bot.domain.visit import Meeting, Visit, load
-from bot.reference import ProvinceRef, provinces, regions, regions_of
+from bot.reference import Place, ProvinceRef, provinces, regions, regions_of
 from bot.render import Reply, split_message
 from bot.render import callbacks as cb
 from bot.render import status as render_status
@@ -138,8 +137,8 @@ def grants_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Grants:
     return visit(update, context).grants
 
 
-async def require(update: Update, context: ContextTypes.DEFAULT_TYPE, action: Action, target: Target = None,
-                  targets: tuple = ()) -> bool:
+async def require(update: Update, context: ContextTypes.DEFAULT_TYPE, action: Action, target: Scope = None,
+                  targets: tuple[Scope, ...] = ()) -> bool:
     """True when the sender may do ``action`` (on ``target``); otherwise tell them politely and return False."""
     rt = runtime(context)
     if allowed(grants_of(update, context), action, target, targets):

@@ -9,8 +9,7 @@ from bot.core.errors import UserError
 from bot.core.i18n import N_
 from bot.domain.access import Action
 from bot.domain.checklist import indicator_statuses, national_progress, province_progress, region_progress
-from bot.domain.regions import Target
-from bot.reference import ProvinceRef, RegionRef, criteria, regions_of
+from bot.reference import Place, ProvinceRef, RegionRef, criteria, regions_of
 from bot.render import Reply
 from bot.render import callbacks as cb
 from bot.render import checklist as render_checklist
@@ -29,7 +28,7 @@ from handlers.common import (
 )
 
 
-def status_reply(context: ContextTypes.DEFAULT_TYPE, target: Target, also: tuple[Target, ...] = ()) -> Reply:
+def status_reply(context: ContextTypes.DEFAULT_TYPE, target: Place, also: tuple[Place, ...] = ()) -> Reply:
     rt = runtime(context)
     with rt.session() as session:
         cycle = rt.cycle(session)

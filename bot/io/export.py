@@ -27,9 +27,7 @@ from bot.domain.checklist import IndicatorStatus, Thresholds, indicator_statuses
 from bot.domain.labels import class_label, projection_label, state_label
 from bot.io import aksi_export
 from bot.io.spreadsheets import add_table, new_workbook, to_bytes
-from bot.reference import ProvinceRef, RegionRef, criteria, zone_abbreviation
-
-Place = RegionRef | ProvinceRef
+from bot.reference import Place, ProvinceRef, RegionRef, criteria, zone_abbreviation
 
 
 @dataclass(frozen=True)

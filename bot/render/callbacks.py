@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, TypeAlias
 from bot.core import limits
 from bot.core.models import EventKind, IndicatorState
 from bot.domain import periods
-from bot.reference import ProvinceRef, RegionRef, criteria, provinces, regions
+from bot.reference import Place, ProvinceRef, RegionRef, criteria, provinces, regions
 
 if TYPE_CHECKING:
     from bot.render.review_callbacks import VerifyButton, VerifyFileButton
@@ -59,8 +59,6 @@ WIZARD_STEPS = ("kind", "scope", "month", "day", "time", "save", "cancel", "noop
 BROADCAST_STEPS = ("ok", "pic", "no")  # with a broadcast id; "prov" carries a province code
 IMPORT_CHOICES = ("ok", "no")
 SANE_DATES = (date(1900, 1, 1), date(2999, 12, 1))  # without a clock: still no calendar arithmetic overflows
-
-Place = RegionRef | ProvinceRef
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.core import limits
-from bot.render.callbacks import Place, PlaceButton, _place, _split, number, place_of
+from bot.reference import Place
+from bot.render.callbacks import PlaceButton, _place, _split, number, place_of
 
 VERIFY = "vf"
 VERIFY_FILE = "vb"
