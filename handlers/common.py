@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 from datetime import date
 from typing import TypeVar
-from zoneinfo import ZoneInfo
 
 from telegram import InputFile, Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
+from bot.core import zones
 from bot.core.errors import UserError
 from bot.domain.access import Action, Scope, allowed
 from bot.domain.people import Grants
@@ -84,7 +84,7 @@ async def send_error(update: Update, context: ContextTypes.DEFAULT_TYPE, exc: Us
 def today(context: ContextTypes.DEFAULT_TYPE) -> date:
     """Today in ``PANTAU_TIMEZONE`` (the window of dates a button may carry)."""
     rt = runtime(context)
-    return rt.clock.now().astimezone(ZoneInfo(rt.settings.timezone)).date()
+    return rt.clock.now().astimezone(zones.zone(rt.settings.timezone)).date()
 
 
 def button(update: Update, context: ContextTypes.DEFAULT_TYPE, kind: type[B] | tuple[type, ...]) -> B | None:

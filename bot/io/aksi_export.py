@@ -9,10 +9,10 @@ nilai and note.
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from bot.core import zones
 from bot.core.aksi_models import AksiStatus
 from bot.core.clock import Clock
 from bot.core.i18n import Translator
@@ -32,7 +32,7 @@ def header(t: Translator) -> list[str]:
 def _stamp(value: datetime | None, tz: str) -> str:
     if value is None:
         return ""
-    return f"{value.astimezone(ZoneInfo(tz)):%Y-%m-%d %H:%M} {zone_abbreviation(tz)}"
+    return f"{value.astimezone(zones.zone(tz)):%Y-%m-%d %H:%M} {zone_abbreviation(tz)}"
 
 
 def grids(session: Session, clock: Clock, members: list[RegionRef], year: int, default_actions: int,
