@@ -20,7 +20,6 @@ from babel.dates import format_date, format_time
 from babel.numbers import format_decimal, format_percent
 
 from bot.core import zones
-from bot.reference import zone_abbreviation
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent.parent / "locales"  # site-packages/locales once installed
 SUPPORTED = ("id", "en")
@@ -131,7 +130,7 @@ class Translator:
         local = value.astimezone(zones.zone(tz))
         clock = format_time(local, "HH.mm" if self.locale == "id" else "HH:mm", locale=self._babel_locale)
         return self.gettext("{date} pukul {time} {zone}").format(
-            date=self.date(local.date()), time=clock, zone=zone_abbreviation(tz)
+            date=self.date(local.date()), time=clock, zone=zones.label(tz)
         )
 
 

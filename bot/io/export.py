@@ -27,7 +27,7 @@ from bot.domain.checklist import IndicatorStatus, Thresholds, indicator_statuses
 from bot.domain.labels import class_label, projection_label, state_label
 from bot.io import aksi_export
 from bot.io.spreadsheets import add_table, new_workbook, to_bytes
-from bot.reference import Place, ProvinceRef, RegionRef, criteria, zone_abbreviation
+from bot.reference import Place, ProvinceRef, RegionRef, criteria
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ def _stamp(value: datetime | None, tz: str) -> str:
     if value is None:
         return ""
     local = value.astimezone(zones.zone(tz))
-    return f"{local:%Y-%m-%d %H:%M} {zone_abbreviation(tz)}"
+    return f"{local:%Y-%m-%d %H:%M} {zones.label(tz)}"
 
 
 def progress_header(t: Translator) -> list[str]:
