@@ -166,19 +166,22 @@ async def resolve_or_ask(
     return None
 
 
-async def may_read(update: Update, context: ContextTypes.DEFAULT_TYPE, action: Action = Action.VIEW) -> bool:
-    """The gate of a read command: ``action`` allowed (somewhere) and a catalog in force; else answered."""
-    return await require(update, context, action) and await require_catalog(update, context)
+async def may_read(update: Update, context: ContextTypes.DEFAULT_TYPE, action: Action = Action.VIEW,
+                   catalog: bool = True) -> bool:
+    """The gate of a command: ``action`` allowed (somewhere) and, with ``catalog``, a catalog in force; else
+    answered."""
+    return await require(update, context, action) and (not catalog or await require_catalog(update, context))
 
 
 async def region_argument(update: Update, context: ContextTypes.DEFAULT_TYPE, command: str, usage: str,
                           example: str, *rest: object, action: Action = Action.VIEW, query: str | None = None,
-                          own: bool = True, gated: bool = False) -> Resolution | None:
-    """The preamble of a command about one kab/kota or province: the gate (:func:`may_read` with ``action``,
-    unless the caller already passed it: ``gated``), then the typed name (``query``, else the arguments):
-    none given, the person's own region (``own``) or how to use the command (``usage``, ``example``); a name,
-    resolved, or answered with buttons of ``command`` (and ``rest``) when unclear. None: already answered."""
-    if not gated and not await may_read(update, context, action):
+                          own: bool = True, gated: bool = False, catalog: bool = True) -> Resolution | None:
+    """The preamble of a command about one kab/kota or province: the gate (:func:`may_read` with ``action``
+    and ``catalog``, unless the caller already passed it: ``gated``), then the typed name (``query``, else the
+    arguments): none given, the person's own region (``own``) or how to use the command (``usage``,
+    ``example``); a name, resolved, or answered with buttons of ``command`` (and ``rest``) when unclear.
+    None: already answered."""
+    if not gated and not await may_read(update, context, action, catalog):
         return None
     typed = " ".join(context.args or []) if query is None else query
     if not typed:
