@@ -24,10 +24,12 @@ from handlers import (
     subscriptions,
     text,
     verification,
+    visit,
 )
 
 
 def register(application: Application) -> None:
+    visit.register(application)  # first: the update's visit (who, where, rights, language), read once
     language.register(application)
     groups.register(application)
     buttons.register_gate(application)  # before every button handler: malformed or forged data stops here

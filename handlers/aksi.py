@@ -3,15 +3,13 @@ capaian, or the list of actions (the forms: ``bot/aksi_command.py``; who may do 
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from sqlmodel import Session
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot.core import limits
-from bot.core.aksi_models import AksiStatus
+from bot.core import limits, zones
 from bot.core.errors import UserError
+from bot.core.models import AksiStatus
 from bot.domain.access import Action, allowed, is_kanwil
 from bot.domain.aksi import actions_of, record_action, record_report, set_list, typed_name
 from bot.domain.aksi_command import AksiCommand, parse
@@ -43,7 +41,7 @@ NEEDS = {"show": Action.VIEW, "action": Action.RECORD_AKSI, "no_action": Action.
 
 
 def _year(rt: Runtime, region: RegionRef, year: int | None) -> int:
-    return year or rt.clock.now().astimezone(ZoneInfo(region.timezone)).year
+    return year or rt.clock.now().astimezone(zones.zone(region.timezone)).year
 
 
 def _grid_reply(rt: Runtime, session: Session, g: Grants, region: RegionRef, year: int, recorded: str | None = None,

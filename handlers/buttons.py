@@ -11,11 +11,11 @@ and no traceback.
 from __future__ import annotations
 
 from collections.abc import Callable
-from zoneinfo import ZoneInfo
 
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
+from bot.core import zones
 from bot.domain.runtime import Runtime
 from bot.render import callbacks as cb
 from handlers.common import stale
@@ -23,7 +23,7 @@ from handlers.common import stale
 
 def _refused_by(runtime: Runtime) -> Callable[[object], bool]:
     def refused(data: object) -> bool:
-        today = runtime.clock.now().astimezone(ZoneInfo(runtime.settings.timezone)).date()
+        today = runtime.clock.now().astimezone(zones.zone(runtime.settings.timezone)).date()
         return cb.decode(data, today) is None
 
     return refused

@@ -7,11 +7,11 @@ restart or another copy of the bot continues it; text steps reach it through ``h
 from __future__ import annotations
 
 from datetime import date, time
-from zoneinfo import ZoneInfo
 
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
+from bot.core import zones
 from bot.core.errors import UserError
 from bot.core.i18n import N_
 from bot.domain import conversations
@@ -63,7 +63,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def _today(context: ContextTypes.DEFAULT_TYPE) -> date:
     rt = runtime(context)
-    return rt.clock.now().astimezone(ZoneInfo(rt.settings.timezone)).date()
+    return rt.clock.now().astimezone(zones.zone(rt.settings.timezone)).date()
 
 
 def _zone(context: ContextTypes.DEFAULT_TYPE, draft: dict) -> str:

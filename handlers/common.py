@@ -5,24 +5,24 @@ from __future__ import annotations
 import logging
 from datetime import date
 from typing import TypeVar
-from zoneinfo import ZoneInfo
 
 from telegram import InputFile, Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
+from bot.core import zones
 from bot.core.errors import UserError
-from bot.domain.access import Action, Target, allowed
-from bot.domain.catalog import catalog_in_force
-from bot.domain.people import Grants, grants
+from bot.domain.access import Action, Scope, allowed
+from bot.domain.people import Grants
 from bot.domain.regions import Resolution, resolve
-from bot.domain.regions import Target as Place
 from bot.domain.runtime import Runtime
-from bot.reference import ProvinceRef, provinces, regions, regions_of
+from bot.domain.visit import Meeting, Visit, load
+from bot.reference import Place, ProvinceRef, provinces, regions, regions_of
 from bot.render import Reply, split_message
 from bot.render import callbacks as cb
 from bot.render import status as render_status
 from bot.render.common import error
+from bot.telegram.context import Context
 from bot.telegram.sending import NO_PREVIEW, keyboard, send_reply
 from handlers import parts
 
@@ -84,7 +84,7 @@ async def send_error(update: Update, context: ContextTypes.DEFAULT_TYPE, exc: Us
 def today(context: ContextTypes.DEFAULT_TYPE) -> date:
     """Today in ``PANTAU_TIMEZONE`` (the window of dates a button may carry)."""
     rt = runtime(context)
-    return rt.clock.now().astimezone(ZoneInfo(rt.settings.timezone)).date()
+    return rt.clock.now().astimezone(zones.zone(rt.settings.timezone)).date()
 
 
 def button(update: Update, context: ContextTypes.DEFAULT_TYPE, kind: type[B] | tuple[type, ...]) -> B | None:
@@ -104,15 +104,41 @@ def user_id(update: Update) -> int | None:
     return update.effective_user.id if update.effective_user else None
 
 
+def meeting_of(update: Update) -> Meeting:
+    """What Telegram says about the sender and the chat of ``update``."""
+    user, chat, message = update.effective_user, update.effective_chat, update.message
+    private = chat is not None and chat.type == "private"
+    first_word = (message.text or "").split(maxsplit=1)[0:1] if message else []
+    return Meeting(
+        user_id=user.id if user else None, is_bot=bool(user and user.is_bot),
+        first_name=(user.first_name or "") if user else "", username=user.username if user else None,
+        app_language=user.language_code if user else None,
+        chat_id=chat.id if chat else None, chat_kind=chat.type if chat else "",
+        chat_title=(chat.title or chat.full_name or "") if chat else "",
+        hint_possible=private and message is not None,
+        choosing=bool(first_word) and first_word[0].split("@")[0].lower() == "/bahasa",
+    )
+
+
+def visit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Visit:
+    """The update's visit (``bot.domain.visit``): read once by the gate (``handlers/visit.py``), then shared
+    by every handler of the update through the context; read here when no gate ran before (one transaction)."""
+    held = context.visit if isinstance(context, Context) else None
+    if held is None:
+        rt = runtime(context)
+        with rt.session() as session:
+            held = load(session, rt.settings.admin_ids, meeting_of(update))
+        if isinstance(context, Context):
+            context.visit = held
+    return held
+
+
 def grants_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Grants:
-    rt = runtime(context)
-    chat = update.effective_chat
-    with rt.session() as session:
-        return grants(session, rt.settings.admin_ids, user_id(update), chat.id if chat else None)
+    return visit(update, context).grants
 
 
-async def require(update: Update, context: ContextTypes.DEFAULT_TYPE, action: Action, target: Target = None,
-                  targets: tuple = ()) -> bool:
+async def require(update: Update, context: ContextTypes.DEFAULT_TYPE, action: Action, target: Scope = None,
+                  targets: tuple[Scope, ...] = ()) -> bool:
     """True when the sender may do ``action`` (on ``target``); otherwise tell them politely and return False."""
     rt = runtime(context)
     if allowed(grants_of(update, context), action, target, targets):
@@ -130,7 +156,7 @@ async def resolve_or_ask(
 ) -> Resolution | None:
     """Resolve a typed region name; when unclear, answer with buttons and return None."""
     rt = runtime(context)
-    resolution = resolve(query, grants_of(update, context).home_province)
+    resolution = resolve(query, visit(update, context).home_province)
     if resolution.target is not None:
         return resolution
     if resolution.is_ambiguous:
@@ -138,6 +164,33 @@ async def resolve_or_ask(
     else:
         await send(update, context, render_status.not_found(rt.t, resolution, action, *rest))
     return None
+
+
+async def may_read(update: Update, context: ContextTypes.DEFAULT_TYPE, action: Action = Action.VIEW,
+                   catalog: bool = True) -> bool:
+    """The gate of a command: ``action`` allowed (somewhere) and, with ``catalog``, a catalog in force; else
+    answered."""
+    return await require(update, context, action) and (not catalog or await require_catalog(update, context))
+
+
+async def region_argument(update: Update, context: ContextTypes.DEFAULT_TYPE, command: str, usage: str,
+                          example: str, *rest: object, action: Action = Action.VIEW, query: str | None = None,
+                          own: bool = True, gated: bool = False, catalog: bool = True) -> Resolution | None:
+    """The preamble of a command about one kab/kota or province: the gate (:func:`may_read` with ``action``
+    and ``catalog``, unless the caller already passed it: ``gated``), then the typed name (``query``, else the
+    arguments): none given, the person's own region (``own``) or how to use the command (``usage``,
+    ``example``); a name, resolved, or answered with buttons of ``command`` (and ``rest``) when unclear.
+    None: already answered."""
+    if not gated and not await may_read(update, context, action, catalog):
+        return None
+    typed = " ".join(context.args or []) if query is None else query
+    if not typed:
+        mine = visit(update, context).grants.default_target() if own else None
+        if mine is None:
+            await send(update, context, render_status.usage(runtime(context).t, usage, example))
+            return None
+        return Resolution(mine.name, mine)
+    return await resolve_or_ask(update, context, typed, command, *rest)
 
 
 async def offer_regions(update: Update, context: ContextTypes.DEFAULT_TYPE, province: ProvinceRef, action: str) -> None:
@@ -149,9 +202,8 @@ async def offer_regions(update: Update, context: ContextTypes.DEFAULT_TYPE, prov
 async def require_catalog(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     """True when an indicator catalog is in force; otherwise say how to import one and return False."""
     rt = runtime(context)
-    with rt.session() as session:
-        if catalog_in_force(session) is not None:
-            return True
+    if visit(update, context).has_catalog:
+        return True
     if update.callback_query:
         await update.callback_query.answer()
     await send(update, context, render_status.no_catalog(rt.t))

@@ -10,31 +10,16 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     MessageHandler,
-    TypeHandler,
     filters,
 )
 
 from bot.domain import audit
 from bot.domain.access import Action
-from bot.domain.people import seen
-from bot.domain.subscriptions import deactivate_chat, migrate_chat, of_chat, seen_chat, set_membership, unsubscribe
+from bot.domain.subscriptions import deactivate_chat, migrate_chat, of_chat, set_membership, unsubscribe
 from bot.reference import provinces, regions
 from bot.render import Reply
 from handlers import parts
 from handlers.common import require, runtime, send, user_id
-
-GATE_GROUP = -1  # runs before every feature handler
-
-
-async def remember(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Keep names of people and chats for member lists and delivery reports."""
-    rt = runtime(context)
-    user, chat = update.effective_user, update.effective_chat
-    with rt.session() as session:
-        if user and not user.is_bot:
-            seen(session, rt.clock, user.id, user.first_name or "", user.username, user.language_code)
-        if chat:
-            seen_chat(session, rt.clock, chat.id, chat.type, chat.title or chat.full_name or "")
 
 
 async def on_my_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -113,7 +98,6 @@ async def berhenti(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def register(application: Application) -> None:
-    application.add_handler(TypeHandler(Update, remember), group=GATE_GROUP)
     application.add_handler(ChatMemberHandler(on_my_member, ChatMemberHandler.MY_CHAT_MEMBER))
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, on_migrate))
     application.add_handler(CommandHandler("berhenti", berhenti))

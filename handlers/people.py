@@ -20,8 +20,7 @@ from bot.domain.people import (
     people_by_id,
     remove_bindings,
 )
-from bot.domain.regions import Target
-from bot.reference import provinces, regions
+from bot.reference import Place, provinces, regions
 from bot.render import Reply
 from bot.render import callbacks as cb
 from bot.render import history as render_history
@@ -153,7 +152,7 @@ async def keluar(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             "Admin yang ditetapkan di pengaturan bot (PANTAU_ADMIN_IDS) tidak dapat keluar melalui bot.")))
 
 
-def history_reply(context: ContextTypes.DEFAULT_TYPE, target: Target, page: int) -> Reply:
+def history_reply(context: ContextTypes.DEFAULT_TYPE, target: Place, page: int) -> Reply:
     rt = runtime(context)
     with rt.session() as session:
         view = history_view(session, target.code, page)

@@ -8,28 +8,27 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from bot.core.errors import UserError
 from bot.core.i18n import N_
 from bot.domain.access import Action
-from bot.domain.catalog import catalog_in_force
 from bot.domain.checklist import indicator_statuses, national_progress, province_progress, region_progress
-from bot.reference import ProvinceRef, RegionRef, criteria, regions_of
+from bot.reference import Place, ProvinceRef, RegionRef, criteria, regions_of
 from bot.render import Reply
 from bot.render import callbacks as cb
 from bot.render import checklist as render_checklist
 from bot.render import status as render_status
+from handlers import parts
 from handlers.common import (
     answer,
     button,
-    grants_of,
-    require,
-    require_catalog,
-    resolve_or_ask,
+    may_read,
+    region_argument,
     runtime,
     send,
     send_error,
     stale,
+    visit,
 )
 
 
-def status_reply(context: ContextTypes.DEFAULT_TYPE, target, also=()) -> Reply:
+def status_reply(context: ContextTypes.DEFAULT_TYPE, target: Place, also: tuple[Place, ...] = ()) -> Reply:
     rt = runtime(context)
     with rt.session() as session:
         cycle = rt.cycle(session)
@@ -50,32 +49,22 @@ def national_reply(context: ContextTypes.DEFAULT_TYPE) -> Reply:
 
 
 async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    rt = runtime(context)
     query = " ".join(context.args or [])
     if query.strip().lower() in NATIONAL:
-        if await require(update, context, Action.VIEW_NATIONAL) and await require_catalog(update, context):
+        if await may_read(update, context, Action.VIEW_NATIONAL):
             await send(update, context, national_reply(context))
         return
-    if not await require(update, context, Action.VIEW) or not await require_catalog(update, context):
-        return
-    if not query:
-        own = grants_of(update, context).default_target()
-        if own is None:
-            await send(update, context, render_status.usage(rt.t, "/status <wilayah>", "/status Tapin"))
-        else:
-            await send(update, context, status_reply(context, own))
-        return
-    resolution = await resolve_or_ask(update, context, query, cb.STATUS)
-    if resolution:
+    resolution = await region_argument(update, context, cb.STATUS, "/status <wilayah>", "/status Tapin", query=query)
+    if resolution is not None and resolution.target is not None:
         await send(update, context, status_reply(context, resolution.target, resolution.also))
 
 
-def belum_reply(context: ContextTypes.DEFAULT_TYPE, region: RegionRef, criterion: int, page: int) -> Reply:
+def belum_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, region: RegionRef, criterion: int,
+                page: int) -> Reply:
     rt = runtime(context)
     with rt.session() as session:
         items = indicator_statuses(session, rt.cycle(session), region, criterion or None)  # the renderer filters
-        catalog = catalog_in_force(session)
-    return render_checklist.belum(rt.t, region, items, criterion or None, page, bool(catalog and catalog.is_sample))
+    return render_checklist.belum(rt.t, region, items, criterion or None, page, visit(update, context).sample_catalog)
 
 
 def split_criterion(args: list[str]) -> tuple[str, int]:
@@ -89,7 +78,7 @@ def split_criterion(args: list[str]) -> tuple[str, int]:
 
 
 async def belum(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if not await require(update, context, Action.VIEW) or not await require_catalog(update, context):
+    if not await may_read(update, context):
         return
     rt = runtime(context)
     try:
@@ -97,17 +86,15 @@ async def belum(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     except UserError as exc:
         await send_error(update, context, exc)
         return
-    if not query:
-        await send(update, context, render_status.usage(rt.t, "/belum <wilayah> [nomor kriteria]", "/belum Tapin 3"))
-        return
-    resolution = await resolve_or_ask(update, context, query, cb.BELUM, criterion, 0)
+    resolution = await region_argument(update, context, cb.BELUM, "/belum <wilayah> [nomor kriteria]",
+                                       "/belum Tapin 3", criterion, 0, query=query, own=False, gated=True)
     if resolution is None:
         return
     if resolution.province:
         await send(update, context, render_status.pick_region(
             rt.t, resolution.province, regions_of(resolution.province.code), cb.BELUM, criterion, 0))
-        return
-    await send(update, context, belum_reply(context, resolution.region, criterion, 0))
+    elif resolution.region:
+        await send(update, context, belum_reply(update, context, resolution.region, criterion, 0))
 
 
 async def on_status_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -115,9 +102,9 @@ async def on_status_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if pressed is None:
         await stale(update, context)
         return
-    if not await require(update, context, Action.VIEW) or not await require_catalog(update, context):
+    if not await may_read(update, context):
         return
-    await update.callback_query.answer()
+    await parts.query(update).answer()
     await answer(update, context, status_reply(context, pressed.place))
 
 
@@ -126,12 +113,12 @@ async def on_belum_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if pressed is None:
         await stale(update, context)
         return
-    if not await require(update, context, Action.VIEW) or not await require_catalog(update, context):
+    if not await may_read(update, context):
         return
-    await update.callback_query.answer()
+    await parts.query(update).answer()
     place = pressed.place
     if isinstance(place, RegionRef):
-        await answer(update, context, belum_reply(context, place, pressed.criterion, pressed.page))
+        await answer(update, context, belum_reply(update, context, place, pressed.criterion, pressed.page))
     else:  # a province among the candidates ("Jogja"): choose its kab/kota
         await answer(update, context, render_status.pick_region(
             runtime(context).t, place, regions_of(place.code), cb.BELUM, pressed.criterion, 0))

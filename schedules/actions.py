@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from bot.core import zones
 from bot.core.claims import rowcount
 from bot.core.clock import Clock
 from bot.core.errors import UserError
@@ -88,7 +88,7 @@ def snooze(session: Session, clock: Clock, settings: Settings, reminder_id: int,
         raise UserError(N_("Acara ini sudah ditandai selesai dikerjakan di chat ini; tidak ada pengingat lagi."))
     zone = chat_zone(session, row.chat_id, event.timezone)
     policy = policy_from(settings)
-    tomorrow = clock.now().astimezone(ZoneInfo(zone)).date() + timedelta(days=1)
+    tomorrow = clock.now().astimezone(zones.zone(zone)).date() + timedelta(days=1)
     day = tomorrow
     while not policy.is_working_day(day) and day < tomorrow + timedelta(days=7):
         day += timedelta(days=1)  # "tomorrow" on a Friday means Monday morning

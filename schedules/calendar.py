@@ -9,11 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from bot.core import limits
+from bot.core import limits, zones
 from bot.core.clock import Clock
 from bot.core.errors import UserError
 from bot.core.i18n import N_
@@ -216,7 +215,7 @@ def _clock(text: str) -> time:
 
 
 def today_in(now: datetime | None, zone: str) -> date | None:
-    return None if now is None else now.astimezone(ZoneInfo(zone)).date()
+    return None if now is None else now.astimezone(zones.zone(zone)).date()
 
 
 def parse_line(text: str, now: datetime | None = None, national_zone: str = "Asia/Jakarta") -> EventDraft:
@@ -269,13 +268,13 @@ def parse_line(text: str, now: datetime | None = None, national_zone: str = "Asi
 
 
 def local_instant(day: date, at: time | None, zone: str) -> datetime:
-    return datetime.combine(day, at or time(0, 0), tzinfo=ZoneInfo(zone))
+    return datetime.combine(day, at or time(0, 0), tzinfo=zones.zone(zone))
 
 
 def anchor_of(event: Event) -> datetime | date:
     """What reminders count down to: the end of a reporting window or deadline, else the start (a window
     is also reminded before it opens: :func:`opening_of`)."""
-    zone = ZoneInfo(event.timezone)
+    zone = zones.zone(event.timezone)
     end = event.end_date if event.kind in (EventKind.AKSIHAM, EventKind.KKPHAM) else None
     day, at = (end, event.end_time) if end is not None else (event.start_date, event.start_time)
     if at is None:
@@ -294,7 +293,7 @@ def opening_of(event: Event) -> datetime | date:
     """When a reporting window opens: its first day (or the instant, when it has a time)."""
     if event.start_time is None:
         return event.start_date
-    return datetime.combine(event.start_date, event.start_time, tzinfo=ZoneInfo(event.timezone))
+    return datetime.combine(event.start_date, event.start_time, tzinfo=zones.zone(event.timezone))
 
 
 def event_day(event: Event, zone: str) -> date:

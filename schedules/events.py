@@ -4,11 +4,10 @@ needs to know first: the event's today, who must be allowed to manage it)."""
 from __future__ import annotations
 
 from datetime import date, time
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot.core import limits
+from bot.core import limits, zones
 from bot.core.clock import Clock
 from bot.core.errors import UserError
 from bot.core.i18n import N_
@@ -55,7 +54,7 @@ def event_today(session: Session, clock: Clock, event_id: int, national_zone: st
     """Today in the event's zone, against which "besok", "Senin depan" and the accepted range of a new date are
     read; in ``national_zone`` for an id no event has (the change itself then says so)."""
     event = _find(session, event_id)
-    return clock.now().astimezone(ZoneInfo(event.timezone if event else national_zone)).date()
+    return clock.now().astimezone(zones.zone(event.timezone if event else national_zone)).date()
 
 
 def managed_targets(session: Session, event_id: int) -> tuple[RegionRef | ProvinceRef | str, ...]:

@@ -28,11 +28,12 @@ import sqlalchemy as sa
 from sqlalchemy import Executable, func
 from sqlmodel import Session, col, select
 
-from bot.core.aksi_models import AksiAction, AksiActionReport
 from bot.core.clock import Clock
 from bot.core.cycle_years import parse_cycle
 from bot.core.ids import key_of
 from bot.core.models import (
+    AksiAction,
+    AksiActionReport,
     AksiReport,
     Catalog,
     ChecklistEntry,

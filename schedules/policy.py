@@ -19,8 +19,8 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
-from zoneinfo import ZoneInfo
 
+from bot.core import zones
 from bot.core.models import EventKind
 from bot.core.offsets import Offset, parse_offsets
 from bot.reference import holidays_by_year
@@ -82,7 +82,7 @@ class Policy:
             if self.is_working_day(day):
                 break
             day -= timedelta(days=1)
-        return datetime.combine(day, clock, tzinfo=ZoneInfo(zone))
+        return datetime.combine(day, clock, tzinfo=zones.zone(zone))
 
     def day_level_due(self, anchor_day: date, days_before: int, zone: str, deadline: datetime) -> datetime | None:
         due = self.morning_of(anchor_day - timedelta(days=days_before), zone)
@@ -106,7 +106,7 @@ def indonesian_holidays(year: int) -> frozenset[date]:
 def anchor_day(anchor: datetime | date, zone: str) -> date:
     """The day of the event (or deadline) as the recipient in ``zone`` sees it."""
     if isinstance(anchor, datetime):
-        return anchor.astimezone(ZoneInfo(zone)).date()
+        return anchor.astimezone(zones.zone(zone)).date()
     return anchor
 
 
@@ -114,11 +114,11 @@ def start_in(anchor: datetime | date, zone: str) -> datetime:
     """The instant something begins: a timed start, else the day's first minute in ``zone``."""
     if isinstance(anchor, datetime):
         return anchor
-    return datetime.combine(anchor, time(0, 0), tzinfo=ZoneInfo(zone))
+    return datetime.combine(anchor, time(0, 0), tzinfo=zones.zone(zone))
 
 
 def deadline_in(anchor: datetime | date, zone: str) -> datetime:
     """The instant after which reminding is useless: the start of a timed event, else the day's end."""
     if isinstance(anchor, datetime):
         return anchor
-    return datetime.combine(anchor + timedelta(days=1), time(0, 0), tzinfo=ZoneInfo(zone))
+    return datetime.combine(anchor + timedelta(days=1), time(0, 0), tzinfo=zones.zone(zone))

@@ -18,11 +18,10 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
-from bot.core import limits
+from bot.core import limits, zones
 from bot.core.clock import Clock
 from bot.core.models import Event, EventStatus, ScopeKind
 from bot.core.settings import Settings, parse_clock
@@ -157,7 +156,7 @@ def load_template(session: Session, clock: Clock, year: int, national_zone: str,
         for scope in scopes:
             if (planned.title, scope.text, planned.start.year) in existing:
                 continue
-            if (planned.end or planned.start) < clock.now().astimezone(ZoneInfo(scope.zone(national_zone))).date():
+            if (planned.end or planned.start) < clock.now().astimezone(zones.zone(scope.zone(national_zone))).date():
                 continue  # already past
             draft = EventDraft(kind=planned.kind, scope=scope, start_date=planned.start,
                                start_time=parse_clock(planned.time) if planned.time else None,

@@ -128,7 +128,7 @@ async def test_keluar(world):
     (reply,) = replies(await world.say("/status Tapin", VIEWER))
     assert DENIED in reply.params["text"]
     (reply,) = replies(await world.say("/keluar", ADMIN))
-    assert "tidak bisa keluar" in reply.params["text"]
+    assert "tidak dapat keluar melalui bot" in reply.params["text"]
 
 
 def _state_of(rt, code: str, indicator: str) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
+from bot.core import zones
 from bot.core.errors import UserError
 from bot.core.i18n import N_, Translator
 from bot.domain.regions import resolve
@@ -43,7 +43,7 @@ def _codes(query: str | None) -> tuple[set[str] | None, str, str | None]:
 def _today(rt: Runtime, session: Session, event_id: int) -> date:
     """Today in the event's zone (an event that does not exist is a UserError)."""
     event = get_event(session, event_id)
-    return rt.clock.now().astimezone(ZoneInfo(event.timezone)).date()
+    return rt.clock.now().astimezone(zones.zone(event.timezone)).date()
 
 
 def _card(rt: Runtime, event: Event) -> str:

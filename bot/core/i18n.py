@@ -14,13 +14,12 @@ from contextvars import ContextVar
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_time
 from babel.numbers import format_decimal, format_percent
 
-from bot.reference import zone_abbreviation
+from bot.core import zones
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent.parent / "locales"  # site-packages/locales once installed
 SUPPORTED = ("id", "en")
@@ -128,10 +127,10 @@ class Translator:
         """``Kamis, 25 Januari 2024 pukul 10.15 WITA``, in the zone ``tz``."""
         if value.tzinfo is None:
             raise ValueError("naive datetime")
-        local = value.astimezone(ZoneInfo(tz))
+        local = value.astimezone(zones.zone(tz))
         clock = format_time(local, "HH.mm" if self.locale == "id" else "HH:mm", locale=self._babel_locale)
         return self.gettext("{date} pukul {time} {zone}").format(
-            date=self.date(local.date()), time=clock, zone=zone_abbreviation(tz)
+            date=self.date(local.date()), time=clock, zone=zones.label(tz)
         )
 
 

@@ -3,8 +3,8 @@
 Roles: **admin** (everything, everywhere; ``PANTAU_ADMIN_IDS`` are bootstrapped as admins), **staf**
 (Bidang HAM staff of a province: its kab/kota, events, groups, broadcasts, members), **pic** (focal
 point of a kab/kota: its checklist, and its Aksi HAM reports handed in), **pemantau** (read only). Anyone writing in a
-group that is bound to a region may read. A target is the kab/kota, province or event scope acted on;
-no target means "somewhere" (opening a menu, starting a conversation).
+group that is bound to a region may read. A scope is the kab/kota, province or event scope acted on;
+no scope means "somewhere" (opening a menu, starting a conversation).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from enum import StrEnum
 from bot.core.i18n import N_
 from bot.core.models import AksiStatus, IndicatorState
 from bot.domain.people import Grants
-from bot.reference import ProvinceRef, RegionRef
+from bot.reference import Place, ProvinceRef, RegionRef
 
 
 class Action(StrEnum):
@@ -42,10 +42,10 @@ REGION_ACTIONS = {Action.EDIT_CHECKLIST, Action.RECORD_AKSI, Action.HISTORY}
 # for revision (ditolak, shown as "perlu perbaikan") are the Kanwil's (staf of the province, admin).
 PIC_STATES = frozenset({IndicatorState.BELUM, IndicatorState.PROSES, IndicatorState.LENGKAP})
 
-Target = RegionRef | ProvinceRef | str | None  # str "nasional" for a national event
+Scope = Place | str | None  # what an action is on: a place, "nasional" (a national event), or somewhere
 
 
-def _provinces_of(target: Target) -> set[str] | None:
+def _provinces_of(target: Scope) -> set[str] | None:
     """The provinces a target touches; None for national."""
     if isinstance(target, ProvinceRef):
         return {target.code}
@@ -54,7 +54,7 @@ def _provinces_of(target: Target) -> set[str] | None:
     return None
 
 
-def allowed(g: Grants, action: Action, target: Target = None, targets: tuple[Target, ...] = ()) -> bool:
+def allowed(g: Grants, action: Action, target: Scope = None, targets: tuple[Scope, ...] = ()) -> bool:
     """``targets``: several at once (an event's scope); all must be allowed."""
     if targets:
         return all(allowed(g, action, t) for t in targets)

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from bot.core import zones
 from bot.core.clock import Clock
 from bot.core.models import AksiActionReport, AksiReport, AksiStatus, Person
 from bot.domain import periods
@@ -116,7 +116,7 @@ def grid(session: Session, clock: Clock, region: RegionRef, year: int, default_a
     wholes = reports_of(session, region, year)
     views = tuple(PeriodView(code, actions.count, {n: r for (p, n), r in reports.items() if p == code},
                              wholes.get(code)) for code in periods.codes(year))
-    today = clock.now().astimezone(ZoneInfo(region.timezone)).date()
+    today = clock.now().astimezone(zones.zone(region.timezone)).date()
     focus, window = _focus(year, today)
     ids = {r.recorded_by for r in reports.values() if r.recorded_by is not None}
     people = {p.id: p for p in session.exec(select(Person).where(col(Person.id).in_(sorted(ids))))} if ids else {}

@@ -43,22 +43,6 @@ def english_app(telegram_code: str | None) -> bool:
     return telegram_code is not None and telegram_code.lower().startswith("en")
 
 
-def first_contact(session: Session, clock: Clock, user_id: int, first_name: str, username: str | None,
-                  telegram_code: str | None, choosing: bool = False) -> tuple[str | None, bool]:
-    """(the person's chosen language or None, whether to tell them now that ``/bahasa en`` exists).
-
-    Told once: a person whose Telegram app is in English and who has chosen nothing. ``choosing``: this
-    very update is /bahasa, so the line would come too late; it counts as told."""
-    person = session.get(Person, user_id)
-    chosen = person.language if person and person.language in SUPPORTED else None
-    if chosen or not english_app(telegram_code) or (person and person.language_hint_at):
-        return chosen, False
-    person = seen(session, clock, user_id, first_name, username, telegram_code)
-    person.language_hint_at = clock.now()
-    session.flush()
-    return None, not choosing
-
-
 def choose_language(session: Session, clock: Clock, user_id: int, first_name: str, username: str | None,
                     locale: str) -> None:
     person = seen(session, clock, user_id, first_name, username)

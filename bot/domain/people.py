@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
@@ -68,12 +68,22 @@ def seen(session: Session, clock: Clock, user_id: int, first_name: str, username
         person = Person(id=user_id, first_name=first_name, username=username, created_at=now, last_seen=now,
                         telegram_language=code)
         session.add(person)
-    elif ((person.first_name, person.username) != (first_name, username) or now - person.last_seen > SEEN_EVERY
-          or (code and code != person.telegram_language)):
+    elif person_is_stale(person, now, first_name, username, language_code):
         person.first_name, person.username, person.last_seen = first_name, username, now
         person.telegram_language = code or person.telegram_language
     session.flush()
     return person
+
+
+def person_is_stale(person: Person | None, now: datetime, first_name: str, username: str | None,
+                    language_code: str | None) -> bool:
+    """Whether :func:`seen` would write: someone new, renamed, not seen for ``SEEN_EVERY``, or whose Telegram
+    app changed language."""
+    if person is None:
+        return True
+    code = (language_code or "")[:10] or None
+    return ((person.first_name, person.username) != (first_name, username) or now - person.last_seen > SEEN_EVERY
+            or bool(code and code != person.telegram_language))
 
 
 def grants(session: Session, admin_ids: frozenset[int], user_id: int | None, chat_id: int | None) -> Grants:

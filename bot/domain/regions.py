@@ -55,7 +55,7 @@ from bot.domain.region_text import (
     split_kind,
     variants,
 )
-from bot.reference import ProvinceRef, RegionRef, provinces, regions
+from bot.reference import Place, ProvinceRef, RegionRef, provinces, regions
 
 SUGGESTIONS = 3
 ABBREVIATION_SUGGESTIONS = 6  # "KBB" abbreviates Bandung Barat, Bangka Barat, Batu Bara...: show them all
@@ -70,19 +70,17 @@ _PARENS_RE = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<qualifier>[^()]+)\)\s*$")
 _SEPARATOR_RE = re.compile(r"\s*(?:,|/|;|\s-\s)\s*")
 
 
-Target = RegionRef | ProvinceRef
-
 
 @dataclass(frozen=True)
 class Resolution:
     """What a typed name means: exactly one target, several candidates, or nothing."""
 
     query: str
-    target: Target | None = None
-    candidates: tuple[Target, ...] = ()
-    suggestions: tuple[Target, ...] = ()
+    target: Place | None = None
+    candidates: tuple[Place, ...] = ()
+    suggestions: tuple[Place, ...] = ()
     # a same-named region one tier lower, e.g. Kota Banjar when "Banjar" meant the kabupaten
-    also: tuple[Target, ...] = field(default=())
+    also: tuple[Place, ...] = field(default=())
 
     @property
     def region(self) -> RegionRef | None:
@@ -97,15 +95,15 @@ class Resolution:
         return self.target is None and bool(self.candidates)
 
 
-def _target_key(t: Target) -> str:
+def _target_key(t: Place) -> str:
     return ("p:" if isinstance(t, ProvinceRef) else "r:") + t.code
 
 
-def kind_of(t: Target) -> str:
+def kind_of(t: Place) -> str:
     return KIND_PROVINCE if isinstance(t, ProvinceRef) else t.kind
 
 
-def province_of(t: Target) -> str:
+def province_of(t: Place) -> str:
     return t.code if isinstance(t, ProvinceRef) else t.province_code
 
 
@@ -116,7 +114,7 @@ class _Scope:
     kind: str | None = None
     province: str | None = None
 
-    def admits(self, t: Target) -> bool:
+    def admits(self, t: Place) -> bool:
         if self.kind and kind_of(t) != self.kind:
             return False
         if self.province and (isinstance(t, ProvinceRef) or t.province_code != self.province):
@@ -125,7 +123,7 @@ class _Scope:
 
 
 _ANY = _Scope()
-Bucket = dict[str, tuple[int, Target]]
+Bucket = dict[str, tuple[int, Place]]
 
 
 class RegionIndex:
@@ -172,11 +170,11 @@ class RegionIndex:
         self._choices = list(self._keys)
         self._fuzzy_choices = list(self._fuzzy_keys)
         # words of every target's name, for abbreviation-shaped suggestions ("Tapteng")
-        self._word_lists: list[tuple[Target, list[str]]] = [
+        self._word_lists: list[tuple[Place, list[str]]] = [
             (p, [w for w in name_words(p.name) if w not in STOP_WORDS]) for p in province_refs.values()
         ] + [(r, [w for w in name_words(r.name) if w not in STOP_WORDS]) for r in region_refs.values()]
 
-    def _add(self, key: str, tier: int, target: Target, source: str) -> None:
+    def _add(self, key: str, tier: int, target: Place, source: str) -> None:
         norm = normalise(key)
         if not norm:
             return
@@ -187,8 +185,8 @@ class RegionIndex:
             if tk not in bucket or bucket[tk][0] > tier:
                 bucket[tk] = (tier, target)
 
-    def _order(self, targets: list[Target], prefer_province: str | None) -> tuple[Target, ...]:
-        def key(t: Target) -> tuple[int, str]:
+    def _order(self, targets: list[Place], prefer_province: str | None) -> tuple[Place, ...]:
+        def key(t: Place) -> tuple[int, str]:
             return (0 if province_of(t) == prefer_province else 1, t.code)
 
         return tuple(sorted(targets, key=key))
@@ -203,7 +201,7 @@ class RegionIndex:
         top = [t for tier, t in entries if tier == best]
         lower = [t for tier, t in entries if tier > best and tier < 3]
         if len(top) == 1:
-            also: list[Target] = [t for t in lower if isinstance(t, RegionRef) and isinstance(top[0], RegionRef)]
+            also: list[Place] = [t for t in lower if isinstance(t, RegionRef) and isinstance(top[0], RegionRef)]
             return Resolution(query, target=top[0], also=self._order(also, prefer))
         return Resolution(query, candidates=self._order(top, prefer))
 
@@ -315,15 +313,15 @@ class RegionIndex:
             return None  # two names equally close: no clear typo, suggest them
         return self._from_bucket(query, self._fuzzy_keys[keys[0]], scope, prefer)
 
-    def _suggest(self, text: str, scope: _Scope, prefer: str | None) -> tuple[Target, ...]:
+    def _suggest(self, text: str, scope: _Scope, prefer: str | None) -> tuple[Place, ...]:
         norm = normalise(text)
         if not norm:
             return ()
         from rapidfuzz import fuzz, process  # see _typo
 
-        scored: dict[str, tuple[float, Target]] = {}
+        scored: dict[str, tuple[float, Place]] = {}
 
-        def offer(t: Target, score: float) -> None:
+        def offer(t: Place, score: float) -> None:
             if not scope.admits(t):
                 return
             tk = _target_key(t)
@@ -361,7 +359,7 @@ def province_named(text: str) -> ProvinceRef | None:
     return default_index().province_named(text)
 
 
-def label(target: Target) -> str:
+def label(target: Place) -> str:
     """A short label for buttons and lists: ``Kab. Tapin (Kalimantan Selatan)``."""
     if isinstance(target, ProvinceRef):
         return f"Provinsi {target.name}"

@@ -9,16 +9,16 @@ nilai and note.
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from bot.core import zones
 from bot.core.clock import Clock
 from bot.core.i18n import Translator
 from bot.core.models import AksiStatus
 from bot.domain.aksi_grid import Grid, PeriodView, grid
 from bot.domain.labels import aksi_status_label as status_label
-from bot.reference import RegionRef, zone_abbreviation
+from bot.reference import RegionRef
 
 WIDTHS = [10, 26, 7, 8, 6, 40, 14, 8, 40, 22]
 
@@ -32,7 +32,7 @@ def header(t: Translator) -> list[str]:
 def _stamp(value: datetime | None, tz: str) -> str:
     if value is None:
         return ""
-    return f"{value.astimezone(ZoneInfo(tz)):%Y-%m-%d %H:%M} {zone_abbreviation(tz)}"
+    return f"{value.astimezone(zones.zone(tz)):%Y-%m-%d %H:%M} {zones.label(tz)}"
 
 
 def grids(session: Session, clock: Clock, members: list[RegionRef], year: int, default_actions: int,

@@ -14,10 +14,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from bot.core import zones
 from bot.core.clock import Clock
 from bot.core.i18n import Translator
 from bot.core.models import Cycle, IndicatorState
@@ -27,9 +27,7 @@ from bot.domain.checklist import IndicatorStatus, Thresholds, indicator_statuses
 from bot.domain.labels import class_label, projection_label, state_label
 from bot.io import aksi_export
 from bot.io.spreadsheets import add_table, new_workbook, to_bytes
-from bot.reference import ProvinceRef, RegionRef, criteria, zone_abbreviation
-
-Place = RegionRef | ProvinceRef
+from bot.reference import Place, ProvinceRef, RegionRef, criteria
 
 
 @dataclass(frozen=True)
@@ -45,8 +43,8 @@ def _slug(text: str) -> str:
 def _stamp(value: datetime | None, tz: str) -> str:
     if value is None:
         return ""
-    local = value.astimezone(ZoneInfo(tz))
-    return f"{local:%Y-%m-%d %H:%M} {zone_abbreviation(tz)}"
+    local = value.astimezone(zones.zone(tz))
+    return f"{local:%Y-%m-%d %H:%M} {zones.label(tz)}"
 
 
 def progress_header(t: Translator) -> list[str]:
@@ -80,7 +78,7 @@ def report(session: Session, clock: Clock, cycle: Cycle, place: Place, threshold
     wb = new_workbook()
 
     summary = []
-    year = clock.now().astimezone(ZoneInfo(rows[0].region.timezone if rows else "Asia/Jakarta")).year
+    year = clock.now().astimezone(zones.zone(rows[0].region.timezone if rows else "Asia/Jakarta")).year
     aksi = aksi_export.grids(session, clock, members, year, aksi_actions, 0.0)
     codes = periods.codes(year)
     for p, grid in zip(rows, aksi, strict=True):
@@ -119,7 +117,7 @@ def report(session: Session, clock: Clock, cycle: Cycle, place: Place, threshold
               [t.gettext("wilayah"), t.gettext("nama wilayah"), t.gettext("kode"), t.gettext("kriteria"),
                t.gettext("indikator"), t.gettext("status"), t.gettext("tautan")],
               missing, widths=[10, 26, 9, 9, 60, 14, 40], link_columns=(7,))
-    day = clock.now().astimezone(ZoneInfo(members[0].timezone if members else "Asia/Jakarta")).date()
+    day = clock.now().astimezone(zones.zone(members[0].timezone if members else "Asia/Jakarta")).date()
     return Workbook(f"pantau-ham-{_slug(name)}-{day.isoformat()}.xlsx", to_bytes(wb))
 
 
@@ -157,5 +155,5 @@ def template(session: Session, clock: Clock, cycle: Cycle, region: RegionRef, t:
                             error=t.gettext("Pilih status dari daftar."))
     ws.add_data_validation(choice)
     choice.add(f"F2:F{max(2, len(items) + 1)}")
-    day = clock.now().astimezone(ZoneInfo(region.timezone)).date()
+    day = clock.now().astimezone(zones.zone(region.timezone)).date()
     return Workbook(f"templat-progres-{_slug(region.name)}-{day.isoformat()}.xlsx", to_bytes(wb))

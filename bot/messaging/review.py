@@ -17,10 +17,10 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from bot.core import zones
 from bot.core.clock import Clock
 from bot.core.i18n import Translator, translator
 from bot.core.models import Outbox, Role, RoleBinding
@@ -71,7 +71,7 @@ def enqueue_notices(session: Session, clock: Clock, settings: Settings, t: Trans
 def line_moment(now: datetime, zone: str, policy: Policy) -> datetime | None:
     """Today's reminder hour in ``zone`` when the daily line is due now (a working day, the hour passed, not
     more than ``LATE`` ago, not in the quiet hours); else None."""
-    local = now.astimezone(ZoneInfo(zone))
+    local = now.astimezone(zones.zone(zone))
     if not policy.is_working_day(local.date()):
         return None
     moment = policy.morning_of(local.date(), zone)

@@ -13,6 +13,7 @@ import handlers
 from bot.domain.runtime import Runtime
 from bot.domain.standing import Standing
 from bot.ops.jobs import start_ticking
+from bot.telegram.context import CONTEXT_TYPES
 from bot.telegram.flood import FloodGate
 from bot.telegram.processor import ChatOrderedProcessor
 from bot.telegram.ratelimit import ThrottledRateLimiter
@@ -49,6 +50,7 @@ def build_application(runtime: Runtime, request: BaseRequest | None = None, toke
         .base_url(runtime.settings.telegram_api_base_url)
         .base_file_url(runtime.settings.api_file_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
+        .context_types(CONTEXT_TYPES)  # one context per update, holding the update's visit (handlers/visit.py)
         .concurrent_updates(update_processor or update_processor_for(runtime, flood))
         .post_init(post_init)
     )

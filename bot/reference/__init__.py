@@ -52,6 +52,9 @@ class RegionRef:
         return f"{'Kab.' if self.kind == 'kabupaten' else 'Kota'} {self.name}"
 
 
+Place = RegionRef | ProvinceRef  # a kab/kota or a province: what a typed name, a button or a binding names
+
+
 @dataclass(frozen=True)
 class CriterionRef:
     number: int

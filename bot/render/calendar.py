@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
+from bot.core import zones
 from bot.core.i18n import N_, Translator
 from bot.core.models import Event, EventKind, EventStatus, ScopeKind
 from bot.core.offsets import Offset
@@ -58,7 +58,7 @@ def days_word(t: Translator, days: int) -> str:
 def countdown(t: Translator, event: Event, zone: str, now: datetime) -> str:
     """``H-3``, ``besok``, ``2 jam lagi``, ``30 hari lagi``; a reporting window: ``dibuka H-6`` (``dibuka 30 hari
     lagi``), then ``ditutup H-2``."""
-    today = now.astimezone(ZoneInfo(zone)).date()
+    today = now.astimezone(zones.zone(zone)).date()
     if is_window(event) and event.end_date is not None:
         if today < event.start_date:
             return t.gettext("dibuka {when}").format(when=days_word(t, (event.start_date - today).days))

@@ -9,12 +9,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from bot.reference import ProvinceRef, RegionRef, provinces, regions
+from bot.reference import Place, provinces, regions
 
 SEP = "|"
 IN_PLACE = "e"  # last field of buttons that navigate within the same message
-
-Place = RegionRef | ProvinceRef
 
 
 @dataclass(frozen=True)

@@ -19,13 +19,13 @@ from typing import TypeAlias
 from bot.core import limits
 from bot.core.models import EventKind, IndicatorState
 from bot.domain import periods
+from bot.reference import Place as Place
 from bot.reference import ProvinceRef, RegionRef, criteria, provinces, regions
 from bot.render import review_callbacks
 
 # the fields every parser reads; IN_PLACE, SEP, Place and PlaceButton are read through this module too (cb.IN_PLACE)
 from bot.render.callback_fields import IN_PLACE as IN_PLACE
 from bot.render.callback_fields import SEP as SEP
-from bot.render.callback_fields import Place as Place
 from bot.render.callback_fields import PlaceButton as PlaceButton
 from bot.render.callback_fields import day_in, number, place_of, place_parser, split_fields
 from bot.render.review_callbacks import VerifyButton, VerifyFileButton

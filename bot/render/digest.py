@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
+from bot.core import zones
 from bot.core.i18n import Translator
 from bot.render.calendar import when
 from bot.render.common import has_data, indicator_totals, province_share, region_row
@@ -33,7 +32,7 @@ def digest(t: Translator, v: DigestView) -> str:
     silent = [r.region.short_name for r in p.rows if not has_data(r)]
     if silent:
         lines.append(t.fmt("Belum ada data: {names}", names=", ".join(silent)))
-    since = t.date(v.since.astimezone(ZoneInfo(tz)).date())
+    since = t.date(v.since.astimezone(zones.zone(tz)).date())
     lines += ["", t.fmt("<b>Perubahan status indikator sejak {when}</b>", when=since)]
     if v.changes:
         names = {r.region.code: r.region.short_name for r in p.rows}

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
+from bot.core import zones
 from bot.core.i18n import Translator
 from bot.core.models import Event, EventKind
 from bot.domain.aksi_grid import Outstanding
@@ -43,7 +43,7 @@ def opening(t: Translator, view: ReminderView) -> Reply:
     event = view.event
     zone = view.zone
     opens, closes = _instant(t, opening_of(event), zone), _instant(t, anchor_of(event), zone)
-    today = view.now.astimezone(ZoneInfo(zone)).date()
+    today = view.now.astimezone(zones.zone(zone)).date()
     days = (event.start_date - today).days
     end = event.end_date
     assert end is not None  # reminded before it opens: a reporting window, which has an end

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.core import limits
-from bot.render.callback_fields import Place, PlaceButton, number, place_of, place_parser, split_fields
+from bot.reference import Place
+from bot.render.callback_fields import PlaceButton, number, place_of, place_parser, split_fields
 
 VERIFY = "vf"
 VERIFY_FILE = "vb"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from bot.core.i18n import Translator
 from bot.domain.checklist import NationalProgress, ProvinceProgress, RegionProgress
 from bot.domain.labels import class_label, projection_label
-from bot.domain.regions import Resolution, Target, label
-from bot.reference import ProvinceRef, RegionRef
+from bot.domain.regions import Resolution, label
+from bot.reference import Place, ProvinceRef, RegionRef
 from bot.render import Button, Reply, rows
 from bot.render import callbacks as cb
 from bot.render.common import (
@@ -21,7 +21,7 @@ from bot.render.common import (
 )
 
 
-def target_data(action: str, target: Target, *rest: object) -> str:
+def target_data(action: str, target: Place, *rest: object) -> str:
     if action in cb.TARGETED:
         kind = "p" if isinstance(target, ProvinceRef) else "r"
         return cb.build(action, cb.target(kind, target.code))
@@ -32,7 +32,7 @@ def cycle_line(t: Translator, progress: RegionProgress | ProvinceProgress | Nati
     return cycle_label(t, progress.cycle)
 
 
-def region_status(t: Translator, p: RegionProgress, also: tuple[Target, ...] = ()) -> Reply:
+def region_status(t: Translator, p: RegionProgress, also: tuple[Place, ...] = ()) -> Reply:
     lines = [
         t.fmt("<b>{name}</b>, {province}", name=p.region.official_name, province=p.province.name),
         cycle_line(t, p),

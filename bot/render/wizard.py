@@ -7,10 +7,10 @@ from datetime import date, timedelta
 
 from babel.dates import format_date, get_day_names
 
-from bot.core import limits
+from bot.core import limits, zones
 from bot.core.i18n import Translator
 from bot.core.models import EventKind
-from bot.reference import provinces, zone_abbreviation
+from bot.reference import provinces
 from bot.render import Button, Reply, rows
 from bot.render import callbacks as cb
 from bot.render.calendar import kind_label
@@ -61,7 +61,7 @@ def ask_time(t: Translator, zone: str) -> Reply:
     """``zone``: the scope's zone, named in the question (a Kalsel event is asked in WITA)."""
     buttons = [Button(t.gettext("Tanpa jam"), cb.build(cb.WIZARD, "time", "-"))]
     buttons += [Button(x, cb.build(cb.WIZARD, "time", x.replace(".", ""))) for x in TIMES]
-    return Reply(t.fmt("(4/5) Jam berapa, dalam {zone}? Pilih atau ketik mis. 09.00.", zone=zone_abbreviation(zone)),
+    return Reply(t.fmt("(4/5) Jam berapa, dalam {zone}? Pilih atau ketik mis. 09.00.", zone=zones.label(zone)),
                  rows(buttons, 3))
 
 

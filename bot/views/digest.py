@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from bot.core import zones
 from bot.core.clock import Clock
 from bot.core.models import Event, Reminder, ReminderStatus
 from bot.core.settings import Settings
@@ -38,8 +38,8 @@ class DigestView:
 
 def due_week(now: datetime, tz: str, weekday: int, at: time) -> str | None:
     """The ISO week label when this week's digest is due (it is past the digest moment), else None."""
-    local = now.astimezone(ZoneInfo(tz))
-    moment = datetime.combine(local.date() - timedelta(days=local.weekday() - weekday), at, tzinfo=ZoneInfo(tz))
+    local = now.astimezone(zones.zone(tz))
+    moment = datetime.combine(local.date() - timedelta(days=local.weekday() - weekday), at, tzinfo=zones.zone(tz))
     if local < moment:
         return None
     year, week, _ = local.isocalendar()
