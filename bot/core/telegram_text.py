@@ -1,7 +1,7 @@
 """Telegram's rules for message text: its HTML dialect and its length units.
 
 Telegram parses ``parse_mode=HTML`` text itself and refuses what it cannot parse ("can't parse entities").
-This module parses the same dialect the same way, so that the in-process Bot API (``bot.offline``) can
+This module parses the same dialect the same way, so that the tests' stand-in for the Bot API (``tests.fakes``) can
 refuse what Telegram refuses, and so that long replies are split where Telegram counts: in UTF-16 code
 units of the text *after* the tags and entities are taken out (an emoji counts 2, ``&amp;`` counts 1).
 
