@@ -25,6 +25,7 @@ from handlers.common import (
     answer,
     button,
     grants_of,
+    may_read,
     offer_regions,
     require,
     resolve_or_ask,
@@ -87,7 +88,7 @@ async def aksi(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await send(update, context, render_aksi.usage(rt.t, today(context).year))
         return
     needed = NEEDS[command.kind]
-    if not await require(update, context, needed):
+    if not await may_read(update, context, needed, catalog=False):
         return
     resolution = await resolve_or_ask(update, context, command.query, cb.AKSI)
     if resolution is None:

@@ -24,8 +24,8 @@ from handlers.common import (
     button,
     edit,
     grants_of,
+    may_read,
     require,
-    require_catalog,
     resolve_or_ask,
     runtime,
     send,
@@ -54,7 +54,7 @@ def pic_texts(context: ContextTypes.DEFAULT_TYPE, view: BroadcastView) -> dict[s
 
 
 async def umumkan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if not await require(update, context, Action.BROADCAST) or not await require_catalog(update, context):
+    if not await may_read(update, context, Action.BROADCAST):
         return
     g = grants_of(update, context)
     query = " ".join(context.args or [])

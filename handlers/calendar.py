@@ -19,8 +19,8 @@ from handlers import parts
 from handlers.common import (
     button,
     grants_of,
+    region_argument,
     require,
-    resolve_or_ask,
     runtime,
     send,
     send_error,
@@ -57,14 +57,12 @@ async def _selection(update: Update, context: ContextTypes.DEFAULT_TYPE, action:
     rt = runtime(context)
     query = " ".join(context.args or [])
     if query:
-        resolution = await resolve_or_ask(update, context, query, action)
+        resolution = await region_argument(update, context, action, *USAGE[action], query=query, gated=True)
         if resolution is None or resolution.target is None:  # unclear or unknown: answered with buttons already
             return None
         return target_selection(resolution.target)
-    with rt.session() as session:
-        subs = of_chat(session, parts.chat_id(update))
-    if subs:
-        codes = [s.target_code for s in subs]
+    codes = _bound(update, context)
+    if codes:
         scope = Scope(ScopeKind.PROVINCES if codes[0] in provinces() else ScopeKind.REGIONS,
                       tuple(c for c in codes if (c in provinces()) == (codes[0] in provinces())))
         return render_calendar.scope_text(rt.t, scope), scope.region_codes(), scope.zone(rt.settings.timezone)
@@ -76,6 +74,17 @@ async def _selection(update: Update, context: ContextTypes.DEFAULT_TYPE, action:
         return target_selection(own)
     await send(update, context, render_status.usage(rt.t, *USAGE[action]))
     return None
+
+
+def _bound(update: Update, context: ContextTypes.DEFAULT_TYPE) -> list[str]:
+    """What this chat is subscribed to: a group's binding is the visit's (read by the gate); a private chat's
+    own reminders (a focal point's, from their invitation) are not in the visit and are read here."""
+    chat_id = parts.chat_id(update)
+    if chat_id < 0:
+        return list(grants_of(update, context).bound_chat)
+    rt = runtime(context)
+    with rt.session() as session:
+        return [s.target_code for s in of_chat(session, chat_id)]
 
 
 async def jadwal(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from sqlmodel import Session
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
@@ -34,6 +35,7 @@ from handlers.common import (
     button,
     grants_of,
     offer_regions,
+    region_argument,
     require,
     require_catalog,
     resolve_or_ask,
@@ -67,30 +69,40 @@ def indicator_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, region: 
                     prefix: str = "") -> Reply:
     rt = runtime(context)
     with rt.session() as session:
-        status = next((s for s in indicator_statuses(session, rt.cycle(session), region) if s.indicator.code == code),
-                      None)
+        return _indicator_detail(update, context, session, region, code, prefix)
+
+
+def indicator_page(update: Update, context: ContextTypes.DEFAULT_TYPE, region: RegionRef, code: str) -> Reply | None:
+    """An indicator button's answer, read in one transaction; None when ``code`` is not (or no longer) in the
+    catalog."""
+    rt = runtime(context)
+    with rt.session() as session:
+        if not any(ind.code == code for ind in active_indicators(session)):
+            return None
+        return _indicator_detail(update, context, session, region, code)
+
+
+def _indicator_detail(update: Update, context: ContextTypes.DEFAULT_TYPE, session: Session, region: RegionRef,
+                      code: str, prefix: str = "") -> Reply:
+    """One indicator of ``region``: its state, evidence and files, with the buttons the sender may use."""
+    rt = runtime(context)
+    cycle = rt.cycle(session)
+    status = next((s for s in indicator_statuses(session, cycle, region) if s.indicator.code == code), None)
     if status is None:
         return Reply(error(rt.t, "Indikator {code} tidak ada di daftar indikator.", code=code))
     g = grants_of(update, context)
     may_see_files = allowed(g, Action.EDIT_CHECKLIST, region)
     may_edit = may_change_evidence(g, region, status.state)  # a verified indicator's evidence is the Kanwil's
     states = settable_states(g, region, status.state) if may_see_files else []
-    with rt.session() as session:
-        files = evidence.count(session, rt.cycle(session), region, code)
+    files = evidence.count(session, cycle, region, code)
     reply = render_checklist.indicator_detail(rt.t, region, status, may_edit, states, region.timezone, files,
                                               may_see_files=may_see_files)
     return Reply(f"{prefix}\n\n{reply.text}" if prefix else reply.text, reply.buttons)
 
 
 async def checklist(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if not await require(update, context, Action.VIEW) or not await require_catalog(update, context):
-        return
-    rt = runtime(context)
-    query = " ".join(context.args or [])
-    if not query:
-        await send(update, context, render_status.usage(rt.t, "/checklist <wilayah>", "/checklist Tapin"))
-        return
-    resolution = await resolve_or_ask(update, context, query, cb.CHECKLIST)
+    resolution = await region_argument(update, context, cb.CHECKLIST, "/checklist <wilayah>", "/checklist Tapin",
+                                       own=False)
     if resolution is None:
         return
     if resolution.province:
@@ -193,6 +205,14 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     action = Action.EDIT_CHECKLIST if pressed.action in (cb.SET_STATE, cb.ADD_NOTE) else Action.VIEW
     if not await require(update, context, action, place) or not await require_catalog(update, context):
         return
+    if isinstance(pressed, cb.IndicatorButton) and pressed.action == cb.INDICATOR:
+        shown = indicator_page(update, context, place, pressed.code)  # with the check below, in one transaction
+        if shown is None:
+            await stale(update, context)  # a code that is not (or no longer) in the catalog
+            return
+        await query.answer()
+        await answer(update, context, shown)
+        return
     if isinstance(pressed, cb.IndicatorButton) and not indicator_exists(context, pressed.code):
         await stale(update, context)  # a code that is not (or no longer) in the catalog
         return
@@ -201,8 +221,6 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await answer(update, context, menu_reply(context, place))
     elif isinstance(pressed, cb.PageButton):
         await answer(update, context, criterion_reply(context, place, pressed.criterion, pressed.page))
-    elif pressed.action == cb.INDICATOR:
-        await answer(update, context, indicator_reply(update, context, place, pressed.code))
     elif pressed.action == cb.SET_STATE and pressed.state is not None:  # the parser gives ks its state
         done = change_state(update, context, place, pressed.code, pressed.state.value, None)
         await answer(update, context, indicator_reply(update, context, place, pressed.code, prefix=done.text))

@@ -12,13 +12,21 @@ from bot.domain.access import Action, settable_states
 from bot.domain.runtime import Runtime
 from bot.io import export
 from bot.io.export import Workbook
-from bot.reference import ProvinceRef, RegionRef, regions_of
+from bot.reference import Place, ProvinceRef, RegionRef, regions_of
 from bot.render import callbacks as cb
 from bot.render import status as render_status
 from handlers import parts
-from handlers.common import button, grants_of, offer_regions, require, resolve_or_ask, runtime, send, send_file, stale
-
-Place = RegionRef | ProvinceRef
+from handlers.common import (
+    button,
+    grants_of,
+    offer_regions,
+    region_argument,
+    require,
+    runtime,
+    send,
+    send_file,
+    stale,
+)
 
 
 def _report(rt: Runtime, place: Place) -> Workbook:
@@ -63,32 +71,20 @@ async def send_template(update: Update, context: ContextTypes.DEFAULT_TYPE, regi
 
 
 async def ekspor(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if not await require(update, context, Action.VIEW):
-        return
-    rt = runtime(context)
-    query = " ".join(context.args or [])
-    if not query:
-        await send(update, context, render_status.usage(rt.t, "/ekspor <wilayah atau provinsi>", "/ekspor Kalsel"))
-        return
-    resolution = await resolve_or_ask(update, context, query, cb.EKSPOR)
+    resolution = await region_argument(update, context, cb.EKSPOR, "/ekspor <wilayah atau provinsi>",
+                                       "/ekspor Kalsel", own=False, catalog=False)
     if resolution is not None and resolution.target is not None:
         await send_report(update, context, resolution.target)
 
 
 async def templat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if not await require(update, context, Action.EDIT_CHECKLIST):
-        return
-    rt = runtime(context)
-    query = " ".join(context.args or [])
-    if not query:
-        await send(update, context, render_status.usage(rt.t, "/templat <wilayah>", "/templat Tapin"))
-        return
-    resolution = await resolve_or_ask(update, context, query, cb.TEMPLAT)
+    resolution = await region_argument(update, context, cb.TEMPLAT, "/templat <wilayah>", "/templat Tapin",
+                                       action=Action.EDIT_CHECKLIST, own=False, catalog=False)
     if resolution is None:
         return
     if resolution.province:
         await send(update, context, render_status.pick_region(
-            rt.t, resolution.province, regions_of(resolution.province.code), cb.TEMPLAT))
+            runtime(context).t, resolution.province, regions_of(resolution.province.code), cb.TEMPLAT))
         return
     if resolution.region is not None:
         await send_template(update, context, resolution.region)

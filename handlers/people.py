@@ -31,6 +31,7 @@ from handlers.common import (
     answer,
     button,
     grants_of,
+    region_argument,
     require,
     resolve_or_ask,
     runtime,
@@ -160,24 +161,13 @@ def history_reply(context: ContextTypes.DEFAULT_TYPE, target: Place, page: int) 
 
 
 async def riwayat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if not await require(update, context, Action.HISTORY):
+    resolution = await region_argument(update, context, cb.STATUS, "/riwayat <wilayah>", "/riwayat Tapin",
+                                       action=Action.HISTORY, catalog=False)
+    if resolution is None or resolution.target is None:
         return
-    rt = runtime(context)
-    query = " ".join(context.args or [])
-    target = None
-    if query:
-        resolution = await resolve_or_ask(update, context, query, cb.STATUS)
-        if resolution is None:
-            return
-        target = resolution.target
-    else:
-        target = grants_of(update, context).default_target()
-    if target is None:
-        await send(update, context, render_status.usage(rt.t, "/riwayat <wilayah>", "/riwayat Tapin"))
+    if not await require(update, context, Action.HISTORY, resolution.target):
         return
-    if not await require(update, context, Action.HISTORY, target):
-        return
-    await send(update, context, history_reply(context, target, 0))
+    await send(update, context, history_reply(context, resolution.target, 0))
 
 
 async def on_history_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

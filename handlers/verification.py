@@ -21,7 +21,6 @@ from bot.reference import provinces
 from bot.render import Reply
 from bot.render import callbacks as cb
 from bot.render import review_callbacks as vcb
-from bot.render import status as render_status
 from bot.render import verification as render
 from bot.render.common import error
 from handlers import parts
@@ -30,9 +29,10 @@ from handlers.common import (
     button,
     edit,
     grants_of,
+    may_read,
+    region_argument,
     require,
     require_catalog,
-    resolve_or_ask,
     runtime,
     send,
     send_error,
@@ -63,7 +63,7 @@ def opening(update: Update, context: ContextTypes.DEFAULT_TYPE, scope: service.S
 
 
 async def verifikasi(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if not await require(update, context, Action.VERIFY) or not await require_catalog(update, context):
+    if not await may_read(update, context, Action.VERIFY):
         return
     rt = runtime(context)
     if parts.chat(update).type != "private":
@@ -71,16 +71,12 @@ async def verifikasi(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
                                                       "bukan di grup.")))
         return
     query = " ".join(context.args or [])
-    scope: service.Scope | None
-    if query:
-        resolution = await resolve_or_ask(update, context, query, vcb.VERIFY_OPEN)
+    scope = None if query else default_scope(update, context)  # without a name: the asker's own province
+    if scope is None:
+        resolution = await region_argument(update, context, vcb.VERIFY_OPEN, FORM, "/verifikasi Kalsel", query=query,
+                                           own=False, gated=True)
         scope = resolution.target if resolution else None
-        if scope is None:  # unclear or unknown: answered with buttons or suggestions already
-            return
-    else:
-        scope = default_scope(update, context)
-        if scope is None:
-            await send(update, context, render_status.usage(rt.t, FORM, "/verifikasi Kalsel"))
+        if scope is None:  # unclear or unknown: answered with buttons or suggestions already (or how to use it)
             return
     if await require(update, context, Action.VERIFY, scope):
         await send(update, context, opening(update, context, scope))

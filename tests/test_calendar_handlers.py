@@ -12,7 +12,7 @@ from sqlmodel import select
 from bot.core.models import AksiReport, Event, Reminder, Subscription
 from bot.messaging.engine import DeliveryEngine
 from bot.telegram.sender import TelegramSender
-from tests.conftest import ADMIN, VIEWER, replies
+from tests.conftest import ADMIN, STAF, VIEWER, replies
 from tests.fakes import buttons_of
 
 GROUP = -100123
@@ -94,6 +94,16 @@ async def test_jadwal_lists_by_region_and_province(bot):
     assert reply.params["text"].count("(#") == 3
     (reply,) = replies(await bot.say("/jadwal", VIEWER))  # their own kab/kota, as /status does
     assert "<b>Jadwal Kabupaten Tapin</b>" in reply.params["text"] and "Cara pakai" not in reply.params["text"]
+
+
+async def test_jadwal_without_a_name_follows_what_the_chat_is_subscribed_to(bot):
+    await bot.say("/jadwal_tambah rakor Kalsel 2024-06-19 09:00 Rakor Kalsel")
+    await bot.say("/langganan Tapin", STAF, chat_id=GROUP)
+    (reply,) = replies(await bot.say("/jadwal", 7001, chat_id=GROUP))  # a member of the bound group
+    assert "<b>Jadwal Kab. Tapin</b>" in reply.params["text"] and "Rakor Kalsel" in reply.params["text"]
+    await bot.say("/langganan Tapin", STAF)  # their own private chat, not their province
+    (reply,) = replies(await bot.say("/jadwal", STAF))
+    assert "<b>Jadwal Kab. Tapin</b>" in reply.params["text"], reply.params["text"]
 
 
 async def test_kalender_sends_an_ics_file(bot):

@@ -66,6 +66,28 @@ async def test_a_checklist_button_is_one_read_and_one_answer(bot):
     assert counted.reading("role_binding") == 1
 
 
+async def test_an_indicator_button_is_one_read_and_one_answer(bot):
+    (menu,) = replies(await bot.say("/checklist Tapin", PIC))
+    (page,) = replies(await bot.press(menu, next(label for label, _ in _buttons(menu) if label.startswith("1")), PIC))
+    indicator = next(data for _, data in _buttons(page) if data.startswith("ki|"))
+    (detail,) = replies(await bot.press(page, indicator, PIC))
+    with counting(bot.runtime.engine) as counted:
+        (again,) = replies(await bot.press(page, indicator, PIC))
+    assert again.params["text"] == detail.params["text"]
+    assert counted.transactions <= 2, (counted.transactions, counted.statements)
+    assert counted.reading("role_binding") == 1
+
+
+async def test_region_commands_are_one_read_and_one_answer(bot):
+    for text, shows in (("/checklist Tapin", "Tapin"), ("/riwayat Tapin", "Tapin"), ("/aksi Tapin", "Tapin")):
+        await bot.say(text, PIC)  # met once: names and chat remembered, nothing left to write
+        with counting(bot.runtime.engine) as counted:
+            (reply,) = replies(await bot.say(text, PIC))
+        assert shows in reply.params["text"], (text, reply.params["text"])
+        assert counted.transactions <= 2, (text, counted.transactions, counted.statements)
+        assert counted.reading("role_binding") == 1, text  # the rights, read once
+
+
 async def test_a_group_reading_is_one_read_and_one_answer_with_its_binding(bot):
     await bot.say("/langganan Tapin", STAF, chat_id=-100321)
     await bot.say("/status", 7001, chat_id=-100321)  # a member of the bound group, no role of their own
