@@ -23,6 +23,7 @@ session; nothing mutable is shared between updates.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
@@ -60,15 +61,14 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
                 await self._refuse(update, verdict)
                 return
         if chat is None:
-            await self._run(coroutine)
+            await self._run(coroutine, None)
             return
         lock, users = self._locks.get(chat, (None, 0))
         if lock is None:
             lock = asyncio.Lock()
         self._locks[chat] = (lock, users + 1)
         try:
-            async with lock:
-                await self._run(coroutine)
+            await self._run(coroutine, lock)
         finally:
             lock, users = self._locks[chat]
             if users <= 1:
@@ -76,19 +76,21 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
             else:
                 self._locks[chat] = (lock, users - 1)
 
-    async def _run(self, coroutine: Awaitable[Any]) -> None:
-        """Start ``coroutine`` once the update started before it has reached its first wait; then await it."""
+    async def _run(self, coroutine: Awaitable[Any], chat: asyncio.Lock | None) -> None:
+        """Await ``coroutine`` holding its chat's lock; it starts once the update started before it has reached
+        its first wait."""
         task: asyncio.Future[Any] | None = None
         try:
-            async with self._start:
-                task = asyncio.ensure_future(coroutine)
-                await asyncio.sleep(0)  # the task's first step: its work up to its first wait (or all of it)
-            await task
+            async with chat or contextlib.nullcontext():
+                async with self._start:
+                    task = asyncio.ensure_future(coroutine)
+                    await asyncio.sleep(0)  # the task's first step: its work up to its first wait (or all of it)
+                await task
         except asyncio.CancelledError:  # the application shuts down: the update ends too
             if task is not None:
                 task.cancel()
             elif isinstance(coroutine, Coroutine):
-                coroutine.close()  # never started
+                coroutine.close()  # never started (still waiting for its chat or its turn)
             raise
 
     async def _refuse(self, update: Update, verdict: Verdict) -> None:
