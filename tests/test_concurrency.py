@@ -63,6 +63,24 @@ async def test_many_chats_at_once_each_get_every_answer_once_and_in_order(slow_b
             assert name in text, (chat, name, text[:80])
 
 
+async def test_a_burst_s_first_reply_leaves_before_the_whole_burst_was_worked_through(slow_bot):
+    """Each update's work runs on the event loop up to its first wait; 30 updates started at once (as the
+    Application hands them over) used to do all that work before the first reply could leave."""
+    processor, happened = ChatOrderedProcessor(), []
+
+    async def handle(i: int) -> None:
+        happened.append(f"work {i}")  # the handler's database work: no await
+        for _ in range(3):  # the way to Telegram: a few steps of the event loop
+            await asyncio.sleep(0)
+        happened.append(f"sent {i}")
+
+    updates = [slow_bot.factory.message("/status Tapin", 6000 + i, 6000 + i) for i in range(30)]
+    await asyncio.gather(*(processor.process_update(u, handle(i)) for i, u in enumerate(updates)))
+    assert sorted(happened) == sorted([f"work {i}" for i in range(30)] + [f"sent {i}" for i in range(30)])
+    assert happened.index("sent 0") < happened.index("work 5")
+    assert [h for h in happened if h.startswith("work")] == [f"work {i}" for i in range(30)]  # in arrival order
+
+
 async def test_guided_conversations_of_many_chats_do_not_mix(slow_bot):
     staff = list(range(9001, 9009))
     for user in staff:

@@ -6,6 +6,14 @@ network or on a rate limit never holds up another chat); updates of the *same* c
 other, in the order they arrived, so a conversation's steps (the ``/jadwal_tambah`` wizard, a button
 pressed right after a command) are never interleaved.
 
+Updates *start* one at a time: the next one begins its work when the one before has reached its first wait
+(the network, the rate limiter, a worker thread) or is done. A handler's database work runs on the event loop
+up to its first ``await``; when a burst of 100 updates all started at once, every one of them did that work
+before the first reply could leave (the first reply waited for the whole burst). Started one by one, each
+reply leaves as soon as its own update has got that far, and the others are worked through while it
+travels: a burst's first 30 replies leave after about 30 updates' work instead of 100, and every later
+second of Telegram's 30 a second starts that much earlier (``bench/burst.py``).
+
 Before that, the flood gate (:class:`bot.flood.FloodGate`) may limit a sender: a pressed button is then
 answered "Terlalu cepat, coba lagi dalam N detik" (so it never spins), a person who writes is told once,
 and their update is not handled. People at work never get there. Every handler opens its own database
@@ -15,8 +23,9 @@ session; nothing mutable is shared between updates.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from telegram import Update
@@ -38,6 +47,7 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         self.flood = flood
         self.language = language
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}  # chat -> (lock, updates holding or waiting)
+        self._start = asyncio.Lock()  # held by the update that is starting, until its first wait
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         if not isinstance(update, Update):
@@ -51,21 +61,37 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
                 await self._refuse(update, verdict)
                 return
         if chat is None:
-            await coroutine
+            await self._run(coroutine, None)
             return
         lock, users = self._locks.get(chat, (None, 0))
         if lock is None:
             lock = asyncio.Lock()
         self._locks[chat] = (lock, users + 1)
         try:
-            async with lock:
-                await coroutine
+            await self._run(coroutine, lock)
         finally:
             lock, users = self._locks[chat]
             if users <= 1:
                 del self._locks[chat]
             else:
                 self._locks[chat] = (lock, users - 1)
+
+    async def _run(self, coroutine: Awaitable[Any], chat: asyncio.Lock | None) -> None:
+        """Await ``coroutine`` holding its chat's lock; it starts once the update started before it has reached
+        its first wait."""
+        task: asyncio.Future[Any] | None = None
+        try:
+            async with chat or contextlib.nullcontext():
+                async with self._start:
+                    task = asyncio.ensure_future(coroutine)
+                    await asyncio.sleep(0)  # the task's first step: its work up to its first wait (or all of it)
+                await task
+        except asyncio.CancelledError:  # the application shuts down: the update ends too
+            if task is not None:
+                task.cancel()
+            elif isinstance(coroutine, Coroutine):
+                coroutine.close()  # never started (still waiting for its chat or its turn)
+            raise
 
     async def _refuse(self, update: Update, verdict: Verdict) -> None:
         """A button is always answered (it stops spinning); a person who writes is told once per limit."""
