@@ -191,6 +191,7 @@ BEFORE = st.sampled_from([None, "/jadwal_tambah", "/umumkan Kalsel", "/checklist
 PROPERTY = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
+@pytest.mark.slow  # 40 hypothesis examples per prefix through the Application: the full run's
 @pytest.mark.parametrize("prefix", [*PREFIXES, None])
 def test_any_button_data_is_answered_once_without_a_traceback(catalog, caplog, prefix):
     grant(catalog, VIEWER, "pemantau", "63.05")

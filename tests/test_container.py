@@ -24,7 +24,7 @@ import pytest
 from tests.http_bot_api import HttpBotApi
 from tests.processes import free_port, http_get, wait_for
 
-pytestmark = pytest.mark.slow  # the bot (or another program) as a real process
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("image")]  # one image (module fixture) on one worker
 
 ROOT = Path(__file__).resolve().parent.parent
 

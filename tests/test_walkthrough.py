@@ -18,6 +18,8 @@ from bot.messaging.reminders import Dispatcher
 from bot.telegram.sender import TelegramSender
 from tests.conftest import ADMIN, PIC, STAF, VIEWER, BotHarness, grant
 
+pytestmark = pytest.mark.slow  # every flow in both languages and both chats: the full run's, not the unit tests'
+
 GROUP = -100500
 APOLOGY = ("Maaf, terjadi kesalahan", "Sorry, something went wrong")
 
