@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from bot.core.clock import FixedClock
 from bot.core.db import normalise_url
@@ -26,6 +27,23 @@ VIEWER = 222  # pemantau of Kab. Tapin
 STAF = 333  # staf of Kalimantan Selatan
 PIC = 444  # focal point of Kab. Tapin
 NOW = datetime(2024, 1, 25, 2, 0, tzinfo=UTC)  # Thursday 25 January 2024, 10:00 WITA
+
+
+# the files whose tests take half a minute to a minute and a half each, mostly waiting on the bot as a process
+LONGEST = {"test_fault_drills", "test_container", "test_outage", "test_replicas", "test_one_poller"}
+
+
+def _turn(item: pytest.Item) -> int:
+    if item.get_closest_marker("slow") is None:
+        return 2
+    return 0 if item.path.stem in LONGEST else 1
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """The longest tests first, then the other slow ones, then the rest (a stable sort: otherwise in collection
+    order). In a parallel run (``-n 4``) the drills start at once and the fast tests fill the cores around them,
+    instead of a drill starting last and keeping one worker busy after the others are done."""
+    items.sort(key=_turn)
 
 
 def make_settings(database_url: str, **overrides) -> Settings:
@@ -56,34 +74,78 @@ def migrated_sqlite(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def catalog_sqlite(migrated_sqlite, tmp_path_factory) -> Path:
+    """The migrated database with the sample catalog as ``catalog`` loads it, copied for each test that uses it."""
+    path = tmp_path_factory.mktemp("catalog") / "catalog.db"
+    shutil.copyfile(migrated_sqlite, path)
+    rt = Runtime.start(make_settings(f"sqlite:///{path}"), FixedClock(NOW))
+    with rt.session() as session:
+        import_sample(session, rt.clock)
+    with rt.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    rt.engine.dispose()
+    return path
+
+
+_WITH_CATALOG: set[int] = set()  # id() of the runtimes started from catalog_sqlite
+
+
 @pytest.fixture
-def runtime(sqlite_url, clock, migrated_sqlite) -> Iterator[Runtime]:
-    shutil.copyfile(migrated_sqlite, sqlite_url.removeprefix("sqlite:///"))
+def runtime(request, sqlite_url, clock, migrated_sqlite) -> Iterator[Runtime]:
+    with_catalog = "catalog" in request.fixturenames and clock.now() == NOW
+    template = request.getfixturevalue("catalog_sqlite") if with_catalog else migrated_sqlite
+    shutil.copyfile(template, sqlite_url.removeprefix("sqlite:///"))
     rt = Runtime.start(make_settings(sqlite_url), clock)
+    if with_catalog:
+        _WITH_CATALOG.add(id(rt))
     yield rt
+    _WITH_CATALOG.discard(id(rt))
     rt.engine.dispose()
 
 
 @pytest.fixture
 def catalog(runtime) -> Runtime:
-    """The runtime with the sample catalog loaded."""
-    with runtime.session() as session:
-        import_sample(session, runtime.clock)
+    """The runtime with the sample catalog loaded (copied from ``catalog_sqlite`` when the test asked for it)."""
+    if id(runtime) not in _WITH_CATALOG:
+        with runtime.session() as session:
+            import_sample(session, runtime.clock)
     return runtime
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A PostgreSQL database in a schema of its own (needs TEST_DATABASE_URL)."""
+@pytest.fixture(scope="session")
+def pg_base() -> Iterator[str | None]:
+    """A PostgreSQL database of this xdist worker (and run) alone, on the server of TEST_DATABASE_URL.
+
+    Workers share nothing: not the schemas of :func:`pg_url`, nor the database-wide advisory lock that copies
+    starting together migrate under (``bot.core.db.MIGRATION_LOCK``), nor another run's databases."""
     base = os.environ.get("TEST_DATABASE_URL")
     if not base:
+        yield None
+        return
+    url = make_url(base)
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    name = f"{url.database or 'test'}_{worker}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(normalise_url(base), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield url.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def pg_url(pg_base) -> Iterator[str]:
+    """A PostgreSQL database in a schema of its own (needs TEST_DATABASE_URL), in this worker's database."""
+    if not pg_base:
         pytest.skip("TEST_DATABASE_URL is not set: PostgreSQL tests run in CI")
     schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(normalise_url(base))
+    admin = create_engine(normalise_url(pg_base))
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in base else "?"
-    yield f"{base}{sep}options={quote(f'-csearch_path={schema}')}"
+    sep = "&" if "?" in pg_base else "?"
+    yield f"{pg_base}{sep}options={quote(f'-csearch_path={schema}')}"
     with admin.begin() as conn:
         conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
     admin.dispose()

@@ -1,4 +1,5 @@
-"""A local HTTP stand-in for the Bot API (answers like ``tests/fakes/bot_api.py``), and the bot as a real process.
+"""A local HTTP stand-in for the Bot API (answers like ``tests/fakes/bot_api.py``); the bot as a real process is
+``tests/processes.py``.
 
 Behaviours a test can switch on: ``conflict`` (getUpdates answers 409 like Telegram when another copy
 polls), ``hang`` (every call waits, as when Telegram does not answer), ``send_delay`` (each sendMessage
@@ -8,19 +9,13 @@ and sendPhoto takes that long, to widen the window for a kill).
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 from tests.fakes import ApiCall, ScriptedError
 from tests.fakes.http_server import FakeTelegramServer
-
-TOKEN = "7412345678:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"  # the shape of a real token, never a real one
+from tests.processes import TOKEN
 
 
 class HttpBotApi(FakeTelegramServer):
@@ -67,65 +62,6 @@ class HttpBotApi(FakeTelegramServer):
         with self.lock:
             for chat_id in chat_ids:
                 self.api.register_chat(chat_id)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def bot_env(api: HttpBotApi, database_url: str, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PANTAU_", "TELEGRAM_", "DATABASE_URL"))}
-    env.update({"TELEGRAM_BOT_TOKEN": TOKEN, "DATABASE_URL": database_url, "TELEGRAM_API_BASE_URL": api.base_url,
-                "PANTAU_TICK_SECONDS": "1", "PANTAU_ADMIN_IDS": "111", "PANTAU_CYCLE": "2024/2025"})
-    env.update(extra)
-    return env
-
-
-class BotProcess:
-    """``python -m bot run`` with its output in a file (no pipe to fill up)."""
-
-    def __init__(self, env: dict[str, str], cwd: Path, name: str = "bot", args: tuple[str, ...] = ("run",)) -> None:
-        self.log_path = cwd / f"{name}.log"
-        self._log = open(self.log_path, "w")  # noqa: SIM115 - closed in wait()
-        self.proc = subprocess.Popen([sys.executable, "-m", "bot", *args], env=env, cwd=cwd,
-                                     stdout=self._log, stderr=subprocess.STDOUT)
-
-    @property
-    def output(self) -> str:
-        if not self._log.closed:
-            self._log.flush()
-        return self.log_path.read_text(errors="replace")
-
-    def wait(self, timeout: float) -> int:
-        try:
-            return self.proc.wait(timeout=timeout)
-        finally:
-            self._log.close()
-
-    def kill(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(timeout=10)
-        self._log.close()
-
-
-def wait_for(predicate, timeout: float, interval: float = 0.1, what: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-
-
-def http_get(url: str, timeout: float = 3.0) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as r:
-            return r.status, r.read().decode()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read().decode()
 
 
 def webhook_secret(token: str = TOKEN) -> str:

@@ -1,14 +1,25 @@
-"""The access matrix: every command x every role x own/other region, end to end through the bot.
+"""The access matrix: every command x every role x own kab/kota, another of the same province, another province.
 
-Own region: Kab. Tapin / Kalimantan Selatan. Other: Kota Samarinda / Kalimantan Timur.
-A denied person gets the polite refusal and nothing changes; an allowed one does not get it.
+The decision table (``bot.domain.access``) is checked for every case without the bot: which rule each command
+asks and the answer for each person. Then cases through the real Application pin that each command asks that
+rule, that the grants come from the database, and that a refusal is the polite one.
+
+Own region: Kab. Tapin / Kalimantan Selatan. Same province: Kab. Tanah Laut / Kalimantan Selatan. Other:
+Kota Samarinda / Kalimantan Timur. A denied person gets the polite refusal and nothing changes; an allowed one
+does not get it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
-from bot.core.models import RoleBinding
+from bot.core.aksi_models import AksiStatus
+from bot.core.models import IndicatorState, RoleBinding
+from bot.domain.access import Action, aksi_refusal, aksi_status_as, allowed, may_set_state, settable_states
+from bot.domain.people import Grants, grants
+from bot.reference import ProvinceRef, RegionRef, provinces, regions
 from tests.conftest import ADMIN, PIC, STAF, VIEWER, grant, replies
 
 NOBODY = 999
@@ -17,45 +28,98 @@ GROUP = -100900
 DENIED = "tidak berwenang"
 
 ROLES = {"admin": ADMIN, "staf": STAF, "pic": PIC, "pemantau": VIEWER, "none": NOBODY}
-PLACES = {"own": ("Tapin", "Kalsel", "@pic_tapin"), "other": ("Samarinda", "Kaltim", "@pic_samarinda")}
+# what the database grants each of them in a private chat (the ``world`` fixture; checked below)
+GRANTS = {
+    "admin": Grants(ADMIN, admin=True),
+    "staf": Grants(STAF, staf=frozenset({"63"})),
+    "pic": Grants(PIC, pic=frozenset({"63.05"})),
+    "pemantau": Grants(VIEWER, pemantau=frozenset({"63.05"})),
+    "none": Grants(NOBODY),
+}
+WHERE = ["own", "same", "other"]
+# (kab/kota, province, a person to /cabut) as typed
+PLACES = {"own": ("Tapin", "Kalsel", "@pic_tapin"), "same": ("Tanah Laut", "Kalsel", "@pic_tapin"),
+          "other": ("Samarinda", "Kaltim", "@pic_samarinda")}
+REGION = {"own": "63.05", "same": "63.01", "other": "64.72"}
+PROVINCE = {"own": "63", "same": "63", "other": "64"}
 
 Y, N = True, False
-READ = {"admin": (Y, Y), "staf": (Y, Y), "pic": (Y, Y), "pemantau": (Y, Y), "none": (N, N)}
-REGION_WRITE = {"admin": (Y, Y), "staf": (Y, N), "pic": (Y, N), "pemantau": (N, N), "none": (N, N)}
-STAFF = {"admin": (Y, Y), "staf": (Y, N), "pic": (N, N), "pemantau": (N, N), "none": (N, N)}
-NATIONAL = {"admin": (Y, Y), "staf": (Y, Y), "pic": (N, N), "pemantau": (N, N), "none": (N, N)}
-ANYONE = {"admin": (Y, Y), "staf": (Y, Y), "pic": (Y, Y), "pemantau": (Y, Y), "none": (Y, Y)}
+# expected (own, same province, other province) per role
+READ = {"admin": (Y, Y, Y), "staf": (Y, Y, Y), "pic": (Y, Y, Y), "pemantau": (Y, Y, Y), "none": (N, N, N)}
+REGION_WRITE = {"admin": (Y, Y, Y), "staf": (Y, Y, N), "pic": (Y, N, N), "pemantau": (N, N, N), "none": (N, N, N)}
+STAFF = {"admin": (Y, Y, Y), "staf": (Y, Y, N), "pic": (N, N, N), "pemantau": (N, N, N), "none": (N, N, N)}
+NATIONAL = {"admin": (Y, Y, Y), "staf": (Y, Y, Y), "pic": (N, N, N), "pemantau": (N, N, N), "none": (N, N, N)}
+ANYONE = {"admin": (Y, Y, Y), "staf": (Y, Y, Y), "pic": (Y, Y, Y), "pemantau": (Y, Y, Y), "none": (Y, Y, Y)}
 
-# (command template, chat: None = private, expected (own, other) per role)
+Decision = Callable[[Grants, str], bool]  # (the person's grants, where) -> allowed
+
+
+def _target(on: str | None, where: str) -> RegionRef | ProvinceRef | None:
+    if on == "region":
+        return regions()[REGION[where]]
+    return provinces()[PROVINCE[where]] if on == "province" else None
+
+
+def rule(action: Action, on: str | None = None) -> Decision:
+    """The command asks ``allowed(grants, action, <the typed kab/kota or province>)``."""
+    return lambda g, where: allowed(g, action, _target(on, where))
+
+
+def report(typed: AksiStatus, nilai: bool) -> Decision:
+    """An Aksi HAM action's report on a kab/kota with none yet: the rule of recording plus the Kanwil's part."""
+    def decide(g: Grants, where: str) -> bool:
+        region = regions()[REGION[where]]
+        status = aksi_status_as(g, region, typed, None)
+        return aksi_refusal(g, region, None, status, nilai_changes=nilai, note_changes=False) is None
+    return decide
+
+
+def anyone(g: Grants, where: str) -> bool:
+    return True
+
+
+# (command template, chat: None = private, the rule it asks, expected (own, same, other) per role)
 MATRIX = [
-    ("/saya", None, ANYONE),
-    ("/status {region}", None, READ),
-    ("/status {province}", None, READ),
-    ("/status nasional", None, NATIONAL),
-    ("/status Indonesia", None, NATIONAL),
-    ("/belum {region}", None, READ),
-    ("/checklist {region}", None, READ),
-    ("/jadwal {region}", None, READ),
-    ("/kalender {province}", None, READ),
-    ("/aksi {region}", None, READ),
-    ("/tandai {region} 1.01 proses", None, REGION_WRITE),
-    ("/aksi {region} B04 2024 2 lengkap", None, REGION_WRITE),  # a PIC hands their own in (diajukan)
-    ("/aksi {region} B04 2024 2 lengkap 80", None, STAFF),  # a nilai capaian is the Kanwil's
-    ("/aksi {region} B04 2024 2 tidak lengkap", None, STAFF),  # so is "tidak lengkap"
-    ("/aksi {region} B04 2024 80", None, STAFF),  # the period's nilai (the old form)
-    ("/aksi {region} 2024 jumlah 8", None, STAFF),  # the list of actions
-    ("/aksi {region} 2024 judul 3 Layanan ramah disabilitas", None, STAFF),
-    ("/riwayat {region}", None, REGION_WRITE),
-    ("/jadwal_tambah rakor {region} 2024-06-19 09:00 Rakor", None, STAFF),
-    ("/jadwal_tambah rakor {province} 2024-06-19 09:00 Rakor", None, STAFF),
-    ("/langganan {region}", GROUP, STAFF),
-    ("/undang pic {region}", None, STAFF),
-    ("/undang staf {province}", None, STAFF),
-    ("/anggota {province}", None, STAFF),
-    ("/cabut {person} {region}", None, STAFF),
-    ("/verifikasi {region}", None, STAFF),  # the Kanwil checks what a kab/kota handed in
-    ("/verifikasi {province}", None, STAFF),
+    ("/saya", None, anyone, ANYONE),
+    ("/status {region}", None, rule(Action.VIEW, "region"), READ),
+    ("/status {province}", None, rule(Action.VIEW, "province"), READ),
+    ("/status nasional", None, rule(Action.VIEW_NATIONAL), NATIONAL),
+    ("/status Indonesia", None, rule(Action.VIEW_NATIONAL), NATIONAL),
+    ("/belum {region}", None, rule(Action.VIEW, "region"), READ),
+    ("/checklist {region}", None, rule(Action.VIEW, "region"), READ),
+    ("/jadwal {region}", None, rule(Action.VIEW, "region"), READ),
+    ("/kalender {province}", None, rule(Action.VIEW), READ),
+    ("/aksi {region}", None, rule(Action.VIEW), READ),
+    ("/tandai {region} 1.01 proses", None, rule(Action.EDIT_CHECKLIST, "region"), REGION_WRITE),
+    # a PIC hands their own in (diajukan)
+    ("/aksi {region} B04 2024 2 lengkap", None, report(AksiStatus.LENGKAP, nilai=False), REGION_WRITE),
+    # a nilai capaian is the Kanwil's
+    ("/aksi {region} B04 2024 2 lengkap 80", None, report(AksiStatus.LENGKAP, nilai=True), STAFF),
+    # so is "tidak lengkap"
+    ("/aksi {region} B04 2024 2 tidak lengkap", None, report(AksiStatus.TIDAK_LENGKAP, nilai=False), STAFF),
+    ("/aksi {region} B04 2024 80", None, rule(Action.ASSESS_AKSI, "region"), STAFF),  # the period's nilai (old form)
+    ("/aksi {region} 2024 jumlah 8", None, rule(Action.ASSESS_AKSI, "region"), STAFF),  # the list of actions
+    ("/aksi {region} 2024 judul 3 Layanan ramah disabilitas", None, rule(Action.ASSESS_AKSI, "region"), STAFF),
+    ("/riwayat {region}", None, rule(Action.HISTORY, "region"), REGION_WRITE),
+    ("/jadwal_tambah rakor {region} 2024-06-19 09:00 Rakor", None, rule(Action.MANAGE_EVENTS, "region"), STAFF),
+    ("/jadwal_tambah rakor {province} 2024-06-19 09:00 Rakor", None, rule(Action.MANAGE_EVENTS, "province"), STAFF),
+    ("/langganan {region}", GROUP, rule(Action.SUBSCRIBE, "region"), STAFF),
+    ("/undang pic {region}", None, rule(Action.INVITE, "region"), STAFF),
+    ("/undang staf {province}", None, rule(Action.INVITE, "province"), STAFF),
+    ("/anggota {province}", None, rule(Action.MEMBERS, "province"), STAFF),
+    ("/cabut {person} {region}", None, rule(Action.REVOKE, "region"), STAFF),
+    ("/verifikasi {region}", None, rule(Action.VERIFY, "region"), STAFF),  # the Kanwil checks what was handed in
+    ("/verifikasi {province}", None, rule(Action.VERIFY, "province"), STAFF),
 ]
+COMMANDS = [":".join(m[0].split()[:2]) for m in MATRIX]
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+@pytest.mark.parametrize("where", WHERE)
+@pytest.mark.parametrize("template,chat,decide,expected", MATRIX, ids=COMMANDS)
+def test_decision_table(template, chat, decide, expected, role, where):
+    """Every command x role x place: the rule the command asks gives the expected answer."""
+    assert decide(GRANTS[role], where) is expected[role][WHERE.index(where)], (template, role, where)
 
 
 @pytest.fixture
@@ -77,22 +141,34 @@ def bindings(rt) -> list[tuple]:
         return sorted((b.user_id, b.role, b.target_code) for b in session.exec(select(RoleBinding)))
 
 
-@pytest.mark.parametrize("role", list(ROLES))
-@pytest.mark.parametrize("where", ["own", "other"])
-@pytest.mark.parametrize("template,chat,expected", MATRIX, ids=[":".join(m[0].split()[:2])
-                                                                 for m in MATRIX])
-async def test_matrix(world, template, chat, expected, role, where):
+def test_the_grants_of_the_table_are_what_the_database_gives(world):
+    with world.runtime.session() as session:
+        given = {role: grants(session, world.runtime.settings.admin_ids, uid, uid) for role, uid in ROLES.items()}
+    assert given == GRANTS
+
+
+# Through the Application, each command for the people and places that tell the rules apart: admin elsewhere
+# (every allowed path), the staf of Kalsel, the PIC of Tapin (own, same province, other), a pemantau, a stranger.
+# One bot per person and place, the commands in the order of MATRIX (the allowed ones change things as they go).
+APP_CASES = [("admin", "other"), ("staf", "own"), ("staf", "same"), ("staf", "other"), ("pic", "own"),
+             ("pic", "same"), ("pic", "other"), ("pemantau", "own"), ("none", "own")]
+
+
+@pytest.mark.parametrize("role,where", APP_CASES)
+async def test_matrix_through_the_bot(world, role, where):
     region, province, person = PLACES[where]
-    line = template.format(region=region, province=province, person=person)
-    calls = [c for c in await world.say(line, ROLES[role], chat_id=chat)
-             if c.method in ("sendMessage", "sendDocument", "sendPhoto")]
-    text = "\n".join(c.params.get("text") or c.params.get("caption") or "" for c in calls)
-    allowed = expected[role][0 if where == "own" else 1]
-    if allowed:
-        assert DENIED not in text, f"{role} should be allowed: {line}\n{text}"
-        assert calls, line
-    else:
-        assert DENIED in text, f"{role} should be refused: {line}\n{text}"
+    wrong = []
+    for template, chat, _, expected in MATRIX:
+        line = template.format(region=region, province=province, person=person)
+        calls = [c for c in await world.say(line, ROLES[role], chat_id=chat)
+                 if c.method in ("sendMessage", "sendDocument", "sendPhoto")]
+        text = "\n".join(c.params.get("text") or c.params.get("caption") or "" for c in calls)
+        if expected[role][WHERE.index(where)]:
+            if DENIED in text or not calls:
+                wrong.append(f"{role} should be allowed: {line}\n{text}")
+        elif DENIED not in text:
+            wrong.append(f"{role} should be refused: {line}\n{text}")
+    assert not wrong, "\n\n".join(wrong)
 
 
 @pytest.mark.parametrize("role,province,allowed", [
@@ -151,17 +227,36 @@ STATE_RIGHTS = {
 }
 
 
+def state_right(role: str, state: str, where: str) -> bool:
+    if where == "own":
+        return STATE_RIGHTS[role][state]
+    return role == "admin" or (role == "staf" and where == "same")  # elsewhere: the Kanwil of that province
+
+
 @pytest.mark.parametrize("role", list(ROLES))
+@pytest.mark.parametrize("where", WHERE)
 @pytest.mark.parametrize("state", STATES)
-async def test_matrix_of_states(world, role, state):
-    """Every role x every state, by command: the state changes exactly when the role may set it."""
+def test_state_rights_table(role, where, state):
+    """Every role x state x place, from another state: may the role set it?"""
     start = "proses" if state != "proses" else "lengkap"
-    await world.say(f"/tandai Tapin 3.06 {start}", ADMIN)
-    (reply,) = replies(await world.say(f"/tandai Tapin 3.06 {state}", ROLES[role]))
-    expected = STATE_RIGHTS[role][state]
-    assert _state_of(world.runtime, "63.05", "3.06") == (state if expected else start), reply.params["text"]
-    if not expected:
-        assert "⚠️" in reply.params["text"] or DENIED in reply.params["text"]
+    region = regions()[REGION[where]]
+    assert may_set_state(GRANTS[role], region, state, start) is state_right(role, state, where)
+    offered = {s.value for s in settable_states(GRANTS[role], region, IndicatorState(start))}
+    assert (state in offered) is state_right(role, state, where)
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+async def test_matrix_of_states(world, role):
+    """Every role x every state, by command: the state changes exactly when the role may set it."""
+    for state in STATES:
+        start = "proses" if state != "proses" else "lengkap"
+        await world.say(f"/tandai Tapin 3.06 {start}", ADMIN)
+        (reply,) = replies(await world.say(f"/tandai Tapin 3.06 {state}", ROLES[role]))
+        expected = STATE_RIGHTS[role][state]
+        got = _state_of(world.runtime, "63.05", "3.06")
+        assert got == (state if expected else start), (state, reply.params["text"])
+        if not expected:
+            assert "⚠️" in reply.params["text"] or DENIED in reply.params["text"], state
 
 
 async def test_pic_cannot_overrule_the_kanwil(world):

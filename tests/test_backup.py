@@ -209,6 +209,7 @@ def pg_database():
     admin.dispose()
 
 
+@pytest.mark.slow
 def test_postgresql_backup_is_private_and_a_newer_or_busy_database_is_not_restored(pg_database, tmp_path, clock,
                                                                                    monkeypatch, umask_022):
     from bot.domain.runtime import Runtime

@@ -191,6 +191,7 @@ BEFORE = st.sampled_from([None, "/jadwal_tambah", "/umumkan Kalsel", "/checklist
 PROPERTY = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
+@pytest.mark.slow  # 40 hypothesis examples per prefix through the Application: the full run's
 @pytest.mark.parametrize("prefix", [*PREFIXES, None])
 def test_any_button_data_is_answered_once_without_a_traceback(catalog, caplog, prefix):
     grant(catalog, VIEWER, "pemantau", "63.05")
@@ -227,6 +228,7 @@ PROCESS_FORGED = ["kc|63.05|999|0|e", "bl|63.05|-1|999999|e", "kc|63.05", "wz|mo
                   "ra|99999999999999999999", "zz|0", "st|r:63.05"]  # the last one is real: work goes on
 
 
+@pytest.mark.slow
 def test_forged_buttons_posted_to_the_running_bot_are_answered_without_a_traceback(sqlite_url, tmp_path):
     from bot.core.clock import SystemClock
     from bot.domain.catalog import import_sample
@@ -234,7 +236,7 @@ def test_forged_buttons_posted_to_the_running_bot_are_answered_without_a_traceba
     from tests.conftest import make_settings
     from tests.fakes import UpdateFactory
     from tests.fakes.http_server import FakeTelegramServer
-    from tests.test_run import start_bot, stop_bot, wait_for
+    from tests.processes import eventually, start_bot, stop_bot
 
     rt = Runtime.start(make_settings(sqlite_url, cycle=None), SystemClock())
     with rt.session() as session:
@@ -243,16 +245,16 @@ def test_forged_buttons_posted_to_the_running_bot_are_answered_without_a_traceba
     server = FakeTelegramServer().start()
     factory = UpdateFactory(None, server.api)
     server.api.register_chat(ADMIN)
-    proc = start_bot(server, sqlite_url, tmp_path)
+    bot = start_bot(server, sqlite_url, tmp_path)
     try:
         server.push(factory.message_data("/start", ADMIN))
-        (welcome, *_) = wait_for(lambda: server.api.sent(chat_id=ADMIN))
+        (welcome, *_) = eventually(lambda: server.api.sent(chat_id=ADMIN))
         for data in PROCESS_FORGED:
             server.push(factory.press(welcome, data, ADMIN, raw=True))
-        answered = wait_for(lambda: len(server.calls("answerCallbackQuery")) >= len(PROCESS_FORGED) and
+        answered = eventually(lambda: len(server.calls("answerCallbackQuery")) >= len(PROCESS_FORGED) and
                             [c for c in server.api.sent(chat_id=ADMIN) if "Kabupaten Tapin" in c.params["text"]])
     finally:
-        output = stop_bot(proc, server)
+        output = stop_bot(bot, server)
     assert answered, output
     answers = server.calls("answerCallbackQuery")
     assert len(answers) == len(PROCESS_FORGED)  # each query exactly once

@@ -11,6 +11,7 @@ import itertools
 import signal
 import threading
 
+import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
 
@@ -23,9 +24,12 @@ from bot.domain.runtime import Runtime
 from bot.reference import regions
 from tests.conftest import make_settings
 from tests.fakes import ApiCall, buttons_of
-from tests.http_bot_api import BotProcess, HttpBotApi, bot_env, command_update, free_port, http_post_json, wait_for
+from tests.http_bot_api import HttpBotApi, command_update, http_post_json
+from tests.processes import BotProcess, bot_env, free_port, wait_for
 from tests.test_progress_import import HEADER, xlsx
 from tests.test_replicas import _status
+
+pytestmark = pytest.mark.slow  # the bot (or another program) as a real process
 
 ADMIN = 111
 NEWCOMERS = (7_001, 7_002)

@@ -30,6 +30,7 @@ def test_run_without_token_explains_and_points_to_the_console(env, capsys):
     assert "TELEGRAM_BOT_TOKEN belum diisi" in err and "pantau-ham console" in err
 
 
+@pytest.mark.slow
 def test_python_dash_m_bot_works(env):
     proc = subprocess.run([sys.executable, "-m", "bot", "run"], capture_output=True, text=True,
                           env={"DATABASE_URL": env, "PATH": ""}, timeout=60)
@@ -118,6 +119,7 @@ def test_argparse_speaks_indonesian(env, capsys):
     assert "tampilkan bantuan ini lalu keluar" in out and "show this help" not in out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("variable,value,locale,expected", [
     ("PANTAU_LOCALE", "fr", None, "Pengaturan PANTAU_LOCALE tidak valid: “fr”. Yang diperbolehkan: id atau en."),
     ("PANTAU_CYCLE", "bogus", None, "Pengaturan PANTAU_CYCLE tidak valid: “bogus”"),
@@ -151,6 +153,7 @@ def test_console_viewer_reads_as_a_pemantau(env, monkeypatch, capsys):
     assert "tidak berwenang" in out  # changing does not
 
 
+@pytest.mark.slow
 def test_run_warns_when_nobody_is_admin(env, tmp_path):
     from tests.fakes.http_server import FakeTelegramServer
 

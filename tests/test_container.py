@@ -21,7 +21,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.http_bot_api import HttpBotApi, free_port, http_get, wait_for
+from tests.http_bot_api import HttpBotApi
+from tests.processes import free_port, http_get, wait_for
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("image")]  # one image (module fixture) on one worker
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
 
@@ -41,7 +42,10 @@ from schedules.events import add
 from schedules.planner import Planned, insert_rows
 from tests.conftest import make_settings
 from tests.fault_proxy import FaultProxy
-from tests.http_bot_api import BotProcess, HttpBotApi, bot_env, wait_for
+from tests.http_bot_api import HttpBotApi
+from tests.processes import BotProcess, bot_env, wait_for
+
+pytestmark = pytest.mark.slow  # the bot (or another program) as a real process
 
 KILLS = 20
 ADMIN = 111

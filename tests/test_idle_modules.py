@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 
+import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
 
@@ -27,7 +27,10 @@ from schedules.calendar import parse_line
 from schedules.events import add
 from tests.conftest import make_settings
 from tests.fakes.http_server import FakeTelegramServer
-from tests.test_run import CHAT, stop_bot, wait_for
+from tests.processes import BotProcess, eventually, stop_bot
+from tests.test_run import CHAT
+
+pytestmark = pytest.mark.slow  # the bot (or another program) as a real process
 
 # run the bot, and once the file "dump" appears, write sys.modules to "modules.json"
 DRIVER = """
@@ -65,14 +68,13 @@ def test_an_idle_bot_has_not_loaded_the_rarely_used_libraries(sqlite_url, tmp_pa
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": "123:fake", "DATABASE_URL": sqlite_url,
            "TELEGRAM_API_BASE_URL": server.base_url, "PANTAU_ADMIN_IDS": "111",
            "PYTHONPATH": os.pathsep.join([os.getcwd(), os.environ.get("PYTHONPATH", "")])}
-    proc = subprocess.Popen([sys.executable, "-c", DRIVER], env=env, cwd=tmp_path,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    bot = BotProcess(env, tmp_path, command=[sys.executable, "-c", DRIVER])
     try:
-        polled = wait_for(lambda: server.calls("getUpdates") or proc.poll() is not None)
+        polled = eventually(lambda: server.calls("getUpdates") or not bot.running())
         (tmp_path / "dump").touch()
-        wait_for(lambda: (tmp_path / "modules.json").exists() and (tmp_path / "modules.json").stat().st_size)
+        eventually(lambda: (tmp_path / "modules.json").exists() and (tmp_path / "modules.json").stat().st_size)
     finally:
-        output = stop_bot(proc, server)
+        output = stop_bot(bot, server)
     assert polled and (tmp_path / "modules.json").exists(), output
     loaded = set(json.loads((tmp_path / "modules.json").read_text()))
     assert "bot.ops.serve" in loaded and "telegram.ext" in loaded

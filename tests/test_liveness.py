@@ -118,6 +118,7 @@ print(me, liveness.this_machine(), *liveness.dead_workers(engine, clock, me))
 """
 
 
+@pytest.mark.slow
 def test_two_pid_namespaces_sharing_a_hostname_never_take_each_others_rows(runtime, sqlite_url):
     """Two real processes, each pid 1 in its own pid namespace (``unshare``, as two containers are)."""
     import shutil

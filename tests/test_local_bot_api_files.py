@@ -6,20 +6,22 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
+
+import pytest
 
 from bot.core.clock import SystemClock
 from bot.core.models import RoleBinding
 from bot.domain.catalog import import_sample
 from bot.domain.runtime import Runtime
 from tests.conftest import PIC, make_settings
+from tests.processes import BotProcess, eventually
 from tests.test_progress_import import HEADER, xlsx
-from tests.test_run import interrupt
+
+pytestmark = pytest.mark.slow  # the bot (or another program) as a real process
 
 
 class LocalBotApi(ThreadingHTTPServer):
@@ -99,17 +101,16 @@ def test_a_sent_spreadsheet_is_downloaded_from_the_local_file_url(sqlite_url, tm
            "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{server.server_port}/bot", "PANTAU_ADMIN_IDS": "111",
            "PANTAU_CYCLE": "2024/2025", "PANTAU_TICK_SECONDS": "60"}
     env.pop("TELEGRAM_API_FILE_URL", None)
-    proc = subprocess.Popen([sys.executable, "-m", "bot", "run"], env=env, cwd=tmp_path,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    bot = BotProcess(env, tmp_path)
+
+    def answers() -> list[dict]:
+        with server.lock:
+            return [p for m, p in server.calls if m == "sendMessage" and int(p.get("chat_id", 0)) == PIC]
+
     try:
-        deadline = time.monotonic() + 30
-        sent = []
-        while time.monotonic() < deadline and not sent:
-            time.sleep(0.2)
-            with server.lock:
-                sent = [p for m, p in server.calls if m == "sendMessage" and int(p.get("chat_id", 0)) == PIC]
+        sent = eventually(answers, 30, interval=0.2)
     finally:
-        output = interrupt(proc)
+        output = bot.interrupt()
         server.shutdown()
     assert sent, f"no answer; bot output:\n{output}"
     assert "Pratinjau impor progres" in sent[0]["text"] and "1 baris sah: 1 berubah" in sent[0]["text"]

@@ -20,7 +20,10 @@ from bot.core.clock import SystemClock
 from bot.domain.runtime import Runtime
 from bot.ops import lease
 from tests.conftest import make_settings
-from tests.http_bot_api import BotProcess, HttpBotApi, bot_env, command_update, free_port, http_get, wait_for
+from tests.http_bot_api import HttpBotApi, command_update
+from tests.processes import BotProcess, bot_env, free_port, http_get, stop, wait_for
+
+pytestmark = pytest.mark.slow  # the bot (or another program) as a real process
 
 ADMIN = 111
 TAKEOVER = 15  # seconds: below the default lease time (20 s), so a takeover this fast is not the lease expiring
@@ -67,21 +70,6 @@ class Asker:
         return self.answers() - before
 
 
-def _stop(*bots: BotProcess) -> list[int | None]:
-    codes = []
-    for bot in bots:
-        if bot.proc.poll() is None:
-            bot.proc.send_signal(signal.SIGTERM)
-    for bot in bots:
-        try:
-            codes.append(bot.wait(15))
-        except Exception:  # noqa: BLE001 - killed below
-            codes.append(None)
-        finally:
-            bot.kill()
-    return codes
-
-
 def test_copies_on_one_database_take_turns_and_a_standby_takes_over(database, tmp_path):
     ports = [free_port() for _ in range(3)]
     with HttpBotApi() as api:
@@ -118,7 +106,7 @@ def test_copies_on_one_database_take_turns_and_a_standby_takes_over(database, tm
             assert time.monotonic() - stopped < TAKEOVER
             assert asker.ask() == 1
         finally:
-            _stop(*bots)
+            stop(*bots)
     for bot in bots[1:]:
         assert "Traceback" not in bot.output, bot.output
     assert "409" not in third.output
@@ -138,7 +126,7 @@ def test_two_copies_started_together_end_with_one_polling(database, tmp_path):
             assert api.conflicts == conflicts, "the standby never asked Telegram for updates"
             assert Asker(api).ask() == 1
         finally:
-            codes = _stop(*bots)
+            codes = stop(*bots)
     assert codes == [0, 0]
     for bot in bots:
         assert "Traceback" not in bot.output, bot.output
@@ -181,7 +169,7 @@ def test_a_lease_nobody_renews_is_taken_after_the_lease_time(sqlite_url, tmp_pat
             wait_for(lambda: "getUpdates" in api.methods(), 10, what="polling")
         finally:
             silent.set()
-            _stop(bot)
+            stop(bot)
             renewer.join(5)
             rt.engine.dispose()
     assert waited >= 3.5, f"took over after {waited:.1f} s, before the lease time could pass"
@@ -207,7 +195,7 @@ def test_copies_sharing_only_the_token_the_newer_one_leaves(tmp_path):
             assert _mode(ports[0]) == "polling" and older.proc.poll() is None
             assert Asker(api).ask() == 1
         finally:
-            _stop(*(b for b in (older, newer) if b is not None))
+            stop(*(b for b in (older, newer) if b is not None))
     lines = [line for line in newer.output.splitlines() if "409 Conflict" in line and "berhenti" in line]
     assert len(lines) == 1, newer.output
     assert "Traceback" not in newer.output and "Traceback" not in older.output

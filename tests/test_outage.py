@@ -25,16 +25,10 @@ from schedules.calendar import parse_line
 from schedules.events import add
 from schedules.planner import Planned, insert_rows
 from tests.conftest import make_settings
-from tests.http_bot_api import (
-    BotProcess,
-    HttpBotApi,
-    bot_env,
-    command_update,
-    free_port,
-    http_get,
-    http_post_json,
-    wait_for,
-)
+from tests.http_bot_api import HttpBotApi, command_update, http_post_json
+from tests.processes import BotProcess, bot_env, free_port, http_status, wait_for
+
+pytestmark = pytest.mark.slow  # the bot (or another program) as a real process
 
 CHAT = 4343
 APOLOGY = "basis data sedang tidak dapat dihubungi"
@@ -181,7 +175,4 @@ def test_the_database_goes_away_the_bot_apologises_logs_once_and_catches_up(pg_u
 
 
 def _health(base: str) -> int | None:
-    try:
-        return http_get(f"{base}/healthz", timeout=3)[0]
-    except OSError:
-        return None
+    return http_status(f"{base}/healthz", timeout=3)

@@ -11,6 +11,7 @@ import signal
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
@@ -26,16 +27,10 @@ from schedules.events import add
 from schedules.planner import Planned, insert_rows
 from tests.conftest import make_settings
 from tests.fakes import ApiCall, buttons_of
-from tests.http_bot_api import (
-    BotProcess,
-    HttpBotApi,
-    bot_env,
-    command_update,
-    free_port,
-    http_get,
-    http_post_json,
-    wait_for,
-)
+from tests.http_bot_api import HttpBotApi, command_update, http_post_json
+from tests.processes import BotProcess, bot_env, free_port, http_status, wait_for
+
+pytestmark = pytest.mark.slow  # the bot (or another program) as a real process
 
 ADMIN = 111
 CHATS = list(range(5101, 5141))
@@ -169,7 +164,4 @@ def test_two_webhook_copies_send_everything_once_and_share_a_conversation(pg_url
 
 
 def _status(port: int) -> int | None:
-    try:
-        return http_get(f"http://127.0.0.1:{port}/healthz", timeout=2)[0]
-    except OSError:
-        return None
+    return http_status(f"http://127.0.0.1:{port}/healthz")

@@ -165,11 +165,13 @@ async def test_an_english_reader_is_told_in_english(bot):
     assert got.startswith("✔️ Your command was carried out and the change is saved")
 
 
+@pytest.mark.slow
 # -- through the real process -------------------------------------------------------------------------
 def test_over_http_a_saved_event_is_reported_as_saved_when_telegram_fails_first(sqlite_url, tmp_path):
     from bot.core.clock import SystemClock
     from bot.domain.runtime import Runtime
-    from tests.http_bot_api import BotProcess, HttpBotApi, bot_env, command_update, wait_for
+    from tests.http_bot_api import HttpBotApi, command_update
+    from tests.processes import BotProcess, bot_env, wait_for
 
     Runtime.start(make_settings(sqlite_url, cycle=None), SystemClock()).engine.dispose()
     with HttpBotApi() as api:

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import time
 from datetime import timedelta
 
+import pytest
 from sqlmodel import Session, select
 
 from bot.core.clock import SystemClock
@@ -23,44 +19,11 @@ from schedules.planner import Planned, insert_rows
 from tests.conftest import make_settings
 from tests.fakes import UpdateFactory
 from tests.fakes.http_server import FakeTelegramServer
+from tests.processes import eventually, start_bot, stop_bot
+
+pytestmark = pytest.mark.slow  # the bot (or another program) as a real process
 
 CHAT = 4242
-
-
-def start_bot(server: FakeTelegramServer, database_url: str, cwd, **env_extra: str) -> subprocess.Popen:
-    env = {**os.environ, "TELEGRAM_BOT_TOKEN": "123:fake", "DATABASE_URL": database_url,
-           "TELEGRAM_API_BASE_URL": server.base_url, "PANTAU_TICK_SECONDS": "1", "PANTAU_ADMIN_IDS": "111",
-           **env_extra}
-    env.pop("PANTAU_CYCLE", None)
-    return subprocess.Popen([sys.executable, "-m", "bot", "run"], env=env, cwd=cwd,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-
-
-def interrupt(proc: subprocess.Popen) -> str:
-    """Ctrl-C the bot (killed if it does not stop within 20 s); its output."""
-    proc.send_signal(signal.SIGINT)
-    try:
-        output, _ = proc.communicate(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        output, _ = proc.communicate()
-    return output
-
-
-def stop_bot(proc: subprocess.Popen, server: FakeTelegramServer) -> str:
-    output = interrupt(proc)
-    server.stop()
-    return output
-
-
-def wait_for(probe, seconds: float = 30):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        found = probe()
-        if found:
-            return found
-        time.sleep(0.1)
-    return probe()
 
 
 def test_run_polls_ticks_and_sends_a_due_reminder(sqlite_url, tmp_path):
@@ -79,11 +42,11 @@ def test_run_polls_ticks_and_sends_a_due_reminder(sqlite_url, tmp_path):
     server = FakeTelegramServer().start()
     server.api.register_chat(CHAT)
     server.api.register_chat(111)  # the admin has written to the bot before
-    proc = start_bot(server, sqlite_url, tmp_path)
+    bot = start_bot(server, sqlite_url, tmp_path)
     try:
-        sent = wait_for(lambda: [c.params for c in server.api.sent(chat_id=CHAT)])
+        sent = eventually(lambda: [c.params for c in server.api.sent(chat_id=CHAT)])
     finally:
-        output = stop_bot(proc, server)
+        output = stop_bot(bot, server)
     assert sent, f"no reminder was sent; bot output:\n{output}"
     assert "Pengingat: Rakor uji coba" in sent[0]["text"]
     assert not server.api.refusals, server.api.refusals
@@ -107,16 +70,16 @@ def test_run_answers_people_and_greets_a_group_over_http(sqlite_url, tmp_path):
     server = FakeTelegramServer().start()
     factory = UpdateFactory(None, server.api)
     server.api.register_chat(111)
-    proc = start_bot(server, sqlite_url, tmp_path)
+    bot = start_bot(server, sqlite_url, tmp_path)
     try:
         server.push(factory.message_data("/status Tapin", 111))
         server.push(factory.my_member(-100777, "member", 111, "Grup HAM Kalsel", raw=True))
         server.push(factory.message_data("/foo", 111))
-        status = wait_for(lambda: [c for c in server.api.sent(chat_id=111) if "Tapin" in c.params["text"]])
-        greeting = wait_for(lambda: server.api.sent(chat_id=-100777))
-        hint = wait_for(lambda: [c for c in server.api.sent(chat_id=111) if "/bantuan" in c.params["text"]])
+        status = eventually(lambda: [c for c in server.api.sent(chat_id=111) if "Tapin" in c.params["text"]])
+        greeting = eventually(lambda: server.api.sent(chat_id=-100777))
+        hint = eventually(lambda: [c for c in server.api.sent(chat_id=111) if "/bantuan" in c.params["text"]])
     finally:
-        output = stop_bot(proc, server)
+        output = stop_bot(bot, server)
     assert status and greeting and hint, output
     assert "/langganan" in greeting[0].params["text"]
     assert not server.api.refusals, [(c.method, c.result) for c in server.api.refusals]

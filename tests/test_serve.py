@@ -8,7 +8,6 @@ import os
 import signal
 import stat
 import subprocess
-import sys
 import time
 from datetime import timedelta
 
@@ -29,19 +28,11 @@ from schedules.calendar import parse_line
 from schedules.events import add
 from schedules.planner import Planned, insert_rows
 from tests.conftest import NOW, make_settings
-from tests.http_bot_api import (
-    TOKEN,
-    BotProcess,
-    HttpBotApi,
-    bot_env,
-    command_update,
-    free_port,
-    http_get,
-    http_post_json,
-    wait_for,
-)
+from tests.http_bot_api import HttpBotApi, command_update, http_post_json
+from tests.processes import TOKEN, BotProcess, bot_env, clean_env, free_port, http_get, http_status, run_cli, wait_for
 
 
+@pytest.mark.slow
 def test_webhook_answers_on_the_urls_path_and_serves_health(sqlite_url, tmp_path):
     port, health_port = free_port(), free_port()
     with HttpBotApi() as api:
@@ -74,8 +65,7 @@ def test_webhook_answers_on_the_urls_path_and_serves_health(sqlite_url, tmp_path
             wait_for(lambda: json.loads(http_get(f"http://127.0.0.1:{health_port}/healthz")[1])["last_tick"], 10,
                      what="a tick")
             # the container's HEALTHCHECK command says the same
-            check = subprocess.run([sys.executable, "-m", "bot", "health"], env=env, cwd=tmp_path,
-                                   capture_output=True, text=True, timeout=30)
+            check = run_cli(tmp_path, env, "health", timeout=30)
             assert check.returncode == 0, check.stdout + check.stderr
             assert json.loads(check.stdout)["database"] is True
             time.sleep(0.5)
@@ -90,12 +80,10 @@ def test_webhook_answers_on_the_urls_path_and_serves_health(sqlite_url, tmp_path
 
 
 def _status(url: str) -> int | None:
-    try:
-        return http_get(url, timeout=1)[0]
-    except OSError:
-        return None
+    return http_status(url, timeout=1)
 
 
+@pytest.mark.slow
 def test_a_second_poller_leaves_with_a_clear_message(sqlite_url, tmp_path):
     with HttpBotApi() as api:
         api.conflict = True  # Telegram: another copy is already polling with this token
@@ -123,6 +111,7 @@ def _due_reminders(database_url: str, chats: list[int]) -> None:
     rt.engine.dispose()
 
 
+@pytest.mark.slow
 def test_sigterm_stops_within_10_s_when_telegram_hangs_and_gives_claims_back(sqlite_url, tmp_path):
     chats = list(range(5001, 5031))
     _due_reminders(sqlite_url, chats)
@@ -162,6 +151,7 @@ def test_sigterm_stops_within_10_s_when_telegram_hangs_and_gives_claims_back(sql
     assert TOKEN not in bot.output and TOKEN.split(":")[1] not in bot.output
 
 
+@pytest.mark.slow
 def test_each_update_is_one_json_line_with_update_chat_and_command(sqlite_url, tmp_path):
     port = free_port()
     with HttpBotApi() as api:
@@ -243,11 +233,11 @@ def test_health_fails_when_the_database_is_unreachable_or_the_ticker_stalls(sqli
     assert not unreachable.ok and not unreachable.database and unreachable.as_json()["status"] == "fail"
 
 
+@pytest.mark.slow
 def test_telegram_unreachable_from_the_start_stops_on_time_and_hides_the_token(sqlite_url, tmp_path):
     closed = free_port()  # nothing listens: connection refused, and the URL carries the token
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PANTAU_", "TELEGRAM_", "DATABASE_URL"))}
-    env.update(TELEGRAM_BOT_TOKEN=TOKEN, DATABASE_URL=sqlite_url, PANTAU_ADMIN_IDS="111",
-               TELEGRAM_API_BASE_URL=f"http://127.0.0.1:{closed}/bot")
+    env = clean_env(TELEGRAM_BOT_TOKEN=TOKEN, DATABASE_URL=sqlite_url, PANTAU_ADMIN_IDS="111",
+                    TELEGRAM_API_BASE_URL=f"http://127.0.0.1:{closed}/bot")
     bot = BotProcess(env, tmp_path)
     try:
         wait_for(lambda: "not reachable" in bot.output, 30, what="the bot to notice Telegram is away")
@@ -261,14 +251,14 @@ def test_telegram_unreachable_from_the_start_stops_on_time_and_hides_the_token(s
     assert TOKEN not in bot.output and TOKEN.split(":")[1] not in bot.output
 
 
+@pytest.mark.slow
 def test_health_command_without_a_listener_reads_the_database(sqlite_url, tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PANTAU_", "TELEGRAM_", "DATABASE_URL"))}
+    env = clean_env()
     engine = make_engine(sqlite_url)
     upgrade(engine)
 
     def health_command(url: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "bot", "health"], env={**env, "DATABASE_URL": url},
-                              cwd=tmp_path, capture_output=True, text=True, timeout=60)
+        return run_cli(tmp_path, {**env, "DATABASE_URL": url}, "health", timeout=60)
 
     nobody = health_command(sqlite_url)  # the database answers, but no bot runs
     clock = SystemClock()

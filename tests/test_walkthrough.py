@@ -17,6 +17,8 @@ from bot.telegram.sender import TelegramSender
 from tests.conftest import ADMIN, PIC, STAF, VIEWER, BotHarness, grant
 from tests.fakes import ApiCall, buttons_of
 
+pytestmark = pytest.mark.slow  # every flow in both languages and both chats: the full run's, not the unit tests'
+
 GROUP = -100500
 APOLOGY = ("Maaf, terjadi kesalahan", "Sorry, something went wrong")
 

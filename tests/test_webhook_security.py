@@ -22,18 +22,10 @@ from sqlmodel import Session, func, select
 from bot.core.db import make_engine
 from bot.core.models import Invite
 from tests.fakes import OfflineBotAPI
-from tests.http_bot_api import (
-    TOKEN,
-    BotProcess,
-    HttpBotApi,
-    bot_env,
-    command_update,
-    free_port,
-    http_get,
-    http_post_json,
-    wait_for,
-    webhook_secret,
-)
+from tests.http_bot_api import HttpBotApi, command_update, http_post_json, webhook_secret
+from tests.processes import TOKEN, BotProcess, bot_env, free_port, http_get, http_status, wait_for
+
+pytestmark = pytest.mark.slow  # the bot (or another program) as a real process
 
 ADMIN = 111
 HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -92,10 +84,7 @@ def webhook_bot(sqlite_url, tmp_path):
 
 
 def _status(port: int) -> int | None:
-    try:
-        return http_get(f"http://127.0.0.1:{port}/healthz", timeout=2)[0]
-    except OSError:
-        return None
+    return http_status(f"http://127.0.0.1:{port}/healthz")
 
 
 def _answers(api: HttpBotApi) -> list[dict]:

@@ -4,6 +4,8 @@ message, and a newcomer learns their id with /saya (told once, in English, that 
 
 from __future__ import annotations
 
+import pytest
+
 from bot.core.clock import SystemClock
 from bot.core.models import RoleBinding
 from bot.domain.catalog import import_sample
@@ -11,7 +13,9 @@ from bot.domain.runtime import Runtime
 from tests.conftest import make_settings
 from tests.fakes import UpdateFactory
 from tests.fakes.http_server import FakeTelegramServer
-from tests.test_run import start_bot, stop_bot, wait_for
+from tests.processes import eventually, start_bot, stop_bot
+
+pytestmark = pytest.mark.slow  # the bot (or another program) as a real process
 
 PIC, STRANGER, NEWCOMER = 444, 8080, 8081
 
@@ -25,7 +29,7 @@ def test_people_at_work_are_served_strangers_limited_and_saya_answers(sqlite_url
     server = FakeTelegramServer().start()
     factory = UpdateFactory(None, server.api)
     server.api.register_chat(111)
-    proc = start_bot(server, sqlite_url, tmp_path)
+    bot = start_bot(server, sqlite_url, tmp_path)
 
     def texts(chat_id: int) -> list[str]:
         return [c.params["text"] for c in server.api.sent(chat_id=chat_id)]
@@ -35,11 +39,11 @@ def test_people_at_work_are_served_strangers_limited_and_saya_answers(sqlite_url
             server.push(factory.message_data("/status Tapin" if i % 2 else "/belum Tapin", PIC))
             server.push(factory.message_data("/status Tapin", STRANGER))
         server.push(factory.message_data("/saya", NEWCOMER, language_code="en-US"))
-        saya = wait_for(lambda: [t for t in texts(NEWCOMER) if "ID Telegram" in t], 60)
-        answered = wait_for(lambda: len(texts(PIC)) >= 15 and texts(PIC), 90)
-        limited = wait_for(lambda: [t for t in texts(STRANGER) if "Terlalu banyak pesan" in t], 30)
+        saya = eventually(lambda: [t for t in texts(NEWCOMER) if "ID Telegram" in t], 60)
+        answered = eventually(lambda: len(texts(PIC)) >= 15 and texts(PIC), 90)
+        limited = eventually(lambda: [t for t in texts(STRANGER) if "Terlalu banyak pesan" in t], 30)
     finally:
-        output = stop_bot(proc, server)
+        output = stop_bot(bot, server)
     assert saya and answered and limited, output
     assert len(texts(PIC)) == 15 and all("Kabupaten Tapin" in t for t in texts(PIC))  # every one answered
     assert not any("Terlalu banyak pesan" in t for t in texts(PIC))
