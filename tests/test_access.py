@@ -15,8 +15,7 @@ from collections.abc import Callable
 
 import pytest
 
-from bot.core.aksi_models import AksiStatus
-from bot.core.models import IndicatorState, RoleBinding
+from bot.core.models import AksiStatus, IndicatorState, RoleBinding
 from bot.domain.access import Action, aksi_refusal, aksi_status_as, allowed, may_set_state, settable_states
 from bot.domain.people import Grants, grants
 from bot.reference import ProvinceRef, RegionRef, provinces, regions
