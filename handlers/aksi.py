@@ -1,5 +1,6 @@
 """/aksi: a kab/kota's Aksi HAM of a year, action by action; record one action's report, the period's nilai
-capaian, or the list of actions (the forms: ``bot/aksi_command.py``; who may do what: ``bot/access.py``)."""
+capaian, or the list of actions (the forms: ``bot/domain/aksi_command.py``; who may do what:
+``bot/domain/access.py``)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Buttons whose data makes no sense: forged, from an old version, out of range. Answered quietly.
 
 Two handlers in the feature group (0): ``gate`` is added before every feature's button handler and takes
-the callback queries whose data ``bot.callbacks.decode`` refuses (unknown prefix, wrong number of fields,
+the callback queries whose data ``bot.render.callbacks.decode`` refuses (unknown prefix, wrong number of fields,
 a region, criterion, page, id or date out of range), so no feature handler sees them; ``leftover`` is
 added after all of them and answers whatever no one took (a query without data). Either answers with a
 short "Tombol ini sudah tidak berlaku." and changes nothing: every callback query gets exactly one answer

@@ -1,6 +1,6 @@
 """/jadwal_tambah: one line for power users, or a guided conversation with buttons.
 
-The conversation's state (which step, the draft so far) is in the database (``bot.conversations``), so a
+The conversation's state (which step, the draft so far) is in the database (``bot.domain.conversations``), so a
 restart or another copy of the bot continues it; text steps reach it through ``handlers.text``.
 """
 

@@ -88,7 +88,7 @@ def today(context: ContextTypes.DEFAULT_TYPE) -> date:
 
 
 def button(update: Update, context: ContextTypes.DEFAULT_TYPE, kind: type[B] | tuple[type, ...]) -> B | None:
-    """The pressed button's data, checked (``bot.callbacks.decode``), when it is a ``kind`` (or one of
+    """The pressed button's data, checked (``bot.render.callbacks.decode``), when it is a ``kind`` (or one of
     several); else None."""
     decoded: object = cb.decode(parts.data(update), today(context))
     return decoded if isinstance(decoded, kind) else None  # type: ignore[return-value]  # checked: a B

@@ -3,7 +3,7 @@
 "Maaf, terjadi kesalahan" means "nothing happened, try again". That is only true when nothing was saved: a
 command whose change was committed and whose reply then failed (Telegram down after the rate limiter's
 retries, or a bug while rendering) is told that its change *is* saved, so that nobody repeats it and makes
-it twice (``bot.committed`` keeps track per update). A reply that Telegram would not take while nothing was
+it twice (``bot.core.committed`` keeps track per update). A reply that Telegram would not take while nothing was
 saved is told so, and that trying again is safe.
 """
 

@@ -2,14 +2,14 @@
 
 - A document or photo captioned with an indicator code (``3.02``, or ``Tapin 3.02``), sent as a reply
   to an indicator's message from ``/checklist``, or sent after its "Tambah tautan/catatan" button, is
-  attached to that indicator, when the sender may change that indicator's evidence (``bot.access``:
+  attached to that indicator, when the sender may change that indicator's evidence (``bot.domain.access``:
   a verified indicator's evidence is the Kanwil's).
 - Otherwise an ``.xlsx``/``.csv`` sent in a private chat is a progress (sheet ``Progres``) or Aksi HAM
   (sheet ``Aksi HAM``) import, or both (the report from ``/ekspor``): a preview, then Kirim/Batal. The
   pending import is a conversation kept in the database (the file's ``file_id``, not its content); "Kirim"
-  claims it once (``bot.claims``), then the file is downloaded and validated again, against the database
+  claims it once (``bot.core.claims``), then the file is downloaded and validated again, against the database
   as it is then, and applied all or nothing. Reading, validating and saving run in a worker thread
-  (``bot.imports``), off the event loop.
+  (``bot.io.imports``), off the event loop.
 - The "📂 Lihat berkas" button of an indicator sends its newest files back (at most ``SHOWN_FILES``).
 """
 

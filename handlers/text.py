@@ -1,7 +1,7 @@
 """What is left after every command: typed answers to an open conversation, /batal, and hints.
 
 Registered last. A typed message continues the person's open conversation in that chat (kept in the
-database, see ``bot.conversations``); with none open, a private chat gets a short hint. An unknown command
+database, see ``bot.domain.conversations``); with none open, a private chat gets a short hint. An unknown command
 gets a hint pointing to /bantuan (and the closest known command) in a private chat, and in a group only
 when it is addressed to this bot (``/foo@PantauHAMBot``), so other bots' commands stay theirs.
 """

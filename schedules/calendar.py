@@ -121,7 +121,7 @@ def parse_scope(text: str) -> Scope:
 
 def period_for(kind: str, title: str, day: date) -> str | None:
     """Aksi HAM period: ``B04``/``B08``/``B12`` from the title, else the period whose usual reporting window
-    is nearest to the deadline's month (``bot/periods.py``: June is B04, July B08, November B12)."""
+    is nearest to the deadline's month (``bot/domain/periods.py``: June is B04, July B08, November B12)."""
     if kind != EventKind.AKSIHAM:
         return None
     named = {w.upper() for w in re.findall(r"\b[Bb]\d{2}\b", title)}

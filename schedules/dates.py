@@ -3,7 +3,7 @@
 
 Relative words are read against "today" in the region's zone. Month and weekday names come from Babel
 (Indonesian and English), plus the usual Indonesian short forms (``Agt``, ``Nop``). A date must lie
-between 1 January of last year and 31 December five years ahead (``bot.limits``): anything else is a typo.
+between 1 January of last year and 31 December five years ahead (``bot.core.limits``): anything else is a typo.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 A chat bound to a kab/kota covers that kab/kota; a chat bound to a province covers its kab/kota.
 For a KKP HAM deadline a kab/kota has work while its checklist is incomplete; for an Aksi HAM
-window while an action of that period is not reported (handed in or complete: ``bot.aksi_grid``), and
+window while an action of that period is not reported (handed in or complete: ``bot.domain.aksi_grid``), and
 the reminder names those actions; for everything else (a rakor...) always.
 """
 

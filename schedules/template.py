@@ -1,7 +1,7 @@
 """The yearly template (``pantau-ham calendar template YEAR``): the usual cycle as draft events.
 
 ``template.csv`` holds one row per kind of event: ``start``/``end`` are a month-day (``12-10``) or, for
-rows marked ``each_period`` (repeated for every Aksi HAM period of the year, ``bot/periods.py``),
+rows marked ``each_period`` (repeated for every Aksi HAM period of the year, ``bot/domain/periods.py``),
 ``window_start``/``window_end`` (the period's usual reporting window) or ``before_window`` (the window's
 first day less ``PANTAU_AKSI_RAKOR_WEEKS_BEFORE`` weeks). ``move`` says where a date on a weekend, a
 public holiday or a *cuti bersama* goes: ``previous`` (deadlines and rakor, as practice has it) or

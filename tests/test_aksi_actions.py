@@ -1,5 +1,5 @@
 """Aksi HAM by action: /aksi shows which action is missing in which period, records one action's report,
-the period's nilai and the list of actions, with the rights of bot/access.py; through the real Application
+the period's nilai and the list of actions, with the rights of bot/domain/access.py; through the real Application
 and the strict stand-in of the Bot API, in Indonesian and in English."""
 
 from __future__ import annotations

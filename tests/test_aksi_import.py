@@ -1,5 +1,5 @@
 """Aksi HAM spreadsheets: old files (wilayah, tahun, periode, skor) still import; the new columns record each
-action's report and the list of actions; all or nothing, with the rights of bot/access.py; the report's
+action's report and the list of actions; all or nothing, with the rights of bot/domain/access.py; the report's
 sheet "Aksi HAM" imports back unchanged, in Indonesian and in English."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Buttons whose data is forged, malformed or out of range get a quiet answer and change nothing.
 
-Every prefix has one parser (``bot.callbacks.PARSERS``) used by its handler; ``handlers.buttons`` answers
+Every prefix has one parser (``bot.render.callbacks.PARSERS``) used by its handler; ``handlers.buttons`` answers
 what does not parse before any handler runs. A property test feeds random data for every prefix through
 the real Application and the strict stand-in of the Bot API: no traceback is logged, Telegram refuses
 nothing, and every callback query is answered exactly once.

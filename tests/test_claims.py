@@ -1,4 +1,4 @@
-"""One claim per one-time thing (``bot.claims``): two sessions racing behind a barrier, many trials, on
+"""One claim per one-time thing (``bot.core.claims``): two sessions racing behind a barrier, many trials, on
 PostgreSQL (``TEST_DATABASE_URL``) and on SQLite. Exactly one wins; the other gets a clear ``UserError``
 (never an IntegrityError or a second application)."""
 

@@ -285,7 +285,7 @@ async def test_kirim_whose_answer_failed_still_sends_and_tells_the_sender(bot):
     for chat in GROUPS:
         await bot.say("/langganan Kalsel", STAF, chat_id=chat)
     message = replies(await bot.say("/umumkan", STAF))[-1]
-    # a reply is retried three times (bot/ratelimit.py): here every try fails
+    # a reply is retried three times (bot/telegram/ratelimit.py): here every try fails
     bot.api.fail_next("answerCallbackQuery", ScriptedError(500, "Internal Server Error"), times=4)
     bot.api.fail_next("editMessageText", ScriptedError(502, "Bad Gateway"), times=4)
     await bot.press(message, "✅ Kirim", STAF)
@@ -338,7 +338,7 @@ async def test_a_chat_waits_for_its_own_limits_before_it_takes_a_place():
     start = clock.now()
     await sender.ready(-1002)  # another chat: at once
     assert clock.now() == start
-    margin = limiter.throttle.chat_gap - 1.0  # each window is counted a little long (bot/throttle.py)
+    margin = limiter.throttle.chat_gap - 1.0  # each window is counted a little long (bot/telegram/throttle.py)
     await sender.ready(5001)  # a private chat: a second after its last message's answer
     assert clock.now() == pytest.approx(start + 1.0 + margin)
     await sender.ready(-1001)  # the group: a minute after the answer to the first of its 20

@@ -1,4 +1,4 @@
-"""A verified indicator's evidence, link and note are the Kanwil's (``bot.access.may_change_evidence``): the
+"""A verified indicator's evidence, link and note are the Kanwil's (``bot.domain.access.may_change_evidence``): the
 command, the "Tambah tautan/catatan" button, files and imports refuse a PIC alike, and the button is not
 offered. An indicator sent back ("perlu perbaikan") stays the PIC's to fix."""
 

@@ -1,4 +1,4 @@
-"""The polling lease (``bot/lease.py``): one conditional UPDATE decides, on SQLite and on PostgreSQL."""
+"""The polling lease (``bot/ops/lease.py``): one conditional UPDATE decides, on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -139,7 +139,7 @@ def test_the_row_comes_back_if_someone_deleted_it(engine):
 
 
 async def test_after_a_409_the_senior_keeps_polling_the_newcomer_leaves_a_lost_lease_stands_by(runtime):
-    """The decisions of ``bot/polling.py`` on Telegram's 409, on the lease of a real database."""
+    """The decisions of ``bot/ops/polling.py`` on Telegram's 409, on the lease of a real database."""
     from bot.core.i18n import Translator
     from bot.ops.app import build_application
     from bot.ops.polling import PollingRole

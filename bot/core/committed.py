@@ -2,7 +2,7 @@
 
 A reply that fails after the change it reports was committed must not be followed by "Maaf, terjadi
 kesalahan": the person would try again and make the change twice (two events, two reports). A *change*
-is what the audit trail records (``bot.audit``: every change, who made it, when); rows the bot writes for
+is what the audit trail records (``bot.domain.audit``: every change, who made it, when); rows the bot writes for
 itself along the way (a person's name, the cycle row, the reminder ledger) are not. So every update starts a
 fresh record (:func:`begin`, a handler run before all others) and every commit of a transaction that
 wrote an audit entry marks it (SQLAlchemy session events). The record lives in a context variable: each

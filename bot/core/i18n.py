@@ -164,5 +164,5 @@ def locale_for(chosen: str | None, default: str) -> str:
     """What a person reads: their /bahasa choice, else ``default`` (``PANTAU_LOCALE``, Indonesian).
 
     The language of their Telegram app does not count: many Indonesian civil servants keep Telegram in
-    English and work in Indonesian. They are told once that ``/bahasa en`` exists (``bot.language``)."""
+    English and work in Indonesian. They are told once that ``/bahasa en`` exists (``bot.domain.language``)."""
     return chosen if chosen in SUPPORTED else default

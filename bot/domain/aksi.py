@@ -5,11 +5,11 @@
   a list comes from an import (columns ``aksi``/``judul``) or ``/aksi <wilayah> [tahun] jumlah|judul``.
 - **Action reports** (``aksi_action_report``): one per action and period: ``diajukan`` (handed in by the
   kab/kota), ``lengkap`` or ``tidak_lengkap`` (the Kanwil's verdict), an optional nilai capaian 0-100 and an
-  optional note. Who may record what: ``bot.access`` (:func:`bot.access.aksi_status_as`,
-  :func:`bot.access.aksi_refusal`).
+  optional note. Who may record what: ``bot.domain.access`` (:func:`bot.domain.access.aksi_status_as`,
+  :func:`bot.domain.access.aksi_refusal`).
 - **Whole-period reports** (``aksi_report``): the period's nilai capaian (``score``) as the Kanwil records it,
   and the reports from before actions were recorded one by one. The grid and the reminders read them in
-  ``bot.aksi_grid``.
+  ``bot.domain.aksi_grid``.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from bot.domain import access, audit, periods
 from bot.domain.people import Grants
 from bot.reference import RegionRef
 
-# The periods are data (``bot/periods.py``, ``bot/reference/aksi_periods.csv``); these two names are
+# The periods are data (``bot/domain/periods.py``, ``bot/reference/aksi_periods.csv``); these two names are
 # the newest rows, for callers that have no year at hand. Each report is cumulative from January.
 PERIODS = periods.codes()
 LAST_MONTH = {p.code: p.last_month for p in periods.periods()}

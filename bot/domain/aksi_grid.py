@@ -5,7 +5,7 @@ not reported. **Nilai capaian of a period**: the period's own nilai when the Kan
 whole-period report with a score: ``/aksi Tapin B08 87,5``, an import row without ``aksi``), else the mean
 of its actions' nilai once *every* action has one; otherwise none yet (and the grid says how many are in).
 **The year**: the average of the periods' capaian (all of them: "capaian tahunan"; fewer: "rata-rata sejauh
-ini"), against the target of the year and level (``bot.aksi_targets``).
+ini"), against the target of the year and level (``bot.domain.aksi_targets``).
 
 **Done for a period** (the reminders stop): every action of the year ``diajukan`` or ``lengkap``. A period
 reported only as a whole (rows from before actions were recorded one by one, an old-format import) counts

@@ -15,7 +15,7 @@ kriteria   name         ``criterion_name``), or ``9. Hak atas ...`` in ``kriteri
 ========== ============ ===================================================
 
 Criterion names, where the file gives them, are checked against the criterion numbers in force
-(``bot/criterion_names.py``): the order differs between sources, so a name under another number
+(``bot/domain/criterion_names.py``): the order differs between sources, so a name under another number
 refuses the import and says which number the system gives it.
 
 An import replaces the catalog in force: new codes are added, known ones updated, and

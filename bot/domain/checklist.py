@@ -1,8 +1,8 @@
 """Indicator states per region: reading them, changing them (with the audit trail), and their words.
 
 The progress arithmetic (the two numbers *terverifikasi Kanwil* and *diajukan kab/kota*, and the
-*perkiraan predikat dari kelengkapan data dukung*) lives in :mod:`bot.progress`, the national overview in
-:mod:`bot.national`; their names are re-exported here for the modules that import them from this one.
+*perkiraan predikat dari kelengkapan data dukung*) lives in :mod:`bot.domain.progress`, the national overview in
+:mod:`bot.domain.national`; their names are re-exported here for the modules that import them from this one.
 """
 
 from __future__ import annotations
@@ -143,7 +143,7 @@ class StateChange:
 
 
 def refusal(indicator_code: str, before: IndicatorState, state: IndicatorState) -> ChecklistError:
-    """Why a change ``may_set`` refused is not the sender's to make (``bot.access.may_set_state``)."""
+    """Why a change ``may_set`` refused is not the sender's to make (``bot.domain.access.may_set_state``)."""
     if before is IndicatorState.TERVERIFIKASI:
         return ChecklistError(N_("Indikator {code} sudah diverifikasi Kanwil; status, data dukung, tautan dan "
                                  "catatannya hanya dapat diubah staf Bidang HAM."), code=indicator_code)
@@ -161,7 +161,7 @@ def set_state(
 ) -> StateChange:
     """Set one indicator's state. ``evidence`` is a data-dukung link (http/https) or a note.
 
-    ``may_set(before, after)`` is the caller's right to make this change (see ``bot.access.may_set_state``);
+    ``may_set(before, after)`` is the caller's right to make this change (see ``bot.domain.access.may_set_state``);
     when it says no, nothing is changed.
     """
     indicator = session.get(Indicator, indicator_code)

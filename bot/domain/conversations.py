@@ -6,7 +6,7 @@ nothing about it lives in memory. Plain Python: handlers decide what a step mean
 Two copies may get two updates of one conversation at the same moment. Saving is one upsert (never an
 IntegrityError), and a step that may be taken only once (apply an import, save an event, attach a note)
 is taken with :func:`claim`: one conditional statement against the conversation as it was read, whose
-row count decides (``bot.claims``).
+row count decides (``bot.core.claims``).
 """
 
 from __future__ import annotations

@@ -75,7 +75,7 @@ def current_state(session: Session, cycle: Cycle, region: RegionRef, code: str) 
 
 def attach(session: Session, clock: Clock, cycle: Cycle, region: RegionRef, code: str, incoming: IncomingFile,
            actor: int | None, may_set: MaySet | None = None) -> Attached:
-    """Attach ``incoming``; ``may_set(before, after)`` is the sender's right (``bot.access.may_set_state``,
+    """Attach ``incoming``; ``may_set(before, after)`` is the sender's right (``bot.domain.access.may_set_state``,
     as for ``/tandai``): a file is evidence (``may_set(state, state)``: a verified indicator's evidence is the
     Kanwil's), and raising ``belum``/``ditolak`` to ``proses`` is a change of state."""
     before = current_state(session, cycle, region, code)

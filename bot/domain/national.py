@@ -1,5 +1,5 @@
 """The national overview (``/status nasional``): per province, how many kab/kota the perkiraan predikat puts
-at *peduli* (by the same rule as a province's, see :mod:`bot.progress`), and their indicators verified by the
+at *peduli* (by the same rule as a province's, see :mod:`bot.domain.progress`), and their indicators verified by the
 Kanwil and handed in by the kab/kota."""
 
 from __future__ import annotations

@@ -145,7 +145,7 @@ def _codes(code: str) -> tuple[str | None, str | None]:
 def accept_invite(session: Session, clock: Clock, token: str, user_id: int) -> RoleBinding:
     """Single use and expiring: binds ``user_id``; a focal point's private chat gets its reminders.
 
-    The invitation is claimed by one conditional UPDATE (``bot.claims``): two people opening it at the same
+    The invitation is claimed by one conditional UPDATE (``bot.core.claims``): two people opening it at the same
     moment, on one copy of the bot or two, bind exactly one; the other is told it has been used."""
     invite = session.get(Invite, token[:100])
     if invite is None:

@@ -1,4 +1,4 @@
-"""Text rules of region names, apart from the index (``bot/regions.py``): how keys are compared, kind
+"""Text rules of region names, apart from the index (``bot/domain/regions.py``): how keys are compared, kind
 words, abbreviated words, and the shapes of typos and abbreviations."""
 
 from __future__ import annotations

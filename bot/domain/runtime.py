@@ -30,7 +30,7 @@ class Runtime:
     @classmethod
     def start(cls, settings: Settings, clock: Clock | None = None) -> Runtime:
         """Open the database, apply migrations and load the reference data. An unusable database raises
-        :class:`bot.db.DatabaseUnavailable` before anything else happens."""
+        :class:`bot.core.db.DatabaseUnavailable` before anything else happens."""
         engine = make_engine(settings.database_url)
         check_connection(engine)
         with startup_lock(engine):  # copies starting together take turns

@@ -1,5 +1,5 @@
 """What the flood gate asks before the handlers run: is this sender a member, and in which language are
-they told that they are too fast. Two small indexed queries, asked only of busy senders (``bot.flood``)."""
+they told that they are too fast. Two small indexed queries, asked only of busy senders (``bot.telegram.flood``)."""
 
 from __future__ import annotations
 

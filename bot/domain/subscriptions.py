@@ -15,7 +15,7 @@ from bot.reference import ProvinceRef, RegionRef
 def subscribe(session: Session, clock: Clock, chat_id: int, target: RegionRef | ProvinceRef,
               actor: int | None) -> tuple[Subscription, bool]:
     """Bind ``chat_id`` to ``target``; returns (subscription, newly active). Two copies subscribing one chat
-    at once never collide: the row is inserted with ``ON CONFLICT DO NOTHING`` (``bot.claims``)."""
+    at once never collide: the row is inserted with ``ON CONFLICT DO NOTHING`` (``bot.core.claims``)."""
     query = select(Subscription).where(Subscription.chat_id == chat_id, Subscription.target_code == target.code)
     sub = session.exec(query).first()
     was_active = sub is not None and sub.active

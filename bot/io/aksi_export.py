@@ -1,5 +1,5 @@
 """Aksi HAM in the report (``/ekspor``): the summary's columns, and the sheet ``Aksi HAM`` with the columns of
-the import (``bot/aksi_import.py``), so that a report sent back changes nothing.
+the import (``bot/io/aksi_import.py``), so that a report sent back changes nothing.
 
 The sheet has, per kab/kota and period, a row for the period as a whole when one was recorded (its nilai
 capaian; ``aksi`` empty), then one row per action of the year: its title, status (empty: not reported),

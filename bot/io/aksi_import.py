@@ -19,7 +19,7 @@ catatan     note      optional note (at most 1,000 characters); empty keeps the 
 
 An action number beyond a kab/kota's list of that year lengthens the list (the list never shortens here).
 A focal point's ``lengkap`` is recorded as ``diajukan``; nilai, ``tidak lengkap``, whole periods and the list
-of actions are the Kanwil's (``bot.access``). A row that changes nothing is never refused for rights, so
+of actions are the Kanwil's (``bot.domain.access``). A row that changes nothing is never refused for rights, so
 a report (``/ekspor``: sheet ``Aksi HAM``, the same columns) sent back changes nothing.
 """
 
@@ -173,7 +173,7 @@ def _lists(session: Session, g: Grants | None, wanted: dict[tuple[str, int], _Li
 def plan(session: Session, table: Table, grants: Grants | None = None, now: datetime | None = None,
          default_actions: int = 6) -> AksiPlan:
     """Validate every row; ``grants``: the sender's rights (None: the operator at the CLI); ``now`` bounds
-    the years (``bot.limits``: last year to five years ahead)."""
+    the years (``bot.core.limits``: last year to five years ahead)."""
     errors = formula_errors(table)
     columns, numbered = body_rows(table, HEADERS, REQUIRED)
     lookup = RegionLookup()

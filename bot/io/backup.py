@@ -14,7 +14,7 @@ tools the command is printed for the operator.
 A restore refuses, changing nothing: a file that is no sound Pantau HAM backup; a backup whose schema
 revision this version does not know (a newer version's: the bot could not start on it); a database that
 holds data, without ``--force``; and a database a running bot is using (a heartbeat fresher than
-``bot.liveness.STALE`` in its ``worker`` table): stop the bot first.
+``bot.core.liveness.STALE`` in its ``worker`` table): stop the bot first.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from bot.io.spreadsheets import MAX_BYTES, SpreadsheetError, read_table
 
 def read_rows(path: Path) -> list[list[str]]:
     """All rows of the first sheet (XLSX) or of the CSV file, read by the bounded reader of
-    ``bot.spreadsheets`` (size, zip bombs, damaged files, encoding, row count); formulas are refused."""
+    ``bot.io.spreadsheets`` (size, zip bombs, damaged files, encoding, row count); formulas are refused."""
     try:
         if path.stat().st_size > MAX_BYTES:
             raise SpreadsheetError(N_("Berkas terlalu besar ({size} MB); batasnya 5 MB."),

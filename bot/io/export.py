@@ -1,12 +1,12 @@
 """The XLSX report of a kab/kota or province (``/ekspor``, ``pantau-ham export``) and the fill-in template
 (``/templat``).
 
-Both carry the sheet ``Progres`` with the columns of a progress import (``bot/progress_import.py``), so
+Both carry the sheet ``Progres`` with the columns of a progress import (``bot/io/progress_import.py``), so
 an exported report imported again changes nothing. The report adds a summary sheet (per kab/kota:
 verified by the Kanwil and handed in, of total, % verified, perkiraan predikat or "belum ada data", Aksi HAM
 nilai capaian per period and their average, last update), one sheet per criterion, the list of indicators
 not yet complete, and the sheet ``Aksi HAM`` (every action × period, the columns of the Aksi HAM import:
-``bot/aksi_export.py``).
+``bot/io/aksi_export.py``).
 """
 
 from __future__ import annotations

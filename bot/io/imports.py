@@ -1,15 +1,15 @@
 """One preview/apply of a progress or Aksi HAM spreadsheet, for the bot and for the CLI.
 
 ``handlers/files.py`` (a file sent to the bot, previewed, then "Kirim") and ``pantau-ham import progress|aksi``
-both call :func:`run`: read the bytes (bounded, ``bot.spreadsheets``), tell a progress sheet from an Aksi HAM
+both call :func:`run`: read the bytes (bounded, ``bot.io.spreadsheets``), tell a progress sheet from an Aksi HAM
 one (a report from ``/ekspor`` has both: both are imported, together), validate every row against the
-database as it is now (with the sender's rights, ``bot.access``), and with ``apply`` save all or nothing in
+database as it is now (with the sender's rights, ``bot.domain.access``), and with ``apply`` save all or nothing in
 one transaction. It is plain synchronous work on its own session:
 the bot runs it in a worker thread (``asyncio.to_thread``) so that a 10,000-row file never holds up the
 other chats.
 
-Raises :class:`bot.spreadsheets.SpreadsheetError` (the file as a whole) or
-:class:`bot.progress_import.ImportRejected` (rows, with numbers and reasons); nothing is changed then.
+Raises :class:`bot.io.spreadsheets.SpreadsheetError` (the file as a whole) or
+:class:`bot.io.progress_import.ImportRejected` (rows, with numbers and reasons); nothing is changed then.
 """
 
 from __future__ import annotations

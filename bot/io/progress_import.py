@@ -315,7 +315,7 @@ def apply(session: Session, clock: Clock, cycle: Cycle, the_plan: Plan, actor: i
 
 
 def rights_of(g: Grants) -> RightsCheck:
-    """The sender's limits (``bot.access``): their own kab/kota or province, and the changes they may make
+    """The sender's limits (``bot.domain.access``): their own kab/kota or province, and the changes they may make
     there (``may_set_state``, as for ``/tandai``: the states a PIC may set, and a verified indicator's
     state, link and note are the Kanwil's). A row that changes nothing is not checked against the
     state rights, so a template or report sent back unchanged passes."""

@@ -73,7 +73,7 @@ def _open(session: Session, broadcast_id: int) -> Broadcast:
 
 
 def _still_preview(session: Session, broadcast_id: int, **values: object) -> None:
-    """One conditional UPDATE of a broadcast still in preview (``bot.claims``); refused when another
+    """One conditional UPDATE of a broadcast still in preview (``bot.core.claims``); refused when another
     press (on this copy or another) confirmed or cancelled it first."""
     if not claimed(session, update(Broadcast).where(col(Broadcast.id) == broadcast_id,
                                                     col(Broadcast.status) == "preview").values(**values)):

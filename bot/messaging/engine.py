@@ -20,7 +20,7 @@ the same way for all:
   deactivated, its other queued rows fail); a group that became a supergroup (followed, sent there).
 
 **Crash policy** (the one unavoidable gap): a row is ``claimed`` until its outcome is committed. A copy that
-dies leaves its rows claimed; they are given back at once (``bot/liveness.py``), at the latest after ``lease``.
+dies leaves its rows claimed; they are given back at once (``bot/core/liveness.py``), at the latest after ``lease``.
 So a crash before sending loses nothing, and a crash between Telegram accepting a message and its commit
 sends that message again: a kill doubles at most the messages in flight, at most ``MAX_IN_FLIGHT``. We prefer
 a rare duplicate to a lost reminder before a deadline.

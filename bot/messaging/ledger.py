@@ -5,7 +5,7 @@ out, so one chat's rows go out in order, from one copy. It picks the chats whose
 their due rows (at most ``per_chat`` each, ``room`` in all) with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL
 (two copies never take the same row; SQLite serialises writers), and flips them from ``pending`` to
 ``claimed`` with one conditional UPDATE. A row claimed by a copy that died becomes claimable again after
-``lease`` (``bot/liveness.py`` gives it back sooner).
+``lease`` (``bot/core/liveness.py`` gives it back sooner).
 """
 
 from __future__ import annotations

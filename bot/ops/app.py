@@ -27,8 +27,8 @@ async def post_init(application: Application) -> None:
 
 def update_processor_for(runtime: Runtime, flood: bool = True,
                          now: Callable[[], float] = time.monotonic) -> ChatOrderedProcessor:
-    """Updates run concurrently, one chat at a time (``bot/processor.py``); flood control for abuse, with
-    members (a role, a bound group) told apart by ``bot.standing`` (``flood=False``: none, the console)."""
+    """Updates run concurrently, one chat at a time (``bot/telegram/processor.py``); flood control for abuse, with
+    members (a role, a bound group) told apart by ``bot.domain.standing`` (``flood=False``: none, the console)."""
     admins = frozenset(runtime.settings.admin_ids)
     standing = Standing(runtime.session, admins, runtime.settings.locale)
     return ChatOrderedProcessor(flood=FloodGate(now=now, standing=standing, exempt=admins) if flood else None,

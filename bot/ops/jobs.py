@@ -45,7 +45,7 @@ DIGEST_EVERY = 10  # ticks: the weekly digest is looked at every 5 minutes
 
 def make_engine(application: Application) -> DeliveryEngine:
     rt: Runtime = application.bot_data["runtime"]
-    worker = application.bot_data.get("worker_id")  # set by bot/serve.py: the heartbeat's id
+    worker = application.bot_data.get("worker_id")  # set by bot/ops/serve.py: the heartbeat's id
     stopping = application.bot_data.get("stopping")
 
     def checkpoint(step: str, _row: int) -> None:

@@ -1,4 +1,4 @@
-"""Long polling by exactly one copy: the polling lease (``bot/lease.py``) between copies that share a database,
+"""Long polling by exactly one copy: the polling lease (``bot/ops/lease.py``) between copies that share a database,
 Telegram's 409 Conflict between copies that share only the token.
 
 - A copy that does not hold the lease **stands by**: it says so once, keeps its ticker (reminders and

@@ -2,14 +2,14 @@
 
 - the webhook listens on the path of ``PANTAU_WEBHOOK_URL`` (``https://host/pantau`` -> ``/pantau``), never
   without a secret (``PANTAU_WEBHOOK_SECRET``, else one derived from the token), checked before the body is
-  read, and serves a bare ``/healthz`` beside it (``bot/webhook.py``); the details are on
+  read, and serves a bare ``/healthz`` beside it (``bot/ops/webhook.py``); the details are on
   ``PANTAU_HEALTH_PORT``, in both modes;
 - in polling mode, of the copies sharing a database exactly one polls and the others stand by (the polling
-  lease, ``bot/polling.py``); a copy that is the newcomer on a token another copy polls leaves with a clear
+  lease, ``bot/ops/polling.py``); a copy that is the newcomer on a token another copy polls leaves with a clear
   message (exit code 3);
 - SIGTERM stops within 10 s even when Telegram does not answer: sending stops at the next row, rows still
   claimed are given back, the polling lease is released, the worker says it is gone;
-- a heartbeat tells other copies that this one is alive (``bot/liveness.py``).
+- a heartbeat tells other copies that this one is alive (``bot/core/liveness.py``).
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ Where the data comes from (run ``python -m bot.reference.build_regions`` to rebu
   governments and the press (Kalsel, Sumut, NTT...), and former names: Irian Jaya (Papua
   since UU 21/2001), Irian Jaya Barat and its abbreviation Irjabar (Papua Barat since
   PP 24/2007). A province name or alias that is also a kab/kota's name or alias (Gorontalo,
-  Bengkulu, Jambi, Jogja) is asked with buttons (``bot/regions.py``).
+  Bengkulu, Jambi, Jogja) is asked with buttons (``bot/domain/regions.py``).
 * Capitals (ibu kota), aliases and former names of every kab/kota: ``aliases/*.csv``
   (``code,name,capital,aliases,former_names``), with the sources named per province in
   ``aliases/*_sources.csv``; plus ``EXTRA`` below (the five seed provinces of

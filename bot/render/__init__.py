@@ -29,7 +29,7 @@ def rows(buttons: list[Button], per_row: int) -> tuple[tuple[Button, ...], ...]:
 
 def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
     """Split at line breaks into chunks Telegram accepts, counted as Telegram counts them: UTF-16 units of
-    the text after its HTML is parsed (``bot.telegram_text``).
+    the text after its HTML is parsed (``bot.core.telegram_text``).
 
     Renderers open and close their HTML tags on one line, so a split between lines never leaves a tag
     open. A single line too long for one message loses its formatting and is cut between characters.

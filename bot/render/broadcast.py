@@ -77,7 +77,7 @@ def pic_line(t: Translator, v: BroadcastView, row: RegionProgress, rank: int) ->
 
 
 def chart_labels(t: Translator, v: BroadcastView) -> dict[str, str]:
-    """The words on the chart of ``bot.charts.progress_chart`` (plain text), in the audience's language."""
+    """The words on the chart of ``bot.io.charts.progress_chart`` (plain text), in the audience's language."""
     p = v.progress
     threshold = p.rows[0].peduli_threshold if p.rows else 75.0
     return {

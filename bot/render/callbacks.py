@@ -296,7 +296,7 @@ PARSERS: dict[str, Callable[[str, tuple[date, date]], Decoded | None]] = {
 def decode(data: object, today: date | None = None) -> Decoded | None:
     """The typed meaning of a button's data, or None when it is malformed, out of range or unknown.
 
-    ``today`` bounds the dates of the guided /jadwal_tambah to the accepted window (``bot.limits``)."""
+    ``today`` bounds the dates of the guided /jadwal_tambah to the accepted window (``bot.core.limits``)."""
     if not isinstance(data, str) or not 0 < len(data.encode("utf-8", "surrogatepass")) <= 64:
         return None
     parser = PARSERS.get(data.split(SEP, 1)[0])

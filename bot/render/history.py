@@ -1,6 +1,6 @@
 """``/riwayat``: each entry of the trail as one plain sentence: who did what to which indicator or event.
 
-One function per action the code records (``bot.audit.record``); ``SENTENCES`` lists them, and
+One function per action the code records (``bot.domain.audit.record``); ``SENTENCES`` lists them, and
 ``tests/test_history.py`` checks that every action written anywhere in the code has one. Every value is
 escaped; times are shown in the region's zone.
 """

@@ -14,7 +14,7 @@ reply leaves as soon as its own update has got that far, and the others are work
 travels: a burst's first 30 replies leave after about 30 updates' work instead of 100, and every later
 second of Telegram's 30 a second starts that much earlier (``bench/burst.py``).
 
-Before that, the flood gate (:class:`bot.flood.FloodGate`) may limit a sender: a pressed button is then
+Before that, the flood gate (:class:`bot.telegram.flood.FloodGate`) may limit a sender: a pressed button is then
 answered "Terlalu cepat, coba lagi dalam N detik" (so it never spins), a person who writes is told once,
 and their update is not handled. People at work never get there. Every handler opens its own database
 session; nothing mutable is shared between updates.

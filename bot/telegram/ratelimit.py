@@ -1,8 +1,8 @@
-"""python-telegram-bot's rate-limiter hook, backed by :class:`bot.throttle.Throttle`.
+"""python-telegram-bot's rate-limiter hook, backed by :class:`bot.telegram.throttle.Throttle`.
 
 One instance serves the whole application, so replies, reminders and broadcasts share Telegram's budget.
 A call passing ``rate_limit_args={"kind": "bulk"}`` is something the bot sends on its own (the delivery
-engine); every other call is a reply to a person and goes first (see ``bot.throttle``).
+engine); every other call is a reply to a person and goes first (see ``bot.telegram.throttle``).
 
 Failures:
 

@@ -1,4 +1,4 @@
-"""Alembic environment: uses the engine handed over by :func:`bot.db.upgrade`."""
+"""Alembic environment: uses the engine handed over by :func:`bot.core.db.upgrade`."""
 
 from alembic import context
 from sqlmodel import SQLModel

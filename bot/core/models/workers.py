@@ -27,7 +27,7 @@ class Worker(SQLModel, table=True):
 
 
 class PollingLease(SQLModel, table=True):
-    """Which copy polls Telegram (``bot/lease.py``); ``version`` changes with every write."""
+    """Which copy polls Telegram (``bot/ops/lease.py``); ``version`` changes with every write."""
     __tablename__ = "polling_lease"
     name: str = Field(primary_key=True, max_length=20)
     holder: str | None = Field(default=None, max_length=64)  # a worker id; None: nobody polls
