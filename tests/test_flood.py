@@ -18,7 +18,8 @@ from tests.conftest import ADMIN, PIC, STAF, BotHarness, grant, replies
 from tests.fakes import ApiCall, FakeTime, OfflineBotAPI, UpdateFactory, buttons_of, fake_rate_limiter
 
 STRANGER_ID = 8080
-TOO_FAST = "Terlalu banyak pesan dalam waktu singkat; coba lagi dalam"
+TOO_FAST = "Terlalu banyak pesan dalam waktu singkat; coba lagi dalam"  # told once to a person who writes
+BUTTON_TOO_FAST = "Terlalu cepat; silakan coba lagi dalam"  # every press of a button while limited
 
 
 class GatedBot(BotHarness):
@@ -89,7 +90,7 @@ async def test_a_pic_tapping_through_all_120_indicators_at_one_tap_a_second_is_s
         taps += 1
         calls = await gated.tap(call, data, PIC)
         (answer,) = answers(calls)  # every button answered, none refused
-        assert TOO_FAST not in answer.params.get("text", "")
+        assert BUTTON_TOO_FAST not in answer.params.get("text", "")
         (edited,) = replies(calls)
         assert edited.method == "editMessageText"
         return edited
@@ -167,13 +168,13 @@ async def test_a_script_with_a_role_is_limited_too_and_a_pressed_button_is_alway
     assert len(got) - 1 >= MEMBER.burst  # the generous bucket first
     pressed = await gated.feed(gated.factory.press(menu, "kc|63.05|1|0|e", PIC))
     (answer,) = answers(pressed)
-    assert answer.params["text"].startswith(TOO_FAST) and answer.params["text"].endswith("detik.")
-    n = int(answer.params["text"].removeprefix(TOO_FAST).split()[0])
+    assert answer.params["text"].startswith(BUTTON_TOO_FAST) and answer.params["text"].endswith("detik.")
+    n = int(answer.params["text"].removeprefix(BUTTON_TOO_FAST).split()[0])
     assert 0 < n <= MEMBER.cooldown
     assert not replies(pressed)  # not handled, but not left spinning either
     gated.arrival.t += n
     pressed = await gated.feed(gated.factory.press(menu, "kc|63.05|1|0|e", PIC))
-    assert replies(pressed) and TOO_FAST not in answers(pressed)[0].params.get("text", "")
+    assert replies(pressed) and BUTTON_TOO_FAST not in answers(pressed)[0].params.get("text", "")
 
 
 async def test_a_group_of_strangers_spamming_commands_is_limited_as_a_group(gated):

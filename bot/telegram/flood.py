@@ -14,8 +14,8 @@ database lookup in ``bot.domain.standing``), and the answer "member" is remember
 seconds. So an ordinary update costs two dictionary lookups and no query.
 
 A sender (or group) that runs out is **limited** for ``cooldown`` seconds: the update processor
-(``bot/telegram/processor.py``) answers a pressed button with "Terlalu banyak pesan dalam waktu singkat;
-coba lagi dalam N detik." every time, and tells a person who writes once (:attr:`Verdict.tell`) and then
+(``bot/telegram/processor.py``) answers a pressed button with "Terlalu cepat; silakan coba lagi dalam N
+detik." every time, and tells a person who writes once (:attr:`Verdict.tell`) and then
 drops their messages without an answer until the cooldown ends, so a flood costs the bot one message and
 other chats nothing. No ``telegram`` here; the clock is injectable.
 """

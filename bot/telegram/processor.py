@@ -15,9 +15,9 @@ travels: a burst's first 30 replies leave after about 30 updates' work instead o
 second of Telegram's 30 a second starts that much earlier (``bench/burst.py``).
 
 Before that, the flood gate (:class:`bot.telegram.flood.FloodGate`) may limit a sender: a pressed button is then
-answered "Terlalu cepat, coba lagi dalam N detik" (so it never spins), a person who writes is told once,
+answered "Terlalu cepat; silakan coba lagi dalam N detik." (so it never spins), a person who writes is told once,
 and their update is not handled. People at work never get there. Every handler opens its own database
-session; nothing mutable is shared between updates.
+session through the update's visit; nothing mutable is shared between updates.
 """
 
 from __future__ import annotations
@@ -102,9 +102,8 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         t = translator(self.language(user_id) if chat is None or chat.type == "private" else self.language(None))
         try:
             if query is not None:
-                await query.answer(t.nfmt("Terlalu banyak pesan dalam waktu singkat; coba lagi dalam {n} detik.",
-                                          "Terlalu banyak pesan dalam waktu singkat; coba lagi dalam {n} detik.",
-                                          verdict.retry_in))
+                await query.answer(t.nfmt("Terlalu cepat; silakan coba lagi dalam {n} detik.",
+                                          "Terlalu cepat; silakan coba lagi dalam {n} detik.", verdict.retry_in))
             elif chat is not None:  # always, without a button (see above)
                 await update.get_bot().send_message(chat.id, t.nfmt(
                     "Terlalu banyak pesan dalam waktu singkat; coba lagi dalam {n} detik. Pesan yang dikirim sebelum "
