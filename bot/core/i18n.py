@@ -12,12 +12,12 @@ import gettext
 import html
 from contextvars import ContextVar
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date, format_time
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import NumberPattern, format_decimal, parse_pattern
 
 from bot.core import zones
 
@@ -112,12 +112,14 @@ class Translator:
     # -- CLDR formatting ---------------------------------------------------------
     def number(self, value: float, digits: int = 1) -> str:
         if isinstance(value, int):
-            return format_decimal(value, locale=self._babel_locale)
-        return format_decimal(round(value, digits), format=f"#,##0.{'#' * digits}", locale=self._babel_locale)
+            return _count(self.locale, value)
+        formatted: str = _pattern(f"#,##0.{'#' * digits}").apply(round(value, digits), self._babel_locale)
+        return formatted
 
     def percent(self, fraction: float, digits: int = 1) -> str:
         """``0.875`` -> ``87,5%`` (id) / ``87.5%`` (en)."""
-        return format_percent(fraction, format=f"#,##0.{'#' * digits}%", locale=self._babel_locale)
+        formatted: str = _pattern(f"#,##0.{'#' * digits}%").apply(fraction, self._babel_locale)
+        return formatted
 
     def date(self, value: date) -> str:
         """``Kamis, 25 Januari 2024``."""
@@ -132,6 +134,19 @@ class Translator:
         return self.gettext("{date} pukul {time} {zone}").format(
             date=self.date(local.date()), time=clock, zone=zones.label(tz)
         )
+
+
+# Babel's format_decimal and format_percent parse their pattern on every call and then apply it; the same
+# few patterns and counts fill every /status, so a pattern is parsed once and a count formatted once.
+@cache
+def _pattern(pattern: str) -> NumberPattern:
+    return parse_pattern(pattern)
+
+
+@lru_cache(maxsize=4096, typed=True)
+def _count(locale: str, value: int) -> str:
+    """A count as Babel writes it in ``locale``: ``5.704`` (id), ``5,704`` (en)."""
+    return format_decimal(value, locale=locale)
 
 
 class Markup(str):

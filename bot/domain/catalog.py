@@ -29,6 +29,7 @@ import math
 import re
 import threading
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -272,15 +273,18 @@ class CatalogSnapshot:
     def total(self) -> int:
         return len(self.indicators)
 
-    @property
+    # Worked out once per snapshot (a snapshot never changes): every kab/kota of a /status asks for them.
+    @cached_property
     def weight_total(self) -> float:
         return sum(i.weight for i in self.indicators)
 
-    def per_criterion(self) -> dict[int, int]:
+    @cached_property
+    def criterion_totals(self) -> tuple[tuple[int, int], ...]:
+        """(criterion number, active indicators), every criterion in force, by number."""
         out: dict[int, int] = {n: 0 for n in criteria()}
         for ind in self.indicators:
             out[ind.criterion_number] = out.get(ind.criterion_number, 0) + 1
-        return out
+        return tuple(sorted(out.items()))
 
 
 _snapshots: dict[tuple[str, int | None], CatalogSnapshot] = {}

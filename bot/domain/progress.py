@@ -192,20 +192,26 @@ class _Tally:
     last_updated: datetime | None = None
 
 
-def _tallies(session: Session, cycle: Cycle, region_codes: list[str] | None) -> dict[str, _Tally]:
-    """One GROUP BY over the active catalog's entries (``None``: every region)."""
-    stmt = (
-        sa.select(col(ChecklistEntry.region_code), col(Indicator.criterion_number), col(ChecklistEntry.state),
-                  func.count(), func.sum(Indicator.weight), func.max(ChecklistEntry.updated_at))
-        .join(Indicator, col(Indicator.code) == ChecklistEntry.indicator_code)
-        .where(col(ChecklistEntry.cycle_id) == cycle.id, col(Indicator.active))
-        .group_by(col(ChecklistEntry.region_code), col(Indicator.criterion_number), col(ChecklistEntry.state))
-    )
-    if region_codes is not None:
-        stmt = stmt.where(col(ChecklistEntry.region_code).in_(region_codes))
+# One GROUP BY over the active catalog's entries of some regions, built once: a /status runs it with its
+# cycle and kab/kota as parameters instead of building (and keying) the same statement again.
+_TALLIES = (
+    sa.select(col(ChecklistEntry.region_code), col(Indicator.criterion_number), col(ChecklistEntry.state),
+              func.count(), func.sum(Indicator.weight), func.max(ChecklistEntry.updated_at))
+    .join(Indicator, col(Indicator.code) == ChecklistEntry.indicator_code)
+    .where(col(ChecklistEntry.cycle_id) == sa.bindparam("cycle_id"), col(Indicator.active),
+           col(ChecklistEntry.region_code).in_(sa.bindparam("region_codes", expanding=True)))
+    .group_by(col(ChecklistEntry.region_code), col(Indicator.criterion_number), col(ChecklistEntry.state))
+)
+
+
+def _tallies(session: Session, cycle: Cycle, region_codes: list[str]) -> dict[str, _Tally]:
+    """The counts, weights and newest change of these regions, in one query."""
     out: dict[str, _Tally] = {}
-    for code, number, state, count, weight, updated in session.execute(stmt):
-        tally = out.setdefault(code, _Tally({}))
+    rows = session.execute(_TALLIES, {"cycle_id": cycle.id, "region_codes": region_codes})
+    for code, number, state, count, weight, updated in rows:
+        tally = out.get(code)
+        if tally is None:
+            tally = out[code] = _Tally({})
         tally.states[state] = tally.states.get(state, 0) + count
         if state in (VERIFIED, HANDED_IN):
             per = tally.per_criterion.setdefault(number, {})
@@ -246,7 +252,7 @@ def _progress(region: RegionRef, cycle: Cycle, catalog: CatalogSnapshot, tally: 
         criteria=tuple(
             CriterionProgress(criteria()[n], total, tally.per_criterion.get(n, {}).get(VERIFIED, 0),
                               tally.per_criterion.get(n, {}).get(HANDED_IN, 0))
-            for n, total in sorted(catalog.per_criterion().items())
+            for n, total in catalog.criterion_totals
         ),
         last_updated=tally.last_updated,
         sample_catalog=catalog.is_sample,
