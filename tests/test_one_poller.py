@@ -159,7 +159,7 @@ def test_a_lease_nobody_renews_is_taken_after_the_lease_time(sqlite_url, tmp_pat
         bot = BotProcess(_env(api, sqlite_url, port, lease_seconds=4), tmp_path)
         try:
             wait_for(lambda: _mode(port) == "standby", 60, what="standing by")
-            assert holder in bot.output
+            wait_for(lambda: holder in bot.output, 30, what="the standby naming the holder")  # logged beside the mode
             time.sleep(6)  # longer than the lease time: renewals keep it standing by
             assert _mode(port) == "standby" and "getUpdates" not in api.methods()
             silent.set()
