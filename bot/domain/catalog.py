@@ -70,10 +70,16 @@ class RowError:
     values: dict[str, object] = field(default_factory=dict)
 
 
-class CatalogImportError(Exception):
+class RowsRejected(Exception):
+    """A file refused as a whole (an import is all or nothing), with every row's reason."""
+
     def __init__(self, errors: list[RowError]) -> None:
         super().__init__(f"{len(errors)} error(s)")
         self.errors = errors
+
+
+class CatalogImportError(RowsRejected):
+    """An indicator catalog refused."""
 
 
 @dataclass(frozen=True)

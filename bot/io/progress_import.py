@@ -34,7 +34,7 @@ from bot.core.i18n import N_, Term
 from bot.core.ids import key_of
 from bot.core.models import ChecklistEntry, Cycle, IndicatorState
 from bot.domain import audit, decisions
-from bot.domain.catalog import RowError, active_indicators
+from bot.domain.catalog import RowError, RowsRejected, active_indicators
 from bot.domain.checklist import STATE_LABELS, normalise_link, parse_state
 from bot.domain.regions import resolve
 from bot.io.spreadsheets import Table
@@ -60,10 +60,8 @@ SHOWN_ERRORS = 50
 RightsCheck = Callable[[RegionRef, IndicatorState, IndicatorState, bool], str | None]
 
 
-class ImportRejected(Exception):
-    def __init__(self, errors: list[RowError]) -> None:
-        super().__init__(f"{len(errors)} error(s)")
-        self.errors = errors
+class ImportRejected(RowsRejected):
+    """A progress or Aksi HAM file refused."""
 
 
 @dataclass(frozen=True)
