@@ -11,6 +11,7 @@ import io
 import pytest
 
 from bot.cli.console import Console
+from bot.core.telegram_text import parse_html, visible_length
 from bot.ops.app import update_processor_for
 from bot.telegram.flood import MEMBER, STRANGER, FloodGate
 from bot.telegram.processor import ChatOrderedProcessor
@@ -244,3 +245,8 @@ async def test_a_long_console_script_runs_without_waiting(catalog):
     sent = [c for c in console.api.calls if c.method == "sendMessage"]
     assert len(sent) == 300 and all(isinstance(c.result, dict) and c.result["message_id"] for c in sent)
     assert out.getvalue().count("Kabupaten Tapin") == 150
+    # the console's Bot API refuses nothing (its chat is a terminal): what it was sent must still be what
+    # Telegram accepts, HTML it can parse and at most 4096 UTF-16 units after parsing
+    for call in sent:
+        parse_html(call.params["text"])
+        assert visible_length(call.params["text"]) <= 4096
