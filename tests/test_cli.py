@@ -27,7 +27,7 @@ def env(monkeypatch, sqlite_url):
 def test_run_without_token_explains_and_points_to_the_console(env, capsys):
     assert main(["run"]) == 2
     err = capsys.readouterr().err
-    assert "TELEGRAM_BOT_TOKEN belum diisi" in err and "pantau-ham console" in err
+    assert "TELEGRAM_BOT_TOKEN belum diisi" in err and "pantau-ham demo, lalu pantau-ham console" in err
 
 
 @pytest.mark.slow

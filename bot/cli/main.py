@@ -177,7 +177,7 @@ def _import_catalog(runtime: Runtime, t: Translator, path: Path, label: str | No
 def _run(settings: Settings, t: Translator) -> int:
     if settings.telegram_bot_token is None:
         print(t.gettext("TELEGRAM_BOT_TOKEN belum diisi. Isi token dari @BotFather di lingkungan atau berkas .env, "
-                        "atau coba bot tanpa Telegram: pantau-ham console"), file=sys.stderr)
+                        "atau coba bot tanpa Telegram: pantau-ham demo, lalu pantau-ham console"), file=sys.stderr)
         return 2
     from bot.domain.people import has_admin
     from bot.domain.runtime import Runtime
