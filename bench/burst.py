@@ -9,6 +9,10 @@ the moment a message was queued to the moment its first reply reached the server
 30 a second allows: the k-th of n messages sent at once waits at least ⌊k/30⌋ s.
 Goal: pantau's p99 ≤ 1.5 × the larger of the echo bot's p99 and that minimum's p99; no 429.
 
+The floor, in the same run: 20 people without a role send the same burst. The bot does for them only what it
+does for every update (the gate: who writes, where, what they may do) and answers one line (not authorised),
+so their p99 is the least a burst of 20 can cost through this bot, whatever ``/status`` does.
+
     python -m bench.burst [--sizes 20 50 100] [--rounds 3]
 """
 
@@ -24,6 +28,19 @@ from bench.dataset import PIC_BASE, build
 from bench.fake_bot_api import FakeBotAPI
 from bench.load import QUERIES, burst, minimum_waits
 from bench.processes import echo, pantau, percentile
+
+STRANGERS = 900_000  # people no role names: the dataset's people are below 30_000
+
+
+def strangers(server: FakeBotAPI, token: str, rounds: int) -> list[float]:
+    """Bursts of 20 from people with no role (after one round that is not counted, as for the others)."""
+    users = [STRANGERS + i for i in range(20)]
+    out: list[float] = []
+    for r in range(rounds + 1):
+        lat = burst(server, token, users, [f"/status {QUERIES[(i + r) % len(QUERIES)]}" for i in range(20)])
+        out += lat if r else []
+        time.sleep(2.5)
+    return out
 
 
 def measure(server: FakeBotAPI, token: str, sizes: list[int], rounds: int) -> dict[int, list[float]]:
@@ -61,6 +78,7 @@ def main() -> None:
         rejected = server.rejected
         try:
             mine = measure(server, bot.token, args.sizes, args.rounds)
+            floor_20 = strangers(server, bot.token, args.rounds)
         except RuntimeError:
             print(bot.stop()[-5000:])
             raise
@@ -78,6 +96,9 @@ def main() -> None:
                       f"(÷ {'echo' if yardstick > floor else 'minimum'})")
             else:
                 print()
+    print(f"   20 no role   {percentile(floor_20, 50) * 1000:5.0f} {percentile(floor_20, 99) * 1000:7.0f} "
+          f"{max(floor_20) * 1000:7.0f}   {'':11}   {percentile(floor_20, 99) / percentile(echoed[20], 99):.2f} "
+          "(÷ echo; the floor: the gate and a one-line answer)" if 20 in echoed else "")
     print(f"429 answers to pantau-ham  {rejected}  (goal 0)")
 
 
