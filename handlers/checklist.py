@@ -101,8 +101,7 @@ def _indicator_detail(update: Update, context: ContextTypes.DEFAULT_TYPE, sessio
 
 
 async def checklist(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    resolution = await region_argument(update, context, cb.CHECKLIST, "/checklist <wilayah>", "/checklist Tapin",
-                                       own=False)
+    resolution = await region_argument(update, context, cb.CHECKLIST, "/checklist <wilayah>", "/checklist Tapin")
     if resolution is None:
         return
     if resolution.province:

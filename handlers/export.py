@@ -72,14 +72,14 @@ async def send_template(update: Update, context: ContextTypes.DEFAULT_TYPE, regi
 
 async def ekspor(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     resolution = await region_argument(update, context, cb.EKSPOR, "/ekspor <wilayah atau provinsi>",
-                                       "/ekspor Kalsel", own=False, catalog=False)
+                                       "/ekspor Kalsel", catalog=False)
     if resolution is not None and resolution.target is not None:
         await send_report(update, context, resolution.target)
 
 
 async def templat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     resolution = await region_argument(update, context, cb.TEMPLAT, "/templat <wilayah>", "/templat Tapin",
-                                       action=Action.EDIT_CHECKLIST, own=False, catalog=False)
+                                       action=Action.EDIT_CHECKLIST, catalog=False)
     if resolution is None:
         return
     if resolution.province:

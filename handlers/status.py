@@ -87,7 +87,7 @@ async def belum(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await send_error(update, context, exc)
         return
     resolution = await region_argument(update, context, cb.BELUM, "/belum <wilayah> [nomor kriteria]",
-                                       "/belum Tapin 3", criterion, 0, query=query, own=False, gated=True)
+                                       "/belum Tapin 3", criterion, 0, query=query, gated=True)
     if resolution is None:
         return
     if resolution.province:

@@ -11,7 +11,7 @@ from bot.core.models import ChecklistEntry, IndicatorState
 from bot.core.telegram_text import visible_length
 from bot.domain.checklist import indicator_statuses
 from bot.reference import regions
-from tests.conftest import ADMIN, STAF, VIEWER, replies
+from tests.conftest import ADMIN, PIC, STAF, VIEWER, replies
 from tests.fakes import buttons_of
 
 TAPIN = regions()["63.05"]
@@ -338,3 +338,25 @@ async def test_tandai_accepts_the_state_as_it_is_shown(bot, typed):
     (reply,) = replies(await bot.say(f"/tandai Tapin 1.02 {typed} dokumen belum ditandatangani", ADMIN))
     assert "belum → <b>perlu perbaikan</b>" in reply.params["text"]
     assert "Catatan: dokumen belum ditandatangani" in reply.params["text"]
+
+
+async def test_region_commands_without_a_name_use_the_askers_own_region(bot):
+    """As /status: a PIC's own kab/kota, a staf's province (pick a kab/kota where one is needed), and usage
+    for an admin, who has no region of their own."""
+    (reply,) = replies(await bot.say("/belum", PIC))
+    assert "Kabupaten Tapin" in reply.params["text"] and "Cara pakai" not in reply.params["text"]
+    (reply,) = replies(await bot.say("/checklist", PIC))
+    assert "Kabupaten Tapin" in reply.params["text"] and "Cara pakai" not in reply.params["text"]
+    calls = await bot.say("/templat", PIC)
+    (document,) = [c for c in calls if c.method == "sendDocument"]
+    assert "Format isian progres Kabupaten Tapin" in document.params["caption"]
+    for command in ("/checklist", "/belum", "/templat"):
+        (reply,) = replies(await bot.say(command, STAF))  # a kab/kota of their province is needed
+        labels = [label for label, _ in buttons_of(reply)]
+        assert "Kab. Tapin" in labels and len(labels) >= 13, command
+    calls = await bot.say("/ekspor", STAF)
+    (document,) = [c for c in calls if c.method == "sendDocument"]
+    assert "Kalimantan Selatan" in document.params["caption"]
+    for command in ("/checklist", "/belum", "/templat", "/ekspor"):
+        (reply,) = replies(await bot.say(command, ADMIN))
+        assert "Cara pakai" in reply.params["text"], command
