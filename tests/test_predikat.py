@@ -135,7 +135,7 @@ async def test_the_broadcast_preview_shows_both_numbers_and_who_needs_assistance
     assert labels["threshold_label"] == "batas peduli 75 (sesuai pengaturan)"
     assert labels["handed_in_label"] == "diajukan kab/kota, menunggu verifikasi (tidak dihitung)"
     # the focal point's own line carries both numbers
-    (toggled,) = replies(await bot.press(message, "👥 PIC: tidak", STAF))
+    (toggled,) = replies(await bot.press(message, "👥 Kirim juga ke PIC", STAF))
     await bot.press(toggled, "✅ Kirim", STAF)
     await outbox(bot).run_until_idle()
     (mine,) = results(bot, PIC)

@@ -71,6 +71,8 @@ def pic_line(t: Translator, v: BroadcastView, row: RegionProgress, rank: int) ->
     return "\n".join([
         t.fmt("📢 <b>Hasil KKP HAM: {name}</b>", name=row.region.official_name),
         *own,
+        "",
+        t.fmt("Seluruh Provinsi {name}:", name=v.progress.province.name),  # the next line is the province's
         _summary(t, v),
         t.gettext("Lihat indikator yang belum lengkap dengan /belum."),
     ])
@@ -96,7 +98,8 @@ def preview(t: Translator, text: str, broadcast_id: int, groups: int, pics: int,
     if to_pics:
         head += t.fmt(" dan {pics} PIC (narahubung kab/kota; masing-masing menerima hasil wilayahnya sendiri)",
                       pics=pics)
-    toggle = t.gettext("👥 PIC: ya") if to_pics else t.gettext("👥 PIC: tidak")
+    # the button says what pressing it does: add the focal points, or leave them out again
+    toggle = t.gettext("👥 Tanpa PIC") if to_pics else t.gettext("👥 Kirim juga ke PIC")
     row = []
     if groups or (to_pics and pics):
         row.append(Button(t.gettext("✅ Kirim"), cb.build(cb.UMUMKAN, "ok", broadcast_id)))
@@ -104,7 +107,7 @@ def preview(t: Translator, text: str, broadcast_id: int, groups: int, pics: int,
         head = t.fmt("<b>Pratinjau</b>: belum ada penerima. Belum ada grup yang berlangganan Provinsi {name} atau "
                      "kab/kotanya (ketik /langganan di grup)", name=province_name)
         if pics:
-            head += t.fmt("; pilih “PIC: ya” untuk mengirim ke {pics} PIC", pics=pics)
+            head += t.fmt("; tekan “👥 Kirim juga ke PIC” untuk mengirim ke {pics} PIC", pics=pics)
         else:
             head += t.gettext("; belum ada PIC yang terdaftar")
         head += "."

@@ -17,9 +17,11 @@ from bot.core.models import (
     Outbox,
     Person,
     ReminderStatus,
+    Role,
+    RoleBinding,
 )
 from bot.domain.checklist import ProvinceProgress, RegionProgress, Thresholds, province_progress
-from bot.reference import ProvinceRef
+from bot.reference import ProvinceRef, regions
 from schedules.calendar import upcoming
 
 BEHIND = 3
@@ -70,10 +72,18 @@ def report(session: Session, broadcast_id: int) -> tuple[DeliveryReport, bool] |
         return None
     rows = session.exec(select(Outbox).where(Outbox.broadcast_id == broadcast_id).order_by(col(Outbox.id))).all()
     ids = list({r.chat_id for r in rows})
+    regions_of_pic: dict[int, list[str]] = {}  # a focal point is named with their kab/kota: names repeat
+    for binding in session.exec(select(RoleBinding).where(col(RoleBinding.user_id).in_(ids),
+                                                          RoleBinding.role == Role.PIC.value)):
+        place = regions().get(binding.target_code)
+        if place is not None:
+            regions_of_pic.setdefault(binding.user_id, []).append(place.short_name)
     names = {p.id: p.first_name for p in session.exec(select(Person).where(col(Person.id).in_(ids)))
              if p.first_name}
     names |= {c.id: c.title for c in session.exec(select(Chat).where(col(Chat.id).in_(ids))) if c.title}
     names = {chat: names.get(chat) or str(chat) for chat in ids}  # a group's title, a focal point's name
+    for user, places in regions_of_pic.items():
+        names[user] = f"{names[user]} ({', '.join(sorted(places))})"
     blocked_chats = {r.chat_id for r in rows if r.status == "failed" and (r.last_error or "").startswith("blocked")}
     pending_chats = {r.chat_id for r in rows if r.status in UNSETTLED} - blocked_chats
     texts = [r for r in rows if not is_chart_row(r)]
