@@ -258,6 +258,12 @@ async def test_ekspor_and_templat_send_workbooks_that_import_back(bot):
     (content,) = doc.files.values()
     wb = load_workbook(io.BytesIO(content), read_only=True)
     assert wb.sheetnames[:2] == ["Ringkasan", "Progres"]
+    calls = await bot.say("/ekspor Tapin", VIEWER)
+    (doc,) = [c for c in calls if c.method == "sendDocument"]
+    (content,) = doc.files.values()
+    names = load_workbook(io.BytesIO(content), read_only=True).sheetnames  # Excel allows 31 characters
+    assert "3. Hak turut serta dalam…" in names and "9. Hak atas lingkungan yang…" in names  # whole words
+    assert all(len(n) <= 31 for n in names)
     calls = await bot.say("/templat Tapin", PIC)
     (doc,) = [c for c in calls if c.method == "sendDocument"]
     (template,) = doc.files.values()

@@ -240,10 +240,16 @@ def add_table(wb: Workbook, title: str, header: list[str], rows: list[list[objec
 
 
 def safe_title(title: str) -> str:
-    """A sheet title Excel accepts: at most 31 characters, none of ``[]:*?/\\``."""
+    """A sheet title Excel accepts: at most 31 characters, none of ``[]:*?/\\``; a longer one is cut after its
+    last whole word, with "…" ("3. Hak turut serta dalam…", not "… dalam pemeri")."""
     for ch in "[]:*?/\\":
         title = title.replace(ch, " ")
-    return title[:31].strip() or "Sheet"
+    title = " ".join(title.split())
+    if len(title) > 31:
+        head = title[:31]
+        cut = head.rfind(" ")
+        title = (head[:cut] if cut > 0 else head[:30]).rstrip(" ,.;-") + "…"
+    return title or "Sheet"
 
 
 def to_bytes(wb: Workbook) -> bytes:
