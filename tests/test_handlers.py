@@ -245,12 +245,14 @@ async def test_english_locale(catalog):
     harness = BotHarness(catalog)
     await harness.app.initialize()
     try:
+        (untouched,) = replies(await harness.say("/status Tapin", ADMIN))
+        await harness.say("/tandai Tapin 1.01 lengkap", ADMIN)
         (reply,) = replies(await harness.say("/status Tapin", ADMIN))
     finally:
         await harness.app.shutdown()
-    assert "Verified by the Kanwil: <b>0</b> of 120 indicators (0%)" in reply.params["text"]
-    assert "Handed in by the regency/city, awaiting verification: <b>0</b>" in reply.params["text"]
-    assert "Projected rating from supporting-document completeness: no data yet." in reply.params["text"]
+    assert "none of the 120 indicators has been worked on or handed in" in untouched.params["text"]
+    assert "Projected rating from supporting-document completeness: no data yet." in untouched.params["text"]
+    assert "Handed in by the regency/city, awaiting verification: <b>1</b>" in reply.params["text"]
     assert "KKP HAM 2024 (awarded 2025)" in reply.params["text"]
 
 
@@ -360,3 +362,21 @@ async def test_region_commands_without_a_name_use_the_askers_own_region(bot):
     for command in ("/checklist", "/belum", "/templat", "/ekspor"):
         (reply,) = replies(await bot.say(command, ADMIN))
         assert "Cara pakai" in reply.params["text"], command
+
+
+async def test_nothing_submitted_reads_belum_ada_data_not_zero_percent(bot):
+    """domain.md: *belum ada data* (nothing submitted yet) is not the same as 0% or *kurang peduli*."""
+    (reply,) = replies(await bot.say("/status Mimika", ADMIN))
+    text = reply.params["text"]
+    assert "<b>Kabupaten Mimika</b>, Papua Tengah" in text
+    assert "<b>Belum ada data</b> pada siklus ini: belum satu pun dari 120 indikator dikerjakan atau diajukan." in text
+    assert "Perkiraan predikat dari kelengkapan data dukung: belum ada data." in text
+    assert "0%" not in text and "kurang peduli" not in text and "0/12" not in text
+    assert [label for label, _ in buttons_of(reply)] == ["Lihat yang belum lengkap", "Buka daftar indikator"]
+    (reply,) = replies(await bot.say("/status Papua Tengah", ADMIN))
+    text = reply.params["text"]
+    assert "<b>Belum ada data</b> pada siklus ini: belum satu pun dari 8 kab/kota mengisi daftar indikatornya." in text
+    assert "0%" not in text and "belum tercapai" not in text and len(buttons_of(reply)) == 8
+    await bot.say("/tandai Tapin 1.01 proses", STAF)  # touched, even without a hand-in: counted as it stands
+    (reply,) = replies(await bot.say("/status Tapin", ADMIN))
+    assert "Terverifikasi Kanwil: <b>0</b> dari 120 indikator (0%)" in reply.params["text"]

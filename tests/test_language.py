@@ -23,11 +23,11 @@ HINT = "This bot answers in Indonesian. For answers in English, send /bahasa en.
 async def test_an_english_telegram_app_reads_indonesian_and_is_told_once_of_bahasa_en(bot):
     first = replies(await say_as(bot, "/status Tapin", VIEWER, "en-GB"))
     assert [c.params["text"] for c in first[:1]] == [HINT]  # one short line, in English
-    assert "Terverifikasi Kanwil" in first[1].params["text"] and len(first) == 2
+    assert "<b>Belum ada data</b> pada siklus ini" in first[1].params["text"] and len(first) == 2
     (again,) = replies(await say_as(bot, "/status Tapin", VIEWER, "en-GB"))  # told once only
-    assert "Terverifikasi Kanwil" in again.params["text"]
+    assert "<b>Belum ada data</b> pada siklus ini" in again.params["text"]
     (other,) = replies(await say_as(bot, "/status Tapin", VIEWER, "de"))
-    assert "Terverifikasi Kanwil" in other.params["text"]
+    assert "<b>Belum ada data</b> pada siklus ini" in other.params["text"]
     with bot.runtime.session() as session:
         assert session.get(Person, VIEWER).language is None  # told, not chosen for
 
@@ -60,11 +60,11 @@ async def test_bahasa_is_stored_and_wins_over_telegram(bot):
     with bot.runtime.session() as session:
         assert session.get(Person, VIEWER).language == "en"
     (reply,) = replies(await say_as(bot, "/status Tapin", VIEWER, "id"))
-    assert "Verified by the Kanwil" in reply.params["text"]
+    assert "<b>No data yet</b> in this cycle" in reply.params["text"]
     (back,) = replies(await say_as(bot, "/bahasa id", VIEWER, "en"))
     assert "bahasa Indonesia" in back.params["text"]
     (reply,) = replies(await say_as(bot, "/status Tapin", VIEWER, "en"))
-    assert "Terverifikasi Kanwil" in reply.params["text"]
+    assert "<b>Belum ada data</b> pada siklus ini" in reply.params["text"]
     (bad,) = replies(await say_as(bot, "/bahasa jawa", VIEWER, "id"))
     assert "Bahasa “jawa” tidak tersedia" in bad.params["text"]
 
@@ -73,14 +73,14 @@ async def test_a_group_reads_the_configured_language(bot):
     await bot.say("/langganan Tapin", ADMIN, chat_id=-100555)
     await say_as(bot, "/bahasa en", ADMIN, "id")
     (reply,) = replies(await say_as(bot, "/status Tapin", ADMIN, "en", chat_id=-100555))
-    assert "Terverifikasi Kanwil" in reply.params["text"]
+    assert "<b>Belum ada data</b> pada siklus ini" in reply.params["text"]
 
 
 async def test_one_persons_language_does_not_leak_to_the_next(bot):
     await say_as(bot, "/bahasa en", VIEWER, "en")
     await say_as(bot, "/status Tapin", VIEWER, "en")
     (reply,) = replies(await bot.say("/status Tapin", PIC))
-    assert "Terverifikasi Kanwil" in reply.params["text"]
+    assert "<b>Belum ada data</b> pada siklus ini" in reply.params["text"]
 
 
 async def test_private_menus_offer_bahasa_and_follow_the_chosen_language(bot):

@@ -41,6 +41,15 @@ def region_status(t: Translator, p: RegionProgress, also: tuple[Place, ...] = ()
     if p.total == 0:
         lines.append(t.gettext("Daftar indikator belum dimuat. Admin: pantau-ham import catalog BERKAS.xlsx"))
         return Reply("\n".join(lines))
+    if not has_data(p):  # nothing submitted yet: not "0%" and not "kurang peduli" (domain.md)
+        lines += [
+            t.fmt("<b>Belum ada data</b> pada siklus ini: belum satu pun dari {total} indikator dikerjakan atau "
+                  "diajukan.", total=t.number(p.total)),
+            t.fmt("{label}: belum ada data.", label=projection_label(t, p.includes_handed_in)),
+        ]
+        if p.sample_catalog:
+            lines.append(sample_notice(t))
+        return Reply("\n".join(lines), rows(_region_buttons(t, p.region), 2) + rows(_also(also), 1))
     lines += [
         t.fmt("Terverifikasi Kanwil: <b>{verified}</b> dari {total} indikator ({pct})",
               verified=t.number(p.verified), total=t.number(p.total), pct=t.percent(p.verified_fraction)),
@@ -72,12 +81,19 @@ def region_status(t: Translator, p: RegionProgress, also: tuple[Place, ...] = ()
         lines.append(t.gettext("Belum ada pembaruan pada siklus ini."))
     if p.sample_catalog:
         lines.append(sample_notice(t))
-    buttons = [
-        Button(t.gettext("Lihat yang belum lengkap"), target_data(cb.BELUM, p.region, 0, 0)),
-        Button(t.gettext("Buka daftar indikator"), target_data(cb.CHECKLIST, p.region)),
+    return Reply("\n".join(lines), rows(_region_buttons(t, p.region), 2) + rows(_also(also), 1))
+
+
+def _region_buttons(t: Translator, region: RegionRef) -> list[Button]:
+    return [
+        Button(t.gettext("Lihat yang belum lengkap"), target_data(cb.BELUM, region, 0, 0)),
+        Button(t.gettext("Buka daftar indikator"), target_data(cb.CHECKLIST, region)),
     ]
-    extra = [Button(label(o), target_data(cb.STATUS, o)) for o in also[:3]]
-    return Reply("\n".join(lines), rows(buttons, 2) + rows(extra, 1))
+
+
+def _also(also: tuple[Place, ...]) -> list[Button]:
+    """Other places the typed name may have meant (Banjar: the kabupaten, and Kota Banjar)."""
+    return [Button(label(o), target_data(cb.STATUS, o)) for o in also[:3]]
 
 
 def province_status(t: Translator, p: ProvinceProgress) -> Reply:
@@ -86,6 +102,18 @@ def province_status(t: Translator, p: ProvinceProgress) -> Reply:
         t.fmt("<b>Provinsi {name}</b>", name=p.province.name),
         cycle_line(t, p),
         "",
+    ]
+    if not any(has_data(r) for r in p.rows):  # as the national overview says of it
+        lines += [
+            t.fmt("<b>Belum ada data</b> pada siklus ini: belum satu pun dari {n} kab/kota mengisi daftar "
+                  "indikatornya.", n=t.number(n)),
+            t.fmt("{label}: belum ada data.", label=projection_label(t, p.includes_handed_in)),
+        ]
+        if p.sample_catalog:
+            lines.append(sample_notice(t))
+        buttons = [Button(r.region.short_name, target_data(cb.STATUS, r.region)) for r in p.rows]
+        return Reply("\n".join(lines), rows(buttons, 2))
+    lines += [
         province_share(t, p.above, n, p.includes_handed_in),
         t.fmt("Syarat provinsi (sesuai pengaturan): {threshold} kab/kota peduli, {verdict}",
               threshold=t.percent(p.threshold / 100),
