@@ -6,11 +6,14 @@ import re
 
 from sqlmodel import Session
 from telegram import Update
+from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.core.errors import UserError
 from bot.core.i18n import N_
-from bot.domain import conversations, evidence
+from bot.core.ids import key_of
+from bot.core.models import IndicatorState
+from bot.domain import conversations, decisions, evidence
 from bot.domain.access import Action, allowed, may_change_evidence, may_set_state, settable_states
 from bot.domain.catalog import active_indicators
 from bot.domain.checklist import (
@@ -28,6 +31,7 @@ from bot.render import Reply
 from bot.render import callbacks as cb
 from bot.render import checklist as render_checklist
 from bot.render import status as render_status
+from bot.render import verification as render_verification
 from bot.render.common import error
 from handlers import parts
 from handlers.common import (
@@ -41,12 +45,14 @@ from handlers.common import (
     resolve_or_ask,
     runtime,
     send,
+    send_error,
     stale,
     target_from,
     user_id,
 )
 
 EVIDENCE = "evidence"  # the conversation after "Tambah tautan/catatan": {region, code}
+REASON = "checklist_alasan"  # the conversation after "Tulis alasan" (perlu perbaikan): {region, code, message}
 TANDAI_FORM = "/tandai <wilayah> <kode indikator> <status> [tautan atau catatan]"
 TANDAI_EXAMPLE = "/tandai Tapin 1.02 lengkap https://drive.example/perda-bankum.pdf"
 
@@ -95,9 +101,26 @@ def _indicator_detail(update: Update, context: ContextTypes.DEFAULT_TYPE, sessio
     may_edit = may_change_evidence(g, region, status.state)  # a verified indicator's evidence is the Kanwil's
     states = settable_states(g, region, status.state) if may_see_files else []
     files = evidence.count(session, cycle, region, code)
+    sent_back = decisions.last_send_back(session, key_of(cycle), region.code, code)
     reply = render_checklist.indicator_detail(rt.t, region, status, may_edit, states, region.timezone, files,
-                                              may_see_files=may_see_files)
+                                              may_see_files=may_see_files, sent_back=sent_back)
     return Reply(f"{prefix}\n\n{reply.text}" if prefix else reply.text, reply.buttons)
+
+
+def send_back_prompt(update: Update, context: ContextTypes.DEFAULT_TYPE, region: RegionRef, code: str) -> Reply | None:
+    """Sending an indicator back (*perlu perbaikan*) without a reason: the indicator with the common reasons and
+    "Tulis alasan", as /verifikasi asks. None when the sender may not send it back now (or it already is): the
+    change itself then answers (refused, or nothing changed)."""
+    rt = runtime(context)
+    g = grants_of(update, context)
+    with rt.session() as session:
+        state = next((s.state for s in indicator_statuses(session, rt.cycle(session), region)
+                      if s.indicator.code == code), None)
+        if state is None or state is IndicatorState.DITOLAK or not may_set_state(g, region, IndicatorState.DITOLAK,
+                                                                                 state):
+            return None
+        detail = _indicator_detail(update, context, session, region, code)
+    return render_checklist.send_back_reasons(rt.t, region, code, detail)
 
 
 async def checklist(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -168,12 +191,19 @@ async def tandai(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     region = resolution.region
     if region is None or not await require(update, context, Action.EDIT_CHECKLIST, region):
         return
-    reply = change_state(update, context, region, code, state_text, evidence)
-    await send(update, context, reply)
+    prompt = None if evidence else sent_back_without_reason(update, context, region, code, state_text)
+    await send(update, context, prompt or change_state(update, context, region, code, state_text, evidence))
+
+
+def sent_back_without_reason(update: Update, context: ContextTypes.DEFAULT_TYPE, region: RegionRef, code: str,
+                             state_text: str) -> Reply | None:
+    """``/tandai … perlu perbaikan`` without a reason: the reasons to choose from (None: not a sending back)."""
+    return send_back_prompt(update, context, region, code) if parse_state(state_text) is IndicatorState.DITOLAK \
+        else None
 
 
 def change_state(update: Update, context: ContextTypes.DEFAULT_TYPE, region: RegionRef, code: str,
-                 state_text: str, evidence: str | None) -> Reply:
+                 state_text: str, evidence: str | None, reason: str | None = None) -> Reply:
     rt = runtime(context)
     state = parse_state(state_text)
     if state is None:
@@ -182,7 +212,7 @@ def change_state(update: Update, context: ContextTypes.DEFAULT_TYPE, region: Reg
     try:
         with rt.session() as session:
             change = set_state(session, rt.clock, rt.cycle(session), region, code, state, user_id(update), evidence,
-                               may_set=lambda before, after: may_set_state(g, region, after, before))
+                               may_set=lambda before, after: may_set_state(g, region, after, before), reason=reason)
     except ChecklistError as exc:
         return Reply(error(rt.t, exc.message, **exc.values))
     return Reply(render_checklist.state_changed(rt.t, region, change))
@@ -190,10 +220,13 @@ def change_state(update: Update, context: ContextTypes.DEFAULT_TYPE, region: Reg
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = parts.query(update)
-    pressed: cb.PlaceButton | cb.PageButton | cb.IndicatorButton | None = button(
-        update, context, (cb.PlaceButton, cb.PageButton, cb.IndicatorButton))
+    pressed: cb.PlaceButton | cb.PageButton | cb.IndicatorButton | cb.ReasonButton | None = button(
+        update, context, (cb.PlaceButton, cb.PageButton, cb.IndicatorButton, cb.ReasonButton))
     if pressed is None:
         await stale(update, context)
+        return
+    if isinstance(pressed, cb.ReasonButton):
+        await on_reason_button(update, context, pressed)
         return
     place = pressed.region if isinstance(pressed, cb.IndicatorButton) else pressed.place
     if isinstance(place, ProvinceRef):  # /checklist picked from an unclear name: its kab/kota
@@ -221,6 +254,11 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     elif isinstance(pressed, cb.PageButton):
         await answer(update, context, criterion_reply(context, place, pressed.criterion, pressed.page))
     elif pressed.action == cb.SET_STATE and pressed.state is not None:  # the parser gives ks its state
+        prompt = send_back_prompt(update, context, place, pressed.code) \
+            if pressed.state is IndicatorState.DITOLAK else None
+        if prompt is not None:  # "Mengapa perlu perbaikan?": the change waits for its reason
+            await answer(update, context, prompt)
+            return
         done = change_state(update, context, place, pressed.code, pressed.state.value, None)
         await answer(update, context, indicator_reply(update, context, place, pressed.code, prefix=done.text))
     elif pressed.action == cb.ADD_NOTE:
@@ -280,8 +318,63 @@ async def on_evidence(update: Update, context: ContextTypes.DEFAULT_TYPE, conver
     await send(update, context, Reply(render_checklist.state_changed(rt.t, region, change)))
 
 
+async def on_reason_button(update: Update, context: ContextTypes.DEFAULT_TYPE, pressed: cb.ReasonButton) -> None:
+    """A common reason (the indicator goes back with it), or "Tulis alasan" (the next message is the reason)."""
+    region, code = pressed.region, pressed.code
+    if not await require(update, context, Action.EDIT_CHECKLIST, region) or not await require_catalog(update, context):
+        return
+    if not indicator_exists(context, code):
+        await stale(update, context)  # a code that is not (or no longer) in the catalog
+        return
+    await parts.query(update).answer()
+    if pressed.reason is not None:
+        done = change_state(update, context, region, code, IndicatorState.DITOLAK.value, None,
+                            reason=decisions.REASONS[pressed.reason])
+        await answer(update, context, indicator_reply(update, context, region, code, prefix=done.text))
+        return
+    rt = runtime(context)
+    message = parts.query(update).message
+    asked = {"region": region.code, "code": code, "message": message.message_id if message else None}
+    with rt.session() as session:
+        conversations.save(session, rt.clock, parts.chat_id(update), parts.sender(update).id,
+                           Conversation(REASON, "reason", asked))
+    await send(update, context, render_verification.ask_reason(rt.t, region, code, decisions.MAX_REASON))
+
+
+async def on_reason(update: Update, context: ContextTypes.DEFAULT_TYPE, conversation: Conversation) -> None:
+    """The reason typed after "Tulis alasan": the indicator goes back with it."""
+    rt = runtime(context)
+    chat_id, sender = parts.chat_id(update), parts.sender(update).id
+    region, code = target_from(conversation.data["region"]), str(conversation.data["code"])
+    if not isinstance(region, RegionRef):  # a kab/kota that no longer exists: the conversation ends
+        with rt.session() as session:
+            conversations.end(session, chat_id, sender)
+        await send(update, context, Reply(rt.t.gettext("Dibatalkan; tidak ada yang diubah.")))
+        return
+    if not await require(update, context, Action.EDIT_CHECKLIST, region):
+        return
+    try:
+        reason = decisions.check_reason(parts.text(update))
+    except UserError as exc:
+        await send_error(update, context, exc)  # the conversation stays: the next message is the reason
+        return
+    with rt.session() as session:  # taken once, even when two messages reach two copies at once
+        taken = conversations.claim(session, rt.clock, chat_id, sender, conversation)
+    if not taken:
+        await send(update, context, Reply(error(rt.t, "Alasan untuk indikator ini sudah diterima dari pesan lain.")))
+        return
+    done = change_state(update, context, region, code, IndicatorState.DITOLAK.value, None, reason=reason)
+    asked = conversation.data.get("message")
+    if asked:
+        try:  # the question's buttons go: what became of it is below
+            await context.bot.edit_message_reply_markup(chat_id=chat_id, message_id=asked)
+        except BadRequest:
+            pass
+    await send(update, context, indicator_reply(update, context, region, code, prefix=done.text))
+
+
 def register(application: Application) -> None:
     application.add_handler(CommandHandler("checklist", checklist))
     application.add_handler(CommandHandler("tandai", tandai))
-    pattern = rf"^({cb.CHECKLIST}|{cb.CRITERION}|{cb.INDICATOR}|{cb.SET_STATE}|{cb.ADD_NOTE})\|"
+    pattern = rf"^({cb.CHECKLIST}|{cb.CRITERION}|{cb.INDICATOR}|{cb.SET_STATE}|{cb.ADD_NOTE}|{cb.SEND_BACK})\|"
     application.add_handler(CallbackQueryHandler(on_button, pattern=pattern))

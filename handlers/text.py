@@ -23,6 +23,7 @@ from handlers.common import runtime, send
 ROUTES = {
     calendar_wizard.KIND_NAME: calendar_wizard.on_text,
     checklist.EVIDENCE: checklist.on_evidence,
+    checklist.REASON: checklist.on_reason,  # the reason typed after "Tulis alasan" (/checklist, perlu perbaikan)
     REASON: verification.on_reason,  # the reason typed after "Tulis alasan" (/verifikasi)
 }
 

@@ -250,7 +250,8 @@ async def test_matrix_of_states(world, role):
     for state in STATES:
         start = "proses" if state != "proses" else "lengkap"
         await world.say(f"/tandai Tapin 3.06 {start}", ADMIN)
-        (reply,) = replies(await world.say(f"/tandai Tapin 3.06 {state}", ROLES[role]))
+        reason = " Dokumen tidak lengkap" if state == "ditolak" else ""  # a sending back comes with its reason
+        (reply,) = replies(await world.say(f"/tandai Tapin 3.06 {state}{reason}", ROLES[role]))
         expected = STATE_RIGHTS[role][state]
         got = _state_of(world.runtime, "63.05", "3.06")
         assert got == (state if expected else start), (state, reply.params["text"])
@@ -260,7 +261,7 @@ async def test_matrix_of_states(world, role):
 
 async def test_pic_cannot_overrule_the_kanwil(world):
     """The first build's defect: the Tapin PIC verified their own work over the Kanwil's 'ditolak'."""
-    await world.say("/tandai Tapin 3.06 ditolak", STAF)
+    await world.say("/tandai Tapin 3.06 ditolak Dokumen tidak lengkap", STAF)
     (reply,) = replies(await world.say("/tandai Tapin 3.06 terverifikasi", PIC))
     assert "staf Bidang HAM" in reply.params["text"]
     assert _state_of(world.runtime, "63.05", "3.06") == "ditolak"

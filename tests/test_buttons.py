@@ -36,7 +36,8 @@ from tests.fakes import ApiCall, buttons_of
 
 STRANGER = 999
 QUIET = "Tombol ini sudah tidak berlaku."
-PREFIXES = (cb.STATUS, cb.BELUM, cb.CHECKLIST, cb.CRITERION, cb.INDICATOR, cb.SET_STATE, cb.ADD_NOTE, cb.FILES,
+PREFIXES = (cb.STATUS, cb.BELUM, cb.CHECKLIST, cb.CRITERION, cb.INDICATOR, cb.SET_STATE, cb.ADD_NOTE, cb.SEND_BACK,
+            cb.FILES,
             cb.EKSPOR, cb.TEMPLAT, cb.IMPORT, cb.JADWAL, cb.KALENDER, cb.LANGGANAN, cb.AKSI, cb.AKSI_PERIOD,
             cb.WIZARD, cb.RIWAYAT,
             cb.UMUMKAN, cb.REMINDER_ACK, cb.REMINDER_SNOOZE, vcb.VERIFY, vcb.VERIFY_FILE, vcb.VERIFY_OPEN)
@@ -48,6 +49,8 @@ FORGED = ["kc|63.05|999|0|e", "bl|63.05|-1|999999|e", "kc|63.05", "wz|month|0001
           "wz|time|2500", "wz|day|2024-02-30", "wz|kind|pesta", "wz|scope|99", "ex|", "jd|p:", "", "|", "zz|0",
           "ki|63.05|" + "x" * 50, "st|r:63.05|e|e", "ap|63.05|2024|B05|e", "ap|63.05|1999|B04|e", "ap|63|2024|B04",
           "ap|63.05|2024", "ap|63.05|2024|-|x",
+          # sending back from /checklist: a reason out of range, a missing field, an unknown kab/kota
+          "kr|63.05|1.01|r6|e", "kr|63.05|1.01|r0", "kr|63.05|1.01", "kr|99.99|1.01|r1", "kr|63.05|1.01|ok|e",
           # the verification queue: an entry or file that does not exist, a place or action out of range
           "vf|ok|63.05|1|1706148000", "vf|zz|63|1|1706148000", "vf|ok|r:63.05|1|1", "vf|ok|63.05|1", "vf|r6|63|1|1",
           "vf|ok|63|0|1", "vf|ok|99|1|1", "vf|ok|63|1|-1", "vb|0", "vb|99", "vb|1|2", "vo|99", "vo|", "vo|63|x"]
@@ -82,6 +85,7 @@ def test_what_the_bot_builds_parses_back():
              cb.build(cb.BELUM, "63.05", 3, 1, cb.IN_PLACE), cb.build(cb.BELUM, "63", 0, 0),
              cb.build(cb.CRITERION, "63.05", 10, 0, cb.IN_PLACE),
              cb.build(cb.SET_STATE, "63.05", "1.01", "ditolak", cb.IN_PLACE),
+             cb.build(cb.SEND_BACK, "63.05", "1.01", "r5", cb.IN_PLACE), cb.build(cb.SEND_BACK, "63.05", "1.01", "tw"),
              cb.build(cb.IMPORT, "ok", "a1b2c3d4"), cb.build(cb.WIZARD, "month", "2024-02-01"),
              cb.build(cb.WIZARD, "day", "2024-01-25"), cb.build(cb.WIZARD, "time", "0900"), cb.build(cb.WIZARD, "noop"),
              cb.build(cb.UMUMKAN, "pic", 3, cb.IN_PLACE), cb.build(cb.UMUMKAN, "prov", "63"),
@@ -112,7 +116,7 @@ async def test_a_forged_button_gets_a_quiet_answer_and_changes_nothing(bot, data
 async def test_an_indicator_not_in_the_catalog_gets_a_quiet_answer(bot):
     (own,) = replies(await bot.say("/start", ADMIN))
     before = counts(bot.runtime)
-    for data in ("ki|63.05|99.99|e", "ks|63.05|99.99|lengkap|e", "kn|63.05|99.99"):
+    for data in ("ki|63.05|99.99|e", "ks|63.05|99.99|lengkap|e", "kn|63.05|99.99", "kr|63.05|99.99|r1|e"):
         calls = await press(bot, own, data, ADMIN)
         assert [(c.method, c.params.get("text")) for c in calls] == [("answerCallbackQuery", QUIET)], data
     assert counts(bot.runtime) == before
@@ -158,6 +162,7 @@ SHAPES = {
                     (PLACE,)),
     cb.BELUM: (PLACE, NUMBER, NUMBER), cb.CRITERION: (PLACE, NUMBER, NUMBER), cb.RIWAYAT: (PLACE, NUMBER),
     **dict.fromkeys((cb.INDICATOR, cb.ADD_NOTE, cb.FILES), (REGION, CODE)), cb.SET_STATE: (REGION, CODE, STATE),
+    cb.SEND_BACK: (REGION, CODE, st.sampled_from(["r1", "r5", "r6", "r0", "tw", "ok", ""])),
     cb.IMPORT: (st.sampled_from(["ok", "no", "maybe", ""]), st.sampled_from(["a1b2c3d4", "", "zz zz", "x" * 50])),
     cb.WIZARD: (st.sampled_from([*cb.WIZARD_STEPS, "zz", ""]), WIZARD_VALUE),
     cb.UMUMKAN: (st.sampled_from(["prov", "ok", "pic", "no", "send", ""]), st.one_of(NUMBER, PLACE)),

@@ -6,7 +6,9 @@ from datetime import timedelta
 
 import pytest
 
+from bot.core.ids import key_of
 from bot.core.models import IndicatorState
+from bot.domain import decisions
 from bot.domain.checklist import (
     ChecklistError,
     KkpClass,
@@ -46,7 +48,7 @@ def test_verified_and_handed_in_are_two_numbers(catalog):
     mark(catalog, TAPIN, ["1.01", "1.02"], IndicatorState.LENGKAP)
     mark(catalog, TAPIN, ["1.03"], IndicatorState.TERVERIFIKASI)
     mark(catalog, TAPIN, ["2.01"], IndicatorState.PROSES)
-    mark(catalog, TAPIN, ["2.02"], IndicatorState.DITOLAK)
+    mark(catalog, TAPIN, ["2.02"], IndicatorState.DITOLAK, evidence="Dokumen tidak lengkap")
     p = progress(catalog)
     assert (p.verified, p.handed_in, p.in_progress, p.rejected, p.not_started) == (1, 2, 1, 1, 115)
     assert p.complete == 3  # handed in, verified or waiting: nothing left for the PIC there
@@ -115,12 +117,17 @@ def test_province_below_threshold(catalog):
 
 def test_evidence_link_or_note(catalog):
     mark(catalog, TAPIN, ["1.01"], evidence="https://drive.example/perda.pdf")
-    mark(catalog, TAPIN, ["1.01"], IndicatorState.DITOLAK, evidence="belum ditandatangani")
+    mark(catalog, TAPIN, ["1.01"], IndicatorState.DITOLAK, evidence="belum ditandatangani")  # the reason
     with catalog.session() as session:
         status = indicator_statuses(session, catalog.cycle(session), TAPIN, 1)[0]
+        sent_back = decisions.last_send_back(session, key_of(catalog.cycle(session)), "63.05", "1.01")
     assert status.state is IndicatorState.DITOLAK
     assert status.link == "https://drive.example/perda.pdf"
-    assert status.note == "belum ditandatangani"
+    assert (status.note, sent_back.reason) == (None, "belum ditandatangani")  # kept apart from the note
+    mark(catalog, TAPIN, ["1.01"], IndicatorState.DITOLAK, evidence="SK menyusul")  # sent back already: a note
+    with catalog.session() as session:
+        status = indicator_statuses(session, catalog.cycle(session), TAPIN, 1)[0]
+    assert status.note == "SK menyusul"
 
 
 def test_unknown_indicator_changes_nothing(catalog):

@@ -189,7 +189,7 @@ async def test_viewers_browse_but_cannot_change(bot):
 async def test_tandai_by_admin(bot):
     (reply,) = replies(await bot.say("/tandai Tanah Laut 1.02 ditolak dokumen belum ditandatangani", ADMIN))
     assert "Kabupaten Tanah Laut, indikator <code>1.02</code>: belum → <b>perlu perbaikan</b>" in reply.params["text"]
-    assert "Catatan: dokumen belum ditandatangani" in reply.params["text"]
+    assert "Alasan: dokumen belum ditandatangani" in reply.params["text"] and "Catatan" not in reply.params["text"]
     assert state_of(bot.runtime, "1.02", regions()["63.01"]) is IndicatorState.DITOLAK
 
 
@@ -339,7 +339,7 @@ async def test_without_a_catalog_every_reading_command_says_so(runtime, line):
 async def test_tandai_accepts_the_state_as_it_is_shown(bot, typed):
     (reply,) = replies(await bot.say(f"/tandai Tapin 1.02 {typed} dokumen belum ditandatangani", ADMIN))
     assert "belum → <b>perlu perbaikan</b>" in reply.params["text"]
-    assert "Catatan: dokumen belum ditandatangani" in reply.params["text"]
+    assert "Alasan: dokumen belum ditandatangani" in reply.params["text"]
 
 
 async def test_region_commands_without_a_name_use_the_askers_own_region(bot):

@@ -78,7 +78,7 @@ async def test_members_list_and_revoke(bot):
 async def test_history_records_who_what_before_and_after(bot):
     await bot.say("/tandai Tapin 1.01 proses", PIC)
     await bot.say("/tandai Tapin 1.01 proses", PIC)  # changes nothing: not recorded
-    await bot.say("/tandai Tapin 1.01 ditolak", STAF)
+    await bot.say("/tandai Tapin 1.01 ditolak Dokumen tidak lengkap", STAF)
     await bot.say("/tandai Tapin 1.01 lengkap https://drive.example/a.pdf", PIC)
     await bot.say("/jadwal_tambah rakor Tapin 2024-06-19 09:00 Rakor", STAF)
     await bot.say("/langganan Tapin", STAF, chat_id=-100321)

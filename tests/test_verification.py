@@ -124,7 +124,7 @@ def test_a_decision_applies_to_the_card_as_shown_once(catalog):
     assert len(audits) == 2  # the two decisions that happened, nothing for the refused ones
 
 
-def test_sending_back_stores_the_reason_as_the_note_and_records_it_for_the_pic(catalog):
+def test_sending_back_keeps_the_reason_with_the_decision_and_the_pics_note_as_it_was(catalog):
     rt = catalog
     hand_in(rt, TAPIN, "1.01", note="SK terlampir")
     item = card(rt, TAPIN).item
@@ -138,10 +138,41 @@ def test_sending_back_stores_the_reason_as_the_note_and_records_it_for_the_pic(c
         (notice,) = session.exec(select(ReviewNotice)).all()
         (audit,) = session.exec(select(AuditEntry).where(AuditEntry.action == "checklist.state",
                                                          AuditEntry.actor_id == STAF)).all()
-    assert (entry.state, entry.note, entry.updated_by) == ("ditolak", "Dokumen belum ditandatangani/disahkan", STAF)
+    assert (entry.state, entry.note, entry.updated_by) == ("ditolak", "SK terlampir", STAF)
     assert (notice.region_code, notice.indicator_code, notice.verdict, notice.reason, notice.decided_by,
             notice.batch) == ("63.05", "1.01", "ditolak", "Dokumen belum ditandatangani/disahkan", STAF, None)
     assert json.loads(audit.before)["note"] == "SK terlampir" and json.loads(audit.after)["state"] == "ditolak"
+    assert json.loads(audit.after)["reason"] == "Dokumen belum ditandatangani/disahkan"
+
+
+def test_handed_in_again_the_card_shows_the_earlier_reason_apart_from_the_note(catalog):
+    rt = catalog
+    hand_in(rt, TAPIN, "1.01")
+    decide(rt, card(rt, TAPIN).item, BACK, "Tautan tidak dapat dibuka")
+    hand_in(rt, TAPIN, "1.01")  # without a note of the PIC's own
+    item = card(rt, TAPIN).item
+    assert (item.note, item.earlier.reason) == (None, "Tautan tidak dapat dibuka")
+    decide(rt, item, BACK, "Dokumen tidak lengkap")
+    hand_in(rt, TAPIN, "1.01", note="Tautan diperbaiki")
+    item = card(rt, TAPIN).item
+    assert (item.note, item.earlier.reason) == ("Tautan diperbaiki", "Dokumen tidak lengkap")
+    decide(rt, item, VERIFIED)
+    with rt.session() as session:  # verified at last, then reopened by the staf: no reason to repeat
+        set_state(session, rt.clock, rt.cycle(session), TAPIN, "1.01", LENGKAP, STAF)
+    assert card(rt, TAPIN).item.earlier is None
+
+
+def test_a_reason_stored_as_the_note_before_the_fix_is_shown_once_as_the_reason(catalog):
+    rt = catalog
+    hand_in(rt, TAPIN, "1.01")
+    decide(rt, card(rt, TAPIN).item, BACK, "Tautan tidak dapat dibuka")
+    with rt.session() as session:  # what the bot wrote before: the reason in the note
+        entry = session.exec(select(ChecklistEntry)).one()
+        entry.note = "Tautan tidak dapat dibuka"
+        session.add(entry)
+    hand_in(rt, TAPIN, "1.01")
+    item = card(rt, TAPIN).item
+    assert (item.note, item.earlier.reason) == (None, "Tautan tidak dapat dibuka")
 
 
 def test_decisions_by_command_button_or_import_are_recorded_too_and_hand_ins_are_stamped(catalog):
@@ -152,14 +183,20 @@ def test_decisions_by_command_button_or_import_are_recorded_too_and_hand_ins_are
         cycle = rt.cycle(session)
         handed = session.exec(select(ChecklistEntry).where(ChecklistEntry.indicator_code == "1.01")).one()
         assert (handed.handed_in_by, handed.handed_in_at) == (PIC, handed.updated_at)
-        set_state(session, rt.clock, cycle, TAPIN, "1.01", BACK, STAF)  # /tandai without a reason
+    with rt.session() as session, pytest.raises(UserError, match="alasan"):  # /tandai without a reason
+        set_state(session, rt.clock, rt.cycle(session), TAPIN, "1.01", BACK, STAF)
+    with rt.session() as session:
+        cycle = rt.cycle(session)
+        set_state(session, rt.clock, cycle, TAPIN, "1.01", BACK, STAF, reason="Dokumen tidak lengkap")  # a button
         set_state(session, rt.clock, cycle, TAPIN, "1.02", BACK, STAF, "Tautan tidak dapat dibuka")
         set_state(session, rt.clock, cycle, TAPIN, "1.02", BACK, STAF, "Tautan tidak dapat dibuka lagi")  # kept
         set_state(session, rt.clock, cycle, TAPIN, "1.03", VERIFIED, STAF)
         notices = [(n.indicator_code, n.verdict, n.reason) for n in session.exec(select(ReviewNotice))]
-    # the PIC's old note is no reason; a state kept (a second note) is no new decision
-    assert notices == [("1.01", "ditolak", None), ("1.02", "ditolak", "Tautan tidak dapat dibuka"),
+        notes = {e.indicator_code: e.note for e in session.exec(select(ChecklistEntry))}
+    # the PIC's old note is no reason, nor the reason a note; a state kept (a second note) is no new decision
+    assert notices == [("1.01", "ditolak", "Dokumen tidak lengkap"), ("1.02", "ditolak", "Tautan tidak dapat dibuka"),
                        ("1.03", "terverifikasi", None)]
+    assert notes == {"1.01": "catatan PIC", "1.02": "Tautan tidak dapat dibuka lagi", "1.03": None}
 
 
 def test_skipping_moves_past_a_card_for_this_sitting_only(catalog):

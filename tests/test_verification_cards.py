@@ -41,6 +41,13 @@ def states(rt) -> dict[tuple[str, str], tuple[str, str | None]]:
         return {(e.region_code, e.indicator_code): (e.state, e.note) for e in session.exec(select(ChecklistEntry))}
 
 
+def reasons(rt) -> dict[tuple[str, str], str | None]:
+    """The reason of each indicator's last sending back (kept with the decision, never as the PIC's note)."""
+    with rt.session() as session:
+        return {(n.region_code, n.indicator_code): n.reason for n in session.exec(
+            select(ReviewNotice).where(ReviewNotice.verdict == "ditolak").order_by(ReviewNotice.id))}
+
+
 def data(call: ApiCall, label: str) -> str:
     found = [d for lbl, d in buttons_of(call) if label in lbl]
     assert found, (label, buttons_of(call))
@@ -96,9 +103,11 @@ async def test_a_staf_works_through_tapin_one_card_at_a_time(bot):
     card = edited(await bot.press(card, "🔁 Mulai lagi dari yang terlama", STAF))  # a new sitting: it comes back
     assert "<code>1.04</code>" in card.params["text"]
     assert states(rt) == {("63.05", "1.01"): ("terverifikasi", "Perda & SK terlampir"),
-                          ("63.05", "1.02"): ("ditolak", "Dokumen belum ditandatangani/disahkan"),
-                          ("63.05", "1.03"): ("ditolak", "SK bupati <belum> diundangkan"),
+                          ("63.05", "1.02"): ("ditolak", "Perda & SK terlampir"),  # the PIC's note stays theirs
+                          ("63.05", "1.03"): ("ditolak", "Perda & SK terlampir"),
                           ("63.05", "1.04"): ("lengkap", "Perda & SK terlampir")}
+    assert reasons(rt) == {("63.05", "1.02"): "Dokumen belum ditandatangani/disahkan",
+                           ("63.05", "1.03"): "SK bupati <belum> diundangkan"}
     with rt.session() as session:
         audited = [json.loads(a.after)["state"] for a in session.exec(select(AuditEntry).where(
             AuditEntry.action == "checklist.state", AuditEntry.actor_id == STAF))]
@@ -197,7 +206,8 @@ async def test_a_staf_clears_a_province_queue_of_120_in_one_sitting(gated, langu
     assert done in card.params["text"] and presses == 144
     final = states(rt)
     assert sum(s == "terverifikasi" for s, _ in final.values()) == 96
-    assert sum(s == "ditolak" and note == "Dokumen tidak lengkap" for s, note in final.values()) == 24
+    assert sum(s == "ditolak" for s, _ in final.values()) == 24
+    assert list(reasons(rt).values()) == ["Dokumen tidak lengkap"] * 24
     assert not gated.api.refusals, gated.api.refusals[:3]
     assert not [c for c in gated.api.calls if c.method == "sendMessage" and TOO_FAST in c.params.get("text", "")]
 

@@ -135,11 +135,20 @@ def parse_state(text: str) -> IndicatorState | None:
 
 @dataclass(frozen=True)
 class StateChange:
+    """What a change did: the state before and after, the link or note it saved (None: none, or the same again),
+    and the reason of a sending back (kept with the decision, not as the note)."""
+
     indicator: Indicator
     before: IndicatorState
     after: IndicatorState
-    link: str | None
-    note: str | None
+    link: str | None = None
+    note: str | None = None
+    reason: str | None = None
+
+    @property
+    def kept(self) -> bool:
+        """The state did not change (a link or note added, or nothing at all)."""
+        return self.before is self.after
 
 
 def refusal(indicator_code: str, before: IndicatorState, state: IndicatorState) -> ChecklistError:
@@ -157,9 +166,12 @@ MaySet = Callable[[IndicatorState, IndicatorState], bool]  # (before, after) -> 
 def set_state(
     session: Session, clock: Clock, cycle: Cycle, region: RegionRef, indicator_code: str,
     state: IndicatorState, actor_id: int | None, evidence: str | None = None,
-    may_set: MaySet | None = None,
+    may_set: MaySet | None = None, reason: str | None = None,
 ) -> StateChange:
-    """Set one indicator's state. ``evidence`` is a data-dukung link (http/https) or a note.
+    """Set one indicator's state. ``evidence`` is a data-dukung link (http/https) or a note; with a sending back
+    (a change to ``ditolak``, *perlu perbaikan*) it is the reason unless ``reason`` is given (a reason chosen or
+    typed after the button, ignored when the indicator already is *perlu perbaikan*); a sending back needs one, and
+    it is kept with the decision (``bot.domain.decisions``), not as the note.
 
     ``may_set(before, after)`` is the caller's right to make this change (see ``bot.domain.access.may_set_state``);
     when it says no, nothing is changed.
@@ -176,16 +188,20 @@ def set_state(
     ).first()
     evidence = (evidence or "").strip()
     is_link = bool(URL_RE.match(evidence))
-    if len(evidence) > limits.MAX_NOTE:
+    before = IndicatorState(entry.state) if entry else IndicatorState.BELUM
+    sending_back = state is IndicatorState.DITOLAK and before is not IndicatorState.DITOLAK
+    if len(evidence) > limits.MAX_NOTE and not sending_back:
         raise ChecklistError(limits.TOO_LONG["link" if is_link else "note"], length=len(evidence),
                              limit=limits.MAX_NOTE)
-    before = IndicatorState(entry.state) if entry else IndicatorState.BELUM
     if may_set is not None and not may_set(before, state):
         raise refusal(indicator_code, before, state)
     old: dict[str, str | None] = {"state": before.value, "link": entry.link if entry else None,
                                   "note": entry.note if entry else None}
+    if sending_back:
+        return _send_back(session, clock, cycle, region, indicator, entry, before, actor_id,
+                          evidence if reason is None else reason, old)
     if _changes_nothing(old, state, evidence):
-        return StateChange(indicator, before, state, old["link"], old["note"])  # nothing to record
+        return StateChange(indicator, before, state)  # nothing to record
     if entry is None:
         entry = ChecklistEntry(cycle_id=key_of(cycle), region_code=region.code, indicator_code=indicator_code,
                                state=state.value, updated_at=clock.now())
@@ -198,11 +214,38 @@ def set_state(
             entry.link = normalise_link(evidence)
         else:
             entry.note = evidence
-    decisions.changed(session, clock, entry, before, state, actor_id, None if is_link else evidence)
+    decisions.changed(session, clock, entry, before, state, actor_id)
     session.flush()
     audit.record(session, clock, actor_id, "checklist.state", f"{region.code}/{indicator_code}", region.code,
                  before=old, after={"state": state.value, "link": entry.link, "note": entry.note})
-    return StateChange(indicator, before, state, entry.link, entry.note)
+    saved_link = entry.link if is_link and entry.link != old["link"] else None
+    saved_note = entry.note if evidence and not is_link and entry.note != old["note"] else None
+    return StateChange(indicator, before, state, saved_link, saved_note)
+
+
+def _send_back(session: Session, clock: Clock, cycle: Cycle, region: RegionRef, indicator: Indicator,
+               entry: ChecklistEntry | None, before: IndicatorState, actor_id: int | None, reason: str,
+               old: dict[str, str | None]) -> StateChange:
+    """A change to *perlu perbaikan*: ``reason`` is required and told to the PIC; the note stays as it was."""
+    if not reason.strip():
+        raise ChecklistError(N_("Sebutkan alasan perlu perbaikan untuk indikator {code}, misalnya: Dokumen belum "
+                                "ditandatangani."), code=indicator.code)
+    try:
+        reason = decisions.check_reason(reason)
+    except UserError as exc:
+        raise ChecklistError(exc.message, **exc.values) from exc
+    if entry is None:
+        entry = ChecklistEntry(cycle_id=key_of(cycle), region_code=region.code, indicator_code=indicator.code,
+                               state=IndicatorState.DITOLAK.value, updated_at=clock.now())
+        session.add(entry)
+    entry.state = IndicatorState.DITOLAK.value
+    entry.updated_at = clock.now()
+    entry.updated_by = actor_id
+    decisions.changed(session, clock, entry, before, IndicatorState.DITOLAK, actor_id, reason)
+    session.flush()
+    audit.record(session, clock, actor_id, "checklist.state", f"{region.code}/{indicator.code}", region.code,
+                 before=old, after={"state": entry.state, "link": entry.link, "note": entry.note, "reason": reason})
+    return StateChange(indicator, before, IndicatorState.DITOLAK, reason=reason)
 
 
 def _changes_nothing(old: dict[str, str | None], state: IndicatorState, evidence: str | None) -> bool:

@@ -11,7 +11,11 @@ calls :func:`changed` once the new state is set, in the same transaction:
   (``bot/messaging/review.py``).
 
 Keeping a state (a link added to an indicator already handed in, a note on one sent back) is neither.
-Plain Python over a session and a clock.
+
+The reason of a sending back is kept here, in its ``review_notice`` row, and nowhere else: never in the entry's
+note, which is the PIC's (or whoever wrote it). :func:`last_send_back` reads it again: the PIC's ``/checklist``
+shows it while the indicator is *perlu perbaikan*, the Kanwil's card "Alasan perbaikan sebelumnya" once it is
+handed in again. Plain Python over a session and a clock.
 """
 
 from __future__ import annotations
@@ -22,11 +26,36 @@ from datetime import datetime
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
+from bot.core import limits
 from bot.core.clock import Clock
+from bot.core.errors import UserError
+from bot.core.i18n import N_
 from bot.core.ids import key_of
 from bot.core.models import ChecklistEntry, IndicatorState, ReviewNotice
 
 VERDICTS = (IndicatorState.TERVERIFIKASI, IndicatorState.DITOLAK)
+
+# the reasons a Kanwil most often sends a document back (domain.md), offered by /verifikasi and /checklist alike;
+# stored in Indonesian and shown in the reader's language
+REASONS = (
+    N_("Dokumen tidak sesuai indikator"),
+    N_("Dokumen belum ditandatangani/disahkan"),
+    N_("Dokumen tidak lengkap"),
+    N_("Tautan tidak dapat dibuka"),
+    N_("Dokumen bukan tahun yang dinilai"),
+)
+MAX_REASON = limits.MAX_NOTE
+
+
+def check_reason(text: str | None) -> str:
+    """A reason typed by the staf: not empty, at most ``MAX_REASON`` characters."""
+    text = (text or "").strip()
+    if not text:
+        raise UserError(N_("Tulis alasannya dalam satu pesan, misalnya: Dokumen belum ditandatangani."))
+    if len(text) > MAX_REASON:
+        raise UserError(N_("Alasan terlalu panjang: {length} karakter, paling banyak {limit}."),
+                        length=len(text), limit=MAX_REASON)
+    return text
 
 
 def changed(session: Session, clock: Clock, entry: ChecklistEntry, before: IndicatorState | str,
@@ -44,6 +73,25 @@ def changed(session: Session, clock: Clock, entry: ChecklistEntry, before: Indic
             cycle_id=entry.cycle_id, region_code=entry.region_code, indicator_code=entry.indicator_code,
             verdict=after.value, reason=(reason or None) if after is IndicatorState.DITOLAK else None,
             decided_by=actor, decided_at=clock.now()))
+
+
+@dataclass(frozen=True)
+class SendBack:
+    """The Kanwil's last decision on an indicator, when it was a sending back: its reason (None: none written)."""
+
+    reason: str | None
+    decided_at: datetime
+
+
+def last_send_back(session: Session, cycle_id: int, region_code: str, indicator_code: str) -> SendBack | None:
+    """The reason the indicator was last sent back, when the Kanwil's last decision on it was a sending back
+    (None when it was never decided on, or last verified)."""
+    last = session.exec(select(ReviewNotice).where(
+        ReviewNotice.cycle_id == cycle_id, ReviewNotice.region_code == region_code,
+        ReviewNotice.indicator_code == indicator_code).order_by(col(ReviewNotice.id).desc()).limit(1)).first()
+    if last is None or last.verdict != IndicatorState.DITOLAK.value:
+        return None
+    return SendBack(last.reason, last.decided_at)
 
 
 # -- what is still to be told ----------------------------------------------------------------------------

@@ -5,9 +5,11 @@
   line to the staf count with the same query.
 * **A card** (:func:`next_card`): the next indicator to check, with its note, link and data-dukung files.
 * **A decision** (:func:`decide`): verified (``terverifikasi``) or sent back (``ditolak``, *perlu perbaikan*)
-  with a reason, stored as the note. One conditional UPDATE on the indicator *as the card showed it* (still
-  ``lengkap``, not changed since): when the PIC changed it meanwhile or another staf decided first, its row
-  count is 0 and nothing is changed. Every decision is audited and told to the kab/kota's PIC.
+  with a reason, kept with the decision (``review_notice``), never in the entry's note (the PIC's). One
+  conditional UPDATE on the indicator *as the card showed it* (still ``lengkap``, not changed since): when the
+  PIC changed it meanwhile or another staf decided first, its row count is 0 and nothing is changed. Every
+  decision is audited and told to the kab/kota's PIC. An indicator sent back before shows that reason on its
+  card again ("Alasan perbaikan sebelumnya").
 * **A sitting** (:func:`sitting_cursor`, :func:`skip`): one person working through a queue. A skipped card is
   not shown again in that sitting (the cursor, kept in the database like every conversation, moves past it);
   ``/verifikasi`` starts a new sitting, where it comes back.
@@ -26,30 +28,21 @@ from typing import Any
 from sqlalchemy import ColumnElement, SQLColumnExpression, and_, func, or_, update
 from sqlmodel import Session, col, select
 
-from bot.core import limits
 from bot.core.claims import claimed
 from bot.core.clock import Clock
-from bot.core.errors import UserError
-from bot.core.i18n import N_
 from bot.core.ids import key_of
 from bot.core.models import ChecklistEntry, Cycle, EvidenceFile, Indicator, IndicatorState, Person
 from bot.domain import audit, conversations, decisions
 from bot.domain.catalog import IndicatorInfo, catalog_snapshot
 from bot.domain.conversations import Conversation
+from bot.domain.decisions import MAX_REASON as MAX_REASON
+from bot.domain.decisions import REASONS as REASONS
+from bot.domain.decisions import check_reason as check_reason
 from bot.reference import ProvinceRef, RegionRef, regions, regions_of
 
 Scope = RegionRef | ProvinceRef
 Cursor = tuple[datetime, int] | None  # (handed in, entry id) of the last card skipped in this sitting
 
-# the reasons a Kanwil most often sends a document back (domain.md); stored as the note, in Indonesian
-REASONS = (
-    N_("Dokumen tidak sesuai indikator"),
-    N_("Dokumen belum ditandatangani/disahkan"),
-    N_("Dokumen tidak lengkap"),
-    N_("Tautan tidak dapat dibuka"),
-    N_("Dokumen bukan tahun yang dinilai"),
-)
-MAX_REASON = limits.MAX_NOTE
 SHOWN_FILES = 6  # one button per file on a card, the newest; the rest are counted
 SITTING = "verifikasi"  # the conversation of a sitting: {"scope": code, "after": [iso, id] | None}
 REASON = "verifikasi_alasan"  # ... while a typed reason is awaited: also {"entry", "stamp", "message"}
@@ -120,7 +113,8 @@ class QueueItem:
     handed_in_by: int | None
     handed_in_name: str | None  # "Budi (@budi)", when the bot has met them
     link: str | None
-    note: str | None
+    note: str | None  # the note of whoever handed it in (never the Kanwil's reason)
+    earlier: decisions.SendBack | None  # the Kanwil sent it back before: why ("Alasan perbaikan sebelumnya")
     stamp: int  # when the entry last changed (whole seconds): a decision applies to the card as it was shown
     files: tuple[FileRef, ...]  # the newest SHOWN_FILES
     file_total: int
@@ -190,9 +184,13 @@ def _item(session: Session, entry: ChecklistEntry) -> QueueItem:
     newest = session.exec(select(EvidenceFile).where(*where)
                           .order_by(col(EvidenceFile.id).desc()).limit(SHOWN_FILES)).all()
     by = entry.handed_in_by if entry.handed_in_at is not None else entry.updated_by
+    earlier = decisions.last_send_back(session, entry.cycle_id, entry.region_code, entry.indicator_code)
+    note = entry.note
+    if earlier is not None and note == earlier.reason:  # stored as the note before the reason was kept apart
+        note = None
     return QueueItem(
         key_of(entry), regions()[entry.region_code], info, entry.handed_in_at or entry.updated_at, by,
-        person_name(session, by), entry.link, entry.note, stamp_of(entry.updated_at),
+        person_name(session, by), entry.link, note, earlier, stamp_of(entry.updated_at),
         tuple(FileRef(key_of(f), f.kind, f.file_name) for f in reversed(newest)), total)
 
 
@@ -232,17 +230,6 @@ class Decision:
     state: IndicatorState  # its state now
 
 
-def check_reason(text: str) -> str:
-    """A reason typed by the staf: not empty, at most ``MAX_REASON`` characters."""
-    text = (text or "").strip()
-    if not text:
-        raise UserError(N_("Tulis alasannya dalam satu pesan, misalnya: Dokumen belum ditandatangani."))
-    if len(text) > MAX_REASON:
-        raise UserError(N_("Alasan terlalu panjang: {length} karakter, paling banyak {limit}."),
-                        length=len(text), limit=MAX_REASON)
-    return text
-
-
 def decide(session: Session, clock: Clock, cycle: Cycle, entry_id: int, stamp: int, verdict: IndicatorState,
            actor: int | None, reason: str | None = None) -> Decision | None:
     """Verify (``terverifikasi``) or send back (``ditolak`` with ``reason``) the entry the card showed
@@ -258,8 +245,6 @@ def decide(session: Session, clock: Clock, cycle: Cycle, entry_id: int, stamp: i
     shown = datetime.fromtimestamp(stamp, UTC)
     before = {"state": entry.state, "link": entry.link, "note": entry.note}
     values: dict[str, object] = {"state": verdict.value, "updated_at": clock.now(), "updated_by": actor}
-    if verdict is IndicatorState.DITOLAK:
-        values["note"] = reason
     won = claimed(session, update(ChecklistEntry).where(
         col(ChecklistEntry.id) == entry_id, col(ChecklistEntry.state) == HANDED_IN,
         col(ChecklistEntry.updated_at) >= shown, col(ChecklistEntry.updated_at) < shown + timedelta(seconds=1),
@@ -269,7 +254,7 @@ def decide(session: Session, clock: Clock, cycle: Cycle, entry_id: int, stamp: i
         return Decision(region, entry.indicator_code, verdict, reason, False, IndicatorState(entry.state))
     audit.record(session, clock, actor, "checklist.state", f"{region.code}/{entry.indicator_code}", region.code,
                  before=before, after={"state": entry.state, "link": entry.link, "note": entry.note,
-                                       "via": "verifikasi"})
+                                       "reason": reason, "via": "verifikasi"})
     decisions.changed(session, clock, entry, IndicatorState.LENGKAP, verdict, actor, reason)
     session.flush()
     return Decision(region, entry.indicator_code, verdict, reason, True, verdict)

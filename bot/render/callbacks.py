@@ -37,6 +37,7 @@ CRITERION = "kc"  # kc|63.05|criterion|page
 INDICATOR = "ki"  # ki|63.05|indicator code
 SET_STATE = "ks"  # ks|63.05|indicator code|state
 ADD_NOTE = "kn"  # kn|63.05|indicator code
+SEND_BACK = "kr"  # kr|63.05|indicator code|r1..r5 (a common reason) or tw (✍️ Tulis alasan): perlu perbaikan
 FILES = "kf"  # kf|63.05|indicator code: send the indicator's data-dukung files
 EKSPOR = "ex"  # ex|63.05 or ex|63: the XLSX report
 TEMPLAT = "tp"  # tp|63.05: the fill-in template (a province: its kab/kota to choose from)
@@ -102,6 +103,17 @@ class IndicatorButton:
 
 
 @dataclass(frozen=True)
+class ReasonButton:
+    """kr: send an indicator of a kab/kota back (*perlu perbaikan*) with a common reason (``reason``: its 0-based
+    index in ``bot.domain.decisions.REASONS``), or ask for a typed one (``reason`` None)."""
+
+    region: RegionRef
+    code: str
+    reason: int | None
+    in_place: bool = False
+
+
+@dataclass(frozen=True)
 class ImportButton:
     confirm: bool
     token: str
@@ -141,8 +153,8 @@ class AksiPeriodButton:
 
 
 # what decode() gives
-Decoded: TypeAlias = (PlaceButton | PageButton | IndicatorButton | ImportButton | WizardButton | BroadcastButton
-                      | ReminderButton | AksiPeriodButton | VerifyButton | VerifyFileButton)
+Decoded: TypeAlias = (PlaceButton | PageButton | IndicatorButton | ReasonButton | ImportButton | WizardButton
+                      | BroadcastButton | ReminderButton | AksiPeriodButton | VerifyButton | VerifyFileButton)
 
 
 def build(action: str, *args: object) -> str:
@@ -203,6 +215,20 @@ def _indicator(action: str) -> Callable[[str, tuple[date, date]], IndicatorButto
         return IndicatorButton(action, region, fields[1], state, moved)
 
     return parse_indicator
+
+
+REASON_CHOICES = {**{f"r{i}": i - 1 for i in range(1, review_callbacks.REASON_COUNT + 1)}, review_callbacks.WRITE: None}
+
+
+def _send_back(data: str, _window: tuple[date, date]) -> ReasonButton | None:
+    split = split_fields(data, (3,), in_place=True)
+    if split is None:
+        return None
+    (code, indicator, what), moved = split
+    region = regions().get(code)
+    if region is None or not CODE_RE.match(indicator) or what not in REASON_CHOICES:
+        return None
+    return ReasonButton(region, indicator, REASON_CHOICES[what], moved)
 
 
 def _aksi_period(data: str, window: tuple[date, date]) -> AksiPeriodButton | None:
@@ -283,6 +309,7 @@ PARSERS: dict[str, Callable[[str, tuple[date, date]], Decoded | None]] = {
                                              AKSI)},
     **{action: _page(action) for action in (BELUM, CRITERION, RIWAYAT)},
     **{action: _indicator(action) for action in (INDICATOR, SET_STATE, ADD_NOTE, FILES)},
+    SEND_BACK: _send_back,
     AKSI_PERIOD: _aksi_period,
     IMPORT: _import,
     WIZARD: _wizard,

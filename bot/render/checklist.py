@@ -5,11 +5,13 @@ from __future__ import annotations
 from bot.core.i18n import Translator
 from bot.core.models import IndicatorState
 from bot.domain.checklist import IndicatorStatus, RegionProgress, StateChange
+from bot.domain.decisions import REASONS, SendBack
 from bot.domain.labels import state_label
 from bot.reference import RegionRef, criteria
 from bot.render import Button, Reply, rows
 from bot.render import callbacks as cb
 from bot.render.common import STATE_ICONS, sample_notice
+from bot.render.verification import reason_text
 
 BELUM_PAGE = 20
 CRITERION_PAGE = 10
@@ -118,10 +120,11 @@ def criterion_page(t: Translator, region: RegionRef, number: int, items: list[In
 
 def indicator_detail(t: Translator, region: RegionRef, s: IndicatorStatus, may_edit: bool,
                      states: list[IndicatorState], tz: str, files: int = 0, may_see_files: bool | None = None,
-                     ) -> Reply:
+                     sent_back: SendBack | None = None) -> Reply:
     """``may_edit``: the reader may add links, notes and files; ``states``: the states they may choose now;
     ``files``: data-dukung files sent to the bot (a button sends them back to ``may_see_files``, by default
-    an editor: the region's staf and PIC, also once the indicator is verified)."""
+    an editor: the region's staf and PIC, also once the indicator is verified); ``sent_back``: the Kanwil's last
+    decision when it sent the indicator back (its reason is shown while it is *perlu perbaikan*)."""
     may_see_files = may_edit if may_see_files is None else may_see_files
     ind = s.indicator
     lines = [
@@ -134,10 +137,12 @@ def indicator_detail(t: Translator, region: RegionRef, s: IndicatorStatus, may_e
         "",
         t.fmt("Status: {icon} <b>{state}</b>", icon=STATE_ICONS[s.state], state=state_label(t, s.state)),
     ]
+    if sent_back is not None and s.state is IndicatorState.DITOLAK:
+        lines.append(t.fmt("Alasan perbaikan: {reason}", reason=reason_text(t, sent_back.reason)))
     if s.link:
         lines.append(t.fmt("Data dukung: {link}", link=s.link))
-    if s.note:
-        lines.append(t.fmt("Catatan: {note}", note=s.note))
+    if s.note and not (sent_back is not None and s.note == sent_back.reason):  # the reason, stored as the note
+        lines.append(t.fmt("Catatan: {note}", note=s.note))  # before it was kept apart: shown once, as the reason
     if s.updated_at:
         lines.append(t.fmt("Diperbarui: {when}", when=t.datetime(s.updated_at, tz)))
     if files:
@@ -163,16 +168,37 @@ def indicator_detail(t: Translator, region: RegionRef, s: IndicatorStatus, may_e
 
 
 def state_changed(t: Translator, region: RegionRef, change: StateChange) -> str:
-    text = t.fmt(
-        "✔️ {name}, indikator <code>{code}</code>: {before} → <b>{after}</b>",
-        name=region.official_name, code=change.indicator.code,
-        before=state_label(t, change.before), after=state_label(t, change.after),
-    )
+    """What a change did: the state before and after, or "Status tetap" (a link or note saved, or nothing)."""
+    where = {"name": region.official_name, "code": change.indicator.code}
+    if not change.kept:
+        lines = [t.fmt("✔️ {name}, indikator <code>{code}</code>: {before} → <b>{after}</b>",
+                       before=state_label(t, change.before), after=state_label(t, change.after), **where)]
+    elif change.link:
+        lines = [t.fmt("✔️ Tautan data dukung disimpan: {name}, indikator <code>{code}</code>.", **where)]
+    elif change.note:
+        lines = [t.fmt("✔️ Catatan disimpan: {name}, indikator <code>{code}</code>.", **where)]
+    else:
+        lines = [t.fmt("Tidak ada yang diubah: {name}, indikator <code>{code}</code>.", **where)]
     if change.link:
-        text += "\n" + t.fmt("Data dukung: {link}", link=change.link)
+        lines.append(t.fmt("Data dukung: {link}", link=change.link))
     if change.note:
-        text += "\n" + t.fmt("Catatan: {note}", note=change.note)
-    return text
+        lines.append(t.fmt("Catatan: {note}", note=change.note))
+    if change.reason:
+        lines.append(t.fmt("Alasan: {reason}", reason=reason_text(t, change.reason)))
+    if change.kept:
+        lines.append(t.fmt("Status tetap: <b>{state}</b>", state=state_label(t, change.after)))
+    return "\n".join(lines)
+
+
+def send_back_reasons(t: Translator, region: RegionRef, code: str, detail: Reply) -> Reply:
+    """The indicator again (``detail``'s text), asking why it goes back: a common reason, or "Tulis alasan"
+    (as a card of /verifikasi asks)."""
+    text = detail.text + "\n\n" + t.gettext("<b>Mengapa perlu perbaikan?</b> Pilih alasannya, atau tulis sendiri.")
+    buttons = [(Button(t.gettext(reason), cb.build(cb.SEND_BACK, region.code, code, f"r{i}", cb.IN_PLACE)),)
+               for i, reason in enumerate(REASONS, 1)]
+    buttons.append((Button(t.gettext("✍️ Tulis alasan"), cb.build(cb.SEND_BACK, region.code, code, "tw")),))
+    buttons.append((Button(t.gettext("‹ Kembali"), cb.build(cb.INDICATOR, region.code, code, cb.IN_PLACE)),))
+    return Reply(text, tuple(buttons))
 
 
 def ask_evidence(t: Translator, region: RegionRef, code: str) -> Reply:

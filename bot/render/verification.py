@@ -83,6 +83,8 @@ def _item_lines(t: Translator, item: QueueItem, viewer: int | None, tz: str) -> 
         lines.append(t.fmt("Tautan: {link}", link=item.link))
     if item.note:
         lines.append(t.fmt("Catatan: {note}", note=item.note))
+    if item.earlier is not None:  # the Kanwil's own reason, never shown as the note of whoever handed it in
+        lines.append(t.fmt("Alasan perbaikan sebelumnya: {reason}", reason=reason_text(t, item.earlier.reason)))
     if not item.file_total:
         lines.append(t.gettext("Berkas data dukung: belum ada"))
     elif item.file_total > len(item.files):

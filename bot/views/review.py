@@ -3,6 +3,7 @@ message per review sitting), and the staf what waits for them (one line a day)."
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
@@ -28,11 +29,16 @@ class ReviewNoticeView:
     region: RegionRef
     cycle: Cycle
     sent_back: tuple[Returned, ...]
-    verified: tuple[str, ...]  # indicator codes
+    verified: tuple[str, ...]  # indicator codes (both lists in the order of their codes: 1.2 before 1.10)
 
     @property
     def empty(self) -> bool:
         return not (self.sent_back or self.verified)
+
+
+def code_order(code: str) -> tuple[tuple[int, str], ...]:
+    """An indicator code as people count: ``1.2`` before ``1.10``, ``2.12`` before ``10.01``."""
+    return tuple((int(part), "") if part.isdigit() else (-1, part) for part in re.findall(r"\d+|[^\d.]+", code))
 
 
 def review_notice(session: Session, batch: Batch) -> ReviewNoticeView | None:
@@ -49,7 +55,8 @@ def review_notice(session: Session, batch: Batch) -> ReviewNoticeView | None:
         ChecklistEntry.cycle_id == cycle.id, ChecklistEntry.region_code == batch.region_code,
         col(ChecklistEntry.indicator_code).in_(codes))).all())
     texts = {i.code: i.text for i in catalog_snapshot(session).indicators}
-    standing = [n for n in latest if states.get(n.indicator_code) == n.verdict]
+    standing = sorted((n for n in latest if states.get(n.indicator_code) == n.verdict),
+                      key=lambda n: code_order(n.indicator_code))
     view = ReviewNoticeView(
         regions()[batch.region_code], cycle,
         tuple(Returned(n.indicator_code, texts.get(n.indicator_code, ""), n.reason) for n in standing
