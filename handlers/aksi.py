@@ -72,7 +72,9 @@ def _apply(rt: Runtime, g: Grants, actor: int | None, region: RegionRef, command
                 count = number if kind == "count" else actions_of(session, region, year, default).count
                 titles = {number: command.text or ""} if kind == "title" else {}
                 changed = set_list(session, rt.clock, region, year, count, titles, default, actor)
-                note = render_aksi.list_recorded(t, changed, count, year)
+                note = (render_aksi.title_recorded(t, changed, number, year,
+                                                   actions_of(session, region, year, default).title(number))
+                        if kind == "title" else render_aksi.list_recorded(t, changed, count, year))
         return _grid_reply(rt, session, g, region, year, note)
 
 
@@ -86,7 +88,17 @@ async def aksi(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await send_error(update, context, exc)
         return
     if not command.query:
-        await send(update, context, render_aksi.usage(rt.t, today(context).year))
+        g = grants_of(update, context)
+        mine = g.default_target() if command.kind == "show" else None
+        if mine is None:  # the forms this person may use, with the period being reported (or next)
+            await send(update, context, render_aksi.usage(rt.t, today(context), g.admin or bool(g.staf), bool(g.pic)))
+            return
+        if not await may_read(update, context, Action.VIEW, catalog=False):
+            return
+        if isinstance(mine, RegionRef):  # /aksi alone: the person's own kab/kota, as /status
+            await send(update, context, _apply(rt, g, user_id(update), mine, command))
+        else:  # staf (or a chat bound to a province): pick one of its kab/kota
+            await offer_regions(update, context, mine, cb.AKSI)
         return
     needed = NEEDS[command.kind]
     if not await may_read(update, context, needed, catalog=False):
@@ -106,7 +118,8 @@ async def aksi(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if command.kind != "show" and not await require(update, context, needed, region):
         return
     if command.kind == "no_action":
-        await send(update, context, render_aksi.no_action(rt.t, typed_name(region), command.period or ""))
+        await send(update, context, render_aksi.no_action(rt.t, typed_name(region), command.period or "",
+                                                           is_kanwil(grants_of(update, context), region)))
         return
     g = grants_of(update, context)
     try:

@@ -177,7 +177,10 @@ async def tandai(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         problem = what_is_wrong(context.args or [], codes)
         text = rt.t.fmt(problem.message, **problem.values) + " " + rt.t.gettext("Tidak ada yang diubah.")
         usage = render_status.usage(rt.t, TANDAI_FORM, TANDAI_EXAMPLE)
-        hint = rt.t.gettext("Status: belum, proses, lengkap, terverifikasi, perlu perbaikan.")
+        g = grants_of(update, context)
+        hint = (rt.t.gettext("Status: belum, proses, lengkap, terverifikasi, perlu perbaikan.") if g.admin or g.staf
+                else rt.t.gettext("Status: belum, proses, lengkap (terverifikasi dan perlu perbaikan ditetapkan oleh "
+                                  "Kanwil)."))
         await send(update, context, Reply(f"⚠️ {text}\n{usage.text}\n{hint}"))
         return
     query, code, state_text, evidence = parsed

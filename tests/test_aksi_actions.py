@@ -155,9 +155,10 @@ async def test_the_list_of_actions_and_its_limits(bot):
     assert "Aksi 8 Kabupaten Tapin 2024 sudah memiliki laporan; daftar aksi tidak dapat dikurangi menjadi 7 aksi." \
         in text(refused)
     (titled,) = replies(await bot.say("/aksi Tapin judul 2 Layanan bantuan hukum gratis", STAF))
+    assert text(titled).startswith("✔️ Judul Aksi 2 (2024) dicatat: Layanan bantuan hukum gratis.\n")
     assert "Aksi 2 · B04 ⬜ B08 ⬜ B12 ⬜ · Layanan bantuan hukum gratis" in text(titled)
     (same,) = replies(await bot.say("/aksi Tapin judul 2 Layanan bantuan hukum gratis", STAF))
-    assert "Daftar aksi sudah seperti itu; tidak ada yang diubah." in text(same)
+    assert "Judul Aksi 2 (2024) sudah seperti itu; tidak ada yang diubah." in text(same)
     with rt.session() as session:
         assert [(a.number, a.title) for a in session.exec(select(AksiAction).order_by(AksiAction.number))] == \
             [(1, None), (2, "Layanan bantuan hukum gratis"), *((n, None) for n in range(3, 9))]
@@ -273,3 +274,112 @@ async def test_examples_name_a_kota_so_that_they_work_when_typed(bot):
     assert "Catat" not in text(reader)  # a pemantau reads, and is not told how to record
     (sent,) = replies(await bot.say("/aksi Kota Banjarmasin B04 2 lengkap 80", STAF))
     assert "Aksi 2 · B04 ✅" in text(sent)
+
+
+# -- what a person is told matches what they may do, and the periods on the calendar (review of Dec 2026) -----
+AFTER_B12 = datetime(2026, 12, 8, 2, 0, tzinfo=UTC)  # Tuesday 8 December 2026, 10:00 WITA: B12 closed on the 5th
+LAST_DAY_B12 = datetime(2026, 12, 5, 2, 0, tzinfo=UTC)  # Saturday 5 December 2026: B12's last day
+
+
+async def test_a_title_is_confirmed_as_recorded_and_escaped(bot):
+    (titled,) = replies(await bot.say("/aksi Tapin judul 3 Layanan ramah <disabilitas> & lansia", STAF))
+    assert text(titled).startswith("✔️ Judul Aksi 3 (2024) dicatat: Layanan ramah &lt;disabilitas&gt; &amp; lansia.\n")
+    (cleared,) = replies(await bot.say("/aksi Tapin judul 3", STAF))
+    assert text(cleared).startswith("✔️ Judul Aksi 3 (2024) dihapus.\n")
+    await bot.say("/bahasa en", STAF)
+    (english,) = replies(await bot.say("/aksi Tapin judul 3 Layanan ramah disabilitas", STAF))
+    assert text(english).startswith("✔️ Title of action 3 (2024) recorded: Layanan ramah disabilitas.\n")
+    assert not bot.api.refusals
+
+
+async def test_after_the_last_window_closes_the_grid_points_to_next_years_first_period(bot):
+    bot.runtime.clock.set(AFTER_B12)
+    for person in (PIC, STAF):
+        (grid,) = replies(await bot.say("/aksi Tapin", person))
+        body = text(grid)
+        assert "Masa pelaporan B12 ditutup Sabtu, 5 Desember 2026." in body
+        assert "Periode berikutnya: <b>B04 2027</b> (masa pelaporan biasanya 28 April–6 Mei 2027)." in body
+        assert "B04 2 lengkap" not in body  # never B04 2026, closed since May
+    assert "<i>Laporan B04 2027 dapat dicatat mulai 1 Januari 2027.</i> <i>Catat laporan yang sudah diajukan: " \
+           "/aksi Tapin B04 2027 2 lengkap [catatan]</i>" in text(replies(await bot.say("/aksi Tapin", PIC))[0])
+    bot.runtime.clock.set(LAST_DAY_B12)  # the window's last day: still B12, nothing closed yet
+    (open_,) = replies(await bot.say("/aksi Tapin", PIC))
+    assert "<b>B12</b> (masa pelaporan biasanya 28 November–5 Desember)" in text(open_)
+    assert "ditutup" not in text(open_) and "Periode berikutnya" not in text(open_)
+    assert "/aksi Tapin B12 2 lengkap [catatan]" in text(open_)
+    bot.runtime.clock.set(datetime(2026, 6, 10, 2, 0, tzinfo=UTC))  # between B04 (closed) and B08 (not open)
+    (june,) = replies(await bot.say("/aksi Tapin", STAF))
+    assert "<b>B08</b> (masa pelaporan biasanya 28 Agustus–5 September)" in text(june)
+    assert "Masa pelaporan B04 ditutup Rabu, 6 Mei 2026." in text(june)
+    assert "<i>Catat: /aksi Tapin B08 2 lengkap 80 · /aksi Tapin B08 2 tidak lengkap [catatan]</i>" in text(june)
+    (past,) = replies(await bot.say("/aksi Tapin 2025", STAF))  # a past year: the example names its year
+    assert "/aksi Tapin B08 2026 2 lengkap 80" in text(past) and "ditutup" not in text(past)
+
+
+async def test_usage_examples_use_the_period_being_reported_or_the_next_never_a_closed_one(bot):
+    bot.runtime.clock.set(AFTER_B12)
+    (staf,) = replies(await bot.say("/aksi B04 2 lengkap", STAF))  # a form without a kab/kota: how to use it
+    assert "<code>/aksi Tapin B04 2027 2 lengkap 80</code>: laporan Aksi 2 periode B04 lengkap" in text(staf)
+    assert "<code>/aksi Tapin B04 2027 nilai 87,5</code>" in text(staf) and "2026" not in text(staf)
+    (pic,) = replies(await bot.say("/aksi B04 2 lengkap", PIC))
+    body = text(pic)
+    assert "<code>/aksi Tapin B04 2027 2 lengkap sudah diunggah ke SAPA-HAM</code>: laporan Aksi 2 periode B04 " \
+           "sudah diajukan" in body
+    assert "nilai 87,5" not in body and "lengkap 80" not in body and "jumlah 8" not in body
+    bot.runtime.clock.set(LAST_DAY_B12)
+    (today,) = replies(await bot.say("/aksi B04 2 lengkap", STAF))
+    assert "<code>/aksi Tapin B12 2026 2 lengkap 80</code>" in text(today)
+    assert "<code>/aksi Tapin B12 2 tidak lengkap foto kegiatan belum ada</code>" in text(today)
+
+
+async def test_a_pic_is_told_only_what_a_pic_may_do(bot):
+    (beyond,) = replies(await bot.say("/aksi Tapin B04 7 lengkap", PIC))
+    assert text(beyond) == ("⚠️ Kabupaten Tapin memiliki 6 aksi pada 2024 (sesuai pengaturan); aksi 7 tidak ada. "
+                            "Daftar aksi ditetapkan oleh Kanwil: bila aksi 7 memang ada, minta staf Kanwil mengubah "
+                            "daftar aksinya.")
+    (staf,) = replies(await bot.say("/aksi Tapin B04 7 lengkap", STAF))
+    assert "Ubah daftar aksinya dengan /aksi Tapin 2024 jumlah 7 atau impor berkas Aksi HAM." in text(staf)
+    (bare,) = replies(await bot.say("/aksi Tapin B04", PIC))
+    assert "<code>/aksi Tapin B04 2 lengkap</code> untuk laporan Aksi 2 yang sudah diajukan" in text(bare)
+    assert "nilai" not in text(bare)
+    (tandai,) = replies(await bot.say("/tandai Tapin 1.01 selesai", PIC))
+    assert "Status: belum, proses, lengkap (terverifikasi dan perlu perbaikan ditetapkan oleh Kanwil)." in text(tandai)
+    (tandai_staf,) = replies(await bot.say("/tandai Tapin 1.01 selesai", STAF))
+    assert "Status: belum, proses, lengkap, terverifikasi, perlu perbaikan." in text(tandai_staf)
+    (help_,) = replies(await bot.say("/bantuan", PIC))
+    assert "lengkap [<i>catatan</i>]: PIC mencatat laporan satu aksi yang sudah diajukan; staf:" in text(help_)
+    assert "Status: belum, proses, lengkap; staf Kanwil juga: terverifikasi, perlu perbaikan." in text(help_)
+    assert reports(bot.runtime) == {}
+
+
+async def test_a_report_for_a_period_that_has_not_begun_is_refused(bot):
+    bot.runtime.clock.set(LAST_DAY_B12)
+    for person, line in ((PIC, "/aksi Tapin B04 2027 1 lengkap"), (STAF, "/aksi Tapin B04 2027 1 lengkap 80"),
+                         (STAF, "/aksi Tapin B12 2027 nilai 80")):
+        (refused,) = replies(await bot.say(line, person))
+        assert text(refused) == ("⚠️ Periode {} 2027 belum dimulai; laporannya dapat dicatat mulai 1 Januari 2027 "
+                                 "(masa pelaporan biasanya {}).").format(*(
+                                     ("B04", "28 April 2027 sampai 6 Mei 2027") if "B04" in line
+                                     else ("B12", "28 November 2027 sampai 5 Desember 2027")))
+    assert reports(bot.runtime) == {} and audits(bot.runtime, "aksi.action") == 0
+    assert audits(bot.runtime, "aksi.record") == 0
+    (titled,) = replies(await bot.say("/aksi Tapin 2027 judul 1 Layanan ramah disabilitas", STAF))  # planning ahead
+    assert "✔️ Judul Aksi 1 (2027) dicatat" in text(titled)
+    (past,) = replies(await bot.say("/aksi Tapin B04 2025 1 lengkap 80", STAF))  # a past period: recorded
+    assert "✔️ Laporan Aksi 1 B04 2025 dicatat: <b>lengkap</b>, nilai capaian 80." in text(past)
+    bot.runtime.clock.set(datetime(2026, 12, 31, 16, 0, tzinfo=UTC))  # 1 January 2027, 00:00 WITA
+    (begun,) = replies(await bot.say("/aksi Tapin B04 2027 1 lengkap", PIC))
+    assert "✔️ Laporan Aksi 1 B04 2027 dicatat: <b>diajukan</b>" in text(begun)
+
+
+async def test_aksi_alone_is_the_askers_own_kab_kota_or_a_pick_of_the_province(bot):
+    (own,) = replies(await bot.say("/aksi", PIC))
+    assert "<b>Aksi HAM 2024: Kabupaten Tapin</b>" in text(own) and "Cara pakai" not in text(own)
+    (viewer,) = replies(await bot.say("/aksi", VIEWER))
+    assert "<b>Aksi HAM 2024: Kabupaten Tapin</b>" in text(viewer)
+    (pick,) = replies(await bot.say("/aksi", STAF))
+    assert "Kalimantan Selatan" in text(pick) and "Tapin" in [label for label, _ in buttons_of(pick)] or \
+        any("Tapin" in label for label, _ in buttons_of(pick))
+    (grid,) = replies(await bot.press(pick, next(label for label, _ in buttons_of(pick) if "Tapin" in label), STAF))
+    assert "<b>Aksi HAM 2024: Kabupaten Tapin</b>" in text(grid)
+    assert not bot.api.refusals

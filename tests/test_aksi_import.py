@@ -239,3 +239,22 @@ async def test_the_report_filled_in_and_sent_to_the_bot_imports_both_sheets_toge
     assert "• Lembar “Aksi HAM”:\n• baris 3: status “beres” tidak dikenal" in rejected.params["text"]
     assert state(bot.runtime) == before
     assert not bot.api.refusals
+
+
+def test_a_report_for_a_period_that_has_not_begun_refuses_the_whole_file(catalog):
+    """25 January 2024: B04 2025 covers January–April 2025; as /aksi, the file is refused, nothing changes; a title
+    alone for next year may be set ahead."""
+    ahead = [NEW, ["Tapin", "2024", "B04", "1", "", "lengkap", "80", ""],
+             ["Tapin", "2025", "B04", "2", "", "lengkap", "", ""],
+             ["Tapin", "2025", "B08", "", "", "", "70", ""]]
+    with pytest.raises(ImportRejected) as caught:
+        run(catalog, xlsx(ahead, sheet="Aksi HAM"))
+    assert messages(caught.value, catalog) == [
+        "3: Periode B04 2025 belum dimulai; laporannya dapat dicatat mulai 1 Januari 2025 (masa pelaporan biasanya "
+        "28 April 2025 sampai 6 Mei 2025).",
+        "4: Periode B08 2025 belum dimulai; laporannya dapat dicatat mulai 1 Januari 2025 (masa pelaporan biasanya "
+        "28 Agustus 2025 sampai 5 September 2025).",
+    ]
+    assert state(catalog) == ([], [], [])
+    run(catalog, xlsx([NEW, ["Tapin", "2025", "B04", "1", "Layanan ramah disabilitas", "", "", ""]], sheet="Aksi HAM"))
+    assert state(catalog)[0][0] == ("63.05", 2025, 1, "Layanan ramah disabilitas")

@@ -3,7 +3,7 @@ picks its rows, how a deadline finds its period, and that /aksi says when period
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from babel.dates import get_month_names
@@ -103,10 +103,27 @@ def test_period_dataclass_window_and_validity():
 
 
 async def test_aksi_says_when_the_periods_are_assumed(bot):
+    bot.runtime.clock.set(datetime(2026, 6, 10, 2, 0, tzinfo=UTC))  # a report of B04 2026 once 2026 has begun
     (reply,) = replies(await bot.say("/aksi Tapin B04 2026 80"))
     text = reply.params["text"]
     assert "B04 (Januari–April): dilaporkan per periode" in text and "nilai capaian <b>80</b>" in text
     assert "Periode pelaporan mengikuti Perpres 53/2021 (RANHAM 2021–2025); diasumsikan berlanjut sampai ada " \
         "Perpres baru." in text
+    bot.runtime.clock.set(datetime(2024, 1, 25, 2, 0, tzinfo=UTC))
     (reply,) = replies(await bot.say("/aksi Tapin"))  # 2024: within RANHAM 2021-2025
     assert "Aksi HAM 2024" in reply.params["text"] and "diasumsikan" not in reply.params["text"]
+
+
+@pytest.mark.parametrize("today,expected,closed", [
+    (date(2026, 1, 5), ("B04", 2026), None),
+    (date(2026, 5, 6), ("B04", 2026), None),  # the window's last day
+    (date(2026, 5, 7), ("B08", 2026), ("B04", date(2026, 5, 6))),
+    (date(2026, 12, 5), ("B12", 2026), ("B08", date(2026, 9, 5))),
+    (date(2026, 12, 8), ("B04", 2027), ("B12", date(2026, 12, 5))),  # after B12: next year's B04, never B04 2026
+])
+def test_the_period_being_reported_or_next_and_the_last_closed(today, expected, closed):
+    period, year = periods.current_or_next(today)
+    assert (period.code, year) == expected
+    found = periods.last_closed(today)
+    assert (None if found is None else (found[0].code, found[2])) == closed
+    assert period.starts(year) == date(year, 1, 1)  # each report is cumulative from January

@@ -267,18 +267,19 @@ def test_the_template_offers_perlu_perbaikan_and_old_words_still_import(catalog)
     with pytest.raises(ImportRejected) as caught:
         run_import(catalog, xlsx([HEADER, ["Tapin", "1.07", "ditolak sebagian", "", ""]]))
     (error,) = messages(caught.value, catalog)
-    assert "status “ditolak sebagian” tidak dikenal (belum, proses, lengkap, terverifikasi, perlu perbaikan)" in error
+    assert "status “ditolak sebagian” tidak dikenal (belum, proses, lengkap; staf Kanwil juga: terverifikasi, perlu " \
+        "perbaikan)" in error
 
 
 def test_aksi_scores_by_spreadsheet(catalog):
-    rows = [["wilayah", "tahun", "periode", "skor"], ["Tapin", "2025", "B04", "80"], ["63.03", "2025", "B08", "72,5"]]
+    rows = [["wilayah", "tahun", "periode", "skor"], ["Tapin", "2023", "B04", "80"], ["63.03", "2023", "B08", "72,5"]]
     table = read_table(xlsx(rows, sheet="Aksi HAM"), "aksi.xlsx", aksi_import.SHEETS)
     with catalog.session() as session:
         planned = aksi_import.plan(session, table, STAF_KALSEL)
         assert aksi_import.apply(session, catalog.clock, planned, 1, "aksi.xlsx") == 2
     with catalog.session() as session:
-        assert reports_of(session, TAPIN, 2025)["B04"].score == 80
-        assert reports_of(session, BANJAR, 2025)["B08"].score == 72.5
+        assert reports_of(session, TAPIN, 2023)["B04"].score == 80
+        assert reports_of(session, BANJAR, 2023)["B08"].score == 72.5
     bad = rows + [["Tapin", "2025", "B06", "101"], ["Tapin", "2040", "B04", ""]]
     with pytest.raises(ImportRejected) as exc, catalog.session() as session:
         aksi_import.plan(session, read_table(xlsx(bad, sheet="Aksi HAM"), "a.xlsx", aksi_import.SHEETS),

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from sqlmodel import Session, col, select
 
+from bot.core import zones
 from bot.core.clock import Clock
 from bot.core.errors import UserError
 from bot.core.i18n import N_
@@ -181,6 +183,27 @@ def set_list(session: Session, clock: Clock, region: RegionRef, year: int, count
 
 
 # -- the report of one action in one period -----------------------------------------------------------
+NOT_STARTED = N_("Periode {period} {year} belum dimulai; laporannya dapat dicatat mulai {start} (masa pelaporan "
+                 "biasanya {open} sampai {close}).")
+
+
+def not_started(today: date, year: int, period: str) -> tuple[str, dict[str, object]] | None:
+    """Why a report of ``period`` of ``year`` cannot be recorded on ``today`` (the months it covers have not
+    begun: message id and values), or None when it can. Past periods can always be recorded."""
+    found = periods.period_of(period, year)
+    if found is None or today >= found.starts(year):
+        return None
+    start, end = found.window(year)
+    return NOT_STARTED, {"period": found.code, "year": str(year), "start": found.starts(year), "open": start,
+                         "close": end}
+
+
+def check_started(clock: Clock, region: RegionRef, year: int, period: str) -> None:
+    """``UserError`` when ``period`` of ``year`` has not begun yet in ``region``'s own time zone."""
+    if refused := not_started(clock.now().astimezone(zones.zone(region.timezone)).date(), year, period):
+        raise UserError(refused[0], **refused[1])
+
+
 @dataclass(frozen=True)
 class ActionRecord:
     region: RegionRef
@@ -200,14 +223,23 @@ def record_action(session: Session, clock: Clock, g: Grants | None, region: Regi
     it (None: the operator at the CLI); ``nilai`` and ``note`` None keep what is there. Audited when it
     changes something; refused (``UserError``) when it is not that person's to record."""
     period = parse_period(period, year)
+    check_started(clock, region, year, period)
     listed = actions_of(session, region, year, default)
     if number not in listed.numbers:
-        raise UserError(N_("{region} memiliki {count} aksi pada {year}; aksi {number} tidak ada. Ubah daftar aksinya "
-                           "dengan /aksi {name} {year} jumlah {number} atau impor berkas Aksi HAM.") if listed.listed
-                        else N_("{region} memiliki {count} aksi pada {year} (sesuai pengaturan); aksi {number} "
-                                "tidak ada. Ubah daftar aksinya dengan /aksi {name} {year} jumlah {number} atau impor "
-                                "berkas Aksi HAM."),
-                        region=region.official_name, count=listed.count, year=str(year), number=number,
+        if g is not None and not access.is_kanwil(g, region):  # the list is the Kanwil's: say whom to ask
+            message = (N_("{region} memiliki {count} aksi pada {year}; aksi {number} tidak ada. Daftar aksi "
+                          "ditetapkan oleh Kanwil: bila aksi {number} memang ada, minta staf Kanwil mengubah daftar "
+                          "aksinya.") if listed.listed
+                       else N_("{region} memiliki {count} aksi pada {year} (sesuai pengaturan); aksi {number} tidak "
+                               "ada. Daftar aksi ditetapkan oleh Kanwil: bila aksi {number} memang ada, minta staf "
+                               "Kanwil mengubah daftar aksinya."))
+        else:
+            message = (N_("{region} memiliki {count} aksi pada {year}; aksi {number} tidak ada. Ubah daftar aksinya "
+                          "dengan /aksi {name} {year} jumlah {number} atau impor berkas Aksi HAM.") if listed.listed
+                       else N_("{region} memiliki {count} aksi pada {year} (sesuai pengaturan); aksi {number} "
+                               "tidak ada. Ubah daftar aksinya dengan /aksi {name} {year} jumlah {number} atau impor "
+                               "berkas Aksi HAM."))
+        raise UserError(message, region=region.official_name, count=listed.count, year=str(year), number=number,
                         name=typed_name(region))
     check_nilai(nilai)
     if note is not None:
@@ -255,6 +287,7 @@ def record_report(session: Session, clock: Clock, region: RegionRef, year: int, 
     """The period as a whole: that it was reported, and its nilai capaian ``score`` (None keeps it). The
     Kanwil's (``Action.ASSESS_AKSI``): callers check. Audited when something changes."""
     check_nilai(score)
+    check_started(clock, region, year, period)
     report = session.exec(select(AksiReport).where(
         AksiReport.region_code == region.code, AksiReport.year == year, AksiReport.period == period)).first()
     before = None if report is None else {"period": period, "year": year, "score": report.score}

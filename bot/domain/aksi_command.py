@@ -104,8 +104,9 @@ def parse(args: list[str]) -> AksiCommand:
                                "periode: /aksi {query} {period} nilai {value}."), value=rest[0], query=query,
                             period=period)
         return AksiCommand("period", query, year, period, nilai=parse_nilai(rest[0]))
-    raise UserError(N_("Tulis nomor aksi lalu statusnya, mis. /aksi {query} {period} 2 lengkap 80, atau /aksi "
-                       "{query} {period} 2 tidak lengkap [catatan]."), query=query, period=period)
+    raise UserError(N_("Tulis nomor aksi lalu statusnya, mis. /aksi {query} {period} 2 lengkap [catatan]; staf "
+                       "Kanwil juga: /aksi {query} {period} 2 tidak lengkap [nilai] [catatan]."), query=query,
+                    period=period)
 
 
 def _without_period(args: list[str]) -> AksiCommand:

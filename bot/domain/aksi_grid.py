@@ -81,6 +81,10 @@ class Grid:
     focus: PeriodView | None  # the period being reported or next (this year), None for a past year
     focus_window: tuple[date, date] | None  # its usual reporting window (the real one arrives by letter)
     people: dict[int, Person]  # who recorded the reports
+    today: date  # in the kab/kota's own time zone
+    closed: tuple[str, date] | None = None  # this year's window that closed last (shown until the next opens)
+    upcoming: tuple[str, int, date, date] | None = None  # every window of this year closed: the next period
+    # (code, year, its usual window)
 
     def period(self, code: str) -> PeriodView | None:
         return next((p for p in self.periods if p.code == code), None)
@@ -102,11 +106,27 @@ class Grid:
 def _focus(year: int, today: date) -> tuple[periods.Period | None, tuple[date, date] | None]:
     if year < today.year:
         return None, None
-    for p in periods.periods(year):
-        start, end = p.window(year)
-        if year > today.year or end >= today:
-            return p, (start, end)
-    return None, None
+    if year > today.year:
+        first = periods.periods(year)[0]
+        return first, first.window(year)
+    period, in_year = periods.current_or_next(today)
+    return (period, period.window(year)) if in_year == year else (None, None)
+
+
+def _closed(year: int, today: date, focus_window: tuple[date, date] | None) -> tuple[str, date] | None:
+    """This year's window that closed last, while no window is open (the next one not yet opened)."""
+    found = periods.last_closed(today) if year == today.year else None
+    if found is None or (focus_window is not None and focus_window[0] <= today):
+        return None
+    return found[0].code, found[2]
+
+
+def _upcoming(year: int, today: date) -> tuple[str, int, date, date] | None:
+    """After the last window of this year closed: the first period of next year, with its usual window."""
+    period, in_year = periods.current_or_next(today)
+    if year != today.year or in_year == year:
+        return None
+    return (period.code, in_year, *period.window(in_year))
 
 
 def grid(session: Session, clock: Clock, region: RegionRef, year: int, default_actions: int,
@@ -121,7 +141,8 @@ def grid(session: Session, clock: Clock, region: RegionRef, year: int, default_a
     ids = {r.recorded_by for r in reports.values() if r.recorded_by is not None}
     people = {p.id: p for p in session.exec(select(Person).where(col(Person.id).in_(sorted(ids))))} if ids else {}
     return Grid(region, year, actions, views, target_for(year, target_setting),
-                next((v for v in views if focus and v.code == focus.code), None), window, people)
+                next((v for v in views if focus and v.code == focus.code), None), window, people, today,
+                _closed(year, today, window), _upcoming(year, today))
 
 
 # -- the reminders ---------------------------------------------------------------------------------------

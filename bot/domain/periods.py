@@ -13,7 +13,8 @@ a row replaces the older row of the same code; a code that ends gets ``valid_unt
 every row's ``valid_from`` is read with the oldest rows (B08 2020 had the same shape).
 
 The API is small on purpose (Aksi HAM by action builds on it): :func:`periods`, :func:`period_of`,
-:func:`codes`, :func:`period_for_month`, :func:`period_for_deadline`.
+:func:`codes`, :func:`period_for_month`, :func:`period_for_deadline`, :func:`current_or_next`,
+:func:`last_closed`.
 """
 
 from __future__ import annotations
@@ -54,6 +55,10 @@ class Period:
         start = date(year, *self.window_start)
         end = date(year, *self.window_end)
         return start, end if end >= start else date(year + 1, *self.window_end)
+
+    def starts(self, year: int) -> date:
+        """The first day of the months the report of ``year`` covers: before it, there is nothing to report."""
+        return date(year, self.first_month, 1)
 
     def applies_in(self, year: int) -> bool:
         return self.valid_from <= year and (self.valid_until is None or year <= self.valid_until)
@@ -154,6 +159,25 @@ def period_for_deadline(day: date) -> Period:
 
     found = periods(day.year)
     return min(found, key=lambda p: (distance(p), found.index(p)))
+
+
+def current_or_next(today: date) -> tuple[Period, int]:
+    """The period being reported on ``today`` or the next one, with its year: the first period of this year
+    whose usual window has not closed, else the first period of next year (after B12: B04 of next year)."""
+    for p in periods(today.year):
+        if p.window(today.year)[1] >= today:
+            return p, today.year
+    return periods(today.year + 1)[0], today.year + 1
+
+
+def last_closed(today: date) -> tuple[Period, int, date] | None:
+    """The period of ``today``'s year whose usual window closed last before ``today``, with its year and
+    closing day; None before the first window of the year has closed."""
+    closed = [(p, end) for p in periods(today.year) if (end := p.window(today.year)[1]) < today]
+    if not closed:
+        return None
+    period, end = max(closed, key=lambda found: found[1])
+    return period, today.year, end
 
 
 def is_assumed(year: int) -> bool:

@@ -17,6 +17,8 @@ nilai       score     optional nilai capaian 0-100 (``87,5`` or ``87.5``); the o
 catatan     note      optional note (at most 1,000 characters); empty keeps the note
 =========== ========= ===========================================================================
 
+A report (a row with a status or a nilai, or a whole period) for a period that has not begun yet (B04 2027
+before 1 January 2027) is refused, as ``/aksi`` refuses it; a title alone may be set ahead.
 An action number beyond a kab/kota's list of that year lengthens the list (the list never shortens here).
 A focal point's ``lengkap`` is recorded as ``diajukan``; nilai, ``tidak lengkap``, whole periods and the list
 of actions are the Kanwil's (``bot.domain.access``). A row that changes nothing is never refused for rights, so
@@ -31,7 +33,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from bot.core import limits
+from bot.core import limits, zones
 from bot.core.clock import Clock
 from bot.core.errors import UserError
 from bot.core.i18n import N_, Term
@@ -42,6 +44,7 @@ from bot.domain.aksi import (
     action_reports_of,
     actions_of,
     check_title,
+    not_started,
     parse_status,
     record_action,
     record_report,
@@ -226,6 +229,10 @@ def plan(session: Session, table: Table, grants: Grants | None = None, now: date
                                                   "satu aksi")))
         elif get("action") and not get("status") and (score is not None or note):
             row_errors.append(RowError(number, N_("status kosong: tulis lengkap, tidak lengkap atau diajukan")))
+        reports = not get("action") or status is not None or score is not None  # not a title alone
+        if reports and now is not None and region is not None and year is not None and (
+                refused := not_started(now.astimezone(zones.zone(region.timezone)).date(), year, period)):
+            row_errors.append(RowError(number, refused[0], refused[1]))  # as /aksi: not before the period begins
         if row_errors or region is None or year is None:  # a missing region or year is among the errors
             errors.extend(row_errors)
             continue

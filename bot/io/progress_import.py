@@ -217,8 +217,9 @@ def plan(session: Session, cycle: Cycle, table: Table, may_change: RightsCheck |
         state_text = get("state")
         state = parse_state(state_text)
         if state is None:
-            row_errors.append(RowError(number, N_("status “{value}” tidak dikenal (belum, proses, lengkap, "
-                                                  "terverifikasi, perlu perbaikan)"), {"value": state_text}))
+            row_errors.append(RowError(number, N_("status “{value}” tidak dikenal (belum, proses, lengkap; "
+                                                  "staf Kanwil juga: terverifikasi, perlu perbaikan)"),
+                                       {"value": state_text}))
         link_text, note = get("link"), get("note")
         link = normalise_link(link_text) if link_text else None
         if link_text and link is None and len(link_text) <= limits.MAX_LINK:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from babel.dates import format_date, get_month_names
 
 from bot.core.i18n import N_, Markup, Translator
@@ -165,6 +167,16 @@ def grid_reply(t: Translator, grid: Grid, recorded: str | None = None, hint: str
         else:
             lines.append(t.fmt("<b>{period}</b> ({window}): semua aksi sudah dilaporkan.", period=focus.code,
                                window=window))
+    if grid.closed is not None or grid.upcoming is not None:
+        lines.append("")
+    if grid.closed is not None:
+        code, closed_on = grid.closed
+        lines.append(t.fmt("Masa pelaporan {period} ditutup {date}.", period=code, date=t.date(closed_on)))
+    if grid.upcoming is not None:
+        code, year, start, end = grid.upcoming
+        lines.append(t.fmt("Periode berikutnya: <b>{period} {year}</b> (masa pelaporan biasanya {start}–{end}).",
+                           period=code, year=str(year), start=format_date(start, "d MMMM", t.locale),
+                           end=format_date(end, "d MMMM y", t.locale)))
     if hint:
         lines.append(hint)
     if aksi_periods.is_assumed(grid.year):
@@ -220,32 +232,69 @@ def recorded(t: Translator, record: ActionRecord) -> str:
     return text + "."
 
 
-def usage(t: Translator, year: int) -> Reply:
-    """Every form of ``/aksi``, with this year in the examples (they never go stale)."""
-    return Reply("\n".join([
+def _example(today: date) -> tuple[str, int, str]:
+    """The period of the examples (the one being reported or the next, never a closed one), its year, and how
+    to type it: ``B12`` in its own year, ``B04 2027`` for next year's."""
+    period, year = aksi_periods.current_or_next(today)
+    return period.code, year, period.code if year == today.year else f"{period.code} {year}"
+
+
+def usage(t: Translator, today: date, kanwil: bool, pic: bool) -> Reply:
+    """Every form of ``/aksi`` the reader may use, with the period being reported (or next) and its year in the
+    examples (they never go stale): the Kanwil's forms to staf and admins, handing in to a PIC, reading to the
+    others."""
+    period, year, typed = _example(today)
+    lines = [
         t.gettext("Cara pakai /aksi:"),
         t.gettext("<code>/aksi Tapin</code>: setiap aksi tahun ini per periode (B04, B08, B12), nilai capaian dan "
-                  "target"),
-        t.fmt("<code>/aksi Tapin B04 {year} 2 lengkap 80</code>: laporan Aksi 2 periode B04 lengkap, nilai capaian "
-              "80 (tahun, nilai capaian dan catatan boleh tidak ditulis)", year=str(year)),
-        t.gettext("<code>/aksi Tapin B04 2 tidak lengkap foto kegiatan belum ada</code>: tidak lengkap, dengan "
-                  "catatan"),
-        t.fmt("<code>/aksi Tapin B08 {year} nilai 87,5</code>: nilai capaian periode B08 (Kanwil)", year=str(year)),
-        t.gettext("<code>/aksi Tapin jumlah 8</code>, <code>/aksi Tapin judul 3 Layanan ramah disabilitas</code>: "
-                  "daftar aksi tahun ini (Kanwil)"),
-        t.gettext("PIC mencatat laporan aksi yang sudah diajukan (<code>lengkap</code>); Kanwil memeriksanya: "
-                  "lengkap atau tidak lengkap, dengan nilai capaian."),
-    ]))
+                  "target; <code>/aksi</code> saja: kab/kota Anda"),
+    ]
+    if kanwil:
+        lines += [
+            t.fmt("<code>/aksi Tapin {period} {year} 2 lengkap 80</code>: laporan Aksi 2 periode {period} lengkap, "
+                  "nilai capaian 80 (tahun berjalan, nilai capaian dan catatan boleh tidak ditulis)", period=period,
+                  year=str(year)),
+            t.fmt("<code>/aksi Tapin {typed} 2 tidak lengkap foto kegiatan belum ada</code>: tidak lengkap, dengan "
+                  "catatan", typed=typed),
+            t.fmt("<code>/aksi Tapin {period} {year} nilai 87,5</code>: nilai capaian periode {period}",
+                  period=period, year=str(year)),
+            t.gettext("<code>/aksi Tapin jumlah 8</code>, <code>/aksi Tapin judul 3 Layanan ramah disabilitas</code>: "
+                      "daftar aksi tahun ini"),
+            t.gettext("PIC mencatat laporan aksi yang sudah diajukan (<code>lengkap</code>); Kanwil memeriksanya: "
+                      "lengkap atau tidak lengkap, dengan nilai capaian."),
+        ]
+    elif pic:
+        lines += [
+            t.fmt("<code>/aksi Tapin {period} {year} 2 lengkap sudah diunggah ke SAPA-HAM</code>: laporan Aksi 2 "
+                  "periode {period} sudah diajukan (tahun berjalan dan catatan boleh tidak ditulis)", period=period,
+                  year=str(year)),
+            t.gettext("Kanwil memeriksa setiap laporan (lengkap atau tidak lengkap), mencatat nilai capaian dan "
+                      "menetapkan daftar aksi. Laporan yang dinyatakan tidak lengkap dapat diajukan lagi dengan "
+                      "<code>lengkap</code>."),
+        ]
+    else:
+        lines.append(t.gettext("Laporan Aksi HAM dicatat oleh PIC kab/kota (diajukan) dan diperiksa oleh Kanwil."))
+    return Reply("\n".join(lines))
 
 
 def hint(t: Translator, grid: Grid, kanwil: bool) -> str:
-    """How the person reading may record, with this kab/kota and the period being reported in the example."""
-    period = (grid.focus or grid.periods[0]).code
+    """How the person reading may record, with this kab/kota and the period being reported (or next, with its
+    year when it is not this year's) in the example; when that period has not begun, from when."""
+    period, year, typed = _example(grid.today)
+    if year != grid.year:
+        typed = f"{period} {year}"
+    name = typed_name(grid.region)
     if kanwil:
-        return t.fmt("<i>Catat: /aksi {name} {period} 2 lengkap 80 · /aksi {name} {period} 2 tidak lengkap "
-                     "[catatan]</i>", name=typed_name(grid.region), period=period)
-    return t.fmt("<i>Catat laporan yang sudah diajukan: /aksi {name} {period} 2 lengkap [catatan]</i>",
-                 name=typed_name(grid.region), period=period)
+        text = t.fmt("<i>Catat: /aksi {name} {period} 2 lengkap 80 · /aksi {name} {period} 2 tidak lengkap "
+                     "[catatan]</i>", name=name, period=typed)
+    else:
+        text = t.fmt("<i>Catat laporan yang sudah diajukan: /aksi {name} {period} 2 lengkap [catatan]</i>", name=name,
+                     period=typed)
+    found = aksi_periods.period_of(period, year)
+    if found is not None and grid.today < found.starts(year):
+        text = t.fmt("<i>Laporan {period} {year} dapat dicatat mulai {start}.</i>", period=period, year=str(year),
+                     start=found.starts(year)) + " " + text
+    return Markup(text)
 
 
 def period_recorded(t: Translator, period: str, year: int, nilai: float | None) -> str:
@@ -262,7 +311,22 @@ def list_recorded(t: Translator, changed: bool, count: int, year: int) -> str:
                   year=str(year))
 
 
-def no_action(t: Translator, query: str, period: str) -> Reply:
+def title_recorded(t: Translator, changed: bool, number: int, year: int, title: str | None) -> str:
+    """``/aksi Tapin judul 3 …``: the title as recorded (or that it was cleared, or already so)."""
+    if not changed:
+        return t.fmt("Judul Aksi {number} ({year}) sudah seperti itu; tidak ada yang diubah.", number=number,
+                     year=str(year))
+    if not title:
+        return t.fmt("✔️ Judul Aksi {number} ({year}) dihapus.", number=number, year=str(year))
+    return t.fmt("✔️ Judul Aksi {number} ({year}) dicatat: {title}.", number=number, year=str(year), title=title)
+
+
+def no_action(t: Translator, query: str, period: str, kanwil: bool) -> Reply:
+    """``/aksi Tapin B04`` without an action: the forms the reader may use (a PIC records no nilai)."""
+    if not kanwil:
+        return Reply(t.fmt("Laporan Aksi HAM dicatat per aksi. Sebutkan nomor aksi dan statusnya, mis. <code>/aksi "
+                           "{query} {period} 2 lengkap</code> untuk laporan Aksi 2 yang sudah diajukan.", query=query,
+                           period=period))
     return Reply(t.fmt("Laporan Aksi HAM dicatat per aksi. Sebutkan nomor aksi dan statusnya, mis. <code>/aksi "
                        "{query} {period} 2 lengkap</code>; nilai capaian periode: <code>/aksi {query} {period} nilai "
                        "87,5</code>.", query=query, period=period))

@@ -96,11 +96,13 @@ def help_text(t: Translator, first_name: str | None = None, has_role: bool = Tru
         t.gettext("/belum <i>wilayah</i> [<i>nomor kriteria</i>]: indikator yang belum lengkap"),
         t.gettext("/checklist <i>wilayah</i>: telusuri kriteria dan indikator"),
         t.gettext("/tandai <i>wilayah</i> <i>kode</i> <i>status</i> [<i>tautan/catatan</i>]: ubah status (staf, PIC)"),
-        t.gettext("Status: belum, proses, lengkap, terverifikasi, perlu perbaikan."),
+        t.gettext("Status: belum, proses, lengkap; staf Kanwil juga: terverifikasi, perlu perbaikan."),
         "",
         t.gettext("/jadwal [<i>wilayah</i>]: rakor dan tenggat mendatang; /kalender: berkas .ics"),
-        t.gettext("/aksi <i>wilayah</i>: Aksi HAM per aksi dan periode; /aksi <i>wilayah</i> B04 <i>aksi</i> "
-                  "lengkap|tidak lengkap [<i>nilai</i>] [<i>catatan</i>]: catat laporan satu aksi (staf, PIC)"),
+        t.gettext("/aksi [<i>wilayah</i>]: Aksi HAM per aksi dan periode; /aksi <i>wilayah</i> <i>periode</i> "
+                  "<i>aksi</i> lengkap [<i>catatan</i>]: PIC mencatat laporan satu aksi yang sudah diajukan; staf: "
+                  "/aksi <i>wilayah</i> <i>periode</i> <i>aksi</i> lengkap|tidak lengkap [<i>nilai</i>] "
+                  "[<i>catatan</i>]"),
         t.gettext("/riwayat <i>wilayah</i>: perubahan terakhir"),
         t.gettext("/ekspor <i>wilayah atau provinsi</i>: laporan dalam berkas Excel (.xlsx); /templat <i>wilayah</i>: "
                   "format isian (.xlsx) untuk diisi lalu dikirim kembali ke bot (impor dengan pratinjau)"),
