@@ -154,17 +154,20 @@ async def require(update: Update, context: ContextTypes.DEFAULT_TYPE, action: Ac
 
 
 async def resolve_or_ask(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, query: str, action: str, *rest: object
+    update: Update, context: ContextTypes.DEFAULT_TYPE, query: str, action: str, *rest: object,
+    command: tuple[str, str] | None = None,
 ) -> Resolution | None:
-    """Resolve a typed region name; when unclear, answer with buttons and return None."""
+    """Resolve a typed region name; when unclear, answer with buttons that finish ``action`` (with ``rest``) and
+    return None. ``command``: the typed command before and after the name, for a command whose other arguments
+    no button can carry; then the answer lists the corrected commands to copy instead of buttons."""
     rt = runtime(context)
     resolution = resolve(query, visit(update, context).home_province)
     if resolution.target is not None:
         return resolution
     if resolution.is_ambiguous:
-        await send(update, context, render_status.choose(rt.t, resolution, action, *rest))
+        await send(update, context, render_status.choose(rt.t, resolution, action, *rest, command=command))
     else:
-        await send(update, context, render_status.not_found(rt.t, resolution, action, *rest))
+        await send(update, context, render_status.not_found(rt.t, resolution, action, *rest, command=command))
     return None
 
 
