@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
@@ -35,8 +37,10 @@ from schedules.dates import example_day, spelled
 
 UBAH_FORM = "/jadwal_ubah <id> tanggal <tanggal> [HH.MM] | judul|lokasi|catatan|ingatkan <nilai> | konfirmasi"
 UBAH_EXAMPLE = "/jadwal_ubah 12 tanggal {date} 09.00"  # a date ahead: examples never go stale
-# what /jadwal and /kalender list: (heading, kab/kota codes or None for all, zone or None for each event's own)
-Selection = tuple[str, set[str] | None, str | None]
+# what /jadwal and /kalender list: (heading, kab/kota codes, "nasional" for the national events only or None for
+# all, zone or None for each event's own)
+Selection = tuple[str, set[str] | Literal["nasional"] | None, str | None]
+NATIONAL = {"nasional", "national", "indonesia"}  # /jadwal nasional: the national events (as /status nasional)
 USAGE = {cb.JADWAL: ("/jadwal <wilayah>", "/jadwal Kalsel"), cb.KALENDER: ("/kalender <wilayah>", "/kalender Kalsel")}
 
 
@@ -56,6 +60,8 @@ async def _selection(update: Update, context: ContextTypes.DEFAULT_TYPE, action:
     """(heading, kab/kota codes or None for all, zone) for /jadwal and /kalender; None when answered already."""
     rt = runtime(context)
     query = " ".join(context.args or [])
+    if query.strip().lower() in NATIONAL:  # seen by everyone in their own agenda too, so by anyone who reads
+        return rt.t.gettext("nasional"), "nasional", None
     if query:
         resolution = await region_argument(update, context, action, *USAGE[action], query=query, gated=True)
         if resolution is None or resolution.target is None:  # unclear or unknown: answered with buttons already
@@ -96,8 +102,8 @@ async def jadwal(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await send(update, context, agenda_reply(update, context, *selection))
 
 
-def agenda_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, heading: str, codes: set[str] | None,
-                 zone: str | None) -> Reply:
+def agenda_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, heading: str,
+                 codes: set[str] | Literal["nasional"] | None, zone: str | None) -> Reply:
     rt = runtime(context)
     with rt.session() as session:
         events = upcoming(session, rt.clock, codes, include_drafts=sees_drafts(update, context))
@@ -119,8 +125,8 @@ async def kalender(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await send_calendar(update, context, *selection)
 
 
-async def send_calendar(update: Update, context: ContextTypes.DEFAULT_TYPE, heading: str, codes: set[str] | None,
-                        _zone: str | None) -> None:
+async def send_calendar(update: Update, context: ContextTypes.DEFAULT_TYPE, heading: str,
+                        codes: set[str] | Literal["nasional"] | None, _zone: str | None) -> None:
     rt = runtime(context)
     with rt.session() as session:
         events = upcoming(session, rt.clock, codes, include_drafts=sees_drafts(update, context), limit=500)

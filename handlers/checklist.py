@@ -184,7 +184,9 @@ async def tandai(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await send(update, context, Reply(f"⚠️ {text}\n{usage.text}\n{hint}"))
         return
     query, code, state_text, evidence = parsed
-    resolution = await resolve_or_ask(update, context, query, cb.STATUS)
+    rest = " ".join(w for w in (code, "perlu perbaikan" if state_text == "ditolak" else state_text, evidence) if w)
+    # the indicator, state and evidence are too long for a button: the corrected command to copy
+    resolution = await resolve_or_ask(update, context, query, cb.STATUS, command=("/tandai", rest))
     if resolution is None:
         return
     if resolution.province:

@@ -22,6 +22,7 @@ from bot.render import Reply, split_message
 from bot.render import callbacks as cb
 from bot.render import status as render_status
 from bot.render.common import error
+from bot.render.refusal import refusal
 from bot.telegram.context import Context
 from bot.telegram.sending import NO_PREVIEW, keyboard, send_reply
 from handlers import parts
@@ -139,30 +140,34 @@ def grants_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Grants:
 
 async def require(update: Update, context: ContextTypes.DEFAULT_TYPE, action: Action, target: Scope = None,
                   targets: tuple[Scope, ...] = ()) -> bool:
-    """True when the sender may do ``action`` (on ``target``); otherwise tell them politely and return False."""
+    """True when the sender may do ``action`` (on ``target``); otherwise tell them why (``bot.render.refusal``:
+    not registered, a place outside their own, or a right of another role) and return False."""
     rt = runtime(context)
-    if allowed(grants_of(update, context), action, target, targets):
+    g = grants_of(update, context)
+    if allowed(g, action, target, targets):
         return True
-    text = rt.t.gettext("Maaf, Anda tidak berwenang melakukan ini. Hubungi admin Bidang HAM Kanwil.")
-    if update.callback_query:
-        await update.callback_query.answer(text, show_alert=True)
+    if update.callback_query:  # an alert: plain text, within Telegram's 200 characters
+        await update.callback_query.answer(refusal(rt.t, g, action, target, targets, html=False), show_alert=True)
     else:
-        await send(update, context, Reply(text))
+        await send(update, context, Reply(refusal(rt.t, g, action, target, targets)))
     return False
 
 
 async def resolve_or_ask(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, query: str, action: str, *rest: object
+    update: Update, context: ContextTypes.DEFAULT_TYPE, query: str, action: str, *rest: object,
+    command: tuple[str, str] | None = None,
 ) -> Resolution | None:
-    """Resolve a typed region name; when unclear, answer with buttons and return None."""
+    """Resolve a typed region name; when unclear, answer with buttons that finish ``action`` (with ``rest``) and
+    return None. ``command``: the typed command before and after the name, for a command whose other arguments
+    no button can carry; then the answer lists the corrected commands to copy instead of buttons."""
     rt = runtime(context)
     resolution = resolve(query, visit(update, context).home_province)
     if resolution.target is not None:
         return resolution
     if resolution.is_ambiguous:
-        await send(update, context, render_status.choose(rt.t, resolution, action, *rest))
+        await send(update, context, render_status.choose(rt.t, resolution, action, *rest, command=command))
     else:
-        await send(update, context, render_status.not_found(rt.t, resolution, action, *rest))
+        await send(update, context, render_status.not_found(rt.t, resolution, action, *rest, command=command))
     return None
 
 

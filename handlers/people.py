@@ -56,7 +56,8 @@ async def undang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     except UserError as exc:
         await send_error(update, context, exc)
         return
-    resolution = await resolve_or_ask(update, context, " ".join(args[1:]), cb.STATUS)
+    resolution = await resolve_or_ask(update, context, " ".join(args[1:]), cb.STATUS,
+                                      command=("/undang " + args[0], ""))
     target = resolution.target if resolution is not None else None
     if target is None or not await require(update, context, Action.INVITE, target):
         return
@@ -78,7 +79,7 @@ async def anggota(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = " ".join(context.args or [])
     g = grants_of(update, context)
     if query:
-        resolution = await resolve_or_ask(update, context, query, cb.STATUS)
+        resolution = await resolve_or_ask(update, context, query, cb.STATUS, command=("/anggota", ""))
         target = resolution.target if resolution is not None else None
         if target is None or not await require(update, context, Action.MEMBERS, target):
             return
@@ -111,7 +112,8 @@ async def cabut(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     only = None
     if len(args) > 1:
-        resolution = await resolve_or_ask(update, context, " ".join(args[1:]), cb.STATUS)
+        resolution = await resolve_or_ask(update, context, " ".join(args[1:]), cb.STATUS,
+                                          command=("/cabut " + args[0], ""))
         target = resolution.target if resolution is not None else None
         if target is None or not await require(update, context, Action.REVOKE, target):
             return
@@ -161,8 +163,8 @@ def history_reply(context: ContextTypes.DEFAULT_TYPE, target: Place, page: int) 
 
 
 async def riwayat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    resolution = await region_argument(update, context, cb.STATUS, "/riwayat <wilayah>", "/riwayat Tapin",
-                                       action=Action.HISTORY, catalog=False)
+    resolution = await region_argument(update, context, cb.RIWAYAT, "/riwayat <wilayah>", "/riwayat Tapin", 0,
+                                       action=Action.HISTORY, catalog=False)  # a button: its first page
     if resolution is None or resolution.target is None:
         return
     if not await require(update, context, Action.HISTORY, resolution.target):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Literal
 
 from sqlmodel import Session, col, select
 
@@ -358,9 +359,10 @@ def reschedule(session: Session, clock: Clock, event: Event, start: date, at: ti
     return changed
 
 
-def upcoming(session: Session, clock: Clock, region_codes: set[str] | None = None,
+def upcoming(session: Session, clock: Clock, region_codes: set[str] | Literal["nasional"] | None = None,
              include_drafts: bool = True, limit: int = 30) -> list[Event]:
-    """Events not over yet, soonest first; only those touching ``region_codes`` when given."""
+    """Events not over yet, soonest first; only those touching ``region_codes`` when given, only the national
+    ones for ``"nasional"``."""
     since = clock.now() - timedelta(days=1)
     stmt = (select(Event).where(Event.status != EventStatus.CANCELLED.value)
             .order_by(col(Event.starts_at), col(Event.id)))
@@ -373,7 +375,10 @@ def upcoming(session: Session, clock: Clock, region_codes: set[str] | None = Non
             continue
         if not include_drafts and event.status == EventStatus.DRAFT:
             continue
-        if region_codes is not None and not (scope_of(event).region_codes() & region_codes):
+        if region_codes == "nasional":
+            if scope_of(event).kind is not ScopeKind.NATIONAL:
+                continue
+        elif region_codes is not None and not (scope_of(event).region_codes() & region_codes):
             continue
         out.append(event)
         if len(out) >= limit:

@@ -175,6 +175,18 @@ class BotHarness:
         return self.api.calls[before:]
 
 
+# how every refusal of ``handlers.common.require`` (``bot.render.refusal``) reads, and the per-case refusals of
+# Aksi HAM and imports (``tidak berwenang``): a test that only needs "refused" asks :func:`refused`
+REFUSALS = ("Anda belum terdaftar.", "bukan wilayah Anda", "; Anda staf Kanwil", "dan admin yang dapat",
+            "Acara nasional hanya dapat dibuat oleh admin.", "Rekap nasional hanya dapat dilihat",
+            "Peran Anda tidak mencakup", "tidak berwenang")
+
+
+def refused(text: str) -> bool:
+    """Whether ``text`` is a refusal (see ``REFUSALS``)."""
+    return any(words in text for words in REFUSALS)
+
+
 def replies(calls: list[ApiCall]) -> list[ApiCall]:
     return [c for c in calls if c.method in ("sendMessage", "editMessageText")]
 

@@ -19,12 +19,11 @@ from bot.core.models import AksiStatus, IndicatorState, RoleBinding
 from bot.domain.access import Action, aksi_refusal, aksi_status_as, allowed, may_set_state, settable_states
 from bot.domain.people import Grants, grants
 from bot.reference import ProvinceRef, RegionRef, provinces, regions
-from tests.conftest import ADMIN, PIC, STAF, VIEWER, grant, replies
+from tests.conftest import ADMIN, PIC, STAF, VIEWER, grant, refused, replies
 
 NOBODY = 999
 OTHER_PIC = 555  # focal point of Kota Samarinda
 GROUP = -100900
-DENIED = "tidak berwenang"
 
 ROLES = {"admin": ADMIN, "staf": STAF, "pic": PIC, "pemantau": VIEWER, "none": NOBODY}
 # what the database grants each of them in a private chat (the ``world`` fixture; checked below)
@@ -163,9 +162,9 @@ async def test_matrix_through_the_bot(world, role, where):
                  if c.method in ("sendMessage", "sendDocument", "sendPhoto")]
         text = "\n".join(c.params.get("text") or c.params.get("caption") or "" for c in calls)
         if expected[role][WHERE.index(where)]:
-            if DENIED in text or not calls:
+            if refused(text) or not calls:
                 wrong.append(f"{role} should be allowed: {line}\n{text}")
-        elif DENIED not in text:
+        elif not refused(text):
             wrong.append(f"{role} should be refused: {line}\n{text}")
     assert not wrong, "\n\n".join(wrong)
 
@@ -178,14 +177,14 @@ async def test_broadcast_province_buttons(world, role, province, allowed):
     (menu,) = replies(await world.say("/umumkan", ADMIN))
     calls = await world.press(menu, f"um|prov|{province}", ROLES[role])
     alerts = [c.params.get("text", "") for c in calls if c.method == "answerCallbackQuery"]
-    assert (DENIED in " ".join(alerts)) is not allowed
+    assert refused(" ".join(alerts)) is not allowed
 
 
 async def test_a_refusal_changes_nothing(world):
     before = bindings(world.runtime)
     for line in ("/cabut @pic_samarinda Samarinda", "/tandai Samarinda 1.01 lengkap", "/undang staf Kaltim"):
         (reply,) = replies(await world.say(line, STAF))
-        assert DENIED in reply.params["text"]
+        assert refused(reply.params["text"])
     assert bindings(world.runtime) == before
     from bot.domain.checklist import indicator_statuses
     from bot.reference import regions
@@ -197,11 +196,11 @@ async def test_a_refusal_changes_nothing(world):
 
 async def test_keluar(world):
     (reply,) = replies(await world.say("/keluar", NOBODY))
-    assert DENIED in reply.params["text"]
+    assert refused(reply.params["text"])
     (reply,) = replies(await world.say("/keluar", VIEWER))
     assert "sudah keluar" in reply.params["text"]
     (reply,) = replies(await world.say("/status Tapin", VIEWER))
-    assert DENIED in reply.params["text"]
+    assert refused(reply.params["text"])
     (reply,) = replies(await world.say("/keluar", ADMIN))
     assert "tidak dapat keluar melalui bot" in reply.params["text"]
 
@@ -256,7 +255,7 @@ async def test_matrix_of_states(world, role):
         got = _state_of(world.runtime, "63.05", "3.06")
         assert got == (state if expected else start), (state, reply.params["text"])
         if not expected:
-            assert "⚠️" in reply.params["text"] or DENIED in reply.params["text"], state
+            assert "⚠️" in reply.params["text"] or refused(reply.params["text"]), state
 
 
 async def test_pic_cannot_overrule_the_kanwil(world):

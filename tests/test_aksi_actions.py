@@ -98,8 +98,8 @@ async def test_the_kanwil_checks_what_a_pic_hands_in(bot):
 
     for line, refusal in (("/aksi Tapin B04 2 lengkap 80", "PIC tidak berwenang mencatat nilai capaian"),
                           ("/aksi Tapin B04 3 tidak lengkap", "PIC tidak berwenang menyatakan laporan “tidak lengkap”"),
-                          ("/aksi Tapin B04 80", "Maaf, Anda tidak berwenang"),
-                          ("/aksi Tapin jumlah 8", "Maaf, Anda tidak berwenang")):
+                          ("/aksi Tapin B04 80", "Hanya staf Bidang HAM Kanwil dan admin yang dapat menilai laporan"),
+                          ("/aksi Tapin jumlah 8", "Hanya staf Bidang HAM Kanwil dan admin yang dapat menilai")):
         (refused,) = replies(await bot.say(line, PIC))
         assert refusal in text(refused), line
     assert reports(rt) == {("B04", 2): ("diajukan", None, "sudah diunggah ke SAPA-HAM")}
@@ -115,7 +115,7 @@ async def test_the_kanwil_checks_what_a_pic_hands_in(bot):
     assert reports(rt) == {("B04", 2): ("lengkap", 85.0, "foto sudah dilampirkan")}
     assert audits(rt, "aksi.action") == 4
     (other,) = replies(await bot.say("/aksi Samarinda B04 1 lengkap", PIC))
-    assert "tidak berwenang" in text(other)
+    assert text(other) == "Kota Samarinda bukan wilayah Anda. Anda PIC Kabupaten Tapin."
 
 
 async def test_bad_input_gets_a_clear_message_and_changes_nothing(bot):

@@ -14,7 +14,7 @@ from bot.messaging.engine import DeliveryEngine
 from bot.reference import provinces
 from bot.telegram.sender import TelegramSender
 from bot.views.broadcast import view
-from tests.conftest import PIC, STAF, replies
+from tests.conftest import PIC, STAF, refused, replies
 from tests.fakes import ScriptedError
 
 GROUPS = (-100701, -100702, -100703)
@@ -241,7 +241,7 @@ async def test_umumkan_uses_its_argument(bot):
     message = replies(calls)[-1]
     assert "📢 <b>Hasil KKP HAM: Provinsi Kalimantan Selatan</b>" in message.params["text"]
     calls = await bot.say("/umumkan Kaltim", STAF)  # not the staf's province
-    assert "tidak berwenang" in replies(calls)[-1].params["text"]
+    assert refused(replies(calls)[-1].params["text"])
 
 
 async def test_no_kirim_without_recipients_and_it_says_why(bot):

@@ -12,7 +12,7 @@ from sqlmodel import select
 from bot.core.models import AksiReport, Event, Reminder, Subscription
 from bot.messaging.engine import DeliveryEngine
 from bot.telegram.sender import TelegramSender
-from tests.conftest import ADMIN, STAF, VIEWER, replies
+from tests.conftest import ADMIN, STAF, VIEWER, refused, replies
 from tests.fakes import buttons_of
 
 GROUP = -100123
@@ -40,7 +40,7 @@ async def test_malformed_line_creates_nothing(bot):
 async def test_only_admins_manage_events(bot):
     for line in ("/jadwal_tambah rakor Kalsel 2024-06-19 Rakor", "/jadwal_batal 1", "/jadwal_ubah 1 judul X"):
         (reply,) = replies(await bot.say(line, VIEWER))
-        assert "tidak berwenang" in reply.params["text"]
+        assert refused(reply.params["text"])
 
 
 async def test_guided_conversation(bot):
@@ -162,7 +162,7 @@ async def test_langganan_binds_the_chat(bot):
     (reply,) = replies(await bot.say("/langganan Kalsel", ADMIN, chat_id=GROUP))
     assert "sudah menerima" in reply.params["text"]
     (reply,) = replies(await bot.say("/langganan Tapin", VIEWER, chat_id=GROUP))
-    assert "tidak berwenang" in reply.params["text"]
+    assert refused(reply.params["text"])
     with bot.runtime.session() as session:
         assert [s.target_code for s in session.exec(select(Subscription))] == ["63"]
 
@@ -181,7 +181,7 @@ async def test_aksi_records_a_report(bot):
     (view,) = replies(await bot.say("/aksi Tapin", VIEWER))
     assert "nilai capaian <b>87,5</b> (dinilai per periode)" in view.params["text"]
     (denied,) = replies(await bot.say("/aksi Tapin B12", VIEWER))
-    assert "tidak berwenang" in denied.params["text"]
+    assert refused(denied.params["text"])
     with bot.runtime.session() as session:
         assert len(session.exec(select(AksiReport)).all()) == 1
 

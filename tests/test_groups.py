@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from bot.core.models import Chat, Subscription
 from bot.domain.subscriptions import seen_chat, set_membership
-from tests.conftest import ADMIN, STAF, VIEWER, replies
+from tests.conftest import ADMIN, STAF, VIEWER, refused, replies
 
 GROUP = -100555
 
@@ -34,7 +34,7 @@ async def test_binding_needs_a_telegram_group_admin(bot):
 async def test_unbinding(bot):
     await bot.say("/langganan Tapin", ADMIN, chat_id=GROUP)
     (reply,) = replies(await bot.say("/berhenti", VIEWER, chat_id=GROUP))
-    assert "tidak berwenang" in reply.params["text"]
+    assert refused(reply.params["text"])
     (reply,) = replies(await bot.say("/berhenti", STAF, chat_id=GROUP))
     assert "tidak lagi menerima" in reply.params["text"]
     assert subs(bot.runtime) == [(GROUP, "63.05", False)]

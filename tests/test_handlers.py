@@ -11,7 +11,7 @@ from bot.core.models import ChecklistEntry, IndicatorState
 from bot.core.telegram_text import visible_length
 from bot.domain.checklist import indicator_statuses
 from bot.reference import regions
-from tests.conftest import ADMIN, PIC, STAF, VIEWER, replies
+from tests.conftest import ADMIN, PIC, STAF, VIEWER, refused, replies
 from tests.fakes import buttons_of
 
 TAPIN = regions()["63.05"]
@@ -119,7 +119,7 @@ async def test_status_without_argument(bot):
     (reply,) = replies(await bot.say("/status", ADMIN))  # an admin has no home: explain
     assert "Cara pakai" in reply.params["text"] and "/status Tapin" in reply.params["text"]
     (reply,) = replies(await bot.say("/status Tapin", 999))  # nobody the bot knows
-    assert "tidak berwenang" in reply.params["text"]
+    assert refused(reply.params["text"])
 
 
 async def test_belum_grouped_and_paginated(bot):
@@ -182,7 +182,7 @@ async def test_viewers_browse_but_cannot_change(bot):
     before = len(bot.api.calls)
     await bot.app.process_update(forged)
     answer = bot.api.calls[before:]
-    assert answer[0].method == "answerCallbackQuery" and "tidak berwenang" in answer[0].params["text"]
+    assert answer[0].method == "answerCallbackQuery" and refused(answer[0].params["text"])
     assert calls and state_of(bot.runtime, "1.01") is IndicatorState.BELUM
 
 
@@ -195,7 +195,7 @@ async def test_tandai_by_admin(bot):
 
 async def test_tandai_refused_for_viewers(bot):
     (reply,) = replies(await bot.say("/tandai Tapin 1.01 lengkap", VIEWER))
-    assert "tidak berwenang" in reply.params["text"]
+    assert refused(reply.params["text"])
     assert state_of(bot.runtime, "1.01") is IndicatorState.BELUM
 
 
@@ -294,8 +294,9 @@ async def test_national_overview_lists_every_province_sorted(bot):
     assert f"{sum(a for a, _ in shares)} dari 514 kab/kota peduli (" in text
     (again,) = replies(await bot.say("/status Indonesia", ADMIN))
     assert again.params["text"] == text
-    (refused,) = replies(await bot.say("/status nasional", VIEWER))
-    assert "tidak berwenang" in refused.params["text"]
+    (refusal,) = replies(await bot.say("/status nasional", VIEWER))
+    assert refusal.params["text"] == ("Rekap nasional hanya dapat dilihat oleh staf Kanwil dan admin. Anda pemantau "
+                                      "Kabupaten Tapin (hanya dapat melihat).")
 
 
 async def test_belum_with_a_criterion_that_does_not_exist(bot):

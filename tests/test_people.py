@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlmodel import select
 
 from bot.core.models import RoleBinding, Subscription
-from tests.conftest import ADMIN, PIC, STAF, replies
+from tests.conftest import ADMIN, PIC, STAF, refused, replies
 
 NEWCOMER = 777
 
@@ -68,7 +68,7 @@ async def test_members_list_and_revoke(bot):
     (done,) = replies(await bot.say(f"/cabut {PIC} Tapin", STAF))
     assert "Dicabut: PIC (narahubung kab/kota) Kabupaten Tapin" in done.params["text"]
     (after,) = replies(await bot.say("/status Tapin", PIC))
-    assert "tidak berwenang" in after.params["text"]
+    assert refused(after.params["text"])
     (nothing,) = replies(await bot.say(f"/cabut {PIC} Tapin", STAF))
     assert "Tidak ada peran yang dapat dicabut" in nothing.params["text"]
     (env_admin,) = replies(await bot.say(f"/cabut {ADMIN}", ADMIN))

@@ -6,7 +6,7 @@ from bot.core.i18n import Translator
 from bot.domain.checklist import NationalProgress, ProvinceProgress, RegionProgress
 from bot.domain.labels import class_label, projection_label
 from bot.domain.regions import Resolution, label
-from bot.reference import Place, ProvinceRef, RegionRef
+from bot.reference import Place, ProvinceRef, RegionRef, provinces
 from bot.render import Button, Reply, rows
 from bot.render import callbacks as cb
 from bot.render.common import (
@@ -22,6 +22,8 @@ from bot.render.common import (
 
 
 def target_data(action: str, target: Place, *rest: object) -> str:
+    if action == cb.UMUMKAN:  # um|prov|63: the preview of that province
+        return cb.build(action, "prov", target.code)
     if action in cb.TARGETED:
         kind = "p" if isinstance(target, ProvinceRef) else "r"
         return cb.build(action, cb.target(kind, target.code))
@@ -164,21 +166,54 @@ def national_status(t: Translator, p: NationalProgress, timezone: str) -> Reply:
     return Reply("\n".join(lines))
 
 
-def choose(t: Translator, resolution: Resolution, action: str, *rest: object) -> Reply:
-    """An ambiguous name: ask which one, with a button per candidate."""
-    buttons = [Button(label(c), target_data(action, c, *rest)) for c in resolution.candidates]
+def choose(t: Translator, resolution: Resolution, action: str, *rest: object,
+           command: tuple[str, str] | None = None) -> Reply:
+    """An ambiguous name: ask which one, with a button per candidate that finishes ``action``; with ``command``
+    (the typed command around the name, for commands whose other arguments no button can carry), the corrected
+    commands to tap, copy and send instead."""
+    places = _for(action, resolution.candidates)
+    if command is not None:
+        return Reply("\n".join([t.fmt("“{query}” bisa berarti beberapa wilayah. Ketuk perintah yang dimaksud untuk "
+                                      "menyalinnya, lalu kirimkan:", query=resolution.query),
+                                *_commands(t, places, command)]))
+    buttons = [Button(label(c), target_data(action, c, *rest)) for c in places]
     return Reply(t.fmt("“{query}” bisa berarti beberapa wilayah. Pilih salah satu:", query=resolution.query),
                  rows(buttons, 1))
 
 
-def not_found(t: Translator, resolution: Resolution, action: str, *rest: object) -> Reply:
+def not_found(t: Translator, resolution: Resolution, action: str, *rest: object,
+              command: tuple[str, str] | None = None) -> Reply:
+    """An unknown name: the nearest names as buttons that finish ``action`` (or, with ``command``, as corrected
+    commands to copy, see :func:`choose`)."""
     text = t.fmt("Wilayah “{query}” tidak ditemukan.", query=resolution.query)
-    buttons = [Button(label(s), target_data(action, s, *rest)) for s in resolution.suggestions]
+    places = _for(action, resolution.suggestions)
+    if command is not None and places:
+        return Reply("\n".join([text, t.gettext("Mungkin maksud Anda (ketuk perintahnya untuk menyalin, lalu "
+                                                "kirimkan):"), *_commands(t, places, command)]))
+    buttons = [Button(label(s), target_data(action, s, *rest)) for s in places] if command is None else []
     if buttons:
         text += "\n" + t.gettext("Mungkin maksud Anda:")
     else:
         text += "\n" + t.gettext("Ketik nama kab/kota atau provinsi, misalnya: /status Tapin")
     return Reply(text, rows(buttons, 1))
+
+
+def _for(action: str, places: tuple[Place, ...]) -> tuple[Place, ...]:
+    """The places a button of ``action`` can act on: /umumkan is about a province (a kab/kota's own, once)."""
+    if action != cb.UMUMKAN:
+        return places
+    out: dict[str, Place] = {}
+    for p in places:
+        province = p if isinstance(p, ProvinceRef) else provinces()[p.province_code]
+        out.setdefault(province.code, province)
+    return tuple(out.values())
+
+
+def _commands(t: Translator, places: tuple[Place, ...], command: tuple[str, str]) -> list[str]:
+    """``<code>/tandai Kabupaten Tapin 6.01 lengkap</code>``: a tap copies it (the full name resolves again)."""
+    before, after = command
+    names = [f"Provinsi {p.name}" if isinstance(p, ProvinceRef) else p.official_name for p in places]
+    return ["<code>" + t.escape(" ".join(w for w in (before, name, after) if w)) + "</code>" for name in names]
 
 
 def pick_region(t: Translator, province: ProvinceRef, regions: list[RegionRef], action: str, *rest: object) -> Reply:
