@@ -14,7 +14,7 @@ from bot.core import zones
 from bot.core.errors import UserError
 from bot.domain.access import Action, Scope, allowed
 from bot.domain.people import Grants
-from bot.domain.regions import Resolution, resolve
+from bot.domain.regions import Resolution, prefer_own, resolve
 from bot.domain.runtime import Runtime
 from bot.domain.visit import Meeting, Visit, load
 from bot.reference import Place, ProvinceRef, provinces, regions, regions_of
@@ -161,7 +161,8 @@ async def resolve_or_ask(
     return None. ``command``: the typed command before and after the name, for a command whose other arguments
     no button can carry; then the answer lists the corrected commands to copy instead of buttons."""
     rt = runtime(context)
-    resolution = resolve(query, visit(update, context).home_province)
+    grants = visit(update, context).grants
+    resolution = prefer_own(resolve(query, grants.home_province), grants.pic | grants.pemantau)
     if resolution.target is not None:
         return resolution
     if resolution.is_ambiguous:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import VIEWER, replies
+from tests.conftest import VIEWER, grant, replies
 from tests.fakes import buttons_of
 
 
@@ -50,3 +50,23 @@ async def test_aksi_for_a_typed_province_offers_its_kab_kota(bot):
     (reply,) = replies(await bot.say("/aksi Kalsel", VIEWER))
     assert "Pilih kab/kota di Provinsi Kalimantan Selatan" in reply.params["text"]
     assert "Kab. Tapin" in [label for label, _ in buttons_of(reply)]
+
+
+KOTA_JAYAPURA_PIC = 9171  # a focal point of Kota Jayapura; "Jayapura" alone names the kabupaten
+
+
+async def test_a_name_two_kab_kota_share_means_the_askers_own(bot):
+    """The Kota Jayapura PIC typing "Jayapura" means their city, in every command; the kabupaten stays offered
+    by /status. Anyone else still reads the kabupaten, as before."""
+    grant(bot.runtime, KOTA_JAYAPURA_PIC, "pic", "91.71")
+    (reply,) = replies(await bot.say("/status Jayapura", KOTA_JAYAPURA_PIC))
+    assert "<b>Kota Jayapura</b>, Papua" in reply.params["text"]
+    assert ("Kab. Jayapura (Papua)", "st|r:91.03") in buttons_of(reply)
+    for command in ("/belum Jayapura", "/checklist Jayapura"):
+        (reply,) = replies(await bot.say(command, KOTA_JAYAPURA_PIC))
+        assert "Kota Jayapura" in reply.params["text"] and "Kabupaten Jayapura" not in reply.params["text"], command
+    (reply,) = replies(await bot.say("/tandai Jayapura 1.01 lengkap", KOTA_JAYAPURA_PIC))
+    assert "Kota Jayapura, indikator <code>1.01</code>" in reply.params["text"]
+    (reply,) = replies(await bot.say("/status Jayapura", VIEWER))
+    assert "<b>Kabupaten Jayapura</b>, Papua" in reply.params["text"]
+    assert ("Kota Jayapura (Papua)", "st|r:91.71") in buttons_of(reply)

@@ -95,6 +95,19 @@ class Resolution:
         return self.target is None and bool(self.candidates)
 
 
+def prefer_own(resolution: Resolution, own: frozenset[str]) -> Resolution:
+    """A name two kab/kota share ("Jayapura": the kabupaten, and Kota Jayapura): the asker's own kab/kota
+    (``own``: the codes of their kab/kota) when it is the other one; the first stays offered in ``also``."""
+    target = resolution.target
+    if not own or not isinstance(target, RegionRef) or target.code in own:
+        return resolution
+    mine = next((o for o in resolution.also if isinstance(o, RegionRef) and o.code in own), None)
+    if mine is None:
+        return resolution
+    also = (target,) + tuple(o for o in resolution.also if o != mine)
+    return Resolution(resolution.query, mine, resolution.candidates, resolution.suggestions, also)
+
+
 def _target_key(t: Place) -> str:
     return ("p:" if isinstance(t, ProvinceRef) else "r:") + t.code
 
