@@ -204,6 +204,10 @@ async def test_reminder_buttons_acknowledge(bot):
     (edited,) = replies(await bot.press(message, "✅ Sudah dikerjakan", VIEWER))
     assert "Ditandai sudah dikerjakan oleh Pengguna" in edited.params["text"]
     assert not edited.params.get("reply_markup")
+    # the reminder is edited with its formatting as it was sent: Telegram hands the bot back the text and its
+    # entities (the stand-in does too), not the HTML, and the bold title must not come back as "&lt;b&gt;"
+    assert edited.params["text"].startswith(message.params["text"].split("\n")[0])
+    assert "&lt;" not in edited.params["text"]
     with bot.runtime.session() as session:
         tapin_rows = session.exec(select(Reminder).where(Reminder.chat_id == GROUP)).all()
     assert {r.status for r in tapin_rows} == {"sent", "cancelled"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.telegram_text import EntityError, parse_html, utf16_len
+from bot.core.telegram_text import EntityError, parse_entities, parse_html, utf16_len
 from tests.fakes import OfflineBotAPI
 
 CHAT, GROUP = 42, -100042
@@ -158,3 +158,21 @@ def test_limits_answer_429_on_the_injected_clock(api):
     assert codes.count(200) == 30 and codes[-1] == 429
     with pytest.raises(EntityError):
         parse_html("<x>")
+
+
+def test_the_stand_in_returns_text_and_entities_as_telegram_does():
+    """Telegram answers a message sent in HTML with the text as shown and its entities (UTF-16 offsets), never the
+    tags: a handler that edits a message from what Telegram handed back must rebuild the HTML from them."""
+    text, entities = parse_entities('⏰ <b>Rakor &amp; <i>evaluasi</i></b> 😀 <a href="https://x.id/a?b=1">tautan</a>'
+                                    '<b></b>\n<pre><code class="language-py">x = 1</code></pre>')
+    assert text == "⏰ Rakor & evaluasi 😀 tautan\nx = 1"
+    assert entities == [
+        {"type": "bold", "offset": 2, "length": 16},
+        {"type": "italic", "offset": 10, "length": 8},
+        {"type": "text_link", "offset": 22, "length": 6, "url": "https://x.id/a?b=1"},  # 😀 counts two
+        {"type": "pre", "offset": 29, "length": 5, "language": "py"},
+    ]  # the empty <b></b> is dropped, as Telegram drops it
+    api = OfflineBotAPI()
+    api.register_chat(5)
+    sent = api.message(5, {"text": "<b>Halo</b>", "parse_mode": "HTML"})
+    assert sent["text"] == "Halo" and sent["entities"] == [{"type": "bold", "offset": 0, "length": 4}]

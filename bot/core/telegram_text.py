@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Any
 
 MAX_TEXT = 4096  # UTF-16 code units of the parsed text
 MAX_CAPTION = 1024
@@ -72,10 +73,26 @@ def _check_start(tag: str, attrs: dict[str, str], stack: list[str], text: str, a
         raise EntityError(f"Can't parse entities: unsupported class of tag \"code\" {where}")
 
 
+_KIND = {"b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline", "ins": "underline",
+         "s": "strikethrough", "strike": "strikethrough", "del": "strikethrough", "tg-spoiler": "spoiler",
+         "span": "spoiler", "a": "text_link", "code": "code", "pre": "pre", "blockquote": "blockquote",
+         "tg-emoji": "custom_emoji"}
+
+
 def parse_html(text: str) -> str:
     """The text Telegram would show for ``text`` in HTML parse mode; raises :class:`EntityError`."""
+    return parse_entities(text)[0]
+
+
+def parse_entities(text: str) -> tuple[str, list[dict[str, Any]]]:
+    """What Telegram returns for ``text`` sent in HTML parse mode: the text without tags and entities, and its
+    ``MessageEntity`` objects (offsets and lengths in UTF-16 units; empty ones dropped); raises
+    :class:`EntityError` where Telegram refuses the text."""
     out: list[str] = []
     stack: list[str] = []
+    opened: list[tuple[str, dict[str, str], int]] = []  # tag, attributes, UTF-16 offset where it opened
+    entities: list[dict[str, Any]] = []
+    units = 0
     i = 0
     n = len(text)
     while i < n:
@@ -85,9 +102,11 @@ def parse_html(text: str) -> str:
             if not m:
                 raise EntityError(f"Can't parse entities: unescaped \"&\" at byte offset {_offset(text, i)}")
             try:
-                out.append(html.unescape(m.group(0)))
+                char = html.unescape(m.group(0))
             except (ValueError, OverflowError) as exc:  # pragma: no cover - html.unescape is lenient
                 raise EntityError("Can't parse entities: invalid entity") from exc
+            out.append(char)
+            units += utf16_len(char)
             i = m.end()
         elif ch == ">":
             raise EntityError(f"Can't parse entities: unescaped \">\" at byte offset {_offset(text, i)}")
@@ -104,6 +123,11 @@ def parse_html(text: str) -> str:
                     raise EntityError(f"Can't parse entities: unmatched end tag at byte offset {_offset(text, i)}, "
                                       f"expected \"</{stack[-1]}>\", found \"</{name}>\"")
                 stack.pop()
+                tag, attrs, began = opened.pop()
+                if tag == "code" and stack and stack[-1] == "pre":  # <pre><code class="language-x">: one entity
+                    opened[-1][1]["language"] = attrs.get("class", "").removeprefix("language-")
+                elif units > began:  # Telegram drops empty entities
+                    entities.append(_entity(tag, attrs, began, units - began))
             else:
                 m = _NAME.match(inner)
                 if not m:
@@ -112,13 +136,29 @@ def parse_html(text: str) -> str:
                 attrs = _attributes(inner[m.end():], tag, text, i) if tag in TAGS else {}
                 _check_start(tag, attrs, stack, text, i)
                 stack.append(tag)
+                opened.append((tag, attrs, units))
             i = close + 1
         else:
             out.append(ch)
+            units += 2 if ord(ch) > 0xFFFF else 1
             i += 1
     if stack:
         raise EntityError(f"Can't parse entities: can't find end tag corresponding to start tag \"{stack[-1]}\"")
-    return "".join(out)
+    entities.sort(key=lambda e: (e["offset"], -e["length"]))
+    return "".join(out), entities
+
+
+def _entity(tag: str, attrs: dict[str, str], offset: int, length: int) -> dict[str, Any]:
+    entity: dict[str, Any] = {"type": _KIND[tag], "offset": offset, "length": length}
+    if tag == "a":
+        entity["url"] = attrs["href"]
+    elif tag == "pre" and attrs.get("language"):
+        entity["language"] = attrs["language"]
+    elif tag == "blockquote" and "expandable" in attrs:
+        entity["type"] = "expandable_blockquote"
+    elif tag == "tg-emoji":
+        entity["custom_emoji_id"] = attrs["emoji-id"]
+    return entity
 
 
 def visible_length(text: str, html_mode: bool = True) -> int:
