@@ -11,6 +11,7 @@ from icalendar import Calendar
 from bot.core.errors import UserError
 from bot.core.models import EventStatus, ScopeKind
 from bot.io.ics import to_ics
+from bot.render.calendar import kind_label
 from schedules.calendar import parse_line, parse_scope, upcoming
 from schedules.events import add, event_today, managed_targets
 from schedules.template import load_template
@@ -147,9 +148,11 @@ def test_ics_export(runtime):
         add(session, runtime.clock, runtime.settings,
             parse_line("aksiham Kalsel 2025-08-28..2025-09-05 Pelaporan B08 | lokasi SAPA-HAM"), 1)
         events = upcoming(session, runtime.clock)
-    cal = Calendar.from_ical(to_ics(events, runtime.clock.now()))
+    cal = Calendar.from_ical(to_ics(events, runtime.clock.now(), "Pantau HAM", lambda k: kind_label(runtime.t, k)))
     items = cal.walk("VEVENT")
     assert [str(i["summary"]) for i in items] == ["Rakor B08", "Pelaporan B08"]
+    # the kind as /jadwal names it, never the key typed in /jadwal_tambah ("rakor", "aksiham")
+    assert [i["categories"].cats for i in items] == [["Rapat koordinasi"], ["Pelaporan Aksi HAM"]]
     assert items[0].decoded("dtstart") == datetime(2025, 6, 19, 1, 0, tzinfo=UTC)
     assert items[1].decoded("dtstart") == date(2025, 8, 28) and items[1].decoded("dtend") == date(2025, 9, 6)
     assert str(items[1]["location"]) == "SAPA-HAM"

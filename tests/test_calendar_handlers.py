@@ -113,6 +113,16 @@ async def test_kalender_sends_an_ics_file(bot):
     assert doc.params["caption"] == "1 acara mendatang: Kalimantan Selatan"
     cal = Calendar.from_ical(next(iter(doc.files.values())))
     assert [str(e["summary"]) for e in cal.walk("VEVENT")] == ["Rakor Kalsel"]
+    assert [e["categories"].cats for e in cal.walk("VEVENT")] == [["Rapat koordinasi"]]
+
+
+async def test_kalender_with_nothing_ahead_answers_as_jadwal_does_and_sends_no_file(bot):
+    await bot.say("/jadwal_tambah rakor Kalsel 2024-06-19 09:00 Rakor Kalsel")
+    calls = await bot.say("/kalender Papua", VIEWER)
+    assert [c.method for c in calls if c.method in ("sendDocument", "sendMessage")] == ["sendMessage"]
+    (reply,) = replies(calls)
+    (agenda,) = replies(await bot.say("/jadwal Papua", VIEWER))
+    assert reply.params["text"] == agenda.params["text"] == "<b>Jadwal Papua</b>\nBelum ada acara mendatang."
 
 
 async def test_change_and_cancel(bot):
