@@ -12,7 +12,7 @@ from bot.core.errors import UserError
 from bot.core.models import EventStatus, ScopeKind
 from bot.io.ics import to_ics
 from bot.render.calendar import kind_label
-from schedules.calendar import parse_line, parse_scope, upcoming
+from schedules.calendar import create_event, parse_line, parse_scope, upcoming
 from schedules.events import add, event_today, managed_targets
 from schedules.template import load_template
 
@@ -133,9 +133,10 @@ def test_template_creates_nothing_in_the_past(runtime):
 
 def test_upcoming_filters_by_region(runtime):
     with runtime.session() as session:
-        for line in ("rakor Kalsel 2024-02-01 A", "rakor Kaltim 2024-02-02 B", "rakor nasional 2024-02-03 C",
-                     "rakor Kalsel 2024-01-01 Lewat"):
+        for line in ("rakor Kalsel 2024-02-01 A", "rakor Kaltim 2024-02-02 B", "rakor nasional 2024-02-03 C"):
             add(session, runtime.clock, runtime.settings, parse_line(line), 1)
+        # an event that has since passed (adding one already past is refused)
+        create_event(session, runtime.clock, parse_line("rakor Kalsel 2024-01-01 Lewat"), "Asia/Jakarta", 1)
         titles = [e.title for e in upcoming(session, runtime.clock, {"63.05"})]
         everything = [e.title for e in upcoming(session, runtime.clock)]
     assert titles == ["A", "C"]

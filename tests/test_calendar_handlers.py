@@ -273,6 +273,34 @@ async def test_dates_outside_the_window_are_refused(bot, typed):
     assert "Acara #1 tidak ada" in moved.params["text"] or "di luar rentang" in moved.params["text"]
 
 
+async def test_a_date_already_past_is_refused_and_changes_nothing(bot):
+    # the clock: Thursday 25 January 2024, 10:00 WITA
+    (reply,) = replies(await bot.say("/jadwal_tambah kkpham Tapin 24 Januari 2024 Tenggat lama"))
+    assert reply.params["text"].startswith(
+        "⚠️ Tanggal 24 Januari 2024 sudah lewat: acara hanya dapat dijadwalkan pada hari ini atau sesudahnya.\n"
+        "Tidak ada yang dibuat.")
+    (earlier,) = replies(await bot.say("/jadwal_tambah rakor Kalsel 25-01-2024 09.00 Rakor"))
+    assert earlier.params["text"].startswith(
+        "⚠️ Waktu 25 Januari 2024 pukul 09.00 sudah lewat: acara hanya dapat dijadwalkan pada waktu yang akan "
+        "datang.\nTidak ada yang dibuat.")
+    with bot.runtime.session() as session:
+        assert session.exec(select(Event)).all() == []
+    (today,) = replies(await bot.say("/jadwal_tambah kkpham Tapin 25-01-2024 Tenggat hari ini"))
+    assert "✔️ Acara dibuat:" in today.params["text"] and "hari ini" in today.params["text"]
+    (moved,) = replies(await bot.say("/jadwal_ubah 1 tanggal 2024-01-20"))
+    assert "Tanggal 20 Januari 2024 sudah lewat" in moved.params["text"]
+    with bot.runtime.session() as session:
+        (event,) = session.exec(select(Event)).all()
+        assert (event.start_date, event.version) == (datetime(2024, 1, 25).date(), 1)
+
+
+async def test_a_cancelled_event_lists_no_reminders(bot):
+    await bot.say("/jadwal_tambah rakor Tapin 2024-06-19 09:00 Rakor")
+    (gone,) = replies(await bot.say("/jadwal_batal 1"))
+    text = gone.params["text"]
+    assert "<i>Dibatalkan.</i>" in text and "Pengingat:" not in text
+
+
 async def test_three_h_is_refused_in_the_one_line_form(bot):
     (reply,) = replies(await bot.say("/jadwal_tambah rakor Kalsel 2024-06-19 09:00 Rakor | ingatkan 3h"))
     assert "bisa berarti H-3 (3 hari sebelum) atau 3 jam sebelum" in reply.params["text"]
