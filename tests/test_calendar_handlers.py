@@ -232,12 +232,36 @@ async def test_reminder_buttons_snooze_and_show_what_is_missing(bot):
     assert "120 indikator belum lengkap" in calls[-1].params["text"]
 
 
-async def test_snooze_refused_when_the_deadline_is_before_tomorrow(bot):
+async def press_old_snooze(bot, message, user_id: int):
+    """"Ingatkan besok" pressed on an older message that still carries it (sent before the button was left out)."""
+    (ack,) = [d for _, d in buttons_of(message) if d.startswith("ra|")]
+    before = len(bot.api.calls)
+    await bot.app.process_update(bot.factory.press(message, "rz|" + ack.split("|", 1)[1], user_id))
+    return next(c for c in bot.api.calls[before:] if c.method == "answerCallbackQuery")
+
+
+@pytest.mark.parametrize("line,when,labels,answer", [
+    ("/jadwal_tambah rakor Tapin 2024-03-21 09:00 Rakor", datetime(2024, 3, 20, 23, 0, tzinfo=UTC),  # 07:00 WITA
+     ["✅ Sudah dikerjakan"], "Acaranya dimulai sebelum besok pagi, sehingga pengingat tidak dapat ditunda."),
+    ("/jadwal_tambah kkpham Tapin 2024-03-21 Batas data dukung", datetime(2024, 3, 21, 0, 0, tzinfo=UTC),  # hari H
+     ["✅ Sudah dikerjakan", "Lihat yang belum lengkap"],
+     "Tenggatnya sebelum besok pagi, sehingga pengingat tidak dapat ditunda."),
+])
+async def test_no_snooze_button_when_tomorrow_morning_is_too_late(bot, line, when, labels, answer):
+    message = await reminded(bot, line, when)
+    assert [label for label, _ in buttons_of(message)] == labels
+    alert = await press_old_snooze(bot, message, VIEWER)
+    assert alert.params["text"] == answer and alert.params["show_alert"]
+    with bot.runtime.session() as session:
+        assert not session.exec(select(Reminder).where(Reminder.offset_key.like("snooze%"))).all()
+
+
+async def test_the_snooze_button_is_offered_while_tomorrow_morning_is_still_ahead(bot):
     message = await reminded(bot, "/jadwal_tambah rakor Tapin 2024-03-21 09:00 Rakor",
-                             datetime(2024, 3, 20, 23, 0, tzinfo=UTC))  # 07:00 WITA, 2h before
-    calls = await bot.press(message, "⏰ Ingatkan besok", VIEWER)
-    alert = next(c for c in calls if c.method == "answerCallbackQuery")
-    assert "sehingga pengingat tidak dapat ditunda" in alert.params["text"] and alert.params["show_alert"]
+                             datetime(2024, 3, 20, 0, 0, tzinfo=UTC))  # H-1, 08:00 WITA
+    assert [label for label, _ in buttons_of(message)] == ["✅ Sudah dikerjakan", "⏰ Ingatkan besok"]
+    (edited,) = replies(await bot.press(message, "⏰ Ingatkan besok", VIEWER))
+    assert "Diingatkan lagi Kamis, 21 Maret 2024 pukul 08.00 WITA" in edited.params["text"]
 
 
 @pytest.mark.parametrize("typed,shown", [
