@@ -13,7 +13,7 @@ from sqlmodel import select
 from bot.core.models import AuditEntry, ChecklistEntry, IndicatorState, ReviewNotice
 from bot.domain.catalog import active_indicators
 from bot.domain.checklist import set_state
-from bot.domain.evidence import IncomingFile, attach
+from bot.domain.evidence import PHOTO_NAME, IncomingFile, attach
 from bot.reference import regions
 from tests.conftest import ADMIN, PIC, STAF, grant, replies
 from tests.fakes import ApiCall, buttons_of
@@ -33,7 +33,7 @@ def hand_in(rt, region, codes, note=None, actor=PIC):
 def photo(rt, region, code, file_id):
     with rt.session() as session:
         attach(session, rt.clock, rt.cycle(session), region, code,
-               IncomingFile("photo", file_id, f"u-{file_id}", f"foto-{code}.jpg", "image/jpeg", 2048), PIC)
+               IncomingFile("photo", file_id, f"u-{file_id}", PHOTO_NAME, "image/jpeg", 2048), PIC)  # as sent
 
 
 def states(rt) -> dict[tuple[str, str], tuple[str, str | None]]:

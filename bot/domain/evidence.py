@@ -122,7 +122,7 @@ def attach(session: Session, clock: Clock, cycle: Cycle, region: RegionRef, code
         if before in RAISED_TO_PROSES and not may_set(before, IndicatorState.PROSES):
             raise refusal(code, before, IndicatorState.PROSES)
     name = incoming.file_name[:255]
-    if incoming.kind == "photo":  # Telegram gives a photo no name: "foto-3.jpg", the next free number here
+    if incoming.file_name == PHOTO_NAME:  # Telegram gives a photo no name: "foto-3.jpg", the next free number here
         taken = {f.file_name for f in files_of(session, cycle, region, code)}
         name = next(f"foto-{n}.jpg" for n in range(1, len(taken) + 2) if f"foto-{n}.jpg" not in taken)
     row = EvidenceFile(
