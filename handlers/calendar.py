@@ -126,16 +126,19 @@ async def kalender(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def send_calendar(update: Update, context: ContextTypes.DEFAULT_TYPE, heading: str,
-                        codes: set[str] | Literal["nasional"] | None, _zone: str | None) -> None:
+                        codes: set[str] | Literal["nasional"] | None, zone: str | None) -> None:
     rt = runtime(context)
     with rt.session() as session:
         events = upcoming(session, rt.clock, codes, include_drafts=sees_drafts(update, context), limit=500)
+    if not events:  # an empty file says nothing: the same answer as /jadwal
+        await send(update, context, render_calendar.agenda(rt.t, heading, events, zone, rt.clock.now()))
+        return
     caption = rt.t.nfmt("{n} acara mendatang: {heading}", "{n} acara mendatang: {heading}", len(events),
                         heading=heading)
     from bot.io.ics import to_ics  # icalendar: loaded on the first /kalender
 
-    await send_file(update, context, "pantau-ham.ics", to_ics(events, rt.clock.now(), f"Pantau HAM: {heading}"),
-                    caption)
+    ics = to_ics(events, rt.clock.now(), f"Pantau HAM: {heading}", lambda kind: render_calendar.kind_label(rt.t, kind))
+    await send_file(update, context, "pantau-ham.ics", ics, caption)
 
 
 async def jadwal_tambah_line(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -138,10 +138,11 @@ def parse_tandai(args: list[str], indicator_codes: set[str]) -> tuple[str, str, 
     """``Tanah Laut 1.02 lengkap https://…`` -> (region, code, state, evidence), or None if malformed."""
     for i in range(1, len(args) - 1):
         shown_as = [a.lower() for a in args[i + 1 : i + 3]] == ["perlu", "perbaikan"]
-        if args[i] in indicator_codes and shown_as:
-            return " ".join(args[:i]), args[i], "ditolak", " ".join(args[i + 3 :])  # "perlu perbaikan", as shown
-        if args[i] in indicator_codes and parse_state(args[i + 1]):
-            return " ".join(args[:i]), args[i], args[i + 1], " ".join(args[i + 2 :])
+        code = evidence.indicator_code(args[i], indicator_codes)  # also "3,02", "3.2" or "03.02" for 3.02
+        if code and shown_as:
+            return " ".join(args[:i]), code, "ditolak", " ".join(args[i + 3 :])  # "perlu perbaikan", as shown
+        if code and parse_state(args[i + 1]):
+            return " ".join(args[:i]), code, args[i + 1], " ".join(args[i + 2 :])
     return None
 
 
@@ -151,7 +152,7 @@ INDICATOR_CODE_RE = re.compile(r"^\d{1,2}\.\d{1,3}[a-z]?$", re.IGNORECASE)
 def what_is_wrong(args: list[str], indicator_codes: set[str]) -> UserError:
     """Why ``/tandai`` could not be read: the indicator code, the state, or the form itself."""
     for i, arg in enumerate(args):
-        if arg in indicator_codes:
+        if evidence.indicator_code(arg, indicator_codes):
             if i == 0:
                 return UserError(N_("Sebutkan kab/kota sebelum kode indikator."))
             if i + 1 >= len(args):

@@ -56,8 +56,8 @@ def incoming_of(message: Message) -> IncomingFile | None:
                             d.file_size)
     if message.photo:
         p = message.photo[-1]  # the largest size
-        return IncomingFile("photo", p.file_id, p.file_unique_id, f"foto-{p.file_unique_id}.jpg", "image/jpeg",
-                            p.file_size)
+        # a photo has no name: it is named "foto-1.jpg", "foto-2.jpg" … per indicator when attached
+        return IncomingFile("photo", p.file_id, p.file_unique_id, evidence.PHOTO_NAME, "image/jpeg", p.file_size)
     return None
 
 
@@ -89,9 +89,16 @@ async def on_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             if asked is not None and conversations.claim(session, rt.clock, chat_id, person, asked):
                 target = (asked.data["region"], asked.data["code"])
     caption = message.caption or ""
-    parsed = evidence.parse_caption(caption, codes)
     private = parts.chat(update).type == "private"
-    if target:
+    try:  # in a group a caption is also somebody's message: only codes exactly as the catalog writes them
+        parsed = evidence.parse_caption(caption, codes, lenient=private)
+    except UserError as exc:  # two codes: one file is for one indicator
+        await send(update, context, Reply(error(rt.t, exc.message, **exc.values)))
+        return
+    if target and parsed and parsed[1] != target[1]:  # the caption names the indicator: it wins over the reply
+        known = None if parsed[0] else regions()[target[0]]
+        await attach(update, context, incoming, parsed[1], known, where=parsed[0], instead_of=target[1])
+    elif target:
         await attach(update, context, incoming, target[1], regions()[target[0]])
     elif parsed:
         await attach(update, context, incoming, parsed[1], where=parsed[0])
@@ -110,9 +117,10 @@ def _own(g: Grants) -> list[str]:
 
 
 async def attach(update: Update, context: ContextTypes.DEFAULT_TYPE, incoming: IncomingFile, code: str,
-                 known: RegionRef | None = None, where: str = "") -> None:
+                 known: RegionRef | None = None, where: str = "", instead_of: str = "") -> None:
     """Attach to indicator ``code`` of ``known`` (the indicator replied to, or asked for), else of the kab/kota
-    named ``where`` in the caption, else of the sender's only kab/kota."""
+    named ``where`` in the caption, else of the sender's only kab/kota. ``instead_of``: the indicator of the
+    message replied to, when the caption named another one (the confirmation says so)."""
     rt = runtime(context)
     g = grants_of(update, context)
     if not await require(update, context, Action.EDIT_CHECKLIST):  # a pemantau, or someone without a role
@@ -141,7 +149,7 @@ async def attach(update: Update, context: ContextTypes.DEFAULT_TYPE, incoming: I
     except UserError as exc:
         await send(update, context, Reply(error(rt.t, exc.message, **exc.values)))
         return
-    await send(update, context, Reply(render_files.attached(rt.t, done)))
+    await send(update, context, Reply(render_files.attached(rt.t, done, instead_of)))
 
 
 async def _download(context: ContextTypes.DEFAULT_TYPE, incoming: IncomingFile) -> bytes:

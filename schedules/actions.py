@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
@@ -13,10 +13,11 @@ from bot.core.claims import rowcount
 from bot.core.clock import Clock
 from bot.core.errors import UserError
 from bot.core.i18n import N_
-from bot.core.models import Event, Reminder, ReminderStatus
+from bot.core.models import Event, EventKind, Reminder, ReminderStatus
 from bot.core.settings import Settings
 from bot.domain import audit
 from schedules.planner import SNOOZE_PREFIX, Planned, insert_rows, policy_from
+from schedules.policy import Policy
 from schedules.recipients import chat_zone
 
 
@@ -77,6 +78,29 @@ def acknowledge(session: Session, clock: Clock, reminder_id: int, user_id: int |
     return Acknowledged(event, cancelled)
 
 
+TOO_LATE = {
+    EventKind.KKPHAM: N_("Tenggatnya sebelum besok pagi, sehingga pengingat tidak dapat ditunda."),
+    EventKind.AKSIHAM: N_("Masa pelaporannya ditutup sebelum besok pagi, sehingga pengingat tidak dapat ditunda."),
+}
+TOO_LATE_EVENT = N_("Acaranya dimulai sebelum besok pagi, sehingga pengingat tidak dapat ditunda.")
+
+
+def snooze_due(now: datetime, policy: Policy, zone: str, deadline_at: datetime) -> datetime | None:
+    """When "Ingatkan besok" reminds again: tomorrow's morning (local), or the next working day's; never after
+    the deadline (the close of a window or deadline, else the start of the event). None when even tomorrow
+    morning is too late: the reminder then offers no such button."""
+    tomorrow = now.astimezone(zones.zone(zone)).date() + timedelta(days=1)
+    day = tomorrow
+    while not policy.is_working_day(day) and day < tomorrow + timedelta(days=7):
+        day += timedelta(days=1)  # "tomorrow" on a Friday means Monday morning
+    due = policy.morning_of(day, zone)
+    if due >= deadline_at:  # Monday is too late: the last working morning before the deadline
+        due = policy.morning_of(tomorrow, zone)
+    if due <= now:
+        due = now + timedelta(hours=1)
+    return None if due >= deadline_at else due
+
+
 def snooze(session: Session, clock: Clock, settings: Settings, reminder_id: int, user_id: int | None,
            chat_id: int) -> tuple[Event, Planned]:
     """"Ingatkan besok": one more reminder tomorrow morning (local), never after the deadline.
@@ -87,18 +111,10 @@ def snooze(session: Session, clock: Clock, settings: Settings, reminder_id: int,
     if is_acknowledged(session, row):
         raise UserError(N_("Acara ini sudah ditandai selesai dikerjakan di chat ini; tidak ada pengingat lagi."))
     zone = chat_zone(session, row.chat_id, event.timezone)
-    policy = policy_from(settings)
+    due = snooze_due(clock.now(), policy_from(settings), zone, row.deadline_at)
+    if due is None:  # the button is not offered then; an older message may still carry it
+        raise UserError(TOO_LATE.get(EventKind(event.kind), TOO_LATE_EVENT))
     tomorrow = clock.now().astimezone(zones.zone(zone)).date() + timedelta(days=1)
-    day = tomorrow
-    while not policy.is_working_day(day) and day < tomorrow + timedelta(days=7):
-        day += timedelta(days=1)  # "tomorrow" on a Friday means Monday morning
-    due = policy.morning_of(day, zone)
-    if due >= row.deadline_at:  # Monday is too late: the last working morning before the deadline
-        due = policy.morning_of(tomorrow, zone)
-    if due <= clock.now():
-        due = clock.now() + timedelta(hours=1)
-    if due >= row.deadline_at:
-        raise UserError(N_("Tenggatnya sebelum besok pagi, sehingga pengingat tidak dapat ditunda."))
     planned = Planned(row.chat_id, f"{SNOOZE_PREFIX}{tomorrow:%Y%m%d}", due, row.deadline_at)
     insert_rows(session, event, [planned])
     _audit(session, clock, user_id, "reminder.snooze", row, event, {"due_at": due.isoformat()})

@@ -3,7 +3,7 @@ needs to know first: the event's today, who must be allowed to manage it)."""
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time
 
 from sqlmodel import Session
 
@@ -16,7 +16,7 @@ from bot.core.offsets import canonical_offsets
 from bot.core.settings import Settings
 from bot.domain import audit
 from bot.reference import ProvinceRef, RegionRef
-from schedules.calendar import EventDraft, create_event, get_event, reschedule, scope_of
+from schedules.calendar import EventDraft, anchor_of, create_event, get_event, reschedule, scope_of
 from schedules.planner import CANCELLED, MOVED, notify_reminded, sync_event
 
 EDITABLE = ("judul", "lokasi", "catatan", "ingatkan")
@@ -38,8 +38,24 @@ def _audit(session: Session, clock: Clock, actor: int | None, action: str, event
                      before=before, after=snapshot(event))
 
 
+def refuse_past(clock: Clock, event: Event) -> None:
+    """A new event, or a new date, must still be ahead (the close of a reporting window or deadline, else the
+    start): one already past would list reminders that can never go out. The yearly template's drafts are not
+    checked here (they are dated by the year, and confirmed later)."""
+    anchor = anchor_of(event)
+    now = clock.now()
+    if isinstance(anchor, datetime):
+        if anchor <= now:
+            raise UserError(N_("Waktu {value} pukul {time} sudah lewat: acara hanya dapat dijadwalkan pada waktu yang "
+                               "akan datang."), value=anchor.date(), time=f"{anchor:%H.%M}")
+    elif anchor < now.astimezone(zones.zone(event.timezone)).date():
+        raise UserError(N_("Tanggal {value} sudah lewat: acara hanya dapat dijadwalkan pada hari ini atau "
+                           "sesudahnya."), value=anchor)
+
+
 def add(session: Session, clock: Clock, settings: Settings, draft: EventDraft, actor: int | None) -> Event:
     event = create_event(session, clock, draft, settings.timezone, actor)
+    refuse_past(clock, event)  # the caller's transaction is rolled back: nothing is saved
     sync_event(session, clock, event, settings)
     _audit(session, clock, actor, "event.create", event, None)
     return event
@@ -77,6 +93,8 @@ def move(session: Session, clock: Clock, settings: Settings, event_id: int, star
     event = _open(session, event_id)
     before = snapshot(event)
     changed = reschedule(session, clock, event, start, at, end)
+    if changed:
+        refuse_past(clock, event)  # the caller's transaction is rolled back: the event keeps its date
     if changed and event.status == EventStatus.CONFIRMED:
         notify_reminded(session, clock, event, MOVED)
     sync_event(session, clock, event, settings)

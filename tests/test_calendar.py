@@ -11,7 +11,8 @@ from icalendar import Calendar
 from bot.core.errors import UserError
 from bot.core.models import EventStatus, ScopeKind
 from bot.io.ics import to_ics
-from schedules.calendar import parse_line, parse_scope, upcoming
+from bot.render.calendar import kind_label
+from schedules.calendar import create_event, parse_line, parse_scope, upcoming
 from schedules.events import add, event_today, managed_targets
 from schedules.template import load_template
 
@@ -132,9 +133,10 @@ def test_template_creates_nothing_in_the_past(runtime):
 
 def test_upcoming_filters_by_region(runtime):
     with runtime.session() as session:
-        for line in ("rakor Kalsel 2024-02-01 A", "rakor Kaltim 2024-02-02 B", "rakor nasional 2024-02-03 C",
-                     "rakor Kalsel 2024-01-01 Lewat"):
+        for line in ("rakor Kalsel 2024-02-01 A", "rakor Kaltim 2024-02-02 B", "rakor nasional 2024-02-03 C"):
             add(session, runtime.clock, runtime.settings, parse_line(line), 1)
+        # an event that has since passed (adding one already past is refused)
+        create_event(session, runtime.clock, parse_line("rakor Kalsel 2024-01-01 Lewat"), "Asia/Jakarta", 1)
         titles = [e.title for e in upcoming(session, runtime.clock, {"63.05"})]
         everything = [e.title for e in upcoming(session, runtime.clock)]
     assert titles == ["A", "C"]
@@ -147,9 +149,11 @@ def test_ics_export(runtime):
         add(session, runtime.clock, runtime.settings,
             parse_line("aksiham Kalsel 2025-08-28..2025-09-05 Pelaporan B08 | lokasi SAPA-HAM"), 1)
         events = upcoming(session, runtime.clock)
-    cal = Calendar.from_ical(to_ics(events, runtime.clock.now()))
+    cal = Calendar.from_ical(to_ics(events, runtime.clock.now(), "Pantau HAM", lambda k: kind_label(runtime.t, k)))
     items = cal.walk("VEVENT")
     assert [str(i["summary"]) for i in items] == ["Rakor B08", "Pelaporan B08"]
+    # the kind as /jadwal names it, never the key typed in /jadwal_tambah ("rakor", "aksiham")
+    assert [i["categories"].cats for i in items] == [["Rapat koordinasi"], ["Pelaporan Aksi HAM"]]
     assert items[0].decoded("dtstart") == datetime(2025, 6, 19, 1, 0, tzinfo=UTC)
     assert items[1].decoded("dtstart") == date(2025, 8, 28) and items[1].decoded("dtend") == date(2025, 9, 6)
     assert str(items[1]["location"]) == "SAPA-HAM"

@@ -113,6 +113,16 @@ async def test_kalender_sends_an_ics_file(bot):
     assert doc.params["caption"] == "1 acara mendatang: Kalimantan Selatan"
     cal = Calendar.from_ical(next(iter(doc.files.values())))
     assert [str(e["summary"]) for e in cal.walk("VEVENT")] == ["Rakor Kalsel"]
+    assert [e["categories"].cats for e in cal.walk("VEVENT")] == [["Rapat koordinasi"]]
+
+
+async def test_kalender_with_nothing_ahead_answers_as_jadwal_does_and_sends_no_file(bot):
+    await bot.say("/jadwal_tambah rakor Kalsel 2024-06-19 09:00 Rakor Kalsel")
+    calls = await bot.say("/kalender Papua", VIEWER)
+    assert [c.method for c in calls if c.method in ("sendDocument", "sendMessage")] == ["sendMessage"]
+    (reply,) = replies(calls)
+    (agenda,) = replies(await bot.say("/jadwal Papua", VIEWER))
+    assert reply.params["text"] == agenda.params["text"] == "<b>Jadwal Papua</b>\nBelum ada acara mendatang."
 
 
 async def test_change_and_cancel(bot):
@@ -226,12 +236,36 @@ async def test_reminder_buttons_snooze_and_show_what_is_missing(bot):
     assert "120 indikator belum lengkap" in calls[-1].params["text"]
 
 
-async def test_snooze_refused_when_the_deadline_is_before_tomorrow(bot):
+async def press_old_snooze(bot, message, user_id: int):
+    """"Ingatkan besok" pressed on an older message that still carries it (sent before the button was left out)."""
+    (ack,) = [d for _, d in buttons_of(message) if d.startswith("ra|")]
+    before = len(bot.api.calls)
+    await bot.app.process_update(bot.factory.press(message, "rz|" + ack.split("|", 1)[1], user_id))
+    return next(c for c in bot.api.calls[before:] if c.method == "answerCallbackQuery")
+
+
+@pytest.mark.parametrize("line,when,labels,answer", [
+    ("/jadwal_tambah rakor Tapin 2024-03-21 09:00 Rakor", datetime(2024, 3, 20, 23, 0, tzinfo=UTC),  # 07:00 WITA
+     ["✅ Sudah dikerjakan"], "Acaranya dimulai sebelum besok pagi, sehingga pengingat tidak dapat ditunda."),
+    ("/jadwal_tambah kkpham Tapin 2024-03-21 Batas data dukung", datetime(2024, 3, 21, 0, 0, tzinfo=UTC),  # hari H
+     ["✅ Sudah dikerjakan", "Lihat yang belum lengkap"],
+     "Tenggatnya sebelum besok pagi, sehingga pengingat tidak dapat ditunda."),
+])
+async def test_no_snooze_button_when_tomorrow_morning_is_too_late(bot, line, when, labels, answer):
+    message = await reminded(bot, line, when)
+    assert [label for label, _ in buttons_of(message)] == labels
+    alert = await press_old_snooze(bot, message, VIEWER)
+    assert alert.params["text"] == answer and alert.params["show_alert"]
+    with bot.runtime.session() as session:
+        assert not session.exec(select(Reminder).where(Reminder.offset_key.like("snooze%"))).all()
+
+
+async def test_the_snooze_button_is_offered_while_tomorrow_morning_is_still_ahead(bot):
     message = await reminded(bot, "/jadwal_tambah rakor Tapin 2024-03-21 09:00 Rakor",
-                             datetime(2024, 3, 20, 23, 0, tzinfo=UTC))  # 07:00 WITA, 2h before
-    calls = await bot.press(message, "⏰ Ingatkan besok", VIEWER)
-    alert = next(c for c in calls if c.method == "answerCallbackQuery")
-    assert "sehingga pengingat tidak dapat ditunda" in alert.params["text"] and alert.params["show_alert"]
+                             datetime(2024, 3, 20, 0, 0, tzinfo=UTC))  # H-1, 08:00 WITA
+    assert [label for label, _ in buttons_of(message)] == ["✅ Sudah dikerjakan", "⏰ Ingatkan besok"]
+    (edited,) = replies(await bot.press(message, "⏰ Ingatkan besok", VIEWER))
+    assert "Diingatkan lagi Kamis, 21 Maret 2024 pukul 08.00 WITA" in edited.params["text"]
 
 
 @pytest.mark.parametrize("typed,shown", [
@@ -265,6 +299,34 @@ async def test_dates_outside_the_window_are_refused(bot, typed):
     assert "Tidak ada yang dibuat." in text
     (moved,) = replies(await bot.say(f"/jadwal_ubah 1 tanggal {typed}"))
     assert "Acara #1 tidak ada" in moved.params["text"] or "di luar rentang" in moved.params["text"]
+
+
+async def test_a_date_already_past_is_refused_and_changes_nothing(bot):
+    # the clock: Thursday 25 January 2024, 10:00 WITA
+    (reply,) = replies(await bot.say("/jadwal_tambah kkpham Tapin 24 Januari 2024 Tenggat lama"))
+    assert reply.params["text"].startswith(
+        "⚠️ Tanggal 24 Januari 2024 sudah lewat: acara hanya dapat dijadwalkan pada hari ini atau sesudahnya.\n"
+        "Tidak ada yang dibuat.")
+    (earlier,) = replies(await bot.say("/jadwal_tambah rakor Kalsel 25-01-2024 09.00 Rakor"))
+    assert earlier.params["text"].startswith(
+        "⚠️ Waktu 25 Januari 2024 pukul 09.00 sudah lewat: acara hanya dapat dijadwalkan pada waktu yang akan "
+        "datang.\nTidak ada yang dibuat.")
+    with bot.runtime.session() as session:
+        assert session.exec(select(Event)).all() == []
+    (today,) = replies(await bot.say("/jadwal_tambah kkpham Tapin 25-01-2024 Tenggat hari ini"))
+    assert "✔️ Acara dibuat:" in today.params["text"] and "hari ini" in today.params["text"]
+    (moved,) = replies(await bot.say("/jadwal_ubah 1 tanggal 2024-01-20"))
+    assert "Tanggal 20 Januari 2024 sudah lewat" in moved.params["text"]
+    with bot.runtime.session() as session:
+        (event,) = session.exec(select(Event)).all()
+        assert (event.start_date, event.version) == (datetime(2024, 1, 25).date(), 1)
+
+
+async def test_a_cancelled_event_lists_no_reminders(bot):
+    await bot.say("/jadwal_tambah rakor Tapin 2024-06-19 09:00 Rakor")
+    (gone,) = replies(await bot.say("/jadwal_batal 1"))
+    text = gone.params["text"]
+    assert "<i>Dibatalkan.</i>" in text and "Pengingat:" not in text
 
 
 async def test_three_h_is_refused_in_the_one_line_form(bot):

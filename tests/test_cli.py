@@ -71,7 +71,7 @@ def test_demo_is_deterministic(env, capsys):
 
 
 def test_calendar_commands(env, tmp_path, capsys):
-    from datetime import date
+    from datetime import date, timedelta
 
     from icalendar import Calendar
 
@@ -84,6 +84,11 @@ def test_calendar_commands(env, tmp_path, capsys):
     assert "Tanggal tidak ditemukan" in capsys.readouterr().err
     assert main(["calendar", "add", "rakor Kalsel 9999-01-01 Rakor"]) == 1
     assert "di luar rentang yang diterima" in capsys.readouterr().err
+    past = (date.today() - timedelta(days=2)).isoformat()  # as /jadwal_tambah and /jadwal_ubah: refused
+    assert main(["calendar", "add", f"kkpham Tapin {past} Tenggat lama"]) == 1
+    assert "sudah lewat: acara hanya dapat dijadwalkan pada hari ini atau sesudahnya" in capsys.readouterr().err
+    assert main(["calendar", "change", "1", "tanggal", past]) == 1
+    assert "sudah lewat" in capsys.readouterr().err
     assert main(["calendar", "change", "1", "tanggal", f"20-06-{year}", "10.00"]) == 0
     assert "pukul 10.00 WITA" in capsys.readouterr().out
     assert main(["calendar", "template", str(year)]) == 0
@@ -97,6 +102,8 @@ def test_calendar_commands(env, tmp_path, capsys):
     assert main(["calendar", "confirm", "199", f"{year}-12-10"]) == 0  # the last row: Hari HAM
     assert "Hari HAM" in capsys.readouterr().out
     assert main(["calendar", "cancel", "1"]) == 0
+    cancelled = capsys.readouterr().out
+    assert "Dibatalkan." in cancelled and "Pengingat:" not in cancelled  # a cancelled event reminds no one
     assert main(["calendar", "cancel", "1"]) == 1
     assert "sudah dibatalkan" in capsys.readouterr().err
     target = tmp_path / "jadwal.ics"

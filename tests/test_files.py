@@ -7,6 +7,7 @@ import io
 import itertools
 import zipfile
 
+import pytest
 from openpyxl import load_workbook
 from sqlmodel import select
 from telegram import Update
@@ -206,6 +207,62 @@ async def test_evidence_by_replying_to_an_indicator_message(bot):
     (reply,) = replies(await send_file(bot, PIC, b"scan", photo=True, reply_to=detail))
     assert "indikator <code>2.05</code>" in reply.params["text"]
     assert state_of(bot.runtime, "2.05") is IndicatorState.PROSES
+
+
+async def test_a_caption_naming_another_indicator_wins_over_the_reply_and_says_so(bot):
+    (menu,) = replies(await bot.say("/checklist Tapin", PIC))
+    (crit,) = replies(await bot.press(menu, "4. Hak atas keberagaman dan pluralisme (0/12)", PIC))
+    (detail,) = replies(await bot.press(crit, "⚪ 4.01", PIC))
+    (reply,) = replies(await send_file(bot, PIC, b"scan", photo=True, reply_to=detail, caption="4.02"))
+    assert reply.params["text"].startswith(
+        "📎 Berkas “foto-1.jpg” dilampirkan pada Kabupaten Tapin, indikator <code>4.02</code>.\n"
+        "Sesuai keterangan berkas: indikator <code>4.02</code>, bukan <code>4.01</code> dari pesan yang dibalas.")
+    assert (state_of(bot.runtime, "4.02"), state_of(bot.runtime, "4.01")) == (IndicatorState.PROSES,
+                                                                              IndicatorState.BELUM)
+    # the same code as the message replied to: nothing more to say
+    (same,) = replies(await send_file(bot, PIC, b"scan", photo=True, reply_to=detail, caption="4.01"))
+    assert "indikator <code>4.01</code>." in same.params["text"] and "Sesuai keterangan" not in same.params["text"]
+
+
+async def test_photos_are_named_per_indicator_not_by_telegrams_file_id(bot):
+    names = []
+    for _ in range(2):
+        (reply,) = replies(await send_file(bot, PIC, b"jpeg", photo=True, caption="3.02"))
+        names.append(reply.params["text"].split("\n")[0])
+    (other,) = replies(await send_file(bot, PIC, b"jpeg", photo=True, caption="3.03"))
+    assert names == ["📎 Berkas “foto-1.jpg” dilampirkan pada Kabupaten Tapin, indikator <code>3.02</code>.",
+                     "📎 Berkas “foto-2.jpg” dilampirkan pada Kabupaten Tapin, indikator <code>3.02</code>."]
+    assert "“foto-1.jpg”" in other.params["text"]  # numbered per indicator
+    with bot.runtime.session() as session:
+        assert sorted(f.file_name for f in session.exec(select(EvidenceFile))) == ["foto-1.jpg", "foto-1.jpg",
+                                                                                   "foto-2.jpg"]
+
+
+@pytest.mark.parametrize("caption", ["1.01 1.02", "3.02, 3.03", "Tapin 1.01,1.02"])
+async def test_a_caption_with_two_codes_is_refused_and_attaches_nothing(bot, caption):
+    (reply,) = replies(await send_file(bot, PIC, b"x", name="dok.pdf", caption=caption))
+    first = caption.replace(",", " ").split()[-2] if caption.startswith("Tapin") else caption.split()[0].strip(",")
+    assert reply.params["text"] == (f"⚠️ Satu berkas untuk satu indikator: kirim berkas ini dengan satu kode, "
+                                    f"mis. {first}.")
+    with bot.runtime.session() as session:
+        assert session.exec(select(EvidenceFile)).all() == []
+
+
+@pytest.mark.parametrize("caption,code", [
+    ("indikator 3.05", "3.05"), ("Tapin indikator 3.05", "3.05"), ("3,04", "3.04"), ("5.2", "5.02"),
+    ("05.02", "5.02"), ("Kode 3.06.", "3.06"),
+])
+async def test_codes_as_people_write_them_in_a_caption(bot, caption, code):
+    (reply,) = replies(await send_file(bot, PIC, b"x", name="dok.pdf", caption=caption))
+    assert f"“dok.pdf” dilampirkan pada Kabupaten Tapin, indikator <code>{code}</code>." in reply.params["text"]
+    assert state_of(bot.runtime, code) is IndicatorState.PROSES
+
+
+@pytest.mark.parametrize("typed", ["5.2", "05.02", "5,02"])
+async def test_tandai_reads_a_code_as_people_write_it(bot, typed):
+    (reply,) = replies(await bot.say(f"/tandai Tapin {typed} lengkap", PIC))
+    assert "<code>5.02</code>" in reply.params["text"] and "Tidak ada yang diubah" not in reply.params["text"]
+    assert state_of(bot.runtime, "5.02") is IndicatorState.LENGKAP
 
 
 async def test_a_file_sent_after_tambah_tautan_catatan_is_attached(bot):

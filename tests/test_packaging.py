@@ -52,7 +52,7 @@ def test_ics_carries_the_time_zone_so_outlook_shows_the_right_hour(runtime):
     with runtime.session() as session:
         add(session, runtime.clock, runtime.settings, parse_line("rakor Kalsel 2025-06-19 09:00 Rakor B08"), 1)
         events = upcoming(session, runtime.clock)
-    raw = to_ics(events, runtime.clock.now()).decode()
+    raw = to_ics(events, runtime.clock.now(), "Pantau HAM", str).decode()
     cal = Calendar.from_ical(raw)
     (zone,) = cal.walk("VTIMEZONE")
     assert str(zone["tzid"]) == "Asia/Makassar"

@@ -13,7 +13,7 @@ from sqlmodel import select
 from bot.core.models import AuditEntry, ChecklistEntry, IndicatorState, ReviewNotice
 from bot.domain.catalog import active_indicators
 from bot.domain.checklist import set_state
-from bot.domain.evidence import IncomingFile, attach
+from bot.domain.evidence import PHOTO_NAME, IncomingFile, attach
 from bot.reference import regions
 from tests.conftest import ADMIN, PIC, STAF, grant, refused, replies
 from tests.fakes import ApiCall, buttons_of
@@ -33,7 +33,7 @@ def hand_in(rt, region, codes, note=None, actor=PIC):
 def photo(rt, region, code, file_id):
     with rt.session() as session:
         attach(session, rt.clock, rt.cycle(session), region, code,
-               IncomingFile("photo", file_id, f"u-{file_id}", f"foto-{code}.jpg", "image/jpeg", 2048), PIC)
+               IncomingFile("photo", file_id, f"u-{file_id}", PHOTO_NAME, "image/jpeg", 2048), PIC)  # as sent
 
 
 def states(rt) -> dict[tuple[str, str], tuple[str, str | None]]:
@@ -70,9 +70,10 @@ async def test_a_staf_works_through_tapin_one_card_at_a_time(bot):
     text = card.params["text"]
     assert "Menunggu verifikasi: 4 indikator dari 1 kab/kota" in text and "<code>1.01</code>" in text
     assert "Catatan: Perda &amp; SK terlampir" in text and "Diajukan Kamis, 25 Januari 2024 pukul" in text
-    calls = await bot.press(card, "🖼️ foto-1.01.jpg", STAF)  # the photo, sent back by its file_id
+    # a photo has no name of its own: the first of an indicator is "foto-1.jpg", sent back by its file_id
+    calls = await bot.press(card, "🖼️ foto-1.jpg", STAF)
     (sent,) = [c for c in calls if c.method == "sendPhoto"]
-    assert sent.params["photo"] == "ph-1.01" and "foto-1.01.jpg" in sent.params["caption"]
+    assert sent.params["photo"] == "ph-1.01" and "foto-1.jpg" in sent.params["caption"]
 
     card = edited(await bot.press(card, "✅ Terverifikasi", STAF))
     assert card.params["text"].startswith("✔️ Kab. Tapin · <code>1.01</code>: <b>terverifikasi</b>.")
@@ -226,7 +227,7 @@ async def test_an_unclear_name_is_asked_and_a_file_telegram_refuses_is_said_plai
     hand_in(rt, TAPIN, ["1.01"])
     (card,) = replies(await bot.say("/verifikasi Tapin", STAF))
     bot.api.fail_next("sendPhoto", ScriptedError(400, "Bad Request: wrong file identifier/HTTP URL specified"))
-    (said,) = replies(await bot.press(card, "🖼️ foto-1.01.jpg", STAF))
+    (said,) = replies(await bot.press(card, "🖼️ foto-1.jpg", STAF))
     assert "Telegram tidak dapat mengirim ulang berkas ini" in said.params["text"]
     from bot.domain import verification as v
 

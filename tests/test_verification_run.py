@@ -63,12 +63,14 @@ def test_pic_to_kanwil_to_pic_through_the_running_bot(sqlite_url, tmp_path):
         server.push(factory.message_data("/verifikasi Tapin", STAF))
         (card,) = eventually(lambda: sent_to(STAF, "Menunggu verifikasi: 3 indikator dari 1 kab/kota"))
         assert "<code>1.01</code>" in card.params["text"]
-        shown = press(card, "🖼️ foto-u-1.01.jpg", STAF, "<code>1.01</code>")
+        shown = press(card, "🖼️ foto-1.jpg", STAF, "<code>1.01</code>")  # a photo is named per indicator
         assert shown.method == "sendPhoto" and shown.params["photo"] == "foto-1.01"
 
         card = press(card, "✅ Terverifikasi", STAF, "<code>1.02</code>")
         assert "<code>1.01</code>: <b>terverifikasi</b>" in card.params["text"]
-        assert [lbl for lbl, _ in buttons_of(card)][0] == "🖼️ foto-u-1.02.jpg"  # its own photo
+        assert [lbl for lbl, _ in buttons_of(card)][0] == "🖼️ foto-1.jpg"
+        shown = press(card, "🖼️ foto-1.jpg", STAF, "<code>1.02</code>")
+        assert shown.params["photo"] == "foto-1.02"  # its own photo
         card = press(card, "↩️ Perlu perbaikan", STAF, "Mengapa perlu perbaikan?")
         card = press(card, REASON, STAF, "<code>1.03</code>")
         assert f"<code>1.02</code>: <b>perlu perbaikan</b>. Alasan: {REASON}" in card.params["text"]

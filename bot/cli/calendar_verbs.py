@@ -84,7 +84,8 @@ def run(rt: Runtime, t: Translator, args: argparse.Namespace) -> int:
             elif args.verb == "export":
                 codes, heading, _zone = _codes(args.wilayah)
                 events = upcoming(session, rt.clock, codes, limit=5000)
-                args.file.write_bytes(to_ics(events, rt.clock.now(), f"Pantau HAM: {heading}"))
+                args.file.write_bytes(to_ics(events, rt.clock.now(), f"Pantau HAM: {heading}",
+                                             lambda kind: render_calendar.kind_label(t, kind)))
                 print(t.plain("{n} acara ditulis ke {path}.", n=len(events), path=args.file))
     except UserError as exc:
         print("⚠️ " + t.plain(exc.message, **exc.values), file=sys.stderr)

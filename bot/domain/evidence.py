@@ -23,6 +23,7 @@ from bot.domain.checklist import MaySet, StateChange, indicator_statuses, refusa
 from bot.reference import RegionRef
 
 RAISED_TO_PROSES = (IndicatorState.BELUM, IndicatorState.DITOLAK)
+PHOTO_NAME = "foto.jpg"  # what an incoming photo is called until it is attached, then "foto-1.jpg", "foto-2.jpg" …
 
 
 @dataclass(frozen=True)
@@ -45,25 +46,61 @@ class Attached:
     count: int  # files of this indicator now
 
 
-def parse_caption(caption: str, codes: set[str]) -> tuple[str, str] | None:
-    """``"3.02"`` -> ("", "3.02"); ``"Tanah Laut 3.02"`` -> ("Tanah Laut", "3.02"); None without a code."""
-    tokens = caption.split()
-    for i, token in enumerate(tokens):
-        if token.strip(".,;:") in codes:
-            return " ".join(tokens[:i] + tokens[i + 1 :]).strip(), token.strip(".,;:")
-    return None
+CODE_LIKE = re.compile(r"^\d{1,2}[.,]\d{1,3}[a-z]?$", re.IGNORECASE)  # how an indicator code looks (3.02, 3,02)
+CODE_PARTS = re.compile(r"^(\d{1,2})[.,](\d{1,3})([a-z]?)$", re.IGNORECASE)
+FILLERS = {"indikator", "ind", "ind.", "kode", "no", "no.", "nomor"}  # "indikator 3.05", "kode 3.05"
 
 
-CODE_LIKE = re.compile(r"^\d{1,2}\.\d{1,3}[a-z]?$", re.IGNORECASE)  # how an indicator code looks (3.02)
+def indicator_code(token: str, codes: set[str], lenient: bool = True) -> str | None:
+    """The code of ``codes`` that ``token`` names as people type it: ``3.02``, ``3,02`` (a decimal comma),
+    ``3.2`` or ``03.02`` (when the catalog writes ``3.02``; whatever the catalog's own zero-padding, as long as one
+    code alone fits); None for anything else. Not ``lenient`` (a group's captions, which are also people's
+    messages: "rapat 1.5 jam"): only a code exactly as the catalog writes it."""
+    token = token.strip(".,;:()")
+    if token in codes:
+        return token
+    parts = CODE_PARTS.match(token) if lenient else None
+    if parts is None:
+        return None
+    criterion, number, suffix = int(parts[1]), int(parts[2]), parts[3]
+    spellings = {f"{c}.{n}{s}" for c in (f"{criterion}", f"{criterion:02d}") for n in (f"{number}", f"{number:02d}",
+                 f"{number:03d}") for s in {suffix, suffix.lower(), suffix.upper()}}
+    found = spellings & codes
+    return next(iter(found)) if len(found) == 1 else None
+
+
+def _tokens(caption: str) -> list[str]:
+    """Words of a caption; ``3.02,3.03`` is two, ``3,04`` (a decimal comma) is one."""
+    out: list[str] = []
+    for word in caption.split():
+        stripped = word.strip(".;:()")
+        pieces = [stripped] if CODE_LIKE.match(stripped.rstrip(",")) else word.split(",")
+        out.extend(p for p in (piece.strip(".,;:()") for piece in pieces) if p)
+    return out
+
+
+def parse_caption(caption: str, codes: set[str], lenient: bool = True) -> tuple[str, str] | None:
+    """``"3.02"`` -> ("", "3.02"); ``"Tanah Laut 3.02"`` or ``"Tanah Laut indikator 3,02"`` -> ("Tanah Laut",
+    "3.02"); None without a code. Two codes (``"1.01 1.02"``) are refused: one file is for one indicator.
+    ``lenient``: see :func:`indicator_code`."""
+    tokens = _tokens(caption)
+    found = [(i, code) for i, token in enumerate(tokens) if (code := indicator_code(token, codes, lenient))]
+    if not found:
+        return None
+    if len({code for _, code in found}) > 1:
+        raise UserError(N_("Satu berkas untuk satu indikator: kirim berkas ini dengan satu kode, mis. {code}."),
+                        code=found[0][1])
+    rest = [token for i, token in enumerate(tokens) if i not in {j for j, _ in found}]
+    return " ".join(token for token in rest if token.lower() not in FILLERS).strip(), found[0][1]
 
 
 def unknown_code(caption: str, codes: set[str], whole: bool = False) -> str | None:
     """The first word of ``caption`` written like an indicator code that is not one of ``codes`` (``3.99``),
     so the sender can be told which; with ``whole``, only when the caption is nothing else (in groups)."""
-    tokens = [token.strip(".,;:") for token in caption.split()]
+    tokens = [token for token in _tokens(caption) if token.lower() not in FILLERS]
     if whole and len(tokens) != 1:
         return None
-    return next((token for token in tokens if CODE_LIKE.match(token) and token not in codes), None)
+    return next((token for token in tokens if CODE_LIKE.match(token) and not indicator_code(token, codes)), None)
 
 
 def current_state(session: Session, cycle: Cycle, region: RegionRef, code: str) -> IndicatorState:
@@ -84,9 +121,13 @@ def attach(session: Session, clock: Clock, cycle: Cycle, region: RegionRef, code
             raise refusal(code, before, before)
         if before in RAISED_TO_PROSES and not may_set(before, IndicatorState.PROSES):
             raise refusal(code, before, IndicatorState.PROSES)
+    name = incoming.file_name[:255]
+    if incoming.file_name == PHOTO_NAME:  # Telegram gives a photo no name: "foto-3.jpg", the next free number here
+        taken = {f.file_name for f in files_of(session, cycle, region, code)}
+        name = next(f"foto-{n}.jpg" for n in range(1, len(taken) + 2) if f"foto-{n}.jpg" not in taken)
     row = EvidenceFile(
         cycle_id=key_of(cycle), region_code=region.code, indicator_code=code, kind=incoming.kind,
-        file_id=incoming.file_id, file_unique_id=incoming.file_unique_id, file_name=incoming.file_name[:255],
+        file_id=incoming.file_id, file_unique_id=incoming.file_unique_id, file_name=name,
         mime_type=incoming.mime_type, file_size=incoming.file_size, uploaded_by=actor, uploaded_at=clock.now(),
     )
     session.add(row)

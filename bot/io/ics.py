@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from icalendar import Calendar
@@ -13,7 +14,9 @@ from schedules.calendar import local_instant
 PRODID = "-//Pantau HAM//KKP HAM dan Aksi HAM//ID"
 
 
-def to_ics(events: list[Event], stamp: datetime, name: str = "Pantau HAM") -> bytes:
+def to_ics(events: list[Event], stamp: datetime, name: str, kind_name: Callable[[str], str]) -> bytes:
+    """``kind_name`` spells an event's kind as people read it (``Rapat koordinasi``, not ``rakor``): the
+    category a calendar app shows."""
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -39,7 +42,7 @@ def to_ics(events: list[Event], stamp: datetime, name: str = "Pantau HAM") -> by
             item.add("location", event.location)
         if event.notes:
             item.add("description", event.notes)
-        item.add("categories", [event.kind])
+        item.add("categories", [kind_name(event.kind)])
         item.add("status", "TENTATIVE" if event.status == EventStatus.DRAFT else "CONFIRMED")
         cal.add_component(item)
     cal.add_missing_timezones()  # VTIMEZONE blocks, so Outlook shows the right hour

@@ -26,7 +26,7 @@ from bot.messaging.source import PER_CHAT, EngineHandle, Item, Job
 from bot.render import Reply
 from bot.render import reminders as render
 from bot.views.reminders import EscalationView, NoticeView, reminder_view
-from schedules.planner import ESCALATE, NOTICES
+from schedules.planner import ESCALATE, NOTICES, policy_from
 from schedules.recipients import chat_zone
 
 __all__ = ["ReminderSource"]
@@ -82,7 +82,8 @@ class ReminderSource:
             t = translator(reader_language(session, row.chat_id, settings.locale))
             event = session.get(Event, row.event_id)
             assert event is not None  # the reminder's foreign key
-            view = reminder_view(session, engine.clock, row, event, settings.cycle, settings.aksi_actions)
+            view = reminder_view(session, engine.clock, row, event, settings.cycle, settings.aksi_actions,
+                                 policy=policy_from(settings))
             session.expunge_all()
         if view is None:
             return row, None

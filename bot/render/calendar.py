@@ -137,7 +137,8 @@ def event_lines(t: Translator, event: Event, zone: str | None, now: datetime) ->
 
 def event_card(t: Translator, event: Event, zone: str, now: datetime, offsets: str) -> Reply:
     lines = event_lines(t, event, zone, now)
-    lines.append(t.fmt("Pengingat: {offsets}", offsets=offsets))
+    if event.status != EventStatus.CANCELLED:  # a cancelled event reminds no one: it says "Dibatalkan." only
+        lines.append(t.fmt("Pengingat: {offsets}", offsets=offsets))
     return Reply("\n".join(lines))
 
 

@@ -16,9 +16,13 @@ PREVIEW_ROWS = 3  # changed rows shown per kab/kota
 PREVIEW_REGIONS = 40
 
 
-def attached(t: Translator, a: Attached) -> str:
+def attached(t: Translator, a: Attached, instead_of: str = "") -> str:
+    """``instead_of``: the indicator of the message replied to, when the caption named another one."""
     text = t.fmt("📎 Berkas “{file}” dilampirkan pada {region}, indikator <code>{code}</code>.",
                  file=a.file.file_name, region=a.region.official_name, code=a.indicator.code)
+    if instead_of:
+        text += "\n" + t.fmt("Sesuai keterangan berkas: indikator <code>{code}</code>, bukan <code>{replied}</code> "
+                             "dari pesan yang dibalas.", code=a.indicator.code, replied=instead_of)
     text += "\n" + t.nfmt("Indikator ini kini memiliki {n} berkas data dukung.",
                           "Indikator ini kini memiliki {n} berkas data dukung.", a.count)
     if a.change is not None:

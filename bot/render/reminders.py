@@ -71,14 +71,17 @@ def opening(t: Translator, view: ReminderView) -> Reply:
 
 
 def _buttons(t: Translator, view: ReminderView, answerable: bool) -> tuple[tuple[Button, ...], ...]:
-    """"Sudah dikerjakan" ("Sudah dilaporkan" for an Aksi HAM window) and "Ingatkan besok" once there is
-    something to do; "Lihat yang belum lengkap" for one kab/kota's KKP HAM checklist."""
+    """"Sudah dikerjakan" ("Sudah dilaporkan" for an Aksi HAM window) and "Ingatkan besok" (while tomorrow
+    morning is still before the deadline) once there is something to do; "Lihat yang belum lengkap" for one
+    kab/kota's KKP HAM checklist."""
     rows: list[tuple[Button, ...]] = []
     if answerable:
         done = (t.gettext("✅ Sudah dilaporkan") if view.event.kind == EventKind.AKSIHAM
                 else t.gettext("✅ Sudah dikerjakan"))
-        rows.append((Button(done, cb.build(cb.REMINDER_ACK, view.reminder_id)),
-                     Button(t.gettext("⏰ Ingatkan besok"), cb.build(cb.REMINDER_SNOOZE, view.reminder_id))))
+        row = [Button(done, cb.build(cb.REMINDER_ACK, view.reminder_id))]
+        if view.snoozable:  # not when tomorrow morning is already past the deadline (or the start)
+            row.append(Button(t.gettext("⏰ Ingatkan besok"), cb.build(cb.REMINDER_SNOOZE, view.reminder_id)))
+        rows.append(tuple(row))
     if view.event.kind == EventKind.KKPHAM and len(view.pending) == 1:
         rows.append((Button(t.gettext("Lihat yang belum lengkap"),
                             cb.build(cb.BELUM, view.pending[0].region.code, 0, 0)),))

@@ -10,7 +10,9 @@ from sqlmodel import Session, select
 from bot.core.clock import Clock
 from bot.core.ids import key_of
 from bot.core.models import Event, Reminder, ReminderStatus
+from schedules.actions import snooze_due
 from schedules.planner import ESCALATE, NOTICES, is_opening_key
+from schedules.policy import Policy
 from schedules.recipients import RegionWork, chat_zone, recipients
 
 
@@ -22,6 +24,7 @@ class ReminderView:
     zone: str
     pending: tuple[RegionWork, ...]  # kab/kota of the chat that still have work
     now: datetime
+    snoozable: bool = True  # "Ingatkan besok" can still remind before the deadline (or the start)
 
     @property
     def opening(self) -> bool:
@@ -46,9 +49,10 @@ class EscalationView:
 
 
 def reminder_view(session: Session, clock: Clock, row: Reminder, event: Event, cycle_setting: str | None,
-                  aksi_actions: int | None = None) -> ReminderView | NoticeView | EscalationView | None:
+                  aksi_actions: int | None = None, *,
+                  policy: Policy) -> ReminderView | NoticeView | EscalationView | None:
     """None when there is nothing left to say (every kab/kota of the chat is done). ``aksi_actions``:
-    ``PANTAU_AKSI_ACTIONS`` (None: read from the environment)."""
+    ``PANTAU_AKSI_ACTIONS`` (None: read from the environment); ``policy``: when "Ingatkan besok" would remind."""
     now = clock.now()
     if row.offset_key in NOTICES:
         return NoticeView(event, row.offset_key, chat_zone(session, row.chat_id, event.timezone), now)
@@ -57,7 +61,8 @@ def reminder_view(session: Session, clock: Clock, row: Reminder, event: Event, c
     found = recipients(session, clock, event, cycle_setting, only_chat=row.chat_id, aksi_actions=aksi_actions)
     if not found or not found[0].needs_reminder:
         return None
-    return ReminderView(key_of(row), event, row.offset_key, found[0].zone, found[0].pending, now)
+    due = snooze_due(now, policy, chat_zone(session, row.chat_id, event.timezone), row.deadline_at)
+    return ReminderView(key_of(row), event, row.offset_key, found[0].zone, found[0].pending, now, due is not None)
 
 
 def escalation_view(session: Session, clock: Clock, event: Event, cycle_setting: str | None,
