@@ -296,17 +296,26 @@ def indicator_exists(context: ContextTypes.DEFAULT_TYPE, code: str) -> bool:
         return any(ind.code == code for ind in active_indicators(session))
 
 
+async def conversation_region(update: Update, context: ContextTypes.DEFAULT_TYPE,
+                              conversation: Conversation) -> RegionRef | None:
+    """The kab/kota a conversation about one indicator is about, if the sender may still change it; None when
+    answered (a kab/kota that no longer exists ends the conversation; a refusal says why)."""
+    rt = runtime(context)
+    region = target_from(conversation.data["region"])
+    if not isinstance(region, RegionRef):
+        with rt.session() as session:
+            conversations.end(session, parts.chat_id(update), parts.sender(update).id)
+        await send(update, context, Reply(rt.t.gettext("Dibatalkan; tidak ada yang diubah.")))
+        return None
+    return region if await require(update, context, Action.EDIT_CHECKLIST, region) else None
+
+
 async def on_evidence(update: Update, context: ContextTypes.DEFAULT_TYPE, conversation: Conversation) -> None:
     """A plain message after "Tambah tautan/catatan": attach it to that indicator."""
     rt = runtime(context)
     chat_id, sender = parts.chat_id(update), parts.sender(update).id
-    region = target_from(conversation.data["region"])
-    if not isinstance(region, RegionRef):  # a kab/kota that no longer exists: the conversation ends
-        with rt.session() as session:
-            conversations.end(session, chat_id, sender)
-        await send(update, context, Reply(rt.t.gettext("Dibatalkan; tidak ada yang diubah.")))
-        return
-    if not await require(update, context, Action.EDIT_CHECKLIST, region):
+    region = await conversation_region(update, context, conversation)
+    if region is None:
         return
     text = parts.text(update).strip()
     g = grants_of(update, context)
@@ -351,13 +360,8 @@ async def on_reason(update: Update, context: ContextTypes.DEFAULT_TYPE, conversa
     """The reason typed after "Tulis alasan": the indicator goes back with it."""
     rt = runtime(context)
     chat_id, sender = parts.chat_id(update), parts.sender(update).id
-    region, code = target_from(conversation.data["region"]), str(conversation.data["code"])
-    if not isinstance(region, RegionRef):  # a kab/kota that no longer exists: the conversation ends
-        with rt.session() as session:
-            conversations.end(session, chat_id, sender)
-        await send(update, context, Reply(rt.t.gettext("Dibatalkan; tidak ada yang diubah.")))
-        return
-    if not await require(update, context, Action.EDIT_CHECKLIST, region):
+    region, code = await conversation_region(update, context, conversation), str(conversation.data["code"])
+    if region is None:
         return
     try:
         reason = decisions.check_reason(parts.text(update))
