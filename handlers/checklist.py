@@ -215,10 +215,18 @@ def change_state(update: Update, context: ContextTypes.DEFAULT_TYPE, region: Reg
     if state is None:
         return Reply(error(rt.t, "Status “{state}” tidak dikenal.", state=state_text))
     g = grants_of(update, context)
+    if state is IndicatorState.DITOLAK and reason is None and evidence:  # the text with *perlu perbaikan* is its
+        reason, evidence = evidence, None  # reason, also for an indicator already sent back (a new one)
+
+    def may_set(before: IndicatorState, after: IndicatorState) -> bool:
+        # *perlu perbaikan* is the Kanwil's decision even on an indicator already sent back: a PIC keeps that
+        # state only by fixing it (a link, a note, a file), never by typing it
+        return may_set_state(g, region, after, None if after is IndicatorState.DITOLAK else before)
+
     try:
         with rt.session() as session:
             change = set_state(session, rt.clock, rt.cycle(session), region, code, state, user_id(update), evidence,
-                               may_set=lambda before, after: may_set_state(g, region, after, before), reason=reason)
+                               may_set=may_set, reason=reason)
     except ChecklistError as exc:
         return Reply(error(rt.t, exc.message, **exc.values))
     return Reply(render_checklist.state_changed(rt.t, region, change))

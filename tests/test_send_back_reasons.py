@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.core.models import ChecklistEntry, IndicatorState, ReviewNotice
 from bot.domain.checklist import set_state
@@ -47,8 +47,8 @@ def pic_notice(bot) -> str:
     from bot.core.models import Outbox
 
     with rt.session() as session:
-        (row,) = session.exec(select(Outbox).where(Outbox.key.like("review:%"))).all()
-        return row.text
+        rows = session.exec(select(Outbox).where(Outbox.key.like("review:%")).order_by(col(Outbox.id))).all()
+        return rows[-1].text  # the newest sitting's
 
 
 async def open_indicator(bot, code: str, user: int) -> ApiCall:
@@ -169,3 +169,23 @@ async def test_the_pics_notice_lists_codes_in_order(bot):
     notice = pic_notice(bot)
     assert "indikator diverifikasi Kanwil</b>: 1.02, 1.10, 2.12, 3.12, 4.01" in notice
     assert notice.index("<code>1.03</code>") < notice.index("<code>10.01</code>")
+
+
+async def test_another_reason_on_an_indicator_already_sent_back_is_a_new_decision_told_to_the_pic(bot):
+    """The Kanwil writes a second reason: recorded as the reason (not as a note), and the PIC is told of it; a PIC
+    cannot type *perlu perbaikan* over it (their note would replace the Kanwil's words)."""
+    hand_in(bot.runtime, ["8.10"])
+    await bot.say("/tandai Tapin 8.10 perlu perbaikan SK belum ditandatangani", STAF)
+    pic_notice(bot)  # the first sitting is told
+    (again,) = replies(await bot.say("/tandai Tapin 8.10 perlu perbaikan Lampiran II belum ada", STAF))
+    assert again.params["text"] == (
+        "✔️ Alasan perbaikan diperbarui: Kabupaten Tapin, indikator <code>8.10</code>. PIC akan diberi tahu.\n"
+        "Alasan: Lampiran II belum ada\nStatus tetap: <b>perlu perbaikan</b>")
+    assert entry(bot.runtime, "8.10") == ("ditolak", None)  # no note of anybody's
+    assert notices(bot.runtime)[-1] == ("8.10", "ditolak", "Lampiran II belum ada")
+    assert "Lampiran II belum ada" in pic_notice(bot)
+    (same,) = replies(await bot.say("/tandai Tapin 8.10 perlu perbaikan Lampiran II belum ada", STAF))
+    assert same.params["text"].startswith("Tidak ada yang diubah") and len(notices(bot.runtime)) == 2
+    (refused,) = replies(await bot.say("/tandai Tapin 8.10 perlu perbaikan sudah saya perbaiki", PIC))
+    assert "hanya dapat diberikan oleh staf Bidang HAM Kanwil" in refused.params["text"]
+    assert entry(bot.runtime, "8.10") == ("ditolak", None) and len(notices(bot.runtime)) == 2

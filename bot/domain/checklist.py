@@ -170,8 +170,8 @@ def set_state(
 ) -> StateChange:
     """Set one indicator's state. ``evidence`` is a data-dukung link (http/https) or a note; with a sending back
     (a change to ``ditolak``, *perlu perbaikan*) it is the reason unless ``reason`` is given (a reason chosen or
-    typed after the button, ignored when the indicator already is *perlu perbaikan*); a sending back needs one, and
-    it is kept with the decision (``bot.domain.decisions``), not as the note.
+    typed after the button); a sending back needs one, and it is kept with the decision (``bot.domain.decisions``),
+    not as the note. ``reason`` on an indicator already sent back is a new reason: a new decision, told to the PIC.
 
     ``may_set(before, after)`` is the caller's right to make this change (see ``bot.domain.access.may_set_state``);
     when it says no, nothing is changed.
@@ -200,6 +200,8 @@ def set_state(
     if sending_back:
         return _send_back(session, clock, cycle, region, indicator, entry, before, actor_id,
                           evidence if reason is None else reason, old)
+    if state is IndicatorState.DITOLAK and entry is not None and reason and reason.strip():
+        return _new_reason(session, clock, region, indicator, entry, actor_id, reason, old)
     if _changes_nothing(old, state, evidence):
         return StateChange(indicator, before, state)  # nothing to record
     if entry is None:
@@ -246,6 +248,26 @@ def _send_back(session: Session, clock: Clock, cycle: Cycle, region: RegionRef, 
     audit.record(session, clock, actor_id, "checklist.state", f"{region.code}/{indicator.code}", region.code,
                  before=old, after={"state": entry.state, "link": entry.link, "note": entry.note, "reason": reason})
     return StateChange(indicator, before, IndicatorState.DITOLAK, reason=reason)
+
+
+def _new_reason(session: Session, clock: Clock, region: RegionRef, indicator: Indicator, entry: ChecklistEntry,
+                actor_id: int | None, reason: str, old: dict[str, str | None]) -> StateChange:
+    """*Perlu perbaikan* again, with another reason, on an indicator already sent back: a new decision of the
+    Kanwil (the PIC is told, as of a sending back), never a note of the PIC's."""
+    try:
+        reason = decisions.check_reason(reason)
+    except UserError as exc:
+        raise ChecklistError(exc.message, **exc.values) from exc
+    last = decisions.last_send_back(session, entry.cycle_id, region.code, indicator.code)
+    if last is not None and last.reason == reason:
+        return StateChange(indicator, IndicatorState.DITOLAK, IndicatorState.DITOLAK)  # the same again: nothing
+    decisions.sent_back_again(session, clock, entry, actor_id, reason)
+    entry.updated_at = clock.now()
+    entry.updated_by = actor_id
+    session.flush()
+    audit.record(session, clock, actor_id, "checklist.state", f"{region.code}/{indicator.code}", region.code,
+                 before=old, after={"state": entry.state, "link": entry.link, "note": entry.note, "reason": reason})
+    return StateChange(indicator, IndicatorState.DITOLAK, IndicatorState.DITOLAK, reason=reason)
 
 
 def _changes_nothing(old: dict[str, str | None], state: IndicatorState, evidence: str | None) -> bool:

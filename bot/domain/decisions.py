@@ -75,6 +75,13 @@ def changed(session: Session, clock: Clock, entry: ChecklistEntry, before: Indic
             decided_by=actor, decided_at=clock.now()))
 
 
+def sent_back_again(session: Session, clock: Clock, entry: ChecklistEntry, actor: int | None, reason: str) -> None:
+    """The Kanwil gives an indicator already sent back another reason: a decision of its own (the PIC is told)."""
+    session.add(ReviewNotice(
+        cycle_id=entry.cycle_id, region_code=entry.region_code, indicator_code=entry.indicator_code,
+        verdict=IndicatorState.DITOLAK.value, reason=reason, decided_by=actor, decided_at=clock.now()))
+
+
 @dataclass(frozen=True)
 class SendBack:
     """The Kanwil's last decision on an indicator, when it was a sending back: its reason (None: none written)."""

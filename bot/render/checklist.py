@@ -177,6 +177,9 @@ def state_changed(t: Translator, region: RegionRef, change: StateChange) -> str:
         lines = [t.fmt("✔️ Tautan data dukung disimpan: {name}, indikator <code>{code}</code>.", **where)]
     elif change.note:
         lines = [t.fmt("✔️ Catatan disimpan: {name}, indikator <code>{code}</code>.", **where)]
+    elif change.reason:  # perlu perbaikan again, for another reason: the PIC is told of it
+        lines = [t.fmt("✔️ Alasan perbaikan diperbarui: {name}, indikator <code>{code}</code>. PIC akan diberi "
+                       "tahu.", **where)]
     else:
         lines = [t.fmt("Tidak ada yang diubah: {name}, indikator <code>{code}</code>.", **where)]
     if change.link:
