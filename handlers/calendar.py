@@ -34,6 +34,7 @@ from handlers.common import (
 from schedules import events as event_service
 from schedules.calendar import EXAMPLE, FORM, Scope, parse_line, parse_when, upcoming
 from schedules.dates import example_day, spelled
+from schedules.planner import passed_offsets, policy_from
 
 UBAH_FORM = "/jadwal_ubah <id> tanggal <tanggal> [HH.MM] | judul|lokasi|catatan|ingatkan <nilai> | konfirmasi"
 UBAH_EXAMPLE = "/jadwal_ubah 12 tanggal {date} 09.00"  # a date ahead: examples never go stale
@@ -163,7 +164,8 @@ async def jadwal_tambah_line(update: Update, context: ContextTypes.DEFAULT_TYPE)
 
 def event_card(context: ContextTypes.DEFAULT_TYPE, event: Event) -> Reply:
     rt = runtime(context)
-    offsets = render_calendar.reminders_text(rt.t, event, rt.settings.opening_offsets)
+    offsets = render_calendar.reminders_text(rt.t, event, rt.settings.opening_offsets,
+                                             passed_offsets(event, policy_from(rt.settings), rt.clock.now()))
     return render_calendar.event_card(rt.t, event, event.timezone, rt.clock.now(), offsets)
 
 

@@ -123,6 +123,12 @@ def close_dues(event: Event, policy: Policy, zone: str) -> list[tuple[datetime, 
     return sorted(seen.items())
 
 
+def passed_offsets(event: Event, policy: Policy, now: datetime) -> frozenset[str]:
+    """The keys of the event's reminders (before its start or close) whose time is over at ``now``, in its own
+    zone: a new event or date plans none of them (``plan_rows``'s ``not_before``), so its card says so."""
+    return frozenset(key for due, key in close_dues(event, policy, event.timezone) if due < now)
+
+
 def escalation_due(event: Event, policy: Policy) -> datetime | None:
     """When the admins and staf hear who was reminded and did not answer; None when nobody is reminded.
 

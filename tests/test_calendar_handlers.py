@@ -443,3 +443,17 @@ async def test_answering_a_reminder_is_audited(bot):
         actions = [(a.action, a.actor_id, a.region_code) for a in session.exec(select(AuditEntry).where(
             AuditEntry.action.like("reminder.%")))]
     assert actions == [("reminder.snooze", VIEWER, "63.05"), ("reminder.ack", VIEWER, "63.05")]
+
+
+async def test_a_new_events_card_says_which_reminders_are_already_over(bot):
+    """Thursday 25 January 2024, 10.00 WITA: a rakor on Tuesday has missed its H-7, one today at 14.00 all but its
+    "2 jam"; those are not planned, and the card does not promise them."""
+    await bot.say("/langganan Tapin", ADMIN, chat_id=GROUP)
+    (reply,) = replies(await bot.say("/jadwal_tambah rakor Kalsel 2024-01-30 09:00 Rakor Selasa", STAF))
+    assert "Pengingat: H-3, H-1, hari H, 2 jam (H-7 sudah lewat)" in reply.params["text"]
+    (reply,) = replies(await bot.say("/jadwal_tambah rakor Kalsel 2024-01-25 14:00 Rakor siang", STAF))
+    assert "Pengingat: 2 jam (H-7, H-3, H-1, hari H sudah lewat)" in reply.params["text"]
+    with bot.runtime.session() as session:
+        event = session.exec(select(Event).where(Event.title == "Rakor siang")).one()
+        keys = {r.offset_key for r in session.exec(select(Reminder).where(Reminder.event_id == event.id))}
+    assert "2h" in keys and not keys & {"7d", "3d", "1d", "0d"}

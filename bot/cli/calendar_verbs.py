@@ -16,6 +16,7 @@ from bot.render import calendar as render_calendar
 from bot.render import plain_text as plain
 from schedules import events as event_service
 from schedules.calendar import get_event, parse_line, parse_when, upcoming
+from schedules.planner import passed_offsets, policy_from
 from schedules.template import load_template
 
 if TYPE_CHECKING:
@@ -47,7 +48,8 @@ def _today(rt: Runtime, session: Session, event_id: int) -> date:
 
 
 def _card(rt: Runtime, event: Event) -> str:
-    offsets = render_calendar.reminders_text(rt.t, event, rt.settings.opening_offsets)
+    offsets = render_calendar.reminders_text(rt.t, event, rt.settings.opening_offsets,
+                                             passed_offsets(event, policy_from(rt.settings), rt.clock.now()))
     return plain(render_calendar.event_card(rt.t, event, event.timezone, rt.clock.now(), offsets).text)
 
 

@@ -95,9 +95,16 @@ def offsets_text(t: Translator, offsets: Iterable[Offset]) -> str:
     return ", ".join(offset_label(t, o) for o in offsets)
 
 
-def reminders_text(t: Translator, event: Event, opening: tuple[Offset, ...] = ()) -> str:
-    """The offsets of an event; a reporting window also names those before it opens (``opening``)."""
-    text = offsets_text(t, offsets_for(event.kind, event.offsets, event.start_time is not None))
+def reminders_text(t: Translator, event: Event, opening: tuple[Offset, ...] = (),
+                   passed: frozenset[str] = frozenset()) -> str:
+    """The offsets of an event; a reporting window also names those before it opens (``opening``); those whose
+    time is already over (``passed``: their keys) are said to be, since nobody will get them."""
+    offsets = offsets_for(event.kind, event.offsets, event.start_time is not None)
+    ahead = [o for o in offsets if o.key not in passed]
+    gone = [o for o in offsets if o.key in passed]
+    text = offsets_text(t, ahead) if ahead else t.gettext("tidak ada lagi")
+    if gone:
+        text += " " + t.fmt("({offsets} sudah lewat)", offsets=offsets_text(t, gone))
     if is_window(event) and opening:
         text = t.gettext("{close} (menjelang ditutup); {open} (menjelang dibuka)").format(
             close=text, open=offsets_text(t, opening))
