@@ -17,6 +17,7 @@ from bot.render import Reply
 from bot.render import calendar as render_calendar
 from bot.render import callbacks as cb
 from bot.render import status as render_status
+from bot.render.people import place
 from handlers import parts
 from handlers.common import (
     button,
@@ -52,9 +53,9 @@ def example_date(context: ContextTypes.DEFAULT_TYPE) -> str:
 
 
 def target_selection(target: RegionRef | ProvinceRef) -> Selection:
-    if isinstance(target, ProvinceRef):
-        return target.name, {r.code for r in regions_of(target.code)}, target.timezone
-    return target.official_name, {target.code}, target.timezone
+    if isinstance(target, ProvinceRef):  # headings name places in full, as /status does
+        return place(target.code), {r.code for r in regions_of(target.code)}, target.timezone
+    return place(target.code), {target.code}, target.timezone
 
 
 async def _selection(update: Update, context: ContextTypes.DEFAULT_TYPE, action: str) -> Selection | None:
@@ -72,7 +73,7 @@ async def _selection(update: Update, context: ContextTypes.DEFAULT_TYPE, action:
     if codes:
         scope = Scope(ScopeKind.PROVINCES if codes[0] in provinces() else ScopeKind.REGIONS,
                       tuple(c for c in codes if (c in provinces()) == (codes[0] in provinces())))
-        return render_calendar.scope_text(rt.t, scope), scope.region_codes(), scope.zone(rt.settings.timezone)
+        return ", ".join(place(c) for c in scope.codes), scope.region_codes(), scope.zone(rt.settings.timezone)
     g = grants_of(update, context)
     if g.admin:
         return rt.t.gettext("semua wilayah"), None, None  # each event in its own zone

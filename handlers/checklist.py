@@ -346,8 +346,9 @@ async def on_reason_button(update: Update, context: ContextTypes.DEFAULT_TYPE, p
     region, code = pressed.region, pressed.code
     if not await require(update, context, Action.EDIT_CHECKLIST, region) or not await require_catalog(update, context):
         return
-    if not indicator_exists(context, code):
-        await stale(update, context)  # a code that is not (or no longer) in the catalog
+    if not indicator_exists(context, code) or not may_set_state(grants_of(update, context), region,
+                                                                 IndicatorState.DITOLAK):
+        await stale(update, context)  # a code not (or no longer) in the catalog; a PIC never gets these buttons
         return
     await parts.query(update).answer()
     if pressed.reason is not None:

@@ -100,17 +100,17 @@ async def test_jadwal_without_a_name_follows_what_the_chat_is_subscribed_to(bot)
     await bot.say("/jadwal_tambah rakor Kalsel 2024-06-19 09:00 Rakor Kalsel")
     await bot.say("/langganan Tapin", STAF, chat_id=GROUP)
     (reply,) = replies(await bot.say("/jadwal", 7001, chat_id=GROUP))  # a member of the bound group
-    assert "<b>Jadwal Kab. Tapin</b>" in reply.params["text"] and "Rakor Kalsel" in reply.params["text"]
+    assert "<b>Jadwal Kabupaten Tapin</b>" in reply.params["text"] and "Rakor Kalsel" in reply.params["text"]
     await bot.say("/langganan Tapin", STAF)  # their own private chat, not their province
     (reply,) = replies(await bot.say("/jadwal", STAF))
-    assert "<b>Jadwal Kab. Tapin</b>" in reply.params["text"], reply.params["text"]
+    assert "<b>Jadwal Kabupaten Tapin</b>" in reply.params["text"], reply.params["text"]
 
 
 async def test_kalender_sends_an_ics_file(bot):
     await bot.say("/jadwal_tambah rakor Kalsel 2024-06-19 09:00 Rakor Kalsel")
     calls = await bot.say("/kalender Kalsel", VIEWER)
     (doc,) = [c for c in calls if c.method == "sendDocument"]
-    assert doc.params["caption"] == "1 acara mendatang: Kalimantan Selatan"
+    assert doc.params["caption"] == "1 acara mendatang: Provinsi Kalimantan Selatan"
     cal = Calendar.from_ical(next(iter(doc.files.values())))
     assert [str(e["summary"]) for e in cal.walk("VEVENT")] == ["Rakor Kalsel"]
     assert [e["categories"].cats for e in cal.walk("VEVENT")] == [["Rapat koordinasi"]]
@@ -122,7 +122,7 @@ async def test_kalender_with_nothing_ahead_answers_as_jadwal_does_and_sends_no_f
     assert [c.method for c in calls if c.method in ("sendDocument", "sendMessage")] == ["sendMessage"]
     (reply,) = replies(calls)
     (agenda,) = replies(await bot.say("/jadwal Papua", VIEWER))
-    assert reply.params["text"] == agenda.params["text"] == "<b>Jadwal Papua</b>\nBelum ada acara mendatang."
+    assert reply.params["text"] == agenda.params["text"] == "<b>Jadwal Provinsi Papua</b>\nBelum ada acara mendatang."
 
 
 async def test_change_and_cancel(bot):

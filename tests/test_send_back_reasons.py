@@ -189,3 +189,18 @@ async def test_another_reason_on_an_indicator_already_sent_back_is_a_new_decisio
     (refused,) = replies(await bot.say("/tandai Tapin 8.10 perlu perbaikan sudah saya perbaiki", PIC))
     assert "hanya dapat diberikan oleh staf Bidang HAM Kanwil" in refused.params["text"]
     assert entry(bot.runtime, "8.10") == ("ditolak", None) and len(notices(bot.runtime)) == 2
+
+
+async def test_a_forged_reason_button_from_a_pic_opens_nothing(bot):
+    """Only the Kanwil gets the reasons; a PIC pressing a forged "Tulis alasan" or reason is answered quietly,
+    no question opens and nothing changes."""
+    hand_in(bot.runtime, ["8.06"])
+    detail = await open_indicator(bot, "8.06", PIC)
+    for data in ("kr|63.05|8.06|tw", "kr|63.05|8.06|r1"):
+        before = len(bot.api.calls)
+        await bot.app.process_update(bot.factory.press(detail, data, PIC))
+        calls = bot.api.calls[before:]
+        assert [c.method for c in calls] == ["answerCallbackQuery"], data
+    assert entry(bot.runtime, "8.06") == ("lengkap", None) and notices(bot.runtime) == []
+    (reply,) = replies(await bot.say("sudah saya perbaiki", PIC))  # no reason question is waiting for this
+    assert "Alasan" not in reply.params["text"]

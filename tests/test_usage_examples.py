@@ -24,7 +24,7 @@ async def test_jadwal_without_an_argument_is_the_askers_own_region(bot):
     await bot.say("/jadwal_tambah rakor Tapin 2024-06-20 09:00 Rakor Tapin")
     await bot.say("/jadwal_tambah rakor Papua 2024-06-21 09:00 Rakor Papua")
     (staf,) = replies(await bot.say("/jadwal", STAF))
-    assert "<b>Jadwal Kalimantan Selatan</b>" in staf.params["text"]
+    assert "<b>Jadwal Provinsi Kalimantan Selatan</b>" in staf.params["text"]
     assert "Rakor Kalsel" in staf.params["text"] and "Rakor Tapin" in staf.params["text"]
     assert "Rakor Papua" not in staf.params["text"] and "Cara pakai" not in staf.params["text"]
     for person in (PIC, VIEWER):
@@ -38,7 +38,7 @@ async def test_kalender_without_an_argument_is_the_askers_own_region(bot):
     await bot.say("/jadwal_tambah rakor Papua 2024-06-21 09:00 Rakor Papua")
     calls = await bot.say("/kalender", STAF)
     (document,) = [c for c in calls if c.method == "sendDocument"]
-    assert "1 acara mendatang: Kalimantan Selatan" in document.params["caption"]
+    assert "1 acara mendatang: Provinsi Kalimantan Selatan" in document.params["caption"]
     events = Calendar.from_ical(next(iter(document.files.values()))).walk("VEVENT")
     assert [str(e["SUMMARY"]) for e in events] == ["Rakor Kalsel"]
 

@@ -37,7 +37,7 @@ def _codes(query: str | None) -> tuple[set[str] | None, str, str | None]:
     if target is None:
         raise UserError(N_("Wilayah “{name}” tidak ditemukan."), name=query)
     if isinstance(target, ProvinceRef):
-        return {r.code for r in regions_of(target.code)}, target.name, target.timezone
+        return {r.code for r in regions_of(target.code)}, f"Provinsi {target.name}", target.timezone
     return {target.code}, target.official_name, target.timezone
 
 
