@@ -35,12 +35,14 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if not grants_of(update, context).has_role:
             await send(update, context, stranger_welcome(rt.t, name))
             return
-    await send(update, context, help_text(rt.t, name))
+    g = grants_of(update, context)
+    await send(update, context, help_text(rt.t, name, kanwil=g.admin or bool(g.staf), pic=bool(g.pic)))
 
 
 async def bantuan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    g = grants_of(update, context)
-    await send(update, context, help_text(runtime(context).t, has_role=g.has_role or bool(g.bound_chat)))
+    g = grants_of(update, context)  # each reads what they may do
+    await send(update, context, help_text(runtime(context).t, has_role=g.has_role or bool(g.bound_chat),
+                                          kanwil=g.admin or bool(g.staf), pic=bool(g.pic)))
 
 
 def register(application: Application) -> None:

@@ -347,8 +347,11 @@ async def test_a_pic_is_told_only_what_a_pic_may_do(bot):
     (tandai_staf,) = replies(await bot.say("/tandai Tapin 1.01 selesai", STAF))
     assert "Status: belum, proses, lengkap, terverifikasi, perlu perbaikan." in text(tandai_staf)
     (help_,) = replies(await bot.say("/bantuan", PIC))
-    assert "lengkap [<i>catatan</i>]: PIC mencatat laporan satu aksi yang sudah diajukan; staf:" in text(help_)
-    assert "Status: belum, proses, lengkap; staf Kanwil juga: terverifikasi, perlu perbaikan." in text(help_)
+    assert "lengkap [<i>catatan</i>]: catat laporan satu aksi yang sudah diajukan" in text(help_)
+    assert "Status: belum, proses, lengkap (terverifikasi dan perlu perbaikan ditetapkan oleh Kanwil)." in text(help_)
+    assert "nilai" not in text(help_) and "/verifikasi" not in text(help_) and "/undang" not in text(help_)
+    (help_staf,) = replies(await bot.say("/bantuan", STAF))
+    assert "lengkap|tidak lengkap [<i>nilai</i>]" in text(help_staf) and "/verifikasi" in text(help_staf)
     assert reports(bot.runtime) == {}
 
 

@@ -40,7 +40,8 @@ async def test_run_console_reads_lines_until_eof(catalog):
     text = out.getvalue()
     assert text.startswith("Konsol Pantau HAM.")
     assert "Kabupaten Tapin, Kalimantan Selatan" in text
-    assert "/checklist wilayah: telusuri kriteria dan indikator" in text
+    assert "/checklist [wilayah]: telusuri kriteria dan indikator" in text
+    assert "/verifikasi [wilayah atau provinsi]" in text  # the console's user is an admin: the Kanwil's commands
 
 
 def test_plain_unescapes():

@@ -83,8 +83,11 @@ def stranger_welcome(t: Translator, first_name: str | None = None) -> Reply:
     return Reply("\n".join(lines))
 
 
-def help_text(t: Translator, first_name: str | None = None, has_role: bool = True) -> Reply:
-    """``has_role=False``: the person is told first that they need an invitation."""
+def help_text(t: Translator, first_name: str | None = None, has_role: bool = True, kanwil: bool = False,
+              pic: bool = False) -> Reply:
+    """What the reader may do: reading for everyone; changing indicators, files, spreadsheets and the history for
+    a PIC (``pic``) and the Kanwil (``kanwil``: staf and admins), who also get their own commands.
+    ``has_role=False``: the person is told first that they need an invitation."""
     lines = []
     if first_name:
         lines.append(t.fmt("Halo, {name}!", name=first_name))
@@ -92,28 +95,44 @@ def help_text(t: Translator, first_name: str | None = None, has_role: bool = Tru
     if not has_role:
         lines += [t.gettext(INVITATION), ""]
     lines += [
-        t.gettext("/status <i>wilayah</i>: progres kab/kota (mis. /status Tapin) atau provinsi (/status Kalsel)"),
-        t.gettext("/belum <i>wilayah</i> [<i>nomor kriteria</i>]: indikator yang belum lengkap"),
-        t.gettext("/checklist <i>wilayah</i>: telusuri kriteria dan indikator"),
-        t.gettext("/tandai <i>wilayah</i> <i>kode</i> <i>status</i> [<i>tautan/catatan</i>]: ubah status (staf, PIC)"),
-        t.gettext("Status: belum, proses, lengkap; staf Kanwil juga: terverifikasi, perlu perbaikan."),
+        t.gettext("/status [<i>wilayah</i>]: progres kab/kota (mis. /status Tapin) atau provinsi (/status Kalsel)"),
+        t.gettext("/belum [<i>wilayah</i>] [<i>nomor kriteria</i>]: indikator yang belum lengkap"),
+        t.gettext("/checklist [<i>wilayah</i>]: telusuri kriteria dan indikator"),
+    ]
+    if pic or kanwil:
+        lines.append(t.gettext("/tandai <i>wilayah</i> <i>kode</i> <i>status</i> [<i>tautan/catatan</i>]: ubah "
+                               "status indikator"))
+        lines.append(t.gettext("Status: belum, proses, lengkap, terverifikasi, perlu perbaikan (dengan alasan).")
+                     if kanwil else
+                     t.gettext("Status: belum, proses, lengkap (terverifikasi dan perlu perbaikan ditetapkan oleh "
+                               "Kanwil)."))
+    lines += ["", t.gettext("/jadwal [<i>wilayah</i>]: rakor dan tenggat mendatang; /kalender: berkas .ics"),
+              t.gettext("/aksi [<i>wilayah</i>]: Aksi HAM per aksi dan periode")]
+    if kanwil:
+        lines.append(t.gettext("/aksi <i>wilayah</i> <i>periode</i> <i>aksi</i> lengkap|tidak lengkap [<i>nilai</i>] "
+                               "[<i>catatan</i>]: periksa laporan satu aksi"))
+    elif pic:
+        lines.append(t.gettext("/aksi <i>wilayah</i> <i>periode</i> <i>aksi</i> lengkap [<i>catatan</i>]: catat "
+                               "laporan satu aksi yang sudah diajukan"))
+    if pic or kanwil:
+        lines += [
+            t.gettext("/riwayat [<i>wilayah</i>]: perubahan terakhir"),
+            t.gettext("/ekspor [<i>wilayah atau provinsi</i>]: laporan dalam berkas Excel (.xlsx); /templat "
+                      "[<i>wilayah</i>]: format isian (.xlsx) untuk diisi lalu dikirim kembali ke bot (impor dengan "
+                      "pratinjau)"),
+            t.gettext("Data dukung: kirim dokumen atau foto dengan keterangan kode indikator (mis. 3.02)."),
+        ]
+    if kanwil:
+        lines += [
+            t.gettext("/verifikasi [<i>wilayah atau provinsi</i>]: periksa data dukung yang diajukan kab/kota, satu "
+                      "kartu per indikator: terverifikasi, perlu perbaikan (dengan alasan) atau lewati"),
+            t.gettext("/jadwal_tambah, /jadwal_ubah, /jadwal_batal, /langganan <i>wilayah</i>, /berhenti, "
+                      "/umumkan, /undang <i>peran</i> <i>wilayah</i>, /anggota, /cabut"),
+            t.gettext("/status nasional: setiap provinsi, berapa kab/kota yang perkiraan predikatnya peduli"),
+        ]
+    lines += [
         "",
-        t.gettext("/jadwal [<i>wilayah</i>]: rakor dan tenggat mendatang; /kalender: berkas .ics"),
-        t.gettext("/aksi [<i>wilayah</i>]: Aksi HAM per aksi dan periode; /aksi <i>wilayah</i> <i>periode</i> "
-                  "<i>aksi</i> lengkap [<i>catatan</i>]: PIC mencatat laporan satu aksi yang sudah diajukan; staf: "
-                  "/aksi <i>wilayah</i> <i>periode</i> <i>aksi</i> lengkap|tidak lengkap [<i>nilai</i>] "
-                  "[<i>catatan</i>]"),
-        t.gettext("/riwayat <i>wilayah</i>: perubahan terakhir"),
-        t.gettext("/ekspor <i>wilayah atau provinsi</i>: laporan dalam berkas Excel (.xlsx); /templat <i>wilayah</i>: "
-                  "format isian (.xlsx) untuk diisi lalu dikirim kembali ke bot (impor dengan pratinjau)"),
-        t.gettext("Data dukung: kirim dokumen atau foto dengan keterangan kode indikator (mis. 3.02)."),
-        t.gettext("Staf: /verifikasi [<i>wilayah atau provinsi</i>]: periksa data dukung yang diajukan kab/kota, satu "
-                  "kartu per indikator: terverifikasi, perlu perbaikan (dengan alasan) atau lewati"),
-        t.gettext("Staf: /jadwal_tambah, /jadwal_ubah, /jadwal_batal, /langganan <i>wilayah</i>, /berhenti, "
-                  "/umumkan, /undang <i>peran</i> <i>wilayah</i>, /anggota, /cabut"),
-        t.gettext("Staf dan admin: /status nasional: setiap provinsi, berapa kab/kota yang perkiraan predikatnya "
-                  "peduli"),
-        "",
+        t.gettext("Tanpa nama wilayah, perintah berlaku untuk kab/kota atau provinsi Anda sendiri."),
         t.gettext("Nama wilayah boleh disingkat (HSS, Jaksel, Sergai), memakai ibu kota (Rantau, Timika) atau "
                   "nama lama (Toba Samosir). Bila ada nama yang sama di provinsi lain, sebutkan provinsinya, "
                   "misalnya: Martapura, Kalsel."),
