@@ -106,7 +106,11 @@ async def aksi(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     needed = NEEDS[command.kind]
     if not await may_read(update, context, needed, catalog=False):
         return
-    resolution = await resolve_or_ask(update, context, command.query, cb.AKSI)
+    # a form that records carries more than a button can: an unclear name gets the corrected command to copy
+    words = context.args or []
+    rest = " ".join(words[len(command.query.split()):])
+    resolution = await resolve_or_ask(update, context, command.query, cb.AKSI,
+                                      command=None if command.kind == "show" else ("/aksi", rest))
     if resolution is None:
         return
     province, region = resolution.province, resolution.region

@@ -421,3 +421,24 @@ async def test_a_bare_period_after_its_window_closed_says_which_year_and_that_it
            "the Kanwil decides whether it is still accepted." in text(english)
     assert not bot.api.refusals
 
+async def test_an_unclear_name_in_a_report_gives_the_corrected_command_to_copy(bot):
+    (typo,) = replies(await bot.say("/aksi Tapinn B04 2 lengkap", PIC))
+    assert buttons_of(typo) == []  # a button could not carry the report: it would be lost
+    assert text(typo).startswith("Wilayah “Tapinn” tidak ditemukan.\nMungkin maksud Anda (ketuk perintahnya untuk "
+                                 "menyalin, lalu kirimkan):\n<code>/aksi Kabupaten Tapin B04 2 lengkap</code>")
+    assert reports(bot.runtime) == {}
+    (year_first,) = replies(await bot.say("/aksi Tapinn 2024 B04 2 tidak lengkap 40 foto <belum> ada", STAF))
+    assert "<code>/aksi Kabupaten Tapin 2024 B04 2 tidak lengkap 40 foto &lt;belum&gt; ada</code>" in text(year_first)
+    (score,) = replies(await bot.say("/aksi Tapinn B04 nilai 87,5", STAF))
+    assert "<code>/aksi Kabupaten Tapin B04 nilai 87,5</code>" in text(score) and buttons_of(score) == []
+    (listed,) = replies(await bot.say("/aksi Tapinn jumlah 8", STAF))
+    assert "<code>/aksi Kabupaten Tapin jumlah 8</code>" in text(listed) and buttons_of(listed) == []
+    assert reports(bot.runtime) == {} and audits(bot.runtime, "aksi.actions") == 0
+    (copied,) = replies(await bot.say("/aksi Kabupaten Tapin B04 2 lengkap", PIC))  # the copied command works
+    assert text(copied).startswith("✔️ Laporan Aksi 2 B04 2024 dicatat: <b>diajukan</b>")
+    (view,) = replies(await bot.say("/aksi Tapinn", PIC))  # reading: a button still shows the grid
+    assert "Kab. Tapin (Kalimantan Selatan)" in [label for label, _ in buttons_of(view)]
+    (grid,) = replies(await bot.press(view, "Kab. Tapin (Kalimantan Selatan)", PIC))
+    assert "<b>Aksi HAM 2024: Kabupaten Tapin</b>" in text(grid)
+    assert not bot.api.refusals
+
