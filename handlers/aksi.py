@@ -94,7 +94,10 @@ async def aksi(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         g = grants_of(update, context)
         mine = g.default_target() if command.kind == "show" else None
         if mine is None:  # the forms this person may use, with the period being reported (or next)
-            await send(update, context, render_aksi.usage(rt.t, today(context), g.admin or bool(g.staf), bool(g.pic)))
+            own = g.default_target()
+            await send(update, context, render_aksi.usage(
+                rt.t, today(context), g.admin or bool(g.staf), bool(g.pic),
+                "region" if isinstance(own, RegionRef) else "province" if own is not None else None))
             return
         if not await may_read(update, context, Action.VIEW, catalog=False):
             return

@@ -18,7 +18,7 @@ from bot.domain.aksi_targets import read as read_targets
 from bot.domain.aksi_targets import target_for
 from bot.domain.people import Grants
 from bot.reference import regions
-from tests.conftest import PIC, STAF, VIEWER, replies
+from tests.conftest import ADMIN, PIC, STAF, VIEWER, replies
 from tests.fakes import buttons_of
 
 TAPIN = regions()["63.05"]
@@ -391,7 +391,7 @@ async def test_aksi_alone_is_the_askers_own_kab_kota_or_a_pick_of_the_province(b
     assert not bot.api.refusals
 
 
-# -- the re-review of Dec 2026: a late report says so -------------------------------------------------------------
+# -- the re-review of Dec 2026: late reports, suggestions that keep the report, whose /aksi alone ------------------
 async def test_a_bare_period_after_its_window_closed_says_which_year_and_that_it_is_late(bot):
     bot.runtime.clock.set(AFTER_B12)
     (late,) = replies(await bot.say("/aksi Tapin B04 2 lengkap", PIC))  # B04 2027 has not begun: this is B04 2026
@@ -441,4 +441,19 @@ async def test_an_unclear_name_in_a_report_gives_the_corrected_command_to_copy(b
     (grid,) = replies(await bot.press(view, "Kab. Tapin (Kalimantan Selatan)", PIC))
     assert "<b>Aksi HAM 2024: Kabupaten Tapin</b>" in text(grid)
     assert not bot.api.refusals
+
+async def test_aksi_alone_is_explained_only_to_those_it_means_something_to(bot):
+    (admin,) = replies(await bot.say("/aksi", ADMIN))  # an admin has no kab/kota of their own
+    assert "Cara pakai /aksi:" in text(admin) and "saja" not in text(admin)
+    (pic,) = replies(await bot.say("/aksi B04 2 lengkap", PIC))
+    assert "<code>/aksi Tapin</code>: setiap aksi tahun ini per periode (B04, B08, B12), nilai capaian dan target; " \
+           "<code>/aksi</code> saja: kab/kota Anda" in text(pic)
+    (viewer,) = replies(await bot.say("/aksi B04 2 lengkap", VIEWER))
+    assert "<code>/aksi</code> saja: kab/kota Anda" in text(viewer)
+    (staf,) = replies(await bot.say("/aksi B04 2 lengkap", STAF))
+    assert "<code>/aksi</code> saja: pilih kab/kota provinsi Anda" in text(staf)
+    await bot.say("/bahasa en", ADMIN)
+    (english,) = replies(await bot.say("/aksi", ADMIN))
+    assert "<code>/aksi Tapin</code>: each action of this year by period (B04, B08, B12), the scores and the " \
+           "target\n" in text(english) and "alone" not in text(english)
 

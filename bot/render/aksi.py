@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from babel.dates import format_date, get_month_names
 
@@ -257,16 +258,19 @@ def _example(today: date) -> tuple[str, int, str]:
     return period.code, year, period.code if year == today.year else f"{period.code} {year}"
 
 
-def usage(t: Translator, today: date, kanwil: bool, pic: bool) -> Reply:
+def usage(t: Translator, today: date, kanwil: bool, pic: bool, own: Literal["region", "province"] | None) -> Reply:
     """Every form of ``/aksi`` the reader may use, with the period being reported (or next) and its year in the
     examples (they never go stale): the Kanwil's forms to staf and admins, handing in to a PIC, reading to the
-    others."""
+    others. ``own``: what ``/aksi`` alone shows the reader (their kab/kota, a pick of their province's), told
+    only to those who have one (an admin has none)."""
     period, year, typed = _example(today)
-    lines = [
-        t.gettext("Cara pakai /aksi:"),
-        t.gettext("<code>/aksi Tapin</code>: setiap aksi tahun ini per periode (B04, B08, B12), nilai capaian dan "
-                  "target; <code>/aksi</code> saja: kab/kota Anda"),
-    ]
+    view = t.gettext("<code>/aksi Tapin</code>: setiap aksi tahun ini per periode (B04, B08, B12), nilai capaian dan "
+                     "target")
+    if own == "region":
+        view += t.gettext("; <code>/aksi</code> saja: kab/kota Anda")
+    elif own == "province":
+        view += t.gettext("; <code>/aksi</code> saja: pilih kab/kota provinsi Anda")
+    lines = [t.gettext("Cara pakai /aksi:"), view]
     if kanwil:
         lines += [
             t.fmt("<code>/aksi Tapin {period} {year} 2 lengkap 80</code>: laporan Aksi 2 periode {period} lengkap, "
