@@ -4,12 +4,15 @@ and the strict stand-in of the Bot API, in Indonesian and in English."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
+from babel.messages.pofile import read_po
 from sqlmodel import select
 
 from bot.core.errors import UserError
+from bot.core.i18n import LOCALES_DIR as LOCALES
 from bot.core.models import AksiAction, AksiActionReport, AksiStatus, AuditEntry
 from bot.core.telegram_text import MAX_TEXT, visible_length
 from bot.domain.access import aksi_refusal, aksi_status_as
@@ -421,6 +424,7 @@ async def test_a_bare_period_after_its_window_closed_says_which_year_and_that_it
            "the Kanwil decides whether it is still accepted." in text(english)
     assert not bot.api.refusals
 
+
 async def test_an_unclear_name_in_a_report_gives_the_corrected_command_to_copy(bot):
     (typo,) = replies(await bot.say("/aksi Tapinn B04 2 lengkap", PIC))
     assert buttons_of(typo) == []  # a button could not carry the report: it would be lost
@@ -442,6 +446,7 @@ async def test_an_unclear_name_in_a_report_gives_the_corrected_command_to_copy(b
     assert "<b>Aksi HAM 2024: Kabupaten Tapin</b>" in text(grid)
     assert not bot.api.refusals
 
+
 async def test_aksi_alone_is_explained_only_to_those_it_means_something_to(bot):
     (admin,) = replies(await bot.say("/aksi", ADMIN))  # an admin has no kab/kota of their own
     assert "Cara pakai /aksi:" in text(admin) and "saja" not in text(admin)
@@ -457,3 +462,12 @@ async def test_aksi_alone_is_explained_only_to_those_it_means_something_to(bot):
     assert "<code>/aksi Tapin</code>: each action of this year by period (B04, B08, B12), the scores and the " \
            "target\n" in text(english) and "alone" not in text(english)
 
+
+async def test_english_says_staff_not_staf(bot):
+    await bot.say("/bahasa en", PIC)
+    (beyond,) = replies(await bot.say("/aksi Tapin B04 7 lengkap", PIC))
+    assert text(beyond).endswith("if action 7 does exist, ask the Kanwil staff to change the list.")
+    catalog = read_po((LOCALES / "en" / "LC_MESSAGES" / "messages.po").open("rb"))
+    leaks = [m.id for m in catalog if m.id and re.search(r"\bstaf\b|\bkab/kota\b", " ".join(
+        [m.string] if isinstance(m.string, str) else m.string).replace("staf, pic or pemantau", ""))]
+    assert leaks == []  # "staf, pic or pemantau" are the role words typed in /undang
