@@ -12,7 +12,7 @@ from bot.core import limits, zones
 from bot.core.errors import UserError
 from bot.core.models import AksiStatus
 from bot.domain.access import Action, allowed, is_kanwil
-from bot.domain.aksi import actions_of, record_action, record_report, set_list, typed_name
+from bot.domain.aksi import NotStarted, actions_of, closed_on, record_action, record_report, set_list, typed_name
 from bot.domain.aksi_command import AksiCommand, parse
 from bot.domain.aksi_grid import grid
 from bot.domain.people import Grants
@@ -64,7 +64,10 @@ def _apply(rt: Runtime, g: Grants, actor: int | None, region: RegionRef, command
             case AksiCommand(kind="action", period=str(period), number=int(number), status=AksiStatus() as status):
                 done = record_action(session, rt.clock, g, region, year, period, number, status, command.nilai,
                                      command.text, actor, default)
-                note = render_aksi.recorded(t, done)
+                # a PIC's hand-in after the window is late; a bare period after it closed is this year's: say so
+                late = done.status is AksiStatus.DIAJUKAN and not is_kanwil(g, region)
+                closed = closed_on(rt.clock, region, year, done.period) if late or command.year is None else None
+                note = render_aksi.recorded(t, done, closed, late)
             case AksiCommand(kind="period", period=str(period)):
                 record_report(session, rt.clock, region, year, period, command.nilai, actor)
                 note = render_aksi.period_recorded(t, period, year, command.nilai)
@@ -91,7 +94,10 @@ async def aksi(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         g = grants_of(update, context)
         mine = g.default_target() if command.kind == "show" else None
         if mine is None:  # the forms this person may use, with the period being reported (or next)
-            await send(update, context, render_aksi.usage(rt.t, today(context), g.admin or bool(g.staf), bool(g.pic)))
+            own = g.default_target()
+            await send(update, context, render_aksi.usage(
+                rt.t, today(context), g.admin or bool(g.staf), bool(g.pic),
+                "region" if isinstance(own, RegionRef) else "province" if own is not None else None))
             return
         if not await may_read(update, context, Action.VIEW, catalog=False):
             return
@@ -103,7 +109,11 @@ async def aksi(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     needed = NEEDS[command.kind]
     if not await may_read(update, context, needed, catalog=False):
         return
-    resolution = await resolve_or_ask(update, context, command.query, cb.AKSI)
+    # a form that records carries more than a button can: an unclear name gets the corrected command to copy
+    words = context.args or []
+    rest = " ".join(words[len(command.query.split()):])
+    resolution = await resolve_or_ask(update, context, command.query, cb.AKSI,
+                                      command=None if command.kind == "show" else ("/aksi", rest))
     if resolution is None:
         return
     province, region = resolution.province, resolution.region
@@ -124,6 +134,9 @@ async def aksi(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     g = grants_of(update, context)
     try:
         reply = _apply(rt, g, user_id(update), region, command)
+    except NotStarted as exc:
+        await send(update, context, render_aksi.not_started(rt.t, exc))
+        return
     except UserError as exc:
         await send_error(update, context, exc)
         return

@@ -4,12 +4,15 @@ and the strict stand-in of the Bot API, in Indonesian and in English."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
+from babel.messages.pofile import read_po
 from sqlmodel import select
 
 from bot.core.errors import UserError
+from bot.core.i18n import LOCALES_DIR as LOCALES
 from bot.core.models import AksiAction, AksiActionReport, AksiStatus, AuditEntry
 from bot.core.telegram_text import MAX_TEXT, visible_length
 from bot.domain.access import aksi_refusal, aksi_status_as
@@ -18,7 +21,7 @@ from bot.domain.aksi_targets import read as read_targets
 from bot.domain.aksi_targets import target_for
 from bot.domain.people import Grants
 from bot.reference import regions
-from tests.conftest import PIC, STAF, VIEWER, replies
+from tests.conftest import ADMIN, PIC, STAF, VIEWER, replies
 from tests.fakes import buttons_of
 
 TAPIN = regions()["63.05"]
@@ -300,8 +303,14 @@ async def test_after_the_last_window_closes_the_grid_points_to_next_years_first_
         assert "Masa pelaporan B12 ditutup Sabtu, 5 Desember 2026." in body
         assert "Periode berikutnya: <b>B04 2027</b> (masa pelaporan biasanya 28 April–6 Mei 2027)." in body
         assert "B04 2 lengkap" not in body  # never B04 2026, closed since May
-    assert "<i>Laporan B04 2027 dapat dicatat mulai 1 Januari 2027.</i> <i>Catat laporan yang sudah diajukan: " \
-           "/aksi Tapin B04 2027 2 lengkap [catatan]</i>" in text(replies(await bot.say("/aksi Tapin", PIC))[0])
+    for person in (PIC, STAF):  # B04 2027 cannot be recorded before 1 January: say from when, and no command yet
+        lines = text(replies(await bot.say("/aksi Tapin", person))[0]).split("\n")
+        assert "<i>Laporan B04 2027 dapat dicatat mulai 1 Januari 2027.</i>" in lines
+        assert not any("Catat" in line or "B04 2027 2" in line for line in lines)
+    bot.runtime.clock.set(datetime(2026, 12, 31, 16, 0, tzinfo=UTC))  # 1 January 2027, 00:00 WITA: it has begun
+    (begun,) = replies(await bot.say("/aksi Tapin 2027", PIC))
+    assert "<i>Catat laporan yang sudah diajukan: /aksi Tapin B04 2 lengkap [catatan]</i>" in text(begun)
+    assert "dapat dicatat mulai" not in text(begun)
     bot.runtime.clock.set(LAST_DAY_B12)  # the window's last day: still B12, nothing closed yet
     (open_,) = replies(await bot.say("/aksi Tapin", PIC))
     assert "<b>B12</b> (masa pelaporan biasanya 28 November–5 Desember)" in text(open_)
@@ -362,8 +371,8 @@ async def test_a_report_for_a_period_that_has_not_begun_is_refused(bot):
         (refused,) = replies(await bot.say(line, person))
         assert text(refused) == ("⚠️ Periode {} 2027 belum dimulai; laporannya dapat dicatat mulai 1 Januari 2027 "
                                  "(masa pelaporan biasanya {}).").format(*(
-                                     ("B04", "28 April 2027 sampai 6 Mei 2027") if "B04" in line
-                                     else ("B12", "28 November 2027 sampai 5 Desember 2027")))
+                                     ("B04", "28 April–6 Mei 2027") if "B04" in line  # as the grid writes it
+                                     else ("B12", "28 November–5 Desember 2027")))
     assert reports(bot.runtime) == {} and audits(bot.runtime, "aksi.action") == 0
     assert audits(bot.runtime, "aksi.record") == 0
     (titled,) = replies(await bot.say("/aksi Tapin 2027 judul 1 Layanan ramah disabilitas", STAF))  # planning ahead
@@ -386,3 +395,82 @@ async def test_aksi_alone_is_the_askers_own_kab_kota_or_a_pick_of_the_province(b
     (grid,) = replies(await bot.press(pick, next(label for label, _ in buttons_of(pick) if "Tapin" in label), STAF))
     assert "<b>Aksi HAM 2024: Kabupaten Tapin</b>" in text(grid)
     assert not bot.api.refusals
+
+
+# -- the re-review of Dec 2026: late reports, suggestions that keep the report, whose /aksi alone ------------------
+async def test_a_bare_period_after_its_window_closed_says_which_year_and_that_it_is_late(bot):
+    bot.runtime.clock.set(AFTER_B12)
+    (late,) = replies(await bot.say("/aksi Tapin B04 2 lengkap", PIC))  # B04 2027 has not begun: this is B04 2026
+    assert text(late).startswith(
+        "✔️ Laporan Aksi 2 B04 2026 dicatat: <b>diajukan</b> (menunggu pemeriksaan Kanwil).\n"
+        "Perhatian: masa pelaporan B04 2026 sudah ditutup Rabu, 6 Mei 2026, jadi laporan ini terlambat; Kanwil yang "
+        "menentukan apakah laporan ini masih diterima.\n")
+    assert reports(bot.runtime) == {("B04", 2): ("diajukan", None, None)}  # recorded: the Kanwil may accept it
+    (typed,) = replies(await bot.say("/aksi Tapin B12 2026 3 lengkap", PIC))  # late however the year is written
+    assert "Perhatian: masa pelaporan B12 2026 sudah ditutup Sabtu, 5 Desember 2026, jadi laporan ini terlambat" \
+        in text(typed)
+    (staf,) = replies(await bot.say("/aksi Tapin B04 2 lengkap 80", STAF))  # the Kanwil checks after the window
+    assert text(staf).startswith("✔️ Laporan Aksi 2 B04 2026 dicatat: <b>lengkap</b>, nilai capaian 80.\n"
+                                 "Laporan ini untuk B04 2026; masa pelaporannya ditutup Rabu, 6 Mei 2026.\n")
+    assert "terlambat" not in text(staf)
+    (named,) = replies(await bot.say("/aksi Tapin B12 2026 3 lengkap 75", STAF))  # the year typed: nothing to add
+    assert text(named).startswith("✔️ Laporan Aksi 3 B12 2026 dicatat: <b>lengkap</b>, nilai capaian 75.\n<b>Aksi HAM")
+    (same,) = replies(await bot.say("/aksi Tapin B04 2 lengkap 80", STAF))  # nothing changed: nothing to warn of
+    assert text(same).startswith("Laporan Aksi 2 B04 2026 sudah tercatat seperti itu; tidak ada yang diubah.\n<b>")
+    bot.runtime.clock.set(LAST_DAY_B12)  # the window's last day: on time
+    (on_time,) = replies(await bot.say("/aksi Tapin B12 4 lengkap", PIC))
+    assert "Perhatian" not in text(on_time) and "ditutup" not in text(on_time)
+    bot.runtime.clock.set(AFTER_B12)
+    await bot.say("/bahasa en", PIC)
+    (english,) = replies(await bot.say("/aksi Tapin B08 5 lengkap", PIC))
+    assert "Note: the reporting period of B08 2026 closed on Saturday, 5 September 2026, so this report is late; " \
+           "the Kanwil decides whether it is still accepted." in text(english)
+    assert not bot.api.refusals
+
+
+async def test_an_unclear_name_in_a_report_gives_the_corrected_command_to_copy(bot):
+    (typo,) = replies(await bot.say("/aksi Tapinn B04 2 lengkap", PIC))
+    assert buttons_of(typo) == []  # a button could not carry the report: it would be lost
+    assert text(typo).startswith("Wilayah “Tapinn” tidak ditemukan.\nMungkin maksud Anda (ketuk perintahnya untuk "
+                                 "menyalin, lalu kirimkan):\n<code>/aksi Kabupaten Tapin B04 2 lengkap</code>")
+    assert reports(bot.runtime) == {}
+    (year_first,) = replies(await bot.say("/aksi Tapinn 2024 B04 2 tidak lengkap 40 foto <belum> ada", STAF))
+    assert "<code>/aksi Kabupaten Tapin 2024 B04 2 tidak lengkap 40 foto &lt;belum&gt; ada</code>" in text(year_first)
+    (score,) = replies(await bot.say("/aksi Tapinn B04 nilai 87,5", STAF))
+    assert "<code>/aksi Kabupaten Tapin B04 nilai 87,5</code>" in text(score) and buttons_of(score) == []
+    (listed,) = replies(await bot.say("/aksi Tapinn jumlah 8", STAF))
+    assert "<code>/aksi Kabupaten Tapin jumlah 8</code>" in text(listed) and buttons_of(listed) == []
+    assert reports(bot.runtime) == {} and audits(bot.runtime, "aksi.actions") == 0
+    (copied,) = replies(await bot.say("/aksi Kabupaten Tapin B04 2 lengkap", PIC))  # the copied command works
+    assert text(copied).startswith("✔️ Laporan Aksi 2 B04 2024 dicatat: <b>diajukan</b>")
+    (view,) = replies(await bot.say("/aksi Tapinn", PIC))  # reading: a button still shows the grid
+    assert "Kab. Tapin (Kalimantan Selatan)" in [label for label, _ in buttons_of(view)]
+    (grid,) = replies(await bot.press(view, "Kab. Tapin (Kalimantan Selatan)", PIC))
+    assert "<b>Aksi HAM 2024: Kabupaten Tapin</b>" in text(grid)
+    assert not bot.api.refusals
+
+
+async def test_aksi_alone_is_explained_only_to_those_it_means_something_to(bot):
+    (admin,) = replies(await bot.say("/aksi", ADMIN))  # an admin has no kab/kota of their own
+    assert "Cara pakai /aksi:" in text(admin) and "saja" not in text(admin)
+    (pic,) = replies(await bot.say("/aksi B04 2 lengkap", PIC))
+    assert "<code>/aksi Tapin</code>: setiap aksi tahun ini per periode (B04, B08, B12), nilai capaian dan target; " \
+           "<code>/aksi</code> saja: kab/kota Anda" in text(pic)
+    (viewer,) = replies(await bot.say("/aksi B04 2 lengkap", VIEWER))
+    assert "<code>/aksi</code> saja: kab/kota Anda" in text(viewer)
+    (staf,) = replies(await bot.say("/aksi B04 2 lengkap", STAF))
+    assert "<code>/aksi</code> saja: pilih kab/kota provinsi Anda" in text(staf)
+    await bot.say("/bahasa en", ADMIN)
+    (english,) = replies(await bot.say("/aksi", ADMIN))
+    assert "<code>/aksi Tapin</code>: each action of this year by period (B04, B08, B12), the scores and the " \
+           "target\n" in text(english) and "alone" not in text(english)
+
+
+async def test_english_says_staff_not_staf(bot):
+    await bot.say("/bahasa en", PIC)
+    (beyond,) = replies(await bot.say("/aksi Tapin B04 7 lengkap", PIC))
+    assert text(beyond).endswith("if action 7 does exist, ask the Kanwil staff to change the list.")
+    catalog = read_po((LOCALES / "en" / "LC_MESSAGES" / "messages.po").open("rb"))
+    leaks = [m.id for m in catalog if m.id and re.search(r"\bstaf\b|\bkab/kota\b", " ".join(
+        [m.string] if isinstance(m.string, str) else m.string).replace("staf, pic or pemantau", ""))]
+    assert leaks == []  # "staf, pic or pemantau" are the role words typed in /undang

@@ -183,25 +183,48 @@ def set_list(session: Session, clock: Clock, region: RegionRef, year: int, count
 
 
 # -- the report of one action in one period -----------------------------------------------------------
-NOT_STARTED = N_("Periode {period} {year} belum dimulai; laporannya dapat dicatat mulai {start} (masa pelaporan "
-                 "biasanya {open} sampai {close}).")
+NOT_STARTED = N_("Periode {period} {year} belum dimulai; laporannya dapat dicatat mulai {start}.")
+
+
+class NotStarted(UserError):
+    """A report of a period that has not begun: the message (for any reader, e.g. an import's row) and the
+    usual window, which ``/aksi`` adds in the grid's own date-range format (``bot/render/aksi.py``)."""
+
+    def __init__(self, period: str, year: int, start: date, window: tuple[date, date]) -> None:
+        super().__init__(NOT_STARTED, period=period, year=str(year), start=start)
+        self.window = window
 
 
 def not_started(today: date, year: int, period: str) -> tuple[str, dict[str, object]] | None:
     """Why a report of ``period`` of ``year`` cannot be recorded on ``today`` (the months it covers have not
-    begun: message id and values), or None when it can. Past periods can always be recorded."""
+    begun: message id and values, as an import's row error), or None when it can. Past periods can always be
+    recorded."""
     found = periods.period_of(period, year)
     if found is None or today >= found.starts(year):
         return None
-    start, end = found.window(year)
-    return NOT_STARTED, {"period": found.code, "year": str(year), "start": found.starts(year), "open": start,
-                         "close": end}
+    return NOT_STARTED, {"period": found.code, "year": str(year), "start": found.starts(year)}
+
+
+def local_today(clock: Clock, region: RegionRef) -> date:
+    return clock.now().astimezone(zones.zone(region.timezone)).date()
 
 
 def check_started(clock: Clock, region: RegionRef, year: int, period: str) -> None:
-    """``UserError`` when ``period`` of ``year`` has not begun yet in ``region``'s own time zone."""
-    if refused := not_started(clock.now().astimezone(zones.zone(region.timezone)).date(), year, period):
-        raise UserError(refused[0], **refused[1])
+    """``NotStarted`` (a ``UserError``) when ``period`` of ``year`` has not begun yet in ``region``'s own time
+    zone."""
+    found = periods.period_of(period, year)
+    if found is not None and not_started(local_today(clock, region), year, period):
+        raise NotStarted(found.code, year, found.starts(year), found.window(year))
+
+
+def closed_on(clock: Clock, region: RegionRef, year: int, period: str) -> date | None:
+    """The day the usual reporting window of ``period`` of ``year`` closed, when it closed before today in
+    ``region``'s own time zone (a report recorded now is late); None while it is open or ahead."""
+    found = periods.period_of(period, year)
+    if found is None:
+        return None
+    end = found.window(year)[1]
+    return end if end < local_today(clock, region) else None
 
 
 @dataclass(frozen=True)

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from babel.dates import format_date, get_month_names
 
 from bot.core.i18n import N_, Markup, Translator
 from bot.core.models import AksiActionReport, AksiStatus
 from bot.domain import periods as aksi_periods
-from bot.domain.aksi import ActionRecord, typed_name
+from bot.domain.aksi import ActionRecord, NotStarted, typed_name
 from bot.domain.aksi_grid import Grid, Outstanding, PeriodView
 from bot.domain.aksi_targets import Target
 from bot.domain.labels import aksi_status_label as status_label
 from bot.render import Button, Reply
 from bot.render import callbacks as cb
+from bot.render.common import error
 from bot.render.people import person_name
 
 ICONS = {AksiStatus.LENGKAP: "✅", AksiStatus.DIAJUKAN: "☑️", AksiStatus.TIDAK_LENGKAP: "❌"}
@@ -34,6 +36,15 @@ def period_label(t: Translator, period: str, year: int | None = None) -> str:
     months = get_month_names("wide", locale=t.locale)
     return Markup(t.fmt("{period} ({first}–{last})", period=period, first=months[found.first_month],
                         last=months[found.last_month]))
+
+
+def window(t: Translator, start: date, end: date, year: bool = True) -> str:
+    """``28 April–6 Mei 2027`` (``year``) or ``28 November–5 Desember``: the one way a reporting window is
+    written, in the grid and in a refusal; a window across the new year names both years."""
+    if year and start.year != end.year:
+        return Markup(f"{t.escape(start)}–{t.escape(end)}")
+    return Markup(t.escape(format_date(start, "d MMMM", t.locale)) + "–"
+                  + t.escape(format_date(end, "d MMMM y" if year else "d MMMM", t.locale)))
 
 
 def _cut(text: str, limit: int) -> str:
@@ -158,15 +169,14 @@ def grid_reply(t: Translator, grid: Grid, recorded: str | None = None, hint: str
         work = Outstanding(focus.total, focus.unreported if not focus.whole_only else (),
                            focus.numbers(AksiStatus.TIDAK_LENGKAP))
         start, end = grid.focus_window
-        window = Markup(t.fmt("masa pelaporan biasanya {start}–{end}", start=format_date(start, "d MMMM", t.locale),
-                              end=format_date(end, "d MMMM", t.locale)))
+        usual = Markup(t.fmt("masa pelaporan biasanya {window}", window=window(t, start, end, year=False)))
         lines.append("")
         if work.has_work:
-            lines.append(t.fmt("<b>{period}</b> ({window}): {missing}.", period=focus.code, window=window,
+            lines.append(t.fmt("<b>{period}</b> ({window}): {missing}.", period=focus.code, window=usual,
                                missing=missing_sentence(t, focus.code, work)))
         else:
             lines.append(t.fmt("<b>{period}</b> ({window}): semua aksi sudah dilaporkan.", period=focus.code,
-                               window=window))
+                               window=usual))
     if grid.closed is not None or grid.upcoming is not None:
         lines.append("")
     if grid.closed is not None:
@@ -174,9 +184,8 @@ def grid_reply(t: Translator, grid: Grid, recorded: str | None = None, hint: str
         lines.append(t.fmt("Masa pelaporan {period} ditutup {date}.", period=code, date=t.date(closed_on)))
     if grid.upcoming is not None:
         code, year, start, end = grid.upcoming
-        lines.append(t.fmt("Periode berikutnya: <b>{period} {year}</b> (masa pelaporan biasanya {start}–{end}).",
-                           period=code, year=str(year), start=format_date(start, "d MMMM", t.locale),
-                           end=format_date(end, "d MMMM y", t.locale)))
+        lines.append(t.fmt("Periode berikutnya: <b>{period} {year}</b> (masa pelaporan biasanya {window}).",
+                           period=code, year=str(year), window=window(t, start, end)))
     if hint:
         lines.append(hint)
     if aksi_periods.is_assumed(grid.year):
@@ -219,7 +228,9 @@ def period_reply(t: Translator, grid: Grid, code: str) -> Reply:
     return Reply("\n".join(lines), _period_buttons(t, grid, code))
 
 
-def recorded(t: Translator, record: ActionRecord) -> str:
+def recorded(t: Translator, record: ActionRecord, closed: date | None = None, late: bool = False) -> str:
+    """The confirmation of one action's report. ``closed``: the day the period's usual window closed, said when
+    the period was read from a bare code (which year it is) or the report is a PIC's ``late`` hand-in."""
     if not record.changed:
         return t.fmt("Laporan Aksi {number} {period} {year} sudah tercatat seperti itu; tidak ada yang diubah.",
                      number=record.number, period=record.period, year=str(record.year))
@@ -229,7 +240,15 @@ def recorded(t: Translator, record: ActionRecord) -> str:
         text += t.fmt(", nilai capaian {value}", value=float(record.nilai))
     if record.status is AksiStatus.DIAJUKAN:
         text += t.gettext(" (menunggu pemeriksaan Kanwil)")
-    return text + "."
+    text += "."
+    if closed is not None and late:
+        text += "\n" + t.fmt("Perhatian: masa pelaporan {period} {year} sudah ditutup {date}, jadi laporan ini "
+                             "terlambat; Kanwil yang menentukan apakah laporan ini masih diterima.",
+                             period=record.period, year=str(record.year), date=t.date(closed))
+    elif closed is not None:
+        text += "\n" + t.fmt("Laporan ini untuk {period} {year}; masa pelaporannya ditutup {date}.",
+                             period=record.period, year=str(record.year), date=t.date(closed))
+    return text
 
 
 def _example(today: date) -> tuple[str, int, str]:
@@ -239,16 +258,19 @@ def _example(today: date) -> tuple[str, int, str]:
     return period.code, year, period.code if year == today.year else f"{period.code} {year}"
 
 
-def usage(t: Translator, today: date, kanwil: bool, pic: bool) -> Reply:
+def usage(t: Translator, today: date, kanwil: bool, pic: bool, own: Literal["region", "province"] | None) -> Reply:
     """Every form of ``/aksi`` the reader may use, with the period being reported (or next) and its year in the
     examples (they never go stale): the Kanwil's forms to staf and admins, handing in to a PIC, reading to the
-    others."""
+    others. ``own``: what ``/aksi`` alone shows the reader (their kab/kota, a pick of their province's), told
+    only to those who have one (an admin has none)."""
     period, year, typed = _example(today)
-    lines = [
-        t.gettext("Cara pakai /aksi:"),
-        t.gettext("<code>/aksi Tapin</code>: setiap aksi tahun ini per periode (B04, B08, B12), nilai capaian dan "
-                  "target; <code>/aksi</code> saja: kab/kota Anda"),
-    ]
+    view = t.gettext("<code>/aksi Tapin</code>: setiap aksi tahun ini per periode (B04, B08, B12), nilai capaian dan "
+                     "target")
+    if own == "region":
+        view += t.gettext("; <code>/aksi</code> saja: kab/kota Anda")
+    elif own == "province":
+        view += t.gettext("; <code>/aksi</code> saja: pilih kab/kota provinsi Anda")
+    lines = [t.gettext("Cara pakai /aksi:"), view]
     if kanwil:
         lines += [
             t.fmt("<code>/aksi Tapin {period} {year} 2 lengkap 80</code>: laporan Aksi 2 periode {period} lengkap, "
@@ -284,17 +306,23 @@ def hint(t: Translator, grid: Grid, kanwil: bool) -> str:
     if year != grid.year:
         typed = f"{period} {year}"
     name = typed_name(grid.region)
-    if kanwil:
-        text = t.fmt("<i>Catat: /aksi {name} {period} 2 lengkap 80 · /aksi {name} {period} 2 tidak lengkap "
-                     "[catatan]</i>", name=name, period=typed)
-    else:
-        text = t.fmt("<i>Catat laporan yang sudah diajukan: /aksi {name} {period} 2 lengkap [catatan]</i>", name=name,
-                     period=typed)
     found = aksi_periods.period_of(period, year)
-    if found is not None and grid.today < found.starts(year):
-        text = t.fmt("<i>Laporan {period} {year} dapat dicatat mulai {start}.</i>", period=period, year=str(year),
-                     start=found.starts(year)) + " " + text
-    return Markup(text)
+    if found is not None and grid.today < found.starts(year):  # nothing to record yet: say from when, only
+        return Markup(t.fmt("<i>Laporan {period} {year} dapat dicatat mulai {start}.</i>", period=period,
+                            year=str(year), start=found.starts(year)))
+    if kanwil:
+        return Markup(t.fmt("<i>Catat: /aksi {name} {period} 2 lengkap 80 · /aksi {name} {period} 2 tidak lengkap "
+                            "[catatan]</i>", name=name, period=typed))
+    return Markup(t.fmt("<i>Catat laporan yang sudah diajukan: /aksi {name} {period} 2 lengkap [catatan]</i>",
+                        name=name, period=typed))
+
+
+def not_started(t: Translator, refused: NotStarted) -> Reply:
+    """A report of a period that has not begun: from when it can be recorded, and its usual window written as
+    the grid writes it."""
+    start, end = refused.window
+    return Reply(error(t, N_("Periode {period} {year} belum dimulai; laporannya dapat dicatat mulai {start} (masa "
+                             "pelaporan biasanya {window})."), **refused.values, window=window(t, start, end)))
 
 
 def period_recorded(t: Translator, period: str, year: int, nilai: float | None) -> str:
