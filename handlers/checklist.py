@@ -35,6 +35,7 @@ from bot.render import verification as render_verification
 from bot.render.common import error
 from handlers import parts
 from handlers.common import (
+    PER_REGION,
     answer,
     button,
     grants_of,
@@ -187,7 +188,8 @@ async def tandai(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query, code, state_text, evidence = parsed
     rest = " ".join(w for w in (code, "perlu perbaikan" if state_text == "ditolak" else state_text, evidence) if w)
     # the indicator, state and evidence are too long for a button: the corrected command to copy
-    resolution = await resolve_or_ask(update, context, query, cb.STATUS, command=("/tandai", rest))
+    resolution = await resolve_or_ask(update, context, query, cb.STATUS, command=("/tandai", rest),
+                                      right=Action.EDIT_CHECKLIST, per=PER_REGION)
     if resolution is None:
         return
     if resolution.province:
