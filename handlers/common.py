@@ -248,12 +248,21 @@ async def region_argument(update: Update, context: ContextTypes.DEFAULT_TYPE, co
         return None
     typed = " ".join(context.args or []) if query is None else query
     if not typed:
-        mine = visit(update, context).grants.default_target() if own else None
+        mine = default_place(visit(update, context).grants, action) if own else None
         if mine is None:
             await send(update, context, render_status.usage(runtime(context).t, usage, example))
             return None
         return Resolution(mine.name, mine)
     return await resolve_or_ask(update, context, typed, command, *rest, right=action)
+
+
+def default_place(g: Grants, action: Action) -> Place | None:
+    """A command typed without a name: the group's binding for reading (as /status), else, when the asker has no
+    ``action`` on the group's place, their own kab/kota or province (none: None, the usage is shown)."""
+    mine = g.default_target()
+    if mine is None or action is Action.VIEW or allowed(g, action, mine):
+        return mine
+    return g.default_target(group=False)
 
 
 async def offer_regions(update: Update, context: ContextTypes.DEFAULT_TYPE, province: ProvinceRef, action: str) -> None:
