@@ -59,7 +59,8 @@ async def umumkan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     g = grants_of(update, context)
     query = " ".join(context.args or [])
     if query:  # /umumkan Kalsel: that province, if it is the sender's
-        resolution = await resolve_or_ask(update, context, query, cb.UMUMKAN)  # a button: that preview
+        # a button: that province's preview
+        resolution = await resolve_or_ask(update, context, query, cb.UMUMKAN, right=Action.BROADCAST)
         target = resolution.target if resolution is not None else None
         if target is None:
             return

@@ -26,7 +26,8 @@ from bot.domain.checklist import (
     set_state,
 )
 from bot.domain.conversations import Conversation
-from bot.reference import ProvinceRef, RegionRef
+from bot.domain.people import Grants
+from bot.reference import ProvinceRef, RegionRef, regions, regions_of
 from bot.render import Reply
 from bot.render import callbacks as cb
 from bot.render import checklist as render_checklist
@@ -35,6 +36,7 @@ from bot.render import verification as render_verification
 from bot.render.common import error
 from handlers import parts
 from handlers.common import (
+    PER_REGION,
     answer,
     button,
     grants_of,
@@ -55,6 +57,7 @@ EVIDENCE = "evidence"  # the conversation after "Tambah tautan/catatan": {region
 REASON = "checklist_alasan"  # the conversation after "Tulis alasan" (perlu perbaikan): {region, code, message}
 TANDAI_FORM = "/tandai <wilayah> <kode indikator> <status> [tautan atau catatan]"
 TANDAI_EXAMPLE = "/tandai Tapin 1.02 lengkap https://drive.example/perda-bankum.pdf"
+TAPIN = "63.05"  # the example's kab/kota
 
 
 def menu_reply(context: ContextTypes.DEFAULT_TYPE, region: RegionRef) -> Reply:
@@ -171,23 +174,29 @@ async def tandai(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not await require(update, context, Action.EDIT_CHECKLIST) or not await require_catalog(update, context):
         return
     rt = runtime(context)
+    g = grants_of(update, context)
+    args = context.args or []
     with rt.session() as session:
         codes = {ind.code for ind in active_indicators(session)}
-    parsed = parse_tandai(context.args or [], codes)
+    only = only_region(g)
+    if only is not None and args and evidence.indicator_code(args[0], codes):  # "/tandai 1.01 lengkap": their own
+        args = [only.official_name, *args]
+    parsed = parse_tandai(args, codes)
     if parsed is None:
-        problem = what_is_wrong(context.args or [], codes)
+        problem = what_is_wrong(args, codes)
         text = rt.t.fmt(problem.message, **problem.values) + " " + rt.t.gettext("Tidak ada yang diubah.")
-        usage = render_status.usage(rt.t, TANDAI_FORM, TANDAI_EXAMPLE)
-        g = grants_of(update, context)
+        usage = render_status.usage(rt.t, TANDAI_FORM, tandai_example(g))
         hint = (rt.t.gettext("Status: belum, proses, lengkap, terverifikasi, perlu perbaikan.") if g.admin or g.staf
                 else rt.t.gettext("Status: belum, proses, lengkap (terverifikasi dan perlu perbaikan ditetapkan oleh "
                                   "Kanwil)."))
         await send(update, context, Reply(f"⚠️ {text}\n{usage.text}\n{hint}"))
         return
-    query, code, state_text, evidence = parsed
-    rest = " ".join(w for w in (code, "perlu perbaikan" if state_text == "ditolak" else state_text, evidence) if w)
+    query, code, state_text, evidence_text = parsed
+    rest = " ".join(w for w in (code, "perlu perbaikan" if state_text == "ditolak" else state_text, evidence_text)
+                    if w)
     # the indicator, state and evidence are too long for a button: the corrected command to copy
-    resolution = await resolve_or_ask(update, context, query, cb.STATUS, command=("/tandai", rest))
+    resolution = await resolve_or_ask(update, context, query, cb.STATUS, command=("/tandai", rest),
+                                      right=Action.EDIT_CHECKLIST, per=PER_REGION)
     if resolution is None:
         return
     if resolution.province:
@@ -197,8 +206,27 @@ async def tandai(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     region = resolution.region
     if region is None or not await require(update, context, Action.EDIT_CHECKLIST, region):
         return
-    prompt = None if evidence else sent_back_without_reason(update, context, region, code, state_text)
-    await send(update, context, prompt or change_state(update, context, region, code, state_text, evidence))
+    prompt = None if evidence_text else sent_back_without_reason(update, context, region, code, state_text)
+    await send(update, context, prompt or change_state(update, context, region, code, state_text, evidence_text))
+
+
+def only_region(g: Grants) -> RegionRef | None:
+    """The one kab/kota whose checklist ``g`` may change (a PIC of one kab/kota), else None (an admin, a staf of a
+    province, a PIC of several)."""
+    if g.admin or g.staf or len(g.pic) != 1:
+        return None
+    return regions().get(next(iter(g.pic)))
+
+
+def tandai_example(g: Grants) -> str:
+    """The /tandai example, with the asker's own kab/kota (or one of their province's) when they have one."""
+    own = [regions()[c] for c in sorted(g.pic) if c in regions()]
+    own += [r for c in sorted(g.staf) for r in regions_of(c)]
+    if not own or any(r.code == TAPIN for r in own):
+        return TANDAI_EXAMPLE
+    region = own[0]
+    name = region.name if region.kind == "kabupaten" else region.official_name  # "Jayapura" is the kabupaten
+    return TANDAI_EXAMPLE.replace("/tandai Tapin ", f"/tandai {name} ", 1)
 
 
 def sent_back_without_reason(update: Update, context: ContextTypes.DEFAULT_TYPE, region: RegionRef, code: str,

@@ -12,6 +12,7 @@ from telegram.ext import ContextTypes
 
 from bot.core import zones
 from bot.core.errors import UserError
+from bot.core.i18n import Translator
 from bot.domain.access import Action, Scope, allowed
 from bot.domain.people import Grants
 from bot.domain.regions import Resolution, prefer_own, resolve
@@ -153,23 +154,79 @@ async def require(update: Update, context: ContextTypes.DEFAULT_TYPE, action: Ac
     return False
 
 
+# a typed "nasional" where the command has no national view (/status, /jadwal and /kalender have: they answer it
+# before asking here)
+NATIONAL = frozenset({"nasional", "national", "indonesia", "seluruh indonesia"})
+# what a command is about, for that answer: one kab/kota, one province, or either ("wilayah", the default)
+PER_REGION, PER_PROVINCE, PER_PLACE = "kab/kota", "provinsi", "wilayah"
+PER = {cb.BELUM: PER_REGION, cb.CHECKLIST: PER_REGION, cb.TEMPLAT: PER_REGION, cb.AKSI: PER_REGION,
+       cb.UMUMKAN: PER_PROVINCE}
+
+
 async def resolve_or_ask(
     update: Update, context: ContextTypes.DEFAULT_TYPE, query: str, action: str, *rest: object,
-    command: tuple[str, str] | None = None,
+    command: tuple[str, str] | None = None, right: Action = Action.VIEW, per: str | None = None,
 ) -> Resolution | None:
     """Resolve a typed region name; when unclear, answer with buttons that finish ``action`` (with ``rest``) and
     return None. ``command``: the typed command before and after the name, for a command whose other arguments
-    no button can carry; then the answer lists the corrected commands to copy instead of buttons."""
+    no button can carry; then the answer lists the corrected commands to copy instead of buttons.
+
+    ``right``: what the command does to the place. Reading (``Action.VIEW``) is anyone's, so every near name is
+    offered; for any other right only the places the asker may act on are (none left: the name is not found,
+    and the asker's own places are named). ``per``: a kab/kota, a province or either (``PER``), for the answer
+    to a typed "nasional"."""
     rt = runtime(context)
     grants = visit(update, context).grants
+    if " ".join(query.lower().split()) in NATIONAL:
+        await send(update, context, Reply(national_refusal(rt.t, command_word(update, command),
+                                                           per or PER.get(action, PER_PLACE))))
+        return None
     resolution = prefer_own(resolve(query, grants.home_province), grants.pic | grants.pemantau)
     if resolution.target is not None:
         return resolution
+    mine: tuple[Place, ...] | None = None
+    if right is not Action.VIEW and not grants.admin:  # only what the asker may act on
+        mine = own_places(grants, right)
+        candidates = tuple(p for p in resolution.candidates if allowed(grants, right, p))
+        if resolution.is_ambiguous and len(candidates) == 1:
+            return Resolution(resolution.query, candidates[0])  # the one of them that is the asker's
+        if resolution.is_ambiguous and not candidates:  # several places, none of them the asker's
+            await send(update, context, render_status.none_yours(rt.t, resolution, mine))
+            return None
+        resolution = Resolution(resolution.query, None, candidates,
+                                tuple(p for p in resolution.suggestions if allowed(grants, right, p)))
     if resolution.is_ambiguous:
         await send(update, context, render_status.choose(rt.t, resolution, action, *rest, command=command))
     else:
-        await send(update, context, render_status.not_found(rt.t, resolution, action, *rest, command=command))
+        await send(update, context, render_status.not_found(rt.t, resolution, action, *rest, command=command,
+                                                            mine=mine))
     return None
+
+
+def own_places(g: Grants, right: Action) -> tuple[Place, ...]:
+    """The asker's own kab/kota and provinces on which they have ``right`` (for "Wilayah Anda: …")."""
+    own: list[Place] = [provinces()[c] for c in sorted(g.staf) if c in provinces()]
+    own += [regions()[c] for c in sorted(g.pic | g.pemantau) if c in regions()]
+    return tuple(p for p in own if allowed(g, right, p))
+
+
+def command_word(update: Update, command: tuple[str, str] | None = None) -> str:
+    """The command as typed, without the bot's name: ``/belum``."""
+    if command is not None:
+        return command[0].split(maxsplit=1)[0]
+    text = update.message.text if update.message and update.message.text else ""
+    first = text.split(maxsplit=1)[0:1]
+    return first[0].split("@")[0] if first and first[0].startswith("/") else ""
+
+
+def national_refusal(t: Translator, command: str, per: str) -> str:
+    """A command about one place, asked for "nasional": what it is about (never names close to "nasional")."""
+    if per == PER_REGION:
+        return t.fmt("{command} berlaku untuk satu kab/kota; tulis nama kab/kotanya.", command=command)
+    if per == PER_PROVINCE:
+        return t.fmt("{command} berlaku untuk satu provinsi; tulis nama provinsinya.", command=command)
+    return t.fmt("{command} berlaku untuk satu kab/kota atau provinsi; tulis nama kab/kota atau provinsinya.",
+                 command=command)
 
 
 async def may_read(update: Update, context: ContextTypes.DEFAULT_TYPE, action: Action = Action.VIEW,
@@ -191,12 +248,21 @@ async def region_argument(update: Update, context: ContextTypes.DEFAULT_TYPE, co
         return None
     typed = " ".join(context.args or []) if query is None else query
     if not typed:
-        mine = visit(update, context).grants.default_target() if own else None
+        mine = default_place(visit(update, context).grants, action) if own else None
         if mine is None:
             await send(update, context, render_status.usage(runtime(context).t, usage, example))
             return None
         return Resolution(mine.name, mine)
-    return await resolve_or_ask(update, context, typed, command, *rest)
+    return await resolve_or_ask(update, context, typed, command, *rest, right=action)
+
+
+def default_place(g: Grants, action: Action) -> Place | None:
+    """A command typed without a name: the group's binding for reading (as /status), else, when the asker has no
+    ``action`` on the group's place, their own kab/kota or province (none: None, the usage is shown)."""
+    mine = g.default_target()
+    if mine is None or action is Action.VIEW or allowed(g, action, mine):
+        return mine
+    return g.default_target(group=False)
 
 
 async def offer_regions(update: Update, context: ContextTypes.DEFAULT_TYPE, province: ProvinceRef, action: str) -> None:

@@ -57,7 +57,7 @@ async def undang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await send_error(update, context, exc)
         return
     resolution = await resolve_or_ask(update, context, " ".join(args[1:]), cb.STATUS,
-                                      command=("/undang " + args[0], ""))
+                                      command=("/undang " + args[0], ""), right=Action.INVITE)
     target = resolution.target if resolution is not None else None
     if target is None or not await require(update, context, Action.INVITE, target):
         return
@@ -79,7 +79,8 @@ async def anggota(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = " ".join(context.args or [])
     g = grants_of(update, context)
     if query:
-        resolution = await resolve_or_ask(update, context, query, cb.STATUS, command=("/anggota", ""))
+        resolution = await resolve_or_ask(update, context, query, cb.STATUS, command=("/anggota", ""),
+                                          right=Action.MEMBERS)
         target = resolution.target if resolution is not None else None
         if target is None or not await require(update, context, Action.MEMBERS, target):
             return
@@ -113,7 +114,7 @@ async def cabut(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     only = None
     if len(args) > 1:
         resolution = await resolve_or_ask(update, context, " ".join(args[1:]), cb.STATUS,
-                                          command=("/cabut " + args[0], ""))
+                                          command=("/cabut " + args[0], ""), right=Action.REVOKE)
         target = resolution.target if resolution is not None else None
         if target is None or not await require(update, context, Action.REVOKE, target):
             return

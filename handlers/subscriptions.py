@@ -28,7 +28,7 @@ async def langganan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not query:
         await send(update, context, render_status.usage(rt.t, "/langganan <wilayah atau provinsi>", "/langganan Tapin"))
         return
-    resolution = await resolve_or_ask(update, context, query, cb.LANGGANAN)
+    resolution = await resolve_or_ask(update, context, query, cb.LANGGANAN, right=Action.SUBSCRIBE)
     if resolution is not None and resolution.target is not None:  # else answered with buttons or suggestions
         await bind(update, context, resolution.target)
 

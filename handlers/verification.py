@@ -74,7 +74,7 @@ async def verifikasi(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     scope = None if query else default_scope(update, context)  # without a name: the asker's own province
     if scope is None:
         resolution = await region_argument(update, context, vcb.VERIFY_OPEN, FORM, "/verifikasi Kalsel", query=query,
-                                           own=False, gated=True)
+                                           action=Action.VERIFY, own=False, gated=True)
         scope = resolution.target if resolution else None
         if scope is None:  # unclear or unknown: answered with buttons or suggestions already (or how to use it)
             return

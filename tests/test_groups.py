@@ -9,7 +9,8 @@ from sqlmodel import select
 
 from bot.core.models import Chat, Subscription
 from bot.domain.subscriptions import seen_chat, set_membership
-from tests.conftest import ADMIN, STAF, VIEWER, refused, replies
+from tests.conftest import ADMIN, PIC, STAF, VIEWER, grant, refused, replies
+from tests.fakes import buttons_of
 
 GROUP = -100555
 
@@ -105,3 +106,32 @@ def test_the_bot_leaving_and_joining_a_chat_is_recorded(runtime, clock):
     with runtime.session() as session:
         row = session.get(Chat, GROUP)
         assert (row.title, row.member) == ("HAM Kalsel", True)  # the title is remember()'s business
+
+
+async def test_a_command_needing_a_right_on_the_place_falls_back_from_the_groups_binding_to_the_askers_own(bot):
+    """In a group bound to Tapin, a PIC of HSS asking /riwayat gets HSS's history (not a refusal about Tapin); in
+    a group bound to Kalsel, Tapin's PIC asking /templat gets Tapin's format, not a picker of all 13 kab/kota."""
+    hss_pic, tapin_group, kalsel_group = 555, -100777, -100778
+    grant(bot.runtime, hss_pic, "pic", "63.06")
+    await bot.say("/langganan Tapin", ADMIN, chat_id=tapin_group)
+    await bot.say("/langganan Kalsel", ADMIN, chat_id=kalsel_group)
+    (reply,) = replies(await bot.say("/riwayat", hss_pic, chat_id=tapin_group))
+    assert reply.params["text"].startswith("<b>Riwayat Kabupaten Hulu Sungai Selatan</b>")
+    calls = await bot.say("/templat", PIC, chat_id=kalsel_group)
+    (document,) = [c for c in calls if c.method == "sendDocument"]
+    assert document.params["caption"].startswith("Format isian progres Kabupaten Tapin:")
+    assert replies(calls) == []
+
+
+async def test_the_groups_binding_stays_the_default_for_reading_and_where_the_asker_may_act(bot):
+    hss_pic, tapin_group, kalsel_group = 555, -100777, -100778
+    grant(bot.runtime, hss_pic, "pic", "63.06")
+    await bot.say("/langganan Tapin", ADMIN, chat_id=tapin_group)
+    await bot.say("/langganan Kalsel", ADMIN, chat_id=kalsel_group)
+    (reply,) = replies(await bot.say("/status", hss_pic, chat_id=tapin_group))  # reading: the group's kab/kota
+    assert reply.params["text"].startswith("<b>Kabupaten Tapin</b>")
+    (reply,) = replies(await bot.say("/riwayat", STAF, chat_id=tapin_group))  # the staf's own province's kab/kota
+    assert reply.params["text"].startswith("<b>Riwayat Kabupaten Tapin</b>")
+    (reply,) = replies(await bot.say("/templat", STAF, chat_id=kalsel_group))  # a kab/kota of the province to pick
+    assert reply.params["text"] == "Pilih kab/kota di Provinsi Kalimantan Selatan:"
+    assert len(buttons_of(reply)) == 13

@@ -11,7 +11,7 @@ from bot.core.models import ChecklistEntry, IndicatorState
 from bot.core.telegram_text import visible_length
 from bot.domain.checklist import indicator_statuses
 from bot.reference import regions
-from tests.conftest import ADMIN, PIC, STAF, VIEWER, refused, replies
+from tests.conftest import ADMIN, PIC, STAF, VIEWER, grant, refused, replies
 from tests.fakes import buttons_of
 
 TAPIN = regions()["63.05"]
@@ -204,6 +204,32 @@ async def test_malformed_tandai_changes_nothing(bot):
         (reply,) = replies(await bot.say(line, ADMIN))
         assert "Tidak ada yang diubah." in reply.params["text"], line
         assert "/tandai Tapin 1.02 lengkap" in reply.params["text"]
+    with bot.runtime.session() as session:
+        assert session.exec(select(ChecklistEntry)).all() == []
+
+
+async def test_a_pic_of_one_kab_kota_may_leave_its_name_out_of_tandai(bot):
+    """As a file captioned "1.01": the PIC's only kab/kota."""
+    (reply,) = replies(await bot.say("/tandai 2.12 lengkap", PIC))
+    assert reply.params["text"].startswith("✔️ Kabupaten Tapin, indikator <code>2.12</code>: belum → <b>lengkap</b>")
+    assert state_of(bot.runtime, "2.12") is IndicatorState.LENGKAP
+    (reply,) = replies(await bot.say("/tandai 1.01", PIC))
+    assert reply.params["text"].startswith("⚠️ Sebutkan status setelah kode indikator 1.01. Tidak ada yang diubah.")
+    assert state_of(bot.runtime, "1.01") is IndicatorState.BELUM
+
+
+async def test_tandai_without_a_name_asks_for_one_with_an_example_of_the_askers_own(bot):
+    """A staf (many kab/kota) or a PIC of several is asked which; the example names a place of theirs."""
+    jayapura_pic, sumsel_staf = 666, 777
+    grant(bot.runtime, jayapura_pic, "pic", "91.71")
+    grant(bot.runtime, jayapura_pic, "pic", "96.71")
+    grant(bot.runtime, sumsel_staf, "staf", "16")
+    for who, example in ((STAF, "/tandai Tapin 1.02 lengkap"), (jayapura_pic, "/tandai Kota Jayapura 1.02 lengkap"),
+                         (sumsel_staf, "/tandai Ogan Komering Ulu 1.02 lengkap")):
+        (reply,) = replies(await bot.say("/tandai 1.01 lengkap", who))
+        text = reply.params["text"]
+        assert text.startswith("⚠️ Sebutkan kab/kota sebelum kode indikator. Tidak ada yang diubah."), who
+        assert f"Contoh: <code>{example} https://drive.example/perda-bankum.pdf</code>" in text, who
     with bot.runtime.session() as session:
         assert session.exec(select(ChecklistEntry)).all() == []
 

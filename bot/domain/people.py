@@ -38,9 +38,11 @@ class Grants:
     def has_role(self) -> bool:
         return self.admin or bool(self.staf or self.pic or self.pemantau)
 
-    def default_target(self) -> RegionRef | ProvinceRef | None:
-        """What /status with no argument means: own kab/kota, own province, or the group's binding."""
-        for code in self.bound_chat:
+    def default_target(self, group: bool = True) -> RegionRef | ProvinceRef | None:
+        """What /status with no argument means: the group's binding (``group``), else own kab/kota, own
+        province. ``group=False``: the person's own region wherever they write (a command that needs a right
+        on the place, in a group bound to a place that is not theirs)."""
+        for code in self.bound_chat if group else ():
             return provinces().get(code) or regions().get(code)
         if self.pic:
             return regions()[sorted(self.pic)[0]]

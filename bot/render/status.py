@@ -182,11 +182,14 @@ def choose(t: Translator, resolution: Resolution, action: str, *rest: object,
 
 
 def not_found(t: Translator, resolution: Resolution, action: str, *rest: object,
-              command: tuple[str, str] | None = None) -> Reply:
+              command: tuple[str, str] | None = None, mine: tuple[Place, ...] | None = None) -> Reply:
     """An unknown name: the nearest names as buttons that finish ``action`` (or, with ``command``, as corrected
-    commands to copy, see :func:`choose`)."""
+    commands to copy, see :func:`choose`). ``mine``: the suggestions were limited to the places the asker may
+    act on, and these are theirs (named when no suggestion is left)."""
     text = t.fmt("Wilayah “{query}” tidak ditemukan.", query=resolution.query)
     places = _for(action, resolution.suggestions)
+    if not places and mine:
+        return Reply(text + " " + yours(t, mine))
     if command is not None and places:
         return Reply("\n".join([text, t.gettext("Mungkin maksud Anda (ketuk perintahnya untuk menyalin, lalu "
                                                 "kirimkan):"), *_commands(t, places, command)]))
@@ -196,6 +199,23 @@ def not_found(t: Translator, resolution: Resolution, action: str, *rest: object,
     else:
         text += "\n" + t.gettext("Ketik nama kab/kota atau provinsi, misalnya: /status Tapin")
     return Reply(text, rows(buttons, 1))
+
+
+def none_yours(t: Translator, resolution: Resolution, mine: tuple[Place, ...]) -> Reply:
+    """An unclear name none of whose places the asker may act on: say so and name theirs."""
+    text = t.fmt("“{query}” bisa berarti beberapa wilayah, tetapi tidak satu pun termasuk wilayah Anda.",
+                 query=resolution.query)
+    return Reply(text + (" " + yours(t, mine) if mine else ""))
+
+
+def yours(t: Translator, mine: tuple[Place, ...]) -> str:
+    """``Wilayah Anda: Kabupaten Tapin.``"""
+    return t.fmt("Wilayah Anda: {places}.", places=", ".join(full_name(p) for p in mine))
+
+
+def full_name(p: Place) -> str:
+    """``Kabupaten Tapin``, ``Provinsi Kalimantan Selatan``: a name that resolves again, typed or copied."""
+    return f"Provinsi {p.name}" if isinstance(p, ProvinceRef) else p.official_name
 
 
 def _for(action: str, places: tuple[Place, ...]) -> tuple[Place, ...]:
@@ -212,7 +232,7 @@ def _for(action: str, places: tuple[Place, ...]) -> tuple[Place, ...]:
 def _commands(t: Translator, places: tuple[Place, ...], command: tuple[str, str]) -> list[str]:
     """``<code>/tandai Kabupaten Tapin 6.01 lengkap</code>``: a tap copies it (the full name resolves again)."""
     before, after = command
-    names = [f"Provinsi {p.name}" if isinstance(p, ProvinceRef) else p.official_name for p in places]
+    names = [full_name(p) for p in places]
     return ["<code>" + t.escape(" ".join(w for w in (before, name, after) if w)) + "</code>" for name in names]
 
 
