@@ -113,7 +113,8 @@ async def aksi(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     words = context.args or []
     rest = " ".join(words[len(command.query.split()):])
     resolution = await resolve_or_ask(update, context, command.query, cb.AKSI,
-                                      command=None if command.kind == "show" else ("/aksi", rest))
+                                      command=None if command.kind == "show" else ("/aksi", rest),
+                                      right=needed)  # suggest only where the asker may record
     if resolution is None:
         return
     province, region = resolution.province, resolution.region

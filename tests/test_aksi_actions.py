@@ -443,6 +443,8 @@ async def test_an_unclear_name_in_a_report_gives_the_corrected_command_to_copy(b
     assert reports(bot.runtime) == {} and audits(bot.runtime, "aksi.actions") == 0
     (copied,) = replies(await bot.say("/aksi Kabupaten Tapin B04 2 lengkap", PIC))  # the copied command works
     assert text(copied).startswith("✔️ Laporan Aksi 2 B04 2024 dicatat: <b>diajukan</b>")
+    (only_mine,) = replies(await bot.say("/aksi Pesisirr B04 2 lengkap", PIC))  # no kab/kota of theirs near it
+    assert text(only_mine) == "Wilayah “Pesisirr” tidak ditemukan. Wilayah Anda: Kabupaten Tapin."
     (view,) = replies(await bot.say("/aksi Tapinn", PIC))  # reading: a button still shows the grid
     assert "Kab. Tapin (Kalimantan Selatan)" in [label for label, _ in buttons_of(view)]
     (grid,) = replies(await bot.press(view, "Kab. Tapin (Kalimantan Selatan)", PIC))
