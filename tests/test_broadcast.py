@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import struct
+from datetime import timedelta
 
 from sqlmodel import select
 
@@ -276,3 +277,19 @@ def test_a_broadcast_is_found_by_its_id_and_a_missing_one_is_none(runtime, clock
         found = broadcasts.find(session, key)
         assert found is not None and (found.province_code, found.text, found.status) == ("63", "Hasil", "preview")
         assert broadcasts.find(session, key + 1000) is None
+
+
+async def test_next_events_are_those_still_ahead(bot):
+    """Thursday 25 January 2024, 10.00 WITA: this morning's 09.00 rakor is over and not "berikutnya"; a deadline
+    today (until the day ends) and tomorrow's rakor are."""
+    await setup_groups(bot)
+    now = bot.runtime.clock.now()
+    bot.runtime.clock.set(now - timedelta(hours=3))  # created at 07.00, before it began
+    (made,) = replies(await bot.say("/jadwal_tambah rakor Kalsel 2024-01-25 09:00 Rakor pagi ini", STAF))
+    assert "Acara dibuat" in made.params["text"]
+    bot.runtime.clock.set(now)
+    await bot.say("/jadwal_tambah kkpham Kalsel 2024-01-25 Batas hari ini", STAF)
+    await bot.say("/jadwal_tambah rakor Kalsel 2024-01-26 09:00 Rakor besok", STAF)
+    _photo, message = await preview(bot)
+    upcoming = message.params["text"].split("Jadwal berikutnya:", 1)[1]
+    assert "Rakor besok" in upcoming and "Batas hari ini" in upcoming and "Rakor pagi ini" not in upcoming

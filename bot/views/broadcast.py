@@ -22,7 +22,8 @@ from bot.core.models import (
 )
 from bot.domain.checklist import ProvinceProgress, RegionProgress, Thresholds, province_progress
 from bot.reference import ProvinceRef, regions
-from schedules.calendar import upcoming
+from schedules.calendar import anchor_of, upcoming
+from schedules.policy import deadline_in
 
 BEHIND = 3
 
@@ -43,8 +44,11 @@ def view(session: Session, clock: Clock, cycle: Cycle, province: ProvinceRef, th
     # data dukung only wait for the Kanwil's verification
     behind = progress.needing_assistance(BEHIND)
     codes = {r.region.code for r in progress.rows}
+    now = clock.now()
+    # "Jadwal berikutnya": what is still ahead (a rakor that began this morning is not; a deadline today is)
     events = [e for e in upcoming(session, clock, codes, include_drafts=False)
-              if e.starts_at <= clock.now() + timedelta(days=60)][:NEXT_EVENTS]
+              if deadline_in(anchor_of(e), e.timezone) > now and e.starts_at <= now + timedelta(days=60)]
+    events = events[:NEXT_EVENTS]
     return BroadcastView(progress, behind, tuple(events))
 
 
