@@ -68,8 +68,11 @@ async def test_added_and_removed(bot):
 async def test_a_group_becoming_a_supergroup_keeps_its_subscriptions(bot):
     old, new = -4001, -1004001
     await bot.say("/langganan Tapin", ADMIN, chat_id=old)
-    await bot.app.process_update(bot.factory.migrated(old, new))
+    await bot.app.process_update(bot.factory.migrated(old, new, title="Grup KKP HAM Tapin"))
     assert subs(bot.runtime) == [(new, "63.05", True)]
+    with bot.runtime.session() as session:  # delivery reports name it, not "-1004001"
+        assert (session.get(Chat, new).title, session.get(Chat, new).member) == ("Grup KKP HAM Tapin", True)
+        assert session.get(Chat, old).member is False
 
 
 async def test_commands_only_and_the_bot_name(bot):

@@ -58,7 +58,16 @@ def deactivate_chat(session: Session, chat_id: int) -> int:
 
 
 def migrate_chat(session: Session, old_chat_id: int, new_chat_id: int) -> int:
-    """A group became a supergroup: its subscriptions follow it to the new id."""
+    """A group became a supergroup: its subscriptions follow it to the new id, and so does what the bot knows of
+    it (its title, for delivery reports); the old id is no longer a chat the bot is in."""
+    old_chat, new_chat = session.get(Chat, old_chat_id), session.get(Chat, new_chat_id)
+    if old_chat is not None:
+        if new_chat is None:
+            session.add(Chat(id=new_chat_id, kind="supergroup", title=old_chat.title, member=old_chat.member,
+                             updated_at=old_chat.updated_at))
+        elif not new_chat.title:
+            new_chat.title = old_chat.title
+        old_chat.member = False
     moved = 0
     for sub in session.exec(select(Subscription).where(Subscription.chat_id == old_chat_id)):
         clash = session.exec(select(Subscription).where(

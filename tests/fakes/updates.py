@@ -35,11 +35,11 @@ class UpdateFactory(ConsoleUpdates):
         data = {"update_id": next(self._ids), "my_chat_member": change}
         return data if raw else self._update(data)
 
-    def migrated(self, old_chat_id: int, new_chat_id: int) -> Update:
+    def migrated(self, old_chat_id: int, new_chat_id: int, title: str = "Grup") -> Update:
         """The service message Telegram sends in a group that became a supergroup."""
         if self.strict is not None:
             self.strict.migrate(old_chat_id, new_chat_id)
         msg = {"message_id": next(self._ids), "date": 1_700_000_000,
-               "chat": {"id": old_chat_id, "type": "group", "title": "Grup"},
+               "chat": {"id": old_chat_id, "type": "group", "title": title},
                "from": self.user(1), "migrate_to_chat_id": new_chat_id}
         return self._update({"update_id": next(self._ids), "message": msg})
