@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 
 from sqlmodel import select
 
@@ -16,6 +16,7 @@ from bot.render.digest import digest as render_digest
 from bot.views.digest import build, due_week
 from schedules.calendar import parse_line
 from schedules.events import add
+from schedules.policy import Policy
 from tests.conftest import STAF, grant
 from tests.fakes import RecordingSender
 
@@ -31,6 +32,21 @@ def test_due_week():
     assert due_week(MONDAY_0759_WITA, "Asia/Jayapura", 0, time(8, 0)) == "2024-W05"
     # 06:59 WIB: not yet in Sumatra
     assert due_week(MONDAY_0759_WITA, "Asia/Jakarta", 0, time(8, 0)) is None
+
+
+def test_a_missed_digest_waits_for_a_working_day_of_its_week():
+    """First started on a Saturday (or down on Monday until the weekend): no digest that day; next week's comes
+    on Monday. Missed on a Monday that is a holiday, it comes on the next working day of that week."""
+    working = Policy().is_working_day
+    saturday = datetime(2026, 12, 5, 2, 0, tzinfo=UTC)  # Saturday 5 December 2026, 10.00 WITA
+    assert due_week(saturday, "Asia/Makassar", 0, time(8, 0)) == "2026-W49"  # without the rule: sent on Saturday
+    assert due_week(saturday, "Asia/Makassar", 0, time(8, 0), working) is None
+    assert due_week(saturday + timedelta(days=2), "Asia/Makassar", 0, time(8, 0), working) == "2026-W50"
+    tuesday = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)  # Tuesday 1 December: Monday's was missed, a working day
+    assert due_week(tuesday, "Asia/Makassar", 0, time(8, 0), working) == "2026-W49"
+    new_year = datetime(2024, 1, 1, 2, 0, tzinfo=UTC)  # Monday 1 January 2024, a holiday: the next day instead
+    assert due_week(new_year, "Asia/Makassar", 0, time(8, 0), working) is None
+    assert due_week(new_year + timedelta(days=1), "Asia/Makassar", 0, time(8, 0), working) == "2024-W01"
 
 
 async def test_digest_content_and_once_a_week(catalog):

@@ -18,6 +18,7 @@ from bot.domain.language import reader_language
 from bot.messaging.ledger import enqueue
 from bot.reference import provinces
 from bot.views.digest import DigestView, build, due_week
+from schedules.planner import policy_from
 
 
 def enqueue_due(session: Session, clock: Clock, settings: Settings, thresholds: Thresholds, t: Translator,
@@ -29,7 +30,8 @@ def enqueue_due(session: Session, clock: Clock, settings: Settings, thresholds: 
     rows: list[dict[str, object]] = []
     for code, users in sorted(staff.items()):
         province = provinces()[code]
-        week = due_week(clock.now(), province.timezone, settings.digest_weekday, settings.digest_time)
+        week = due_week(clock.now(), province.timezone, settings.digest_weekday, settings.digest_time,
+                        policy_from(settings).is_working_day)
         if week is None:
             continue
         keys = {u: f"digest:{code}:{week}:{u}" for u in users}

@@ -3,8 +3,9 @@ answered, what waits for the Kanwil's verification, events of the next two weeks
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlmodel import Session, col, select
 
@@ -36,11 +37,16 @@ class DigestView:
     waiting: Waiting = Waiting()  # handed in, not yet verified: the verification queue's own count
 
 
-def due_week(now: datetime, tz: str, weekday: int, at: time) -> str | None:
-    """The ISO week label when this week's digest is due (it is past the digest moment), else None."""
+def due_week(now: datetime, tz: str, weekday: int, at: time,
+             working: Callable[[date], bool] | None = None) -> str | None:
+    """The ISO week label when this week's digest is due (it is past the digest moment), else None. With
+    ``working``, a digest that missed its moment (the bot was not running, the moment fell on a holiday) goes out
+    on a working day of the same week only: not on a Saturday, and next week's comes on its own day."""
     local = now.astimezone(zones.zone(tz))
     moment = datetime.combine(local.date() - timedelta(days=local.weekday() - weekday), at, tzinfo=zones.zone(tz))
     if local < moment:
+        return None
+    if working is not None and not working(local.date()):
         return None
     year, week, _ = local.isocalendar()
     return f"{year}-W{week:02d}"
