@@ -17,15 +17,15 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, or_, update
 from sqlmodel import Session, col, select
 
-from bot.core import wakeup
+from bot.core import wakeup, zones
 from bot.core.claims import dialect_insert
 from bot.core.clock import Clock
 from bot.core.models import Event, EventStatus, Reminder, ReminderStatus, Role, RoleBinding
 from bot.core.settings import Settings
-from bot.reference import regions
+from bot.reference import provinces, regions
 from schedules.calendar import Scope, anchor_of, is_window, opening_of, scope_of
 from schedules.policy import Policy, anchor_day, deadline_in, offsets_for, start_in
-from schedules.recipients import Recipient, recipients
+from schedules.recipients import Recipient, chat_zone, recipients
 
 ESCALATE = "escalate"
 MOVED = "moved"
@@ -63,11 +63,14 @@ class Planned:
 
 def plan_rows(event: Event, chats: list[tuple[int, str]], policy: Policy,
               admins: frozenset[int] | Mapping[int, datetime | None], not_before: datetime | None = None,
-              anyone: bool | None = None, since: Mapping[int, datetime | None] | None = None) -> list[Planned]:
+              anyone: bool | None = None, since: Mapping[int, datetime | None] | None = None,
+              escalation_zones: Mapping[int, str] | None = None) -> list[Planned]:
     """Rows for ``chats`` [(chat id, zone)], plus one escalation per admin (``admins``: ids, or id -> since
     when) when anyone is reminded (``anyone``: when ``chats`` are not all of them); none due before
     ``not_before`` (the event's last change), and none for a chat (or admin) due before it became one
     (``since``): a chat that subscribes after a reminder time is not told about it afterwards.
+    ``escalation_zones``: the zone each escalation's reader lives in (default: the event's); an escalation
+    that falls in the reader's quiet hours comes at their end, and not at all when that is past the deadline.
 
     A reporting window is also reminded before it opens (``policy.opening``), unless it was already
     open when planned; a reminder of its close that would come before it opens is not planned (nothing
@@ -95,9 +98,23 @@ def plan_rows(event: Event, chats: list[tuple[int, str]], policy: Policy,
         if due is not None and not (not_before and due < not_before):
             deadline = deadline_in(anchor, event.timezone)
             starts = admins if isinstance(admins, Mapping) else dict.fromkeys(admins)
-            rows.extend(Planned(admin, ESCALATE, due, deadline) for admin, became in sorted(starts.items())
-                        if became is None or due >= became)
+            zones_of = escalation_zones or {}
+            for admin, became in sorted(starts.items()):
+                at = after_quiet_hours(policy, due, zones_of.get(admin, event.timezone))
+                if at < deadline and (became is None or at >= became) and not (not_before and at < not_before):
+                    rows.append(Planned(admin, ESCALATE, at, deadline))
     return rows
+
+
+def after_quiet_hours(policy: Policy, due: datetime, zone: str) -> datetime:
+    """``due``, or the end of the quiet hours it falls in, in ``zone`` (a person is not woken by a digest)."""
+    if policy.quiet is None:
+        return due
+    local = due.astimezone(zones.zone(zone))
+    if not policy.in_quiet_hours(local.time()):
+        return due
+    end = datetime.combine(local.date(), policy.quiet[1], tzinfo=local.tzinfo)
+    return end if end > local else end + timedelta(days=1)
 
 
 def close_dues(event: Event, policy: Policy, zone: str) -> list[tuple[datetime, str]]:
@@ -214,10 +231,13 @@ def sync_event(session: Session, clock: Clock, event: Event, settings: Settings,
 
     found = reminded(only)
     anyone = bool(found) or (only is not None and bool(reminded(None)))  # the escalation needs someone reminded
-    escalate_to: dict[int, datetime | None] = {**staff_of(session, scope_of(event)),
-                                                **dict.fromkeys(settings.admin_ids)}
+    staff = staff_of(session, scope_of(event))
+    escalate_to: dict[int, datetime | None] = {**staff, **dict.fromkeys(settings.admin_ids)}
+    readers = {user: chat_zone(session, user, settings.timezone) for user in settings.admin_ids}
+    readers.update(staff_zones(session, scope_of(event), set(staff) - settings.admin_ids))
     planned = plan_rows(event, [(r.chat_id, r.zone) for r in found], policy_from(settings), escalate_to,
-                        not_before=event.updated_at, anyone=anyone, since={r.chat_id: r.since for r in found})
+                        not_before=event.updated_at, anyone=anyone, since={r.chat_id: r.since for r in found},
+                        escalation_zones=readers)
     if planned_before is None:
         return insert_rows(session, event, planned, known_empty=True)
     wanted = {(p.chat_id, p.offset_key): p for p in planned}
@@ -237,7 +257,38 @@ def sync_event(session: Session, clock: Clock, event: Event, settings: Settings,
             row.due_at, row.deadline_at = target.due_at, target.deadline_at
             wakeup.after_commit(session)
     session.flush()
-    return insert_rows(session, event, planned)
+    revived = revive(session, event, planned, clock.now())
+    return revived + insert_rows(session, event, planned)
+
+
+def revive(session: Session, event: Event, planned: list[Planned], now: datetime) -> int:
+    """Rows wanted again that were cancelled (the chat unsubscribed or removed the bot, the region was done,
+    nobody was reminded), due from ``now`` on: pending again, so a chat bound again gets every reminder
+    after its new binding; what was sent stays sent. Not for a chat that answered "Sudah dikerjakan"."""
+    wanted = {(p.chat_id, p.offset_key): p for p in planned if p.due_at >= now}
+    if not wanted:
+        return 0
+    chats = sorted({chat for chat, _key in wanted})
+    rows = session.exec(select(Reminder).where(
+        Reminder.event_id == event.id, Reminder.event_version == event.version,
+        Reminder.status == ReminderStatus.CANCELLED.value, col(Reminder.chat_id).in_(chats))).all()
+    if not rows:
+        return 0
+    answered = set(session.exec(select(Reminder.chat_id).where(
+        Reminder.event_id == event.id, Reminder.event_version == event.version,
+        col(Reminder.acknowledged_at).is_not(None))).all())
+    revived = 0
+    for row in rows:
+        target = wanted.get((row.chat_id, row.offset_key))
+        if target is None or row.chat_id in answered:
+            continue
+        row.status, row.due_at, row.deadline_at = ReminderStatus.PENDING.value, target.due_at, target.deadline_at
+        row.attempts, row.claimed_by, row.claimed_at, row.last_error = 0, None, None, None
+        revived += 1
+    if revived:
+        session.flush()
+        wakeup.after_commit(session)
+    return revived
 
 
 def staff_of(session: Session, scope: Scope) -> dict[int, datetime]:
@@ -249,6 +300,22 @@ def staff_of(session: Session, scope: Scope) -> dict[int, datetime]:
     out: dict[int, datetime] = {}
     for user, since in rows:
         out[user] = min(out.get(user, since), since)
+    return out
+
+
+def staff_zones(session: Session, scope: Scope, users: set[int]) -> dict[int, str]:
+    """The zone each staf member reads the escalation in: that of their province the scope touches (the
+    first by code), as their daily line; a chat of their own bound to a place decides first."""
+    if not users:
+        return {}
+    touched = {regions()[c].province_code for c in scope.region_codes()}
+    rows = session.exec(select(RoleBinding.user_id, RoleBinding.target_code).where(
+        RoleBinding.role == Role.STAF.value, col(RoleBinding.target_code).in_(touched),
+        col(RoleBinding.user_id).in_(sorted(users))).order_by(col(RoleBinding.target_code))).all()
+    out: dict[int, str] = {}
+    for user, code in rows:
+        if user not in out:
+            out[user] = chat_zone(session, user, provinces()[code].timezone)
     return out
 
 

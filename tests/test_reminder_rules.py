@@ -24,7 +24,7 @@ from bot.render.calendar import countdown
 from bot.telegram.sender import TelegramSender
 from schedules.calendar import anchor_of, parse_line
 from schedules.events import add
-from schedules.planner import ESCALATE
+from schedules.planner import ESCALATE, after_quiet_hours, escalation_due, policy_from
 from schedules.policy import deadline_in
 from tests.conftest import ADMIN, STAF, replies
 
@@ -117,16 +117,21 @@ def test_every_offset_and_weekday_escalates_after_the_reminders_and_before_the_d
         rows = session.exec(select(Reminder).where(Reminder.event_id == event.id)).all()
         deadline = deadline_in(anchor_of(event), event.timezone)
     reminders = [r.due_at for r in rows if r.chat_id == GROUP]
-    escalations = {r.due_at for r in rows if r.offset_key == ESCALATE}
+    escalations = {r.chat_id: r.due_at for r in rows if r.offset_key == ESCALATE}
     if not reminders:  # "H" of a 07:30 meeting: the 08:00 reminder would come after it starts
         assert at == "07:30" and offsets == "| ingatkan H" and not escalations, line
         return
-    assert len(escalations) == 1, line
-    (escalation,) = escalations
-    assert max(reminders) < escalation < deadline, line
-    local = escalation.astimezone(WITA)
-    if local.time() == time(10, 0):
-        assert local.weekday() < 5, line
+    policy = policy_from(rt.settings)
+    due = escalation_due(event, policy)
+    assert due is not None and max(reminders) < due < deadline, line
+    if ADMIN not in escalations:  # the admin (WIB) is in their quiet hours until the meeting starts (07:30 WITA)
+        assert after_quiet_hours(policy, due, rt.settings.timezone) >= deadline, line
+    for escalation in escalations.values():
+        assert max(reminders) < escalation < deadline, line
+        assert not policy.in_quiet_hours(escalation.astimezone(ZoneInfo(rt.settings.timezone)).time()), line
+        local = escalation.astimezone(WITA)
+        if local.time() == time(10, 0):
+            assert local.weekday() < 5, line
 
 
 async def test_a_chat_that_subscribes_after_a_reminder_time_is_not_told_about_it(bot):

@@ -83,7 +83,7 @@ class ReminderSource:
             event = session.get(Event, row.event_id)
             assert event is not None  # the reminder's foreign key
             view = reminder_view(session, engine.clock, row, event, settings.cycle, settings.aksi_actions,
-                                 policy=policy_from(settings))
+                                 policy=policy_from(settings), admins=settings.admin_ids)
             session.expunge_all()
         if view is None:
             return row, None
