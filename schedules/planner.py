@@ -25,7 +25,7 @@ from bot.core.settings import Settings
 from bot.reference import provinces, regions
 from schedules.calendar import Scope, anchor_of, is_window, opening_of, scope_of
 from schedules.policy import Policy, anchor_day, deadline_in, offsets_for, start_in
-from schedules.recipients import Recipient, chat_zone, recipients
+from schedules.recipients import Recipient, chat_zones, recipients
 
 ESCALATE = "escalate"
 MOVED = "moved"
@@ -233,8 +233,9 @@ def sync_event(session: Session, clock: Clock, event: Event, settings: Settings,
     anyone = bool(found) or (only is not None and bool(reminded(None)))  # the escalation needs someone reminded
     staff = staff_of(session, scope_of(event))
     escalate_to: dict[int, datetime | None] = {**staff, **dict.fromkeys(settings.admin_ids)}
-    readers = {user: chat_zone(session, user, settings.timezone) for user in settings.admin_ids}
-    readers.update(staff_zones(session, scope_of(event), set(staff) - settings.admin_ids))
+    readers = chat_zones(session, {**dict.fromkeys(settings.admin_ids, settings.timezone),
+                                   **staff_zones(scope_of(event), staff_provinces(session, set(staff) -
+                                                                                  settings.admin_ids))})
     planned = plan_rows(event, [(r.chat_id, r.zone) for r in found], policy_from(settings), escalate_to,
                         not_before=event.updated_at, anyone=anyone, since={r.chat_id: r.since for r in found},
                         escalation_zones=readers)
@@ -303,19 +304,26 @@ def staff_of(session: Session, scope: Scope) -> dict[int, datetime]:
     return out
 
 
-def staff_zones(session: Session, scope: Scope, users: set[int]) -> dict[int, str]:
-    """The zone each staf member reads the escalation in: that of their province the scope touches (the
-    first by code), as their daily line; a chat of their own bound to a place decides first."""
-    if not users:
-        return {}
+def staff_provinces(session: Session, users: set[int]) -> dict[int, list[str]]:
+    """The provinces each of ``users`` is staf of, by code."""
+    out: dict[int, list[str]] = {}
+    if users:
+        for user, code in session.exec(select(RoleBinding.user_id, RoleBinding.target_code).where(
+                RoleBinding.role == Role.STAF.value, col(RoleBinding.user_id).in_(sorted(users)))
+                .order_by(col(RoleBinding.target_code))):
+            out.setdefault(user, []).append(code)
+    return out
+
+
+def staff_zones(scope: Scope, provinces_of: Mapping[int, list[str]]) -> dict[int, str]:
+    """The zone each staf member reads the escalation in, unless a chat of their own is bound to a place: that of
+    their first province (by code) the scope touches, as their daily line."""
     touched = {regions()[c].province_code for c in scope.region_codes()}
-    rows = session.exec(select(RoleBinding.user_id, RoleBinding.target_code).where(
-        RoleBinding.role == Role.STAF.value, col(RoleBinding.target_code).in_(touched),
-        col(RoleBinding.user_id).in_(sorted(users))).order_by(col(RoleBinding.target_code))).all()
     out: dict[int, str] = {}
-    for user, code in rows:
-        if user not in out:
-            out[user] = chat_zone(session, user, provinces()[code].timezone)
+    for user, codes in provinces_of.items():
+        mine = [c for c in codes if c in touched and c in provinces()]
+        if mine:
+            out[user] = provinces()[mine[0]].timezone
     return out
 
 

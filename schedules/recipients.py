@@ -8,7 +8,7 @@ the reminder names those actions; for everything else (a rakor...) always.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -121,9 +121,22 @@ def recipients(session: Session, clock: Clock, event: Event, cycle_setting: str 
 
 def chat_zone(session: Session, chat_id: int, default: str) -> str:
     """The zone a chat lives in: that of the first kab/kota or province it is bound to."""
-    for sub in of_chat(session, chat_id):
-        if sub.target_code in provinces():
-            return provinces()[sub.target_code].timezone
-        if sub.target_code in regions():
-            return regions()[sub.target_code].timezone
-    return default
+    return chat_zones(session, {chat_id: default})[chat_id]
+
+
+def chat_zones(session: Session, defaults: Mapping[int, str]) -> dict[int, str]:
+    """:func:`chat_zone` of several chats (``defaults``: chat -> its zone when it is bound to nothing), in one
+    query: the planner asks it for every reader of every event."""
+    out = dict(defaults)
+    if not defaults:
+        return out
+    found: set[int] = set()
+    for sub in session.exec(select(Subscription).where(col(Subscription.chat_id).in_(sorted(defaults)),
+                                                       Subscription.active).order_by(col(Subscription.id))):
+        if sub.chat_id in found:
+            continue  # the first binding decides, as of_chat lists them
+        place = provinces().get(sub.target_code) or regions().get(sub.target_code)
+        if place is not None:
+            out[sub.chat_id] = place.timezone
+            found.add(sub.chat_id)
+    return out
