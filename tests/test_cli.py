@@ -10,6 +10,7 @@ import threading
 import pytest
 
 from bot.cli.main import main
+from bot.domain.catalog import active_indicators
 from bot.domain.checklist import region_progress
 from bot.domain.runtime import Runtime
 from bot.reference import regions
@@ -49,6 +50,25 @@ def test_import_catalog_reports_rows_and_changes_nothing(env, tmp_path, capsys):
     assert main(["import", "catalog", str(good)]) == 0
     assert "Katalog diimpor: 1 indikator (1 baru" in capsys.readouterr().out
     assert main(["import", "catalog", str(tmp_path / "missing.xlsx")]) == 1
+
+
+def test_import_catalog_dry_run_checks_and_changes_nothing(env, tmp_path, capsys):
+    """``--dry-run`` is a check: the counts of what would happen, and the catalog in force stays as it was."""
+    two = tmp_path / "two.csv"
+    two.write_text("kode,kriteria,jenis,indikator\n1.1,1,struktur,Perda\n1.2,1,proses,Sosialisasi\n", encoding="utf-8")
+    assert main(["import", "catalog", str(two)]) == 0
+    capsys.readouterr()
+    one = tmp_path / "one.csv"
+    one.write_text("kode,kriteria,jenis,indikator\n1.1,1,struktur,Perda bantuan hukum\n", encoding="utf-8")
+    assert main(["import", "catalog", str(one), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "Uji coba: katalog akan berisi 1 indikator (0 baru, 1 diubah, 1 dinonaktifkan); tidak ada yang disimpan." \
+        in out
+    rt = Runtime.start(make_settings(env))
+    with rt.session() as session:
+        in_force = sorted((i.code, i.text) for i in active_indicators(session))
+    assert in_force == [("1.1", "Perda"), ("1.2", "Sosialisasi")]
+    rt.engine.dispose()
 
 
 def test_demo_is_deterministic(env, capsys):

@@ -144,7 +144,7 @@ def _command(settings: Settings, t: Translator, args: argparse.Namespace) -> int
     if args.command == "import" and args.what != "catalog":
         return data_cli.import_file(runtime, t, args.what, args.file, args.dry_run)
     if args.command == "import":
-        return _import_catalog(runtime, t, args.file, args.label)
+        return _import_catalog(runtime, t, args.file, args.label, args.dry_run)
     if args.command == "export":
         return data_cli.export_file(runtime, t, args.wilayah, args.file)
     if args.command == "calendar":
@@ -152,7 +152,8 @@ def _command(settings: Settings, t: Translator, args: argparse.Namespace) -> int
     return 2
 
 
-def _import_catalog(runtime: Runtime, t: Translator, path: Path, label: str | None) -> int:
+def _import_catalog(runtime: Runtime, t: Translator, path: Path, label: str | None, dry_run: bool = False) -> int:
+    """``dry_run``: checked and counted in a transaction that is rolled back: nothing changes."""
     from bot.domain.catalog import CatalogImportError
     from bot.io.catalog_import import import_catalog
 
@@ -162,6 +163,8 @@ def _import_catalog(runtime: Runtime, t: Translator, path: Path, label: str | No
     try:
         with runtime.session() as session:
             result = import_catalog(session, runtime.clock, path, label)
+            if dry_run:
+                session.rollback()
     except CatalogImportError as exc:
         from bot.cli.data import error_lines
 
@@ -169,8 +172,14 @@ def _import_catalog(runtime: Runtime, t: Translator, path: Path, label: str | No
         for line in error_lines(t, exc.errors):
             print(f"  {line}", file=sys.stderr)
         return 1
-    print(t.gettext("Katalog diimpor: {total} indikator ({added} baru, {updated} diubah, {deactivated} dinonaktifkan).")
-          .format(total=result.total, added=result.added, updated=result.updated, deactivated=result.deactivated))
+    counts = dict(total=t.number(result.total), added=t.number(result.added), updated=t.number(result.updated),
+                  deactivated=t.number(result.deactivated))
+    if dry_run:
+        print(t.plain("Uji coba: katalog akan berisi {total} indikator ({added} baru, {updated} diubah, {deactivated} "
+                      "dinonaktifkan); tidak ada yang disimpan.", **counts))
+        return 0
+    print(t.plain("Katalog diimpor: {total} indikator ({added} baru, {updated} diubah, {deactivated} dinonaktifkan).",
+                  **counts))
     return 0
 
 
