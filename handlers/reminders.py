@@ -10,9 +10,10 @@ from bot.core.errors import UserError
 from bot.core.models import EventKind
 from bot.render import Reply
 from bot.render import callbacks as cb
+from bot.render import reminders as render
 from handlers import parts
-from handlers.common import button, is_gone, runtime, send, stale, user_id
-from schedules.actions import acknowledge, snooze
+from handlers.common import button, grants_of, is_gone, runtime, send, stale, user_id
+from schedules.actions import NotAllowed, acknowledge, snooze
 from schedules.recipients import chat_zone
 
 MEMBERS = ("creator", "administrator", "member")
@@ -42,30 +43,49 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                            show_alert=True)
         return
     chat_id = query.message.chat.id
+    t = rt.t
+    grants = grants_of(update, context)
+    alert = ""  # a second press: the message says it already
     try:
         with rt.session() as session:
             if pressed.action == cb.REMINDER_ACK:
-                done = acknowledge(session, rt.clock, pressed.reminder_id, user_id(update), chat_id)
+                done = acknowledge(session, rt.clock, pressed.reminder_id, user_id(update), chat_id,
+                                   grants=grants)
+                aksi = done.event.kind == EventKind.AKSIHAM
+                if done.earlier is not None:
+                    alert = render.answered_already(t, aksi, done.earlier.by)
                 who = update.effective_user.first_name if update.effective_user else ""
-                note = (rt.t.fmt("✔️ Ditandai sudah dilaporkan oleh {name}.", name=who)
-                        if done.event.kind == EventKind.AKSIHAM
-                        else rt.t.fmt("✔️ Ditandai sudah dikerjakan oleh {name}.", name=who))
+                note = (t.fmt("✔️ Ditandai sudah dilaporkan oleh {name}.", name=who) if aksi
+                        else t.fmt("✔️ Ditandai sudah dikerjakan oleh {name}.", name=who))
             else:
-                _event, planned = snooze(session, rt.clock, rt.settings, pressed.reminder_id, user_id(update),
-                                         chat_id)
+                _event, planned, earlier = snooze(session, rt.clock, rt.settings, pressed.reminder_id,
+                                                  user_id(update), chat_id, grants=grants)
                 zone = chat_zone(session, planned.chat_id, rt.settings.timezone)
-                note = rt.t.fmt("⏰ Diingatkan lagi {when}.", when=rt.t.datetime(planned.due_at, zone))
+                when = t.datetime(planned.due_at, zone)
+                if earlier is not None:
+                    alert = render.snoozed_already(t, when, earlier.by)
+                note = t.fmt("⏰ Diingatkan lagi {when}.", when=when)
+    except NotAllowed:
+        await query.answer(render.answer_refusal(t, grants), show_alert=True)
+        return
     except UserError as exc:
-        await query.answer(rt.t.plain(exc.message, **exc.values), show_alert=True)
+        await query.answer(t.plain(exc.message, **exc.values), show_alert=True)
+        return
+    if alert:
+        await query.answer(alert, show_alert=True)
         return
     await query.answer()
     message = query.message  # too old to read (inaccessible): only the note, without buttons
     shown = message if isinstance(message, Message) and message.text else None
-    text = (shown.text_html + "\n\n" + note) if shown else note
+    text = note
+    if shown:  # the note once, whatever the presser's app showed
+        text = shown.text_html if shown.text_html.endswith("\n\n" + note) else shown.text_html + "\n\n" + note
     markup = None if pressed.action == cb.REMINDER_ACK or not isinstance(message, Message) else message.reply_markup
     try:
         await query.edit_message_text(text, reply_markup=markup)
     except BadRequest as exc:
+        if "not modified" in str(exc).lower():  # the message says so already: nothing to change
+            return
         if not is_gone(exc):
             raise
         await send(update, context, Reply(note))  # the reminder was deleted meanwhile: say it anew

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -13,22 +14,38 @@ from bot.core.claims import rowcount
 from bot.core.clock import Clock
 from bot.core.errors import UserError
 from bot.core.i18n import N_
-from bot.core.models import Event, EventKind, Reminder, ReminderStatus
+from bot.core.models import AuditEntry, Event, EventKind, Person, Reminder, ReminderStatus
 from bot.core.settings import Settings
 from bot.domain import audit
+from bot.domain.access import may_answer_reminder
+from bot.domain.people import Grants
+from bot.reference import RegionRef, regions
+from schedules.calendar import scope_of
 from schedules.planner import SNOOZE_PREFIX, Planned, insert_rows, policy_from
-from schedules.policy import Policy
-from schedules.recipients import chat_zone
+from schedules.policy import Policy, needs_answer
+from schedules.recipients import chat_zone, covered_regions
+
+
+class NotAllowed(Exception):
+    """The presser has no role for the reminder's kab/kota (``bot.domain.access.may_answer_reminder``)."""
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """Someone of the chat gave this answer already (a second press, or an app still showing the original)."""
+    by: str  # their name as the bot knows it; "" when unknown
 
 
 @dataclass(frozen=True)
 class Acknowledged:
     event: Event
     cancelled: int  # reminders of this event to this chat that will no longer be sent
+    earlier: Earlier | None = None  # already acknowledged: nothing was changed
 
 
-def _reminder(session: Session, reminder_id: int, chat_id: int) -> tuple[Reminder, Event]:
-    """The reminder behind a button pressed in ``chat_id``: only the chat it was sent to may answer it."""
+def _reminder(session: Session, reminder_id: int, chat_id: int, grants: Grants) -> tuple[Reminder, Event]:
+    """The reminder behind a button pressed in ``chat_id``: only the chat it was sent to may answer it, only
+    someone with a role for its kab/kota, and only a reminder that asks for an answer (not Hari HAM's)."""
     row = session.get(Reminder, reminder_id) if 0 < reminder_id < 2**63 else None
     if row is None:
         raise UserError(N_("Pengingat ini sudah tidak ada."))
@@ -36,7 +53,23 @@ def _reminder(session: Session, reminder_id: int, chat_id: int) -> tuple[Reminde
         raise UserError(N_("Tombol ini hanya berlaku di chat yang menerima pengingatnya."))
     event = session.get(Event, row.event_id)
     assert event is not None  # the reminder's foreign key
+    if not may_answer_reminder(grants, _places(session, event, chat_id)):
+        raise NotAllowed()
+    if not needs_answer(event.kind):  # an older message, or forged data: its reminders carry no buttons
+        raise UserError(N_("Pengingat ini hanya pemberitahuan; tidak ada yang perlu ditandai atau ditunda."))
     return row, event
+
+
+def _places(session: Session, event: Event, chat_id: int) -> list[RegionRef]:
+    """The kab/kota the chat was reminded for: those of the event it is bound to (else all of the event's)."""
+    scope = scope_of(event)
+    coverage = covered_regions(session, scope, chat_id).get(chat_id)
+    return coverage.regions if coverage else [regions()[c] for c in sorted(scope.region_codes())]
+
+
+def _name(session: Session, user_id: int | None) -> str:
+    person = session.get(Person, user_id) if user_id is not None else None
+    return person.first_name if person else ""
 
 
 def _audit(session: Session, clock: Clock, user_id: int | None, action: str, row: Reminder, event: Event,
@@ -58,13 +91,33 @@ def is_acknowledged(session: Session, row: Reminder) -> bool:
     ).limit(1)).first() is not None
 
 
-def acknowledge(session: Session, clock: Clock, reminder_id: int, user_id: int | None,
-                chat_id: int) -> Acknowledged:
-    """"Sudah dikerjakan": no more reminders of this event to this chat, and no escalation."""
-    row, event = _reminder(session, reminder_id, chat_id)
-    if row.acknowledged_at is None:
-        row.acknowledged_at = clock.now()
-        row.acknowledged_by = user_id
+def _acknowledged_by(session: Session, row: Reminder) -> Earlier | None:
+    """Who of the chat said "Sudah dikerjakan" to a reminder of this event (as it is scheduled now), if anyone."""
+    done = session.exec(select(Reminder).where(
+        Reminder.event_id == row.event_id, Reminder.event_version == row.event_version,
+        Reminder.chat_id == row.chat_id, col(Reminder.acknowledged_at).is_not(None),
+    ).order_by(col(Reminder.acknowledged_at)).limit(1)).first()
+    return Earlier(_name(session, done.acknowledged_by)) if done is not None else None
+
+
+def acknowledge(session: Session, clock: Clock, reminder_id: int, user_id: int | None, chat_id: int, *,
+                grants: Grants) -> Acknowledged:
+    """"Sudah dikerjakan": no more reminders of this event to this chat, and no escalation.
+
+    A second answer (on this or another reminder of the event) changes nothing and says who gave the first."""
+    row, event = _reminder(session, reminder_id, chat_id, grants)
+    earlier = _acknowledged_by(session, row)
+    if earlier is not None:
+        return Acknowledged(event, 0, earlier)
+    claimed = session.execute(  # two presses at once: one of them sets it
+        update(Reminder)
+        .where(col(Reminder.id) == row.id, col(Reminder.acknowledged_at).is_(None))
+        .values(acknowledged_at=clock.now(), acknowledged_by=user_id)
+        .execution_options(synchronize_session=False)
+    )
+    if not rowcount(claimed):
+        session.expire(row)
+        return Acknowledged(event, 0, _acknowledged_by(session, row) or Earlier(""))
     result = session.execute(
         update(Reminder)
         .where(col(Reminder.event_id) == row.event_id, col(Reminder.chat_id) == row.chat_id,
@@ -101,13 +154,26 @@ def snooze_due(now: datetime, policy: Policy, zone: str, deadline_at: datetime) 
     return None if due >= deadline_at else due
 
 
+def _snoozed_by(session: Session, event: Event, chat_id: int, due: datetime) -> Earlier:
+    """Who asked for the reminder at ``due`` (the audit trail says; "" when it does not)."""
+    entries = session.exec(select(AuditEntry).where(
+        AuditEntry.action == "reminder.snooze", AuditEntry.subject == f"event:{event.id}",
+    ).order_by(col(AuditEntry.id))).all()
+    for entry in entries:
+        after = json.loads(entry.after or "{}")
+        if after.get("chat") == chat_id and after.get("due_at") and datetime.fromisoformat(after["due_at"]) == due:
+            return Earlier(_name(session, entry.actor_id))
+    return Earlier("")
+
+
 def snooze(session: Session, clock: Clock, settings: Settings, reminder_id: int, user_id: int | None,
-           chat_id: int) -> tuple[Event, Planned]:
+           chat_id: int, *, grants: Grants) -> tuple[Event, Planned, Earlier | None]:
     """"Ingatkan besok": one more reminder tomorrow morning (local), never after the deadline.
 
     Refused once the chat has said "Sudah dikerjakan" for this event (on this or any other of its
-    reminders): an older message's button does not bring the reminders back."""
-    row, event = _reminder(session, reminder_id, chat_id)
+    reminders): an older message's button does not bring the reminders back. A second press for the same
+    morning adds nothing and says who asked first (the third value; None when this press planned it)."""
+    row, event = _reminder(session, reminder_id, chat_id, grants)
     if is_acknowledged(session, row):
         raise UserError(N_("Acara ini sudah ditandai selesai dikerjakan di chat ini; tidak ada pengingat lagi."))
     zone = chat_zone(session, row.chat_id, event.timezone)
@@ -116,6 +182,12 @@ def snooze(session: Session, clock: Clock, settings: Settings, reminder_id: int,
         raise UserError(TOO_LATE.get(EventKind(event.kind), TOO_LATE_EVENT))
     tomorrow = clock.now().astimezone(zones.zone(zone)).date() + timedelta(days=1)
     planned = Planned(row.chat_id, f"{SNOOZE_PREFIX}{tomorrow:%Y%m%d}", due, row.deadline_at)
-    insert_rows(session, event, [planned])
+    if not insert_rows(session, event, [planned]):  # asked for already (the UNIQUE key): nothing new
+        kept = session.exec(select(Reminder).where(
+            Reminder.event_id == event.id, Reminder.event_version == event.version,
+            Reminder.chat_id == row.chat_id, Reminder.offset_key == planned.offset_key)).first()
+        if kept is not None:
+            planned = Planned(kept.chat_id, kept.offset_key, kept.due_at, kept.deadline_at)
+        return event, planned, _snoozed_by(session, event, row.chat_id, planned.due_at)
     _audit(session, clock, user_id, "reminder.snooze", row, event, {"due_at": due.isoformat()})
-    return event, planned
+    return event, planned, None

@@ -39,6 +39,18 @@ TIMED_EXTRA = ("2h",)  # timed events are also reminded two hours before
 OPENING_DEFAULT = "H-3, H"  # a reporting window: three days before it opens, and on its opening morning
 
 
+# commemorations: their reminders announce (the predikat is announced on Hari HAM); nothing to do or answer
+ANNOUNCED = frozenset({EventKind.HARIHAM})
+
+
+def needs_answer(kind: str) -> bool:
+    """Whether the reminders of an event of ``kind`` ask for an answer ("Sudah dikerjakan", "Ingatkan besok"),
+    list the kab/kota they are for, and lead to an escalation of those that did not answer. Hari HAM
+    (10 December) is a commemoration, not a deadline: no. ``lain`` keeps them: staf use it for work too (a
+    letter to answer, a form to send), and a reminder without buttons could not be stopped."""
+    return EventKind(kind) not in ANNOUNCED
+
+
 def default_offsets(kind: str, timed: bool) -> tuple[Offset, ...]:
     days = tuple(Offset("d", n) for n in DAY_OFFSETS[EventKind(kind)])
     extra = tuple(parse_offsets(",".join(TIMED_EXTRA), True)) if timed else ()

@@ -20,7 +20,7 @@ from schedules.calendar import parse_line
 from schedules.events import add
 from schedules.incremental import IncrementalPlanner, plan_now
 from schedules.recipients import recipients
-from tests.conftest import ADMIN, PIC, STAF, BotHarness
+from tests.conftest import ADMIN, PIC, STAF, BotHarness, grant
 from tests.fakes import buttons_of
 
 TAPIN, HSS, BANJAR = regions()["63.05"], regions()["63.06"], regions()["63.03"]
@@ -45,6 +45,7 @@ async def harness(catalog):
         subscribe(session, rt.clock, HSS_GROUP, HSS, ADMIN)
         subscribe(session, rt.clock, KALSEL_GROUP, provinces()["63"], ADMIN)
         choose_language(session, rt.clock, TAPIN_PIC, "PIC", None, "en")
+    grant(rt, TAPIN_PIC, "pic", TAPIN.code)  # a PIC's own chat answers their reminders
     bot = BotHarness(rt)
     for chat in (TAPIN_GROUP, TAPIN_PIC, HSS_GROUP, KALSEL_GROUP, ADMIN):
         bot.api.register_chat(chat)

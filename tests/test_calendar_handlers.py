@@ -12,7 +12,7 @@ from sqlmodel import select
 from bot.core.models import AksiReport, Event, Reminder, Subscription
 from bot.messaging.engine import DeliveryEngine
 from bot.telegram.sender import TelegramSender
-from tests.conftest import ADMIN, STAF, VIEWER, refused, replies
+from tests.conftest import ADMIN, PIC, STAF, VIEWER, refused, replies
 from tests.fakes import buttons_of
 
 GROUP = -100123
@@ -211,7 +211,7 @@ async def test_reminder_buttons_acknowledge(bot):
     message = await reminded(bot, "/jadwal_tambah kkpham Tapin 2024-03-21 Batas data dukung",
                              datetime(2024, 3, 14, 0, 0, tzinfo=UTC))
     assert "Pengingat: Batas data dukung" in message.params["text"]
-    (edited,) = replies(await bot.press(message, "✅ Sudah dikerjakan", VIEWER))
+    (edited,) = replies(await bot.press(message, "✅ Sudah dikerjakan", PIC))
     assert "Ditandai sudah dikerjakan oleh Pengguna" in edited.params["text"]
     assert not edited.params.get("reply_markup")
     # the reminder is edited with its formatting as it was sent: Telegram hands the bot back the text and its
@@ -221,13 +221,13 @@ async def test_reminder_buttons_acknowledge(bot):
     with bot.runtime.session() as session:
         tapin_rows = session.exec(select(Reminder).where(Reminder.chat_id == GROUP)).all()
     assert {r.status for r in tapin_rows} == {"sent", "cancelled"}
-    assert any(r.acknowledged_by == VIEWER for r in tapin_rows)
+    assert any(r.acknowledged_by == PIC for r in tapin_rows)
 
 
 async def test_reminder_buttons_snooze_and_show_what_is_missing(bot):
     message = await reminded(bot, "/jadwal_tambah kkpham Tapin 2024-03-21 Batas data dukung",
                              datetime(2024, 3, 14, 0, 0, tzinfo=UTC))
-    (edited,) = replies(await bot.press(message, "⏰ Ingatkan besok", VIEWER))
+    (edited,) = replies(await bot.press(message, "⏰ Ingatkan besok", PIC))
     assert "Diingatkan lagi Jumat, 15 Maret 2024 pukul 08.00 WITA" in edited.params["text"]
     with bot.runtime.session() as session:
         snoozed = session.exec(select(Reminder).where(Reminder.offset_key == "snooze-20240315")).one()
@@ -254,7 +254,7 @@ async def press_old_snooze(bot, message, user_id: int):
 async def test_no_snooze_button_when_tomorrow_morning_is_too_late(bot, line, when, labels, answer):
     message = await reminded(bot, line, when)
     assert [label for label, _ in buttons_of(message)] == labels
-    alert = await press_old_snooze(bot, message, VIEWER)
+    alert = await press_old_snooze(bot, message, PIC)
     assert alert.params["text"] == answer and alert.params["show_alert"]
     with bot.runtime.session() as session:
         assert not session.exec(select(Reminder).where(Reminder.offset_key.like("snooze%"))).all()
@@ -264,7 +264,7 @@ async def test_the_snooze_button_is_offered_while_tomorrow_morning_is_still_ahea
     message = await reminded(bot, "/jadwal_tambah rakor Tapin 2024-03-21 09:00 Rakor",
                              datetime(2024, 3, 20, 0, 0, tzinfo=UTC))  # H-1, 08:00 WITA
     assert [label for label, _ in buttons_of(message)] == ["✅ Sudah dikerjakan", "⏰ Ingatkan besok"]
-    (edited,) = replies(await bot.press(message, "⏰ Ingatkan besok", VIEWER))
+    (edited,) = replies(await bot.press(message, "⏰ Ingatkan besok", PIC))
     assert "Diingatkan lagi Kamis, 21 Maret 2024 pukul 08.00 WITA" in edited.params["text"]
 
 
@@ -437,12 +437,12 @@ async def test_answering_a_reminder_is_audited(bot):
 
     message = await reminded(bot, "/jadwal_tambah kkpham Tapin 2024-03-21 Batas data dukung",
                              datetime(2024, 3, 14, 0, 0, tzinfo=UTC))
-    await bot.press(message, "⏰ Ingatkan besok", VIEWER)
-    await bot.press(message, "✅ Sudah dikerjakan", VIEWER)
+    await bot.press(message, "⏰ Ingatkan besok", PIC)
+    await bot.press(message, "✅ Sudah dikerjakan", PIC)
     with bot.runtime.session() as session:
         actions = [(a.action, a.actor_id, a.region_code) for a in session.exec(select(AuditEntry).where(
             AuditEntry.action.like("reminder.%")))]
-    assert actions == [("reminder.snooze", VIEWER, "63.05"), ("reminder.ack", VIEWER, "63.05")]
+    assert actions == [("reminder.snooze", PIC, "63.05"), ("reminder.ack", PIC, "63.05")]
 
 
 async def test_a_new_events_card_says_which_reminders_are_already_over(bot):

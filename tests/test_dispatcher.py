@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from bot.core.models import IndicatorState, Reminder, Subscription
 from bot.domain.checklist import set_state
+from bot.domain.people import Grants
 from bot.domain.subscriptions import subscribe
 from bot.messaging.delivery import Outcome, SendResult
 from bot.messaging.engine import DeliveryEngine
@@ -214,7 +215,7 @@ async def test_unacknowledged_regions_escalate_to_admins_in_one_digest(world):
     with world.session() as session:
         hss_row = session.exec(select(Reminder).where(Reminder.chat_id == HSS_CHAT,
                                                       Reminder.status == "sent")).one()
-        acknowledge(session, world.clock, hss_row.id, 9, HSS_CHAT)
+        acknowledge(session, world.clock, hss_row.id, 9, HSS_CHAT, grants=Grants(9, pic=frozenset({"63.06"})))
     at(world, 2024, 3, 21, 2, 0)  # 10:00 WITA on the last day
     await d.run_once()
     (digest,) = sender.texts(ADMIN)

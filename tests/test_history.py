@@ -43,6 +43,7 @@ def test_every_action_the_code_records_has_a_sentence():
 async def world(bot):
     """Each kind of entry, written by the code that writes it in production."""
     from bot.domain import evidence
+    from bot.domain.people import Grants
     from bot.io import aksi_import, progress_import
     from bot.io.spreadsheets import Table
     from bot.messaging.broadcasts import confirm as confirm_broadcast
@@ -90,8 +91,8 @@ async def world(bot):
                                      Planned(PIC, "test-b", now + timedelta(hours=2), now + timedelta(days=20))])
         rows = session.exec(select(Reminder).where(Reminder.chat_id == PIC, Reminder.event_id == event.id)
                             .order_by(Reminder.id)).all()
-        snooze(session, rt.clock, rt.settings, rows[-1].id, PIC, PIC)
-        acknowledge(session, rt.clock, rows[0].id, PIC, PIC)
+        snooze(session, rt.clock, rt.settings, rows[-1].id, PIC, PIC, grants=Grants(PIC, pic=frozenset({"63.05"})))
+        acknowledge(session, rt.clock, rows[0].id, PIC, PIC, grants=Grants(PIC, pic=frozenset({"63.05"})))
         table = Table("Progres", [["wilayah", "kode", "status"], ["Tapin", "1.02", "lengkap"],
                                   ["Tapin", "1.03", "proses"], ["Tapin", "1.04", "belum"]])
         progress_import.apply(session, rt.clock, cycle, progress_import.plan(session, cycle, table), PIC,

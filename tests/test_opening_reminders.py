@@ -19,7 +19,7 @@ from schedules.calendar import parse_line
 from schedules.events import add
 from schedules.incremental import IncrementalPlanner
 from schedules.planner import is_planned_key
-from tests.conftest import ADMIN, BotHarness
+from tests.conftest import ADMIN, BotHarness, grant
 from tests.fakes import buttons_of
 
 TAPIN, JAYAPURA = regions()["63.05"], regions()["91.71"]  # WITA (UTC+8), WIT (UTC+9)
@@ -44,6 +44,8 @@ async def harness(catalog):
             subscribe(session, rt.clock, chat, region, ADMIN)
         for person in (TAPIN_PIC, JAYAPURA_PIC):
             choose_language(session, rt.clock, person, "PIC", None, "en")
+    for person, region in ((TAPIN_PIC, TAPIN), (JAYAPURA_PIC, JAYAPURA)):  # a PIC's own chat answers their reminders
+        grant(rt, person, "pic", region.code)
     bot = BotHarness(rt)
     for chat in CHATS:
         bot.api.register_chat(chat)

@@ -9,6 +9,7 @@ no scope means "somewhere" (opening a menu, starting a conversation).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 from bot.core.i18n import N_
@@ -81,6 +82,15 @@ def allowed(g: Grants, action: Action, target: Scope = None, targets: tuple[Scop
         return False
     return False
 
+
+def may_answer_reminder(g: Grants, places: Iterable[RegionRef]) -> bool:
+    """Whether ``g`` may answer a reminder sent for ``places`` (the kab/kota the chat speaks for): "Sudah
+    dikerjakan" stops its reminders and keeps those kab/kota out of the escalation, "Ingatkan besok" adds
+    one. A PIC of one of the kab/kota, staf of one of their provinces, an admin. Not a pemantau (read only),
+    nor a member of the chat without a role: a province group's member would otherwise silence the province."""
+    if g.admin:
+        return True
+    return any(r.code in g.pic or r.province_code in g.staf for r in places)
 
 
 def may_change_evidence(g: Grants, region: RegionRef, current: IndicatorState | str | None = None) -> bool:

@@ -5,16 +5,20 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from bot.core import zones
-from bot.core.i18n import Translator
+from bot.core.i18n import N_, Translator
 from bot.core.models import Event, EventKind
 from bot.domain.aksi_grid import Outstanding
+from bot.domain.people import Grants
 from bot.render import Button, Reply
 from bot.render import callbacks as cb
 from bot.render.aksi import missing_sentence
 from bot.render.calendar import countdown, days_word, kind_label, when
+from bot.render.people import place
+from bot.render.refusal import ALERT_LIMIT
 from bot.views.reminders import EscalationView, NoticeView, ReminderView
 from schedules.calendar import anchor_of, opening_of
 from schedules.planner import MOVED
+from schedules.policy import needs_answer
 from schedules.recipients import RegionWork
 
 
@@ -99,14 +103,54 @@ def reminder(t: Translator, view: ReminderView) -> Reply:
     ]
     if event.location:
         lines.append(t.fmt("Tempat/tautan: {location}", location=event.location))
+    answerable = needs_answer(event.kind)
     if event.kind in (EventKind.KKPHAM, EventKind.AKSIHAM):
         lines.append("")
         lines.append(t.gettext("Masih perlu dikerjakan:"))
-    else:
+    elif answerable:
         lines.append("")
         lines.append(t.gettext("Untuk:"))
-    lines.extend(_work_line(t, event, w) for w in view.pending)
-    return Reply("\n".join(lines), _buttons(t, view, answerable=True))
+    if answerable:  # a commemoration (Hari HAM) is announced: no work list, nothing to answer
+        lines.extend(_work_line(t, event, w) for w in view.pending)
+    return Reply("\n".join(lines), _buttons(t, view, answerable=answerable))
+
+
+def answered_already(t: Translator, aksi: bool, by: str) -> str:
+    """The alert of a second "Sudah dikerjakan" ("Sudah dilaporkan"): who gave the first, when known."""
+    if aksi:
+        return (t.plain(N_("Sudah ditandai sudah dilaporkan oleh {name}; tidak ada pengingat lagi di chat ini."),
+                        name=by) if by
+                else t.gettext("Sudah ditandai sudah dilaporkan; tidak ada pengingat lagi di chat ini."))
+    return (t.plain(N_("Sudah ditandai sudah dikerjakan oleh {name}; tidak ada pengingat lagi di chat ini."),
+                    name=by) if by
+            else t.gettext("Sudah ditandai sudah dikerjakan; tidak ada pengingat lagi di chat ini."))
+
+
+def snoozed_already(t: Translator, when: str, by: str) -> str:
+    """The alert of a second "Ingatkan besok" for the same morning."""
+    return (t.plain(N_("Pengingat sudah diminta diulang {when} oleh {name}."), when=when, name=by) if by
+            else t.plain(N_("Pengingat sudah diminta diulang {when}."), when=when))
+
+
+def answer_refusal(t: Translator, g: Grants) -> str:
+    """Why ``g`` may not answer a reminder (``bot.domain.access.may_answer_reminder``), in a button's alert."""
+    first = t.gettext("Hanya PIC kab/kota yang diingatkan, staf Bidang HAM Kanwil provinsinya dan admin yang dapat "
+                      "menandai atau menunda pengingat ini.")
+    if g.staf:
+        who = t.plain(N_("Anda staf Kanwil {own}."), own=_places(g.staf))
+    elif g.pic:
+        who = t.plain(N_("Anda PIC {own}."), own=_places(g.pic))
+    elif g.pemantau:
+        who = t.plain(N_("Anda pemantau {own} (hanya dapat melihat)."), own=_places(g.pemantau))
+    else:
+        who = t.gettext("Anda belum terdaftar.")
+    text = f"{first} {who}"
+    return text if len(text) <= ALERT_LIMIT else text[: ALERT_LIMIT - 1].rstrip() + "…"
+
+
+def _places(codes: frozenset[str]) -> str:
+    shown = ", ".join(place(c) for c in sorted(codes)[:2])
+    return shown + (", …" if len(codes) > 2 else "")
 
 
 def notice(t: Translator, view: NoticeView) -> Reply:
