@@ -24,7 +24,7 @@ from bot.core.models import Event, EventStatus, Reminder, ReminderStatus, Role, 
 from bot.core.settings import Settings
 from bot.reference import provinces, regions
 from schedules.calendar import Scope, anchor_of, is_window, opening_of, scope_of
-from schedules.policy import Policy, anchor_day, deadline_in, offsets_for, start_in
+from schedules.policy import Policy, anchor_day, deadline_in, needs_answer, offsets_for, start_in
 from schedules.recipients import Recipient, chat_zones, recipients
 
 ESCALATE = "escalate"
@@ -153,7 +153,10 @@ def escalation_due(event: Event, policy: Policy) -> datetime | None:
     (a weekend or holiday moves back to the working day before), but never before two hours after the last
     reminder (in any zone of the scope); when that would be at or after the deadline (a meeting that starts
     early, a reminder 30 minutes before), halfway between the last reminder and the deadline. So it always
-    follows every reminder, and always comes before the deadline, for every offset and every weekday."""
+    follows every reminder, and always comes before the deadline, for every offset and every weekday. None for
+    an event nobody answers (Hari HAM: a commemoration, ``needs_answer``)."""
+    if not needs_answer(event.kind):
+        return None
     zones = {regions()[c].timezone for c in scope_of(event).region_codes()} | {event.timezone}
     last = max((due for zone in sorted(zones) for due, _key in close_dues(event, policy, zone)), default=None)
     if last is None:

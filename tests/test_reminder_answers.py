@@ -155,8 +155,6 @@ async def test_hari_ham_is_announced_without_buttons_or_a_work_list(bot):
     assert not [r for r in reminder_rows(bot) if r.acknowledged_at]
 
 
-@pytest.mark.xfail(strict=True, reason="needs in schedules/planner.py escalation_due: "
-                   "`if not needs_answer(event.kind): return None` (another engineer's file)")
 async def test_hari_ham_plans_no_escalation(bot):
     await bot.say("/langganan Kalsel", ADMIN, chat_id=GROUP)
     await bot.say("/jadwal_tambah hariham nasional 2024-12-10 Peringatan Hari HAM Sedunia")
