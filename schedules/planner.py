@@ -121,12 +121,21 @@ def close_dues(event: Event, policy: Policy, zone: str) -> list[tuple[datetime, 
     """(due, offset key) of the event's reminders in ``zone``, before its start or close, in order: day-level
     ones at the reminder hour of a working morning, hour and minute ones on time; two moved onto one
     moment keep the nearer label; a window's close reminders that would come before it opens are left out."""
+    seen: dict[datetime, str] = {}
+    for due, key in _offset_dues(event, policy, zone):
+        seen[due] = key  # two offsets moved onto one morning: keep the nearer one
+    return sorted(seen.items())
+
+
+def _offset_dues(event: Event, policy: Policy, zone: str) -> list[tuple[datetime, str]]:
+    """(due, offset key) of each of the event's offsets that can be reminded, farthest first, before any two
+    that fall on one moment are merged."""
     anchor = anchor_of(event)
     offsets = offsets_for(event.kind, event.offsets, isinstance(anchor, datetime))
     deadline = deadline_in(anchor, zone)
     opening = opening_of(event) if is_window(event) else None
     opens_at = start_in(opening, zone) if opening is not None else None
-    seen: dict[datetime, str] = {}
+    out: list[tuple[datetime, str]] = []
     for offset in sorted(offsets, key=lambda o: o.delta, reverse=True):
         if offset.is_day_level:
             due = policy.day_level_due(anchor_day(anchor, zone), offset.amount, zone, deadline)
@@ -136,14 +145,15 @@ def close_dues(event: Event, policy: Policy, zone: str) -> list[tuple[datetime, 
             continue
         if due is None or due >= deadline or (opens_at is not None and due < opens_at):
             continue
-        seen[due] = offset.key  # two offsets moved onto one morning: keep the nearer one
-    return sorted(seen.items())
+        out.append((due, offset.key))
+    return out
 
 
 def passed_offsets(event: Event, policy: Policy, now: datetime) -> frozenset[str]:
     """The keys of the event's reminders (before its start or close) whose time is over at ``now``, in its own
-    zone: a new event or date plans none of them (``plan_rows``'s ``not_before``), so its card says so."""
-    return frozenset(key for due, key in close_dues(event, policy, event.timezone) if due < now)
+    zone: a new event or date plans none of them (``plan_rows``'s ``not_before``), so its card says so. Each
+    offset counts on its own: H-3 and H-1 moved back onto one past Friday are both over."""
+    return frozenset(key for due, key in _offset_dues(event, policy, event.timezone) if due < now)
 
 
 def escalation_due(event: Event, policy: Policy) -> datetime | None:

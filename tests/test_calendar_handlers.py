@@ -457,3 +457,12 @@ async def test_a_new_events_card_says_which_reminders_are_already_over(bot):
         event = session.exec(select(Event).where(Event.title == "Rakor siang")).one()
         keys = {r.offset_key for r in session.exec(select(Reminder).where(Reminder.event_id == event.id))}
     assert "2h" in keys and not keys & {"7d", "3d", "1d", "0d"}
+
+
+async def test_reminders_moved_onto_one_past_morning_are_all_over(bot):
+    """Sunday 28 January 2024, 00.30 WITA: a rakor on Monday with H-3 and H-1; both moved back to Friday's
+    08.00 (the weekend), which is over: neither is promised."""
+    bot.runtime.clock.set(datetime(2024, 1, 27, 16, 30, tzinfo=UTC))
+    (reply,) = replies(await bot.say("/jadwal_tambah rakor Kalsel 2024-01-29 09:00 Rakor Senin | ingatkan H-3, H-1",
+                                     STAF))
+    assert "Pengingat: tidak ada lagi (H-3, H-1 sudah lewat)" in reply.params["text"]
