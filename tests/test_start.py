@@ -73,3 +73,15 @@ def test_a_sqlite_file_that_cannot_be_created_is_one_line_and_exit_2(tmp_path):
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr, done.stderr
     assert "/proc/pantau-ham/pantau.db" in done.stderr and "tidak dapat dibuka" in done.stderr
+
+
+@pytest.mark.parametrize(("url", "said"), [
+    ("foo://pantau:rahasia@db/x", "DATABASE_URL menyebut jenis basis data “foo” yang tidak dikenal."),
+    ("bukan alamat rahasia", "DATABASE_URL bukan alamat basis data."),
+])
+def test_a_database_url_that_is_no_database_url_is_one_line_and_exit_2(url, said, tmp_path):
+    for command in (("run",), ("db", "upgrade")):
+        done = run_cli(tmp_path, _env(url), *command)
+        assert done.returncode == 2, done.stderr
+        assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr, done.stderr
+        assert said in done.stderr and "sqlite:///" in done.stderr and "rahasia" not in done.stderr

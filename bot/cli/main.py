@@ -65,6 +65,12 @@ def database_problem(t: Translator, exc: DatabaseUnavailable) -> str:
         return t.plain("DATABASE_URL menunjuk ke PostgreSQL ({where}), tetapi driver psycopg belum terpasang. "
                        "Pasang dengan: pip install 'pantau-ham[postgres]' (image Docker sudah menyertakannya).",
                        where=exc.where)
+    if exc.kind == "url":
+        example = t.gettext("Contoh yang sah: sqlite:///data/pantau-ham.db atau postgresql://pengguna@host:5432/db.")
+        if exc.where:
+            return t.plain("DATABASE_URL menyebut jenis basis data “{kind}” yang tidak dikenal.", kind=exc.where) + \
+                " " + example
+        return t.gettext("DATABASE_URL bukan alamat basis data.") + " " + example
     if exc.kind == "file":
         return t.plain("Berkas basis data {where} tidak dapat dibuka ({reason}). Periksa DATABASE_URL serta izin "
                        "folder dan berkasnya.", where=exc.where, reason=exc.reason)

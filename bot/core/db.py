@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session
 
@@ -32,8 +32,9 @@ SQLITE_CACHE_KIB = 512
 
 class DatabaseUnavailable(Exception):
     """The database cannot be used at all: ``kind`` is ``driver`` (psycopg is not installed), ``unreachable``
-    (no connection) or ``file`` (the SQLite file cannot be created or opened); ``where`` names it without a
-    password, ``reason`` is the first line of what the driver said."""
+    (no connection), ``file`` (the SQLite file cannot be created or opened) or ``url`` (DATABASE_URL is no
+    database URL: ``where`` is the kind of database it names, empty when it is no URL at all); ``where`` names
+    it without a password, ``reason`` is the first line of what the driver said."""
 
     def __init__(self, kind: str, where: str, reason: str = "") -> None:
         super().__init__(f"{kind}: {where}: {reason}")
@@ -65,7 +66,10 @@ def normalise_url(url: str) -> str:
 
 def make_engine(url: str) -> Engine:
     url = normalise_url(url)
-    parsed = make_url(url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError:  # not a URL at all: said without echoing it (it may hold a password)
+        raise DatabaseUnavailable("url", "", "") from None
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             try:
@@ -90,6 +94,8 @@ def make_engine(url: str) -> Engine:
         return create_engine(url, pool_pre_ping=True)
     except ModuleNotFoundError as exc:  # DATABASE_URL says PostgreSQL, the [postgres] extra is not installed
         raise DatabaseUnavailable("driver", describe(url), str(exc)) from None
+    except NoSuchModuleError:  # a kind of database SQLAlchemy does not know ("foo://…", "mysql" without driver)
+        raise DatabaseUnavailable("url", parsed.get_backend_name(), "") from None
 
 
 def check_connection(engine: Engine) -> None:
