@@ -208,3 +208,21 @@ def test_run_warns_when_nobody_is_admin(env, tmp_path):
         reader.join(5)
         server.stop()
     assert warned.is_set(), "".join(lines)
+
+
+def test_output_paths_are_made_or_refused_in_one_line(env, tmp_path, capsys):
+    """A report or calendar into a folder that does not exist yet makes it (as a backup does); a folder where a
+    file is wanted is one line and exit 1, and a backup leaves nothing behind there."""
+    assert main(["demo"]) == 0
+    assert main(["export", "Tapin", str(tmp_path / "laporan" / "tapin.xlsx")]) == 0
+    assert (tmp_path / "laporan" / "tapin.xlsx").stat().st_size > 0
+    assert main(["calendar", "export", str(tmp_path / "kalender" / "semua.ics")]) == 0
+    assert "X-WR-CALNAME:Pantau HAM\n" in (tmp_path / "kalender" / "semua.ics").read_text()  # not "Pantau HAM: …"
+    capsys.readouterr()
+    folder = tmp_path / "d1"
+    folder.mkdir()
+    assert main(["export", "Tapin", str(folder)]) == 1
+    assert f"Berkas {folder} tidak dapat ditulis (itu folder)" in capsys.readouterr().err
+    assert main(["backup", "--force", str(folder)]) == 1
+    assert f"{folder} adalah folder; sebutkan nama berkas cadangannya" in capsys.readouterr().err
+    assert list(tmp_path.glob("*.partial")) == [] and list(folder.iterdir()) == []

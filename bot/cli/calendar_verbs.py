@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
+from bot.cli.data import write_output
 from bot.core import zones
 from bot.core.errors import UserError
 from bot.core.i18n import N_, Translator
@@ -86,8 +87,10 @@ def run(rt: Runtime, t: Translator, args: argparse.Namespace) -> int:
             elif args.verb == "export":
                 codes, heading, _zone = _codes(args.wilayah)
                 events = upcoming(session, rt.clock, codes, limit=5000)
-                args.file.write_bytes(to_ics(events, rt.clock.now(), f"Pantau HAM: {heading}",
-                                             lambda kind: render_calendar.kind_label(t, kind)))
+                name = "Pantau HAM" if heading == "Pantau HAM" else f"Pantau HAM: {heading}"  # all: no repeat
+                if not write_output(t, args.file, to_ics(events, rt.clock.now(), name,
+                                                          lambda kind: render_calendar.kind_label(t, kind))):
+                    return 1
                 print(t.plain("{n} acara ditulis ke {path}.", n=len(events), path=args.file))
     except UserError as exc:
         print("⚠️ " + t.plain(exc.message, **exc.values), file=sys.stderr)

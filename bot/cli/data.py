@@ -86,7 +86,8 @@ def export_file(runtime: Runtime, t: Translator, query: str, path: Path) -> int:
     with runtime.session() as session:
         book = report(session, runtime.clock, runtime.cycle(session), target, runtime.thresholds, t,
                       runtime.settings.aksi_actions)
-    path.write_bytes(book.content)
+    if not write_output(t, path, book.content):
+        return 1
     print(t.gettext("Laporan ditulis: {path}").format(path=path))
     return 0
 
@@ -115,3 +116,19 @@ def backup_or_restore(settings: Settings, t: Translator, command: str, path: Pat
     else:
         print(t.gettext("Basis data dipulihkan dari {path}.").format(path=path))
     return 0
+
+
+def write_output(t: Translator, path: Path, content: bytes) -> bool:
+    """Write a report or calendar the operator asked for: its folder is made if missing (as for a backup); a
+    path that cannot be written is one line, not a traceback."""
+    try:
+        if path.is_dir():
+            raise IsADirectoryError(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+    except OSError as exc:
+        reason = t.gettext("itu folder") if isinstance(exc, IsADirectoryError) else (exc.strerror or str(exc))
+        print(t.plain("Berkas {path} tidak dapat ditulis ({reason}); sebutkan nama berkas di folder yang dapat "
+                      "ditulis.", path=str(path), reason=reason), file=sys.stderr)
+        return False
+    return True

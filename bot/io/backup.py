@@ -155,6 +155,9 @@ def _check_no_bot_running(database_url: str) -> None:
 
 def backup(database_url: str, target: Path, force: bool = False) -> Outcome:
     """Write a backup of the database to ``target`` (mode 0600, written to ``target.partial`` first)."""
+    if target.is_dir():  # checked before anything is written: nothing is left behind
+        raise UserError(N_("{path} adalah folder; sebutkan nama berkas cadangannya, mis. {path}/pantau-ham.db."),
+                        path=str(target))
     if target.exists() and not force:
         raise UserError(N_("{path} sudah ada; pakai --force untuk menimpanya."), path=str(target))
     source = _sqlite_path(database_url)
