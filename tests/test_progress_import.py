@@ -305,6 +305,10 @@ def test_cli_import_export_round_trip(catalog, tmp_path, monkeypatch, capsys):
     assert main(["import", "progress", str(out)]) == 0
     assert "120 baris, 0 berubah" in capsys.readouterr().out
     assert snapshot(catalog) == before
+    province = tmp_path / "kalsel.xlsx"
+    assert main(["export", "Kalsel", str(province)]) == 0
+    assert main(["import", "progress", str(province)]) == 0
+    assert "Impor selesai: 1.560 baris, 0 berubah, 1.560 tetap." in capsys.readouterr().out  # Indonesian digits
     bad = tmp_path / "bad.csv"
     bad.write_bytes(csv_bytes([HEADER] + [["63.05", f"{c}.{i:02d}", "x", "", ""] for c in range(1, 6)
                                           for i in range(1, 13)]))

@@ -64,12 +64,12 @@ def import_file(runtime: Runtime, t: Translator, what: Kind | None, path: Path, 
         for line in error_lines(t, exc.errors):
             print(f"  {line}", file=sys.stderr)
         return 1
-    if dry_run:
-        print(t.gettext("Uji coba: {rows} baris sah, {changed} akan berubah; tidak ada yang disimpan.")
-              .format(rows=outcome.rows, changed=outcome.changed))
+    if dry_run:  # counts with the thousands separator (t.plain): "1.560 baris"
+        print(t.plain("Uji coba: {rows} baris sah, {changed} akan berubah; tidak ada yang disimpan.",
+                      rows=outcome.rows, changed=outcome.changed))
     else:
-        print(t.gettext("Impor selesai: {rows} baris, {changed} berubah, {unchanged} tetap.")
-              .format(rows=outcome.rows, changed=outcome.changed, unchanged=outcome.unchanged))
+        print(t.plain("Impor selesai: {rows} baris, {changed} berubah, {unchanged} tetap.",
+                      rows=outcome.rows, changed=outcome.changed, unchanged=outcome.unchanged))
     return 0
 
 
