@@ -226,3 +226,10 @@ def test_output_paths_are_made_or_refused_in_one_line(env, tmp_path, capsys):
     assert main(["backup", "--force", str(folder)]) == 1
     assert f"{folder} adalah folder; sebutkan nama berkas cadangannya" in capsys.readouterr().err
     assert list(tmp_path.glob("*.partial")) == [] and list(folder.iterdir()) == []
+
+
+def test_export_of_an_unclear_name_names_the_candidates_with_their_codes(env, tmp_path, capsys):
+    assert main(["export", "Mura", str(tmp_path / "x.xlsx")]) == 1
+    err = capsys.readouterr().err
+    assert "Mungkin maksud Anda: Kabupaten Musi Rawas (16.05); Kabupaten Murung Raya (62.12)." in err
+    assert not (tmp_path / "x.xlsx").exists()

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.core.i18n import Translator
+from bot.reference import Place, ProvinceRef
 
 if TYPE_CHECKING:
     from bot.core.settings import Settings
@@ -77,11 +78,16 @@ def export_file(runtime: Runtime, t: Translator, query: str, path: Path) -> int:
     from bot.domain.regions import resolve
     from bot.io.export import report
 
-    target = resolve(query).target
+    resolution = resolve(query)
+    target = resolution.target
     if target is None:
         print(t.gettext("Wilayah “{name}” tidak dikenal atau bisa berarti beberapa wilayah; tulis nama lengkapnya "
                         "(mis. “Kabupaten Tapin”, “Provinsi Kalimantan Selatan”) atau kodenya (63.05, 63).")
               .format(name=query), file=sys.stderr)
+        named = resolution.candidates or resolution.suggestions  # which ones, with the code to type
+        if named:
+            print(t.plain("Mungkin maksud Anda: {names}.", names="; ".join(
+                f"{place_name(p)} ({p.code})" for p in named[:5])), file=sys.stderr)
         return 1
     with runtime.session() as session:
         book = report(session, runtime.clock, runtime.cycle(session), target, runtime.thresholds, t,
@@ -132,3 +138,8 @@ def write_output(t: Translator, path: Path, content: bytes) -> bool:
                       "ditulis.", path=str(path), reason=reason), file=sys.stderr)
         return False
     return True
+
+
+def place_name(place: Place) -> str:
+    """``Provinsi Kalimantan Selatan``, ``Kabupaten Musi Rawas``: as written in full."""
+    return f"Provinsi {place.name}" if isinstance(place, ProvinceRef) else place.official_name
