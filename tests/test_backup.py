@@ -240,6 +240,15 @@ def test_postgresql_backup_is_private_and_a_newer_or_busy_database_is_not_restor
         conn.execute(text("DELETE FROM checklist_entry"))
     with pytest.raises(backup.UserError, match="lebih baru"):
         backup.restore(pg_database, newer, force=True)
+    sqlite_file = tmp_path / "x.db"  # a sound SQLite backup onto PostgreSQL, and the other way round: named
+    sqlite3.connect(sqlite_file).execute("CREATE TABLE t (x)").connection.commit()
+    with pytest.raises(backup.UserError, match="sedangkan DATABASE_URL menunjuk ke basis data") as other:
+        backup.restore(pg_database, sqlite_file, force=True)
+    assert (other.value.values["kind"], other.value.values["wanted"]) == ("SQLite", "PostgreSQL")
+    with pytest.raises(backup.UserError, match="sedangkan DATABASE_URL menunjuk ke basis data") as other:
+        backup.restore(f"sqlite:///{tmp_path / 'baru.db'}", good, force=True)
+    assert (other.value.values["kind"], other.value.values["wanted"]) == ("PostgreSQL", "SQLite")
+    assert not (tmp_path / "baru.db").exists()
     now = datetime.now(UTC)
     with rt.session() as session:
         session.add(Worker(id="h:2:b", host="h", pid=2, started_at=now, beat_at=now))

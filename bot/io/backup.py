@@ -97,6 +97,18 @@ def _check_revision(revisions: list[str]) -> None:
                            "yang sama atau lebih baru, lalu pulihkan."), revision=", ".join(unknown))
 
 
+def backup_kind(path: Path) -> str | None:
+    """``SQLite`` or ``PostgreSQL`` (a ``pg_dump --format=custom`` file), read from the file's first bytes; None
+    for anything else."""
+    with path.open("rb") as fh:
+        head = fh.read(16)
+    if head.startswith(b"SQLite format 3\x00"):
+        return "SQLite"
+    if head.startswith(b"PGDMP"):
+        return "PostgreSQL"
+    return None
+
+
 def _check_sqlite_file(path: Path) -> None:
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
@@ -194,6 +206,10 @@ def restore(database_url: str, source: Path, force: bool = False) -> Outcome:
     if not source.is_file():
         raise UserError(N_("Berkas cadangan tidak ditemukan: {path}"), path=str(source))
     target = _sqlite_path(database_url)
+    kind, wanted = backup_kind(source), ("SQLite" if target is not None else "PostgreSQL")
+    if kind is not None and kind != wanted:  # a sound backup of the other kind: say so, not "not whole"
+        raise UserError(N_("{path} adalah cadangan {kind}, sedangkan DATABASE_URL menunjuk ke basis data {wanted}; "
+                           "tidak ada yang diubah."), path=str(source), kind=kind, wanted=wanted)
     if target is None:
         command = ["pg_restore", "--clean", "--if-exists", "--no-owner", f"--dbname={_pg_uri(database_url)}",
                    str(source)]
