@@ -113,6 +113,8 @@ def test_calendar_commands(env, tmp_path, capsys):
     assert "pukul 10.00 WITA" in capsys.readouterr().out
     assert main(["calendar", "template", str(year)]) == 0
     assert f"198 draf acara dibuat untuk {year}" in capsys.readouterr().out  # 8 national, 5 rakor x 38
+    assert main(["calendar", "template", str(year)]) == 0  # again: nothing new, and said so
+    assert f"Acara templat {year} sudah ada; tidak ada yang dibuat." in capsys.readouterr().out
     assert main(["calendar", "list", "--wilayah", "Tapin"]) == 0
     listing = capsys.readouterr().out
     assert "Jadwal Kabupaten Tapin" in listing and "Draf: tanggal perlu dikonfirmasi" in listing

@@ -82,8 +82,12 @@ def run(rt: Runtime, t: Translator, args: argparse.Namespace) -> int:
             elif args.verb == "template":
                 created = load_template(session, rt.clock, args.year, rt.settings.timezone, None,
                                         rt.settings.aksi_rakor_weeks_before)
-                print(t.plain("{n} draf acara dibuat untuk {year}; konfirmasi tanggalnya dengan "
-                              "pantau-ham calendar confirm ID.", n=len(created), year=str(args.year)))
+                if not created:  # run again: the year's drafts (or its events) are there already
+                    print(t.plain("Acara templat {year} sudah ada; tidak ada yang dibuat. Lihat dengan pantau-ham "
+                                  "calendar list.", year=str(args.year)))
+                else:
+                    print(t.plain("{n} draf acara dibuat untuk {year}; konfirmasi tanggalnya dengan "
+                                  "pantau-ham calendar confirm ID.", n=len(created), year=str(args.year)))
             elif args.verb == "export":
                 codes, heading, _zone = _codes(args.wilayah)
                 events = upcoming(session, rt.clock, codes, limit=5000)
