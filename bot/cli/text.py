@@ -7,6 +7,8 @@ lookup at our catalogs, so ``pantau-ham`` speaks Indonesian (or English with ``P
 from __future__ import annotations
 
 import argparse
+import re
+from collections.abc import Callable
 
 from bot.core.i18n import N_, Translator
 
@@ -31,6 +33,16 @@ ARGPARSE = {
         N_("perintah %(parser_name)r tidak dikenal (pilihan: %(choices)s)"),
     "can't open '%(filename)s': %(error)s": N_("berkas '%(filename)s' tidak dapat dibuka: %(error)s"),
 }
+
+
+def number_type(t: Translator, message: str) -> Callable[[str], int]:
+    """An argparse ``type`` for a whole number whose refusal says what was wanted (``message``, a message id
+    with ``{value}``: "“abc” bukan nomor acara; …") instead of argparse's "invalid int value"."""
+    def number(value: str) -> int:
+        if re.fullmatch(r"\s*\d{1,9}\s*", value):
+            return int(value)
+        raise argparse.ArgumentTypeError(t.plain(message, value=value))
+    return number
 
 
 def localize(t: Translator) -> None:
