@@ -7,7 +7,6 @@ lookup at our catalogs, so ``pantau-ham`` speaks Indonesian (or English with ``P
 from __future__ import annotations
 
 import argparse
-import re
 from collections.abc import Callable
 
 from bot.core.i18n import N_, Translator
@@ -38,10 +37,11 @@ ARGPARSE = {
 def number_type(t: Translator, message: str) -> Callable[[str], int]:
     """An argparse ``type`` for a whole number whose refusal says what was wanted (``message``, a message id
     with ``{value}``: "“abc” bukan nomor acara; …") instead of argparse's "invalid int value"."""
-    def number(value: str) -> int:
-        if re.fullmatch(r"\s*\d{1,9}\s*", value):
+    def number(value: str) -> int:  # any whole number int() reads: the verbs judge its range and say so
+        try:
             return int(value)
-        raise argparse.ArgumentTypeError(t.plain(message, value=value))
+        except ValueError:
+            raise argparse.ArgumentTypeError(t.plain(message, value=value)) from None
     return number
 
 
