@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import re
+from contextlib import contextmanager
 
 import pytest
 from openpyxl import Workbook
@@ -17,6 +19,27 @@ def write_csv(path, rows):
     with open(path, "w", newline="", encoding="utf-8") as fh:
         csv.writer(fh).writerows(rows)
     return path
+
+
+@pytest.fixture
+def env_cli(monkeypatch, sqlite_url):
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    monkeypatch.setenv("PANTAU_CYCLE", "2024/2025")
+    return sqlite_url
+
+
+@contextmanager
+def runtime_of(url):
+    from sqlmodel import Session
+
+    from bot.core.db import make_engine
+
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session:
+            yield session
+    finally:
+        engine.dispose()
 
 
 GOOD = [
@@ -89,7 +112,43 @@ def test_missing_columns(runtime, tmp_path):
     with pytest.raises(CatalogImportError) as err:
         with runtime.session() as session:
             import_catalog(session, runtime.clock, write_csv(tmp_path / "x.csv", [["kode", "teks"], ["1", "a"]]))
-    assert err.value.errors[0].values["columns"] == "criterion, kind, text"
+    assert err.value.errors[0].values["columns"] == "kriteria, jenis, indikator"
+
+
+@pytest.mark.parametrize("header", [
+    ["kode", "kriteria", "jenis", "indikator", "bobot"],
+    ["code", "criterion", "type", "text", "weight"],  # the English names of the documented columns
+    ["Code", "Criterion", "Kind", "Indicator", "Weight"],
+    ["Kode Indikator", "Nomor Kriteria", "Jenis_Indikator", "Uraian Indikator", "Bobot"],
+    ["\ufeffkode", "kriteria", "jenis", "uraian", "bobot"],  # a BOM before the first header, as Excel writes
+])
+def test_documented_headers_in_either_language_are_read(runtime, tmp_path, header):
+    with runtime.session() as session:
+        result = import_catalog(session, runtime.clock, write_csv(tmp_path / "k.csv", [header, *GOOD[1:]]))
+    assert result.total == 3
+    with runtime.session() as session:
+        assert session.get(Indicator, "1.2").text == "Sosialisasi bantuan hukum"
+
+
+def test_column_errors_name_the_columns_as_the_operator_writes_them(env_cli, tmp_path, capsys):
+    from bot.cli.main import main
+
+    cases = [
+        (["kode", "kriteria", "jenis", "keterangan", "bobot"],
+         "baris 1: Kolom wajib tidak ada: indikator. Kolom: kode, kriteria, jenis, indikator, bobot."),
+        (["kode", "code", "kriteria", "jenis", "indikator"], "baris 1: Kolom ganda: kode, code. Setiap kolom hanya "
+                                                             "boleh ada sekali."),
+        (["code", "criterion", "kind"], "baris 1: Kolom wajib tidak ada: indikator."),
+        (["kode"], "baris 1: Kolom wajib tidak ada: kriteria, jenis, indikator."),
+    ]
+    for header, expected in cases:
+        path = write_csv(tmp_path / "k.csv", [header, ["1.1", "1", "struktur", "Perda", "1"]])
+        assert main(["import", "catalog", str(path)]) == 1
+        err = capsys.readouterr().err
+        assert expected in err, err
+        assert not re.search(r"\b(code|criterion|kind|text|weight)\b", err.replace("kode, code", "")), err
+    with runtime_of(env_cli) as session:
+        assert catalog_in_force(session) is None
 
 
 def test_reimport_deactivates_missing_codes_and_keeps_them(runtime, tmp_path):
@@ -162,7 +221,7 @@ def test_formulas_and_doubled_columns_are_refused(runtime, tmp_path):
     wb.active.append(["1.1", "1", "struktur", "Perda", "Perda lain"])
     wb.save(tmp_path / "ganda.xlsx")
     (message,) = _fails(runtime, tmp_path / "ganda.xlsx")
-    assert "Kolom ganda: text" in message
+    assert "Kolom ganda: indikator." in message
 
 
 def test_huge_files_are_refused_quickly(runtime, tmp_path):

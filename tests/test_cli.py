@@ -141,11 +141,58 @@ def test_argparse_speaks_indonesian(env, capsys):
         main(["calendar", "add"])
     err = capsys.readouterr().err
     assert "cara pakai: pantau-ham calendar add" in err
-    assert "galat: argumen berikut wajib diisi: line" in err
+    assert "galat: argumen berikut wajib diisi: ACARA" in err
     with pytest.raises(SystemExit):
         main(["--help"])
     out = capsys.readouterr().out
     assert "tampilkan bantuan ini lalu keluar" in out and "show this help" not in out
+
+
+@pytest.mark.parametrize("argv,expected", [
+    (["db"], "pantau-ham db: galat: argumen berikut wajib diisi: TINDAKAN"),
+    ([], "pantau-ham: galat: argumen berikut wajib diisi: PERINTAH"),
+    (["calendar"], "pantau-ham calendar: galat: argumen berikut wajib diisi: PERINTAH"),
+    (["import"], "pantau-ham import: galat: argumen berikut wajib diisi: JENIS, BERKAS"),
+    (["export", "Tapin"], "galat: argumen berikut wajib diisi: BERKAS"),
+    (["calendar", "change", "abc", "judul", "x"],
+     "galat: argumen NOMOR: “abc” bukan nomor acara; tulis angkanya, mis. 12 (lihat pantau-ham calendar list)."),
+    (["calendar", "cancel", "#3"], "galat: argumen NOMOR: “#3” bukan nomor acara"),
+    (["calendar", "template", "tahun depan"], "galat: argumen TAHUN: “tahun depan” bukan tahun; tulis angkanya, "
+                                              "mis. 2027."),
+])
+def test_argparse_names_arguments_as_people_write_them(env, capsys, argv, expected):
+    with pytest.raises(SystemExit) as stopped:
+        main(argv)
+    err = capsys.readouterr().err
+    assert stopped.value.code == 2 and expected in err, err
+    assert not re.search(r"\b(action|command|verb|what|file|line|year|id|wilayah|int)\b", err), err
+
+
+@pytest.mark.parametrize("argv", [["db"], ["import"], ["export"], ["backup"], ["restore"], ["calendar", "add"],
+                                  ["calendar", "change"], ["calendar", "confirm"], ["calendar", "cancel"],
+                                  ["calendar", "template"], ["calendar", "export"], ["calendar", "list"], []])
+def test_every_argument_of_every_command_has_a_help_line(env, capsys, argv):
+    with pytest.raises(SystemExit):
+        main([*argv, "--help"])
+    out = capsys.readouterr().out
+    arguments = out.split("argumen:\n", 1)[1].split("\nopsi:", 1)[0] if "argumen:\n" in out else ""
+    for line in arguments.splitlines():
+        if line.startswith("  ") and not line.startswith("    "):  # an argument (commands are indented further)
+            assert len(line.split(None, 1)) == 2, f"no help for {line.strip()} in pantau-ham {' '.join(argv)}"
+    options = out.split("\nopsi:", 1)[1]
+    assert "WILAYAH" in options if argv in (["calendar", "list"], ["calendar", "export"]) else True
+    assert not re.search(r"\b(action|what|file|line|year|id)\b", out.split("\n\n", 1)[0]), out
+
+
+def test_the_cli_help_is_english_with_the_english_locale(env, capsys, monkeypatch):
+    monkeypatch.setenv("PANTAU_LOCALE", "en")
+    with pytest.raises(SystemExit):
+        main(["calendar", "change", "abc", "judul", "x"])
+    assert "argument NUMBER: “abc” is not an event number; write the number, e.g. 12" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["import", "--help"])
+    out = capsys.readouterr().out
+    assert "import [-h] [--label NAME] [--dry-run] KIND FILE" in out and "catalog (indicator list)" in out
 
 
 @pytest.mark.slow

@@ -252,6 +252,33 @@ def test_telegram_unreachable_from_the_start_stops_on_time_and_hides_the_token(s
 
 
 @pytest.mark.slow
+def test_the_only_copy_that_has_not_reached_telegram_is_starting_not_standing_by(sqlite_url, tmp_path):
+    closed = free_port()  # nothing listens: Telegram is away from the start
+    env = clean_env(TELEGRAM_BOT_TOKEN=TOKEN, DATABASE_URL=sqlite_url, PANTAU_ADMIN_IDS="111",
+                    TELEGRAM_API_BASE_URL=f"http://127.0.0.1:{closed}/bot")
+    bot = BotProcess(env, tmp_path)
+    try:
+        wait_for(lambda: "not reachable" in bot.output, 30, what="the bot to notice Telegram is away")
+        check = run_cli(tmp_path, clean_env(DATABASE_URL=sqlite_url), "health", timeout=60)
+    finally:
+        bot.proc.send_signal(signal.SIGTERM)
+        bot.wait(15)
+        bot.kill()
+    answer = json.loads(check.stdout)
+    assert answer["mode"] == "starting", answer  # no other copy polls: it is not standing by for one
+    assert answer["last_telegram_ok"] is None and answer["last_tick"] is None
+
+
+def test_a_copy_is_starting_until_it_serves():
+    from bot.ops.serve import Vitals
+
+    webhook = Vitals(started=NOW, mode="webhook")
+    assert webhook.current_mode == "starting"
+    webhook.serving = True
+    assert webhook.current_mode == "webhook"
+
+
+@pytest.mark.slow
 def test_health_command_without_a_listener_reads_the_database(sqlite_url, tmp_path):
     env = clean_env()
     engine = make_engine(sqlite_url)
@@ -271,6 +298,8 @@ def test_health_command_without_a_listener_reads_the_database(sqlite_url, tmp_pa
     assert nobody.returncode == 1 and json.loads(nobody.stdout)["status"] == "fail"
     assert json.loads(nobody.stdout)["running"] is False and json.loads(nobody.stdout)["database"] is True
     assert "Tidak ada bot yang berjalan" in nobody.stderr
+    assert json.loads(nobody.stdout)["ticker"] is None and json.loads(nobody.stdout)["mode"] is None  # no claims
+    assert json.loads(nobody.stdout)["last_tick"] is None
     assert standby.returncode == 0, standby.stdout + standby.stderr
     assert json.loads(standby.stdout)["mode"] == "standby"
     assert stopped.returncode == 1 and json.loads(stopped.stdout)["running"] is False

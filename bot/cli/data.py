@@ -23,12 +23,17 @@ if TYPE_CHECKING:
 def add_parsers(sub: argparse._SubParsersAction, t: Translator) -> None:
     export = sub.add_parser(
         "export", help=t.gettext("tulis laporan sebuah kab/kota atau provinsi ke berkas Excel (.xlsx)"))
-    export.add_argument("wilayah")
-    export.add_argument("file", type=Path)
-    for name, text in (("backup", t.gettext("cadangkan basis data (aman selagi bot berjalan)")),
-                       ("restore", t.gettext("pulihkan basis data dari cadangan (hentikan bot dahulu)"))):
+    export.add_argument("wilayah", metavar=t.gettext("WILAYAH"),
+                        help=t.gettext("kab/kota atau provinsi, mis. Tapin atau Kalsel"))
+    export.add_argument("file", type=Path, metavar=t.gettext("BERKAS"),
+                        help=t.gettext("berkas Excel (.xlsx) yang ditulis"))
+    for name, text, file_help in (
+            ("backup", t.gettext("cadangkan basis data (aman selagi bot berjalan)"),
+             t.gettext("berkas cadangan yang ditulis")),
+            ("restore", t.gettext("pulihkan basis data dari cadangan (hentikan bot dahulu)"),
+             t.gettext("berkas cadangan yang dipulihkan"))):
         p = sub.add_parser(name, help=text)
-        p.add_argument("file", type=Path)
+        p.add_argument("file", type=Path, metavar=t.gettext("BERKAS"), help=file_help)
         p.add_argument("--force", action="store_true", help=t.gettext("timpa yang sudah ada"))
 
 

@@ -3,7 +3,8 @@
 With ``PANTAU_HEALTH_PORT`` (or, failing that, a webhook) it asks the running bot over local HTTP: the health
 port gives the details, the public webhook port only the status. Without a listener it looks at the database
 itself: reachable, and a copy whose heartbeat is fresh. No such copy means no bot is running: that is
-unhealthy (exit 1), however well the database answers.
+unhealthy (exit 1), however well the database answers, and the answer claims nothing about a ticker or a
+mode (``"ticker": null``, ``"mode": null``).
 """
 
 from __future__ import annotations
@@ -60,6 +61,8 @@ def _from_database(settings: Settings) -> int:
     finally:
         engine.dispose()
     answer = state.as_json()
+    if copy is None:  # no copy to speak for: no claim about a ticker or a mode
+        answer.update(ticker=None, mode=None)
     if copy is None and state.database:
         answer.update(status="fail", running=False, error="no bot is running (no heartbeat in the last "
                                                              f"{int(liveness.STALE.total_seconds())} s)")

@@ -28,21 +28,26 @@ log = logging.getLogger("pantau_ham")
 def _parser(t: Translator) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pantau-ham",
                                      description=t.gettext("Pantau HAM: KKP HAM dan Aksi HAM di Telegram"))
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, metavar=t.gettext("PERINTAH"),
+                                help=t.gettext("salah satu perintah berikut; rinciannya: pantau-ham PERINTAH --help"))
     sub.add_parser("run", help=t.gettext(
         "jalankan bot Telegram (long polling, atau webhook bila PANTAU_WEBHOOK_URL diisi)"))
     console = sub.add_parser("console", help=t.gettext("coba bot di terminal, tanpa Telegram"))
-    console.add_argument("--viewer", nargs="?", const="Tapin", metavar="WILAYAH",
+    console.add_argument("--viewer", nargs="?", const="Tapin", metavar=t.gettext("WILAYAH"),
                          help=t.gettext(
                              "pakai sebagai pemantau (hanya baca) kab/kota ini (bawaan: Tapin), bukan admin"))
     sub.add_parser("health", help=t.gettext("periksa kesehatan bot yang berjalan (untuk HEALTHCHECK kontainer)"))
     sub.add_parser("demo", help=t.gettext("muat katalog contoh dan progres demo lima provinsi"))
     db = sub.add_parser("db", help=t.gettext("basis data"))
-    db.add_argument("action", choices=["upgrade"])
+    db.add_argument("action", choices=["upgrade"], metavar=t.gettext("TINDAKAN"),
+                    help=t.gettext("upgrade: perbarui skema basis data ke versi terbaru (juga dilakukan setiap "
+                                   "bot dijalankan)"))
     imp = sub.add_parser("import", help=t.gettext("impor data"))
-    imp.add_argument("what", choices=["catalog", "progress", "aksi"])
-    imp.add_argument("file", type=Path)
-    imp.add_argument("--label", help=t.gettext("nama katalog (bawaan: nama berkas)"))
+    imp.add_argument("what", choices=["catalog", "progress", "aksi"], metavar=t.gettext("JENIS"),
+                     help=t.gettext("catalog (daftar indikator), progress (progres KKP HAM) atau aksi (Aksi HAM)"))
+    imp.add_argument("file", type=Path, metavar=t.gettext("BERKAS"),
+                     help=t.gettext("berkas Excel (.xlsx) atau CSV (.csv) yang diimpor"))
+    imp.add_argument("--label", metavar=t.gettext("NAMA"), help=t.gettext("nama katalog (bawaan: nama berkas)"))
     imp.add_argument("--dry-run", action="store_true", help=t.gettext("periksa saja, tanpa menyimpan"))
     data_cli.add_parsers(sub, t)
     calendar_cli.add_parser(sub, t)

@@ -7,6 +7,7 @@ lookup at our catalogs, so ``pantau-ham`` speaks Indonesian (or English with ``P
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 
 from bot.core.i18n import N_, Translator
 
@@ -31,6 +32,17 @@ ARGPARSE = {
         N_("perintah %(parser_name)r tidak dikenal (pilihan: %(choices)s)"),
     "can't open '%(filename)s': %(error)s": N_("berkas '%(filename)s' tidak dapat dibuka: %(error)s"),
 }
+
+
+def number_type(t: Translator, message: str) -> Callable[[str], int]:
+    """An argparse ``type`` for a whole number whose refusal says what was wanted (``message``, a message id
+    with ``{value}``: "“abc” bukan nomor acara; …") instead of argparse's "invalid int value"."""
+    def number(value: str) -> int:  # any whole number int() reads: the verbs judge its range and say so
+        try:
+            return int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(t.plain(message, value=value)) from None
+    return number
 
 
 def localize(t: Translator) -> None:

@@ -1,18 +1,20 @@
 """The indicator catalog: import from a spreadsheet (CSV or XLSX), all or nothing.
 
-Columns (first row, Indonesian or English names, any order, case-insensitive):
+Columns (first row, Indonesian or English names, any order, case-insensitive; spaces or underscores between
+words; other columns are ignored). Errors name a column by its Indonesian name (``LABELS``):
 
-========== ============ ===================================================
-kolom      column       content
-========== ============ ===================================================
-kode       code         indicator code, unique, no spaces (e.g. ``1.01``)
-kriteria   criterion    criterion number 1-10
-jenis      kind         ``struktur``, ``proses`` or ``hasil``
-indikator  text         the indicator text
-bobot      weight       optional positive number (default 1)
-nama       criterion    optional: the criterion's name (also ``nama_kriteria``,
-kriteria   name         ``criterion_name``), or ``9. Hak atas ...`` in ``kriteria``
-========== ============ ===================================================
+==================================== ======================================= ================================
+kolom                                column                                  content
+==================================== ======================================= ================================
+kode (kode indikator)                code (indicator code)                   indicator code, unique, no spaces
+kriteria (nomor kriteria)            criterion                               criterion number 1-10
+jenis (jenis indikator)              kind, type                              ``struktur``, ``proses``, ``hasil``
+indikator (uraian, uraian indikator) text, indicator                         the indicator text
+bobot                                weight                                  optional positive number (default 1)
+nama kriteria                        criterion name                          optional: the criterion's name
+==================================== ======================================= ================================
+
+The criterion's name may also be written in ``kriteria`` itself: ``9. Hak atas ...``.
 
 Criterion names, where the file gives them, are checked against the criterion numbers in force
 (``bot/domain/criterion_names.py``): the order differs between sources, so a name under another number
@@ -44,19 +46,28 @@ from bot.reference import SAMPLE_CATALOG, criteria
 HEADERS = {
     "kode": "code",
     "code": "code",
+    "kode indikator": "code",
+    "indicator code": "code",
     "kriteria": "criterion",
     "criterion": "criterion",
+    "nomor kriteria": "criterion",
     "jenis": "kind",
     "kind": "kind",
+    "type": "kind",
+    "jenis indikator": "kind",
     "indikator": "text",
+    "uraian": "text",
+    "uraian indikator": "text",
     "text": "text",
+    "indicator": "text",
     "bobot": "weight",
     "weight": "weight",
     "nama kriteria": "criterion_name",
-    "nama_kriteria": "criterion_name",
     "criterion name": "criterion_name",
-    "criterion_name": "criterion_name",
 }
+# A column as the operator writes it (the Indonesian name; the documented headers list both languages).
+LABELS = {"code": "kode", "criterion": "kriteria", "kind": "jenis", "text": "indikator", "weight": "bobot",
+          "criterion_name": "nama kriteria"}
 REQUIRED = ("code", "criterion", "kind", "text")
 MAX_TEXT = 2000  # characters of one indicator's text
 MAX_WEIGHT = 100.0
@@ -106,16 +117,19 @@ def parse(rows: list[list[str]]) -> list[ParsedIndicator]:
     rows = [r for r in rows if any(c.strip() for c in r)]
     if not rows:
         raise CatalogImportError([RowError(0, N_("Berkas kosong."))])
-    header = [HEADERS.get(h.strip().lower()) for h in rows[0]]
-    doubled = sorted({h for h in header if h and header.count(h) > 1})
-    if doubled:
+    header = [HEADERS.get(_header_key(h)) for h in rows[0]]
+    doubled = [h for h in dict.fromkeys(header) if h and header.count(h) > 1]
+    if doubled:  # named as the file writes them: "indikator", or "kode, code" (two names of one column)
+        written = [", ".join(dict.fromkeys(h.replace("\ufeff", "").strip()
+                                           for h, name in zip(rows[0], header, strict=True) if name == d))
+                   for d in doubled]
         raise CatalogImportError([RowError(1, N_("Kolom ganda: {columns}. Setiap kolom hanya boleh ada sekali."),
-                                           {"columns": ", ".join(doubled)})])
+                                           {"columns": "; ".join(written)})])
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise CatalogImportError(
             [RowError(1, N_("Kolom wajib tidak ada: {columns}. Kolom: kode, kriteria, jenis, indikator, bobot."),
-                      {"columns": ", ".join(missing)})]
+                      {"columns": ", ".join(LABELS[c] for c in missing)})]
         )
     col = {name: header.index(name) for name in set(header) if name}
     errors: list[RowError] = []
@@ -175,6 +189,12 @@ def parse(rows: list[list[str]]) -> list[ParsedIndicator]:
     if errors:
         raise CatalogImportError(errors)
     return parsed
+
+
+def _header_key(header: str) -> str:
+    """A header cell as ``HEADERS`` knows it: any case, spaces or underscores between words
+    (``Nama_Kriteria``, ``uraian  indikator``), a BOM or non-breaking space from Excel ignored."""
+    return re.sub(r"[\s_]+", " ", header.replace("\ufeff", "").replace("\xa0", " ")).strip().lower()
 
 
 def _name_errors(named: dict[tuple[int, str], int]) -> list[RowError]:

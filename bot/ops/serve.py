@@ -53,9 +53,14 @@ class Vitals:
     last_telegram: datetime | None = None
     mode: str = "polling"  # webhook, or (through the polling role) polling / standby
     role: PollingRole | None = None
+    serving: bool = False  # Telegram answered and the Application started (webhook set, or the lease looked at)
 
     @property
     def current_mode(self) -> str:
+        """``starting`` until this copy serves (Telegram not reached yet: neither polling nor standing by for
+        another copy), then ``webhook``, or ``polling`` / ``standby`` as the polling lease says."""
+        if not self.serving:
+            return "starting"
         return self.role.mode if self.role is not None else self.mode
 
 
@@ -155,7 +160,7 @@ async def serve(runtime: Runtime, t: Translator) -> int:
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    vitals = Vitals(started=runtime.clock.now(), mode="webhook" if settings.webhook_url else "standby")
+    vitals = Vitals(started=runtime.clock.now(), mode="webhook" if settings.webhook_url else "polling")
     # the delivery engine holds at most 30 connections (schedules/engine.py, MAX_IN_FLIGHT), even while Telegram
     # hangs; replies to people and getUpdates keep the other 18
     request = TrackingRequest(vitals, runtime.clock, connection_pool_size=48, connect_timeout=5.0,
@@ -165,7 +170,7 @@ async def serve(runtime: Runtime, t: Translator) -> int:
     application.bot_data.update(worker_id=worker_id, stopping=stop, vitals=vitals)
     application.add_handler(TypeHandler(Update, _log_update), group=-100)
 
-    liveness.register(runtime.engine, runtime.clock, worker_id, vitals.mode)
+    liveness.register(runtime.engine, runtime.clock, worker_id, vitals.current_mode)
     released = liveness.reap(runtime.engine, runtime.clock, worker_id)
     if released:
         log.info("took back %d rows claimed by copies that are gone", released)
@@ -192,11 +197,13 @@ async def serve(runtime: Runtime, t: Translator) -> int:
                     settings.webhook_url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)):
                 return 0
             await application.start()
+            vitals.serving = True
             log.info("webhook on %s:%s%s", settings.webhook_listen, settings.webhook_port, path)
         else:
             assert role is not None  # no webhook: this copy competes for polling (made above)
             await application.start()
             tasks.append(asyncio.create_task(role.run(), name="pantau-ham:polling-lease"))
+            vitals.serving = True
         await stop.wait()
     finally:
         stop.set()
