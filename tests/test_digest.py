@@ -99,3 +99,29 @@ def test_each_staf_reads_the_digest_in_their_language(catalog):
         texts = {r.chat_id: r.text for r in session.exec(select(Outbox))}
     assert "Ringkasan mingguan: Provinsi Kalimantan Selatan" in texts[STAF]
     assert "Weekly digest: Kalimantan Selatan" in texts[334]
+
+
+async def test_unanswered_reminders_of_a_province_group_count_every_kab_kota_but_those_that_answered(catalog):
+    """A group bound to the whole province was reminded for its 13 kab/kota and did not answer: each of them is
+    unanswered in the digest, except Tapin, whose own group answered."""
+    from sqlmodel import col
+
+    from bot.core.models import Reminder
+
+    rt = catalog
+    grant(rt, STAF, "staf", "63")
+    tapin = regions()["63.05"]
+    with rt.session() as session:
+        subscribe(session, rt.clock, 5001, tapin, STAF)
+        subscribe(session, rt.clock, 5002, KALSEL, STAF)
+        add(session, rt.clock, rt.settings, parse_line("rakor Kalsel 2024-02-02 09:00 Rakor evaluasi B12"), STAF)
+    rt.clock.set(datetime(2024, 1, 26, 0, 0, tzinfo=UTC))  # the 7d reminders go out (Friday 08.00 WITA)
+    await DeliveryEngine(rt.engine, rt.clock, lambda: rt.settings, RecordingSender()).run_once()
+    with rt.session() as session:  # Tapin's own group answers
+        for row in session.exec(select(Reminder).where(Reminder.chat_id == 5001, col(Reminder.status) == "sent")):
+            row.acknowledged_at, row.acknowledged_by = rt.clock.now(), STAF
+    rt.clock.set(MONDAY_0800_WITA)
+    with rt.session() as session:
+        view = build(session, rt.clock, rt.settings, KALSEL, rt.thresholds)
+    codes = {r.code for _e, r in view.unanswered}
+    assert len(codes) == 12 and "63.05" not in codes and "63.06" in codes

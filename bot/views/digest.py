@@ -60,16 +60,22 @@ def build(session: Session, clock: Clock, settings: Settings, province: Province
     progress = province_progress(session, cycle, province, thresholds)
     behind = progress.needing_assistance(BEHIND)
     codes = {r.region.code for r in progress.rows}
-    region_chats: dict[int, list[RegionRef]] = {}
+    region_chats: dict[int, list[RegionRef]] = {}  # a chat and the kab/kota it is reminded for
     for sub in active_subscriptions(session):
         if sub.target_code in codes:
             region_chats.setdefault(sub.chat_id, []).append(regions()[sub.target_code])
+        elif sub.target_code == province.code:  # a group of the whole province: every kab/kota
+            region_chats.setdefault(sub.chat_id, []).extend(r.region for r in progress.rows)
     unanswered: list[tuple[Event, RegionRef]] = []
     rows = session.exec(select(Reminder).where(
         Reminder.status == ReminderStatus.SENT.value, col(Reminder.acknowledged_at).is_(None),
         Reminder.deadline_at > now, col(Reminder.chat_id).in_(list(region_chats) or [0]))).all()
-    acked = {(r.event_id, r.chat_id) for r in session.exec(select(Reminder).where(
-        col(Reminder.acknowledged_at).is_not(None), col(Reminder.chat_id).in_(list(region_chats) or [0])))}
+    acked_rows = session.exec(select(Reminder).where(
+        col(Reminder.acknowledged_at).is_not(None), col(Reminder.chat_id).in_(list(region_chats) or [0]))).all()
+    acked = {(r.event_id, r.chat_id) for r in acked_rows}
+    # a kab/kota answered when a chat of its own did (its group, its PIC): not when the province's group did
+    answered = {(r.event_id, region.code) for r in acked_rows for region in region_chats[r.chat_id]
+                if len(region_chats[r.chat_id]) == 1}
     seen: set[tuple[int, str]] = set()
     for row in rows:
         if row.offset_key in NOTICES or row.offset_key == ESCALATE or is_opening_key(row.offset_key) \
@@ -78,7 +84,7 @@ def build(session: Session, clock: Clock, settings: Settings, province: Province
         event = session.get(Event, row.event_id)
         assert event is not None  # the reminder's foreign key
         for region in region_chats[row.chat_id]:
-            if (row.event_id, region.code) not in seen and scope_of(event).covers(region):
+            if (row.event_id, region.code) not in seen | answered and scope_of(event).covers(region):
                 seen.add((row.event_id, region.code))
                 unanswered.append((event, region))
     events = tuple(e for e in upcoming(session, clock, codes, include_drafts=False)
