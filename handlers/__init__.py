@@ -22,6 +22,7 @@ from handlers import (
     start,
     status,
     subscriptions,
+    tandai,
     text,
     verification,
     visit,
@@ -44,6 +45,7 @@ def register(application: Application) -> None:
     aksi.register(application)
     reminders.register(application)
     checklist.register(application)
+    tandai.register(application)
     export.register(application)
     files.register(application)
     verification.register(application)
