@@ -34,6 +34,8 @@ async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             seen = visits.record(session, rt.clock, seen)
         if isinstance(context, Context):
             context.visit = seen
+    elif visits.seen_again(seen, rt.clock.now()) and seen.meeting.user_id is not None:
+        rt.seen_later.note(seen.meeting.user_id, rt.clock.now())  # written by the tick, not before the answer
     m = seen.meeting
     use_locale(locale_for(seen.language, rt.settings.locale) if m.private and m.user_id is not None and not m.is_bot
                else None)

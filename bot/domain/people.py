@@ -81,10 +81,16 @@ def person_is_stale(person: Person | None, now: datetime, first_name: str, usern
                     language_code: str | None) -> bool:
     """Whether :func:`seen` would write: someone new, renamed, not seen for ``SEEN_EVERY``, or whose Telegram
     app changed language."""
+    return (person is None or person_changed(person, first_name, username, language_code)
+            or now - person.last_seen > SEEN_EVERY)
+
+
+def person_changed(person: Person | None, first_name: str, username: str | None, language_code: str | None) -> bool:
+    """Someone new, renamed, or whose Telegram app changed language: what the bot shows of them is out of date."""
     if person is None:
         return True
     code = (language_code or "")[:10] or None
-    return ((person.first_name, person.username) != (first_name, username) or now - person.last_seen > SEEN_EVERY
+    return ((person.first_name, person.username) != (first_name, username)
             or bool(code and code != person.telegram_language))
 
 

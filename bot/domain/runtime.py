@@ -16,6 +16,7 @@ from bot.core.models import Cycle
 from bot.core.settings import Settings
 from bot.domain.checklist import Thresholds
 from bot.domain.cycles import current_cycle
+from bot.domain.last_seen import SeenLater
 from bot.domain.people import bootstrap_admins
 from bot.domain.seed import sync_reference
 
@@ -26,6 +27,7 @@ class Runtime:
     engine: Engine
     clock: Clock = field(default_factory=SystemClock)
     schema: Upgrade | None = None  # what Runtime.start did to the schema (``pantau-ham db upgrade`` says it)
+    seen_later: SeenLater = field(default_factory=SeenLater)  # last_seen refreshes the tick writes
 
     @classmethod
     def start(cls, settings: Settings, clock: Clock | None = None) -> Runtime:

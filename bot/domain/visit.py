@@ -19,7 +19,7 @@ from bot.core.i18n import SUPPORTED
 from bot.core.models import Chat, Person
 from bot.domain.catalog import catalog_in_force
 from bot.domain.language import english_app
-from bot.domain.people import Grants, grants, person_is_stale, seen
+from bot.domain.people import SEEN_EVERY, Grants, grants, person_changed, seen
 
 
 @dataclass(frozen=True)
@@ -89,15 +89,22 @@ def hint_due(visit: Visit) -> bool:
 
 
 def to_record(visit: Visit, now: datetime) -> bool:
-    """Whether :func:`record` has anything to write: someone new or changed, a chat new or renamed, a hint."""
+    """Whether :func:`record` has anything to write: someone new or changed, a chat new or renamed, a hint.
+    Only ``last_seen`` being old is not enough (:func:`seen_again`)."""
     m = visit.meeting
     person, chat = visit.person, visit.chat
-    if m.user_id is not None and not m.is_bot and person_is_stale(person, now, m.first_name, m.username,
-                                                                  m.app_language):
+    if m.user_id is not None and not m.is_bot and person_changed(person, m.first_name, m.username, m.app_language):
         return True
     if m.chat_id is not None and (chat is None or (chat.title, chat.kind) != (m.chat_title, m.chat_kind)):
         return True
     return hint_due(visit)
+
+
+def seen_again(visit: Visit, now: datetime) -> bool:
+    """Someone known and unchanged whose ``last_seen`` is older than ``SEEN_EVERY``: a refresh that can wait
+    (``bot.domain.last_seen``), unlike what :func:`to_record` asks for."""
+    person = visit.person
+    return person is not None and not visit.meeting.is_bot and now - person.last_seen > SEEN_EVERY
 
 
 def record(session: Session, clock: Clock, visit: Visit) -> Visit:

@@ -11,6 +11,7 @@ Nothing is stored in the scheduler; losing the process loses nothing.
 - **The tick** (every ``tick_seconds``) plans incrementally (``schedules/incremental.py``) in a worker
   thread, so the event loop keeps answering, queues the PIC's messages of review sittings that are over
   (``bot/messaging/review.py``), and now and then the weekly digests and the staf's daily verification line.
+  It also writes the ``last_seen`` refreshes the gate noted (``bot/domain/last_seen.py``).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from bot.render.digest import digest as render_digest
 from bot.telegram.sender import TelegramSender
 from schedules.incremental import IncrementalPlanner, plan_now
 
-__all__ = ["DispatchTimer", "Stopping", "make_engine", "start_ticking", "tick"]
+__all__ = ["DispatchTimer", "Stopping", "make_engine", "start_ticking", "tick", "write_seen"]
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,14 @@ def queue_digests(runtime: Runtime) -> int:
     with runtime.session() as session:
         return enqueue_due(session, runtime.clock, runtime.settings, runtime.thresholds,
                            translator(runtime.settings.locale), render_digest)  # not the last reader's language
+
+
+def write_seen(runtime: Runtime) -> int:
+    """The ``last_seen`` refreshes noted since the last tick (``bot/domain/last_seen.py``), in one statement."""
+    if not len(runtime.seen_later):
+        return 0
+    with runtime.session() as session:
+        return runtime.seen_later.write(session)
 
 
 def queue_reviews(runtime: Runtime, daily_lines: bool) -> int:
@@ -193,6 +202,7 @@ async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
         if data["ticks"] % DIGEST_EVERY == 1:
             await asyncio.to_thread(queue_digests, rt)
         await asyncio.to_thread(queue_reviews, rt, data["ticks"] % DIGEST_EVERY == 1)
+        await asyncio.to_thread(write_seen, rt)
     except Exception as exc:
         if not is_database_down(exc):
             raise

@@ -38,6 +38,7 @@ from bot.core.settings import Settings
 from bot.domain.runtime import Runtime
 from bot.ops import webhook
 from bot.ops.app import build_application
+from bot.ops.jobs import write_seen
 from bot.ops.polling import ALLOWED_UPDATES, PollingRole
 
 log = logging.getLogger("pantau_ham.serve")
@@ -217,6 +218,10 @@ async def serve(runtime: Runtime, t: Translator) -> int:
                 log.warning("while leaving the polling lease: %s", exc)
         await _stop(application, servers, max(2.0, STOP_BUDGET - (loop.time() - leaving)))
         heartbeat.cancel()
+        try:
+            write_seen(runtime)  # the last_seen refreshes noted since the last tick
+        except Exception as exc:  # noqa: BLE001 - the database may be the reason we stop
+            log.info("last_seen refreshes not written on the way out: %s", exc)
         try:
             given_back = liveness.stop(runtime.engine, runtime.clock, worker_id)
             if given_back:
