@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import gc
 import logging
 import signal
 import sys
@@ -143,6 +144,17 @@ async def _heartbeat(application: Application, worker_id: str, stop: asyncio.Eve
             pass
 
 
+def _freeze_start_up() -> None:
+    """What start-up built (modules, the reference data of 514 kab/kota, the catalog, Babel's locale data, the
+    Application) lives as long as the process. Left to the garbage collector, every full collection walked all of
+    it again (130,000 objects, 48-63 ms here) in the middle of somebody's update: a burst of 20 ``/status``
+    that met one finished that much later. Frozen (``gc.freeze``), it is never walked (3 ms for what is left);
+    collections walk what the updates create. None of it is ever garbage: freezing keeps nothing alive."""
+    gc.collect()
+    gc.freeze()
+    log.debug("start-up objects frozen: %d", gc.get_freeze_count())
+
+
 def _webhook_secret(settings: Settings) -> str:
     secret = settings.webhook_secret_token
     if secret is None:  # `pantau-ham run` refuses to start without a token, and the secret is derived from it
@@ -185,6 +197,7 @@ async def serve(runtime: Runtime, t: Translator) -> int:
     try:
         if not await _start_telegram(application, stop):
             return 0
+        _freeze_start_up()
         state = functools.partial(health_of, application)
         public_port = settings.webhook_port if settings.webhook_url else None
         if settings.health_port and settings.health_port != public_port:
