@@ -21,9 +21,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import insert
+from sqlmodel import Session
 
 from bot.core.clock import FixedClock
-from bot.core.models import ChecklistEntry, RoleBinding
+from bot.core.models import Chat, ChecklistEntry, RoleBinding
 from bot.core.settings import Settings
 from bot.domain.catalog import active_indicators, import_sample
 from bot.domain.cycles import current_cycle
@@ -46,12 +47,21 @@ BIG_PICS = 2_000
 BIG_PIC_BASE = 20_000  # focal points 20_000 .. 21_999
 BIG_GROUP_BASE = -1_000_000_001_000  # groups -1000000001001 ...
 NOW = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)
-VERSION = "6"  # bump to rebuild cached datasets
+VERSION = "7"  # bump to rebuild cached datasets
+SHOWN_AS = "Pengguna"  # the name bench/fake_bot_api.py gives everyone
 
 
 def settings_for(url: str, **extra) -> Settings:
     return Settings(_env_file=None, database_url=url, admin_ids=frozenset({ADMIN}), cycle=CYCLE,
                     telegram_bot_token=None, **extra)
+
+
+def met(session: Session, clock: FixedClock, user_id: int) -> None:
+    """A focal point as the bot met them when they accepted their invitation: their name as the fake Bot API
+    shows it and their private chat. So a burst from them is people coming back (``last_seen`` long past),
+    not 20 people who all changed their Telegram name at once."""
+    seen(session, clock, user_id, SHOWN_AS, None)
+    session.add(Chat(id=user_id, kind="private", title=SHOWN_AS, updated_at=clock.now()))
 
 
 def build(path: Path = DEFAULT) -> Path:
@@ -90,14 +100,14 @@ def build(path: Path = DEFAULT) -> Path:
             user = PIC_BASE + i
             session.add(RoleBinding(user_id=user, role="pic", target_code=members[i % len(members)].code,
                                     created_at=NOW))
-            seen(session, clock, user, f"PIC {i}", None)
+            met(session, clock, user)
         big = regions_of(BIG_PROVINCE)
         for i, region in enumerate(big):
             subscribe(session, clock, BIG_GROUP_BASE - i - 1, region, STAF)
         for i in range(BIG_PICS):
             session.add(RoleBinding(user_id=BIG_PIC_BASE + i, role="pic", target_code=big[i % len(big)].code,
                                     created_at=NOW))
-            seen(session, clock, BIG_PIC_BASE + i, f"PIC {BIG_PIC_BASE + i}", None)
+            met(session, clock, BIG_PIC_BASE + i)
     rt.engine.dispose()
     marker.touch()
     return path

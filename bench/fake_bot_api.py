@@ -118,7 +118,7 @@ class FakeBotAPI(ThreadingHTTPServer):
         query_id = str(next(self.message_ids))
         with self.lock:
             self.api(token).open_queries.add(query_id)  # a query Telegram issued: it may be answered once
-        query = {"id": query_id, "from": {"id": user_id, "is_bot": False, "first_name": "P"},
+        query = {"id": query_id, "from": {"id": user_id, "is_bot": False, "first_name": "Pengguna"},
                  "chat_instance": "bench", "data": data, "message": message}
         return self._queue(token, {"callback_query": query})
 
@@ -148,7 +148,7 @@ class FakeBotAPI(ThreadingHTTPServer):
                     if label in b.get("text", ""):
                         message = call.result if isinstance(call.result, dict) else {
                             "message_id": int(call.params.get("message_id", 1)), "date": int(time.time()),
-                            "chat": {"id": chat_id, "type": "private", "first_name": "P"}, "text": ""}
+                            "chat": {"id": chat_id, "type": "private", "first_name": "Pengguna"}, "text": ""}
                         return message, b["callback_data"]
         raise LookupError(f"no button {label!r} in chat {chat_id}")
 
