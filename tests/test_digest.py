@@ -6,7 +6,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from sqlmodel import select
 
-from bot.core.models import IndicatorState, Outbox
+from bot.core.models import IndicatorState, Outbox, Reminder
 from bot.domain.checklist import set_state
 from bot.domain.subscriptions import subscribe
 from bot.messaging.digest import enqueue_due
@@ -125,3 +125,27 @@ async def test_unanswered_reminders_of_a_province_group_count_every_kab_kota_but
         view = build(session, rt.clock, rt.settings, KALSEL, rt.thresholds)
     codes = {r.code for _e, r in view.unanswered}
     assert len(codes) == 12 and "63.05" not in codes and "63.06" in codes
+
+
+async def test_a_reminder_sent_an_hour_before_the_digest_is_not_yet_unanswered(catalog):
+    """Nobody could have answered yet: a reminder counts as unanswered after the two hours escalation also waits
+    (``ESCALATION_DELAY``), so the Monday digest does not name a kab/kota reminded at 07.00 the same morning."""
+    from schedules.planner import ESCALATION_DELAY
+
+    rt = catalog
+    grant(rt, STAF, "staf", "63")
+    with rt.session() as session:
+        subscribe(session, rt.clock, 5001, regions()["63.05"], STAF)
+        add(session, rt.clock, rt.settings, parse_line("rakor Kalsel 2024-02-02 09:00 Rakor evaluasi B12"), STAF)
+    rt.clock.set(MONDAY_0800_WITA - timedelta(hours=1))
+    await DeliveryEngine(rt.engine, rt.clock, lambda: rt.settings, RecordingSender()).run_once()
+    with rt.session() as session:  # the 7d reminder (due on Friday) leaves late, at 07.00 on Monday
+        sent = session.exec(select(Reminder).where(Reminder.chat_id == 5001, Reminder.status == "sent")).all()
+    assert sent and {row.sent_at for row in sent} == {rt.clock.now()}
+    rt.clock.set(MONDAY_0800_WITA)
+    with rt.session() as session:
+        assert build(session, rt.clock, rt.settings, KALSEL, rt.thresholds).unanswered == ()
+    rt.clock.set(MONDAY_0800_WITA - timedelta(hours=1) + ESCALATION_DELAY)
+    with rt.session() as session:
+        view = build(session, rt.clock, rt.settings, KALSEL, rt.thresholds)
+    assert [(e.title, r.code) for e, r in view.unanswered] == [("Rakor evaluasi B12", "63.05")]

@@ -20,7 +20,7 @@ from bot.domain.subscriptions import active_subscriptions
 from bot.domain.verification import Waiting, waiting
 from bot.reference import ProvinceRef, RegionRef, regions
 from schedules.calendar import scope_of, upcoming
-from schedules.planner import ESCALATE, NOTICES, is_opening_key
+from schedules.planner import ESCALATE, ESCALATION_DELAY, NOTICES, is_opening_key
 
 BEHIND = 5
 
@@ -67,8 +67,9 @@ def build(session: Session, clock: Clock, settings: Settings, province: Province
         elif sub.target_code == province.code:  # a group of the whole province: every kab/kota
             region_chats.setdefault(sub.chat_id, []).extend(r.region for r in progress.rows)
     unanswered: list[tuple[Event, RegionRef]] = []
-    rows = session.exec(select(Reminder).where(
+    rows = session.exec(select(Reminder).where(  # sent long enough ago to have been answered (as for escalation)
         Reminder.status == ReminderStatus.SENT.value, col(Reminder.acknowledged_at).is_(None),
+        col(Reminder.sent_at) <= now - ESCALATION_DELAY,
         Reminder.deadline_at > now, col(Reminder.chat_id).in_(list(region_chats) or [0]))).all()
     acked_rows = session.exec(select(Reminder).where(
         col(Reminder.acknowledged_at).is_not(None), col(Reminder.chat_id).in_(list(region_chats) or [0]))).all()
