@@ -17,10 +17,11 @@ from bot.domain.aksi_command import AksiCommand, parse
 from bot.domain.aksi_grid import grid
 from bot.domain.people import Grants
 from bot.domain.runtime import Runtime
-from bot.reference import RegionRef
+from bot.reference import RegionRef, regions_of
 from bot.render import Reply
 from bot.render import aksi as render_aksi
 from bot.render import callbacks as cb
+from bot.render import status as render_status
 from handlers import parts
 from handlers.common import (
     answer,
@@ -109,17 +110,23 @@ async def aksi(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     needed = NEEDS[command.kind]
     if not await may_read(update, context, needed, catalog=False):
         return
-    # a form that records carries more than a button can: an unclear name gets the corrected command to copy
+    # a form that records (or names a year) carries more than a button can: an unclear name gets the corrected
+    # command to copy
     words = context.args or []
     rest = " ".join(words[len(command.query.split()):])
+    plain = command.kind == "show" and command.year is None
     resolution = await resolve_or_ask(update, context, command.query, cb.AKSI,
-                                      command=None if command.kind == "show" else ("/aksi", rest),
+                                      command=None if plain else ("/aksi", rest),
                                       right=needed)  # suggest only where the asker may record
     if resolution is None:
         return
     province, region = resolution.province, resolution.region
     if province is not None and command.kind != "show":  # a report is recorded for one kab/kota, typed out
         await send(update, context, Reply(rt.t.fmt("{name} adalah provinsi; sebutkan kab/kota.", name=province.name)))
+        return
+    if province is not None and command.year is not None:  # its kab/kota, each opening that year's grid
+        await send(update, context, render_status.pick_region(rt.t, province, regions_of(province.code),
+                                                              cb.AKSI_PERIOD, command.year, "-"))
         return
     if province is not None:
         await offer_regions(update, context, province, cb.AKSI)

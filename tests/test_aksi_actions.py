@@ -476,3 +476,21 @@ async def test_english_says_staff_not_staf(bot):
     leaks = [m.id for m in catalog if m.id and re.search(r"\bstaf\b|\bkab/kota\b", " ".join(
         [m.string] if isinstance(m.string, str) else m.string).replace("staf, pic or pemantau", ""))]
     assert leaks == []  # "staf, pic or pemantau" are the role words typed in /undang
+
+
+async def test_a_year_typed_with_an_unclear_name_or_a_province_is_kept(bot):
+    """``/aksi Tapinn 2023`` used to offer a button that showed this year's grid: the button could not carry the
+    year. Now the corrected command (with the year) is given to copy, and a province's kab/kota open that year."""
+    (typo,) = replies(await bot.say("/aksi Tapinn 2023", PIC))
+    assert buttons_of(typo) == []
+    assert "<code>/aksi Kabupaten Tapin 2023</code>" in text(typo)
+    (copied,) = replies(await bot.say("/aksi Kabupaten Tapin 2023", PIC))
+    assert "<b>Aksi HAM 2023: Kabupaten Tapin</b>" in text(copied)
+    (province,) = replies(await bot.say("/aksi Kalsel 2023", STAF))
+    assert text(province) == "Pilih kab/kota di Provinsi Kalimantan Selatan:"
+    (grid,) = replies(await bot.press(province, "Kab. Tapin", STAF))
+    assert "<b>Aksi HAM 2023: Kabupaten Tapin</b>" in text(grid)
+    (this_year,) = replies(await bot.say("/aksi Kalsel", STAF))  # without a year: this year, as before
+    (current,) = replies(await bot.press(this_year, "Kab. Tapin", STAF))
+    assert "<b>Aksi HAM 2024: Kabupaten Tapin</b>" in text(current)
+    assert not bot.api.refusals
