@@ -229,6 +229,11 @@ def test_console_viewer_reads_as_a_pemantau(env, monkeypatch, capsys):
     assert refused(out)  # changing does not
 
 
+def test_console_viewer_of_an_unknown_region_is_bad_input(env, capsys):
+    assert main(["console", "--viewer", "Tapinn Raya"]) == 1  # bad input is 1 in every command; 2 is "cannot start"
+    assert capsys.readouterr().err.strip() == "Wilayah tidak ditemukan: Tapinn Raya"
+
+
 @pytest.mark.slow
 def test_run_warns_when_nobody_is_admin(env, tmp_path):
     from tests.fakes.http_server import FakeTelegramServer

@@ -139,7 +139,7 @@ def _command(settings: Settings, t: Translator, args: argparse.Namespace) -> int
                 region = ensure_viewer(session, runtime.clock, CONSOLE_USER, args.viewer)
             if region is None:
                 print(t.plain("Wilayah tidak ditemukan: {name}", name=args.viewer), file=sys.stderr)
-                return 2
+                return 1  # bad input, as in every other command (docs/operations.md, "Exit codes")
             print(t.plain("Konsol dijalankan sebagai pemantau (hanya baca) {name}.", name=region.official_name))
         else:  # whoever sits at the terminal already holds the database
             runtime.settings = settings.model_copy(update={"admin_ids": settings.admin_ids | {CONSOLE_USER}})
