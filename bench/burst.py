@@ -9,6 +9,10 @@ the moment a message was queued to the moment its first reply reached the server
 30 a second allows: the k-th of n messages sent at once waits at least ⌊k/30⌋ s.
 Goal: pantau's p99 ≤ 1.5 × the larger of the echo bot's p99 and that minimum's p99; no 429.
 
+A second yardstick, in the same run: the same bare python-telegram-bot bot sending, for each question, exactly the
+message Pantau HAM sends for it (the same HTML and buttons, worked out beforehand by ``bench/answers.py``). Between
+it and Pantau HAM lies only the work of the answer; between it and the echo bot, the size of the message.
+
 The floor, in the same run: 20 people without a role send the same burst. The bot does for them only what it
 does for every update (the gate: who writes, where, what they may do) and answers one line (not authorised),
 so their p99 is the least a burst of 20 can cost through this bot, whatever ``/status`` does.
@@ -24,6 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.answers import write as write_answers
 from bench.dataset import PIC_BASE, build
 from bench.fake_bot_api import FakeBotAPI
 from bench.load import QUERIES, burst, minimum_waits
@@ -72,6 +77,11 @@ def main() -> None:
         bot.wait_polling()
         time.sleep(2)
         echoed = measure(bare, bot.token, args.sizes, args.rounds)
+    answers = write_answers(work.with_name("answers.json"), work)
+    with FakeBotAPI(limits=False) as bare, echo(bare, "3:knowing", ECHO_ANSWERS=str(answers)) as bot:
+        bot.wait_polling()
+        time.sleep(2)
+        knowing = measure(bare, bot.token, args.sizes, args.rounds)
     with FakeBotAPI(limits=True) as server, pantau(server, "1:pantau", work) as bot:
         bot.wait_polling()
         time.sleep(3)  # start-up planning and the command menus settle
@@ -87,13 +97,14 @@ def main() -> None:
     print(f"{'users':>5} {'bot':8} {'p50':>7} {'p99':>7} {'max':>7}   {'minimum p99':>11}   p99 ratio (goal ≤ 1.5)")
     for size in args.sizes:
         floor = percentile(minimum_waits(size) * args.rounds, 99)
-        for name, lat in (("echo", echoed[size]), ("pantau", mine[size])):
+        for name, lat in (("echo", echoed[size]), ("knowing", knowing[size]), ("pantau", mine[size])):
             print(f"{size:5} {name:8} {percentile(lat, 50) * 1000:7.0f} {percentile(lat, 99) * 1000:7.0f} "
                   f"{max(lat) * 1000:7.0f}", end="")
             if name == "pantau":
                 yardstick = max(percentile(echoed[size], 99), floor)
                 print(f"   {floor * 1000:11.0f}   {percentile(lat, 99) / yardstick:.2f} "
-                      f"(÷ {'echo' if yardstick > floor else 'minimum'})")
+                      f"(÷ {'echo' if yardstick > floor else 'minimum'}; "
+                      f"÷ knowing {percentile(lat, 99) / max(percentile(knowing[size], 99), floor):.2f})")
             else:
                 print()
     print(f"   20 no role   {percentile(floor_20, 50) * 1000:5.0f} {percentile(floor_20, 99) * 1000:7.0f} "
