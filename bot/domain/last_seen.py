@@ -41,7 +41,8 @@ class SeenLater:
         return len(self._due)
 
     def write(self, session: Session) -> int:
-        """Write every noted moment (one executemany); how many were noted. On failure they stay noted."""
+        """Write every noted moment (one executemany); how many were noted. If the statement fails they stay
+        noted for the next tick."""
         with self._lock:
             due, self._due = self._due, {}
         if not due:

@@ -149,7 +149,8 @@ def _freeze_start_up() -> None:
     Application) lives as long as the process. Left to the garbage collector, every full collection walked all of
     it again (130,000 objects, 48-63 ms here) in the middle of somebody's update: a burst of 20 ``/status``
     that met one finished that much later. Frozen (``gc.freeze``), it is never walked (3 ms for what is left);
-    collections walk what the updates create. None of it is ever garbage: freezing keeps nothing alive."""
+    collections walk what the updates create. Frozen objects are still freed when nothing refers to them; only a
+    reference cycle among them would stay, and start-up builds what lives until the process ends."""
     gc.collect()
     gc.freeze()
     log.debug("start-up objects frozen: %d", gc.get_freeze_count())
