@@ -35,7 +35,10 @@ async def _ask(rt: Runtime, texts: list[str]) -> dict[str, dict]:
         for text in texts:
             before = len(api.calls)
             await app.process_update(factory.message(text, PIC_BASE, PIC_BASE, first_name="Pengguna"))
-            (sent,) = [c for c in api.calls[before:] if c.method == "sendMessage"]
+            sent_now = [c for c in api.calls[before:] if c.method == "sendMessage"]
+            if len(sent_now) != 1:
+                raise RuntimeError(f"{text!r} was answered by {len(sent_now)} messages, not one (see the log above)")
+            sent = sent_now[0]
             markup = sent.params.get("reply_markup") or {}
             out[text] = {"text": sent.params["text"],
                          "buttons": [[{"text": b["text"], "callback_data": b["callback_data"]} for b in row]

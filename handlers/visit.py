@@ -28,14 +28,14 @@ GATE_GROUP = -2  # before every feature handler, so every reply of the update is
 
 async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     rt = runtime(context)
-    seen = visit(update, context)  # the first transaction: read
-    if visits.to_record(seen, rt.clock.now()):
+    seen, now = visit(update, context), rt.clock.now()  # the first transaction: read
+    if visits.to_record(seen, now):
         with rt.session() as session:  # the second, only when something changed
             seen = visits.record(session, rt.clock, seen)
         if isinstance(context, Context):
             context.visit = seen
-    elif visits.seen_again(seen, rt.clock.now()) and seen.meeting.user_id is not None:
-        rt.seen_later.note(seen.meeting.user_id, rt.clock.now())  # written by the tick, not before the answer
+    elif visits.seen_again(seen, now) and seen.meeting.user_id is not None:
+        rt.seen_later.note(seen.meeting.user_id, now)  # written by the tick, not before the answer
     m = seen.meeting
     use_locale(locale_for(seen.language, rt.settings.locale) if m.private and m.user_id is not None and not m.is_bot
                else None)
